@@ -1,0 +1,192 @@
+"""Translated strings for the book pages, the run summary and shared labels.
+
+One catalog holds every string in English and Chinese. ``t(key, lang, **kwargs)`` looks a
+key up and fills ``str.format`` fields; a key missing in Chinese falls back to English, and
+an unknown key raises ``KeyError`` with suggestions (a typo should fail a test, not print
+the key to stakeholders).
+
+Glued headline numbers are labelled through keys ``glue.<glue key>``; ``glue_label`` turns a
+key without an entry into a readable label so that a new headline number still appears.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Literal
+
+__all__ = ["CATALOG", "LANGUAGES", "glue_label", "t"]
+
+Language = Literal["en", "zh"]
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+
+#: key -> {language: template}
+CATALOG: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------ book, shared
+    "book.title": {
+        "en": "{company} — customer operations review {period}",
+        "zh": "{company} — 客户运营复盘 {period}",
+    },
+    "book.author": {"en": "Customer operations", "zh": "客户运营部"},
+    "book.part.guide": {"en": "Reading this report", "zh": "阅读指南"},
+    "book.part.chapters": {"en": "Analyses", "zh": "分析"},
+    "book.part.reference": {"en": "Reference", "zh": "参考"},
+    "book.footer": {
+        "en": "Built by custops on {built_at} from the period {period}.",
+        "zh": "由 custops 于 {built_at} 生成,报告期 {period}。",
+    },
+    # ------------------------------------------------------------------ landing page
+    "intro.headlines.title": {"en": "Headline numbers", "zh": "核心指标"},
+    "intro.headlines.none": {
+        "en": "No chapter of this edition has published headline numbers yet.",
+        "zh": "本期各章节尚未发布核心指标。",
+    },
+    "intro.headlines.figure": {"en": "Figure", "zh": "指标"},
+    "intro.headlines.value": {"en": "Value", "zh": "数值"},
+    "intro.headlines.chapter": {"en": "Chapter", "zh": "章节"},
+    "intro.edition.title": {"en": "About this edition", "zh": "关于本期报告"},
+    "intro.edition.executed": {"en": "Computed at (UTC)", "zh": "计算时间 (UTC)"},
+    "intro.edition.seconds": {"en": "Run time (s)", "zh": "运行时间 (秒)"},
+    "intro.edition.missing": {
+        "en": "Not part of this edition (not run for {period}): {names}.",
+        "zh": "本期未包含(尚未针对 {period} 运行):{names}。",
+    },
+    # ------------------------------------------------------------------ methods page
+    "methods.churn.inactivity": {
+        "en": (
+            "A customer counts as churned after **{days} days without an order** (an inactivity "
+            "definition: there is no contract to cancel). The churn date is the last order plus "
+            "{days} days. Churn probabilities look {horizon} days ahead."
+        ),
+        "zh": (
+            "客户**连续 {days} 天没有下单**即视为流失(按不活跃定义:没有可以取消的合同)。"
+            "流失日期为最后一次下单日加 {days} 天。流失概率预测未来 {horizon} 天。"
+        ),
+    },
+    "methods.churn.contractual": {
+        "en": (
+            "A customer counts as churned on the date the contract or membership ended "
+            "(`churned_at` in the customer table). Churn probabilities look {horizon} days ahead."
+        ),
+        "zh": (
+            "客户在合同或会员终止之日视为流失(客户表中的 `churned_at`)。流失概率预测未来 {horizon} 天。"
+        ),
+    },
+    "methods.ledger.none": {
+        "en": "The row ledger (`ledger.csv`) was not produced for this period.",
+        "zh": "本期没有生成数据台账(`ledger.csv`)。",
+    },
+    "methods.sources.table": {"en": "Table", "zh": "数据表"},
+    "methods.sources.source": {"en": "Source", "zh": "来源"},
+    "methods.sources.format": {"en": "Format", "zh": "格式"},
+    "methods.sources.query": {"en": "SQL query", "zh": "SQL 查询"},
+    # ------------------------------------------------------------------ archive index
+    "archive.title": {"en": "{company} — report archive", "zh": "{company} — 报告归档"},
+    "archive.intro": {
+        "en": "Every period published from this build folder, newest first.",
+        "zh": "本构建目录中已发布的全部报告期,按时间倒序排列。",
+    },
+    "archive.period": {"en": "Period", "zh": "报告期"},
+    "archive.built": {"en": "Built (UTC)", "zh": "生成时间 (UTC)"},
+    "archive.open": {"en": "Open the report", "zh": "打开报告"},
+    "archive.none": {"en": "No period has been published yet.", "zh": "尚未发布任何报告期。"},
+    # ------------------------------------------------------------------ run summary (CLI)
+    "run.summary.notebook": {"en": "Notebook", "zh": "笔记本"},
+    "run.summary.seconds": {"en": "Seconds", "zh": "秒"},
+    "run.summary.status": {"en": "Status", "zh": "状态"},
+    "run.summary.book": {"en": "Book build", "zh": "生成书籍"},
+    "run.summary.total": {"en": "Total", "zh": "合计"},
+    "run.summary.open": {"en": "Open {path}", "zh": "打开 {path}"},
+    # ------------------------------------------------------------------ glued headline labels
+    "glue.n_customers": {"en": "Customers", "zh": "客户数"},
+    "glue.n_active_customers": {"en": "Active customers", "zh": "活跃客户数"},
+    "glue.n_new_customers": {"en": "New customers", "zh": "新客户数"},
+    "glue.n_orders": {"en": "Orders", "zh": "订单数"},
+    "glue.revenue": {"en": "Revenue", "zh": "销售额"},
+    "glue.rows_in": {"en": "Rows read", "zh": "读入行数"},
+    "glue.rows_kept": {"en": "Rows kept", "zh": "保留行数"},
+    "glue.rows_rejected": {"en": "Rows rejected", "zh": "剔除行数"},
+    "glue.reject_rate": {"en": "Share of rows rejected", "zh": "剔除比例"},
+    "glue.n_segments": {"en": "Segments", "zh": "客群数"},
+    "glue.top_segment": {"en": "Largest segment", "zh": "最大客群"},
+    "glue.churn_rate": {"en": "Churn rate", "zh": "流失率"},
+    "glue.retention_rate": {"en": "Retention rate", "zh": "留存率"},
+    "glue.median_lifetime_days": {
+        "en": "Median customer lifetime (days)",
+        "zh": "客户生命周期中位数(天)",
+    },
+    "glue.nps": {"en": "NPS", "zh": "净推荐值 (NPS)"},
+    "glue.nps_low": {"en": "NPS, lower 95% bound", "zh": "NPS 95% 置信下限"},
+    "glue.nps_high": {"en": "NPS, upper 95% bound", "zh": "NPS 95% 置信上限"},
+    "glue.nps_change": {"en": "NPS change vs previous period", "zh": "NPS 环比变化"},
+    "glue.csat": {"en": "CSAT", "zh": "客户满意度 (CSAT)"},
+    "glue.n_responses": {"en": "Survey responses", "zh": "问卷回复数"},
+    "glue.kpis_on_target": {"en": "KPIs on target", "zh": "达标 KPI 数"},
+    "glue.kpis_off_target": {"en": "KPIs off target", "zh": "未达标 KPI 数"},
+}
+
+
+def t(key: str, lang: str = "en", /, **kwargs: object) -> str:
+    """Translate ``key`` into ``lang`` and fill its ``{fields}``.
+
+    Parameters
+    ----------
+    key : str
+        A catalog key such as ``"intro.headlines.title"``.
+    lang : {"en", "zh"}
+        Language; a key without a Chinese entry falls back to English.
+    **kwargs
+        Values for the template's ``str.format`` fields.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    KeyError
+        For an unknown key (with the closest known keys) or an unknown language.
+
+    Examples
+    --------
+    >>> t("archive.period", "zh")
+    '报告期'
+    >>> t("book.title", "en", company="Acme", period="2025Q4")
+    'Acme — customer operations review 2025Q4'
+    """
+    if lang not in LANGUAGES:
+        raise KeyError(f"unknown language {lang!r}; use one of {list(LANGUAGES)}")
+    try:
+        entry = CATALOG[key]
+    except KeyError:
+        close = difflib.get_close_matches(key, list(CATALOG), n=3)
+        hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+        raise KeyError(f"no text for {key!r}{hint}") from None
+    template = entry.get(lang) or entry["en"]
+    return template.format(**kwargs) if kwargs else template
+
+
+def glue_label(key: str, lang: str = "en") -> str:
+    """A readable label for a glued value: the catalog entry, else the key made readable.
+
+    Parameters
+    ----------
+    key : str
+        The glue key used in the notebook (``myst_nb.glue(key, ...)``).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> glue_label("nps", "zh")
+    '净推荐值 (NPS)'
+    >>> glue_label("avg_basket_cny")
+    'Avg basket cny'
+    """
+    entry = CATALOG.get(f"glue.{key}")
+    if entry is not None:
+        return entry.get(lang) or entry["en"]
+    words = key.replace("-", "_").strip("_").split("_")
+    return " ".join(words).capitalize() if words else key
