@@ -1,0 +1,236 @@
+"""The canonical tables (the data contract) and their pandera schemas.
+
+``CANONICAL`` names each table's required and optional columns and their kinds; the
+pandera ``DataFrameModel`` classes state the row-level rules that cleaned tables satisfy.
+:func:`row_failures` runs a schema lazily and returns one row per failing record, which
+the cleaning step turns into rejects with a readable reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+__all__ = ["Table", "CANONICAL", "SCHEMAS", "row_failures"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns of one canonical table and the kind of each (id, date, number, bool, text)."""
+
+    name: str
+    key: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def kind(self, column: str) -> str:
+        """The kind of a column; unknown columns are text."""
+        return self.kinds.get(column, "text")
+
+
+CANONICAL: dict[str, Table] = {
+    "customers": Table(
+        "customers",
+        "customer_id",
+        ("customer_id", "signup_date"),
+        (
+            "region",
+            "acquisition_channel",
+            "app_bound",
+            "churned_at",
+            "name",
+            "phone",
+            "email",
+            "address",
+            "id_number",
+        ),
+        {"customer_id": "id", "signup_date": "date", "churned_at": "date", "app_bound": "bool"},
+    ),
+    "orders": Table(
+        "orders",
+        "order_id",
+        ("order_id", "customer_id", "order_date", "amount"),
+        ("quantity", "channel", "category", "status"),
+        {
+            "order_id": "id",
+            "customer_id": "id",
+            "order_date": "date",
+            "amount": "number",
+            "quantity": "number",
+        },
+    ),
+    "tickets": Table(
+        "tickets",
+        "ticket_id",
+        ("ticket_id", "customer_id", "created_at"),
+        ("first_response_at", "resolved_at", "channel", "category", "csat", "reopened", "agent"),
+        {
+            "ticket_id": "id",
+            "customer_id": "id",
+            "created_at": "date",
+            "first_response_at": "date",
+            "resolved_at": "date",
+            "csat": "number",
+            "reopened": "bool",
+        },
+    ),
+    "surveys": Table(
+        "surveys",
+        "response_id",
+        ("response_id", "customer_id", "responded_at", "score"),
+        ("comment", "touchpoint"),
+        {
+            "response_id": "id",
+            "customer_id": "id",
+            "responded_at": "date",
+            "score": "number",
+            "comment": "free",
+        },
+    ),
+    "touches": Table(
+        "touches",
+        "touch_id",
+        ("touch_id", "customer_id", "sent_at", "channel"),
+        ("campaign", "delivered", "opened", "clicked", "converted", "ab_group", "cost"),
+        {
+            "touch_id": "id",
+            "customer_id": "id",
+            "sent_at": "date",
+            "delivered": "bool",
+            "opened": "bool",
+            "clicked": "bool",
+            "converted": "bool",
+            "cost": "number",
+        },
+    ),
+}
+
+# --------------------------------------------------------------------------- pandera models
+
+
+class CustomersSchema(pa.DataFrameModel):
+    """Cleaned customers: one row per customer."""
+
+    customer_id: Series[str] = pa.Field(nullable=False, unique=True, str_length={"min_value": 1})
+    signup_date: Series[pd.Timestamp] = pa.Field(nullable=False)
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+class OrdersSchema(pa.DataFrameModel):
+    """Cleaned order lines: positive amounts, known customers ids, readable dates."""
+
+    order_id: Series[str] = pa.Field(nullable=False)
+    customer_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    order_date: Series[pd.Timestamp] = pa.Field(nullable=False)
+    amount: Series[float] = pa.Field(nullable=False, gt=0)
+
+    class Config:
+        strict = False
+
+
+class TicketsSchema(pa.DataFrameModel):
+    """Cleaned tickets; CSAT on a 1-5 scale."""
+
+    ticket_id: Series[str] = pa.Field(nullable=False, unique=True)
+    customer_id: Series[str] = pa.Field(nullable=False)
+    created_at: Series[pd.Timestamp] = pa.Field(nullable=False)
+    csat: Series[float] | None = pa.Field(nullable=True, ge=1, le=5)
+
+    class Config:
+        strict = False
+
+
+class SurveysSchema(pa.DataFrameModel):
+    """Cleaned survey answers; NPS score on 0-10."""
+
+    response_id: Series[str] = pa.Field(nullable=False, unique=True)
+    customer_id: Series[str] = pa.Field(nullable=False)
+    responded_at: Series[pd.Timestamp] = pa.Field(nullable=False)
+    score: Series[float] = pa.Field(nullable=False, ge=0, le=10)
+
+    class Config:
+        strict = False
+
+
+class TouchesSchema(pa.DataFrameModel):
+    """Cleaned marketing touches."""
+
+    touch_id: Series[str] = pa.Field(nullable=False, unique=True)
+    customer_id: Series[str] = pa.Field(nullable=False)
+    sent_at: Series[pd.Timestamp] = pa.Field(nullable=False)
+    channel: Series[str] = pa.Field(nullable=False)
+
+    class Config:
+        strict = False
+
+
+SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
+    "customers": CustomersSchema,
+    "orders": OrdersSchema,
+    "tickets": TicketsSchema,
+    "surveys": SurveysSchema,
+    "touches": TouchesSchema,
+}
+
+_READABLE = {
+    "not_nullable": "is empty",
+    "greater_than": "must be greater than",
+    "greater_than_or_equal_to": "must be at least",
+    "less_than_or_equal_to": "must be at most",
+    "in_range": "must be in range",
+    "field_uniqueness": "is duplicated",
+    "str_length": "is empty",
+}
+
+
+def row_failures(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Run the table's pandera schema lazily; one row per failing record and check.
+
+    Parameters
+    ----------
+    table : str
+        Canonical table name.
+    frame : DataFrame
+        Typed table (after parsing).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``index`` (label in ``frame``), ``column``, ``check``, ``value``, ``reason``;
+        empty when every row passes. Table-level failures (a missing column, a wrong dtype)
+        carry ``index`` = NA.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"response_id": ["a", "b"], "customer_id": ["x", "y"],
+    ...                    "responded_at": pd.to_datetime(["2025-01-01"] * 2), "score": [5.0, 11.0]})
+    >>> row_failures("surveys", df)[["index", "column", "reason"]].to_dict("records")
+    [{'index': 1, 'column': 'score', 'reason': 'score must be at most 10 (got 11.0)'}]
+    """
+    schema = SCHEMAS[table].to_schema()
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.copy()
+        cases = cases.rename(columns={"failure_case": "value"})
+        cases["column"] = cases["column"].fillna(cases.get("schema_context", "")).astype(str)
+        cases["index"] = cases["index"].astype("Int64")
+
+        def reason(row: pd.Series) -> str:
+            check = str(row["check"])
+            name = check.split("(")[0]
+            words = _READABLE.get(name, check)
+            bound = check[len(name) :].strip("()") if "(" in check and name != "str_length" else ""
+            value = "" if name in ("not_nullable", "str_length") else f" (got {row['value']})"
+            return f"{row['column']} {words}{(' ' + bound) if bound else ''}{value}".strip()
+
+        cases["reason"] = cases.apply(reason, axis=1) if len(cases) else pd.Series(dtype=str)
+        return cases[["index", "column", "check", "value", "reason"]].reset_index(drop=True)
+    return pd.DataFrame(columns=["index", "column", "check", "value", "reason"])
