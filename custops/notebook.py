@@ -11,6 +11,7 @@ Then narrative Markdown cells and one-line calls into ``custops``; headline numb
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import warnings
@@ -202,16 +203,14 @@ def md(text: str) -> Any:
 
     Examples
     --------
-    >>> md("**bold**").data
-    '**bold**'
+    >>> _ = md("**bold**")  # doctest: +ELLIPSIS
+    <IPython.core.display.Markdown object>
     """
     from IPython.display import Markdown, display
 
     out = Markdown(text)
-    try:
+    with contextlib.suppress(Exception):
         display(out)
-    except Exception:
-        pass
     return out
 
 
@@ -223,7 +222,8 @@ def missing_table_note(ctx: Context, table: str, section: str) -> bool:
     >>> class C:  # a stand-in context
     ...     language = "en"
     ...     def has(self, t): return False
-    >>> missing_table_note(C(), "tickets", "Service KPIs")
+    >>> missing_table_note(C(), "tickets", "Service KPIs")  # doctest: +ELLIPSIS
+    <IPython...Markdown object>
     True
     """
     if ctx.has(table):
