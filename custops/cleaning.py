@@ -262,7 +262,7 @@ def clean_table(
         run.frame["customer_id"] = parse_ids(run.frame["customer_id"])
     empty = run.frame[ids].isna().any(axis=1)
     reasons = (
-        run.frame[ids].isna().apply(lambda r: "empty " + ", ".join(r.index[r]), axis=1)
+        run.frame.loc[empty, ids].isna().apply(lambda r: "empty " + ", ".join(r.index[r]), axis=1)
         if empty.any()
         else ""
     )

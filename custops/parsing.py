@@ -43,10 +43,15 @@ def to_number(values: pd.Series) -> pd.Series:
         return values.astype(float)
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float)
-    text = values.astype("string").str.strip()
+    fast = pd.to_numeric(values, errors="coerce").astype(float)
+    todo = fast.isna() & values.notna()
+    if not todo.any():
+        return fast
+    text = values[todo].astype("string").str.strip()
     text = text.str.replace(r"^\((.*)\)$", r"-\1", regex=True)  # accounting negatives
     text = text.str.replace(r"[¥$€£￥,\s]|RMB|CNY|元", "", regex=True)
-    return pd.to_numeric(text, errors="coerce").astype(float)
+    fast[todo] = pd.to_numeric(text, errors="coerce").astype(float)
+    return fast
 
 
 def parse_ids(values: pd.Series) -> pd.Series:

@@ -162,3 +162,48 @@ def line(
     ax.set_ylabel(ylabel)
     fig.tight_layout()
     return fig
+
+
+def ledger_chart(
+    summary: pd.DataFrame, *, title: str, labels: dict[str, str] | None = None
+) -> Figure:
+    """Stacked horizontal bars: kept, merged and rejected rows per table (from ``CleanResult.summary``).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"table": ["orders"], "kept": [90], "merged": [4], "rejected": [6]})
+    >>> ledger_chart(s, title="t").axes[0].get_title()
+    't'
+    """
+    labels = labels or {"kept": "kept", "merged": "merged (duplicates)", "rejected": "rejected"}
+    parts = summary.set_index("table")[["kept", "merged", "rejected"]]
+    shares = parts.div(parts.sum(axis=1), axis=0)
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(parts) + 1.6))
+    left = pd.Series(0.0, index=parts.index)
+    colors = [STATUS_COLORS["green"], STATUS_COLORS["amber"], STATUS_COLORS["red"]]
+    for column, color in zip(parts.columns, colors, strict=True):
+        ax.barh(parts.index, shares[column], left=left, color=color, label=labels[column])
+        for y, (share, count) in enumerate(zip(shares[column], parts[column], strict=True)):
+            if share > 0.06:
+                ax.text(
+                    left.iloc[y] + share / 2,
+                    y,
+                    f"{count:,}",
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize=9,
+                )
+        left += shares[column]
+    percent_axis(ax, "x")
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.legend(
+        loc="lower center",
+        bbox_to_anchor=(0.5, -0.45 if len(parts) < 4 else -0.25),
+        ncol=3,
+        frameon=False,
+    )
+    fig.tight_layout()
+    return fig
