@@ -1,0 +1,69 @@
+"""Shared fixtures: a small demo company and its notebook-01 artifacts, built once per session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from custops.artifacts import write_artifact
+from custops.cleaning import load_and_clean
+from custops.collection import value_tier
+from custops.config import load_config
+from custops.features import customer_features
+from custops.synth import write_demo_data
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL_CUSTOMERS = 1500
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Config path of a 1,500-customer demo company (seed 42)."""
+    return write_demo_data(
+        tmp_path_factory.mktemp("small-demo"), n_customers=SMALL_CUSTOMERS, seed=42
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_5k(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Config path of the default 5,000-customer demo company (seed 42), for planted-effect checks."""
+    return write_demo_data(tmp_path_factory.mktemp("demo-5k"), n_customers=5000, seed=42)
+
+
+@pytest.fixture(scope="session")
+def truth_5k(demo_5k: Path) -> dict:
+    """The planted effects of the 5,000-customer demo."""
+    return json.loads((demo_5k.parent / "truth.json").read_text(encoding="utf-8"))
+
+
+def _artifacts(config_path: Path, build: Path, period: str = "2025Q4") -> Path:
+    cfg = load_config(config_path)
+    result = load_and_clean(cfg, period)
+    features = customer_features(
+        result.tables,
+        period,
+        inactivity_days=cfg.churn.inactivity_days,
+        slow_response_hours=cfg.nps.slow_response_hours,
+    )
+    features["tier"] = value_tier(features["revenue_365d"], cfg.segments.tiers)
+    folder = build / period / "artifacts"
+    for table, frame in result.tables.items():
+        write_artifact(frame, folder, f"clean_{table}.parquet")
+    write_artifact(features, folder, "customer_features.parquet")
+    write_artifact(result.ledger, folder, "ledger.csv")
+    write_artifact(result.rejects, folder, "rejects.csv")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_5k_artifacts(demo_5k: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Notebook-01 artifacts (clean tables, customer_features, ledger, rejects) of the 5k demo."""
+    return _artifacts(demo_5k, tmp_path_factory.mktemp("build-5k"))
+
+
+@pytest.fixture(scope="session")
+def small_artifacts(small_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Notebook-01 artifacts of the small demo."""
+    return _artifacts(small_demo, tmp_path_factory.mktemp("build-small"))
