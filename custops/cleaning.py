@@ -30,7 +30,14 @@ import pandas as pd
 
 from custops.config import Period, ReportConfig
 from custops.errors import DataError
-from custops.parsing import failed_examples, parse_bool, parse_dates, parse_ids, to_number
+from custops.parsing import (
+    _TZ_SUFFIX,
+    failed_examples,
+    parse_bool,
+    parse_dates,
+    parse_ids,
+    to_number,
+)
 from custops.schema import CANONICAL, row_failures
 from custops.sources import load_raw
 
@@ -172,7 +179,20 @@ def _most_common_spelling(text: pd.Series) -> pd.Series:
     best = {}
     for spelling in counts.index:  # most frequent first
         best.setdefault(spelling.casefold(), spelling)
-    return text.map(lambda v: best.get(v.casefold(), v) if isinstance(v, str) else v)
+    return text.map(lambda v: best.get(v.casefold(), v) if isinstance(v, str) else v).astype(
+        text.dtype
+    )
+
+
+def _count_zoned(values: pd.Series) -> int:
+    """How many date values carry a UTC offset (``+08:00``, ``Z``, a tz-aware column)."""
+    if getattr(getattr(values, "dt", None), "tz", None) is not None:
+        return int(values.notna().sum())
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return 0
+    stamps = values.map(lambda v: getattr(v, "tzinfo", None) is not None)
+    text = values[~stamps].astype("string").str.strip()
+    return int(stamps.sum()) + int(text.str.contains(_TZ_SUFFIX, na=False).sum())
 
 
 def _check_mostly_bad(
@@ -288,10 +308,16 @@ def clean_table(
         )
         original = run.frame[column]
         run.frame[column] = parsed
+        zone = src.timezone if src and src.timezone else "UTC"
+        n_zoned = _count_zoned(original)
         run.reject(
             failed,
             "unreadable date",
             original.astype(str).radd(f"{column} cannot be read as a date: "),
+            note=f"{n_zoned:,} {column} value(s) carried a UTC offset and were converted to "
+            f"{zone} (set `timezone:` for local dates)"
+            if n_zoned
+            else "",
         )
 
     # 3. required numbers

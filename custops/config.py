@@ -8,8 +8,10 @@ config file is gathered and reported at once, with the key path and a suggestion
 from __future__ import annotations
 
 import calendar
+import codecs
 import difflib
 import re
+import zoneinfo
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -210,6 +212,30 @@ class SourceConfig(_Strict):
         default_factory=dict, description="per-column value recoding, e.g. score scales"
     )
     cancellation: CancellationRule = Field(default_factory=CancellationRule)
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, value: str) -> str:
+        if value != "auto":
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(
+                    f"unknown encoding {value!r}; use auto, utf-8, utf-8-sig, gb18030 or latin-1"
+                ) from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai or UTC"
+                ) from None
+        return value
 
     @model_validator(mode="after")
     def _where(self) -> SourceConfig:

@@ -153,26 +153,57 @@ def _excel_engine() -> str:
         return "openpyxl"
 
 
+def _sqlite_read_only(url: str) -> str:
+    """``sqlite:///x.db`` -> a read-only URI, so a missing file is an error, never created."""
+    path = url.removeprefix("sqlite:///")
+    if not url.startswith("sqlite:///") or "mode=" in url or path in ("", ":memory:"):
+        return url
+    return f"sqlite:///file:{path}?mode=ro&uri=true"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _read_sql(src: SourceConfig, cfg: ReportConfig) -> pd.DataFrame:
     if not src.query:
         raise DataError(
             src.path or "?", None, "a database source needs `query:`", fix="Add a SELECT query."
         )
     url = src.url or (str(cfg.resolve(src.path)) if src.path else ":memory:")
-    if src.format == "duckdb" or url.startswith("duckdb:") or url.endswith((".duckdb", ".db")):
-        import duckdb
-
-        database = url.removeprefix("duckdb:///").removeprefix("duckdb:")
-        with duckdb.connect(database, read_only=database != ":memory:") as con:
-            return con.sql(src.query).df()
-    import sqlalchemy
-
-    engine = sqlalchemy.create_engine(url)
+    is_duckdb = (
+        src.format == "duckdb"
+        or url.startswith("duckdb:")
+        or ("://" not in url and url.endswith((".duckdb", ".db")))
+    )
+    # what the analyst sees in messages: never the password of a database URL
+    where = re.sub(r"://([^:/@]+):[^@/]*@", r"://\1:***@", url)
     try:
-        with engine.connect() as con:
-            return pd.read_sql(sqlalchemy.text(src.query), con)
-    finally:
-        engine.dispose()
+        if is_duckdb:
+            import duckdb
+
+            database = url.removeprefix("duckdb:///").removeprefix("duckdb:")
+            with duckdb.connect(database, read_only=database != ":memory:") as con:
+                return con.sql(src.query).df()
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(_sqlite_read_only(url))
+        try:
+            with engine.connect() as con:
+                return pd.read_sql(sqlalchemy.text(src.query), con)
+        finally:
+            engine.dispose()
+    except Exception as exc:  # drivers raise their own error types
+        raise DataError(
+            where,
+            None,
+            f"the query failed: {type(exc).__name__}: {_first_line(exc)}",
+            examples=[f"query: {src.query.strip()[:200]}"],
+            cause="The database file or URL is wrong, or the query names a table or column "
+            "that does not exist.",
+            fix="Check `url`/`path` and `query` of this source; try the query in a SQL client.",
+        ) from None
 
 
 def read_source(table: str, src: SourceConfig, cfg: ReportConfig) -> pd.DataFrame:
@@ -224,15 +255,37 @@ def read_source(table: str, src: SourceConfig, cfg: ReportConfig) -> pd.DataFram
                     engine=_excel_engine(),
                 )
             except ValueError as exc:
+                if "not found" not in str(exc):
+                    raise DataError(
+                        str(path),
+                        None,
+                        f"cannot be read as an Excel workbook: {_first_line(exc)}",
+                        fix="Save the file again as .xlsx from Excel, or export it as CSV.",
+                    ) from None
                 raise DataError(
                     str(path),
                     None,
                     f"cannot read the sheet: {exc}",
                     fix="Set `sheet:` to an existing sheet name.",
                 ) from None
+            except Exception as exc:  # the Excel engines raise their own error types
+                raise DataError(
+                    str(path),
+                    None,
+                    f"cannot be read as an Excel workbook: {type(exc).__name__}: {_first_line(exc)}",
+                    fix="Save the file again as .xlsx from Excel, or export it as CSV.",
+                ) from None
             frame.columns = [str(c).strip() for c in frame.columns]
         elif fmt == "parquet":
-            frame = pd.read_parquet(path)
+            try:
+                frame = pd.read_parquet(path)
+            except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+                raise DataError(
+                    str(path),
+                    None,
+                    f"cannot be read as Parquet: {type(exc).__name__}: {_first_line(exc)}",
+                    fix="Export the table again as Parquet, or point `path` at the right file.",
+                ) from None
         else:
             raise DataError(
                 str(path),
@@ -244,6 +297,20 @@ def read_source(table: str, src: SourceConfig, cfg: ReportConfig) -> pd.DataFram
         frame["_src_row"] = np.arange(1, len(frame) + 1)
         parts.append(frame)
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _delimiter_cause(raw: pd.DataFrame) -> str | None:
+    """When a file was read as one column whose name holds another delimiter, say so."""
+    columns = [str(c) for c in raw.columns if c not in _SOURCE_COLUMNS]
+    if len(columns) != 1:
+        return None
+    found = [sep for sep in (",", ";", "\t", "|") if sep in columns[0]]
+    if not found:
+        return None
+    return (
+        f"The file was read as a single column {columns[0][:60]!r}: it looks "
+        f"{found[0]!r}-separated; set `delimiter: {found[0]!r}` for this source."
+    )
 
 
 def _normalise(name: str) -> str:
@@ -260,7 +327,8 @@ def map_columns(table: str, raw: pd.DataFrame, src: SourceConfig, file_label: st
 
     Examples
     --------
-    >>> raw = pd.DataFrame({"Qty": ["2"], "Price": ["3.5"], "Inv": ["1"], "Cust": ["a"], "Day": ["2025-01-01"]})
+    >>> raw = pd.DataFrame({"Qty": ["2"], "Price": ["3.5"], "Inv": ["1"], "Cust": ["a"], "Day": ["2025-01-01"],
+    ...                     "_src_file": ["x.csv"], "_src_row": [1]})
     >>> src = SourceConfig(path="x.csv", columns={"order_id": "Inv", "customer_id": "Cust", "order_date": "Day"},
     ...                    derive={"amount": "Qty * Price"})
     >>> map_columns("orders", raw, src, "x.csv")[["order_id", "amount"]].to_dict("records")
@@ -293,6 +361,7 @@ def map_columns(table: str, raw: pd.DataFrame, src: SourceConfig, file_label: st
             source,
             f"the column mapped to {table}.{canonical} is not in the file. "
             f"The file has: {', '.join(map(str, raw.columns.drop(_SOURCE_COLUMNS, errors='ignore')))}.{hint}",
+            cause=_delimiter_cause(raw),
             fix=f"Fix `sources.{table}.columns.{canonical}` in the config.",
         )
     for canonical, expression in src.derive.items():
@@ -318,6 +387,7 @@ def map_columns(table: str, raw: pd.DataFrame, src: SourceConfig, file_label: st
             file_label,
             missing[0],
             f"the required column {table}.{missing[0]} is missing (the file has: {available})",
+            cause=_delimiter_cause(raw),
             fix=f"Map it in the config: `sources.{table}.columns.{missing[0]}: <column in the file>`.",
         )
     for column in _SOURCE_COLUMNS:
