@@ -135,9 +135,9 @@ def artifacts_dir(build_dir: str | Path, period: str | Period) -> Path:
     >>> out.is_dir(), out.relative_to(root).as_posix()
     (True, '2025Q4/artifacts')
     """
-    path = period_dir(build_dir, period) / "artifacts"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from custops.artifacts import artifacts_dir as _artifacts_dir  # the one definition
+
+    return _artifacts_dir(build_dir, period, create=True)
 
 
 def _project_root() -> Path:
@@ -801,7 +801,7 @@ def _headlines_md(chapters: Sequence[_Chapter], lang: str) -> str:
         t("intro.headlines.value", lang),
         t("intro.headlines.chapter", lang),
     ]
-    return ":::{table}\n:class: custops-numbers\n\n" + _md_table(header, rows) + "\n:::"
+    return ":::{table}\n:class: custops-headlines\n\n" + _md_table(header, rows) + "\n:::"
 
 
 def _edition_md(
@@ -1191,7 +1191,7 @@ def write_archive_index(build_root: Path, *, company: str = "", language: str = 
             periods.append((Period.parse(child.name), child))
         except ConfigError:
             continue
-    periods.sort(key=lambda item: (item[0].start, item[0].end), reverse=True)
+    periods.sort(key=lambda item: (item[0].end, item[0].start), reverse=True)
     title = t("archive.title", language, company=company or "custops")
     rows = []
     for period, folder in periods:

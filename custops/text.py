@@ -97,6 +97,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "run.summary.total": {"en": "Total", "zh": "合计"},
     "run.summary.open": {"en": "Open {path}", "zh": "打开 {path}"},
     # ------------------------------------------------------------------ glued headline labels
+    # 01 data collection (keys as glued by notebooks/01_data_collection.ipynb)
+    "glue.data_customers": {"en": "Customers", "zh": "客户数"},
+    "glue.data_active_customers": {
+        "en": "Customers who ordered in the period",
+        "zh": "本期下单客户数",
+    },
+    "glue.data_revenue_period": {"en": "Revenue in the period", "zh": "本期销售额"},
+    "glue.data_rows_in": {"en": "Source rows read", "zh": "读入源数据行数"},
+    "glue.data_reject_share": {"en": "Share of rows set aside", "zh": "剔除行占比"},
+    # generic names (also matched after a chapter prefix: seg_n_segments -> n_segments)
     "glue.n_customers": {"en": "Customers", "zh": "客户数"},
     "glue.n_active_customers": {"en": "Active customers", "zh": "活跃客户数"},
     "glue.n_new_customers": {"en": "New customers", "zh": "新客户数"},
@@ -182,11 +192,17 @@ def glue_label(key: str, lang: str = "en") -> str:
     --------
     >>> glue_label("nps", "zh")
     '净推荐值 (NPS)'
+    >>> glue_label("data_customers"), glue_label("churn_churn_rate", "zh")
+    ('Customers', '流失率')
     >>> glue_label("avg_basket_cny")
     'Avg basket cny'
     """
-    entry = CATALOG.get(f"glue.{key}")
-    if entry is not None:
-        return entry.get(lang) or entry["en"]
+    candidates = [key]
+    if "_" in key:
+        candidates.append(key.split("_", 1)[1])  # chapter prefix: nps_score -> score
+    for candidate in candidates:
+        entry = CATALOG.get(f"glue.{candidate}")
+        if entry is not None:
+            return entry.get(lang) or entry["en"]
     words = key.replace("-", "_").strip("_").split("_")
     return " ".join(words).capitalize() if words else key

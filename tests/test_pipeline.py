@@ -1,0 +1,589 @@
+"""Tests of custops.pipeline: notebook selection, the book copy of a notebook, the book
+template, and end-to-end runs (papermill + Jupyter Book) on small fixture notebooks and on the
+demo data with the real notebooks.
+
+The fixture notebooks (tests/fixtures/pipeline_notebooks) follow the notebook conventions:
+a tagged parameters cell, lang-en/lang-zh markdown, glued headline numbers, a figure and a
+ledger.csv artifact. 01 raises for periods before 2000 (the injected failure).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from custops import pipeline
+from custops.config import Period, ReportConfig
+from custops.errors import ConfigError, PipelineError
+from custops.pipeline import (
+    GLUE_PREFIX,
+    BookFailed,
+    NotebookFailed,
+    artifacts_dir,
+    discover_notebooks,
+    glue_format,
+    glued_scalars,
+    prepare_notebook,
+    select_notebook,
+    write_archive_index,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "pipeline_notebooks"
+TEMPLATE = ROOT / "book"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def write_config(folder: Path, **extra) -> Path:
+    """A minimal valid custops.yaml (the fixture notebooks read no source file)."""
+    data = {
+        "company": "Acme Retail",
+        "sources": {"orders": {"path": "orders.csv"}, "customers": {"path": "customers.csv"}},
+        **extra,
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "custops.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file under folder, by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def page(html_dir: Path, name: str) -> str:
+    return (html_dir / name).read_text(encoding="utf-8")
+
+
+def visible_text(html_text: str) -> str:
+    """Text of the article, without tags, scripts and styles."""
+    body = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html_text)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def copy_notebooks(dst: Path) -> Path:
+    shutil.copytree(FIXTURES, dst)
+    return dst
+
+
+def add_failing_cell(notebook: Path, source: str) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(new_code_cell(source))
+    nbformat.write(nb, notebook)
+
+
+def run_fixture(tmp: Path, period: str = "2025Q4", **kwargs) -> pipeline.RunResult:
+    kwargs.setdefault("notebooks_dir", FIXTURES)
+    return pipeline.run(
+        write_config(tmp),
+        period,
+        out=tmp / "build",
+        template=TEMPLATE,
+        progress=False,
+        log=lambda line: None,
+        **kwargs,
+    )
+
+
+# --------------------------------------------------------------------------- unit tests
+
+
+def test_artifacts_dir_creates_period_folder(tmp_path):
+    out = artifacts_dir(tmp_path / "build", "2025-q4")
+    assert out == (tmp_path / "build" / "2025Q4" / "artifacts").resolve()
+    assert out.is_dir()
+
+
+def test_discover_notebooks_orders_numbered_files_only(tmp_path):
+    for name in ["02_b.ipynb", "01_a.ipynb", "scratch.ipynb", "10_c.ipynb"]:
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in discover_notebooks(tmp_path)] == [
+        "01_a.ipynb",
+        "02_b.ipynb",
+        "10_c.ipynb",
+    ]
+    with pytest.raises(ConfigError, match="No notebooks named like"):
+        discover_notebooks(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    ("only", "expected"),
+    [
+        ("02", "02_segmentation"),
+        ("segmentation", "02_segmentation"),
+        ("seg", "02_segmentation"),
+        ("02_segmentation.ipynb", "02_segmentation"),
+        ("notebooks/04_nps.ipynb", "04_nps"),
+        ("NPS", "04_nps"),
+        ("03_churn", "03_churn_survival"),
+    ],
+)
+def test_select_notebook_by_number_or_name(only, expected):
+    nbs = [
+        Path(f"{n}.ipynb")
+        for n in ["01_data_collection", "02_segmentation", "03_churn_survival", "04_nps"]
+    ]
+    assert select_notebook(nbs, only).stem == expected
+
+
+def test_select_notebook_unknown_name_lists_choices():
+    nbs = [Path("01_data_collection.ipynb"), Path("02_segmentation.ipynb")]
+    with pytest.raises(ConfigError) as info:
+        select_notebook(nbs, "segmentaton")
+    text = str(info.value)
+    assert "No notebook matches --only 'segmentaton'" in text
+    assert "Did you mean 'segmentation'?" in text
+    assert "01 (data_collection), 02 (segmentation)" in text
+
+
+def test_select_notebook_ambiguous_prefix():
+    nbs = [Path("01_data_collection.ipynb"), Path("02_data_quality.ipynb")]
+    with pytest.raises(ConfigError, match="matches several notebooks"):
+        select_notebook(nbs, "data")
+
+
+def _glue_output(name: str, text: str, display: bool = False):
+    prefix = "" if display else GLUE_PREFIX
+    return new_output(
+        "display_data",
+        data={prefix + "text/plain": text},
+        metadata={"scrapbook": {"name": name, "mime_prefix": prefix}},
+    )
+
+
+def test_prepare_notebook_filters_language_and_hides_code():
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Segments — {{ period }}", metadata={"tags": ["lang-en"]}),
+            new_markdown_cell("# 客群 — {{ period }}", metadata={"tags": ["lang-zh"]}),
+            new_markdown_cell("Shared text"),
+            new_code_cell('period = "2025Q4"', metadata={"tags": ["parameters"]}),
+            new_code_cell('period = "2024Q1"', metadata={"tags": ["injected-parameters"]}),
+            new_code_cell(
+                "glue('nps', x, display=False)", outputs=[_glue_output("nps", "np.float64(12.5)")]
+            ),
+            new_code_cell(
+                "df",
+                outputs=[
+                    new_output("execute_result", data={"text/plain": "df"}, execution_count=3)
+                ],
+            ),
+            new_code_cell("helper()", metadata={"tags": ["remove-input"]}, outputs=[]),
+        ]
+    )
+    out = prepare_notebook(nb, "zh")
+    assert [c.source for c in out.cells if c.cell_type == "markdown"] == [
+        "# 客群 — {{ period }}",
+        "Shared text",
+    ]
+    tags = [c.metadata["tags"] for c in out.cells if c.cell_type == "code"]
+    assert tags == [
+        ["parameters", "remove-cell"],
+        ["injected-parameters", "remove-cell"],
+        ["remove-cell"],
+        ["hide-input"],
+        ["remove-input"],
+    ]
+    glue_cell = [c for c in out.cells if c.cell_type == "code"][2]
+    assert glue_cell.outputs[0]["data"][GLUE_PREFIX + "text/plain"] == "12.5"
+    # the executed notebook itself is not modified
+    assert len(nb.cells) == 8 and "tags" not in nb.cells[5].metadata
+
+
+def test_glued_scalars_skips_figures_tables_and_private_keys():
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "",
+                outputs=[
+                    _glue_output("n_customers", "4821"),
+                    _glue_output("_debug", "1"),
+                    _glue_output("top_segment", "'Champions'", display=True),
+                    new_output(
+                        "display_data",
+                        data={
+                            GLUE_PREFIX + "text/plain": "<Figure>",
+                            GLUE_PREFIX + "image/png": "iVBOR",
+                        },
+                        metadata={"scrapbook": {"name": "fig", "mime_prefix": GLUE_PREFIX}},
+                    ),
+                ],
+            )
+        ]
+    )
+    assert glued_scalars(nb) == {"n_customers": "4821", "top_segment": "'Champions'"}
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "spec", "shown"),
+    [
+        ("n_customers", "4821", ",d", "4,821"),
+        ("churn_rate", "0.1834", ".1%", "18.3%"),
+        ("nps", "31.52", ".1f", "31.5"),
+        ("hazard_ratio", "1.234", ".2f", "1.23"),
+        ("revenue", "1234567.8", ",.0f", "1,234,568"),
+        ("top_segment", "'Champions'", "s", "Champions"),
+        ("flag", "True", "s", "True"),
+    ],
+)
+def test_glue_format(key, text, spec, shown):
+    from myst_nb.core.variables import format_plain_text
+
+    assert glue_format(key, text) == spec
+    assert format_plain_text(text, spec) == shown
+
+
+def test_book_config_quotes_off_and_sets_substitutions(tmp_path):
+    cfg = ReportConfig.model_validate(
+        {
+            "company": "Acme",
+            "sources": {"orders": {"path": "o.csv"}, "customers": {"path": "c.csv"}},
+        }
+    )
+    book = pipeline._book_config(TEMPLATE / "_config.yml", cfg, Period.parse("2025Q4"), "zh", "now")
+    dumped = yaml.safe_dump(book, allow_unicode=True)
+    assert "execute_notebooks: 'off'" in dumped
+    assert yaml.safe_load(dumped)["execute"]["execute_notebooks"] == "off"
+    subs = book["parse"]["myst_substitutions"]
+    assert (subs["period"], subs["previous_period"], subs["period_end"]) == (
+        "2025Q4",
+        "2025Q3",
+        "2025-12-31",
+    )
+    assert book["sphinx"]["config"]["language"] == "zh_CN"
+    assert book["title"] == "Acme — 客户运营复盘 2025Q4"
+
+    unquoted = tmp_path / "_config.yml"
+    unquoted.write_text((TEMPLATE / "_config.yml").read_text().replace('"off"', "off"))
+    with pytest.raises(PipelineError, match="jupyter-book#937"):
+        pipeline._book_config(unquoted, cfg, Period.parse("2025Q4"), "en", "now")
+
+
+def test_template_pages_exist_in_both_languages_with_markers():
+    for page_name in pipeline.BOOK_PAGES:
+        for suffix in (".md", ".zh.md"):
+            text = (TEMPLATE / f"{page_name}{suffix}").read_text(encoding="utf-8")
+            assert (
+                text.startswith("# ")
+                and "{{ period }}" in text.splitlines()[0]
+                or "{{ company }}" in text
+            )
+    assert "<!-- custops:headlines -->" in (TEMPLATE / "intro.zh.md").read_text(encoding="utf-8")
+    assert "<!-- custops:ledger -->" in (TEMPLATE / "methods.zh.md").read_text(encoding="utf-8")
+
+
+def test_toc_fills_notebooks_and_drops_empty_parts():
+    chapters = [pipeline._Chapter("notebooks/01_a", "01_a", {}, "", None)]
+    toc = pipeline._toc(TEMPLATE / "_toc.yml", chapters, "en")
+    assert toc["root"] == "intro"
+    assert [p["caption"] for p in toc["parts"]] == ["Reading this report", "Analyses", "Reference"]
+    assert toc["parts"][1]["chapters"] == [{"file": "notebooks/01_a"}]
+    empty = pipeline._toc(TEMPLATE / "_toc.yml", [], "zh")
+    assert [p["caption"] for p in empty["parts"]] == ["阅读指南", "参考"]
+
+
+def test_archive_index_lists_newest_first(tmp_path):
+    for label in ["2024Q4", "2025Q3", "2025-11", "2025Q4"]:
+        (tmp_path / label / "html").mkdir(parents=True)
+        (tmp_path / label / "html" / "index.html").write_text("x")
+    (tmp_path / "2025Q2" / "html").mkdir(parents=True)  # never published: no index.html
+    (tmp_path / "screenshots").mkdir()
+    text = write_archive_index(tmp_path, company="Acme", language="zh").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)">20', text)
+    assert links == [f"{p}/html/index.html" for p in ["2025Q4", "2025-11", "2025Q3", "2024Q4"]]
+    assert "Acme — 报告归档" in text and "2025Q2" not in text
+
+
+def test_check_parameters_rejects_undeclared_and_missing_cell(tmp_path):
+    good = FIXTURES / "01_collect.ipynb"
+    declared = pipeline.check_parameters(
+        good, {"period": "2025Q4", "config": "c", "build_dir": "b"}
+    )
+    assert set(declared) == {"period", "config", "build_dir"}
+    with pytest.raises(PipelineError, match="does not declare the parameter.s. seed"):
+        pipeline.check_parameters(good, {"period": "2025Q4", "seed": 1})
+    bare = tmp_path / "01_bare.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1")]), bare)
+    with pytest.raises(PipelineError, match="no cell tagged `parameters`"):
+        pipeline.check_parameters(bare, {"period": "2025Q4"})
+
+
+def test_swap_in_replaces_folder(tmp_path):
+    target, new = tmp_path / "html", tmp_path / "new"
+    target.mkdir()
+    (target / "old.html").write_text("old")
+    new.mkdir()
+    (new / "index.html").write_text("new")
+    pipeline._swap_in(new, target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["html"]
+    assert [p.name for p in target.iterdir()] == ["index.html"]
+
+
+# --------------------------------------------------------------------------- end to end (fixtures)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """One full run of the fixture notebooks for 2025Q4 (shared, do not modify)."""
+    tmp = tmp_path_factory.mktemp("published")
+    result = run_fixture(tmp)
+    return tmp, result
+
+
+@pytest.mark.slow
+def test_run_publishes_book_with_glued_numbers(published):
+    tmp, result = published
+    html_dir = tmp / "build" / "2025Q4" / "html"
+    assert result.index_html == html_dir / "index.html" and result.index_html.exists()
+    assert [(r.name, r.status) for r in result.notebooks] == [
+        ("01_collect.ipynb", "ok"),
+        ("02_review.ipynb", "ok"),
+    ]
+    assert all(r.seconds > 0 for r in result.notebooks) and result.book_seconds > 0
+    assert result.total_seconds >= sum(r.seconds for r in result.notebooks) + result.book_seconds
+
+    intro = page(html_dir, "intro.html")
+    assert "<title>Acme Retail — customer operations review 2025Q4" in intro
+    text = visible_text(intro)
+    # 01 glues n_customers = 1180 + quarter index, reject_rate = 120 / 6600; 02 glues np.float64(31.25)
+    assert re.search(r"Customers\s+1,184\b", text), text
+    assert re.search(r"Share of rows rejected\s+1\.8%", text)
+    assert re.search(r"NPS\s+31\.2\b", text)
+    assert re.search(r"Largest segment\s+Champions", text)
+    assert "2025-10-01 to 2025-12-31" in text and "2025Q3" in text
+    assert "{{" not in text and "custops:" not in intro
+
+
+@pytest.mark.slow
+def test_chapters_carry_period_and_hide_code(published):
+    tmp, _ = published
+    html_dir = tmp / "build" / "2025Q4" / "html"
+    collect = page(html_dir, "notebooks/01_collect.html")
+    assert "<title>Data collection — 2025Q4" in collect
+    assert "数据收集" not in collect  # the zh cells were removed
+    assert 'build_dir = "' not in collect  # parameters and injected cells removed
+    assert collect.count("tag_hide-input") == 2  # the ledger table and the figure
+    assert (
+        "artifacts_dir(build_dir, period)"
+        not in visible_text(collect).split("Show code cell source")[0]
+    )
+    assert re.search(r'<img[^>]+src="[^"]+\.png"', collect)
+    review = page(html_dir, "notebooks/02_review.html")
+    assert "NPS is 31.2 in 2025Q4" in visible_text(review)
+    for name in ["intro.html", "how_to_read.html", "methods.html", "notebooks/02_review.html"]:
+        assert "Traceback" not in page(html_dir, name)
+
+
+@pytest.mark.slow
+def test_methods_page_renders_ledger_and_definitions(published):
+    tmp, _ = published
+    text = visible_text(page(tmp / "build" / "2025Q4" / "html", "methods.html"))
+    assert re.search(r"customers\s+1,200\s+1,180\s+20", text)
+    assert re.search(r"orders\s+5,400\s+5,300\s+100", text)
+    assert "180 days without an order" in text  # churn.inactivity_days default
+    assert "orders.csv" in text and "customers.csv" in text
+
+
+@pytest.mark.slow
+def test_run_writes_executed_notebooks_artifacts_and_archive(published):
+    tmp, result = published
+    pdir = tmp / "build" / "2025Q4"
+    executed = nbformat.read(pdir / "notebooks" / "01_collect.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    assert 'period = "2025Q4"' in injected[0].source
+    assert f'build_dir = "{tmp / "build"}"' in injected[0].source
+    assert (pdir / "artifacts" / "ledger.csv").read_text().startswith("table,rows_in,kept,rejected")
+    assert not (pdir / "failed").exists() and not (pdir / ".running").exists()
+    archive = (tmp / "build" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2025Q4/html/index.html"' in archive
+    manifest = json.loads((pdir / "run.json").read_text())
+    assert manifest["period"] == "2025Q4" and manifest["language"] == "en"
+    assert [n["status"] for n in manifest["notebooks"]] == ["ok", "ok"]
+    conf = yaml.safe_load((pdir / "book-src" / "_config.yml").read_text(encoding="utf-8"))
+    assert conf["execute"]["execute_notebooks"] == "off"
+    assert conf["parse"]["myst_substitutions"]["period"] == "2025Q4"
+
+
+@pytest.fixture
+def published_copy(published, tmp_path):
+    """A private copy of the published build (for tests that rerun)."""
+    src, _ = published
+    shutil.copytree(src / "build", tmp_path / "build", symlinks=True)
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_failing_notebook_keeps_previous_html_byte_identical(published_copy, tmp_path):
+    html_dir = published_copy / "build" / "2025Q4" / "html"
+    before = tree_digest(html_dir)
+    notebooks = copy_notebooks(tmp_path / "nbs")
+    add_failing_cell(
+        notebooks / "02_review.ipynb", "x = 1\nraise RuntimeError('injected failure for the test')"
+    )
+    with pytest.raises(NotebookFailed) as info:
+        run_fixture(published_copy, notebooks_dir=notebooks)
+    err = info.value
+    assert err.notebook == "02_review.ipynb"
+    assert (err.ename, err.evalue) == ("RuntimeError", "injected failure for the test")
+    assert err.exec_count == 6  # In [6]: injected parameters + 5 code cells before it
+    assert err.exit_code == 1
+    message = str(err)
+    assert "Notebook 02_review.ipynb failed in cell In [6]" in message
+    assert "RuntimeError: injected failure for the test" in message
+    assert "cell begins: x = 1" in message
+    assert err.partial == published_copy / "build" / "2025Q4" / "failed" / "02_review.ipynb"
+    partial = nbformat.read(err.partial, as_version=4)
+    assert partial.metadata["papermill"]["exception"] is True
+    assert tree_digest(html_dir) == before
+    # the last good executed copy of 02 is still there, so `custops book` could republish it
+    assert not pipeline._notebook_failed(
+        published_copy / "build" / "2025Q4" / "notebooks" / "02_review.ipynb"
+    )
+
+
+@pytest.mark.slow
+def test_bad_period_fails_in_first_notebook_and_builds_nothing(tmp_path):
+    with pytest.raises(NotebookFailed) as info:
+        run_fixture(tmp_path, "1999Q1")
+    assert info.value.notebook == "01_collect.ipynb"
+    assert info.value.evalue == "no orders before 2000 (asked for 1999Q1)"
+    assert not (tmp_path / "build" / "1999Q1" / "html").exists()
+    assert not (tmp_path / "build" / "1999Q1" / "notebooks" / "02_review.ipynb").exists()
+
+
+@pytest.mark.slow
+def test_only_reruns_one_notebook_and_rebuilds_book(published_copy):
+    pdir = published_copy / "build" / "2025Q4"
+    first = (pdir / "notebooks" / "01_collect.ipynb").read_bytes()
+    old_review = (pdir / "notebooks" / "02_review.ipynb").read_bytes()
+    result = run_fixture(published_copy, only="review")
+    assert [(r.name, r.status) for r in result.notebooks] == [
+        ("01_collect.ipynb", "kept"),
+        ("02_review.ipynb", "ok"),
+    ]
+    assert (pdir / "notebooks" / "01_collect.ipynb").read_bytes() == first
+    assert (pdir / "notebooks" / "02_review.ipynb").read_bytes() != old_review
+    intro = visible_text(page(pdir / "html", "intro.html"))
+    assert re.search(r"Customers\s+1,184\b", intro)  # from 01's kept executed copy
+    assert re.search(r"NPS\s+31\.2\b", intro)
+
+
+@pytest.mark.slow
+def test_only_with_failure_keeps_html(published_copy, tmp_path):
+    html_dir = published_copy / "build" / "2025Q4" / "html"
+    before = tree_digest(html_dir)
+    notebooks = copy_notebooks(tmp_path / "nbs")
+    add_failing_cell(notebooks / "01_collect.ipynb", "1 / 0")
+    with pytest.raises(NotebookFailed, match="01_collect.ipynb failed in cell In \\[7\\]") as info:
+        run_fixture(published_copy, only="01", notebooks_dir=notebooks)
+    assert info.value.ename == "ZeroDivisionError"
+    assert tree_digest(html_dir) == before
+
+
+@pytest.mark.slow
+def test_book_failure_keeps_previous_html(published_copy, tmp_path):
+    html_dir = published_copy / "build" / "2025Q4" / "html"
+    before = tree_digest(html_dir)
+    template = tmp_path / "book"
+    shutil.copytree(TEMPLATE, template)
+    how = template / "how_to_read.md"
+    how.write_text(how.read_text() + "\n```{no-such-directive}\n```\n")
+    with pytest.raises(BookFailed) as info:
+        pipeline.publish(
+            config=pipeline.load_config(write_config(published_copy)),
+            period=Period.parse("2025Q4"),
+            build_root=published_copy / "build",
+            notebooks=discover_notebooks(FIXTURES),
+            template=template,
+            log=lambda line: None,
+        )
+    assert "no-such-directive" in str(info.value)
+    assert tree_digest(html_dir) == before
+    assert not list((published_copy / "build" / "2025Q4").glob(".html-build-*"))
+
+
+@pytest.mark.slow
+def test_publish_refuses_incomplete_executed_notebook(published_copy):
+    executed = published_copy / "build" / "2025Q4" / "notebooks" / "02_review.ipynb"
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["papermill"]["exception"] = True
+    nbformat.write(nb, executed)
+    with pytest.raises(PipelineError, match="02_review.ipynb for 2025Q4 is incomplete"):
+        pipeline.publish(
+            config=pipeline.load_config(write_config(published_copy)),
+            period=Period.parse("2025Q4"),
+            build_root=published_copy / "build",
+            notebooks=discover_notebooks(FIXTURES),
+            template=TEMPLATE,
+            log=lambda line: None,
+        )
+
+
+@pytest.mark.slow
+def test_chinese_edition(tmp_path):
+    result = run_fixture(tmp_path, language="zh")
+    html_dir = result.index_html.parent
+    intro = page(html_dir, "intro.html")
+    assert '<html lang="zh-CN"' in intro
+    assert "<title>Acme Retail — 客户运营复盘 2025Q4" in intro
+    text = visible_text(intro)
+    assert "核心指标" in text and re.search(r"客户数\s+1,184\b", text)
+    collect = page(html_dir, "notebooks/01_collect.html")
+    assert "<title>数据收集 — 2025Q4" in collect
+    assert "Rows kept and rejected" not in collect and "各表保留和剔除的行数" in collect
+    assert "连续 180 天没有下单" in visible_text(page(html_dir, "methods.html"))
+
+
+@pytest.mark.slow
+def test_archive_lists_several_periods(published_copy):
+    run_fixture(published_copy, "2025Q3")
+    archive = (published_copy / "build" / "index.html").read_text(encoding="utf-8")
+    assert archive.index("2025Q4/html/index.html") < archive.index("2025Q3/html/index.html")
+    q3 = visible_text(page(published_copy / "build" / "2025Q3" / "html", "intro.html"))
+    assert re.search(r"Customers\s+1,183\b", q3)  # 1180 + quarter index 3
+
+
+# --------------------------------------------------------------------------- end to end (demo data)
+
+
+def _real_notebooks() -> list[Path]:
+    folder = ROOT / "notebooks"
+    return sorted(folder.glob(pipeline.NOTEBOOK_GLOB)) if folder.is_dir() else []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _real_notebooks(), reason="notebooks/NN_*.ipynb not written yet")
+def test_demo_data_end_to_end(tmp_path):
+    synth = pytest.importorskip("custops.synth")
+    config = synth.write_demo_data(tmp_path / "data", n_customers=800, seed=7)
+    result = pipeline.run(
+        config, "2025Q4", out=tmp_path / "build", progress=False, log=lambda line: None
+    )
+    assert result.index_html.exists()
+    assert [r.status for r in result.notebooks] == ["ok"] * len(_real_notebooks())
+    html_dir = result.index_html.parent
+    for nb in _real_notebooks():
+        chapter = page(html_dir, f"notebooks/{nb.stem}.html")
+        assert "2025Q4" in re.search(r"<title>(.*?)</title>", chapter).group(1)
+        assert "Traceback" not in chapter
+    ledger = tmp_path / "build" / "2025Q4" / "artifacts" / "ledger.csv"
+    assert ledger.exists()
+    assert "ledger.csv" not in visible_text(
+        page(html_dir, "methods.html")
+    )  # rendered, not the 'missing' note
