@@ -7,6 +7,7 @@ CJK SC, so no root is needed; Debian's WenQuanYi Micro Hei is used when installe
 
 from __future__ import annotations
 
+import logging
 import warnings
 from pathlib import Path
 
@@ -89,6 +90,7 @@ def setup(language: str = "en", *, dpi: int = 110) -> None:
         }
     )
     warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # "no bold weight" notes
     pd.set_option("display.float_format", lambda v: f"{v:,.2f}")
 
 
