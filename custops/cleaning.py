@@ -559,6 +559,8 @@ def load_and_clean(
     keep_pii : bool
         Keep the personal-data columns named in ``privacy.pii_columns``
         (default: drop them, keeping ``has_phone``/``has_email`` flags).
+        With ``privacy.pseudonymize_ids`` every ``customer_id`` (also in the rejects) is
+        replaced by its keyed hash (:func:`custops.privacy.pseudonymize_result`).
     now : datetime, optional
         Reference for "future" dates.
 
@@ -599,7 +601,7 @@ def load_and_clean(
                 customers = customers.drop(columns=column)
     tables["customers"] = customers
     non_empty = [r for r in rejects if len(r)]
-    return CleanResult(
+    result = CleanResult(
         tables=tables,
         ledger=pd.concat(ledgers, ignore_index=True),
         rejects=pd.concat(non_empty, ignore_index=True)
@@ -607,3 +609,8 @@ def load_and_clean(
         else pd.DataFrame(columns=REJECT_COLUMNS),
         notes=notes,
     )
+    if cfg.privacy.pseudonymize_ids:  # keyed hash of customer_id everywhere (custops.privacy)
+        from custops.privacy import pseudonymize_result
+
+        result = pseudonymize_result(result, cfg)
+    return result

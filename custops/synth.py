@@ -759,6 +759,30 @@ def _actions(spec: DemoSpec) -> list[dict[str, Any]]:
     ]
 
 
+def _reproducible_xlsx(path: Path) -> None:
+    """Fix the timestamps openpyxl writes (zip entries, created/modified) so that the same
+    seed gives a byte-identical workbook."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info.filename)) for info in src.infolist()]
+    tmp = path.with_name(f".{path.name}.tmp")
+    with zipfile.ZipFile(tmp, "w") as dst:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*<",
+                    rb"\g<1>2020-01-01T00:00:00Z<",
+                    data,
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
+    tmp.replace(path)
+
+
 def write_demo_data(out_dir: str | Path, n_customers: int = 5000, seed: int = 42) -> Path:
     """Write the demo exports, ``custops.yaml``, ``actions.yaml`` and ``truth.json``.
 
@@ -791,6 +815,7 @@ def write_demo_data(out_dir: str | Path, n_customers: int = 5000, seed: int = 42
     tickets = demo["tickets"].drop(columns=[])
     with pd.ExcelWriter(out / "service_tickets.xlsx", engine="openpyxl") as xl:
         tickets.to_excel(xl, sheet_name="tickets", index=False)
+    _reproducible_xlsx(out / "service_tickets.xlsx")
     surveys = demo["surveys"].drop(columns=["_slow", "_quarter"])
     surveys.to_csv(out / "nps_survey.csv", index=False, encoding="utf-8-sig")
     demo["touches"].to_parquet(out / "marketing_touches.parquet", index=False)
