@@ -82,6 +82,7 @@ class DemoSpec:
     nps_dip: tuple[float, float] = (-0.08, 0.07)  # shift in the demo period
     ab_campaign: str = "2025Q4_winback"
     ab_uplift: float = 1.6  # treatment conversion|clicked multiplier
+    plant_diagnostics: bool = False  # opt-in effects for custops.alerts/health/paths (issue 11)
 
 
 # ----------------------------------------------------------------------------- customers
@@ -597,6 +598,46 @@ def _truth(spec: DemoSpec, cust, orders, tickets, surveys, touches, mess) -> dic
     }
 
 
+# ----------------------------------------------------------------------------- diagnostics
+
+
+def _plant_diagnostics(spec: DemoSpec, tickets: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Opt-in effects for the KPI alerts (own generator; the default stream is untouched).
+
+    First response times of tickets created in the last two months of the demo period are
+    multiplied by 3 (a sustained service breakdown the monthly alerts must flag).
+    """
+    from custops.config import Period
+
+    rng = np.random.default_rng([spec.seed, 11])
+    months = Period.parse(spec.period).month_starts()[-2:]
+    start = pd.Timestamp(months[0])
+    end = pd.Timestamp(Period.parse(spec.period).end_exclusive)
+    t = tickets.copy()
+    hit = (t["created_at"] >= start) & (t["created_at"] < end) & t["first_response_at"].notna()
+    mult = 3.0 * rng.uniform(0.9, 1.1, int(hit.sum()))
+    delay = (t.loc[hit, "first_response_at"] - t.loc[hit, "created_at"]) * mult
+    new = t.loc[hit, "created_at"] + delay
+    shift = new - t.loc[hit, "first_response_at"]
+    t.loc[hit, "first_response_at"] = new
+    t.loc[hit, "resolved_at"] = t.loc[hit, "resolved_at"] + shift
+    cutoff = pd.Timestamp(spec.end) + pd.Timedelta(hours=23, minutes=59)
+    for col in ("first_response_at", "resolved_at"):
+        t.loc[t[col] > cutoff, col] = pd.NaT
+    truth = {
+        "description": "opt-in (DemoSpec.plant_diagnostics): first response times of tickets "
+        "created in the last two months of the period are about 3x longer",
+        "alerts": {
+            "kpi": "first_response_hours",
+            "months": [pd.Timestamp(m).strftime("%Y-%m") for m in months],
+            "multiplier": 3.0,
+            "tickets_affected": int(hit.sum()),
+            "tolerance": "both months flagged as worse; no other KPI flagged worse in the period",
+        },
+    }
+    return t, truth
+
+
 # ----------------------------------------------------------------------------- API
 
 
@@ -635,6 +676,8 @@ def generate(spec: DemoSpec | None = None) -> dict[str, Any]:
     )
     src_orders, src_customers, mess = _inject_mess(lines, cust_src, rng)
     truth = _truth(spec, cust, orders, tickets, surveys, touches, mess)
+    if spec.plant_diagnostics:
+        tickets, truth["diagnostics"] = _plant_diagnostics(spec, tickets)
     return {
         "customers": cust,
         "orders": orders,

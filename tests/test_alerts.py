@@ -1,0 +1,210 @@
+"""KPI alerts: planted service breakdown flagged, false-alarm rate on stable series, limits by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from custops import alerts
+from custops.errors import CustopsError
+from custops.synth import DemoSpec, generate
+
+MONTHS = pd.period_range("2023-10", "2025-12", freq="M").astype(str)  # 24 baseline + 3
+MONITOR = ["2025-10", "2025-11", "2025-12"]
+
+
+def canonical(demo: dict) -> dict[str, pd.DataFrame]:
+    """The generator's clean tables under canonical names (orders: order_ts -> order_date)."""
+    return {
+        "orders": demo["orders"].rename(columns={"order_ts": "order_date"}),
+        "customers": demo["customers"],
+        "tickets": demo["tickets"],
+        "surveys": demo["surveys"],
+        "touches": demo["touches"],
+    }
+
+
+@pytest.fixture(scope="module")
+def planted() -> dict:
+    return generate(DemoSpec(n_customers=1500, plant_diagnostics=True))
+
+
+@pytest.fixture(scope="module")
+def default_demo() -> dict:
+    return generate(DemoSpec(n_customers=1500))
+
+
+def test_planted_first_response_breakdown_is_flagged(planted: dict) -> None:
+    truth = planted["truth"]["diagnostics"]["alerts"]
+    kpis = alerts.monthly_kpis(canonical(planted), "2025Q4")
+    result = alerts.monitor(kpis, "2025Q4")
+    hit = result.alerts[result.alerts["kpi"].eq(truth["kpi"])]
+    assert set(truth["months"]) <= set(hit["month"])
+    assert (hit["change"] == "worse").all()
+    assert (hit["sigmas"] > 3).all()
+    # no other KPI is flagged worse in the period (nothing else was planted)
+    others = result.alerts[
+        result.alerts["kpi"].ne(truth["kpi"]) & result.alerts["change"].eq("worse")
+    ]
+    assert others.empty, others
+    text = alerts.alerts_findings(result, "en")
+    assert "first response" in text and "2025-11" in text
+    assert "首次响应" in alerts.alerts_findings(result, "zh")
+
+
+def test_default_demo_has_no_service_alert(default_demo: dict) -> None:
+    kpis = alerts.monthly_kpis(canonical(default_demo), "2025Q4")
+    result = alerts.monitor(kpis, "2025Q4")
+    assert not result.alerts["kpi"].eq("first_response_hours").any()
+    assert {
+        "activation_rate",
+        "repurchase_rate",
+        "churn_rate",
+        "nps",
+        "first_response_hours",
+    } <= set(kpis["kpi"])
+    assert kpis["kpi"].str.startswith("conversion_").sum() > 0
+
+
+def test_kpis_against_independent_pandas_recount(default_demo: dict) -> None:
+    tables = canonical(default_demo)
+    kpis = alerts.monthly_kpis(tables, "2025Q4").set_index(["kpi", "month"])
+    o = tables["orders"]
+    # repurchase 2025-11: buyers of October who also buy in November
+    oct_ = set(o.loc[o["order_date"].dt.strftime("%Y-%m").eq("2025-10"), "customer_id"])
+    nov = set(o.loc[o["order_date"].dt.strftime("%Y-%m").eq("2025-11"), "customer_id"])
+    row = kpis.loc[("repurchase_rate", "2025-11")]
+    assert row["denominator"] == len(oct_)
+    assert row["value"] == pytest.approx(len(oct_ & nov) / len(oct_))
+    # churn 2025-06 with W = 180 by a customer loop
+    start, end = pd.Timestamp("2025-06-01"), pd.Timestamp("2025-07-01")
+    alive = churned = 0
+    for _, days in o.groupby("customer_id")["order_date"]:
+        d = np.sort(days.dt.normalize().unique())
+        before = d[d < start]
+        if len(before) == 0 or before[-1] < start - pd.Timedelta(days=180):
+            continue
+        alive += 1
+        due = before[-1] + pd.Timedelta(days=180)
+        if start <= due < end and not ((d >= start) & (d <= due)).any():
+            churned += 1
+    row = kpis.loc[("churn_rate", "2025-06")]
+    assert (row["numerator"], row["denominator"]) == (churned, alive)
+    # NPS of 2025-12 straight from the scores
+    s = tables["surveys"]
+    sc = s.loc[s["responded_at"].dt.strftime("%Y-%m").eq("2025-12"), "score"]
+    assert kpis.loc[("nps", "2025-12"), "value"] == pytest.approx(
+        100 * ((sc >= 9).mean() - (sc <= 6).mean())
+    )
+
+
+def test_laney_limits_match_a_hand_computation() -> None:
+    rng = np.random.default_rng(3)
+    n = rng.integers(400, 900, len(MONTHS)).astype(float)
+    p = np.clip(0.3 + rng.normal(0, 0.02, len(MONTHS)), 0, 1)
+    x = rng.binomial(n.astype(int), p).astype(float)
+    series = pd.DataFrame(
+        {"month": MONTHS, "numerator": x, "denominator": n, "value": x / n, "kind": "rate"}
+    )
+    chart = alerts.control_chart(series, MONITOR, seasonal="off")
+    b = slice(0, 24)
+    pbar = x[b].sum() / n[b].sum()
+    se = np.sqrt(pbar * (1 - pbar) / n)
+    z = (x / n - pbar) / se
+    sigma_z = np.abs(np.diff(z[b])).mean() / 1.128
+    np.testing.assert_allclose(chart["upper"], np.minimum(pbar + 3 * se * sigma_z, 1.0))
+    np.testing.assert_allclose(chart["lower"], np.maximum(pbar - 3 * se * sigma_z, 0.0))
+    assert sigma_z > 1.5  # extra-binomial variation: a plain p chart would be far too narrow
+
+
+def test_xmr_limits_match_a_hand_computation() -> None:
+    rng = np.random.default_rng(4)
+    v = rng.normal(40, 5, len(MONTHS))
+    series = pd.DataFrame(
+        {"month": MONTHS, "numerator": np.nan, "denominator": 100.0, "value": v, "kind": "value"}
+    )
+    chart = alerts.control_chart(series, MONITOR, seasonal="off")
+    sigma = np.abs(np.diff(v[:24])).mean() / 1.128
+    np.testing.assert_allclose(chart["upper"], v[:24].mean() + 3 * sigma)
+    np.testing.assert_allclose(chart["u"], (v - v[:24].mean()) / sigma)
+
+
+def _stable(rng: np.random.Generator, kind: str) -> pd.DataFrame:
+    if kind == "rate":
+        n = rng.integers(200, 3000, len(MONTHS)).astype(float)
+        p = np.clip(rng.uniform(0.05, 0.7) + rng.normal(0, 0.01, len(MONTHS)), 0.001, 0.999)
+        x = rng.binomial(n.astype(int), p).astype(float)
+        return pd.DataFrame(
+            {"month": MONTHS, "numerator": x, "denominator": n, "value": x / n, "kind": "rate"}
+        )
+    v = rng.normal(rng.uniform(-20, 60), rng.uniform(1, 10), len(MONTHS))
+    return pd.DataFrame(
+        {"month": MONTHS, "numerator": np.nan, "denominator": 100.0, "value": v, "kind": "value"}
+    )
+
+
+def test_false_alarm_rate_on_stable_series_is_at_most_5pct() -> None:
+    rng = np.random.default_rng(2025)
+    fired = []
+    for i in range(400):  # 200 rate series (overdispersed) + 200 value series
+        chart = alerts.control_chart(_stable(rng, "rate" if i % 2 else "value"), MONITOR)
+        fired.append(chart.loc[chart["monitored"], "rules"].ne("").any())
+    rate = float(np.mean(fired))
+    print(f"false-alarm rate per 3 monitored months: {rate:.1%} of 400 stable series")
+    assert rate <= 0.05
+
+
+def test_sustained_small_shift_is_caught_by_run_rules() -> None:
+    rng = np.random.default_rng(7)
+    v = rng.normal(50, 2, len(MONTHS))
+    v[-3:] -= 5.5  # 2.75 sigma below in each monitored month: no single point beyond 3 sigma
+    series = pd.DataFrame(
+        {"month": MONTHS, "numerator": np.nan, "denominator": 1.0, "value": v, "kind": "value"}
+    )
+    chart = alerts.control_chart(series, MONITOR, seasonal="off")
+    rules = ";".join(chart.loc[chart["monitored"], "rules"])
+    assert "2_of_3_beyond_2sigma" in rules or "ewma" in rules
+
+
+def test_seasonal_index_prevents_december_false_alarm() -> None:
+    months = pd.period_range("2023-01", "2025-12", freq="M").astype(str)
+    rng = np.random.default_rng(11)
+    season = np.where(pd.Index(months).str[-2:].isin(["11", "12"]), 15.0, 0.0)
+    v = 40 + season + rng.normal(0, 1.5, len(months))
+    series = pd.DataFrame(
+        {"month": months, "numerator": np.nan, "denominator": 1.0, "value": v, "kind": "value"}
+    )
+    with_index = alerts.control_chart(series, MONITOR, seasonal="auto")
+    without = alerts.control_chart(series, MONITOR, seasonal="off")
+    assert with_index["seasonal"].all()
+    assert with_index.loc[with_index["monitored"], "rules"].eq("").all()
+    assert without.loc[without["monitored"], "rules"].ne("").any()
+
+
+def test_short_history_is_not_flagged_and_says_so() -> None:
+    series = pd.DataFrame(
+        {
+            "month": ["2025-08", "2025-09", "2025-10"],
+            "numerator": np.nan,
+            "denominator": 1.0,
+            "value": [1.0, 2.0, 30.0],
+            "kind": "value",
+        }
+    )
+    chart = alerts.control_chart(series, ["2025-10"])
+    assert chart.loc[chart["monitored"], "rules"].tolist() == ["insufficient_history"]
+
+
+def test_missing_orders_error_names_the_fix() -> None:
+    with pytest.raises(CustopsError, match="need the orders table"):
+        alerts.monthly_kpis({}, "2025Q4")
+
+
+def test_control_chart_figure_has_one_panel_per_kpi(default_demo: dict) -> None:
+    from custops import plots
+
+    plots.setup("zh")
+    result = alerts.monitor(alerts.monthly_kpis(canonical(default_demo), "2025Q4"), "2025Q4")
+    fig = alerts.plot_control_charts(result, "zh")
+    assert len(fig.axes) == result.chart["kpi"].nunique()
