@@ -38,7 +38,10 @@ exit status: 0 ok, 1 a notebook or the book failed, 2 configuration or data erro
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:  # piped or in CI: do not squeeze tables into 80 columns
+        console = Console(stderr=stderr, highlight=False, soft_wrap=True, width=160)
+    return console
 
 
 # --------------------------------------------------------------------------- commands

@@ -938,6 +938,8 @@ def _book_config(
     )
     sphinx_config = book.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["language"] = "zh_CN" if lang == "zh" else "en"
+    sphinx_config["nb_code_prompt_show"] = t("book.code.show", lang)
+    sphinx_config["nb_code_prompt_hide"] = t("book.code.hide", lang)
     return book
 
 

@@ -30,6 +30,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "book.part.guide": {"en": "Reading this report", "zh": "阅读指南"},
     "book.part.chapters": {"en": "Analyses", "zh": "分析"},
     "book.part.reference": {"en": "Reference", "zh": "参考"},
+    "book.code.show": {"en": "Show code cell {type}", "zh": "显示代码"},
+    "book.code.hide": {"en": "Hide code cell {type}", "zh": "隐藏代码"},
     "book.footer": {
         "en": "Built by custops on {built_at} from the period {period}.",
         "zh": "由 custops 于 {built_at} 生成,报告期 {period}。",

@@ -33,6 +33,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("browser"),  # one worker builds the books and runs Chromium
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="/usr/bin/chromium is missing: apt-get install -y chromium (CI installs it); "

@@ -346,6 +346,7 @@ def published(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_run_publishes_book_with_glued_numbers(published):
     tmp, result = published
     html_dir = tmp / "build" / "2025Q4" / "html"
@@ -370,6 +371,7 @@ def test_run_publishes_book_with_glued_numbers(published):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_chapters_carry_period_and_hide_code(published):
     tmp, _ = published
     html_dir = tmp / "build" / "2025Q4" / "html"
@@ -390,6 +392,7 @@ def test_chapters_carry_period_and_hide_code(published):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_methods_page_renders_ledger_and_definitions(published):
     tmp, _ = published
     text = visible_text(page(tmp / "build" / "2025Q4" / "html", "methods.html"))
@@ -400,6 +403,7 @@ def test_methods_page_renders_ledger_and_definitions(published):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_run_writes_executed_notebooks_artifacts_and_archive(published):
     tmp, result = published
     pdir = tmp / "build" / "2025Q4"
@@ -429,6 +433,7 @@ def published_copy(published, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_failing_notebook_keeps_previous_html_byte_identical(published_copy, tmp_path):
     html_dir = published_copy / "build" / "2025Q4" / "html"
     before = tree_digest(html_dir)
@@ -458,6 +463,7 @@ def test_failing_notebook_keeps_previous_html_byte_identical(published_copy, tmp
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_bad_period_fails_in_first_notebook_and_builds_nothing(tmp_path):
     with pytest.raises(NotebookFailed) as info:
         run_fixture(tmp_path, "1999Q1")
@@ -468,6 +474,7 @@ def test_bad_period_fails_in_first_notebook_and_builds_nothing(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_only_reruns_one_notebook_and_rebuilds_book(published_copy):
     pdir = published_copy / "build" / "2025Q4"
     first = (pdir / "notebooks" / "01_collect.ipynb").read_bytes()
@@ -485,6 +492,7 @@ def test_only_reruns_one_notebook_and_rebuilds_book(published_copy):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_only_with_failure_keeps_html(published_copy, tmp_path):
     html_dir = published_copy / "build" / "2025Q4" / "html"
     before = tree_digest(html_dir)
@@ -497,6 +505,7 @@ def test_only_with_failure_keeps_html(published_copy, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_book_failure_keeps_previous_html(published_copy, tmp_path):
     html_dir = published_copy / "build" / "2025Q4" / "html"
     before = tree_digest(html_dir)
@@ -519,6 +528,7 @@ def test_book_failure_keeps_previous_html(published_copy, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_publish_refuses_incomplete_executed_notebook(published_copy):
     executed = published_copy / "build" / "2025Q4" / "notebooks" / "02_review.ipynb"
     nb = nbformat.read(executed, as_version=4)
@@ -536,6 +546,7 @@ def test_publish_refuses_incomplete_executed_notebook(published_copy):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_chinese_edition(tmp_path):
     result = run_fixture(tmp_path, language="zh")
     html_dir = result.index_html.parent
@@ -551,6 +562,7 @@ def test_chinese_edition(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_archive_lists_several_periods(published_copy):
     run_fixture(published_copy, "2025Q3")
     archive = (published_copy / "build" / "index.html").read_text(encoding="utf-8")
@@ -568,6 +580,7 @@ def _real_notebooks() -> list[Path]:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 @pytest.mark.skipif(not _real_notebooks(), reason="notebooks/NN_*.ipynb not written yet")
 def test_demo_data_end_to_end(tmp_path):
     synth = pytest.importorskip("custops.synth")
