@@ -15,7 +15,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -315,7 +315,10 @@ class Target(_Strict):
     @classmethod
     def _deadline(cls, value: str | None) -> str | None:
         if value is not None:
-            Period.parse(value)
+            try:
+                Period.parse(value)
+            except ConfigError as exc:  # a ValueError is gathered with the other problems
+                raise ValueError(f"{exc.message} {exc.fix}") from None
         return value
 
 
@@ -391,7 +394,10 @@ class ReportConfig(_Strict):
     @classmethod
     def _period(cls, value: str | None) -> str | None:
         if value is not None:
-            return Period.parse(value).label
+            try:
+                return Period.parse(value).label
+            except ConfigError as exc:  # a ValueError is gathered with the other problems
+                raise ValueError(f"{exc.message} {exc.fix}") from None
         return value
 
     def resolve(self, path: str | Path) -> Path:
@@ -412,8 +418,10 @@ def _suggest(word: str, options: Any) -> str:
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Field names allowed at the parent of ``loc`` (for typo suggestions)."""
     current: Any = model
+    mapping_key = False  # the part after a dict field (``sources.<table>``) is a key, not a field
     for part in loc[:-1]:
-        if isinstance(part, int) or current is None:
+        if isinstance(part, int) or current is None or mapping_key:
+            mapping_key = False
             continue
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(str(part))
@@ -426,6 +434,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
                 a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)
             ]
             current = nested[0] if nested else (SourceConfig if part == "sources" else None)
+            mapping_key = get_origin(annotation) is dict
         elif current is SourceConfig:
             current = SourceConfig
     if isinstance(current, type) and issubclass(current, BaseModel):

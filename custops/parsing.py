@@ -167,7 +167,7 @@ def parse_dates(
             todo = todo[~hit]
         if not todo.empty:
             serial = pd.to_numeric(todo, errors="coerce")
-            excel = serial.between(20000, 80000)
+            excel = serial.between(20000, 80000).fillna(False).astype(bool)  # NA: not a serial
             if excel.any():
                 out[serial.index[excel]] = (
                     pd.Timestamp("1899-12-30") + pd.to_timedelta(serial[excel], unit="D")

@@ -1,0 +1,514 @@
+"""Every cleaning rule on small hand-made frames: what it rejects, merges or changes, the
+reason it gives, and that the ledger balances (in = kept + merged + rejected) at every step.
+
+The parsers it relies on (dates, numbers, ids, yes/no) are checked against values written
+out by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from custops.cleaning import LEDGER_COLUMNS, REJECT_COLUMNS, clean_table, mask_value
+from custops.config import ReportConfig
+from custops.errors import DataError
+from custops.parsing import parse_bool, parse_dates, parse_ids, to_number
+
+NOW = datetime(2026, 1, 15)
+
+
+def make_cfg(**sources_extra) -> ReportConfig:
+    sources = {"orders": {"path": "orders.csv"}, "customers": {"path": "customers.csv"}}
+    cleaning = sources_extra.pop("cleaning", {})
+    for table, extra in sources_extra.items():
+        sources.setdefault(table, {"path": f"{table}.csv"}).update(extra)
+    return ReportConfig.model_validate({"sources": sources, "cleaning": cleaning})
+
+
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """A mapped frame as sources.map_columns returns it: text values plus source columns."""
+    out = pd.DataFrame(rows)
+    out["_src_file"] = f"{table}.csv"
+    out["_src_row"] = np.arange(1, len(out) + 1)
+    return out
+
+
+def orders(rows: list[tuple]) -> pd.DataFrame:
+    cols = ["order_id", "customer_id", "order_date", "amount"]
+    return frame("orders", [dict(zip(cols, r, strict=False)) for r in rows])
+
+
+def check_ledger(ledger: pd.DataFrame, rejects: pd.DataFrame, n_in: int, n_out: int) -> None:
+    """The ledger is a chain: each step starts where the last ended and balances."""
+    assert list(ledger.columns) == LEDGER_COLUMNS
+    assert list(rejects.columns) == REJECT_COLUMNS
+    assert ledger["rows_in"].iloc[0] == n_in
+    assert (ledger["rows_out"] == ledger["rows_in"] - ledger["rejected"] - ledger["merged"]).all()
+    assert (ledger["rows_in"].iloc[1:].to_numpy() == ledger["rows_out"].iloc[:-1].to_numpy()).all()
+    assert ledger["rows_out"].iloc[-1] == n_out
+    assert n_in == n_out + ledger["merged"].sum() + ledger["rejected"].sum()
+    assert len(rejects) == ledger["rejected"].sum()
+    assert rejects["source_row"].is_unique
+
+
+def step(ledger: pd.DataFrame, rule: str) -> pd.Series:
+    return ledger.set_index("rule").loc[rule]
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def test_parse_dates_reads_every_export_format_as_the_same_day():
+    values = pd.Series(
+        [
+            "2025-01-03",
+            "2025/1/3",
+            "03.01.2025",
+            "45660",
+            45660,
+            "2025年1月3日",
+            "2025 年 1 月 3 日",
+            "20250103",
+            "2025-01-03 18:30",
+            pd.Timestamp("2025-01-03"),
+            "3 Jan 2025",
+        ],
+        dtype=object,
+    )
+    parsed = parse_dates(values)
+    assert parsed.notna().all()
+    assert (parsed.dt.normalize() == pd.Timestamp("2025-01-03")).all()
+
+
+def test_parse_dates_dayfirst_and_explicit_format():
+    assert parse_dates(pd.Series(["03/01/2025"]), dayfirst=True).iloc[0] == pd.Timestamp(
+        "2025-01-03"
+    )
+    assert parse_dates(pd.Series(["03/01/2025"])).iloc[0] == pd.Timestamp("2025-03-01")
+    assert parse_dates(pd.Series(["03-01-2025"]), dayfirst=True).iloc[0] == pd.Timestamp(
+        "2025-01-03"
+    )
+    fixed = parse_dates(pd.Series(["03/01/2025", "2025-01-03"]), date_format="%d/%m/%Y")
+    assert fixed.iloc[0] == pd.Timestamp("2025-01-03") and pd.isna(fixed.iloc[1])
+
+
+def test_parse_dates_converts_offsets_to_the_configured_zone():
+    values = pd.Series(["2025-10-01T03:00:00+08:00", "2025-10-01T03:00:00Z", "2025-10-01 03:00"])
+    utc = parse_dates(values)
+    assert utc.tolist() == [
+        pd.Timestamp("2025-09-30 19:00"),  # an order of 1 October in Shanghai is 30 September UTC
+        pd.Timestamp("2025-10-01 03:00"),
+        pd.Timestamp("2025-10-01 03:00"),  # no offset: taken as written
+    ]
+    local = parse_dates(values, timezone="Asia/Shanghai")
+    assert local.iloc[0] == pd.Timestamp("2025-10-01 03:00")
+    assert local.iloc[1] == pd.Timestamp("2025-10-01 11:00")
+    aware = pd.Series(pd.to_datetime(["2025-10-01 03:00"]).tz_localize("Asia/Shanghai"))
+    assert parse_dates(aware, timezone="Asia/Shanghai").iloc[0] == pd.Timestamp("2025-10-01 03:00")
+
+
+def test_parse_dates_garbage_becomes_missing_not_an_error():
+    values = pd.Series(["not recorded", "2025-13-45", "00/00/0000", "", None, "未知", "12"])
+    assert parse_dates(values).isna().all()
+
+
+def test_to_number_parses_what_exports_write():
+    values = pd.Series(
+        ["1,234.5", "¥12", "￥3", "RMB 8", "12元", " 7 ", "(3)", "-2", "1e3", "abc", None, ""]
+    )
+    expected = [1234.5, 12, 3, 8, 12, 7, -3, -2, 1000, np.nan, np.nan, np.nan]
+    np.testing.assert_array_equal(to_number(values).to_numpy(), np.array(expected, dtype=float))
+
+
+def test_parse_ids_and_bools():
+    assert parse_ids(pd.Series([" A1 ", 12345.0, "12345.00", "", None])).tolist() == [
+        "A1",
+        "12345",
+        "12345",
+        None,
+        None,
+    ]
+    assert parse_bool(
+        pd.Series(["是", "否", "已绑定", "未绑定", "Y", "n", 1, "1.0", "?"])
+    ).tolist() == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+        True,
+        pd.NA,
+    ]
+    assert parse_bool(pd.Series(["vip", "normal"]), {"VIP": True, "normal": False}).tolist() == [
+        True,
+        False,
+    ]
+
+
+def test_mask_value_keeps_only_a_hint():
+    assert mask_value("13812345678") == "138****5678"
+    assert mask_value("li.wei@example.com") == "l***@example.com"
+    assert mask_value("欧阳娜娜") == "欧***"
+    assert mask_value(None) == "" and mask_value(float("nan")) == ""
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def test_rule_1_missing_id_rejects_with_the_empty_column_named():
+    raw = orders(
+        [
+            ("o1", "c1", "2025-10-01", "5"),
+            ("o2", "  ", "2025-10-01", "5"),
+            (None, None, "2025-10-01", "5"),
+        ]
+    )
+    clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
+    assert clean["order_id"].tolist() == ["o1"]
+    assert step(ledger, "missing id")["rejected"] == 2
+    assert rejects["reason"].tolist() == ["empty customer_id", "empty order_id, customer_id"]
+    assert rejects["source_row"].tolist() == [2, 3]
+    check_ledger(ledger, rejects, 3, 1)
+
+
+def test_rule_2_unreadable_date_keeps_the_original_text():
+    raw = orders(
+        [
+            ("o1", "c1", "2025-10-01", "5"),
+            ("o2", "c1", "someday", "5"),
+            ("o3", "c1", "2025/10/3", "5"),
+        ]
+    )
+    clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
+    assert clean["order_date"].tolist() == [pd.Timestamp("2025-10-01"), pd.Timestamp("2025-10-03")]
+    assert rejects["rule"].tolist() == ["unreadable date"]
+    assert rejects["reason"].iloc[0] == "order_date cannot be read as a date: someday"
+    assert json.loads(rejects["raw"].iloc[0])["order_date"] == "someday"
+    check_ledger(ledger, rejects, 3, 2)
+
+
+def test_rule_2_mostly_unreadable_dates_stop_with_file_column_examples_and_fix():
+    raw = orders(
+        [(f"o{i}", "c1", f"day {i}", "5") for i in range(8)] + [("o9", "c1", "2025-10-01", "5")]
+    )
+    with pytest.raises(DataError) as info:
+        clean_table("orders", raw, make_cfg(), file_label="exports/orders.csv", now=NOW)
+    text = str(info.value)
+    assert "exports/orders.csv, column 'order_date': 8 of 9 values are not readable dates" in text
+    assert "row 1: 'day 0'" in text and "date_format" in text
+
+
+def test_rule_2_offsets_are_explained_in_the_ledger():
+    raw = orders([("o1", "c1", "2025-10-01T03:00:00+08:00", "5"), ("o2", "c1", "2025-10-01", "5")])
+    _, ledger, _ = clean_table("orders", raw, make_cfg(), now=NOW)
+    assert (
+        "1 order_date value(s) carried a UTC offset and were converted to UTC"
+        in step(ledger, "unreadable date")["note"]
+    )
+    cfg = make_cfg(orders={"timezone": "Asia/Shanghai"})
+    clean, ledger, _ = clean_table("orders", raw, cfg, now=NOW)
+    assert "converted to Asia/Shanghai" in step(ledger, "unreadable date")["note"]
+    assert clean["order_date"].iloc[0] == pd.Timestamp("2025-10-01 03:00")
+
+
+def test_rule_3_not_a_number():
+    raw = orders(
+        [
+            ("o1", "c1", "2025-10-01", "1,200"),
+            ("o2", "c1", "2025-10-01", "n/a"),
+            ("o3", "c1", "2025-10-01", "¥7"),
+        ]
+    )
+    clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
+    assert clean["amount"].tolist() == [1200.0, 7.0]
+    assert rejects["reason"].tolist() == ["amount is not a number: n/a"]
+    check_ledger(ledger, rejects, 3, 2)
+
+
+def test_rule_3_mostly_text_in_amount_stops():
+    raw = orders([(f"o{i}", "c1", "2025-10-01", f"see note {i}") for i in range(6)])
+    with pytest.raises(DataError, match=r"column 'amount': 6 of 6 values are not numbers"):
+        clean_table("orders", raw, make_cfg(), now=NOW)
+
+
+def test_rule_4_cancellations_by_prefix_negative_quantity_and_status():
+    raw = frame(
+        "orders",
+        [
+            {
+                "order_id": "1",
+                "customer_id": "a",
+                "order_date": "2025-10-01",
+                "amount": "5",
+                "quantity": "1",
+                "status": "paid",
+            },
+            {
+                "order_id": "C1",
+                "customer_id": "a",
+                "order_date": "2025-10-01",
+                "amount": "5",
+                "quantity": "1",
+                "status": "paid",
+            },
+            {
+                "order_id": "2",
+                "customer_id": "a",
+                "order_date": "2025-10-01",
+                "amount": "5",
+                "quantity": "-1",
+                "status": "paid",
+            },
+            {
+                "order_id": "3",
+                "customer_id": "a",
+                "order_date": "2025-10-01",
+                "amount": "5",
+                "quantity": "1",
+                "status": " Refunded ",
+            },
+        ],
+    )
+    cfg = make_cfg(orders={"cancellation": {"invoice_prefix": "C"}})
+    clean, ledger, rejects = clean_table("orders", raw, cfg, now=NOW)
+    assert clean["order_id"].tolist() == ["1"]
+    assert rejects["reason"].tolist() == [
+        "order_id starts with 'C' (cancellation invoice)",
+        "negative quantity (return)",
+        "status is refunded",
+    ]
+    check_ledger(ledger, rejects, 4, 1)
+
+
+def test_rule_5_out_of_range_amount_and_score():
+    raw = orders(
+        [
+            ("o1", "c1", "2025-10-01", "5"),
+            ("o2", "c1", "2025-10-01", "-5"),
+            ("o3", "c1", "2025-10-01", "0"),
+        ]
+    )
+    clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
+    assert clean["order_id"].tolist() == ["o1"]
+    assert rejects["reason"].tolist() == [
+        "amount must be greater than 0 (got -5.0)",
+        "amount must be greater than 0 (got 0.0)",
+    ]
+    surveys = frame(
+        "surveys",
+        [
+            {"response_id": "r1", "customer_id": "a", "responded_at": "2025-10-01", "score": "9"},
+            {"response_id": "r2", "customer_id": "a", "responded_at": "2025-10-01", "score": "11"},
+        ],
+    )
+    clean, ledger, rejects = clean_table("surveys", surveys, make_cfg(surveys={}), now=NOW)
+    assert clean["score"].tolist() == [9.0]
+    assert rejects["reason"].tolist() == ["score must be at most 10 (got 11.0)"]
+    check_ledger(ledger, rejects, 2, 1)
+
+
+def test_rule_6_future_and_too_old_dates():
+    raw = orders(
+        [
+            ("o1", "c1", "2025-10-01", "5"),
+            ("o2", "c1", "2099-01-01", "5"),
+            ("o3", "c1", "1999-12-31", "5"),
+            ("o4", "c1", "2026-01-16", "5"),
+        ]
+    )
+    clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
+    # one day of tolerance: 16 January is accepted on 15 January
+    assert clean["order_id"].tolist() == ["o1", "o4"]
+    assert rejects["reason"].tolist() == [
+        "order_date in the future: 2099-01-01",
+        "order_date before 2000-01-01: 1999-12-31",
+    ]
+    check_ledger(ledger, rejects, 4, 2)
+
+
+def test_rule_7_exact_duplicates_are_merged_into_the_first():
+    raw = orders(
+        [
+            ("o1", "c1", "2025-10-01", "5"),
+            ("o1", "c1", "2025-10-01", "5"),
+            ("o1", "c1", "2025-10-01", "6"),
+        ]
+    )
+    clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
+    # an order has several lines: the same order id with another amount is a second line
+    assert clean["amount"].tolist() == [5.0, 6.0]
+    assert step(ledger, "exact duplicate")["merged"] == 1
+    assert rejects.empty
+    check_ledger(ledger, rejects, 3, 2)
+
+
+def test_rule_8_key_duplicates_with_conflicting_values_keep_the_last():
+    customers = frame(
+        "customers",
+        [
+            {"customer_id": "c1", "signup_date": "2024-01-01", "region": "East"},
+            {"customer_id": "c2", "signup_date": "2024-02-01", "region": "West"},
+            {"customer_id": "c1", "signup_date": "2024-01-01", "region": "North"},
+        ],
+    )
+    clean, ledger, rejects = clean_table("customers", customers, make_cfg(), now=NOW)
+    assert clean.set_index("customer_id")["region"].to_dict() == {"c2": "West", "c1": "North"}
+    row = step(ledger, "key duplicate")
+    assert row["merged"] == 1
+    assert row["note"].startswith("1 customer_id(s) appeared more than once with different values")
+    check_ledger(ledger, rejects, 3, 2)
+
+
+def test_rule_9_outliers_by_log_iqr_and_by_cap():
+    rng = np.random.default_rng(0)
+    rows = [
+        (f"o{i}", "c1", "2025-10-01", f"{v:.2f}") for i, v in enumerate(rng.lognormal(4, 0.5, 200))
+    ]
+    rows += [("big", "c1", "2025-10-01", "999999"), ("typo", "c1", "2025-10-01", "1e12")]
+    clean, ledger, rejects = clean_table("orders", orders(rows), make_cfg(), now=NOW)
+    assert set(rejects["source_row"]) == {201, 202}
+    assert (rejects["rule"] == "outlier").all()
+    assert "exp(Q3 + 3*IQR of log amount)" in step(ledger, "outlier")["note"]
+    check_ledger(ledger, rejects, 202, 200)
+    capped = make_cfg(cleaning={"outlier_method": "none", "max_amount": 100})
+    clean, ledger, rejects = clean_table("orders", orders(rows), capped, now=NOW)
+    assert (clean["amount"] <= 100).all()
+    over = int((pd.Series([float(r[3]) for r in rows]) > 100).sum())
+    assert over > 2 and len(rejects) == over
+    assert "max_amount 100" in step(ledger, "outlier")["note"]
+
+
+def test_rule_10_standardise_unifies_case_and_blanks_unreadable_optionals():
+    raw = frame(
+        "tickets",
+        [
+            {
+                "ticket_id": "t1",
+                "customer_id": "a",
+                "created_at": "2025-10-01 09:00",
+                "channel": "Phone",
+                "csat": "5",
+                "reopened": "是",
+                "first_response_at": "2025-10-01 10:00",
+            },
+            {
+                "ticket_id": "t2",
+                "customer_id": "a",
+                "created_at": "2025-10-01 09:00",
+                "channel": " phone ",
+                "csat": "9",
+                "reopened": "否",
+                "first_response_at": "later",
+            },
+            {
+                "ticket_id": "t3",
+                "customer_id": "a",
+                "created_at": "2025-10-01 09:00",
+                "channel": "Phone",
+                "csat": "x",
+                "reopened": "maybe",
+                "first_response_at": None,
+            },
+        ],
+    )
+    clean, ledger, rejects = clean_table("tickets", raw, make_cfg(tickets={}), now=NOW)
+    assert clean["channel"].tolist() == ["Phone", "Phone", "Phone"]
+    assert clean["csat"].tolist()[0] == 5.0 and clean["csat"].isna().tolist() == [False, True, True]
+    assert clean["reopened"].tolist() == [True, False, pd.NA]
+    assert clean["first_response_at"].iloc[0] == pd.Timestamp("2025-10-01 10:00")
+    assert clean["first_response_at"].isna().tolist() == [False, True, True]
+    # changed: ' phone ' (1), csat 9 and x (2), 'maybe' (1), 'later' (1)
+    assert step(ledger, "standardise values")["changed"] == 5
+    check_ledger(ledger, rejects, 3, 3)
+
+
+def test_standardise_counts_no_change_for_missing_categories():
+    raw = frame(
+        "touches",
+        [
+            {
+                "touch_id": f"m{i}",
+                "customer_id": "a",
+                "sent_at": "2025-10-01",
+                "channel": "sms",
+                "ab_group": None,
+            }
+            for i in range(4)
+        ],
+    )
+    _, ledger, _ = clean_table("touches", raw, make_cfg(touches={}), now=NOW)
+    assert step(ledger, "standardise values")["changed"] == 0
+
+
+def test_value_recoding_from_config():
+    raw = frame(
+        "surveys",
+        [
+            {
+                "response_id": "r1",
+                "customer_id": "a",
+                "responded_at": "2025-10-01",
+                "score": "非常满意",
+            },
+            {
+                "response_id": "r2",
+                "customer_id": "a",
+                "responded_at": "2025-10-01",
+                "score": "不满意",
+            },
+        ],
+    )
+    cfg = make_cfg(surveys={"values": {"score": {"非常满意": 10, "不满意": 2}}})
+    clean, _, _ = clean_table("surveys", raw, cfg, now=NOW)
+    assert clean["score"].tolist() == [10.0, 2.0]
+
+
+def test_no_usable_rows_is_a_data_error_with_reasons():
+    raw = orders([("o1", None, "2025-10-01", "5"), ("o2", "", "2025-10-01", "5")])
+    with pytest.raises(DataError) as info:
+        clean_table("orders", raw, make_cfg(), file_label="orders.csv", now=NOW)
+    assert "orders.csv: no usable rows remain after cleaning" in str(info.value)
+    assert "missing id: empty customer_id" in str(info.value)
+
+
+def test_rejects_mask_personal_data_and_keep_everything_else():
+    customers = frame(
+        "customers",
+        [
+            {
+                "customer_id": "c1",
+                "signup_date": "2024-01-01",
+                "name": "张伟",
+                "phone": "13812345678",
+                "email": "zw@example.com",
+            },
+            {
+                "customer_id": "c2",
+                "signup_date": "未知",
+                "name": "李娜",
+                "phone": "13987654321",
+                "email": "ln@example.com",
+            },
+        ],
+    )
+    _, _, rejects = clean_table("customers", customers, make_cfg(), now=NOW)
+    record = json.loads(rejects["raw"].iloc[0])
+    assert record == {
+        "customer_id": "c2",
+        "signup_date": "未知",
+        "name": "李*",
+        "phone": "139****4321",
+        "email": "l***@example.com",
+    }
+    assert rejects[["table", "source_file", "source_row"]].iloc[0].tolist() == [
+        "customers",
+        "customers.csv",
+        2,
+    ]
