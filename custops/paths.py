@@ -1,0 +1,486 @@
+"""Behaviour paths: what churned customers did before they left, next to those who stayed.
+
+One event stream is built from orders, touches, tickets and surveys (``customer_id, event,
+ts, seq``; ties in time are ordered by a fixed event priority and then by the source id, so
+the stream is the same on every run), and every statistic is computed in DuckDB (no
+retentioneering: it sends telemetry and weighs ~400 MB).
+
+Events: ``first_order``, ``repurchase``, ``touch`` (sent, not opened), ``touch_opened``,
+``touch_converted``, ``ticket``, ``complaint``, ``survey_promoter``, ``survey_passive``,
+``survey_detractor``.
+
+Outcome (inactivity churn with window W, observed at the period end E): churned when
+E − last order > W; a churned customer's path is cut at the churn date (last order + W), a
+retained customer's at E. "Interaction" means any touch, ticket or survey.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from custops.config import Period
+from custops.errors import CustopsError
+
+__all__ = [
+    "EVENTS",
+    "event_stream",
+    "outcomes",
+    "transition_matrix",
+    "step_matrix",
+    "path_differences",
+    "no_interaction_after_repurchase",
+    "paths_findings",
+    "plot_step_matrix",
+]
+
+#: event -> tie-break priority (lower first when two events share a timestamp)
+EVENTS: dict[str, int] = {
+    "first_order": 0,
+    "repurchase": 1,
+    "ticket": 2,
+    "complaint": 3,
+    "survey_promoter": 4,
+    "survey_passive": 5,
+    "survey_detractor": 6,
+    "touch": 7,
+    "touch_opened": 8,
+    "touch_converted": 9,
+}
+_LABELS_ZH = {
+    "first_order": "首单",
+    "repurchase": "复购",
+    "ticket": "工单",
+    "complaint": "投诉",
+    "survey_promoter": "推荐者问卷",
+    "survey_passive": "中立者问卷",
+    "survey_detractor": "贬损者问卷",
+    "touch": "触达",
+    "touch_opened": "触达已读",
+    "touch_converted": "触达转化",
+    "churned": "流失",
+    "retained": "留存",
+}
+
+
+def _wilson(k: np.ndarray, n: np.ndarray, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    z = stats.norm.ppf(0.5 + conf / 2)
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return centre - half, centre + half
+
+
+def event_stream(
+    tables: Mapping[str, pd.DataFrame], period: Period | str, *, con=None
+) -> pd.DataFrame:
+    """One ordered event stream per customer up to the end of ``period`` (DuckDB).
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Clean canonical tables; ``orders`` required; ``touches``, ``tickets``, ``surveys``
+        add their events when present.
+    period : Period or str
+        Events after the period end are dropped.
+    con : duckdb.DuckDBPyConnection, optional
+        Connection to use (a new in-memory one by default).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, event, ts, seq`` with ``seq`` = 1, 2, ... per customer in time order;
+        ties broken by :data:`EVENTS` priority, then by the source row id.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a"], "order_id": ["1", "2"],
+    ...     "order_date": pd.to_datetime(["2025-01-01", "2025-02-01"]), "amount": 1.0})
+    >>> t = pd.DataFrame({"touch_id": ["m1"], "customer_id": ["a"], "sent_at":
+    ...     pd.to_datetime(["2025-01-01"]), "channel": ["sms"], "opened": [True], "converted": [False]})
+    >>> event_stream({"orders": o, "touches": t}, "2025Q1")["event"].tolist()
+    ['first_order', 'touch_opened', 'repurchase']
+    """
+    period = Period.parse(period)
+    if "orders" not in tables:
+        raise CustopsError(
+            "Behaviour paths need the orders table.", fix="Add an `orders` source to the config."
+        )
+    own = con is None
+    con = con or duckdb.connect()
+    end = pd.Timestamp(period.end_exclusive)
+    parts = []
+    o = tables["orders"][["customer_id", "order_id", "order_date"]].dropna()
+    con.register("o_src", o)
+    parts.append(
+        """SELECT customer_id, CASE WHEN row_number() OVER (PARTITION BY customer_id
+                  ORDER BY ts, src_id) = 1 THEN 'first_order' ELSE 'repurchase' END AS event,
+                  ts, src_id
+           FROM (SELECT customer_id, CAST(order_id AS VARCHAR) AS src_id,
+                        CAST(min(order_date) AS TIMESTAMP) AS ts
+                 FROM o_src GROUP BY customer_id, order_id)"""
+    )
+    touches = tables.get("touches")
+    if touches is not None and len(touches):
+        t = touches.copy()
+        for col in ("opened", "converted"):
+            t[col] = t[col].fillna(False).astype(bool) if col in t else False
+        con.register("t_src", t[["touch_id", "customer_id", "sent_at", "opened", "converted"]])
+        parts.append(
+            """SELECT customer_id, CASE WHEN converted THEN 'touch_converted'
+                      WHEN opened THEN 'touch_opened' ELSE 'touch' END AS event,
+                      CAST(sent_at AS TIMESTAMP) AS ts, CAST(touch_id AS VARCHAR) AS src_id
+               FROM t_src WHERE customer_id IS NOT NULL AND sent_at IS NOT NULL"""
+        )
+    tickets = tables.get("tickets")
+    if tickets is not None and len(tickets):
+        k = tickets[["ticket_id", "customer_id", "created_at"]].copy()
+        cat = tickets["category"] if "category" in tickets else pd.Series("", index=k.index)
+        k["complaint"] = cat.astype("string").str.lower().str.contains("complain|投诉", na=False)
+        con.register("k_src", k)
+        parts.append(
+            """SELECT customer_id, CASE WHEN complaint THEN 'complaint' ELSE 'ticket' END AS event,
+                      CAST(created_at AS TIMESTAMP) AS ts, CAST(ticket_id AS VARCHAR) AS src_id
+               FROM k_src WHERE customer_id IS NOT NULL AND created_at IS NOT NULL"""
+        )
+    surveys = tables.get("surveys")
+    if surveys is not None and len(surveys):
+        s = surveys[["response_id", "customer_id", "responded_at", "score"]].dropna()
+        con.register("s_src", s)
+        parts.append(
+            """SELECT customer_id, CASE WHEN score >= 9 THEN 'survey_promoter'
+                      WHEN score >= 7 THEN 'survey_passive' ELSE 'survey_detractor' END AS event,
+                      CAST(responded_at AS TIMESTAMP) AS ts, CAST(response_id AS VARCHAR) AS src_id
+               FROM s_src"""
+        )
+    prio = " ".join(f"WHEN '{e}' THEN {p}" for e, p in EVENTS.items())
+    sql = f"""
+        WITH ev AS ({" UNION ALL ".join(parts)})
+        SELECT customer_id, event, ts,
+               row_number() OVER (PARTITION BY customer_id
+                                  ORDER BY ts, CASE event {prio} END, src_id) AS seq
+        FROM ev WHERE ts < ? AND customer_id IN (SELECT customer_id FROM o_src)
+        ORDER BY customer_id, seq"""
+    out = con.execute(sql, [end.to_pydatetime()]).df()
+    if own:
+        con.close()
+    out["seq"] = out["seq"].astype("int64")
+    return out
+
+
+def outcomes(
+    stream: pd.DataFrame, period: Period | str, *, inactivity_days: int = 180
+) -> pd.DataFrame:
+    """Churned or retained at the period end, and where each customer's path is cut.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, last_order, churned, cutoff`` (cutoff = last order + W for churned
+        customers, the period end otherwise).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": ["a", "b"], "event": ["first_order"] * 2,
+    ...     "ts": pd.to_datetime(["2025-01-01", "2025-12-01"]), "seq": [1, 1]})
+    >>> outcomes(s, "2025Q4")["churned"].tolist()
+    [True, False]
+    """
+    period = Period.parse(period)
+    end = pd.Timestamp(period.end_exclusive)
+    orders = stream[stream["event"].isin(["first_order", "repurchase"])]
+    last = orders.groupby("customer_id")["ts"].max()
+    last_day = last.dt.normalize()
+    churned = (pd.Timestamp(period.end) - last_day).dt.days > inactivity_days
+    cutoff = np.where(churned, last_day + pd.Timedelta(days=inactivity_days + 1), end)
+    return pd.DataFrame(
+        {
+            "customer_id": last.index,
+            "last_order": last.to_numpy(),
+            "churned": churned.to_numpy(),
+            "cutoff": pd.to_datetime(cutoff),
+        }
+    ).reset_index(drop=True)
+
+
+def _cut(stream: pd.DataFrame, out: pd.DataFrame, con) -> None:
+    con.register("stream", stream)
+    con.register("outc", out)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE cut AS
+           SELECT s.customer_id, s.event, s.ts, s.seq, o.churned,
+                  row_number() OVER (PARTITION BY s.customer_id ORDER BY s.seq DESC) AS back
+           FROM stream s JOIN outc o USING (customer_id) WHERE s.ts < o.cutoff"""
+    )
+
+
+def transition_matrix(stream: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
+    """Counts and row shares of event → next event, ending in ``churned``/``retained``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": ["a", "a"], "event": ["first_order", "touch"],
+    ...     "ts": pd.to_datetime(["2025-01-01", "2025-01-02"]), "seq": [1, 2]})
+    >>> tm = transition_matrix(s, outcomes(s, "2025Q1"))
+    >>> tm[["from_event", "to_event", "count"]].values.tolist()
+    [['first_order', 'touch', 1], ['touch', 'retained', 1]]
+    """
+    con = duckdb.connect()
+    _cut(stream, out, con)
+    tm = con.execute(
+        """SELECT event AS from_event,
+                  coalesce(lead(event) OVER (PARTITION BY customer_id ORDER BY seq),
+                           CASE WHEN churned THEN 'churned' ELSE 'retained' END) AS to_event
+           FROM cut"""
+    ).df()
+    con.close()
+    counts = tm.groupby(["from_event", "to_event"]).size().rename("count").reset_index()
+    counts["share"] = counts["count"] / counts.groupby("from_event")["count"].transform("sum")
+    counts["count"] = counts["count"].astype("int64")
+    return counts.sort_values(["from_event", "to_event"], ignore_index=True)
+
+
+def step_matrix(stream: pd.DataFrame, out: pd.DataFrame, *, n_steps: int = 5) -> pd.DataFrame:
+    """Share of customers whose k-th last event (k = 1..n_steps) is each event, by outcome.
+
+    Returns
+    -------
+    DataFrame
+        ``group ("churned"/"retained"), step (-n..-1), event, customers, share`` where share is
+        over all customers of the group (those with fewer events count as ``(none)``).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": ["a", "a"], "event": ["first_order", "touch"],
+    ...     "ts": pd.to_datetime(["2025-01-01", "2025-01-02"]), "seq": [1, 2]})
+    >>> step_matrix(s, outcomes(s, "2025Q1"), n_steps=2)[["step", "event", "share"]].values.tolist()
+    [[-2, 'first_order', 1.0], [-1, 'touch', 1.0]]
+    """
+    con = duckdb.connect()
+    _cut(stream, out, con)
+    df = con.execute(
+        """SELECT CASE WHEN churned THEN 'churned' ELSE 'retained' END AS grp,
+                  -back AS step, event, count(*) AS customers
+           FROM cut WHERE back <= ? GROUP BY ALL""",
+        [n_steps],
+    ).df()
+    con.close()
+    size = out.groupby(np.where(out["churned"], "churned", "retained")).size()
+    df = df.rename(columns={"grp": "group"})
+    df["customers"] = df["customers"].astype("int64")
+    df["step"] = df["step"].astype("int64")
+    df["share"] = df["customers"] / df["group"].map(size)
+    return df.sort_values(["group", "step", "event"], ignore_index=True)
+
+
+def _paths(stream: pd.DataFrame, out: pd.DataFrame, n_steps: int) -> pd.DataFrame:
+    con = duckdb.connect()
+    _cut(stream, out, con)
+    df = con.execute(
+        """SELECT customer_id, any_value(churned) AS churned,
+                  string_agg(event, ' → ' ORDER BY seq) AS path
+           FROM cut WHERE back <= ? GROUP BY customer_id""",
+        [n_steps],
+    ).df()
+    con.close()
+    return df
+
+
+def path_differences(
+    stream: pd.DataFrame,
+    out: pd.DataFrame,
+    *,
+    n_steps: int = 3,
+    min_customers: int = 20,
+    top: int = 10,
+    conf: float = 0.95,
+) -> pd.DataFrame:
+    """Last-``n_steps`` paths whose share differs most between churned and retained customers.
+
+    The difference of shares gets a Newcombe (Wilson-score) interval and a two-proportion
+    z-test p-value with Holm's correction over the paths shown; paths seen in fewer than
+    ``min_customers`` customers are left out.
+
+    Returns
+    -------
+    DataFrame
+        ``path, churned_n, churned_share, retained_n, retained_share, diff, ci_low, ci_high,
+        p_holm`` sorted by |diff|.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": ["a", "b"], "event": ["first_order"] * 2,
+    ...     "ts": pd.to_datetime(["2024-01-01", "2025-12-01"]), "seq": [1, 1]})
+    >>> path_differences(s, outcomes(s, "2025Q4"), min_customers=1)["path"].tolist()
+    ['first_order']
+    """
+    p = _paths(stream, out, n_steps)
+    n_c = int(out["churned"].sum())
+    n_r = int((~out["churned"].astype(bool)).sum())
+    counts = p.groupby(["path", "churned"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=[True, False], fill_value=0)
+    counts = counts[counts.sum(axis=1) >= min_customers]
+    kc = counts[True].to_numpy(dtype=float)
+    kr = counts[False].to_numpy(dtype=float)
+    pc = kc / max(n_c, 1)
+    pr = kr / max(n_r, 1)
+    lc, uc = _wilson(kc, np.full(len(kc), n_c), conf)
+    lr, ur = _wilson(kr, np.full(len(kr), n_r), conf)
+    d = pc - pr
+    low = d - np.sqrt((pc - lc) ** 2 + (ur - pr) ** 2)
+    high = d + np.sqrt((uc - pc) ** 2 + (pr - lr) ** 2)
+    pool = (kc + kr) / max(n_c + n_r, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        zstat = d / np.sqrt(pool * (1 - pool) * (1 / max(n_c, 1) + 1 / max(n_r, 1)))
+    pval = 2 * stats.norm.sf(np.abs(np.nan_to_num(zstat)))
+    res = pd.DataFrame(
+        {
+            "path": counts.index,
+            "churned_n": kc.astype(int),
+            "churned_share": pc,
+            "retained_n": kr.astype(int),
+            "retained_share": pr,
+            "diff": d,
+            "ci_low": low,
+            "ci_high": high,
+            "p_value": pval,
+        }
+    )
+    res = res.reindex(res["diff"].abs().sort_values(ascending=False).index).head(top)
+    from statsmodels.stats.multitest import multipletests
+
+    res["p_holm"] = multipletests(res["p_value"], method="holm")[1] if len(res) else []
+    return res.drop(columns="p_value").reset_index(drop=True)
+
+
+def no_interaction_after_repurchase(
+    stream: pd.DataFrame, out: pd.DataFrame, *, conf: float = 0.95
+) -> pd.DataFrame:
+    """Share of customers with no touch, ticket or survey after their first repurchase.
+
+    Only customers with a repurchase count; the window runs from the first repurchase to the
+    churn date (churned) or the period end (retained).
+
+    Returns
+    -------
+    DataFrame
+        ``group, customers, no_interaction, share, ci_low, ci_high`` (Wilson interval).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": ["a", "a", "a"], "event": ["first_order", "repurchase",
+    ...     "touch"], "ts": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"]), "seq": [1, 2, 3]})
+    >>> q = no_interaction_after_repurchase(s, outcomes(s, "2025Q1"))
+    >>> float(q.set_index("group").loc["retained", "share"])
+    0.0
+    """
+    con = duckdb.connect()
+    _cut(stream, out, con)
+    df = con.execute(
+        """WITH rep AS (SELECT customer_id, min(seq) AS rseq FROM cut
+                        WHERE event = 'repurchase' GROUP BY customer_id)
+           SELECT c.customer_id, any_value(c.churned) AS churned,
+                  count(*) FILTER (WHERE c.seq > r.rseq AND c.event NOT IN
+                                   ('first_order', 'repurchase')) AS n_after
+           FROM cut c JOIN rep r USING (customer_id) GROUP BY c.customer_id"""
+    ).df()
+    con.close()
+    rows = []
+    for name, flag in (("churned", True), ("retained", False)):
+        g = df[df["churned"].astype(bool) == flag]
+        n = len(g)
+        k = int((g["n_after"] == 0).sum())
+        lo, hi = _wilson(np.array([k]), np.array([n]), conf)
+        rows.append(
+            {
+                "group": name,
+                "customers": n,
+                "no_interaction": k,
+                "share": k / n if n else np.nan,
+                "ci_low": float(lo[0]),
+                "ci_high": float(hi[0]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def paths_findings(diffs: pd.DataFrame, quiet: pd.DataFrame, lang: str = "en") -> str:
+    """Findings sentences (en/zh) from :func:`path_differences` and
+    :func:`no_interaction_after_repurchase`.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"group": ["churned", "retained"], "customers": [100, 200],
+    ...     "no_interaction": [40, 20], "share": [0.4, 0.1], "ci_low": [0.31, 0.07],
+    ...     "ci_high": [0.5, 0.15]})
+    >>> paths_findings(pd.DataFrame(columns=["path", "diff"]), q).split(".")[0]
+    '40% of churned customers (95% CI 31%–50%) had no touch, ticket or survey after their first repurchase, against 10% (7%–15%) of retained customers'
+    """
+    c = quiet.set_index("group")
+    ch, re_ = c.loc["churned"], c.loc["retained"]
+    top = diffs.iloc[0] if len(diffs) else None
+    if lang == "zh":
+        text = (
+            f"流失客户中有 {ch['share']:.0%}（95% CI {ch['ci_low']:.0%}–{ch['ci_high']:.0%}）在首次复购后"
+            f"再无触达、工单或问卷互动，留存客户为 {re_['share']:.0%}（{re_['ci_low']:.0%}–{re_['ci_high']:.0%}）。"
+        )
+        if top is not None:
+            path = " → ".join(_LABELS_ZH.get(e, e) for e in str(top["path"]).split(" → "))
+            text += (
+                f"差异最大的末段路径是「{path}」：流失客户占 {top['churned_share']:.0%}，"
+                f"留存客户占 {top['retained_share']:.0%}（差 {top['diff'] * 100:+.0f} 个百分点，"
+                f"95% CI {top['ci_low'] * 100:+.0f} 至 {top['ci_high'] * 100:+.0f}）。"
+            )
+        return text
+    text = (
+        f"{ch['share']:.0%} of churned customers (95% CI {ch['ci_low']:.0%}–{ch['ci_high']:.0%}) "
+        "had no touch, ticket or survey after their first repurchase, against "
+        f"{re_['share']:.0%} ({re_['ci_low']:.0%}–{re_['ci_high']:.0%}) of retained customers."
+    )
+    if top is not None:
+        text += (
+            f" The final path that differs most is “{top['path']}”: {top['churned_share']:.0%} of "
+            f"churned vs {top['retained_share']:.0%} of retained customers "
+            f"({top['diff'] * 100:+.0f} points, 95% CI {top['ci_low'] * 100:+.0f} to "
+            f"{top['ci_high'] * 100:+.0f})."
+        )
+    return text
+
+
+def plot_step_matrix(steps: pd.DataFrame, lang: str = "en"):
+    """Heatmap of the step matrix: churned minus retained share per (event, step).
+
+    Examples
+    --------
+    >>> st = pd.DataFrame({"group": ["churned", "retained"], "step": [-1, -1],
+    ...     "event": ["touch", "touch"], "customers": [1, 1], "share": [0.6, 0.2]})
+    >>> len(plot_step_matrix(st).axes) >= 1
+    True
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    wide = steps.pivot_table(index=["event", "step"], columns="group", values="share", fill_value=0)
+    wide = wide.reindex(columns=["churned", "retained"], fill_value=0)
+    diff = (wide["churned"] - wide["retained"]).unstack("step").fillna(0)
+    if lang == "zh":
+        diff.index = [_LABELS_ZH.get(e, e) for e in diff.index]
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(diff) + 1.5))
+    lim = max(float(np.abs(diff.to_numpy()).max()), 0.01)
+    sns.heatmap(diff, ax=ax, cmap="RdBu_r", center=0, vmin=-lim, vmax=lim, annot=True, fmt=".0%")
+    ax.set_title(
+        "流失减留存：倒数第 k 步事件占比差"
+        if lang == "zh"
+        else "Churned minus retained: share at step k"
+    )
+    ax.set_xlabel("步（-1 = 最后一步）" if lang == "zh" else "step (-1 = last event)")
+    ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
