@@ -108,6 +108,31 @@ CATALOG: dict[str, dict[str, str]] = {
     "glue.data_revenue_period": {"en": "Revenue in the period", "zh": "本期销售额"},
     "glue.data_rows_in": {"en": "Source rows read", "zh": "读入源数据行数"},
     "glue.data_reject_share": {"en": "Share of rows set aside", "zh": "剔除行占比"},
+    # 04 NPS and service
+    "glue.nps_value": {"en": "NPS", "zh": "净推荐值 (NPS)"},
+    "glue.nps_ci_low": {"en": "NPS, lower 95% bound", "zh": "NPS 95% 置信下限"},
+    "glue.nps_ci_high": {"en": "NPS, upper 95% bound", "zh": "NPS 95% 置信上限"},
+    "glue.nps_n": {"en": "Survey answers", "zh": "问卷回复数"},
+    "glue.nps_change_ci_low": {"en": "NPS change, lower 95% bound", "zh": "NPS 变化 95% 置信下限"},
+    "glue.nps_change_ci_high": {"en": "NPS change, upper 95% bound", "zh": "NPS 变化 95% 置信上限"},
+    "glue.nps_change_p": {"en": "NPS change, p-value", "zh": "NPS 变化的 p 值"},
+    "glue.nps_slow_gap": {
+        "en": "NPS gap after a slow first response",
+        "zh": "首次响应慢的 NPS 差距",
+    },
+    "glue.nps_contacted_share": {"en": "Detractors contacted", "zh": "已回访贬损者占比"},
+    "glue.csat_mean": {"en": "Average CSAT (1-5)", "zh": "平均满意度 (1-5)"},
+    "glue.frt_median_hours": {
+        "en": "Median first response (hours)",
+        "zh": "首次响应时间中位数(小时)",
+    },
+    # 05 review
+    "glue.review_n_green": {"en": "KPIs on target", "zh": "达标 KPI 数"},
+    "glue.review_n_amber": {"en": "KPIs near target", "zh": "接近目标的 KPI 数"},
+    "glue.review_n_red": {"en": "KPIs off target", "zh": "未达标 KPI 数"},
+    "glue.review_active_customers": {"en": "Active customers", "zh": "活跃客户数"},
+    "glue.review_top_finding": {"en": "Top finding", "zh": "首要发现"},
+    "glue.review_best_channel": {"en": "Best marketing channel", "zh": "效果最好的营销渠道"},
     # generic names (also matched after a chapter prefix: seg_n_segments -> n_segments)
     "glue.n_customers": {"en": "Customers", "zh": "客户数"},
     "glue.n_active_customers": {"en": "Active customers", "zh": "活跃客户数"},
