@@ -719,6 +719,8 @@ def glue_format(key: str, text: str) -> str:
     words = set(re.split(r"[_\W]+", key.lower()))
     if words & _RATE_WORDS and abs(value) <= 1:
         return ".1%"
+    if 0 < abs(value) < 0.01:  # p-values and other small numbers keep two significant digits
+        return ".2g"
     if abs(value) >= 1000 or value.is_integer():
         return ",.0f"
     return ".1f" if abs(value) >= 10 else ".2f"

@@ -239,6 +239,7 @@ def test_glued_scalars_skips_figures_tables_and_private_keys():
         ("revenue", "1234567.8", ",.0f", "1,234,568"),
         ("top_segment", "'Champions'", "s", "Champions"),
         ("flag", "True", "s", "True"),
+        ("nps_change_p", "0.000312", ".2g", "0.00031"),
     ],
 )
 def test_glue_format(key, text, spec, shown):
