@@ -1,0 +1,132 @@
+"""Health score: no look-ahead, validation numbers against independent computations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from custops import health
+from custops.errors import CustopsError
+from custops.synth import DemoSpec, generate
+
+AS_OF = "2025-10-02"  # period end (2025-12-31) minus the 90-day outcome window
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict:
+    d = generate(DemoSpec(n_customers=1500))
+    tables = {
+        "orders": d["orders"].rename(columns={"order_ts": "order_date"}),
+        "tickets": d["tickets"],
+        "surveys": d["surveys"],
+        "touches": d["touches"],
+    }
+    return {"tables": tables, "truth": d["truth"], "customers": d["customers"]}
+
+
+@pytest.fixture(scope="module")
+def validation(demo) -> health.Validation:
+    return health.validate(demo["tables"], AS_OF, data_end="2025-12-31")
+
+
+def test_scores_use_no_data_after_as_of(demo) -> None:
+    cut = pd.Timestamp(AS_OF) + pd.Timedelta(days=1)
+    columns = {
+        "orders": "order_date",
+        "tickets": "created_at",
+        "surveys": "responded_at",
+        "touches": "sent_at",
+    }
+    past = {}
+    for name, col in columns.items():
+        frame = demo["tables"][name]
+        past[name] = frame[frame[col] < cut]
+    full = health.health_scores(demo["tables"], AS_OF)
+    truncated = health.health_scores(past, AS_OF)
+    pd.testing.assert_frame_equal(full, truncated)
+    assert full["score"].between(0, 100).all()
+
+
+def test_auc_and_lift_match_independent_computation(validation) -> None:
+    sc = validation.scored
+    y = sc["churned_next"].to_numpy()
+    u = stats.mannwhitneyu(-sc["score"][y], -sc["score"][~y]).statistic
+    assert validation.auc == pytest.approx(u / (y.sum() * (~y).sum()))
+    low = sc.nsmallest(int(np.ceil(0.1 * len(sc))), "score", keep="first")
+    assert validation.top_decile_lift == pytest.approx(
+        low["churned_next"].mean() / y.mean(), rel=0.05
+    )
+    red_share = (sc["band"].eq("red") & sc["churned_next"]).sum() / y.sum()
+    assert validation.red_share_of_churners == pytest.approx(red_share)
+    assert validation.calibration["customers"].sum() == len(sc)
+
+
+def test_score_separates_churners_on_demo(validation) -> None:
+    # planted churn hazards (unresolved complaints x2, slow response x1.5) plus recency
+    assert validation.auc_ci[0] > 0.7
+    assert validation.top_decile_lift_ci[0] > 2
+    cal = validation.calibration
+    assert cal["churn_rate"].iloc[0] > cal["churn_rate"].iloc[-1] + 0.4
+
+
+def test_learned_weights_recover_planted_drivers(demo) -> None:
+    w = health.learn_weights(demo["tables"], AS_OF).set_index("component")
+    assert w["weight"].sum() == pytest.approx(1)
+    assert w["weight"].idxmax() == "recency"
+    # unresolved complaints double the churn hazard in the demo: churn odds fall as the
+    # complaints component improves
+    assert w.loc["complaints", "odds_ratio"] < 0.6
+    learned = health.validate(demo["tables"], AS_OF, w["weight"].to_dict(), data_end="2025-12-31")
+    assert learned.auc > 0.7
+
+
+def test_component_by_hand() -> None:
+    o = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a"],
+            "order_id": ["1", "2", "3"],
+            "order_date": pd.to_datetime(["2025-01-10", "2025-05-01", "2025-06-20"]),
+            "amount": [100.0, 40.0, 60.0],
+        }
+    )
+    k = pd.DataFrame(
+        {
+            "ticket_id": ["t1"],
+            "customer_id": ["a"],
+            "created_at": pd.to_datetime(["2025-06-01"]),
+            "first_response_at": pd.to_datetime(["2025-06-01 12:00"]),
+            "resolved_at": pd.to_datetime(["2025-07-15"]),  # after as-of: still open at T
+            "category": ["complaint"],
+        }
+    )
+    c = health.components({"orders": o, "tickets": k}, "2025-06-30").iloc[0]
+    assert c["recency"] == pytest.approx(np.exp(-10 / 90))
+    assert c["frequency_trend"] == pytest.approx((2 + 0.5) / (2 + 90 / 275 + 1))
+    assert c["spend_trend"] == pytest.approx(100 / (100 + 100 * 90 / 275))
+    assert c["complaints"] == 0.0
+    assert c["service"] == pytest.approx(np.exp(-12 / 24))
+    assert np.isnan(c["engagement"])
+
+
+def test_band_limits() -> None:
+    s = pd.Series([0.0, 49.9, 50.0, 74.9, 75.0, 100.0])
+    assert health._band(s).tolist() == ["red", "red", "amber", "amber", "green", "green"]
+
+
+def test_errors_say_what_to_do(demo) -> None:
+    with pytest.raises(CustopsError, match="Unknown health components"):
+        health.health_scores(demo["tables"], AS_OF, {"loyalty": 1.0})
+    with pytest.raises(CustopsError, match="outcome window ends after"):
+        health.validate(demo["tables"], "2025-11-30", data_end="2025-12-31")
+
+
+def test_band_history_and_findings(demo, validation) -> None:
+    bh = health.band_history(demo["tables"], "2025Q4", months=3)
+    assert bh["month"].unique().tolist() == ["2025-10", "2025-11", "2025-12"]
+    assert bh.groupby("month")["share"].sum().round(9).eq(1).all()
+    scores = health.health_scores(demo["tables"], "2025-12-31")
+    assert "AUC" in health.health_findings(validation, scores, "en")
+    assert "红色" in health.health_findings(validation, scores, "zh")
+    assert len(health.plot_calibration(validation).axes) == 1
