@@ -43,6 +43,10 @@ __all__ = [
     "COMPARISON_COLUMNS",
     "NpsEstimate",
     "DriverResult",
+    "NpsInputs",
+    "load_inputs",
+    "write_outputs",
+    "plot_nps_panels",
     "nps_category",
     "nps_value",
     "nps_estimate",
@@ -440,6 +444,85 @@ def survey_responses(
             if column in r:
                 r[column] = r[column].fillna("unknown")
     return r.sort_values(["responded_at", "response_id"], kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class NpsInputs:
+    """What the NPS chapter reads from the artifacts folder.
+
+    Attributes
+    ----------
+    tables : dict of DataFrame
+        Clean canonical tables written by notebook 01 (those that exist).
+    features : DataFrame or None
+        The customer view (``customer_features.parquet``).
+    segments : DataFrame or None
+        ``customer_id, segment, tier`` from notebook 02, None when it has not run.
+    responses_all, responses : DataFrame
+        Survey answers of every period / of the report period, with customer attributes.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    features: pd.DataFrame | None
+    segments: pd.DataFrame | None
+    responses_all: pd.DataFrame
+    responses: pd.DataFrame
+
+
+def load_inputs(folder: str | Path, period: Period | str) -> NpsInputs:
+    """Read the clean tables, the customer view and (if present) the segments of a period.
+
+    Examples
+    --------
+    >>> data = load_inputs("build/2025Q4/artifacts", "2025Q4")  # doctest: +SKIP
+    >>> data.responses["nps_category"].value_counts()  # doctest: +SKIP
+    """
+    from custops.artifacts import has_artifact, read_artifact, read_clean_tables
+
+    folder = Path(folder)
+    tables = read_clean_tables(folder)
+    features = (
+        read_artifact(folder, "customer_features.parquet")
+        if has_artifact(folder, "customer_features.parquet")
+        else None
+    )
+    segments = load_segments(folder)
+    surveys = tables.get("surveys")
+    return NpsInputs(
+        tables=tables,
+        features=features,
+        segments=segments,
+        responses_all=survey_responses(surveys, features, segments),
+        responses=survey_responses(surveys, features, segments, period=period),
+    )
+
+
+def write_outputs(
+    folder: str | Path, summary: pd.DataFrame, comparison: pd.DataFrame
+) -> pd.DataFrame:
+    """Write ``nps_summary.csv`` (:data:`SUMMARY_COLUMNS`) and ``nps_comparison.csv``.
+
+    Returns
+    -------
+    DataFrame
+        ``artifact, rows`` of the files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> s = nps_summary(pd.DataFrame({"nps_category": ["promoter", "passive"]}), min_n=1)
+    >>> write_outputs(tempfile.mkdtemp(), s, pd.DataFrame(columns=COMPARISON_COLUMNS))["rows"].tolist()
+    [1, 0]
+    """
+    from custops.artifacts import write_artifact
+
+    folder = Path(folder)
+    out = summary.reindex(columns=SUMMARY_COLUMNS)
+    write_artifact(out, folder, "nps_summary.csv")
+    write_artifact(comparison.reindex(columns=COMPARISON_COLUMNS), folder, "nps_comparison.csv")
+    return pd.DataFrame(
+        {"artifact": ["nps_summary.csv", "nps_comparison.csv"], "rows": [len(out), len(comparison)]}
+    )
 
 
 # =========================================================================== NPS tables
@@ -1690,14 +1773,15 @@ def headlines(
 
     Keys: ``nps_value, nps_ci_low, nps_ci_high, nps_n, nps_change, nps_change_ci_low,
     nps_change_ci_high, nps_change_p, nps_slow_gap, csat_mean, frt_median_hours`` and, when
-    the closed loop could be measured, ``nps_contacted_share``.
+    the closed loop could be measured, ``nps_contacted_share``. Keys whose value cannot be
+    computed (no previous period, no tickets) are left out.
 
     Examples
     --------
     >>> s = nps_summary(pd.DataFrame({"nps_category": ["promoter", "passive"]}), min_n=1)
     >>> h = headlines(s, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-    >>> h["nps_value"], h["nps_n"], h["nps_change"]
-    (50.0, 2, None)
+    >>> h["nps_value"], h["nps_n"], "nps_change" in h
+    (50.0, 2, False)
     """
     out: dict[str, Any] = {}
     overall = _row(summary, group_type="overall")
@@ -1718,7 +1802,7 @@ def headlines(
     c = _row(loop, measure="contacted") if loop is not None else None
     if c is not None:
         out["nps_contacted_share"] = _num(c["rate"], 3)
-    return out
+    return {key: value for key, value in out.items() if value is not None}
 
 
 def _pts(value: float, digits: int = 1) -> str:
@@ -2193,6 +2277,13 @@ def segments_note(segments: pd.DataFrame | None, *, lang: str = "en") -> str:
 # =========================================================================== plots (finished tables only)
 
 
+def _err(low_gap: Any, high_gap: Any) -> np.ndarray:
+    """Error-bar lengths, never negative (an adjusted-Wald interval may sit beside the raw NPS)."""
+    return np.clip(
+        np.vstack([np.atleast_1d(low_gap), np.atleast_1d(high_gap)]).astype(float), 0, None
+    )
+
+
 def _empty_figure(message: str) -> Any:
     import matplotlib.pyplot as plt
 
@@ -2202,7 +2293,9 @@ def _empty_figure(message: str) -> Any:
     return fig
 
 
-def plot_nps_groups(summary: pd.DataFrame, group_type: str, *, title: str, lang: str = "en") -> Any:
+def plot_nps_groups(
+    summary: pd.DataFrame, group_type: str, *, title: str | None = None, lang: str = "en"
+) -> Any:
     """NPS per group with its 95% interval; small groups drawn hollow and grey.
 
     Examples
@@ -2211,6 +2304,7 @@ def plot_nps_groups(summary: pd.DataFrame, group_type: str, *, title: str, lang:
     >>> len(plot_nps_groups(s, "region", title="t").axes)
     1
     """
+    title = title or ("分组 NPS" if lang == "zh" else "NPS by group")
     import matplotlib.pyplot as plt
 
     from custops.plots import PALETTE
@@ -2226,7 +2320,7 @@ def plot_nps_groups(summary: pd.DataFrame, group_type: str, *, title: str, lang:
         ax.errorbar(
             float(r.nps),
             i,
-            xerr=[[float(r.nps - r.ci_low)], [float(r.ci_high - r.nps)]],
+            xerr=_err(r.nps - r.ci_low, r.ci_high - r.nps),
             fmt="o",
             color=color,
             mfc="white" if r.small_group else color,
@@ -2241,7 +2335,7 @@ def plot_nps_groups(summary: pd.DataFrame, group_type: str, *, title: str, lang:
     return fig
 
 
-def plot_nps_trend(trend: pd.DataFrame, *, title: str, lang: str = "en") -> Any:
+def plot_nps_trend(trend: pd.DataFrame, *, title: str | None = None, lang: str = "en") -> Any:
     """NPS per month with its 95% band; months of the report period shaded.
 
     Examples
@@ -2251,6 +2345,7 @@ def plot_nps_trend(trend: pd.DataFrame, *, title: str, lang: str = "en") -> Any:
     >>> plot_nps_trend(t, title="t").axes[0].get_title()
     't'
     """
+    title = title or ("每月 NPS" if lang == "zh" else "NPS per month")
     import matplotlib.pyplot as plt
 
     from custops.plots import PALETTE
@@ -2279,7 +2374,7 @@ def plot_nps_trend(trend: pd.DataFrame, *, title: str, lang: str = "en") -> Any:
 
 
 def plot_response_time(
-    nps_bins: pd.DataFrame, csat_bins: pd.DataFrame, *, title: str, lang: str = "en"
+    nps_bins: pd.DataFrame, csat_bins: pd.DataFrame, *, title: str | None = None, lang: str = "en"
 ) -> Any:
     """NPS and the share of CSAT 4-5 by first-response time, with 95% intervals.
 
@@ -2290,6 +2385,9 @@ def plot_response_time(
     >>> len(plot_response_time(n, c, title="t").axes)
     2
     """
+    title = title or (
+        "首次响应时长与 NPS、满意度" if lang == "zh" else "First response time, NPS and CSAT"
+    )
     import matplotlib.pyplot as plt
 
     from custops.plots import PALETTE, percent_axis
@@ -2302,7 +2400,7 @@ def plot_response_time(
             [v - nps_bins["ci_low"].to_numpy(float), nps_bins["ci_high"].to_numpy(float) - v]
         )
         axes[0].bar(x, v, color=PALETTE[0], alpha=0.85)
-        axes[0].errorbar(x, v, yerr=err, fmt="none", color="#333", capsize=3)
+        axes[0].errorbar(x, v, yerr=np.clip(err, 0, None), fmt="none", color="#333", capsize=3)
         axes[0].set_xticks(x, nps_bins["group"], rotation=30, ha="right")
         axes[0].axhline(0, color="#444", lw=0.8)
     axes[0].set_title("NPS" + (" by first response" if lang == "en" else "（按首次响应时长）"))
@@ -2316,7 +2414,7 @@ def plot_response_time(
             ]
         )
         axes[1].bar(x, rate, color=PALETTE[2], alpha=0.85)
-        axes[1].errorbar(x, rate, yerr=err, fmt="none", color="#333", capsize=3)
+        axes[1].errorbar(x, rate, yerr=np.clip(err, 0, None), fmt="none", color="#333", capsize=3)
         axes[1].set_xticks(x, csat_bins["group"], rotation=30, ha="right")
         percent_axis(axes[1])
     axes[1].set_title("CSAT 4-5" + (" by first response" if lang == "en" else "（按首次响应时长）"))
@@ -2325,7 +2423,7 @@ def plot_response_time(
     return fig
 
 
-def plot_odds_ratios(table: pd.DataFrame, *, title: str, lang: str = "en") -> Any:
+def plot_odds_ratios(table: pd.DataFrame, *, title: str | None = None, lang: str = "en") -> Any:
     """Forest plot of detractor odds ratios (log scale) with 95% intervals.
 
     Examples
@@ -2334,6 +2432,7 @@ def plot_odds_ratios(table: pd.DataFrame, *, title: str, lang: str = "en") -> An
     >>> plot_odds_ratios(t, title="t").axes[0].get_xscale()
     'log'
     """
+    title = title or ("贬损的优势比" if lang == "zh" else "Odds of detraction")
     import matplotlib.pyplot as plt
 
     from custops.plots import PALETTE
@@ -2349,12 +2448,20 @@ def plot_odds_ratios(table: pd.DataFrame, *, title: str, lang: str = "en") -> An
         ax.errorbar(
             r.odds_ratio,
             i,
-            xerr=[[r.odds_ratio - r.ci_low], [r.ci_high - r.odds_ratio]],
+            xerr=_err(r.odds_ratio - r.ci_low, r.ci_high - r.odds_ratio),
             fmt="o",
             color=c,
             capsize=3,
         )
     ax.set_xscale("log")
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+    lo = float(np.nanmin(d["ci_low"].to_numpy(float)))
+    hi = float(np.nanmax(d["ci_high"].to_numpy(float)))
+    ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 8, 16) if lo / 1.5 <= t <= hi * 1.5] or [1]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.axvline(1, color="#444", lw=0.8)
     ax.set_yticks(y, d["label"])
     ax.set_xlabel(
@@ -2367,7 +2474,7 @@ def plot_odds_ratios(table: pd.DataFrame, *, title: str, lang: str = "en") -> An
     return fig
 
 
-def plot_themes(themes: pd.DataFrame, *, title: str, lang: str = "en") -> Any:
+def plot_themes(themes: pd.DataFrame, *, title: str | None = None, lang: str = "en") -> Any:
     """Share of comments per theme for promoters, passives and detractors, with 95% intervals.
 
     Examples
@@ -2377,6 +2484,7 @@ def plot_themes(themes: pd.DataFrame, *, title: str, lang: str = "en") -> Any:
     >>> len(plot_themes(themes_by_group(f), title="t").axes)
     1
     """
+    title = title or ("评论主题" if lang == "zh" else "Themes in comments")
     import matplotlib.pyplot as plt
 
     from custops.plots import PALETTE, percent_axis
@@ -2398,9 +2506,7 @@ def plot_themes(themes: pd.DataFrame, *, title: str, lang: str = "en") -> Any:
         ax.errorbar(
             share,
             pos,
-            xerr=np.vstack(
-                [share - d["ci_low"].to_numpy(float), d["ci_high"].to_numpy(float) - share]
-            ),
+            xerr=_err(share - d["ci_low"].to_numpy(float), d["ci_high"].to_numpy(float) - share),
             fmt="none",
             color="#333",
             lw=0.8,
@@ -2415,5 +2521,98 @@ def plot_themes(themes: pd.DataFrame, *, title: str, lang: str = "en") -> Any:
     )
     ax.legend(loc="lower right")
     ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+_GROUP_TITLES = {
+    "en": {
+        "segment": "Segment",
+        "tier": "Value tier",
+        "acquisition_channel": "Acquisition channel",
+        "touchpoint": "Touchpoint",
+        "region": "Region",
+        "slow_first_response": "Slow first response",
+        "month": "Month",
+    },
+    "zh": {
+        "segment": "客群",
+        "tier": "价值层级",
+        "acquisition_channel": "获客渠道",
+        "touchpoint": "触点",
+        "region": "地区",
+        "slow_first_response": "首次响应慢",
+        "month": "月份",
+    },
+}
+
+
+def plot_nps_panels(
+    summary: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "en",
+    group_types: Sequence[str] | None = None,
+) -> Any:
+    """One panel per grouping of the summary: NPS with 95% intervals, small groups hollow.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"nps_category": ["promoter", "detractor"] * 20, "region": ["e", "w"] * 20,
+    ...                   "touchpoint": ["app"] * 40})
+    >>> len(plot_nps_panels(nps_summary(r, min_n=5), title="t").axes)
+    2
+    """
+    title = title or ("分组 NPS" if lang == "zh" else "NPS by group")
+    import matplotlib.pyplot as plt
+
+    from custops.plots import PALETTE
+
+    names = _GROUP_TITLES.get(lang, _GROUP_TITLES["en"])
+    kinds = [
+        k
+        for k in (
+            group_types or [g for g in dict.fromkeys(summary["group_type"]) if g != "overall"]
+        )
+        if k in set(summary["group_type"])
+    ]
+    if not kinds:
+        return _empty_figure("no data" if lang == "en" else "无数据")
+    sizes = [int((summary["group_type"] == k).sum()) for k in kinds]
+    fig, axes = plt.subplots(
+        len(kinds),
+        1,
+        figsize=(8, 0.38 * sum(sizes) + 0.9 * len(kinds) + 0.6),
+        squeeze=False,
+        gridspec_kw={"height_ratios": sizes},
+    )
+    overall = _row(summary, group_type="overall")
+    for ax, kind in zip(axes[:, 0], kinds, strict=True):
+        d = summary[summary["group_type"] == kind].iloc[::-1]
+        for i, r in enumerate(d.itertuples()):
+            color = "#9a9a9a" if r.small_group else PALETTE[0]
+            ax.errorbar(
+                float(r.nps),
+                i,
+                xerr=_err(r.nps - r.ci_low, r.ci_high - r.nps),
+                fmt="o",
+                color=color,
+                mfc="white" if r.small_group else color,
+                capsize=3,
+            )
+        ax.set_yticks(
+            np.arange(len(d)), [f"{g} (n={n:,})" for g, n in zip(d["group"], d["n"], strict=True)]
+        )
+        if overall is not None:
+            ax.axvline(float(overall["nps"]), color=PALETTE[1], lw=1, ls="--")
+        ax.axvline(0, color="#444", lw=0.8)
+        ax.set_title(names.get(kind, kind), loc="left", fontsize=11)
+        ax.set_xlim(-100, 100)
+    axes[-1, 0].set_xlabel(
+        "NPS (95% CI); dashed: overall; hollow: small group"
+        if lang == "en"
+        else "NPS（95% 置信区间）；虚线：总体；空心：样本过小"
+    )
+    fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
     return fig
