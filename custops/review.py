@@ -537,9 +537,9 @@ def _fmt(value: float, unit: str, currency: str = "") -> str:
 def _fmt_change(value: float, unit: str, currency: str = "") -> str:
     if value is None or not np.isfinite(value):
         return "–"
-    if unit == "share":
-        return f"{100 * value:+.1f} pp"
     sign = "+" if value >= 0 else "−"
+    if unit == "share":
+        return f"{sign}{100 * abs(value):.1f} pp"
     return sign + _fmt(abs(value), unit, currency)
 
 
@@ -564,11 +564,10 @@ def scorecard_table(card: pd.DataFrame, lang: str = "en", currency: str = "") ->
     zh = lang == "zh"
     rows = []
     for r in card.itertuples(index=False):
-        ci = (
-            f" ({_fmt(r.ci_low, r.unit, currency)}–{_fmt(r.ci_high, r.unit, currency)})"
-            if np.isfinite(r.ci_low) and np.isfinite(r.ci_high)
-            else ""
-        )
+        ci = ""
+        if np.isfinite(r.ci_low) and np.isfinite(r.ci_high):
+            dash = " to " if r.ci_low < 0 else "–"
+            ci = f" ({_fmt(r.ci_low, r.unit, currency)}{dash}{_fmt(r.ci_high, r.unit, currency)})"
         if pd.isna(r.significant):
             noise = "–"
         elif r.significant:
