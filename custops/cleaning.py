@@ -95,6 +95,7 @@ class _Run:
     frame: pd.DataFrame
     raw: pd.DataFrame
     pii: tuple[str, ...]
+    free_text: tuple[str, ...] = ()
     steps: list[dict] = field(default_factory=list)
     rejects: list[pd.DataFrame] = field(default_factory=list)
 
@@ -162,6 +163,10 @@ class _Run:
                 value = None
             if key in self.pii and value is not None:
                 value = mask_value(value)
+            elif key in self.free_text and isinstance(value, str):
+                from custops.privacy import redact
+
+                value = redact(value)
             clean[key] = (
                 value
                 if value is None or isinstance(value, bool | int | float | str)
@@ -264,7 +269,8 @@ def clean_table(
     pii = tuple(cfg.privacy.pii_columns)
     raw = mapped.copy()
     frame = mapped.drop(columns=["_src_file", "_src_row"]).copy()
-    run = _Run(table, frame, raw, pii)
+    free_text = tuple(c for c in frame.columns if spec.kind(c) == "free")
+    run = _Run(table, frame, raw, pii, free_text)
     run.log("read and map columns", len(frame), note=f"from {label}")
     recode = src.values if src else {}
     for column, mapping in recode.items():
@@ -600,6 +606,13 @@ def load_and_clean(
             if not keep_pii:
                 customers = customers.drop(columns=column)
     tables["customers"] = customers
+    if not keep_pii:  # phones, e-mails and id numbers typed into free text (survey comments)
+        from custops.privacy import redact_series
+
+        for table, frame in tables.items():
+            for column in frame.columns:
+                if CANONICAL[table].kind(column) == "free":
+                    frame[column] = redact_series(frame[column])
     non_empty = [r for r in rejects if len(r)]
     result = CleanResult(
         tables=tables,

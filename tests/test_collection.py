@@ -126,3 +126,15 @@ def test_notebook_01_executes_and_writes_its_artifacts(small_demo: Path, tmp_pat
     assert (first == last + removed).all()
     executed = (tmp_path / "01.ipynb").read_text(encoding="utf-8")
     assert "Traceback" not in executed and "Warning" not in executed
+
+
+def test_contact_details_typed_into_comments_are_redacted(small_demo: Path, small_result):
+    raw = pd.read_csv(small_demo.parent / "nps_survey.csv", encoding="utf-8-sig", dtype=str)
+    planted = raw["comment"].dropna()
+    planted = planted[planted.str.contains("13812345678|me@example.com|139 1234 5678")]
+    assert len(planted) > 0  # the demo plants contact details in some comments
+    comments = small_result.tables["surveys"]["comment"].dropna()
+    assert len(comments) == raw["comment"].notna().sum()
+    for needle in ("13812345678", "me@example.com", "139 1234 5678"):
+        assert not comments.str.contains(needle, regex=False).any()
+    assert comments.str.contains("[phone]", regex=False).any()
