@@ -313,7 +313,8 @@ def _wilson(k, n, z=1.959963984540054):
     p = k / n
     c = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     h = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return c - h, c + h
+    lo, hi = np.clip(c - h, 0, 1), np.clip(c + h, 0, 1)
+    return np.where(k == 0, 0.0, lo), np.where(k == n, 1.0, hi)
 
 
 @dataclass

@@ -75,7 +75,8 @@ def _wilson(k: np.ndarray, n: np.ndarray, conf: float = 0.95) -> tuple[np.ndarra
         p = k / n
         centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return centre - half, centre + half
+    lo, hi = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    return np.where(k == 0, 0.0, lo), np.where(k == n, 1.0, hi)
 
 
 def event_stream(

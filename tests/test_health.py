@@ -129,4 +129,7 @@ def test_band_history_and_findings(demo, validation) -> None:
     scores = health.health_scores(demo["tables"], "2025-12-31")
     assert "AUC" in health.health_findings(validation, scores, "en")
     assert "红色" in health.health_findings(validation, scores, "zh")
+    from custops import plots
+
+    plots.setup("en")
     assert len(health.plot_calibration(validation).axes) == 1
