@@ -181,13 +181,13 @@ _T: dict[str, dict[str, str]] = {
     },
     "km.group": {
         "en": (
-            "By {group}: the longest-lived group is **{best}** (median {best_median} days), the "
-            "shortest-lived **{worst}** (median {worst_median} days). {n_sig} of {n_pairs} pairwise "
+            "By {group}: the longest-lived group is **{best}** (median {best_median}), the "
+            "shortest-lived **{worst}** (median {worst_median}). {n_sig} of {n_pairs} pairwise "
             "log-rank tests remain significant after Holm's correction.{small}"
         ),
         "zh": (
-            "按{group}：生命周期最长的是 **{best}**（中位数 {best_median} 天），最短的是 **{worst}**"
-            "（中位数 {worst_median} 天）。{n_pairs} 组两两 log-rank 检验中，经 Holm 校正后仍显著的有 {n_sig} 组。{small}"
+            "按{group}：生命周期最长的是 **{best}**（中位数 {best_median}），最短的是 **{worst}**"
+            "（中位数 {worst_median}）。{n_pairs} 组两两 log-rank 检验中，经 Holm 校正后仍显著的有 {n_sig} 组。{small}"
         ),
     },
     "km.small": {
@@ -756,8 +756,11 @@ def pairwise_logrank(
     return out.sort_values("p", kind="stable").reset_index(drop=True)
 
 
-def _days(value: float, lang: str) -> str:
-    return f"{value:,.0f}" if np.isfinite(value) else _t("not_reached", lang)
+def _days(value: float, lang: str, *, unit: bool = False) -> str:
+    if not np.isfinite(value):
+        return _t("not_reached", lang)
+    suffix = (" days" if lang == "en" else " 天") if unit else ""
+    return f"{value:,.0f}{suffix}"
 
 
 def km_text(km: KMResult, lang: str, tests: pd.DataFrame | None = None, *, min_n: int = 30) -> str:
@@ -802,9 +805,9 @@ def km_text(km: KMResult, lang: str, tests: pd.DataFrame | None = None, *, min_n
         lang,
         group=label(km.group, lang),
         best=best["group"],
-        best_median=_days(best["median_days"], lang),
+        best_median=_days(best["median_days"], lang, unit=True),
         worst=worst["group"],
-        worst_median=_days(worst["median_days"], lang),
+        worst_median=_days(worst["median_days"], lang, unit=True),
         n_sig=int(tests["significant"].sum()) if len(tests) else 0,
         n_pairs=len(tests),
         small=small_text,
@@ -1616,15 +1619,8 @@ def plot_forest(
         PALETTE[3] if lo > 1 else PALETTE[2] if hi < 1 else PALETTE[7]
         for lo, hi in zip(frame["hr_low"], frame["hr_high"], strict=True)
     ]
-    ax.errorbar(
-        frame["hr"],
-        y,
-        xerr=[frame["hr"] - frame["hr_low"], frame["hr_high"] - frame["hr"]],
-        fmt="none",
-        ecolor=colors,
-        elinewidth=2,
-        capsize=3,
-    )
+    for yi, row, color in zip(y, frame.itertuples(), colors, strict=True):
+        ax.plot([row.hr_low, row.hr_high], [yi, yi], color=color, lw=2)
     ax.scatter(frame["hr"], y, color=colors, zorder=3)
     ax.axvline(1.0, color="#444444", lw=1, ls="--")
     ax.set_xscale("log")
@@ -1917,3 +1913,46 @@ def headline_numbers(
     out["churn_n_events"] = int(row["events"])
     out["churn_n_censored"] = int(row["censored"])
     return {k: (float(v) if not isinstance(v, int) else v) for k, v in out.items()}
+
+
+def forest_figure(ctx: Any, model: ChurnModel) -> Figure:
+    """The hazard-ratio forest plot of a fitted model, titled for the period and language."""
+    lang = ctx.language
+    return plot_forest(
+        model.hazard_ratios(),
+        title=f"{ctx.period.label}: "
+        + ("hazard ratios, 95% CI" if lang == "en" else "风险比与 95% 置信区间"),
+        xlabel="hazard ratio (log scale)" if lang == "en" else "风险比（对数刻度）",
+    )
+
+
+def calibration_figure(ctx: Any, calibration: pd.DataFrame, at_days: float) -> Figure:
+    """The calibration plot, titled for the period and language."""
+    lang = ctx.language
+    return plot_calibration(
+        calibration,
+        title=f"{ctx.period.label}: "
+        + (f"calibration at {at_days:.0f} days" if lang == "en" else f"{at_days:.0f} 天校准"),
+        xlabel="predicted churn" if lang == "en" else "预测流失率",
+        ylabel="observed churn (Kaplan-Meier)" if lang == "en" else "实际流失率（Kaplan-Meier）",
+    )
+
+
+def skip_note(ctx: Any, what: str) -> Any:
+    """Say (in words) that a section is skipped because its input is missing.
+
+    ``what`` is ``"tier"`` or ``"segment"``.
+    """
+    from custops.notebook import md
+
+    texts = {
+        "tier": {
+            "en": "> The customer view has no value tier, so the by-tier curves are skipped.",
+            "zh": "> 客户视图中没有价值层级，按层级的曲线跳过。",
+        },
+        "segment": {
+            "en": "> `segments.parquet` (notebook 02) is not available for this period, so the by-segment curves are skipped.",
+            "zh": "> 本期没有 `segments.parquet`（第 02 章），按客群的曲线跳过。",
+        },
+    }
+    return md(texts[what].get(ctx.language, texts[what]["en"]))

@@ -234,9 +234,21 @@ def _t(key: str, lang: str, **kwargs: Any) -> str:
 
 
 def _money(value: float, currency: str) -> str:
-    from custops.notebook import fmt_money
+    """``CNY 612.2k``-style money.
 
-    return fmt_money(value, currency) if np.isfinite(value) else "–"
+    Examples
+    --------
+    >>> _money(612_232, "CNY"), _money(7_753_004, ""), _money(950, "CNY")
+    ('CNY 612.2k', '7.75M', 'CNY 950')
+    """
+    if not np.isfinite(value):
+        return "–"
+    prefix = f"{currency} " if currency else ""
+    if abs(value) >= 1e6:
+        return f"{prefix}{value / 1e6:,.2f}M"
+    if abs(value) >= 1e4:
+        return f"{prefix}{value / 1e3:,.1f}k"
+    return f"{prefix}{value:,.0f}"
 
 
 # --------------------------------------------------------------------------- value
@@ -584,7 +596,8 @@ def playbook(
 ) -> pd.Series:
     """Suggested playbook: the first action for the top driver or warning, then the segment's play.
 
-    ``group`` is the segment name (or value tier); its playbook is the first key of
+    ``group`` is the segment name (or value tier). A named RFM segment gets notebook 02's
+    action (``custops.segment.SEGMENT_ACTIONS``); otherwise the playbook is the first key of
     ``playbooks`` contained in the lower-cased name (exact match for one-letter tier keys).
 
     Examples
@@ -593,7 +606,12 @@ def playbook(
     ['First close the open complaint (call within 48 h), then: Win-back now: personal outreach with a tailored offer', 'Account manager call within a week']
     """
 
+    segment_actions = _segment_actions()
+
     def segment_play(name: Any) -> str:
+        action = segment_actions.get(str(name))
+        if action:
+            return action.get(lang, action["en"])
         text = str(name).strip().lower()
         for key, play in playbooks.items():
             if (len(key) == 1 and text == key) or (len(key) > 1 and key in text):
@@ -620,6 +638,15 @@ def playbook(
         else:
             out.append(play)
     return pd.Series(out, index=group.index, name="playbook")
+
+
+def _segment_actions() -> Mapping[str, Mapping[str, str]]:
+    """Notebook 02's suggested action per named RFM segment (``custops.segment.SEGMENT_ACTIONS``)."""
+    try:
+        from custops.segment import SEGMENT_ACTIONS
+    except ImportError:  # the segmentation module is optional for this chapter
+        return {}
+    return SEGMENT_ACTIONS
 
 
 def pseudonymize(ids: pd.Series, key: str | bytes) -> pd.Series:
@@ -915,4 +942,19 @@ def plot_value_at_risk(
 
     return bar(
         table, column, "value_at_risk", title=title, ylabel=currency, horizontal=True, annotate=True
+    )
+
+
+def value_at_risk_figure(ctx: Any, scores: pd.DataFrame, has_segments: bool) -> Figure:
+    """Value at risk by segment (or value tier when there are no segments), titled for the period."""
+    column = "segment" if has_segments else "tier"
+    lang = ctx.language
+    if lang == "en":
+        title = f"{ctx.period.label}: value at risk by " + (
+            "segment" if has_segments else "value tier"
+        )
+    else:
+        title = f"{ctx.period.label}：各" + ("客群" if has_segments else "价值层级") + "的风险价值"
+    return plot_value_at_risk(
+        value_at_risk_by(scores, column), column, title=title, currency=ctx.cfg.currency
     )

@@ -1,0 +1,421 @@
+"""Churn survival: planted hazard ratios recovered, wrapper equal to lifelines, values checked independently."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import papermill as pm
+import pytest
+from lifelines import CoxPHFitter, KaplanMeierFitter
+from lifelines.datasets import load_rossi, load_waltons
+from lifelines.statistics import logrank_test
+
+from custops import churn, clv
+from custops.artifacts import read_artifact, read_clean_tables
+from custops.config import ChurnConfig, ClvConfig, PrivacyConfig, load_config
+from custops.errors import ConfigError, DataError
+
+ROOT = Path(__file__).resolve().parents[1]
+ROSSI_COVARIATES = ["fin", "age", "race", "wexp", "mar", "paro", "prio"]
+
+
+def _surv(artifacts: Path, config: Path) -> pd.DataFrame:
+    cfg = load_config(config)
+    features = read_artifact(artifacts, "customer_features.parquet")
+    tables = read_clean_tables(artifacts)
+    surv = churn.survival_data(features, "2025Q4", cfg.churn)
+    return churn.add_covariates(surv, tables["orders"])
+
+
+@pytest.fixture(scope="module")
+def surv_5k(demo_5k_artifacts: Path, demo_5k: Path) -> pd.DataFrame:
+    return _surv(demo_5k_artifacts, demo_5k)
+
+
+@pytest.fixture(scope="module")
+def model_5k(surv_5k: pd.DataFrame) -> churn.ChurnModel:
+    return churn.ChurnModel(random_state=42).fit(surv_5k)
+
+
+@pytest.fixture(scope="module")
+def surv_small(small_artifacts: Path, small_demo: Path) -> pd.DataFrame:
+    return _surv(small_artifacts, small_demo)
+
+
+@pytest.fixture(scope="module")
+def rossi() -> pd.DataFrame:
+    return load_rossi().rename(columns={"week": "duration_days", "arrest": "event"})
+
+
+# --------------------------------------------------------------------------- planted effects
+
+
+def test_planted_hazard_ratios_inside_the_95pct_ci(model_5k, truth_5k):
+    truth = truth_5k["churn"]["hazard_ratios"]
+    hr = model_5k.hazard_ratios().set_index("covariate")
+    for column, true in truth.items():
+        low, high = hr.loc[column, ["hr_low", "hr_high"]]
+        assert low <= true <= high, (column, true, low, high)
+    # the planted flags are never stratified away, and the early order rate (non-PH) is
+    assert model_5k.strata_sources_ == ["log_early_orders_per_year"]
+
+
+def test_held_out_concordance_above_065(model_5k, surv_5k):
+    folds, predictions = model_5k.cross_validate(surv_5k, folds=5, at_days=365)
+    assert folds["concordance"].mean() > 0.65
+    assert len(predictions) == model_5k.n_fit_
+    calibration = churn.calibration_table(predictions, 365)
+    # predicted vs observed one-year churn by decile: within 8 points everywhere
+    assert (calibration["predicted"] - calibration["observed"]).abs().max() < 0.08
+
+
+def test_whole_history_order_count_is_a_post_outcome_covariate(surv_5k, truth_5k):
+    """Why the model uses the early-life rate: lifetime order counts distort the planted effects."""
+    leaky = surv_5k.assign(
+        log_orders_per_year=np.log(
+            surv_5k["n_orders"] / surv_5k["customer_age_days"].clip(lower=30) * 365
+        )
+    )
+    columns = ["unresolved_complaint", "slow_first_response", "app_bound", "log_orders_per_year"]
+    fit = CoxPHFitter().fit(leaky[[*columns, "duration_days", "event"]], "duration_days", "event")
+    true = truth_5k["churn"]["hazard_ratios"]["unresolved_complaint"]
+    assert fit.summary.loc["unresolved_complaint", "exp(coef) upper 95%"] < true
+
+
+# --------------------------------------------------------------------------- equal to lifelines
+
+
+def test_cox_wrapper_equals_lifelines_on_rossi(rossi):
+    model = churn.ChurnModel(ROSSI_COVARIATES, protect=ROSSI_COVARIATES).fit(rossi)
+    direct = CoxPHFitter().fit(rossi, "week" if "week" in rossi else "duration_days", "event")
+    ours = model.hazard_ratios().set_index("covariate")["hr"]
+    np.testing.assert_allclose(ours[ROSSI_COVARIATES], direct.hazard_ratios_[ROSSI_COVARIATES])
+    assert model.penalizer_ == 0.0
+    # lifelines' own test flags age and wexp (rank transform), as in its documentation
+    failing = set(model.ph_test_.loc[model.ph_test_["p"] < 0.05, "covariate"])
+    assert {"age", "wexp"} <= failing
+
+
+def test_stratified_fit_equals_lifelines_with_the_same_strata(rossi):
+    model = churn.ChurnModel(ROSSI_COVARIATES, protect=("fin",), max_strata=1).fit(rossi)
+    assert model.strata_sources_ == ["age"]  # the strongest PH violation, in quartile bands
+    edges = np.quantile(rossi["age"], [0.25, 0.5, 0.75])
+    banded = rossi.assign(age_band=np.searchsorted(edges, rossi["age"], side="right"))
+    direct = CoxPHFitter().fit(
+        banded.drop(columns="age"), "duration_days", "event", strata=["age_band"]
+    )
+    ours = model.hazard_ratios().set_index("covariate")["hr"]
+    np.testing.assert_allclose(ours.sort_index(), direct.hazard_ratios_.sort_index())
+    assert any("stratified" in note for note in model.notes())
+
+
+def test_kaplan_meier_equals_lifelines_on_waltons():
+    w = load_waltons().rename(columns={"T": "duration_days", "E": "event"})
+    km = churn.km_by_group(w, "group", times=(30, 60))
+    for group, part in w.groupby("group"):
+        kmf = KaplanMeierFitter().fit(part["duration_days"], part["event"])
+        row = km.table.set_index("group").loc[group]
+        assert row["median_days"] == kmf.median_survival_time_
+        assert row["survival_30d"] == pytest.approx(kmf.predict(30))
+    tests = churn.pairwise_logrank(w, "group")
+    a, b = (w[w["group"] == g] for g in ("control", "miR-137"))
+    direct = logrank_test(a["duration_days"], b["duration_days"], a["event"], b["event"])
+    assert tests["p"].iloc[0] == pytest.approx(direct.p_value)
+
+
+def test_kaplan_meier_against_a_hand_product_limit(surv_5k):
+    km = churn.km_by_group(surv_5k, times=(90, 365))
+    t = surv_5k["duration_days"].to_numpy()
+    e = surv_5k["event"].to_numpy()
+    s = 1.0
+    for time in np.unique(t[(e == 1) & (t <= 365)]):
+        at_risk = (t >= time).sum()
+        deaths = ((t == time) & (e == 1)).sum()
+        s *= 1 - deaths / at_risk
+    assert km.table.loc[0, "survival_365d"] == pytest.approx(s, rel=1e-12)
+    assert km.table.loc[0, "survival_365d_low"] < s < km.table.loc[0, "survival_365d_high"]
+    # inactivity churn cannot be dated before the window
+    assert km.table.loc[0, "survival_90d"] == 1.0
+
+
+def test_holm_correction_matches_a_hand_computation(surv_5k):
+    tests = churn.pairwise_logrank(surv_5k, "acquisition_channel", exclude=["unknown"])
+    p = tests["p"].to_numpy()
+    order = np.argsort(p)
+    m = len(p)
+    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order]).clip(max=1)
+    expected = np.empty(m)
+    expected[order] = adjusted
+    np.testing.assert_allclose(tests["p_holm"], expected)
+    assert len(tests) == 10  # five channels, "unknown" left out
+
+
+# --------------------------------------------------------------------------- design guards
+
+
+def test_cox_design_drops_constant_and_collinear_columns_and_states_the_baseline():
+    frame = pd.DataFrame(
+        {
+            "x": [0.0, 1.0] * 50,
+            "x_copy": [0.0, 1.0] * 50,
+            "flat": [3.0] * 100,
+            "channel": ["web"] * 60 + ["store"] * 35 + ["fax"] * 5,
+        }
+    )
+    design = churn.cox_design(frame, ["x", "x_copy", "flat", "channel", "nowhere"], min_level_n=10)
+    assert list(design.X.columns) == ["x", "channel=store"]
+    assert design.baselines == {"channel": "web"}
+    text = "\n".join(design.notes)
+    assert "`flat` has the same value for everyone and was dropped" in text
+    assert "`x_copy` was dropped: it is almost a copy of `x`" in text
+    assert "`nowhere` is not in the data" in text
+    assert "with **web** as the baseline" in text
+
+
+def test_exact_linear_dependence_is_dropped():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=200), rng.normal(size=200)
+    frame = pd.DataFrame({"a": a, "b": b, "total": a + b})
+    design = churn.cox_design(frame, ["a", "b", "total"])
+    assert list(design.X.columns) == ["a", "b"]
+    assert any("linear combination" in n for n in design.notes)
+
+
+def test_too_few_events_is_a_clear_error():
+    frame = pd.DataFrame({"duration_days": [1.0] * 30, "event": [0] * 29 + [1], "x": [0, 1] * 15})
+    with pytest.raises(DataError, match="too few customers .* or churn events"):
+        churn.ChurnModel(["x"]).fit(frame)
+
+
+def test_contractual_definition_needs_churned_at_and_uses_it():
+    features = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "signup_date": pd.to_datetime(["2025-01-01", "2025-03-01"]),
+            "first_purchase": pd.to_datetime(["2025-01-02", "2025-03-02"]),
+        }
+    )
+    with pytest.raises(DataError, match="no churned_at column"):
+        churn.survival_data(features, "2025Q4", ChurnConfig(definition="contractual"))
+    features["churned_at"] = pd.to_datetime(["2025-07-01", None])
+    surv = churn.survival_data(features, "2025Q4", ChurnConfig(definition="contractual"))
+    assert surv["event"].tolist() == [1, 0]
+    assert surv["duration_days"].tolist() == [181.0, 305.0]
+
+
+def test_period_churn_rate_against_pandas(surv_5k):
+    rate = churn.period_churn_rate(surv_5k, "2025Q4")
+    churn_day = surv_5k["first_purchase"] + pd.to_timedelta(surv_5k["duration_days"], unit="D")
+    churned_when = churn_day.where(surv_5k["event"] == 1)
+    start, end = pd.Timestamp("2025-10-01"), pd.Timestamp("2026-01-01")
+    active = (surv_5k["first_purchase"] < start) & ~(churned_when < start)
+    k = (active & (churned_when >= start) & (churned_when < end)).sum()
+    assert (rate["n"], rate["churned"]) == (active.sum(), k)
+    assert rate["low"] < rate["rate"] < rate["high"]
+
+
+# --------------------------------------------------------------------------- probabilities and value
+
+
+@pytest.fixture(scope="module")
+def rossi_model(rossi) -> churn.ChurnModel:
+    return churn.ChurnModel(["fin", "age", "prio"], protect=["fin", "age", "prio"]).fit(rossi)
+
+
+def test_conditional_churn_probability_from_the_baseline(rossi_model, rossi):
+    rows = rossi.iloc[:25]
+    got = rossi_model.churn_probability(rows, 10)
+    # independent path: S(t | x) = S0(t) ** partial hazard, interpolated like lifelines
+    cox = rossi_model.model_
+    base = cox.baseline_cumulative_hazard_.iloc[:, 0]
+    ph = cox.predict_partial_hazard(rows[["fin", "age", "prio"]]).to_numpy()
+    t = rows["duration_days"].to_numpy(dtype=float)
+    h0_t = np.interp(t, base.index.values, base.values)
+    h0_th = np.interp(t + 10, base.index.values, base.values)
+    expected = 1 - np.exp(-(h0_th - h0_t) * ph)
+    np.testing.assert_allclose(got.to_numpy(), expected, rtol=1e-10, atol=1e-12)
+
+
+def test_clv_is_the_discounted_survival_weighted_margin(rossi_model, rossi):
+    rows = rossi.iloc[:5].assign(revenue_365d=1200.0, tenure_days=400)
+    cfg = ClvConfig(margin=0.5, annual_discount_rate=0.12, horizon_months=6)
+    got = clv.clv(rossi_model, rows, cfg)
+    for i, (_, row) in enumerate(rows.iterrows()):
+        x = row[["fin", "age", "prio"]].to_frame().T.astype(float)
+        t = row["duration_days"]
+        times = [t] + [t + m * clv.DAYS_PER_MONTH for m in range(1, 7)]
+        s = rossi_model.model_.predict_survival_function(x, times=times).iloc[:, 0].to_numpy()
+        spend = 1200.0 / 365.0 * clv.DAYS_PER_MONTH
+        value = sum(s[m] / s[0] * spend * 0.5 / 1.12 ** (m / 12) for m in range(1, 7))
+        assert got["clv"].iloc[i] == pytest.approx(value, rel=1e-9)
+
+
+def test_contributions_add_up_to_the_log_partial_hazard(model_5k, surv_5k):
+    rows = surv_5k.iloc[:200]
+    contributions = model_5k.contributions(rows)
+    expected = model_5k.model_.predict_log_partial_hazard(model_5k.frame(rows))
+    np.testing.assert_allclose(contributions.sum(axis=1).to_numpy(), expected.to_numpy())
+
+
+def test_top_drivers_name_the_planted_flags(model_5k, surv_5k):
+    rows = surv_5k[
+        (surv_5k["unresolved_complaint"] == 1)
+        & (surv_5k["slow_first_response"] == 1)
+        & (surv_5k["app_bound"] == 0)
+    ].head(20)
+    drivers = clv.top_drivers(
+        model_5k.contributions(rows),
+        model_5k.frame(rows)[model_5k.columns_],
+        model_5k.hazard_ratios(),
+    )
+    assert (drivers["top_driver"] == "unresolved_complaint").all()
+    assert drivers["drivers"].str.contains("slow first response").all()
+    assert drivers["drivers"].str.contains("not APP bound").all()
+
+
+# --------------------------------------------------------------------------- warnings and the list
+
+
+def test_early_warning_flags_on_hand_made_cases():
+    orders = pd.DataFrame(
+        {
+            # steady buyer who stopped (drop), silent after repurchase, steady buyer
+            "customer_id": ["drop"] * 8 + ["silent"] * 2 + ["steady"] * 6,
+            "order_id": [str(i) for i in range(16)],
+            "order_date": pd.to_datetime(
+                [f"2025-0{m}-10" for m in range(1, 9)]
+                + ["2025-03-01", "2025-04-01"]
+                + [
+                    "2025-06-15",
+                    "2025-08-15",
+                    "2025-10-15",
+                    "2025-11-01",
+                    "2025-11-20",
+                    "2025-12-05",
+                ]
+            ),
+        }
+    )
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": ["t1", "t2", "t3"],
+            "customer_id": ["steady", "steady", "drop"],
+            "created_at": pd.to_datetime(["2025-11-01", "2025-12-28", "2025-05-01"]),
+            "first_response_at": pd.to_datetime(["2025-11-02", None, "2025-05-02"]),
+            "resolved_at": pd.to_datetime(["2025-11-20", None, "2025-05-03"]),
+            "category": ["Complaint", "complaint", "complaint"],
+        }
+    )
+    touches = pd.DataFrame(
+        {
+            "touch_id": ["x"],
+            "customer_id": ["drop"],
+            "sent_at": pd.to_datetime(["2025-09-01"]),
+            "channel": ["sms"],
+        }
+    )
+    flags = clv.early_warnings(
+        {"orders": orders, "tickets": tickets, "touches": touches}, "2025Q4"
+    ).set_index("customer_id")
+    # steady: a complaint resolved after 19 days (late); the one 3 days before the end is not yet due
+    assert flags.loc["steady", "flag_complaint_no_followup"]
+    assert not flags.loc["drop", "flag_complaint_no_followup"]
+    assert flags.loc["silent", "flag_silent_after_repurchase"]
+    assert not flags.loc["drop", "flag_silent_after_repurchase"]
+    assert flags.loc["drop", "flag_frequency_drop"]
+    assert not flags.loc["steady", "flag_frequency_drop"]
+
+
+def test_pseudonymized_priority_list_uses_a_keyed_hash(monkeypatch):
+    scores = pd.DataFrame(
+        {
+            "customer_id": ["C1", "C2"],
+            "event": [0, 0],
+            "churn_prob_90d": [0.1, 0.4],
+            "clv": [500.0, 300.0],
+            "value_at_risk": [50.0, 120.0],
+            "top_driver": ["", "unresolved_complaint"],
+            "drivers": ["", "unresolved complaint"],
+            "tier": ["B", "C"],
+        }
+    )
+    privacy = PrivacyConfig(pseudonymize_ids=True, id_key_env="CUSTOPS_TEST_KEY")
+    monkeypatch.delenv("CUSTOPS_TEST_KEY", raising=False)
+    with pytest.raises(ConfigError, match="CUSTOPS_TEST_KEY"):
+        clv.priority_list(scores, horizon_days=90, privacy=privacy)
+    monkeypatch.setenv("CUSTOPS_TEST_KEY", "k3y")
+    out = clv.priority_list(scores, horizon_days=90, privacy=privacy)
+    expected = hmac.new(b"k3y", b"C2", hashlib.sha256).hexdigest()[:16]
+    assert out["customer"].tolist()[0] == expected
+    assert "C1" not in out.to_csv() and "C2" not in out.to_csv()
+    assert out["playbook"].iloc[0].startswith("First close the open complaint")
+
+
+# --------------------------------------------------------------------------- the notebook
+
+
+@pytest.mark.slow
+def test_notebook_03_executes_and_writes_scores_and_the_priority_list(
+    small_demo: Path, small_artifacts: Path, tmp_path: Path
+):
+    import shutil
+
+    build = tmp_path / "build"
+    shutil.copytree(small_artifacts, build / "2025Q4" / "artifacts")
+    out = tmp_path / "03.ipynb"
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "03_churn_survival.ipynb"),
+        str(out),
+        parameters={
+            "period": "2025Q4",
+            "config": str(small_demo),
+            "build_dir": str(build),
+            "n_boot": 3,
+        },
+        cwd=str(ROOT / "notebooks"),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    folder = build / "2025Q4" / "artifacts"
+    scores = pd.read_parquet(folder / "churn_scores.parquet")
+    priority = pd.read_csv(folder / "retention_priority.csv")
+    for column in (
+        "customer_id",
+        "duration_days",
+        "event",
+        "churn_prob_90d",
+        "clv",
+        "value_at_risk",
+        "partial_hazard",
+        *clv.FLAGS,
+    ):
+        assert column in scores, column
+    active = scores[scores["event"] == 0]
+    assert active["churn_prob_90d"].between(0, 1).all()
+    assert (active["clv"] >= 0).all()
+    np.testing.assert_allclose(active["value_at_risk"], active["churn_prob_90d"] * active["clv"])
+    assert scores.loc[scores["event"] == 1, "clv"].isna().all()
+    assert len(priority) == len(active)
+    assert priority["value_at_risk"].is_monotonic_decreasing
+    assert priority["rank"].tolist() == list(range(1, len(priority) + 1))
+    # no personal data in the list
+    raw = pd.read_csv(small_demo.parent / "crm_customers.csv", encoding="gb18030", dtype=str)
+    text = priority.to_csv(index=False) + out.read_text(encoding="utf-8")
+    for value in raw["手机"].head(100).tolist() + raw["姓名"].head(100).tolist():
+        assert value not in text
+    executed = out.read_text(encoding="utf-8")
+    assert "Traceback" not in executed and "Warning" not in executed
+    for key in (
+        "churn_rate",
+        "churn_median_days",
+        "churn_hr_unresolved",
+        "churn_hr_slow",
+        "churn_hr_app",
+        "churn_concordance",
+        "churn_value_at_risk_total",
+    ):
+        assert f'"name": "{key}"' in executed, key
