@@ -906,6 +906,20 @@ def _churn_findings(
             else f"Value at risk (churn probability × CLV) totals {fmt_money(at_risk, currency)}{listed}."
         )
         out.append(_finding(text, source, "value_at_risk", at_risk))
+    if "drivers" in churn and len(churn):
+        alive = churn[churn["event"] == 0] if "event" in churn else churn
+        first = alive["drivers"].fillna("").astype(str).str.split(";").str[0].str.strip()
+        named = first[first != ""]
+        if len(named):
+            counts = named.value_counts()
+            driver, n = str(counts.index[0]), int(counts.iloc[0])
+            share = n / len(alive)
+            text = (
+                f"最常见的首要流失风险因素是「{driver}」:{n:,} 位仍活跃的客户({share:.1%})。"
+                if zh
+                else f"The most common main churn driver is '{driver}': {n:,} customers still active ({share:.1%})."
+            )
+            out.append(_finding(text, source, "top_churn_driver", driver))
     return out
 
 

@@ -99,6 +99,8 @@ def fake_upstream(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             "churn_prob_90d": (idx % 10) / 10,
             "clv": 1000.0 + idx,
             "value_at_risk": (idx % 10) / 10 * (1000.0 + idx),
+            "top_driver": np.where(idx % 3 == 0, "app_bound", ""),
+            "drivers": np.where(idx % 3 == 0, "not APP bound; slow first response", ""),
         }
     )
     priority = churn.sort_values("value_at_risk", ascending=False).head(200)
@@ -582,6 +584,9 @@ def test_findings_quote_the_numbers_of_notebooks_02_to_04(card, tables, small_ar
     assert f"{likely:,} customers" in by_kind["likely_churners"]["text"]
     assert by_kind["value_at_risk"]["value"] == pytest.approx(churn["value_at_risk"].sum())
     assert "200 customers" in by_kind["value_at_risk"]["text"]
+    n_driver = int(((alive.index % 3) == 0).sum())
+    assert by_kind["top_churn_driver"]["value"] == "not APP bound"
+    assert f"{n_driver:,} customers still active" in by_kind["top_churn_driver"]["text"]
     # segments: largest RFM segment, tier A revenue share from the customer view
     seg = up["segments.parquet"]
     assert by_kind["top_segment"]["value"] == "Champions"
