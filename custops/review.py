@@ -75,6 +75,7 @@ __all__ = [
     "read_actions",
     "load_actions",
     "action_register",
+    "register_table",
     "action_sentences",
     "lessons_learned",
     "glue_values",
@@ -1215,6 +1216,53 @@ def action_register(
             )
         row["overdue"] = bool(a.due < p.end and a.status not in DONE)
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+_MOVED_ZH = {
+    "desired": "向期望方向",
+    "wrong way": "反方向",
+    "unchanged": "不变",
+    "no data": "无数据",
+    "unknown KPI": "未知 KPI",
+}
+
+
+def register_table(register: pd.DataFrame, lang: str = "en", currency: str = "") -> pd.DataFrame:
+    """The action register for people: KPI values formatted in their unit, movement and overdue.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> reg = pd.DataFrame({"issue": ["i"], "action": ["a"], "owner": ["o"], "due": [date(2025, 11, 1)],
+    ...     "status": ["open"], "kpi_label": ["NPS"], "previous": [25.0], "value": [20.0], "unit": ["points"],
+    ...     "moved": ["wrong way"], "beyond_noise": [False], "overdue": [True]})
+    >>> register_table(reg).iloc[0].to_dict()["KPI: previous → now"]
+    'NPS: 25.0 → 20.0'
+    """
+    zh = lang == "zh"
+    if register.empty:
+        return pd.DataFrame()
+    rows = []
+    for r in register.itertuples(index=False):
+        unit = getattr(r, "unit", "") or ""
+        moved = _MOVED_ZH.get(r.moved, r.moved) if zh else r.moved
+        if pd.notna(r.beyond_noise) and bool(r.beyond_noise):
+            moved += "(超出随机波动)" if zh else " (beyond noise)"
+        rows.append(
+            {
+                ("问题" if zh else "Issue"): r.issue,
+                ("行动" if zh else "Action"): r.action,
+                ("负责人" if zh else "Owner"): r.owner,
+                ("截止" if zh else "Due"): str(r.due),
+                ("状态" if zh else "Status"): r.status,
+                ("KPI:上期 → 本期" if zh else "KPI: previous → now"): (
+                    f"{r.kpi_label}: {_fmt(r.previous, unit, currency)} → {_fmt(r.value, unit, currency)}"
+                ),
+                ("KPI 变化" if zh else "KPI moved"): moved,
+                ("逾期" if zh else "Overdue"): ("是" if zh else "yes") if r.overdue else "",
+            }
+        )
     return pd.DataFrame(rows)
 
 

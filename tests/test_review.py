@@ -651,6 +651,9 @@ def test_action_register_movement_and_overdue_boundaries(tmp_path, card, kind):
         desired = (change > 0) == (direction == "higher")
         assert reg.loc[issue, "moved"] == ("desired" if desired else "wrong way"), issue
     assert reg.loc["NPS dip", "moved"] == "wrong way"  # the planted dip
+    shown = review.register_table(reg.reset_index()).set_index("Issue")
+    assert shown.loc["Slow replies", "Overdue"] == "yes" and shown.loc["NPS dip", "Overdue"] == ""
+    assert shown.loc["NPS dip", "KPI: previous → now"].startswith("NPS: ")
     text = review.action_sentences(reg.reset_index())
     assert (
         text[1].startswith("Overdue: ")
