@@ -112,6 +112,10 @@ def components(
         )
     o = tables["orders"]
     o = o[o["order_date"] < cut]
+    if "order_id" in o:  # clean orders are lines: one row per order
+        o = o.groupby(["customer_id", "order_id"], as_index=False).agg(
+            order_date=("order_date", "min"), amount=("amount", "sum")
+        )
     last = o.groupby("customer_id")["order_date"].max().dt.normalize()
     rec = (t - last).dt.days
     alive = rec[rec <= inactivity_days].index

@@ -133,3 +133,19 @@ def test_band_history_and_findings(demo, validation) -> None:
 
     plots.setup("en")
     assert len(health.plot_calibration(validation).axes) == 1
+
+
+def test_on_notebook01_artifacts_writes_health_scores(small_artifacts, tmp_path) -> None:
+    """The clean tables of notebook 01 (order lines, messy categories) give the same kind of
+    result, and the artifact has the documented columns."""
+    from custops.artifacts import read_artifact, read_clean_tables, write_artifact
+
+    tables = read_clean_tables(small_artifacts)
+    scores = health.health_scores(tables, "2025-12-31")
+    write_artifact(scores, tmp_path, "health_scores.parquet")
+    back = read_artifact(tmp_path, "health_scores.parquet")
+    assert list(back.columns[:5]) == ["customer_id", "as_of", "score", "band", "top_components"]
+    assert set(back["band"]) <= {"red", "amber", "green"}
+    assert not {"name", "phone", "email"} & set(back.columns)
+    v = health.validate(tables, AS_OF, data_end="2025-12-31")
+    assert v.auc_ci[0] > 0.7
