@@ -48,6 +48,8 @@ __all__ = [
     "band_history",
     "health_findings",
     "plot_calibration",
+    "plot_band_history",
+    "Validation",
 ]
 
 COMPONENTS = (
@@ -209,11 +211,15 @@ def _band(score: pd.Series) -> pd.Series:
 def health_scores(
     tables: Mapping[str, pd.DataFrame],
     as_of,
-    weights: Mapping[str, float] | None = None,
+    weights: Mapping[str, float] | str | None = None,
     *,
     inactivity_days: int = 180,
 ) -> pd.DataFrame:
     """Score and band of every alive customer as of ``as_of`` (the ``health_scores`` artifact).
+
+    ``weights``: a dict (component -> weight), ``None`` for :data:`DEFAULT_WEIGHTS`, or
+    ``"learned"`` for :func:`learn_weights` at ``as_of`` (outcomes observed by ``as_of`` only,
+    so validating "learned" scores at a past date never sees the validation outcome).
 
     Returns
     -------
@@ -228,6 +234,14 @@ def health_scores(
     >>> health_scores({"orders": o}, "2025-06-30")[["customer_id", "band"]].values.tolist()
     [['a', 'green'], ['b', 'red']]
     """
+    if isinstance(weights, str):
+        if weights != "learned":
+            raise CustopsError(
+                f"Unknown health weights {weights!r}.",
+                fix="Pass a dict of component weights, None (the defaults) or 'learned'.",
+            )
+        learned = learn_weights(tables, as_of, inactivity_days=inactivity_days)
+        weights = dict(zip(learned["component"], learned["weight"], strict=True))
     weights = dict(weights or DEFAULT_WEIGHTS)
     unknown = set(weights) - set(COMPONENTS)
     if unknown:
@@ -368,7 +382,7 @@ class Validation:
 def validate(
     tables: Mapping[str, pd.DataFrame],
     as_of,
-    weights: Mapping[str, float] | None = None,
+    weights: Mapping[str, float] | str | None = None,
     *,
     horizon_days: int = 90,
     inactivity_days: int = 180,
@@ -448,7 +462,7 @@ def validate(
 def band_history(
     tables: Mapping[str, pd.DataFrame],
     period: Period | str,
-    weights: Mapping[str, float] | None = None,
+    weights: Mapping[str, float] | str | None = None,
     *,
     months: int = 12,
     inactivity_days: int = 180,
@@ -526,5 +540,37 @@ def plot_calibration(v: Validation, lang: str = "en"):
             ylabel=f"churn in next {v.horizon_days} days",
             title="Health score calibration",
         )
+    fig.tight_layout()
+    return fig
+
+
+def plot_band_history(history: pd.DataFrame, lang: str = "en"):
+    """Stacked shares of red/amber/green customers by month, from :func:`band_history`.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"month": ["2025-11"] * 3 + ["2025-12"] * 3,
+    ...     "band": ["red", "amber", "green"] * 2, "customers": [1, 2, 1, 2, 1, 1],
+    ...     "share": [0.25, 0.5, 0.25, 0.5, 0.25, 0.25]})
+    >>> len(plot_band_history(h).axes)
+    1
+    """
+    import matplotlib.pyplot as plt
+
+    from custops.plots import STATUS_COLORS
+
+    wide = history.pivot(index="month", columns="band", values="share").reindex(
+        columns=list(BANDS), fill_value=0
+    )
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    bottom = np.zeros(len(wide))
+    for band in BANDS:
+        label = _ZH[band] if lang == "zh" else band
+        ax.bar(wide.index, wide[band], bottom=bottom, color=STATUS_COLORS[band], label=label)
+        bottom += wide[band].to_numpy()
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    ax.set_title("各月健康分区分布" if lang == "zh" else "Health bands by month")
+    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1), frameon=False)
     fig.tight_layout()
     return fig

@@ -80,6 +80,9 @@ def test_learned_weights_recover_planted_drivers(demo) -> None:
     assert w.loc["complaints", "odds_ratio"] < 0.6
     learned = health.validate(demo["tables"], AS_OF, w["weight"].to_dict(), data_end="2025-12-31")
     assert learned.auc > 0.7
+    # "learned" inside validate learns at the validation date: the same, leak-free weights
+    same = health.validate(demo["tables"], AS_OF, "learned", data_end="2025-12-31")
+    assert same.auc == pytest.approx(learned.auc)
 
 
 def test_component_by_hand() -> None:
@@ -118,6 +121,8 @@ def test_band_limits() -> None:
 def test_errors_say_what_to_do(demo) -> None:
     with pytest.raises(CustopsError, match="Unknown health components"):
         health.health_scores(demo["tables"], AS_OF, {"loyalty": 1.0})
+    with pytest.raises(CustopsError, match="Unknown health weights 'learnt'"):
+        health.health_scores(demo["tables"], AS_OF, "learnt")
     with pytest.raises(CustopsError, match="outcome window ends after"):
         health.validate(demo["tables"], "2025-11-30", data_end="2025-12-31")
 
