@@ -32,6 +32,7 @@ Definitions
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,7 @@ __all__ = [
     "top_movements",
     "crm_export",
     "migration",
+    "previous_segmentation",
     "display_contribution",
     "display_profile",
     "DISPLAY_PERCENT",
@@ -1505,11 +1507,43 @@ def migration(
         order = list(LIFECYCLE_STAGES)
     else:
         order = []
-    return transition_matrix(
+    matrix = transition_matrix(
         previous.table.set_index("customer_id")[by],
         current.table.set_index("customer_id")[by],
         order=order,
     )
+    matrix.attrs.update(
+        previous=previous.period.label,
+        current=current.period.label,
+        what="tier" if by == "tier" else "segment",
+    )
+    return matrix
+
+
+def previous_segmentation(
+    tables: Mapping[str, pd.DataFrame], period: Period | str, cfg: ReportConfig
+) -> Segmentation:
+    """Segments of the period before ``period`` (no clusters), from the clean tables.
+
+    The customer view of the previous period is computed with
+    :func:`custops.features.customer_features` and the config's churn window.
+
+    Examples
+    --------
+    >>> before = previous_segmentation(tables, "2025Q4", cfg)  # doctest: +SKIP
+    >>> before.period.label  # doctest: +SKIP
+    '2025Q3'
+    """
+    from custops.features import customer_features
+
+    previous = Period.parse(period).previous()
+    view = customer_features(
+        dict(tables),
+        previous,
+        inactivity_days=cfg.churn.inactivity_days,
+        slow_response_hours=cfg.nps.slow_response_hours,
+    )
+    return segment_customers(view, tables["orders"], previous, cfg, clusters=False)
 
 
 def _pct(value: float) -> str:
@@ -1820,12 +1854,15 @@ def migration_sentences(
     n: int = 5,
     lang: str = "en",
     *,
-    what: str = "segment",
-    previous: str = "",
-    current: str = "",
+    what: str | None = None,
+    previous: str | None = None,
+    current: str | None = None,
     new_label: str = NEW_CUSTOMER,
 ) -> str:
     """Markdown: share who stayed, then "N customers moved from X to Y" for the top moves.
+
+    ``what`` (``segment`` or ``tier``), ``previous`` and ``current`` default to the labels
+    :func:`migration` stores on the matrix.
 
     Examples
     --------
@@ -1835,6 +1872,9 @@ def migration_sentences(
     <BLANKLINE>
     - 3 customers moved from **Loyal** to **At risk**.
     """
+    what = what or matrix.attrs.get("what", "segment")
+    previous = previous if previous is not None else matrix.attrs.get("previous", "")
+    current = current if current is not None else matrix.attrs.get("current", "")
     existing = matrix.drop(index=[new_label], errors="ignore")
     diag = sum(existing.at[s, s] for s in existing.index if s in existing.columns)
     total = int(existing.to_numpy().sum())
@@ -1938,11 +1978,13 @@ def plot_transition(
     matrix: pd.DataFrame,
     lang: str = "en",
     *,
-    what: str = "segment",
-    previous: str = "",
-    current: str = "",
+    what: str | None = None,
+    previous: str | None = None,
+    current: str | None = None,
 ):  # -> Figure
     """Heatmap of a transition matrix (counts annotated; colour = share of the row).
+
+    Labels default to those :func:`migration` stores on the matrix.
 
     Examples
     --------
@@ -1953,24 +1995,29 @@ def plot_transition(
     import matplotlib.pyplot as plt
     import seaborn as sns
 
+    what = what or matrix.attrs.get("what", "segment")
+    previous = previous if previous is not None else matrix.attrs.get("previous", "")
+    current = current if current is not None else matrix.attrs.get("current", "")
     shares = matrix.div(matrix.sum(axis=1).replace(0, np.nan), axis=0).fillna(0)
     shown = shares.rename(
         index=lambda v: label(str(v), lang), columns=lambda v: label(str(v), lang)
     )
     size = (max(6.0, 0.62 * matrix.shape[1] + 2.5), max(3.5, 0.45 * matrix.shape[0] + 1.8))
     fig, ax = plt.subplots(figsize=size)
-    sns.heatmap(
-        shown,
-        annot=matrix.to_numpy(),
-        fmt=",d",
-        cmap="Blues",
-        vmin=0,
-        vmax=1,
-        cbar=False,
-        linewidths=0.5,
-        annot_kws={"fontsize": 8},
-        ax=ax,
-    )
+    with warnings.catch_warnings():  # seaborn calls a soon-deprecated matplotlib method
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        sns.heatmap(
+            shown,
+            annot=matrix.to_numpy(),
+            fmt=",d",
+            cmap="Blues",
+            vmin=0,
+            vmax=1,
+            cbar=False,
+            linewidths=0.5,
+            annot_kws={"fontsize": 8},
+            ax=ax,
+        )
     ax.set_title(
         t("plot.transition_title", lang, what=t(f"what.{what}", lang), prev=previous, cur=current)
     )
@@ -2043,17 +2090,19 @@ def plot_cluster_levels(levels: pd.DataFrame, names: Mapping[int, str], lang: st
         columns=lambda c: titles.get(c, c),
     )
     fig, ax = plt.subplots(figsize=(7.5, max(2.8, 0.5 * len(levels) + 1.5)))
-    sns.heatmap(
-        shown,
-        annot=True,
-        fmt=".1f",
-        cmap="RdBu_r",
-        center=0,
-        vmin=-2.5,
-        vmax=2.5,
-        cbar=False,
-        ax=ax,
-    )
+    with warnings.catch_warnings():  # seaborn calls a soon-deprecated matplotlib method
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        sns.heatmap(
+            shown,
+            annot=True,
+            fmt=".1f",
+            cmap="RdBu_r",
+            center=0,
+            vmin=-2.5,
+            vmax=2.5,
+            cbar=False,
+            ax=ax,
+        )
     ax.set_title(t("plot.levels_title", lang))
     ax.set_ylabel("")
     ax.set_xlabel("")

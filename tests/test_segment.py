@@ -361,10 +361,10 @@ def test_concentration_against_numpy(segmented):
 
 
 def test_migration_equals_independent_crosstab(demo, segmented):
-    before = seg.segment_customers(
-        demo["previous"], demo["tables"]["orders"], "2025Q3", demo["cfg"], clusters=False
-    )
+    before = seg.previous_segmentation(demo["tables"], PERIOD, demo["cfg"])
+    assert before.period.label == "2025Q3" and before.clusters is None
     matrix = seg.migration(before, segmented, "rfm_segment")
+    assert matrix.attrs == {"previous": "2025Q3", "current": "2025Q4", "what": "segment"}
     # independent recount: score each period separately and cross-tabulate
     bins = demo["cfg"].segments.rfm_bins
     prev = seg.score_rfm(demo["previous"], bins=bins)[["customer_id", "rfm_segment"]]
@@ -375,10 +375,13 @@ def test_migration_equals_independent_crosstab(demo, segmented):
     recount = recount.reindex(index=matrix.index, columns=matrix.columns, fill_value=0)
     assert (matrix.to_numpy() == recount.to_numpy()).all()
     assert matrix.to_numpy().sum() == len(demo["features"])
+    existing = both[both["rfm_segment_before"] != seg.NEW_CUSTOMER]
+    both_stay = (existing["rfm_segment_before"] == existing["rfm_segment_now"]).mean()
     moves = seg.top_movements(matrix, 3)
     first = moves.iloc[0]
     assert first["customers"] == recount.loc[first["from"], first["to"]]
-    text = seg.migration_sentences(matrix, 3, previous="2025Q3", current="2025Q4")
+    text = seg.migration_sentences(matrix, 3)
+    assert text.startswith(f"{both_stay:.1%} of the customers who were already customers in 2025Q3")
     assert f"{first['customers']:,} customers moved from **{first['from']}**" in text
     tiers = seg.migration(before, segmented, "tier")
     assert list(tiers.columns) == [c for c in ["A", "B", "C", "D"] if c in tiers.columns]
