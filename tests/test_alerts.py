@@ -229,3 +229,18 @@ def test_on_notebook01_artifacts(small_artifacts) -> None:
     assert nps == pytest.approx(100 * ((sc >= 9).mean() - (sc <= 6).mean()))
     result = alerts.monitor(kpis.reset_index(), "2025Q4")
     assert not result.alerts["kpi"].eq("first_response_hours").any()
+
+
+def test_planted_nps_dip_is_flagged_on_5k_demo(demo_5k_artifacts, truth_5k) -> None:
+    """The generator's NPS dip in the period (about -15 points, truth.json) is a ~2σ monthly
+    shift held for three months: the sustained-shift rules flag it, a 3σ rule alone would not."""
+    from custops.artifacts import read_clean_tables
+
+    kpis = alerts.monthly_kpis(read_clean_tables(demo_5k_artifacts), truth_5k["period"])
+    result = alerts.monitor(kpis, truth_5k["period"])
+    nps = result.alerts[result.alerts["kpi"].eq("nps")]
+    assert truth_5k["nps"]["period_change_realized_points"] < -10
+    assert "2025-12" in set(nps["month"]) and (nps["change"] == "worse").all()
+    assert not nps["rule"].str.contains("beyond_3sigma").any()
+    others = result.alerts[result.alerts["kpi"].ne("nps") & result.alerts["change"].eq("worse")]
+    assert others.empty, others
