@@ -1718,7 +1718,6 @@ def headlines(
     best_tier = max(tiers, key=lambda k: float(tiers[k]))
     out: dict[str, Any] = {
         "seg_top_share": top_share(segmentation.view["revenue_365d"], top),
-        "seg_n_customers": int(len(table)),
         "seg_n_champions": int((table["rfm_segment"] == "Champions").sum()),
         "seg_n_at_risk": int((table["rfm_segment"] == "At risk").sum()),
         "seg_n_cannot_lose": int((table["rfm_segment"] == "Cannot lose them").sum()),
