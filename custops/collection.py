@@ -8,8 +8,9 @@ from custops.artifacts import write_artifact
 from custops.cleaning import CleanResult, load_and_clean
 from custops.features import customer_features
 from custops.notebook import Context, fmt_int, fmt_pct
+from custops.segment import value_tiers
 
-__all__ = ["collect", "source_table", "overview", "value_tier", "analyst_sample", "write_outputs"]
+__all__ = ["collect", "source_table", "overview", "analyst_sample", "write_outputs"]
 
 
 def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
@@ -33,23 +34,8 @@ def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
         inactivity_days=ctx.cfg.churn.inactivity_days,
         slow_response_hours=ctx.cfg.nps.slow_response_hours,
     )
-    features["tier"] = value_tier(features["revenue_365d"], ctx.cfg.segments.tiers)
+    features["tier"] = value_tiers(features, ctx.cfg.segments.tiers)  # for the stratified sample
     return result, features
-
-
-def value_tier(annual_spend: pd.Series, thresholds: dict[str, float]) -> pd.Series:
-    """Value tier by annual spend: the highest tier whose minimum is reached, else ``D``.
-
-    Examples
-    --------
-    >>> value_tier(pd.Series([150_000, 50_000, 12_000, 10]), {"A": 100_000, "B": 30_000, "C": 10_000}).tolist()
-    ['A', 'B', 'C', 'D']
-    """
-    ordered = sorted(thresholds.items(), key=lambda kv: kv[1], reverse=True)
-    out = pd.Series("D", index=annual_spend.index, dtype=object)
-    for tier, minimum in reversed(ordered):
-        out[annual_spend >= minimum] = tier
-    return out
 
 
 def source_table(ctx: Context, result: CleanResult) -> pd.DataFrame:

@@ -9,9 +9,9 @@ import pytest
 
 from custops.artifacts import write_artifact
 from custops.cleaning import load_and_clean
-from custops.collection import value_tier
 from custops.config import load_config
 from custops.features import customer_features
+from custops.segment import value_tiers
 from custops.synth import write_demo_data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +47,7 @@ def _artifacts(config_path: Path, build: Path, period: str = "2025Q4") -> Path:
         inactivity_days=cfg.churn.inactivity_days,
         slow_response_hours=cfg.nps.slow_response_hours,
     )
-    features["tier"] = value_tier(features["revenue_365d"], cfg.segments.tiers)
+    features["tier"] = value_tiers(features, cfg.segments.tiers)
     folder = build / period / "artifacts"
     for table, frame in result.tables.items():
         write_artifact(frame, folder, f"clean_{table}.parquet")

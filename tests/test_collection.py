@@ -10,7 +10,7 @@ import papermill as pm
 import pytest
 
 from custops.cleaning import load_and_clean
-from custops.collection import analyst_sample, value_tier
+from custops.collection import analyst_sample
 from custops.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,12 +76,6 @@ def test_personal_data_is_not_in_clean_tables_or_rejects(small_demo: Path, small
     text = small_result.rejects.to_csv(index=False)
     for value in raw["手机"].head(200).tolist() + raw["邮箱"].head(200).tolist():
         assert value not in text
-
-
-def test_value_tier_boundaries():
-    tiers = {"A": 100.0, "B": 30.0, "C": 10.0}
-    spend = pd.Series([100.0, 99.99, 30.0, 10.0, 9.99, 0.0])
-    assert value_tier(spend, tiers).tolist() == ["A", "B", "B", "C", "D", "D"]
 
 
 def test_analyst_sample_is_stratified_and_deterministic():
