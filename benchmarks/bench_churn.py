@@ -84,6 +84,9 @@ def main(argv: list[str] | None = None) -> None:
         f"ChurnModel.fit (sample {model.n_fit_:,}, PH test, strata {model.strata_})", start
     )
 
+    for step, seconds in model.timings_.items():
+        print(f"    {step:<54s} {seconds:8.2f} s")
+
     if not args.skip_full_fit:
         data = model.design_.transform(surv).assign(
             duration_days=surv["duration_days"], event=surv["event"]

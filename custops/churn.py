@@ -29,6 +29,7 @@ measured after many customers' churn date and are left out of the model by defau
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -266,6 +267,10 @@ _T: dict[str, dict[str, str]] = {
             "**{names}** 的效应随时间变化，因此模型按 {strata} *分层*：每层有自己的基线流失曲线，不再给出它的单一风险比。"
         ),
     },
+    "ph.sample": {
+        "en": "The proportional-hazards check used a random sample of {n:,} of the fitted customers (seed {seed}).",
+        "zh": "比例风险检验使用了拟合客户中随机抽取的 {n:,} 位（随机种子 {seed}）。",
+    },
     "ph.left": {
         "en": " Still failing but not stratified (too many strata): {names}; read their hazard ratios as averages over time.",
         "zh": " 仍未通过但未分层（分层过多）：{names}；其风险比应理解为随时间的平均效应。",
@@ -286,11 +291,11 @@ _T: dict[str, dict[str, str]] = {
         "en": (
             "Calibration at {days} days after the first order (out-of-fold predictions, by decile of "
             "predicted risk): the largest gap between predicted and observed (Kaplan-Meier) churn is "
-            "{gap:.1%} points; {inside} of {n} deciles have the prediction inside the observed 95% CI."
+            "{gap:.1f} percentage points; {inside} of {n} deciles have the prediction inside the observed 95% CI."
         ),
         "zh": (
             "首单后 {days} 天的校准（样本外预测，按预测风险十分位）：预测与实际（Kaplan-Meier）流失率的最大差距为 "
-            "{gap:.1%} 个百分点；{n} 个分位组中有 {inside} 个的预测落在实际值的 95% 置信区间内。"
+            "{gap:.1f} 个百分点；{n} 个分位组中有 {inside} 个的预测落在实际值的 95% 置信区间内。"
         ),
     },
     "hr.sentence": {
@@ -837,6 +842,8 @@ class CoxDesign:
         Design columns removed (constant or collinear) and input columns missing.
     max_abs_corr : float
         Largest absolute correlation between the kept columns.
+    fill_values : dict
+        Numeric column -> the median that fills its missing values.
     """
 
     X: pd.DataFrame
@@ -846,6 +853,7 @@ class CoxDesign:
     notes: list[str]
     dropped: list[str] = field(default_factory=list)
     max_abs_corr: float = 0.0
+    fill_values: dict[str, float] = field(default_factory=dict)
 
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The same design for other rows (same columns, same baselines, same level merges)."""
@@ -861,7 +869,7 @@ class CoxDesign:
                 )
                 out[column] = (values == level).astype(float)
             else:
-                out[column] = frame[source].astype(float)
+                out[column] = frame[source].astype(float).fillna(self.fill_values.get(column, 0.0))
         return out
 
 
@@ -915,6 +923,7 @@ def cox_design(
     sources: dict[str, str] = {}
     used_baselines: dict[str, str] = {}
     level_maps: dict[str, dict[str, str]] = {}
+    fill_values: dict[str, float] = {}
     constant_notes: list[str] = []
     for column in covariates:
         if column not in frame:
@@ -925,8 +934,9 @@ def cox_design(
         numeric = pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values)
         if numeric:
             series = values.astype(float)
+            fill_values[column] = float(series.median()) if series.notna().any() else 0.0
             if series.isna().any():
-                series = series.fillna(series.median())
+                series = series.fillna(fill_values[column])
             if series.nunique() <= 1:
                 constant_notes.append(_t("design.constant", lang, column=column))
                 dropped.append(column)
@@ -1023,6 +1033,7 @@ def cox_design(
         notes=notes,
         dropped=dropped,
         max_abs_corr=max_abs,
+        fill_values={c: v for c, v in fill_values.items() if c in X.columns},
     )
 
 
@@ -1067,6 +1078,9 @@ class ChurnModel:
         if they fail the check the text says their HR is an average over time.
     baselines : dict, optional
         Categorical column -> baseline level.
+    ph_max_rows : int
+        The PH test (scaled Schoenfeld residuals, the slow part at scale) runs on a model
+        refitted on a seeded sample of this many fit rows.
     random_state : int
         The one seed (``cfg.seed``) for the sample and the folds.
     lang : {"en", "zh"}
@@ -1085,6 +1099,8 @@ class ChurnModel:
     penalizer_ : float
         Penalizer actually used (0 when none was needed).
     n_total_, n_fit_ : int
+    timings_ : dict
+        Seconds spent in the design, the first fit, the PH test and the stratified refit.
 
     Examples
     --------
@@ -1106,6 +1122,7 @@ class ChurnModel:
         strata_bins: int = 4,
         protect: Sequence[str] = ("unresolved_complaint", "slow_first_response", "app_bound"),
         baselines: dict[str, str] | None = None,
+        ph_max_rows: int = 50_000,
         random_state: int = 42,
         lang: str = "en",
     ) -> None:
@@ -1117,6 +1134,7 @@ class ChurnModel:
         self.strata_bins = strata_bins
         self.protect = protect
         self.baselines = baselines
+        self.ph_max_rows = ph_max_rows
         self.random_state = random_state
         self.lang = lang
 
@@ -1168,6 +1186,8 @@ class ChurnModel:
                 f"too few customers ({len(surv)}) or churn events ({int(surv['event'].sum())}) for a Cox model",
                 fix="Use a longer history or a shorter inactivity window.",
             )
+        clock = time.perf_counter()
+        self.timings_: dict[str, float] = {}
         self.n_total_ = len(surv)
         rows = surv
         if len(surv) > self.max_fit_rows:
@@ -1189,8 +1209,21 @@ class ChurnModel:
             duration_days=rows["duration_days"].astype(float), event=rows["event"].astype(int)
         )
         self.penalty_reason_ = ""
+        self.timings_["design_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         first = self._cox(data, [])
-        test = proportional_hazard_test(first, data, time_transform="rank")
+        self.timings_["first_fit_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        ph_rows, ph_model = data, first
+        if len(data) > self.ph_max_rows:
+            from lifelines import CoxPHFitter
+
+            # lifelines' test needs the model fitted on exactly the rows it checks
+            ph_rows = data.sample(self.ph_max_rows, random_state=self.random_state)
+            ph_model = CoxPHFitter(penalizer=self.penalizer_).fit(ph_rows, "duration_days", "event")
+        self.n_ph_ = len(ph_rows)
+        test = proportional_hazard_test(ph_model, ph_rows, time_transform="rank")
+        self.timings_["ph_test_s"] = time.perf_counter() - clock
         ph = test.summary[["test_statistic", "p"]].copy()
         ph.index = [str(i) for i in ph.index]
         ph = ph.reindex(X.columns)
@@ -1223,7 +1256,9 @@ class ChurnModel:
                 else:
                     data[name] = self._strata_codes(source, values).to_numpy()
                 self.strata_.append(name)
+            clock = time.perf_counter()
             self.model_ = self._cox(data, self.strata_)
+            self.timings_["stratified_fit_s"] = time.perf_counter() - clock
         else:
             self.model_ = first
         self.data_ = data
@@ -1306,6 +1341,8 @@ class ChurnModel:
             out.append(text.strip())
         else:
             out.append(_t("ph.ok", lang))
+        if self.n_ph_ < self.n_fit_:
+            out.append(_t("ph.sample", lang, n=self.n_ph_, seed=self.random_state))
         return out
 
     # ---------------------------------------------------------------- prediction
@@ -1562,7 +1599,11 @@ def model_text(
             & (valid["predicted"] <= valid["observed_high"])
         ).sum()
     )
-    return text + " " + _t("calib", lang, days=int(at_days), gap=gap, inside=inside, n=len(valid))
+    return (
+        text
+        + " "
+        + _t("calib", lang, days=int(at_days), gap=100 * gap, inside=inside, n=len(valid))
+    )
 
 
 # --------------------------------------------------------------------------- plots (no computing)

@@ -113,6 +113,20 @@ def test_stratified_fit_equals_lifelines_with_the_same_strata(rossi):
     assert any("stratified" in note for note in model.notes())
 
 
+def test_large_fits_sample_rows_and_the_ph_check_and_say_so(rossi):
+    model = churn.ChurnModel(
+        ROSSI_COVARIATES, protect=ROSSI_COVARIATES, max_fit_rows=1001, ph_max_rows=300
+    )
+    big = pd.concat([rossi] * 3, ignore_index=True)
+    model.fit(big)
+    assert (model.n_total_, model.n_fit_, model.n_ph_) == (1296, 1001, 300)
+    # the sample keeps the event share (stratified by churn status)
+    assert model.data_["event"].mean() == pytest.approx(big["event"].mean(), abs=0.002)
+    notes = " ".join(model.notes())
+    assert "random sample of **1,001** of 1,296 customers" in notes
+    assert "random sample of 300 of the fitted customers" in notes
+
+
 def test_kaplan_meier_equals_lifelines_on_waltons():
     w = load_waltons().rename(columns={"T": "duration_days", "E": "event"})
     km = churn.km_by_group(w, "group", times=(30, 60))
