@@ -136,11 +136,11 @@ def fmt_money(value: float, currency: str = "") -> str:
 
     Examples
     --------
-    >>> fmt_money(1234567, "CNY")
-    'CNY 1.23M'
+    >>> fmt_money(1234567, "CNY"), fmt_money(12345), fmt_money(612232)
+    ('CNY 1.23M', '12.35k', '612.23k')
     """
     prefix = f"{currency} " if currency else ""
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e4, "k")):
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= limit:
             return f"{prefix}{value / limit:,.2f}{suffix}"
     return f"{prefix}{value:,.0f}"

@@ -127,6 +127,65 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "首次响应时间中位数(小时)",
     },
     # 05 review
+    "glue.seg_top_share": {
+        "en": "Revenue share of the top 20% of customers",
+        "zh": "前 20% 客户的销售额占比",
+    },
+    "glue.seg_n_champions": {"en": "Champions", "zh": "冠军客户数"},
+    "glue.seg_n_at_risk": {"en": "Customers at risk", "zh": "有流失风险的客户数"},
+    "glue.seg_n_cannot_lose": {"en": "Customers we cannot lose", "zh": "不能失去的客户数"},
+    "glue.seg_n_tier_a": {"en": "Tier A customers", "zh": "A 级客户数"},
+    "glue.seg_n_reactivated": {"en": "Reactivated customers", "zh": "回流客户数"},
+    "glue.seg_n_clusters": {"en": "Customer clusters", "zh": "客户聚类数"},
+    "glue.seg_high_value_cluster_share": {
+        "en": "High-value cluster, share of buyers",
+        "zh": "高价值客群占购买客户比例",
+    },
+    "glue.seg_high_value_cluster_revenue_share": {
+        "en": "High-value cluster, share of revenue",
+        "zh": "高价值客群销售额占比",
+    },
+    "glue.churn_km_1y": {
+        "en": "Churned within a year of first order (Kaplan-Meier)",
+        "zh": "首单后一年内流失比例（KM）",
+    },
+    "glue.churn_median_days": {
+        "en": "Median customer lifetime (days)",
+        "zh": "客户生命周期中位数（天）",
+    },
+    "glue.churn_hr_unresolved": {
+        "en": "Churn hazard ratio: unresolved complaint",
+        "zh": "流失风险比：投诉未解决",
+    },
+    "glue.churn_hr_slow": {
+        "en": "Churn hazard ratio: slow first response",
+        "zh": "流失风险比：首次响应慢",
+    },
+    "glue.churn_hr_app": {
+        "en": "Churn hazard ratio: bound to the APP",
+        "zh": "流失风险比：绑定 APP",
+    },
+    "glue.churn_concordance": {
+        "en": "Churn model concordance (held out)",
+        "zh": "流失模型一致性指数（留出）",
+    },
+    "glue.churn_value_at_risk_total": {
+        "en": "Expected value at risk (90 days)",
+        "zh": "未来 90 天预期流失价值",
+    },
+    "glue.churn_expected_churners": {
+        "en": "Expected churners (90 days)",
+        "zh": "未来 90 天预计流失人数",
+    },
+    "glue.churn_clv_total": {
+        "en": "Remaining customer lifetime value",
+        "zh": "客户剩余生命周期价值合计",
+    },
+    "glue.churn_n_events": {"en": "Customers churned (events)", "zh": "已流失客户数（事件）"},
+    "glue.churn_n_censored": {
+        "en": "Customers still active (censored)",
+        "zh": "仍活跃客户数（删失）",
+    },
     "glue.review_n_green": {"en": "KPIs on target", "zh": "达标 KPI 数"},
     "glue.review_n_amber": {"en": "KPIs near target", "zh": "接近目标的 KPI 数"},
     "glue.review_n_red": {"en": "KPIs off target", "zh": "未达标 KPI 数"},
