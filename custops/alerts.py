@@ -623,7 +623,7 @@ def alerts_findings(result: MonitorResult, lang: str = "en") -> str:
             "On stable simulated series these rules raise a false alarm in about 1% of "
             "series per three monitored months (per KPI)."
         )
-    return " ".join(parts)
+    return ("" if lang == "zh" else " ").join(parts)
 
 
 def plot_control_charts(result: MonitorResult, lang: str = "en", *, ncols: int = 3):

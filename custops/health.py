@@ -498,7 +498,7 @@ def health_findings(v: Validation, scores: pd.DataFrame, lang: str = "en") -> st
     if lang == "zh":
         return (
             f"当前 {len(scores):,} 名活跃客户中 {red:.0%} 处于红色健康区（<50 分）。"
-            f"回测：用 {v.as_of.date()} 之前的数据打分、观察此后 {v.horizon_days} 天是否再购，"
+            f"回测：用截至 {v.as_of.date()} 的数据打分、观察此后 {v.horizon_days} 天是否再购，"
             f"AUC = {v.auc:.2f}（95% CI {v.auc_ci[0]:.2f}–{v.auc_ci[1]:.2f}）；"
             f"得分最低 10% 的客户流失率是平均的 {v.top_decile_lift:.1f} 倍"
             f"（{v.top_decile_lift_ci[0]:.1f}–{v.top_decile_lift_ci[1]:.1f}）；"

@@ -463,7 +463,7 @@ def sentiment_findings(table: pd.DataFrame, changes: pd.DataFrame, lang: str = "
             )
             + "."
         )
-    return " ".join(parts)
+    return ("" if lang == "zh" else " ").join(parts)
 
 
 def plot_sentiment_map(table: pd.DataFrame, lang: str = "en"):

@@ -244,3 +244,19 @@ def test_planted_nps_dip_is_flagged_on_5k_demo(demo_5k_artifacts, truth_5k) -> N
     assert not nps["rule"].str.contains("beyond_3sigma").any()
     others = result.alerts[result.alerts["kpi"].ne("nps") & result.alerts["change"].eq("worse")]
     assert others.empty, others
+
+
+def test_plant_diagnostics_is_opt_in_and_changes_only_ticket_times() -> None:
+    spec = DemoSpec(n_customers=600, seed=9)
+    default = generate(spec)
+    planted = generate(DemoSpec(n_customers=600, seed=9, plant_diagnostics=True))
+    assert "diagnostics" not in default["truth"]
+    assert {k: v for k, v in planted["truth"].items() if k != "diagnostics"} == default["truth"]
+    for name in ("customers", "orders", "surveys", "touches", "src_orders", "src_customers"):
+        pd.testing.assert_frame_equal(planted[name], default[name])
+    changed = [
+        c
+        for c in default["tickets"].columns
+        if not planted["tickets"][c].equals(default["tickets"][c])
+    ]
+    assert changed == ["first_response_at", "resolved_at"]
