@@ -55,6 +55,7 @@ _EN_SPLIT = re.compile(
     r"[.!?;,\n]+|\s+(?=but\b|however\b|although\b|though\b|except\b)", re.IGNORECASE
 )
 _ZH_NEGATORS = ("不是很", "不太", "不够", "没有", "不", "没")
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s-]{6,}\d")
 
 
 def _resource(name: str) -> Path:
@@ -301,7 +302,16 @@ def clause_table(
     -------
     DataFrame
         ``response_id, customer_id, responded_at, language, clause, aspect, score,
-        negative, segment`` (clauses without an aspect get ``aspect = "other"``).
+        negative, segment`` (clauses without an aspect get ``aspect = "other"``). Phone
+        numbers and e-mail addresses in the comments are masked as ``***``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"response_id": ["r1"], "customer_id": ["c1"],
+    ...     "responded_at": pd.to_datetime(["2025-11-02"]),
+    ...     "comment": ["物流太慢 请回电 13812345678"]})
+    >>> clause_table(s)[["clause", "aspect", "negative"]].values.tolist()
+    [['物流太慢 请回电 ***', 'delivery', True]]
     """
     scorer = scorer or SentimentScorer()
     s = surveys[surveys["comment"].notna() & surveys["comment"].astype(str).str.strip().ne("")]
@@ -309,6 +319,7 @@ def clause_table(
     for rid, cid, ts, text in zip(
         s["response_id"], s["customer_id"], s["responded_at"], s["comment"].astype(str), strict=True
     ):
+        text = _CONTACT.sub("***", text)  # customers paste phone numbers and e-mails
         lang = detect_language(text)
         for clause in split_clauses(text, lang):
             score = scorer.score_clause(clause, lang)

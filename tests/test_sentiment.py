@@ -112,3 +112,10 @@ def test_aspect_changes_and_findings(demo_clauses) -> None:
 
     plots.setup("zh")
     assert len(S.plot_sentiment_map(table, "zh").axes) == 2
+
+
+def test_contact_details_never_reach_the_clause_table(demo_clauses) -> None:
+    surveys, clauses = demo_clauses
+    pasted = surveys["comment"].str.contains("13812345678|@example.com", na=False)
+    assert pasted.sum() > 0  # the demo plants contact details in ~5% of comments
+    assert not clauses["clause"].str.contains(r"\d{7,}|@", regex=True).any()
