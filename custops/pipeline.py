@@ -77,7 +77,7 @@ _HIDING_TAGS = {
     "hide_input",
 }
 _NUMPY_REPR = re.compile(r"^(?:np|numpy)\.\w+\((.*)\)$", re.S)
-_RATE_WORDS = {"rate", "share", "pct", "ratio", "proportion", "conversion"}
+_RATE_WORDS = {"rate", "share", "pct", "ratio", "proportion", "conversion", "km"}
 
 Progress = Callable[[str], None]
 
@@ -778,6 +778,7 @@ class _Chapter:
     glue: dict[str, str]
     executed_at: str
     seconds: float | None
+    title: str = ""
 
 
 def _md_cell(text: str) -> str:
@@ -790,20 +791,67 @@ def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
+def _interval_keys(key: str, keys: Iterable[str]) -> tuple[str, str] | None:
+    """The glue keys holding the 95% interval of ``key`` (``k_low``/``k_high`` or ``k_ci_low``/...).
+
+    Examples
+    --------
+    >>> _interval_keys("nps_value", ["nps_value", "nps_ci_low", "nps_ci_high"])
+    ('nps_ci_low', 'nps_ci_high')
+    >>> _interval_keys("churn_rate", ["churn_rate", "churn_rate_low", "churn_rate_high"])
+    ('churn_rate_low', 'churn_rate_high')
+    """
+    present = set(keys)
+    bases = [key, key.removesuffix("_value"), key.removesuffix("_total")]
+    for base in bases:
+        for low, high in (("_low", "_high"), ("_ci_low", "_ci_high")):
+            if base + low in present and base + high in present and base + low != key:
+                return base + low, base + high
+    return None
+
+
+def _title(notebook: nbformat.NotebookNode) -> str:
+    """The first ``# `` heading of a notebook's markdown cells (MyST substitutions still inside)."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def _glue_ref(chapter: _Chapter, name: str, format_like: str) -> str:
+    """A ``{glue:text}`` reference to a chapter's glued value, formatted like ``format_like``."""
+    fmt = glue_format(format_like, chapter.glue[format_like])
+    return f"{{glue:text}}`{chapter.doc}.ipynb::{name}:{fmt}`"
+
+
 def _headlines_md(chapters: Sequence[_Chapter], lang: str) -> str:
-    rows = []
+    """One short two-column table per chapter; estimates show their 95% interval in the same cell."""
+    blocks = []
+    header = [t("intro.headlines.figure", lang), t("intro.headlines.value", lang)]
+    ci = "95% CI" if lang == "en" else "95% 置信区间"
     for chapter in chapters:
-        for key, text in chapter.glue.items():
-            ref = f"{{glue:text}}`{chapter.doc}.ipynb::{key}:{glue_format(key, text)}`"
-            rows.append([glue_label(key, lang), ref, f"{{doc}}`{chapter.doc}`"])
-    if not rows:
+        keys = list(chapter.glue)
+        bounds = {b for k in keys if (pair := _interval_keys(k, keys)) for b in pair}
+        rows = []
+        for key in keys:
+            if key in bounds or key.startswith("_"):
+                continue
+            value = _glue_ref(chapter, key, key)
+            pair = _interval_keys(key, keys)
+            if pair:
+                low, high = (_glue_ref(chapter, b, key) for b in pair)
+                value += f" ({ci} {low} – {high})"
+            rows.append([glue_label(key, lang), value])
+        if rows:
+            blocks.append(
+                f"### [{chapter.title or chapter.name}]({chapter.doc}.ipynb)\n\n"
+                ":::{table}\n:class: custops-headlines\n\n" + _md_table(header, rows) + "\n:::"
+            )
+    if not blocks:
         return t("intro.headlines.none", lang)
-    header = [
-        t("intro.headlines.figure", lang),
-        t("intro.headlines.value", lang),
-        t("intro.headlines.chapter", lang),
-    ]
-    return ":::{table}\n:class: custops-headlines\n\n" + _md_table(header, rows) + "\n:::"
+    return "\n\n".join(blocks)
 
 
 def _edition_md(
@@ -1015,7 +1063,12 @@ def prepare_book_source(
             seconds = durations[path.name]
         chapters.append(
             _Chapter(
-                f"notebooks/{path.stem}", path.stem, glued_scalars(book_nb), executed_at, seconds
+                f"notebooks/{path.stem}",
+                path.stem,
+                glued_scalars(book_nb),
+                executed_at,
+                seconds,
+                _title(book_nb),
             )
         )
 
