@@ -67,3 +67,12 @@ def demo_5k_artifacts(demo_5k: Path, tmp_path_factory: pytest.TempPathFactory) -
 def small_artifacts(small_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Notebook-01 artifacts of the small demo."""
     return _artifacts(small_demo, tmp_path_factory.mktemp("build-small"))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Charts made by a test are closed after it, so memory does not grow across the suite."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
