@@ -345,6 +345,8 @@ class EngineConfig(_Strict):
     name: Literal["duckdb", "spark"] = "duckdb"
     database: str = ":memory:"
     memory_limit: str | None = None
+    temp_directory: str | None = Field(None, description="DuckDB spill folder (out of core)")
+    threads: int | None = Field(None, gt=0, description="DuckDB threads (default: all cores)")
     spark_master: str = "local[2]"
 
 

@@ -32,8 +32,18 @@ _TIME_UNIT_DAYS = {"D": 1, "W": 7}
 
 
 def epoch_day(column: ibis.Value) -> ibis.Value:
-    """Days since 1970-01-01 of a date or timestamp column (integer, engine-portable)."""
-    return (column.cast("timestamp").epoch_seconds() // 86400).cast("int64")
+    """Days since 1970-01-01 of the calendar date of a date or timestamp column (int64).
+
+    Computed as a date difference, not from epoch seconds: the day is the wall-clock date on
+    DuckDB and on Spark alike, whatever the Spark session's time zone.
+
+    Examples
+    --------
+    >>> t = ibis.memtable({"ts": pd.to_datetime(["1970-01-02 23:30", "2025-01-01 00:10"])})
+    >>> connect().to_pandas(t.select(day=epoch_day(t.ts))).day.tolist()
+    [1, 20089]
+    """
+    return column.cast("timestamp").date().epoch_days().cast("int64")
 
 
 def _day(value: date | pd.Timestamp) -> int:
@@ -102,7 +112,7 @@ def rfm_summary(
     first = periods.group_by("customer_id").aggregate(first_p=periods.p.min())
     joined = periods.join(first, "customer_id")
     summary = joined.group_by("customer_id").aggregate(
-        n_periods=joined.p.nunique(),
+        n_periods=joined.p.count(),  # (customer, period) rows are unique here
         first_p=joined.first_p.min(),
         last_p=joined.p.max(),
         repeat_revenue=joined.revenue.sum(where=joined.p > joined.first_p),
