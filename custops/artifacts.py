@@ -11,6 +11,7 @@ Layout: ``<build_dir>/<period>/artifacts/`` with ``ledger.csv``, ``rejects.csv``
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,18 @@ import pandas as pd
 from custops.config import Period
 from custops.errors import CustopsError
 
-__all__ = ["artifacts_dir", "write_artifact", "read_artifact", "read_clean_tables", "has_artifact"]
+#: set by ``custops run`` to ``<live artifacts dir><os.pathsep><staged copy>`` while the
+#: notebooks execute, so that a failed or killed run never touches the live artifacts
+STAGE_ENV = "CUSTOPS_ARTIFACTS_STAGE"
+
+__all__ = [
+    "STAGE_ENV",
+    "artifacts_dir",
+    "write_artifact",
+    "read_artifact",
+    "read_clean_tables",
+    "has_artifact",
+]
 
 
 def artifacts_dir(build_dir: str | Path, period: Period | str, *, create: bool = True) -> Path:
@@ -30,6 +42,9 @@ def artifacts_dir(build_dir: str | Path, period: Period | str, *, create: bool =
     '/tmp/b/2025Q4/artifacts'
     """
     path = Path(build_dir).expanduser().resolve() / Period.parse(period).label / "artifacts"
+    live, _, staged = os.environ.get(STAGE_ENV, "").partition(os.pathsep)
+    if staged and Path(live) == path:  # inside `custops run`: write the staged copy
+        path = Path(staged)
     if create:
         path.mkdir(parents=True, exist_ok=True)
     return path

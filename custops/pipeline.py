@@ -13,6 +13,11 @@ of them succeed:
 3. ``jupyter-book build -W --keep-going`` writes into a temporary folder, which is renamed
    over ``build/<P>/html/`` only when the build succeeded.
 
+Notebooks write their artifacts into a staging copy (``build/<P>/.stage/<P>/artifacts``, see
+``custops.artifacts.STAGE_ENV``); it replaces ``build/<P>/artifacts`` by renames only after
+every step succeeded, so a failed or killed run leaves the artifacts the
+published book was built from untouched, and the next run discards the leftover stage.
+
 A failing notebook stops the run before any book is built (Jupyter Book would otherwise
 publish the broken page, jupyter-book#2011); its partly executed copy is kept in
 ``build/<P>/failed/``. ``build/index.html`` lists every published period, newest first.
@@ -42,6 +47,7 @@ from typing import Any
 import nbformat
 import yaml
 
+from custops.artifacts import STAGE_ENV
 from custops.config import Period, ReportConfig, load_config
 from custops.errors import ConfigError, PipelineError
 from custops.text import glue_label, t
@@ -1322,11 +1328,18 @@ def publish(
     strict: bool = True,
     durations: dict[str, float] | None = None,
     log: Progress = print,
+    artifacts: Path | None = None,
 ) -> float:
     """Build the book of one period from the executed notebooks present, and the archive index.
 
     Every notebook of ``notebooks`` that has an executed copy in ``build/<P>/notebooks/``
     becomes a chapter; the others are named on the landing page as not part of the edition.
+
+    Parameters
+    ----------
+    artifacts : Path, optional
+        Where the ledger for the methods page is read (default ``build/<P>/artifacts``;
+        ``run`` passes its staged copy).
 
     Returns
     -------
@@ -1373,7 +1386,7 @@ def publish(
         language=language,
         executed=executed,
         missing=missing,
-        artifacts=artifacts_dir(build_root, period),
+        artifacts=artifacts or artifacts_dir(build_root, period),
         durations=durations,
     )
     log(f"building the book ({len(executed)} chapter(s)) ...")
@@ -1454,6 +1467,81 @@ def run(
     all_notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
     chosen = [select_notebook(all_notebooks, only)] if only else list(all_notebooks)
     first = all_notebooks.index(chosen[0]) + 1
+    live_artifacts = artifacts_dir(build_root, the_period)
+    stage_root, staged = _stage_artifacts(live_artifacts, the_period)
+    redirect_before = os.environ.get(STAGE_ENV)
+    os.environ[STAGE_ENV] = f"{live_artifacts}{os.pathsep}{staged}"  # read by the kernels
+    try:
+        result = _run_staged(
+            chosen=chosen,
+            all_notebooks=all_notebooks,
+            first=first,
+            only=only,
+            config=config,
+            config_file=config_file,
+            the_period=the_period,
+            build_root=build_root,
+            stage_root=stage_root,
+            staged=staged,
+            template=template,
+            language=language,
+            strict=strict,
+            progress=progress,
+            book=book,
+            timeout=timeout,
+            log=log,
+        )
+        _swap_in(staged, live_artifacts)
+    finally:
+        if redirect_before is None:
+            os.environ.pop(STAGE_ENV, None)
+        else:
+            os.environ[STAGE_ENV] = redirect_before
+        shutil.rmtree(stage_root, ignore_errors=True)
+    result.total_seconds = time.perf_counter() - started
+    result.index_html = build_root / the_period.label / "html" / "index.html"
+    result.archive_html = build_root / "index.html"
+    _write_manifest(result, config_file, language or config.language)
+    return result
+
+
+def _stage_artifacts(live: Path, period: Period) -> tuple[Path, Path]:
+    """Copy the period's artifacts into ``build/<P>/.stage/<P>/artifacts`` for the notebooks.
+
+    During the run ``custops.artifacts.artifacts_dir`` sends the notebooks there (through the
+    ``CUSTOPS_ARTIFACTS_STAGE`` environment variable the kernels inherit; their ``build_dir``
+    parameter is unchanged), not into ``build/<P>/artifacts``: the artifacts the published
+    book was built from stay as they are until the whole run succeeded (a failed or killed
+    run leaves them intact; the next run removes the leftover stage).
+    """
+    stage_root = live.parent / ".stage"
+    shutil.rmtree(stage_root, ignore_errors=True)
+    staged = artifacts_dir(stage_root, period)
+    shutil.rmtree(staged)
+    shutil.copytree(live, staged, ignore=shutil.ignore_patterns(".*.tmp"))
+    return stage_root, staged
+
+
+def _run_staged(
+    *,
+    chosen: list[Path],
+    all_notebooks: list[Path],
+    first: int,
+    only: str | None,
+    config: ReportConfig,
+    config_file: Path,
+    the_period: Period,
+    build_root: Path,
+    stage_root: Path,
+    staged: Path,
+    template: str | Path | None,
+    language: str | None,
+    strict: bool,
+    progress: bool,
+    book: bool,
+    timeout: float | None,
+    log: Progress,
+) -> RunResult:
     runs = execute_notebooks(
         chosen,
         period=the_period.label,
@@ -1483,11 +1571,8 @@ def run(
             strict=strict,
             durations={r.name: r.seconds for r in runs},
             log=log,
+            artifacts=staged,
         )
-    result.total_seconds = time.perf_counter() - started
-    result.index_html = build_root / the_period.label / "html" / "index.html"
-    result.archive_html = build_root / "index.html"
-    _write_manifest(result, config_file, language or config.language)
     return result
 
 
