@@ -65,6 +65,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     period = Period.parse(args.period) if args.period else None
     result = load_and_clean(config, period)
     _print_frame(result.ledger, title=f"Row ledger — {args.config}")
+    summary = result.summary()
+    summary["balanced"] = summary["balanced"].map({True: "yes", False: "NO"})
+    _print_frame(summary, title="Rows in = kept + merged + rejected")
+    for note in result.notes:
+        _console().print(f"note: {note}")
     rejects = getattr(result, "rejects", None)
     if rejects is not None and len(rejects):
         _console().print(f"{len(rejects):,} row(s) set aside; reasons are in the rejects table.")

@@ -209,8 +209,10 @@ def order_features(
     epoch = pd.Timestamp("1970-01-01")
     frame.insert(1, "first_purchase", epoch + pd.to_timedelta(frame.pop("first_day"), unit="D"))
     frame.insert(2, "last_purchase", epoch + pd.to_timedelta(frame.pop("last_day"), unit="D"))
-    for column in ("revenue_365d", "revenue_period", "revenue_prev"):
-        frame[column] = frame[column].fillna(0.0)
+    # the engine adds floats in parallel, in no fixed order: money is rounded to cents so
+    # that the same inputs always give the same table
+    for column in ("revenue_total", "revenue_365d", "revenue_period", "revenue_prev"):
+        frame[column] = frame[column].fillna(0.0).round(2)
     frame["avg_order_value"] = frame["revenue_total"] / frame["n_orders"]
     # BG/NBD summary (time unit: days) from the same aggregation
     frame["frequency"] = (frame["n_purchase_days"] - 1).astype(float)
