@@ -186,12 +186,25 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Customers still active (censored)",
         "zh": "仍活跃客户数（删失）",
     },
+    "glue.churn_health_auc": {"en": "Health score AUC (back-test)", "zh": "健康分回测 AUC"},
+    "glue.churn_health_red_share": {
+        "en": "Active customers in the red health band",
+        "zh": "红色健康区客户占比",
+    },
+    "glue.churn_quiet_after_repurchase_share": {
+        "en": "Churned repurchasers with no interaction after their first repurchase",
+        "zh": "首次复购后再无互动的流失客户占比",
+    },
     "glue.review_n_green": {"en": "KPIs on target", "zh": "达标 KPI 数"},
     "glue.review_n_amber": {"en": "KPIs near target", "zh": "接近目标的 KPI 数"},
     "glue.review_n_red": {"en": "KPIs off target", "zh": "未达标 KPI 数"},
     "glue.review_active_customers": {"en": "Active customers", "zh": "活跃客户数"},
     "glue.review_top_finding": {"en": "Top finding", "zh": "首要发现"},
     "glue.review_best_channel": {"en": "Best marketing channel", "zh": "效果最好的营销渠道"},
+    "glue.review_kpi_alerts_worse": {
+        "en": "Monthly KPI alerts (worse)",
+        "zh": "月度 KPI 预警（变差）",
+    },
     # generic names (also matched after a chapter prefix: seg_n_segments -> n_segments)
     "glue.n_customers": {"en": "Customers", "zh": "客户数"},
     "glue.n_active_customers": {"en": "Active customers", "zh": "活跃客户数"},

@@ -799,7 +799,7 @@ def test_notebook_runs_without_upstream_artifacts(
     assert text.count("made their first repurchase this period") == 1
     assert (
         sum(1 for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
-        == 4
+        == 5  # scorecard, funnel, channels, cohorts, KPI control charts
     )
 
 
