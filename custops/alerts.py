@@ -617,7 +617,7 @@ def alerts_findings(result: MonitorResult, lang: str = "en") -> str:
             parts.append(
                 f"Note: for {len(weak)} of {n_kpi} KPIs a single-month 10% drop is less than 3σ "
                 "(often only about 2σ), so one bad month alone is not flagged; the sustained-shift "
-                "rules (2 of 3 beyond 2σ, EWMA) catch persistent changes."
+                "rules (2 of 3 months beyond 2σ, 3 months in a row beyond 1.5σ, EWMA) catch persistent changes."
             )
         parts.append(
             "On stable simulated series these rules raise a false alarm in about 1% of "

@@ -261,7 +261,7 @@ def health_scores(
             "customer_id": comp["customer_id"],
             "as_of": _ts(as_of),
             "score": score.round(1),
-            "band": _band(score),
+            "band": _band(score.round(1)),  # the band of the score people see
             "top_components": top,
         }
     )

@@ -597,6 +597,20 @@ def _plain_glue_text(text: str) -> str:
     return match.group(1) if match else text
 
 
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+
+
+def _join_cjk_lines(text: str) -> str:
+    r"""Join wrapped lines between Chinese characters: HTML would show the line break as a space.
+
+    Examples
+    --------
+    >>> _join_cjk_lines("本报告的所有数字\n都来自导出。\n\n下一段")
+    '本报告的所有数字都来自导出。\n\n下一段'
+    """
+    return re.sub(rf"(?<={_CJK})\n(?={_CJK})", "", text)
+
+
 def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
     """The book's copy of an executed notebook: one language, code hidden, glue values plain.
 
@@ -636,6 +650,8 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
         languages = {tag[5:] for tag in tags if tag.startswith("lang-")}
         if languages and language not in languages:
             continue
+        if cell.cell_type == "markdown" and language == "zh":
+            cell.source = _join_cjk_lines(cell.source)
         if cell.cell_type == "code":
             if tags & {"parameters", "injected-parameters"}:
                 tags.add("remove-cell")
