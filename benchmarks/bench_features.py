@@ -194,7 +194,9 @@ def _measure(cmd: list[str], env: dict) -> tuple[dict, float, float]:
     out, err = proc.communicate()
     wall = time.perf_counter() - started
     if proc.returncode != 0:
-        raise RuntimeError(f"{cmd[-1]} failed (exit {proc.returncode}):\n{err[-3000:]}")
+        errors = [line for line in err.splitlines() if "Error" in line or "Exception" in line]
+        last = errors[-1].strip() if errors else err.strip().splitlines()[-1:]
+        raise RuntimeError(f"failed (exit {proc.returncode}): {last}")
     report = json.loads(out.strip().splitlines()[-1])
     return report, wall, peak / 2**20
 
@@ -331,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
                 peaks.append(max(peak, report["ru_maxrss_mb"]))
                 rss.append(report["ru_maxrss_mb"])
         except RuntimeError as err:
-            skipped[engine] = str(err).splitlines()[0] + " " + str(err).splitlines()[-1][:300]
+            skipped[engine] = str(err)[:400]
             continue
         rows[engine] = {
             "seconds": statistics.median(times),
