@@ -29,6 +29,10 @@ from custops.engine import Engine, connect
 __all__ = ["rfm_summary", "order_features", "customer_features", "survival_table", "epoch_day"]
 
 _TIME_UNIT_DAYS = {"D": 1, "W": 7}
+#: per-customer order counts (0 for customers who never bought)
+_ORDER_COUNTS = ("n_orders", "n_purchase_days", "orders_365d", "n_orders_period", "n_orders_prev")
+#: per-customer money sums, rounded to cents
+_MONEY = ("revenue_total", "revenue_365d", "revenue_period", "revenue_prev")
 
 
 def epoch_day(column: ibis.Value) -> ibis.Value:
@@ -216,24 +220,14 @@ def order_features(
     frame.insert(2, "last_purchase", epoch + pd.to_timedelta(frame.pop("last_day"), unit="D"))
     # the engine adds floats in parallel, in no fixed order: money is rounded to cents so
     # that the same inputs always give the same table
-    for column in ("revenue_total", "revenue_365d", "revenue_period", "revenue_prev"):
+    for column in _MONEY:
         frame[column] = frame[column].fillna(0.0).round(2)
     frame["avg_order_value"] = frame["revenue_total"] / frame["n_orders"]
     # BG/NBD summary (time unit: days) from the same aggregation
     frame["frequency"] = (frame["n_purchase_days"] - 1).astype(float)
     frame["recency"] = (frame["last_purchase"] - frame["first_purchase"]).dt.days.astype(float)
     frame["T"] = (pd.Timestamp(period.end) - frame["first_purchase"]).dt.days.astype(float)
-    for column in (
-        "n_orders",
-        "n_purchase_days",
-        "orders_365d",
-        "n_orders_period",
-        "n_orders_prev",
-        "recency_days",
-        "tenure_days",
-        "event",
-        "duration_days",
-    ):
+    for column in (*_ORDER_COUNTS, "recency_days", "tenure_days", "event", "duration_days"):
         frame[column] = frame[column].astype("int64")
     return frame
 
@@ -339,15 +333,9 @@ def customer_features(
     view = pd.DataFrame({"customer_id": ids}).merge(base, on="customer_id", how="left")
     view = view.merge(orders, on="customer_id", how="left")
     view["has_ordered"] = view["n_orders"].notna()
-    for column in (
-        "n_orders",
-        "n_purchase_days",
-        "orders_365d",
-        "n_orders_period",
-        "n_orders_prev",
-    ):
+    for column in _ORDER_COUNTS:
         view[column] = view[column].fillna(0).astype("int64")
-    for column in ("revenue_total", "revenue_365d", "revenue_period", "revenue_prev"):
+    for column in _MONEY:
         view[column] = view[column].fillna(0.0)
     if "signup_date" in view:
         view["signup_date"] = view["signup_date"].fillna(view["first_purchase"])

@@ -76,3 +76,23 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def generated_small() -> dict:
+    """The 1,500-customer demo generated in memory (clean tables, hidden truth columns, truth)."""
+    from custops.synth import DemoSpec, generate
+
+    return generate(DemoSpec(n_customers=SMALL_CUSTOMERS))
+
+
+@pytest.fixture(scope="session")
+def generated_event_tables(generated_small: dict) -> dict:
+    """Orders, tickets, surveys and touches of the in-memory demo, with canonical column names."""
+    d = generated_small
+    return {
+        "orders": d["orders"].rename(columns={"order_ts": "order_date"}),
+        "tickets": d["tickets"],
+        "surveys": d["surveys"],
+        "touches": d["touches"],
+    }

@@ -9,20 +9,13 @@ from scipy import stats
 
 from custops import health
 from custops.errors import CustopsError
-from custops.synth import DemoSpec, generate
 
 AS_OF = "2025-10-02"  # period end (2025-12-31) minus the 90-day outcome window
 
 
 @pytest.fixture(scope="module")
-def demo() -> dict:
-    d = generate(DemoSpec(n_customers=1500))
-    tables = {
-        "orders": d["orders"].rename(columns={"order_ts": "order_date"}),
-        "tickets": d["tickets"],
-        "surveys": d["surveys"],
-        "touches": d["touches"],
-    }
+def demo(generated_small: dict, generated_event_tables: dict) -> dict:
+    d, tables = generated_small, generated_event_tables
     return {"tables": tables, "truth": d["truth"], "customers": d["customers"]}
 
 

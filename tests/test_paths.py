@@ -8,7 +8,6 @@ import pytest
 
 from custops import paths
 from custops.errors import CustopsError
-from custops.synth import DemoSpec, generate
 
 
 @pytest.fixture(scope="module")
@@ -148,14 +147,8 @@ def test_ties_follow_priority_then_source_id() -> None:
     pd.testing.assert_frame_equal(s, s2)
 
 
-def test_demo_paths_and_findings() -> None:
-    d = generate(DemoSpec(n_customers=1500))
-    tables = {
-        "orders": d["orders"].rename(columns={"order_ts": "order_date"}),
-        "tickets": d["tickets"],
-        "surveys": d["surveys"],
-        "touches": d["touches"],
-    }
+def test_demo_paths_and_findings(generated_event_tables: dict) -> None:
+    tables = generated_event_tables
     stream = paths.event_stream(tables, "2025Q4")
     out = paths.outcomes(stream, "2025Q4")
     # outcome agrees with a direct inactivity count on the orders
