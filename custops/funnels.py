@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from custops.config import Period
+from custops.stats import Z95, wilson_ci
 
 __all__ = [
     "Z95",
@@ -54,7 +55,6 @@ __all__ = [
     "plot_channels",
 ]
 
-Z95 = float(stats.norm.ppf(0.975))
 #: columns of this module's tables that hold a 0-1 share (shown as percentages by ``nb.table``)
 PERCENT = (
     "step_rate",
@@ -90,38 +90,6 @@ _STEP_EN = {"signed_up": "signed up", "first_order": "first order", "second_orde
 
 
 # --------------------------------------------------------------------------- rate statistics
-
-
-def wilson_ci(successes, trials, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a proportion (vectorised; NaN where ``trials`` is 0).
-
-    Parameters
-    ----------
-    successes, trials : array-like
-        Counts.
-    z : float
-        Normal quantile (1.96 for 95%).
-
-    Returns
-    -------
-    (low, high) : tuple of ndarray
-
-    Examples
-    --------
-    >>> low, high = wilson_ci(20, 100)
-    >>> round(float(low), 4), round(float(high), 4)
-    (0.1334, 0.2888)
-    """
-    x = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = x / n
-        denom = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-        low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
-        high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
-    return low, high
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ import pandas as pd
 
 from custops.config import Period
 from custops.errors import CustopsError
+from custops.stats import wilson_ci
 
 __all__ = [
     "COMPONENTS",
@@ -325,16 +326,6 @@ def learn_weights(
     )
 
 
-def _wilson(k, n, z=1.959963984540054):
-    k = np.asarray(k, float)
-    n = np.asarray(n, float)
-    p = k / n
-    c = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-    h = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    lo, hi = np.clip(c - h, 0, 1), np.clip(c + h, 0, 1)
-    return np.where(k == 0, 0.0, lo), np.where(k == n, 1.0, hi)
-
-
 @dataclass
 class Validation:
     """Out-of-time validation of the health score."""
@@ -367,13 +358,13 @@ class Validation:
                     self.auc_ci[0],
                     self.top_decile_lift_ci[0],
                     self.red_share_ci[0],
-                    _wilson(self.churners, self.n)[0],
+                    wilson_ci(self.churners, self.n)[0],
                 ],
                 "ci_high": [
                     self.auc_ci[1],
                     self.top_decile_lift_ci[1],
                     self.red_share_ci[1],
-                    _wilson(self.churners, self.n)[1],
+                    wilson_ci(self.churners, self.n)[1],
                 ],
             }
         )
@@ -427,9 +418,9 @@ def validate(
     low = rank <= np.ceil(0.1 * len(sc))
     base = y.mean()
     k_top, n_top = int(y[low].sum()), int(low.sum())
-    lo, hi = _wilson(k_top, n_top)
+    lo, hi = wilson_ci(k_top, n_top)
     red = sc["band"].eq("red").to_numpy()
-    rlo, rhi = _wilson(int((red & y).sum()), n1)
+    rlo, rhi = wilson_ci(int((red & y).sum()), n1)
     dec = pd.qcut(sc["score"].rank(method="first"), 10, labels=False) + 1
     cal = (
         sc.assign(decile=dec)
@@ -442,7 +433,7 @@ def validate(
         .reset_index()
     )
     cal["churn_rate"] = cal["churners"] / cal["customers"]
-    cal["ci_low"], cal["ci_high"] = _wilson(cal["churners"], cal["customers"])
+    cal["ci_low"], cal["ci_high"] = wilson_ci(cal["churners"], cal["customers"])
     return Validation(
         as_of=t,
         horizon_days=horizon_days,

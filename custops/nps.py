@@ -36,6 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from custops.config import Period
+from custops.stats import wilson_ci, z_for
 from custops.text_mining import redact_series
 
 __all__ = [
@@ -300,9 +301,7 @@ def wilson(count: int, n: int, *, conf: float = 0.95) -> tuple[float, float, flo
     """
     if n <= 0:
         return (float("nan"),) * 3
-    from statsmodels.stats.proportion import proportion_confint
-
-    low, high = proportion_confint(count, n, alpha=1 - conf, method="wilson")
+    low, high = wilson_ci(count, n, z_for(conf))
     return count / n, float(low), float(high)
 
 

@@ -25,6 +25,7 @@ from scipy import stats
 
 from custops.config import Period
 from custops.errors import CustopsError
+from custops.stats import wilson_ci, z_for
 
 __all__ = [
     "EVENTS",
@@ -65,18 +66,6 @@ _LABELS_ZH = {
     "churned": "流失",
     "retained": "留存",
 }
-
-
-def _wilson(k: np.ndarray, n: np.ndarray, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    z = stats.norm.ppf(0.5 + conf / 2)
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    lo, hi = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
-    return np.where(k == 0, 0.0, lo), np.where(k == n, 1.0, hi)
 
 
 def event_stream(
@@ -332,8 +321,8 @@ def path_differences(
     kr = counts[False].to_numpy(dtype=float)
     pc = kc / max(n_c, 1)
     pr = kr / max(n_r, 1)
-    lc, uc = _wilson(kc, np.full(len(kc), n_c), conf)
-    lr, ur = _wilson(kr, np.full(len(kr), n_r), conf)
+    lc, uc = wilson_ci(kc, np.full(len(kc), n_c), z_for(conf))
+    lr, ur = wilson_ci(kr, np.full(len(kr), n_r), z_for(conf))
     d = pc - pr
     low = d - np.sqrt((pc - lc) ** 2 + (ur - pr) ** 2)
     high = d + np.sqrt((uc - pc) ** 2 + (pr - lr) ** 2)
@@ -398,7 +387,7 @@ def no_interaction_after_repurchase(
         g = df[df["churned"].astype(bool) == flag]
         n = len(g)
         k = int((g["n_after"] == 0).sum())
-        lo, hi = _wilson(np.array([k]), np.array([n]), conf)
+        lo, hi = wilson_ci(np.array([k]), np.array([n]), z_for(conf))
         rows.append(
             {
                 "group": name,

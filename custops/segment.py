@@ -42,6 +42,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from custops.config import Period, ReportConfig, SegmentConfig
+from custops.stats import wilson_ci
 
 __all__ = [
     "RFM_SEGMENTS",
@@ -1258,15 +1259,6 @@ def segment_customers(
 # --------------------------------------------------------------------------- summaries
 
 
-def _wilson(successes: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from statsmodels.stats.proportion import proportion_confint
-
-    lo, hi = proportion_confint(successes, np.maximum(n, 1), alpha=0.05, method="wilson")
-    lo = np.where(n > 0, lo, np.nan)
-    hi = np.where(n > 0, hi, np.nan)
-    return lo, hi
-
-
 def segment_contribution(
     view: pd.DataFrame,
     by: str = "rfm_segment",
@@ -1334,9 +1326,9 @@ def segment_contribution(
             buyers > 0, out["repeaters"] / np.maximum(buyers, 1), np.nan
         )
         out["churn_rate"] = np.where(buyers > 0, out["churned"] / np.maximum(buyers, 1), np.nan)
-    lo, hi = _wilson(out["repeaters"].to_numpy(), buyers)
+    lo, hi = wilson_ci(out["repeaters"].to_numpy(), buyers)
     out["repurchase_low"], out["repurchase_high"] = lo, hi
-    lo, hi = _wilson(out["churned"].to_numpy(), buyers)
+    lo, hi = wilson_ci(out["churned"].to_numpy(), buyers)
     out["churn_low"], out["churn_high"] = lo, hi
     if order is not None:
         out = out.reindex([s for s in order if s in out.index])

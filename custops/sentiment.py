@@ -33,6 +33,7 @@ import yaml
 from scipy import stats
 
 from custops.config import Period
+from custops.stats import wilson_ci
 
 __all__ = [
     "load_lexicon",
@@ -257,7 +258,7 @@ def evaluate(scorer: SentimentScorer, frame: pd.DataFrame | None = None) -> pd.D
     for lang in [*sorted(frame["language"].unique()), "all"]:
         m = np.ones(len(frame), bool) if lang == "all" else frame["language"].eq(lang).to_numpy()
         correct = int(((scores[m] < 0) == neg[m]).sum())
-        lo, hi = _wilson(np.array([correct]), np.array([m.sum()]))
+        lo, hi = wilson_ci(np.array([correct]), np.array([m.sum()]))
         rows.append(
             {
                 "language": lang,
@@ -269,17 +270,6 @@ def evaluate(scorer: SentimentScorer, frame: pd.DataFrame | None = None) -> pd.D
             }
         )
     return pd.DataFrame(rows)
-
-
-def _wilson(k: np.ndarray, n: np.ndarray, z: float = 1.959963984540054):
-    k = np.asarray(k, float)
-    n = np.asarray(n, float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        c = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-        h = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    lo, hi = np.clip(c - h, 0, 1), np.clip(c + h, 0, 1)
-    return np.where(k == 0, 0.0, lo), np.where(k == n, 1.0, hi)
 
 
 def clause_table(
@@ -369,7 +359,7 @@ def aspect_segment_table(
     t = t.reset_index()
     t["negative"] = t["negative"].astype(int)
     t["share_negative"] = t["negative"] / t["mentions"]
-    t["ci_low"], t["ci_high"] = _wilson(t["negative"], t["mentions"])
+    t["ci_low"], t["ci_high"] = wilson_ci(t["negative"], t["mentions"])
     t["small"] = t["mentions"] < min_mentions
     return t.sort_values(["aspect", "segment"], ignore_index=True)
 
@@ -434,7 +424,7 @@ def sentiment_findings(table: pd.DataFrame, changes: pd.DataFrame, lang: str = "
     if len(overall):
         share = overall["negative"] / overall["mentions"]
         worst = share.idxmax()
-        lo, hi = _wilson(
+        lo, hi = wilson_ci(
             np.array([overall.loc[worst, "negative"]]), np.array([overall.loc[worst, "mentions"]])
         )
         name = _aspect_label(worst, lang)
