@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any, Literal, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from custops.errors import ConfigError
 
@@ -302,6 +309,69 @@ class NpsConfig(_Strict):
     contact_within_days: int = Field(7, gt=0)
 
 
+class HealthConfig(_Strict):
+    """The customer health score: component weights (or learned) and the band cut-offs."""
+
+    weights: dict[str, float] | None = Field(
+        None,
+        description="component -> weight (recency, frequency_trend, spend_trend, complaints, "
+        "service, nps_csat, engagement); omitted: learned from past churn",
+    )
+    red_below: float = Field(50.0, gt=0, lt=100, description="scores below this are red")
+    green_from: float = Field(75.0, gt=0, le=100, description="scores from this up are green")
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if value is None:
+            return value
+        known = (
+            "recency",
+            "frequency_trend",
+            "spend_trend",
+            "complaints",
+            "service",
+            "nps_csat",
+            "engagement",
+        )
+        unknown = [k for k in value if k not in known]
+        if unknown:
+            hints = "".join(_suggest(k, known) for k in unknown)
+            raise ValueError(
+                f"unknown health component(s) {unknown}; components are {list(known)}{hints}"
+            )
+        if any(v < 0 for v in value.values()) or sum(value.values()) <= 0:
+            raise ValueError("health weights must be >= 0 and not all zero")
+        return value
+
+    @model_validator(mode="after")
+    def _bands(self) -> HealthConfig:
+        if self.red_below >= self.green_from:
+            raise ValueError(
+                f"health.red_below ({self.red_below:g}) must be below health.green_from "
+                f"({self.green_from:g})"
+            )
+        return self
+
+
+class CostsConfig(_Strict):
+    """Acquisition spend, for CAC next to CLV by acquisition channel."""
+
+    acquisition: dict[str, float] = Field(
+        default_factory=dict,
+        description="acquisition channel -> spend in the report period (currency units); "
+        "CAC = spend / customers acquired through that channel in the period",
+    )
+
+    @field_validator("acquisition")
+    @classmethod
+    def _spend(cls, value: dict[str, float]) -> dict[str, float]:
+        negative = [k for k, v in value.items() if v < 0]
+        if negative:
+            raise ValueError(f"acquisition spend must be >= 0; negative for {negative}")
+        return value
+
+
 class Target(_Strict):
     """A SMART target for one KPI."""
 
@@ -373,6 +443,8 @@ class ReportConfig(_Strict):
     clv: ClvConfig = Field(default_factory=ClvConfig)
     segments: SegmentConfig = Field(default_factory=SegmentConfig)
     nps: NpsConfig = Field(default_factory=NpsConfig)
+    health: HealthConfig = Field(default_factory=HealthConfig)
+    costs: CostsConfig = Field(default_factory=CostsConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     engine: EngineConfig = Field(default_factory=EngineConfig)
