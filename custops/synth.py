@@ -766,6 +766,16 @@ def demo_config(spec: DemoSpec) -> dict[str, Any]:
             ],
             "actions": "actions.yaml",
         },
+        "costs": {
+            # acquisition spend in the demo period, per acquisition channel (for CAC vs CLV)
+            "acquisition": {
+                "organic": 0,
+                "search_ads": 180000,
+                "social": 60000,
+                "referral": 15000,
+                "offline_store": 45000,
+            }
+        },
         "privacy": {"pii_columns": ["name", "phone", "email"], "pseudonymize_ids": False},
     }
 
