@@ -19,7 +19,8 @@ rescaled):
 Score = 100 · Σ wᵢ cᵢ / Σ wᵢ over the available components. Weights come from the caller
 (e.g. a notebook parameter) or are learned from past churn: a logistic regression of "no
 order in the next 90 days" on the components at T − 90 days (so the outcome is observed by
-T); weight = max(−coefficient, 0), normalised. Bands: red < 50 ≤ amber < 75 ≤ green.
+T); weight = max(−coefficient, 0), normalised. Bands: red < 50 ≤ amber < 75 ≤ green by
+default; the cut-offs are arguments (``red_below``, ``green_from``; config ``health``).
 
 Validation (what a sceptical manager asks): score at T with data up to T only, observe
 churn (no order) in the next 90 days: AUC (Hanley-McNeil CI), top-decile lift, share of
@@ -47,6 +48,9 @@ __all__ = [
     "learn_weights",
     "validate",
     "band_history",
+    "weights_from_config",
+    "weight_table",
+    "method_text",
     "health_findings",
     "plot_calibration",
     "plot_band_history",
@@ -204,8 +208,22 @@ def _score(comp: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
     return 100 * num / den.where(den > 0)
 
 
-def _band(score: pd.Series) -> pd.Series:
-    bins = [BANDS["red"][0], BANDS["amber"][0], BANDS["green"][0], np.inf]
+def _check_bands(red_below: float, green_from: float) -> None:
+    if not 0 < red_below < green_from <= 100:
+        raise CustopsError(
+            f"Health bands need 0 < red_below < green_from <= 100; got red_below={red_below:g}, "
+            f"green_from={green_from:g}.",
+            fix="Set health.red_below below health.green_from in the config (defaults 50, 75).",
+        )
+
+
+def _band(
+    score: pd.Series,
+    red_below: float = BANDS["amber"][0],
+    green_from: float = BANDS["green"][0],
+) -> pd.Series:
+    _check_bands(red_below, green_from)
+    bins = [-np.inf, red_below, green_from, np.inf]
     return pd.cut(score, bins, labels=list(BANDS), right=False).astype(str)
 
 
@@ -215,12 +233,17 @@ def health_scores(
     weights: Mapping[str, float] | str | None = None,
     *,
     inactivity_days: int = 180,
+    horizon_days: int = 90,
+    red_below: float = 50.0,
+    green_from: float = 75.0,
 ) -> pd.DataFrame:
     """Score and band of every alive customer as of ``as_of`` (the ``health_scores`` artifact).
 
     ``weights``: a dict (component -> weight), ``None`` for :data:`DEFAULT_WEIGHTS`, or
-    ``"learned"`` for :func:`learn_weights` at ``as_of`` (outcomes observed by ``as_of`` only,
-    so validating "learned" scores at a past date never sees the validation outcome).
+    ``"learned"`` for :func:`learn_weights` at ``as_of`` with ``horizon_days`` (outcomes
+    observed by ``as_of`` only, so validating "learned" scores at a past date never sees the
+    validation outcome). Bands: red below ``red_below``, green from ``green_from``, amber
+    between (applied to the rounded score people see).
 
     Returns
     -------
@@ -241,8 +264,11 @@ def health_scores(
                 f"Unknown health weights {weights!r}.",
                 fix="Pass a dict of component weights, None (the defaults) or 'learned'.",
             )
-        learned = learn_weights(tables, as_of, inactivity_days=inactivity_days)
+        learned = learn_weights(
+            tables, as_of, horizon_days=horizon_days, inactivity_days=inactivity_days
+        )
         weights = dict(zip(learned["component"], learned["weight"], strict=True))
+    _check_bands(red_below, green_from)
     weights = dict(weights or DEFAULT_WEIGHTS)
     unknown = set(weights) - set(COMPONENTS)
     if unknown:
@@ -262,7 +288,7 @@ def health_scores(
             "customer_id": comp["customer_id"],
             "as_of": _ts(as_of),
             "score": score.round(1),
-            "band": _band(score.round(1)),  # the band of the score people see
+            "band": _band(score.round(1), red_below, green_from),  # of the score people see
             "top_components": top,
         }
     )
@@ -342,6 +368,8 @@ class Validation:
     red_share_ci: tuple[float, float]
     calibration: pd.DataFrame
     scored: pd.DataFrame
+    red_below: float = 50.0
+    green_from: float = 75.0
 
     def summary(self) -> pd.DataFrame:
         """One row per metric: ``metric, value, ci_low, ci_high``."""
@@ -378,6 +406,8 @@ def validate(
     horizon_days: int = 90,
     inactivity_days: int = 180,
     data_end=None,
+    red_below: float = 50.0,
+    green_from: float = 75.0,
 ) -> Validation:
     """Score at ``as_of`` with data up to it only; observe churn in the next ``horizon_days``.
 
@@ -403,7 +433,15 @@ def validate(
             f"window ends after the last order in the data ({data_end.date()}).",
             fix=f"Validate at {(data_end - pd.Timedelta(days=horizon_days)).date()} or earlier.",
         )
-    sc = health_scores(tables, t, weights, inactivity_days=inactivity_days)
+    sc = health_scores(
+        tables,
+        t,
+        weights,
+        inactivity_days=inactivity_days,
+        horizon_days=horizon_days,
+        red_below=red_below,
+        green_from=green_from,
+    )
     y = _churned_next(tables, sc["customer_id"], t, horizon_days).to_numpy()
     sc["churned_next"] = y
     from sklearn.metrics import roc_auc_score
@@ -447,6 +485,8 @@ def validate(
         red_share_ci=(float(rlo), float(rhi)),
         calibration=cal,
         scored=sc,
+        red_below=red_below,
+        green_from=green_from,
     )
 
 
@@ -457,6 +497,9 @@ def band_history(
     *,
     months: int = 12,
     inactivity_days: int = 180,
+    horizon_days: int = 90,
+    red_below: float = 50.0,
+    green_from: float = 75.0,
 ) -> pd.DataFrame:
     """Share of alive customers in each band at each month end (the last ``months`` months).
 
@@ -469,7 +512,15 @@ def band_history(
     rows = []
     for i in range(months, 0, -1):
         month_end = (end - pd.DateOffset(months=i - 1)) - pd.Timedelta(days=1)
-        sc = health_scores(tables, month_end, weights, inactivity_days=inactivity_days)
+        sc = health_scores(
+            tables,
+            month_end,
+            weights,
+            inactivity_days=inactivity_days,
+            horizon_days=horizon_days,
+            red_below=red_below,
+            green_from=green_from,
+        )
         counts = sc["band"].value_counts().reindex(list(BANDS), fill_value=0)
         for band, n in counts.items():
             rows.append(
@@ -483,12 +534,115 @@ def band_history(
     return pd.DataFrame(rows)
 
 
+def weights_from_config(config) -> dict[str, float] | str:
+    """The weights a run uses: ``config.weights`` when given, else ``"learned"``.
+
+    Parameters
+    ----------
+    config : custops.config.HealthConfig
+        The ``health`` section of the report config.
+
+    Examples
+    --------
+    >>> from custops.config import HealthConfig
+    >>> weights_from_config(HealthConfig())
+    'learned'
+    >>> weights_from_config(HealthConfig(weights={"recency": 2, "complaints": 1}))
+    {'recency': 2.0, 'complaints': 1.0}
+    """
+    return dict(config.weights) if config.weights is not None else "learned"
+
+
+def weight_table(
+    tables: Mapping[str, pd.DataFrame],
+    as_of,
+    weights: Mapping[str, float] | str | None = "learned",
+    *,
+    horizon_days: int = 90,
+    inactivity_days: int = 180,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The component weights a score at ``as_of`` uses, normalised to sum to 1.
+
+    ``"learned"``: :func:`learn_weights` (with coefficients and odds ratios); a dict: the
+    configured weights; ``None``: :data:`DEFAULT_WEIGHTS`.
+
+    Returns
+    -------
+    DataFrame
+        ``component, weight`` (and ``coefficient, odds_ratio`` when learned).
+
+    Examples
+    --------
+    >>> weight_table({}, "2025-12-31", {"recency": 3, "complaints": 1})["weight"].tolist()
+    [0.75, 0.0, 0.0, 0.25, 0.0, 0.0, 0.0]
+    """
+    if isinstance(weights, str) and weights == "learned":
+        learned = learn_weights(
+            tables, as_of, horizon_days=horizon_days, inactivity_days=inactivity_days, seed=seed
+        )
+        return learned[["component", "weight", "coefficient", "odds_ratio"]]
+    w = pd.Series({c: float((weights or DEFAULT_WEIGHTS).get(c, 0.0)) for c in COMPONENTS})
+    unknown = set(weights or {}) - set(COMPONENTS)
+    if unknown or w.sum() <= 0:
+        raise CustopsError(
+            f"Health weights must name known components and not all be zero: {dict(weights)}.",
+            fix=f"Use only {list(COMPONENTS)} with weights >= 0.",
+        )
+    return pd.DataFrame({"component": list(COMPONENTS), "weight": (w / w.sum()).to_numpy()})
+
+
+def method_text(
+    weights: Mapping[str, float] | str | None,
+    *,
+    red_below: float = 50.0,
+    green_from: float = 75.0,
+    horizon_days: int = 90,
+    lang: str = "en",
+) -> str:
+    """How the score is weighted and banded, in words (en/zh), for the chapter text.
+
+    Examples
+    --------
+    >>> method_text("learned", horizon_days=90).split(". ")[1]
+    'Bands: **red** below 50, **amber** 50 to 75, **green** 75 and above.'
+    >>> method_text({"recency": 1.0}, red_below=40, lang="zh").startswith("权重由配置给定")
+    True
+    """
+    learned = isinstance(weights, str) and weights == "learned"
+    if lang == "zh":
+        how = (
+            f"权重从过去的流失中学习：用各分项对“此后 {horizon_days} 天没有下单”做逻辑回归，"
+            "只使用当时已经观察到的结果"
+            if learned
+            else "权重由配置给定（config 的 health.weights）"
+            if weights is not None
+            else "权重为默认值"
+        )
+        return (
+            f"{how}。分区：**红**低于 {red_below:g} 分，**黄** {red_below:g}–{green_from:g} 分，"
+            f"**绿** {green_from:g} 分及以上。"
+        )
+    how = (
+        "The weights are learned from past churn: a logistic regression of “no order in the next "
+        f"{horizon_days} days” on the components, fitted on outcomes that were already observed"
+        if learned
+        else "The weights are set in the configuration (health.weights)"
+        if weights is not None
+        else "The weights are the defaults"
+    )
+    return (
+        f"{how}. Bands: **red** below {red_below:g}, **amber** {red_below:g} to {green_from:g}, "
+        f"**green** {green_from:g} and above."
+    )
+
+
 def health_findings(v: Validation, scores: pd.DataFrame, lang: str = "en") -> str:
     """Findings sentences (en/zh) from a :class:`Validation` and the current scores."""
     red = scores["band"].eq("red").mean()
     if lang == "zh":
         return (
-            f"当前 {len(scores):,} 名活跃客户中 {red:.0%} 处于红色健康区（<50 分）。"
+            f"当前 {len(scores):,} 名活跃客户中 {red:.0%} 处于红色健康区（<{v.red_below:g} 分）。"
             f"回测：用截至 {v.as_of.date()} 的数据打分、观察此后 {v.horizon_days} 天是否再购，"
             f"AUC = {v.auc:.2f}（95% CI {v.auc_ci[0]:.2f}–{v.auc_ci[1]:.2f}）；"
             f"得分最低 10% 的客户流失率是平均的 {v.top_decile_lift:.1f} 倍"
@@ -496,7 +650,8 @@ def health_findings(v: Validation, scores: pd.DataFrame, lang: str = "en") -> st
             f"{v.red_share_of_churners:.0%} 的流失客户事先处于红色区。"
         )
     return (
-        f"{red:.0%} of the {len(scores):,} active customers are in the red health band (< 50). "
+        f"{red:.0%} of the {len(scores):,} active customers are in the red health band "
+        f"(< {v.red_below:g}). "
         f"Back-test: scored with data up to {v.as_of.date()} and followed for {v.horizon_days} "
         f"days, the score separates churners with AUC {v.auc:.2f} (95% CI {v.auc_ci[0]:.2f}–"
         f"{v.auc_ci[1]:.2f}); the lowest-scoring 10% churn {v.top_decile_lift:.1f}× as often as "

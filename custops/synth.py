@@ -82,7 +82,13 @@ class DemoSpec:
     nps_dip: tuple[float, float] = (-0.08, 0.07)  # shift in the demo period
     ab_campaign: str = "2025Q4_winback"
     ab_uplift: float = 1.6  # treatment conversion|clicked multiplier
-    plant_diagnostics: bool = False  # opt-in effects for custops.alerts/health/paths (issue 11)
+    # effects for custops.alerts/sentiment/paths/health (issue 11), planted after everything
+    # else on their own random stream: switching them off leaves every other table unchanged
+    plant_diagnostics: bool = True
+    frt_breakdown_multiplier: float = 3.0  # first response x3 in the period's last two months
+    delivery_region: str = "华南"  # a courier partner failing in this region in the period
+    delivery_complaint_share: float = 0.6  # of the region's passives/detractors in the period
+    quiet_share: float = 0.5  # of churned repurchasers: no touches after the first repurchase
 
 
 # ----------------------------------------------------------------------------- customers
@@ -125,16 +131,20 @@ def _customers(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
     )
 
 
-def _lifetimes(spec: DemoSpec, cust: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-    """Days from first order to the (latent) end of the relationship: exponential PH model."""
+def _hazard(spec: DemoSpec, cust: pd.DataFrame) -> np.ndarray:
+    """Per-day churn hazard of each customer (exponential lifetime, proportional hazards)."""
     hr = spec.hazard_ratios
     log_hr = (
         np.log(hr["unresolved_complaint"]) * cust["_unresolved"].to_numpy()
         + np.log(hr["slow_first_response"]) * cust["_slow"].to_numpy()
         + np.log(hr["app_bound"]) * cust["app_bound"].to_numpy()
     )
-    base_rate = np.log(2) / spec.median_lifetime_days
-    return rng.exponential(1.0 / (base_rate * np.exp(log_hr)))
+    return np.log(2) / spec.median_lifetime_days * np.exp(log_hr)
+
+
+def _lifetimes(spec: DemoSpec, cust: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """Days from first order to the (latent) end of the relationship: exponential PH model."""
+    return rng.exponential(1.0 / _hazard(spec, cust))
 
 
 # ----------------------------------------------------------------------------- orders
@@ -142,8 +152,13 @@ def _lifetimes(spec: DemoSpec, cust: pd.DataFrame, rng: np.random.Generator) -> 
 
 def _orders(
     spec: DemoSpec, cust: pd.DataFrame, life: np.ndarray, rng: np.random.Generator
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Order headers (one per order) and their lines; customers buy as a Poisson process."""
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Order headers (one per order), their lines and each customer's order rate per day.
+
+    Customers buy as a Poisson process: a first order on ``first`` (signup + 0-14 days), then
+    repeats at ``rate`` per day on the days ``first .. first + active_days − 1`` where
+    ``active_days = min(floor(lifetime), end − first)``.
+    """
     n = len(cust)
     end = np.datetime64(spec.end)
     first = cust["signup_date"].to_numpy().astype("datetime64[D]") + rng.integers(0, 15, n) * DAY
@@ -203,7 +218,7 @@ def _orders(
     # the amount the handbook sees is sum(Quantity * UnitPrice); make the header agree
     lines_amount = (lines["Quantity"] * lines["UnitPrice"]).groupby(lines["InvoiceNo"]).sum()
     orders["amount"] = orders["order_id"].map(lines_amount).round(2)
-    return orders, lines
+    return orders, lines, rate
 
 
 # ----------------------------------------------------------------------------- tickets
@@ -600,22 +615,73 @@ def _truth(spec: DemoSpec, cust, orders, tickets, surveys, touches, mess) -> dic
 
 # ----------------------------------------------------------------------------- diagnostics
 
+# A courier partner failing in one region (issue 11): complaints that custops.sentiment's shipped
+# scorer reads as negative and resources/aspects.yaml assigns to the `delivery` aspect only.
+_DELIVERY_COMPLAINTS = {
+    "zh": [
+        "快递太慢了，一个星期才到货",
+        "物流一直不更新，丢件了",
+        "配送延迟了好几天，很失望",
+        "发货太慢，快递到现在还没到",
+        "送货很慢，这次物流太差了",
+    ],
+    "en": [
+        "Delivery was very slow this time",
+        "The courier lost my parcel",
+        "My parcel arrived late",
+        "Shipping took forever",
+        "The package never arrived",
+    ],
+}
+#: every comment template that mentions delivery -> what the customer meant (the truth counts
+#: labels, not a scorer's reading)
+_DELIVERY_LABELS = {
+    "物流很快，包装也好": "positive",
+    "Quick delivery and good packaging": "positive",
+    "东西不错，就是配送有点慢": "negative",
+    "Product is fine but delivery was slow": "negative",
+    **{t: "negative" for texts in _DELIVERY_COMPLAINTS.values() for t in texts},
+}
 
-def _plant_diagnostics(spec: DemoSpec, tickets: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Opt-in effects for the KPI alerts (own generator; the default stream is untouched).
 
-    First response times of tickets created in the last two months of the demo period are
-    multiplied by 3 (a sustained service breakdown the monthly alerts must flag).
-    """
+def _delivery_label(comment: object) -> str | None:
+    if not isinstance(comment, str):
+        return None
+    for template, label in _DELIVERY_LABELS.items():
+        if comment.startswith(template):  # some comments carry pasted contact details after it
+            return label
+    return None
+
+
+def _delivery_shares(surveys: pd.DataFrame, region: pd.Series, quarter: str) -> dict[str, dict]:
+    """Negative delivery mentions / delivery mentions per region in a quarter, from labels."""
+    s = surveys[surveys["_quarter"].eq(quarter)]
+    label = s["comment"].map(_delivery_label)
+    reg = s["customer_id"].map(region)
+    out = {}
+    for r in REGIONS:
+        m = label[reg.eq(r)].dropna()
+        neg = int(m.eq("negative").sum())
+        out[r] = {
+            "mentions": len(m),
+            "negative": neg,
+            "share_negative": neg / len(m) if len(m) else None,
+        }
+    return out
+
+
+def _first_response_breakdown(
+    spec: DemoSpec, tickets: pd.DataFrame, rng: np.random.Generator
+) -> tuple[pd.DataFrame, dict]:
+    """First response times of tickets created in the last two months of the period x3."""
     from custops.config import Period
 
-    rng = np.random.default_rng([spec.seed, 11])
     months = Period.parse(spec.period).month_starts()[-2:]
     start = pd.Timestamp(months[0])
     end = pd.Timestamp(Period.parse(spec.period).end_exclusive)
     t = tickets.copy()
     hit = (t["created_at"] >= start) & (t["created_at"] < end) & t["first_response_at"].notna()
-    mult = 3.0 * rng.uniform(0.9, 1.1, int(hit.sum()))
+    mult = spec.frt_breakdown_multiplier * rng.uniform(0.9, 1.1, int(hit.sum()))
     delay = (t.loc[hit, "first_response_at"] - t.loc[hit, "created_at"]) * mult
     new = t.loc[hit, "created_at"] + delay
     shift = new - t.loc[hit, "first_response_at"]
@@ -624,18 +690,246 @@ def _plant_diagnostics(spec: DemoSpec, tickets: pd.DataFrame) -> tuple[pd.DataFr
     cutoff = pd.Timestamp(spec.end) + pd.Timedelta(hours=23, minutes=59)
     for col in ("first_response_at", "resolved_at"):
         t.loc[t[col] > cutoff, col] = pd.NaT
-    truth = {
-        "description": "opt-in (DemoSpec.plant_diagnostics): first response times of tickets "
-        "created in the last two months of the period are about 3x longer",
-        "alerts": {
-            "kpi": "first_response_hours",
-            "months": [pd.Timestamp(m).strftime("%Y-%m") for m in months],
-            "multiplier": 3.0,
-            "tickets_affected": int(hit.sum()),
-            "tolerance": "both months flagged as worse; no other KPI flagged worse in the period",
-        },
+
+    def slow(frame: pd.DataFrame) -> pd.Series:
+        hours = (frame["first_response_at"] - frame["created_at"]).dt.total_seconds() / 3600
+        return hours.groupby(frame["customer_id"]).median() > spec.slow_hours_threshold
+
+    before, after = slow(tickets), slow(t)
+    flipped = int((after.reindex(before.index, fill_value=False) & ~before).sum())
+    return t, {
+        "description": "a service breakdown: first response times of tickets created in the "
+        f"last two months of the period are about {spec.frt_breakdown_multiplier:g}x longer",
+        "kpi": "first_response_hours",
+        "months": [pd.Timestamp(m).strftime("%Y-%m") for m in months],
+        "multiplier": spec.frt_breakdown_multiplier,
+        "tickets_affected": int(hit.sum()),
+        "customers_made_slow": flipped,
+        "customers_made_slow_note": "customers whose median first response crosses "
+        f"{spec.slow_hours_threshold:g} h only because of the breakdown: the observed "
+        "slow_first_response flag of the churn model differs from the latent one for them",
+        "tolerance": "both months flagged as worse; no other KPI flagged worse in the period",
     }
-    return t, truth
+
+
+def _delivery_complaints(
+    spec: DemoSpec, cust: pd.DataFrame, surveys: pd.DataFrame, rng: np.random.Generator
+) -> tuple[pd.DataFrame, dict]:
+    """Passives/detractors of one region in the period write delivery complaints (scores kept)."""
+    from custops.config import Period
+
+    region = cust.set_index("customer_id")["region"]
+    prev = Period.parse(spec.period).previous().label
+    s = surveys.copy()
+    pool = s.index[
+        s["_quarter"].eq(spec.period)
+        & s["customer_id"].map(region).eq(spec.delivery_region)
+        & s["score"].le(8)
+    ]
+    hit = pool[rng.random(len(pool)) < spec.delivery_complaint_share]
+    langs = np.where(rng.random(len(hit)) < 0.65, "zh", "en")
+    s.loc[hit, "comment"] = [str(rng.choice(_DELIVERY_COMPLAINTS[lang])) for lang in langs]
+    now = _delivery_shares(s, region, spec.period)
+    before = _delivery_shares(s, region, prev)
+    return s, {
+        "description": f"a courier partner failing in {spec.delivery_region} in {spec.period}: "
+        f"{spec.delivery_complaint_share:.0%} of the region's passives and detractors in the "
+        "period write a delivery complaint instead of their comment (scores unchanged, so NPS "
+        "truth is untouched)",
+        "aspect": "delivery",
+        "region": spec.delivery_region,
+        "period": spec.period,
+        "previous_period": prev,
+        "share_of_passives_detractors_planted": spec.delivery_complaint_share,
+        "respondents_eligible": len(pool),
+        "comments_planted": len(hit),
+        "templates": _DELIVERY_COMPLAINTS,
+        "share_negative_realized": now[spec.delivery_region]["share_negative"],
+        "share_negative_previous_realized": before[spec.delivery_region]["share_negative"],
+        "by_region_realized": now,
+        "by_region_previous_realized": before,
+        "counting": "a delivery mention is a comment written from a template that mentions "
+        "delivery; negative by the template's label (what the customer meant)",
+        "tolerance": {"share_abs": 0.08},
+    }
+
+
+def _quiet_after_repurchase(
+    spec: DemoSpec,
+    orders: pd.DataFrame,
+    tickets: pd.DataFrame,
+    surveys: pd.DataFrame,
+    touches: pd.DataFrame,
+    inactivity_days: int = 180,
+) -> pd.DataFrame:
+    """Per customer with a repurchase: churned at the period end, first repurchase time, churn
+    cut-off and the number of touches, tickets and surveys from the first repurchase to the
+    cut-off (plain pandas; custops.paths counts the same in DuckDB)."""
+    from custops.config import Period
+
+    period = Period.parse(spec.period)
+    o = orders.sort_values(["customer_id", "order_ts", "order_id"], kind="stable")
+    last = o.groupby("customer_id")["order_ts"].max().dt.normalize()
+    churned = (pd.Timestamp(period.end) - last).dt.days > inactivity_days
+    second = o.groupby("customer_id").nth(1).set_index("customer_id")["order_ts"]
+    out = pd.DataFrame({"first_repurchase": second})
+    out["churned"] = churned.reindex(out.index)
+    out["cutoff"] = (last.reindex(out.index) + pd.Timedelta(days=inactivity_days + 1)).where(
+        out["churned"], pd.Timestamp(period.end_exclusive)
+    )
+    events = pd.concat(
+        [
+            touches[["customer_id", "sent_at"]].set_axis(["customer_id", "ts"], axis=1),
+            tickets[["customer_id", "created_at"]].set_axis(["customer_id", "ts"], axis=1),
+            surveys[["customer_id", "responded_at"]].set_axis(["customer_id", "ts"], axis=1),
+        ]
+    )
+    events = events.join(out, on="customer_id", how="inner")
+    # an interaction at the same time as the repurchase follows it (paths.EVENTS priority)
+    after = (events["ts"] >= events["first_repurchase"]) & (events["ts"] < events["cutoff"])
+    out["n_after"] = after.groupby(events["customer_id"]).sum().reindex(out.index, fill_value=0)
+    return out
+
+
+def _quiet_shares(q: pd.DataFrame) -> dict[str, dict]:
+    out = {}
+    for name, flag in (("churned", True), ("retained", False)):
+        g = q[q["churned"].eq(flag)]
+        k = int(g["n_after"].eq(0).sum())
+        out[name] = {"customers": len(g), "no_interaction": k, "share": k / len(g)}
+    return out
+
+
+def _went_quiet(
+    spec: DemoSpec,
+    orders: pd.DataFrame,
+    tickets: pd.DataFrame,
+    surveys: pd.DataFrame,
+    touches: pd.DataFrame,
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, dict]:
+    """Churned repurchasers whose marketing contact stopped after their first repurchase."""
+    q0 = _quiet_after_repurchase(spec, orders, tickets, surveys, touches)
+    churned = q0.index[q0["churned"].to_numpy(bool)]
+    quiet = churned[rng.random(len(churned)) < spec.quiet_share]
+    since = touches["customer_id"].map(q0.loc[quiet, "first_repurchase"])
+    drop = since.notna() & (touches["sent_at"] >= since)
+    t = touches[~drop].reset_index(drop=True)
+    shares = _quiet_shares(_quiet_after_repurchase(spec, orders, tickets, surveys, t))
+    return t, {
+        "description": f"{spec.quiet_share:.0%} of the customers churned at the period end "
+        "(last order more than 180 days before it) who had a repurchase get no marketing "
+        "touch after their first repurchase (tickets and surveys untouched)",
+        "statistic": "share of customers with a repurchase and no touch, ticket or survey from "
+        "their first repurchase to the churn date (churned) or the period end (retained)",
+        "inactivity_days": 180,
+        "share_of_churned_repurchasers_planted": spec.quiet_share,
+        "customers_planted": len(quiet),
+        "touches_removed": int(drop.sum()),
+        "no_interaction_before_planting": _quiet_shares(q0),
+        "no_interaction_realized": shares,
+        "gap_realized": shares["churned"]["share"] - shares["retained"]["share"],
+        "tolerance": {"share_abs": 0.03, "gap_abs": 0.04},
+    }
+
+
+def _no_order_probability(
+    rate: np.ndarray, hazard: np.ndarray, since_last: np.ndarray, window: float
+) -> np.ndarray:
+    """P(no order in the next ``window`` days | order rate, churn hazard, days since last order).
+
+    Poisson orders at ``rate`` while alive, exponential lifetime with ``hazard`` (memoryless):
+    P(alive | Δ) = e^{−(λ+h)Δ} / (e^{−(λ+h)Δ} + h/(λ+h)·(1 − e^{−(λ+h)Δ})),
+    P(no order in w | alive) = h/(λ+h)·(1 − e^{−(λ+h)w}) + e^{−(λ+h)w}.
+    """
+    total = rate + hazard
+    a = np.exp(-total * since_last)
+    alive = a / (a + hazard / total * (1 - a))
+    b = np.exp(-total * window)
+    none_if_alive = hazard / total * (1 - b) + b
+    return 1 - alive * (1 - none_if_alive)
+
+
+def _health_oracle(
+    spec: DemoSpec,
+    cust: pd.DataFrame,
+    orders: pd.DataFrame,
+    horizon_days: int = 90,
+    inactivity_days: int = 180,
+) -> dict:
+    """The best any health score could do: AUC and top-decile lift of the Bayes-optimal
+    probability of no order in the next ``horizon_days`` given the true rate and hazard, on the
+    population and outcome of ``custops.health.validate`` at period end − horizon."""
+    from sklearn.metrics import roc_auc_score
+
+    from custops.config import Period
+
+    end = pd.Timestamp(Period.parse(spec.period).end)
+    as_of = end - pd.Timedelta(days=horizon_days)
+    cut = as_of + pd.Timedelta(days=1)  # data up to the end of the as-of day
+    last = orders[orders["order_ts"] < cut].groupby("customer_id")["order_ts"].max()
+    rec = (as_of - last.dt.normalize()).dt.days
+    alive = rec[rec <= inactivity_days]
+    nxt = orders[
+        (orders["order_ts"] >= cut) & (orders["order_ts"] < cut + pd.Timedelta(days=horizon_days))
+    ]
+    y = ~alive.index.isin(set(nxt["customer_id"]))
+    c = cust.set_index("customer_id").loc[alive.index]
+    # the last order fell at a uniform time of its day and we know the data to the end of the
+    # as-of day; repeats never fall on the data's last day (see _orders), so the window has
+    # horizon − 1 days when it ends there
+    window = min(horizon_days, (pd.Timestamp(spec.end) - as_of).days - 1)
+    p = _no_order_probability(
+        c["_order_rate"].to_numpy(),
+        c["_churn_hazard"].to_numpy(),
+        alive.to_numpy() + 0.5,
+        window,
+    )
+    top = np.argsort(-p, kind="stable")[: int(np.ceil(0.1 * len(p)))]
+    return {
+        "description": "not planted: the ceiling for the health score. Bayes-optimal probability "
+        f"of no order in the {horizon_days} days after {as_of.date()} from each customer's true "
+        "order rate and churn hazard (hidden columns _order_rate, _churn_hazard; Poisson orders, "
+        "memoryless lifetime) and days since the last order, for the customers "
+        "custops.health.validate scores (last order within "
+        f"{inactivity_days} days of the as-of date)",
+        "as_of": as_of.date().isoformat(),
+        "horizon_days": horizon_days,
+        "inactivity_days": inactivity_days,
+        "customers": len(alive),
+        "no_order_next_horizon": int(y.sum()),
+        "oracle_mean_probability": float(p.mean()),
+        "oracle_auc": float(roc_auc_score(y, p)),
+        "oracle_top_decile_lift": float(y[top].mean() / y.mean()),
+        "tolerance": {"auc_below_oracle_max": 0.08, "lift_ratio_min": 0.75},
+    }
+
+
+def _plant_diagnostics(
+    spec: DemoSpec,
+    cust: pd.DataFrame,
+    orders: pd.DataFrame,
+    tickets: pd.DataFrame,
+    surveys: pd.DataFrame,
+    touches: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """Effects for the diagnostics of issue 11, on their own generator (the main stream, and
+    with it every other planted effect, is untouched): a first-response breakdown (tickets),
+    delivery complaints in one region (survey comments), churned customers who went quiet
+    (touches), and the oracle the health score is judged against."""
+    rng = np.random.default_rng([spec.seed, 11])
+    tickets, alerts = _first_response_breakdown(spec, tickets, rng)
+    surveys, sentiment = _delivery_complaints(spec, cust, surveys, rng)
+    touches, quiet = _went_quiet(spec, orders, tickets, surveys, touches, rng)
+    truth = {
+        "description": "effects for the diagnostics (custops.alerts, sentiment, paths, health), "
+        "planted after the rest on their own random stream (DemoSpec.plant_diagnostics)",
+        "alerts": alerts,
+        "sentiment": sentiment,
+        "paths": quiet,
+        "health": _health_oracle(spec, cust, orders),
+    }
+    return tickets, surveys, touches, truth
 
 
 # ----------------------------------------------------------------------------- API
@@ -658,7 +952,9 @@ def generate(spec: DemoSpec | None = None) -> dict[str, Any]:
     rng = np.random.default_rng(spec.seed)
     cust = _customers(spec, rng)
     life = _lifetimes(spec, cust, rng)
-    orders, lines = _orders(spec, cust, life, rng)
+    orders, lines, rate = _orders(spec, cust, life, rng)
+    cust["_order_rate"] = rate  # hidden truth (per day), never written to the source files
+    cust["_churn_hazard"] = _hazard(spec, cust)
     tickets = _tickets(spec, cust, orders, rng)
     surveys = _surveys(spec, cust, orders, rng)
     touches = _touches(spec, cust, orders, rng)
@@ -675,9 +971,14 @@ def generate(spec: DemoSpec | None = None) -> dict[str, Any]:
         }
     )
     src_orders, src_customers, mess = _inject_mess(lines, cust_src, rng)
-    truth = _truth(spec, cust, orders, tickets, surveys, touches, mess)
+    diagnostics = None
     if spec.plant_diagnostics:
-        tickets, truth["diagnostics"] = _plant_diagnostics(spec, tickets)
+        tickets, surveys, touches, diagnostics = _plant_diagnostics(
+            spec, cust, orders, tickets, surveys, touches
+        )
+    truth = _truth(spec, cust, orders, tickets, surveys, touches, mess)
+    if diagnostics is not None:
+        truth["diagnostics"] = diagnostics
     return {
         "customers": cust,
         "orders": orders,

@@ -147,3 +147,79 @@ def test_on_notebook01_artifacts_writes_health_scores(small_artifacts, tmp_path)
     assert not {"name", "phone", "email"} & set(back.columns)
     v = health.validate(tables, AS_OF, data_end="2025-12-31")
     assert v.auc_ci[0] > 0.7
+
+
+def test_configured_weights_and_bands_reach_the_scores() -> None:
+    """Weights and band cut-offs from the config (independent recount on a tiny frame)."""
+    from custops.config import HealthConfig
+
+    o = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "order_id": ["1", "2", "3"],
+            "order_date": pd.to_datetime(["2025-06-29", "2025-05-01", "2025-02-01"]),
+            "amount": 10.0,
+        }
+    )
+    k = pd.DataFrame(
+        {
+            "ticket_id": ["t1"],
+            "customer_id": ["b"],
+            "created_at": pd.to_datetime(["2025-05-02"]),
+            "first_response_at": pd.to_datetime(["2025-05-02 02:00"]),
+            "resolved_at": pd.to_datetime(["2025-05-03"]),
+            "category": ["complaint"],
+        }
+    )
+    cfg = HealthConfig(weights={"recency": 3, "complaints": 1}, red_below=30, green_from=60)
+    weights = health.weights_from_config(cfg)
+    scores = health.health_scores(
+        {"orders": o, "tickets": k},
+        "2025-06-30",
+        weights,
+        red_below=cfg.red_below,
+        green_from=cfg.green_from,
+    ).set_index("customer_id")
+    days = {"a": 1, "b": 60, "c": 149}
+    complaints = {"a": 1.0, "b": 0.75, "c": 1.0}  # b: one resolved complaint in 365 days
+    expected = {
+        cid: round(100 * (3 * np.exp(-d / 90) + complaints[cid]) / 4, 1) for cid, d in days.items()
+    }
+    assert scores["score"].to_dict() == pytest.approx(expected)  # 99.2, 57.3, 39.3
+    # bands by hand under 30/60: c (39.3) is amber here but red under the default 50/75
+    assert scores["band"].to_dict() == {"a": "green", "b": "amber", "c": "amber"}
+    default = health.health_scores({"orders": o, "tickets": k}, "2025-06-30", weights)
+    assert default.set_index("customer_id")["band"].to_dict() == {
+        "a": "green",
+        "b": "amber",
+        "c": "red",
+    }
+    moved = health.health_scores(
+        {"orders": o, "tickets": k}, "2025-06-30", weights, red_below=58, green_from=90
+    ).set_index("customer_id")
+    assert moved["band"].to_dict() == {"a": "green", "b": "red", "c": "red"}
+    assert health.weights_from_config(HealthConfig()) == "learned"
+    table = health.weight_table({}, "2025-06-30", weights)
+    assert table.set_index("component")["weight"].to_dict() == {
+        "recency": 0.75,
+        "frequency_trend": 0.0,
+        "spend_trend": 0.0,
+        "complaints": 0.25,
+        "service": 0.0,
+        "nps_csat": 0.0,
+        "engagement": 0.0,
+    }
+    assert "**red** below 30" in health.method_text(weights, red_below=30, green_from=60)
+    assert "set in the configuration" in health.method_text(weights)
+    with pytest.raises(CustopsError, match="red_below < green_from"):
+        health.health_scores({"orders": o}, "2025-06-30", red_below=80, green_from=75)
+
+
+def test_validation_carries_the_bands(demo) -> None:
+    v = health.validate(demo["tables"], AS_OF, data_end="2025-12-31", red_below=40, green_from=70)
+    red = v.scored["score"] < 40
+    assert (v.scored["band"].eq("red") == red).all()
+    assert v.red_share_of_churners == pytest.approx(
+        (red & v.scored["churned_next"]).sum() / v.scored["churned_next"].sum()
+    )
+    assert "(< 40)" in health.health_findings(v, v.scored, "en")
