@@ -8,7 +8,10 @@ effect and the tolerance within which the handbook must recover it.
 
 The clean tables are generated first; the mess of real exports (duplicates, bad dates,
 cancellations, missing ids, outliers, inconsistent categories) is injected afterwards and
-counted in ``truth.json["mess"]``.
+counted in ``truth.json["mess"]``. The effects for the diagnostics (a first-response breakdown,
+delivery complaints in one region, churned customers who went quiet after their first
+repurchase) are planted last, on their own random stream, and documented with the
+health-score oracle in ``truth.json["diagnostics"]``.
 """
 
 from __future__ import annotations
