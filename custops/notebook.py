@@ -24,6 +24,7 @@ import pandas as pd
 
 from custops.artifacts import artifacts_dir
 from custops.config import Period, ReportConfig, load_config
+from custops.labels import column_label
 
 __all__ = [
     "Context",
@@ -60,6 +61,9 @@ class Context:
     def has(self, table: str) -> bool:
         """Whether the config has a source for ``table``."""
         return self.cfg.has(table)
+
+
+_LANGUAGE = "en"  # set by start(); the default language of table headers
 
 
 def start(config: str | Path, period: str | None, build_dir: str | Path = "../build") -> Context:
@@ -99,6 +103,8 @@ def start(config: str | Path, period: str | None, build_dir: str | Path = "../bu
     from custops import plots
 
     plots.setup(cfg.language)
+    global _LANGUAGE
+    _LANGUAGE = cfg.language
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)
     return Context(
@@ -155,8 +161,13 @@ def table(
     decimals: Mapping[str, int] | None = None,
     caption: str | None = None,
     max_rows: int = 30,
+    lang: str | None = None,
 ) -> Any:
     """A formatted, index-free table for people (thousands separators, percentages).
+
+    Column headers are shown through :func:`custops.labels.column_label` in the report
+    language (``lang``; by default the language of the config given to :func:`start`), so raw
+    names such as ``ci_low`` read "95% CI low" / "95% 置信下限". Formats refer to raw names.
 
     Examples
     --------
@@ -176,6 +187,8 @@ def table(
         elif pd.api.types.is_float_dtype(shown[column]):
             formats[column] = "{:,.2f}"
     styled = shown.style.format(formats, na_rep="–").hide(axis="index")
+    language = lang or _LANGUAGE
+    styled = styled.relabel_index([column_label(c, language) for c in shown.columns], axis=1)
     if caption:
         styled = styled.set_caption(caption)
     return styled

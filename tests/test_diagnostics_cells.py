@@ -228,7 +228,7 @@ def test_notebook_04_sentiment_in_chinese(small_demo, small_artifacts, tmp_path)
     moves = [c for c in nb.cells if c.source.startswith("if") and "nb.table(" in c.source]
     assert len(moves) == 1 and "aspect_moves," in moves[0].source
     html = "".join(o["data"].get("text/html", "") for o in moves[0].outputs if "data" in o)
-    assert "share_negative_prev" in html and "response_speed" in html
+    assert "上期负面占比" in html and "response_speed" in html  # headers in Chinese
 
 
 @pytest.mark.slow
