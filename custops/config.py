@@ -309,6 +309,18 @@ class NpsConfig(_Strict):
     contact_within_days: int = Field(7, gt=0)
 
 
+#: the components of the customer health score (custops.health), in display order
+HEALTH_COMPONENTS = (
+    "recency",
+    "frequency_trend",
+    "spend_trend",
+    "complaints",
+    "service",
+    "nps_csat",
+    "engagement",
+)
+
+
 class HealthConfig(_Strict):
     """The customer health score: component weights (or learned) and the band cut-offs."""
 
@@ -325,15 +337,7 @@ class HealthConfig(_Strict):
     def _weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
         if value is None:
             return value
-        known = (
-            "recency",
-            "frequency_trend",
-            "spend_trend",
-            "complaints",
-            "service",
-            "nps_csat",
-            "engagement",
-        )
+        known = HEALTH_COMPONENTS
         unknown = [k for k in value if k not in known]
         if unknown:
             hints = "".join(_suggest(k, known) for k in unknown)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from custops.config import Period
+from custops.config import HEALTH_COMPONENTS, Period
 from custops.errors import CustopsError
 from custops.stats import wilson_ci
 
@@ -57,15 +57,7 @@ __all__ = [
     "Validation",
 ]
 
-COMPONENTS = (
-    "recency",
-    "frequency_trend",
-    "spend_trend",
-    "complaints",
-    "service",
-    "nps_csat",
-    "engagement",
-)
+COMPONENTS = HEALTH_COMPONENTS
 DEFAULT_WEIGHTS: dict[str, float] = {
     "recency": 0.25,
     "frequency_trend": 0.15,
