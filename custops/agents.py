@@ -306,7 +306,7 @@ def _summary(group: pd.DataFrame) -> dict[str, Any]:
 
 
 def agent_stats(
-    tickets: pd.DataFrame,
+    tickets: pd.DataFrame | None,
     period: Period | str,
     cfg: ReportConfig,
     *,
@@ -318,8 +318,8 @@ def agent_stats(
 
     Parameters
     ----------
-    tickets : DataFrame
-        Clean tickets with an ``agent`` column (``created_at``; optional
+    tickets : DataFrame or None
+        Clean tickets (None: no ticket source) with an ``agent`` column (``created_at``; optional
         ``first_response_at``, ``resolved_at``, ``reopened``, ``csat``).
     period : Period or str
     cfg : ReportConfig
@@ -334,7 +334,7 @@ def agent_stats(
     Returns
     -------
     AgentStats or None
-        None when there is no ``agent`` column or no agent is named.
+        None when there are no tickets, no ``agent`` column or no agent is named.
 
     Examples
     --------
@@ -347,7 +347,7 @@ def agent_stats(
     >>> s.table[["agent", "tickets", "frt_median_h", "resolved", "reopen_rate"]].to_dict("records")[0]
     {'agent': 'Agent 01', 'tickets': 2, 'frt_median_h': 2.0, 'resolved': 1, 'reopen_rate': 1.0}
     """
-    if "agent" not in tickets.columns:
+    if tickets is None or "agent" not in tickets.columns:
         return None
     period = Period.parse(period)
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end_exclusive)
@@ -434,8 +434,10 @@ _FLAG_ZH = {
 }
 
 
-def agent_findings(result: AgentStats | None, lang: str = "en") -> str:
+def agent_findings(result: AgentStats | None, lang: str = "en", *, note: bool = False) -> str:
     """What a team lead needs: workload spread, who stands out (beyond chance), small n.
+
+    With ``note=True`` the scope and labelling note (:meth:`AgentStats.note`) comes first.
 
     Examples
     --------
@@ -456,7 +458,7 @@ def agent_findings(result: AgentStats | None, lang: str = "en") -> str:
     team = t[t["agent"] == "team"].iloc[0]
     agents = t[t["agent"] != "team"]
     big = agents[~agents["small"]]
-    lines = []
+    lines = [result.note(lang), ""] if note else []
     top_share = agents["share"].max()
     if zh:
         lines.append(
@@ -557,12 +559,12 @@ def display_agents(result: AgentStats, lang: str = "en") -> pd.DataFrame:
         {
             "agent": t["agent"].replace("team", "团队" if zh else "team"),
             "tickets": t["tickets"],
-            "share": t["share"],
+            "share": t["share"].map(lambda v: f"{v:.1%}"),
             "frt_median_h": [
                 cell(*v)
                 for v in zip(t["frt_median_h"], t["frt_low_h"], t["frt_high_h"], strict=True)
             ],
-            "frt_p90_h": t["frt_p90_h"],
+            "frt_p90_h": t["frt_p90_h"].map(lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
             "resolution_median_h": [
                 cell(*v)
                 for v in zip(
@@ -572,13 +574,15 @@ def display_agents(result: AgentStats, lang: str = "en") -> pd.DataFrame:
                     strict=True,
                 )
             ],
-            "resolution_p90_h": t["resolution_p90_h"],
+            "resolution_p90_h": t["resolution_p90_h"].map(
+                lambda v: "–" if pd.isna(v) else f"{v:.1f}"
+            ),
             "open_at_end": t["open_at_end"],
             "reopen_rate": [
                 pct(*v)
                 for v in zip(t["reopen_rate"], t["reopen_low"], t["reopen_high"], strict=True)
             ],
-            "csat_mean": t["csat_mean"],
+            "csat_mean": t["csat_mean"].map(lambda v: "–" if pd.isna(v) else f"{v:.2f}"),
             "flag": flag,
         }
     )

@@ -23,6 +23,7 @@ cells with a handful of orders, and a year averages over seasons and holidays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -130,12 +131,15 @@ def time_resolution(timestamps: pd.Series) -> tuple[Resolution, float]:
     return "time", share
 
 
-def timezone_label(cfg: ReportConfig, ledger: pd.DataFrame | None = None) -> str | None:
+def timezone_label(
+    cfg: ReportConfig, ledger: pd.DataFrame | Path | str | None = None
+) -> str | None:
     """The zone the clean order times are in, when known.
 
     ``sources.orders.timezone`` when set; ``"UTC"`` when the cleaning ledger says order
     times carried UTC offsets and no zone was configured (they were converted to UTC);
     ``None`` when the times are as recorded in the export (its local time, presumably).
+    ``ledger`` is the ledger frame or the path of ``ledger.csv`` (ignored when missing).
 
     Examples
     --------
@@ -149,6 +153,8 @@ def timezone_label(cfg: ReportConfig, ledger: pd.DataFrame | None = None) -> str
     src = cfg.sources.get("orders")
     if src is not None and src.timezone:
         return src.timezone
+    if isinstance(ledger, str | Path):
+        ledger = pd.read_csv(ledger) if Path(ledger).exists() else None
     if ledger is not None and {"table", "note"} <= set(ledger.columns):
         notes = ledger.loc[ledger["table"] == "orders", "note"].dropna().astype(str)
         if notes.str.contains("order_date value(s) carried a UTC offset", regex=False).any():
