@@ -477,7 +477,14 @@ def agent_findings(result: AgentStats | None, lang: str = "en", *, note: bool = 
             f"rate {team.reopen_rate:.1%} ({team.reopen_low:.1%}–{team.reopen_high:.1%})."
         )
     flagged = big[big["flag"] != ""]
-    if flagged.empty:
+    if big.empty:
+        lines.append(
+            f"- **差异：** 没有坐席的工单达到 {result.min_n} 张，不作比较。"
+            if zh
+            else f"- **Differences:** no agent has {result.min_n} tickets or more, so none is "
+            "compared with the team."
+        )
+    elif flagged.empty:
         lines.append(
             f"- **差异：** 在 {len(big)} 位工单不少于 {result.min_n} 张的坐席中，没有人的解决时长或重开率"
             "与团队其他人的差异超出随机波动（Holm 校正后）；按坐席排名没有依据。"

@@ -59,6 +59,15 @@ def _norm(value: object) -> str:
     return str(value).strip().casefold()
 
 
+def _spellings(channels: pd.Series) -> dict[str, str]:
+    """Normalised channel -> its most common spelling in the data."""
+    values = channels.dropna().astype(str)
+    out: dict[str, str] = {}
+    for value in values.value_counts().index:  # most common first
+        out.setdefault(_norm(value), value)
+    return out
+
+
 def check_channels(spend: dict[str, float], channels: pd.Series) -> dict[str, float]:
     """Match the config's spend to the channel names in the data (case and spaces ignored).
 
@@ -90,9 +99,7 @@ def check_channels(spend: dict[str, float], channels: pd.Series) -> dict[str, fl
     custops.errors.ConfigError: costs.acquisition names a channel that no customer came from: 'search_ad' (did you mean 'search_ads'?).
     ...
     """
-    present = {}
-    for value in channels.dropna().astype(str):
-        present.setdefault(_norm(value), value)
+    present = _spellings(channels)
     out: dict[str, float] = {}
     unknown = []
     for name, amount in spend.items():
@@ -168,6 +175,10 @@ def new_customer_value(
         if "acquisition_channel" in new
         else pd.Series(None, index=new.index, dtype=object)
     )
+    spelling = (
+        _spellings(customers["acquisition_channel"]) if "acquisition_channel" in customers else {}
+    )
+    channel = channel.map(lambda v: spelling.get(_norm(v), v) if isinstance(v, str) else v)
     out = pd.DataFrame(
         {
             "customer_id": new["customer_id"].to_numpy(),

@@ -1,0 +1,567 @@
+"""Time patterns and unit economics (issue 11): custops.timing, custops.economics, custops.agents.
+
+Every number is checked against an independent pandas / numpy recount on small frames and
+on the small demo; the degraded paths (date-only times, no costs, no churn scores, no agent
+column) are checked by the note they show; agent names never reach any output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from custops import agents, economics, timing
+from custops.artifacts import read_clean_tables
+from custops.config import ReportConfig, load_config
+from custops.errors import ConfigError
+
+PERIOD = "2025Q4"
+KEY = {"CUSTOPS_ID_KEY": "a-test-key-of-24-chars!!"}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cfg(**extra) -> ReportConfig:
+    return ReportConfig.model_validate(
+        {"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}}, **extra}
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_tables(small_artifacts: Path) -> dict[str, pd.DataFrame]:
+    return read_clean_tables(small_artifacts)
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def _orders(stamps: list[str], amounts: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "order_id": [str(i) for i in range(len(stamps))],
+            "customer_id": ["c"] * len(stamps),
+            "order_date": pd.to_datetime(stamps, format="ISO8601"),
+            "amount": amounts,
+        }
+    )
+
+
+def test_weekday_hour_counts_and_aov_match_a_recount(demo_tables):
+    orders = demo_tables["orders"]
+    result = timing.weekday_hour_table(orders, PERIOD, min_n=30)
+    assert result.resolution == "time"
+    # independent recount: orders = distinct order ids, time = first line, amount = sum
+    end = pd.Timestamp("2026-01-01")
+    start = end - pd.Timedelta(days=365)
+    first = orders.sort_values("order_date").drop_duplicates("order_id")
+    heads = first.set_index("order_id")["order_date"].to_frame()
+    heads["amount"] = orders.groupby("order_id")["amount"].sum()
+    heads = heads[(heads["order_date"] >= start) & (heads["order_date"] < end)]
+    assert result.n_orders == len(heads) == result.table["orders"].sum()
+    key = heads["order_date"].dt.weekday * 24 + heads["order_date"].dt.hour
+    table = result.table.assign(key=result.table["weekday"] * 24 + result.table["hour"])
+    counts = key.value_counts()
+    got = table.set_index("key")["orders"]
+    assert (got.reindex(counts.index) == counts).all()
+    assert got.drop(counts.index).eq(0).all()
+    fri20 = table.set_index("key").loc[4 * 24 + 20]
+    cell = heads[key == 4 * 24 + 20]["amount"]
+    fridays = sum(1 for d in pd.date_range(start, end - pd.Timedelta(days=1)) if d.weekday() == 4)
+    assert fri20["days"] == fridays
+    assert fri20["orders_per_day"] == pytest.approx(len(cell) / fridays)
+    assert fri20["aov"] == pytest.approx(cell.mean())
+    half = 1.959963984540054 * cell.std() / np.sqrt(len(cell))
+    assert fri20["aov_ci_high"] - fri20["aov"] == pytest.approx(half, rel=0.01)
+    assert (table["small"] == (table["orders"] < 30)).all()
+    assert len(table) == 168
+
+
+def test_demo_evening_peak_is_found(demo_tables):
+    result = timing.weekday_hour_table(demo_tables["orders"], PERIOD)
+    heads = timing.timing_headlines(result)
+    start = int(heads["seg_peak_hour_block"][:2])
+    assert 18 <= start <= 21  # the demo plants an evening peak (hour ~ N(19.5, 3.2))
+    hours = demo_tables["orders"].drop_duplicates("order_id")["order_date"].dt.hour
+    assert hours.between(0, 6).mean() < 0.01
+    text = timing.timing_findings(result, "en", "CNY")
+    assert f"{heads['seg_peak_block_order_share']:.0%} of orders" in text
+    assert "Kruskal-Wallis" in text and "周" in timing.timing_findings(result, "zh")
+
+
+def test_date_only_timestamps_skip_the_heatmap():
+    orders = _orders(["2025-10-01", "2025-10-02", "2025-11-03"], [10.0, 20.0, 30.0])
+    result = timing.weekday_hour_table(orders, PERIOD, window="period")
+    assert result.resolution == "date_only" and not result.has_times
+    assert result.table.empty and result.n_orders == 3
+    assert "only a date" in result.note("en") and "fake midnight spike" in result.note("en")
+    assert "只有日期" in result.note("zh")
+    assert timing.timing_findings(result) == result.note()
+    assert timing.timing_headlines(result) == {}
+
+
+def test_mixed_timestamps_leave_the_date_only_rows_out():
+    stamps = ["2025-10-01 19:00"] * 6 + ["2025-10-02 00:00:00"] * 4
+    result = timing.weekday_hour_table(_orders(stamps, [1.0] * 10), PERIOD, window="period")
+    assert result.resolution == "mixed" and result.n_untimed == 4
+    assert result.table["orders"].sum() == 6
+    assert result.table.query("hour == 0")["orders"].sum() == 0  # no fake midnight spike
+    assert "4 of them (40%) carry only a date" in result.note()
+
+
+def test_time_resolution_thresholds():
+    real = pd.Series(pd.date_range("2025-10-01", periods=1440, freq="min"))
+    assert timing.time_resolution(real) == ("time", pytest.approx(1 / 1440))
+    assert timing.time_resolution(pd.Series([], dtype="datetime64[ns]"))[0] == "empty"
+
+
+def test_timezone_label(tmp_path):
+    assert timing.timezone_label(_cfg()) is None
+    tz = _cfg(
+        sources={"orders": {"path": "o", "timezone": "Asia/Shanghai"}, "customers": {"path": "c"}}
+    )
+    assert timing.timezone_label(tz) == "Asia/Shanghai"
+    ledger = tmp_path / "ledger.csv"
+    pd.DataFrame(
+        {
+            "table": ["orders"],
+            "note": ["3 order_date value(s) carried a UTC offset and were converted to UTC"],
+        }
+    ).to_csv(ledger, index=False)
+    assert timing.timezone_label(_cfg(), ledger) == "UTC"
+    assert timing.timezone_label(_cfg(), tmp_path / "missing.csv") is None
+    result = timing.weekday_hour_table(
+        _orders(["2025-10-01 19:00"], [1.0]), PERIOD, window="period", timezone="UTC"
+    )
+    assert "Times are in UTC." in result.note()
+
+
+def test_window_argument_is_checked():
+    with pytest.raises(ValueError, match="window must be 'year' or 'period'"):
+        timing.weekday_hour_table(_orders(["2025-10-01 19:00"], [1.0]), PERIOD, window="month")
+
+
+def test_plot_weekday_hour_draws_two_panels_in_chinese(demo_tables):
+    result = timing.weekday_hour_table(demo_tables["orders"], PERIOD)
+    fig = timing.plot_weekday_hour(result.table, "zh", "CNY")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles[0].startswith("每天订单数")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][:2] == ["周一", "周二"]
+
+
+# --------------------------------------------------------------------------- economics
+
+
+def _econ_frames():
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d", "e", "old"],
+            "acquisition_channel": ["Ads", "ads", "ads", "organic", None, "ads"],
+            "signup_date": pd.to_datetime(
+                ["2025-10-01", "2025-10-05", "2025-12-31", "2025-11-01", "2025-11-02", "2024-01-01"]
+            ),
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": ["1", "2", "3", "4", "5"],
+            "customer_id": ["a", "a", "b", "d", "a"],
+            "order_date": pd.to_datetime(
+                ["2025-10-02", "2025-11-02", "2025-10-06", "2025-11-05", "2026-01-05"]
+            ),
+            "amount": [100.0, 50.0, 200.0, 80.0, 999.0],  # the last is after the period
+        }
+    )
+    scores = pd.DataFrame(
+        {"customer_id": ["a", "b", "d"], "event": [0, 1, 0], "clv": [500.0, np.nan, 120.0]}
+    )
+    return customers, orders, scores
+
+
+def test_cac_and_clv_arithmetic():
+    customers, orders, scores = _econ_frames()
+    cfg = _cfg(costs={"acquisition": {"ads": 900.0}}, clv={"margin": 0.5})
+    result = economics.unit_economics(customers, orders, scores, PERIOD, cfg, min_n=2)
+    t = result.table.set_index("channel")
+    # case variants of a channel are one channel (the cleaning step unifies them too)
+    value = result.customers.set_index("customer_id")
+    assert value.loc["a", "margin_to_date"] == 75.0  # (100 + 50) * 0.5; the January order is out
+    assert value.loc["a", "clv"] == 575.0
+    assert value.loc["b", "clv"] == 100.0  # churned: no future margin
+    assert value.loc["c", "clv"] == 0.0  # signed up, never bought
+    ads = customers["acquisition_channel"].str.lower().eq("ads") & (
+        customers["signup_date"] >= "2025-10-01"
+    )
+    n_ads = int(ads.sum())
+    assert n_ads == 3
+    row = t.loc[t.index.str.lower() == "ads"].iloc[0]
+    assert row["new_customers"] == 3 and row["buyers"] == 2
+    assert row["cac"] == pytest.approx(900.0 / 3)
+    assert row["cost_per_buyer"] == pytest.approx(900.0 / 2)
+    assert row["clv"] == pytest.approx((575.0 + 100.0 + 0.0) / 3)
+    assert row["clv_to_cac"] == pytest.approx(row["clv"] / row["cac"])
+    assert row["ratio_low"] == pytest.approx(row["clv_low"] / row["cac"])
+    assert row["clv_low"] <= row["clv"] <= row["clv_high"]
+    assert t.loc["organic", "status"] == "no spend given" and np.isnan(t.loc["organic", "cac"])
+    assert t.loc[economics.UNKNOWN_CHANNEL, "new_customers"] == 1
+    assert economics.ALL_PAID not in t.index  # only one paid channel
+
+
+def test_bootstrap_is_seeded_and_matches_an_independent_bootstrap():
+    rng = np.random.default_rng(5)
+    n = 300
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "acquisition_channel": "ads",
+            "signup_date": pd.Timestamp("2025-11-01"),
+        }
+    )
+    orders = pd.DataFrame(columns=["order_id", "customer_id", "order_date", "amount"]).astype(
+        {"order_date": "datetime64[ns]", "amount": float}
+    )
+    scores = pd.DataFrame(
+        {"customer_id": customers["customer_id"], "event": 0, "clv": rng.lognormal(7, 1, n)}
+    )
+    cfg = _cfg(costs={"acquisition": {"ads": 30000.0}}, seed=7)
+    one = economics.unit_economics(customers, orders, scores, PERIOD, cfg, n_boot=4000)
+    two = economics.unit_economics(customers, orders, scores, PERIOD, cfg, n_boot=4000)
+    pd.testing.assert_frame_equal(one.table, two.table)
+    values = scores["clv"].to_numpy()
+    means = [rng.choice(values, n).mean() for _ in range(4000)]
+    low, high = np.percentile(means, [2.5, 97.5])
+    row = one.table.iloc[0]
+    width = high - low
+    assert row["clv"] == pytest.approx(values.mean())
+    assert row["clv_low"] == pytest.approx(low, abs=0.05 * width)
+    assert row["clv_high"] == pytest.approx(high, abs=0.05 * width)
+    assert row["ratio_high"] == pytest.approx(row["clv_high"] / 100.0)
+
+
+def test_unknown_channel_in_the_config_names_it_and_the_channels_present():
+    customers, orders, scores = _econ_frames()
+    cfg = _cfg(costs={"acquisition": {"ads": 1.0, "search_adz": 5.0}})
+    with pytest.raises(ConfigError) as err:
+        economics.unit_economics(customers, orders, scores, PERIOD, cfg)
+    text = str(err.value)
+    assert "'search_adz'" in text and "no customer came from" in text
+    assert "Channels in the customer table: ['ads', 'organic']" in text
+    assert "fix:" in text
+
+
+def test_spend_on_a_channel_without_new_customers_and_free_channels():
+    customers, orders, scores = _econ_frames()
+    cfg = _cfg(costs={"acquisition": {"ads": 300.0, "organic": 0, "referral": 50.0}})
+    customers = pd.concat(
+        [customers, pd.DataFrame({"customer_id": ["r"], "acquisition_channel": ["referral"],
+                                  "signup_date": pd.to_datetime(["2024-05-01"])})]
+    )  # fmt: skip
+    result = economics.unit_economics(customers, orders, scores, PERIOD, cfg, min_n=1)
+    t = result.table.set_index("channel")
+    assert t.loc["referral", "status"] == "no new customers" and t.loc["referral", "spend"] == 50
+    assert t.loc["organic", "status"] == "free" and t.loc["organic", "cac"] == 0
+    assert np.isnan(t.loc["organic", "clv_to_cac"])
+    paid = t.loc[economics.ALL_PAID]
+    assert paid["spend"] == 350.0  # referral's spend bought nobody but is part of the blended CAC
+    assert paid["cac"] == pytest.approx(350.0 / 3)
+    text = economics.economics_findings(result, "en", "CNY")
+    assert "**referral** spent CNY 50 in the period but brought no new customer" in text
+    assert "**organic** (no acquisition spend)" in text
+
+
+def test_missing_costs_and_missing_scores_degrade_with_notes():
+    customers, orders, scores = _econ_frames()
+    result = economics.unit_economics(customers, orders, None, PERIOD, _cfg())
+    assert {"no_costs", "no_clv"} <= set(result.notes)
+    assert result.table["cac"].isna().all() and result.table["clv"].isna().all()
+    note = result.note("en")
+    assert "`costs.acquisition`" in note and "`churn_scores.parquet` is missing" in note
+    assert "获客花费" in result.note("zh")
+    assert economics.economics_headlines(result) == {}
+    no_channel = economics.unit_economics(
+        customers.drop(columns="acquisition_channel"), orders, scores, PERIOD, _cfg()
+    )
+    assert "no `acquisition_channel` column" in no_channel.note()
+
+
+def test_unit_economics_on_the_small_demo(small_demo, demo_tables):
+    cfg = load_config(small_demo)
+    assert cfg.costs.acquisition["search_ads"] == 180000  # the demo config carries spend
+    c = demo_tables["customers"]
+    scores = pd.DataFrame(
+        {"customer_id": c["customer_id"], "event": 0, "clv": np.arange(len(c), dtype=float)}
+    )
+    result = economics.unit_economics(c, demo_tables["orders"], scores, PERIOD, cfg)
+    new = c[(c["signup_date"] >= "2025-10-01") & (c["signup_date"] < "2026-01-01")]
+    counts = new["acquisition_channel"].value_counts()
+    t = result.table.set_index("channel")
+    for channel, spend in cfg.costs.acquisition.items():
+        assert t.loc[channel, "new_customers"] == counts[channel]
+        if spend:
+            assert t.loc[channel, "cac"] == pytest.approx(spend / counts[channel])
+    o = demo_tables["orders"]
+    rev = o[o["order_date"] < "2026-01-01"].groupby("customer_id")["amount"].sum()
+    expected = (
+        (
+            new["customer_id"].map(rev).fillna(0) * cfg.clv.margin
+            + new["customer_id"].map(scores.set_index("customer_id")["clv"])
+        )
+        .groupby(new["acquisition_channel"])
+        .mean()
+    )
+    assert np.allclose(t.loc[expected.index, "clv"], expected)
+    paid = [k for k, v in cfg.costs.acquisition.items() if v > 0]
+    assert t.loc[economics.ALL_PAID, "cac"] == pytest.approx(
+        sum(cfg.costs.acquisition[k] for k in paid) / counts[paid].sum()
+    )
+
+
+# --------------------------------------------------------------------------- agents
+
+
+def _tickets() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    rows = []
+    names = ["张伟"] * 40 + ["李娜"] * 35 + ["王芳"] * 5
+    for i, name in enumerate(names):
+        created = pd.Timestamp("2025-10-01") + pd.Timedelta(hours=int(rng.integers(0, 2000)))
+        slow = 10 if name == "李娜" else 1
+        rows.append(
+            {
+                "ticket_id": f"T{i}",
+                "customer_id": f"C{i}",
+                "agent": name,
+                "created_at": created,
+                "first_response_at": created + pd.Timedelta(hours=float(rng.gamma(2, slow))),
+                "resolved_at": created + pd.Timedelta(hours=float(rng.gamma(2, 5 * slow)))
+                if i % 7
+                else pd.NaT,
+                "reopened": bool(i % 5 == 0),
+                "csat": float(rng.integers(1, 6)),
+            }
+        )
+    rows.append({**rows[0], "ticket_id": "T-old", "created_at": pd.Timestamp("2025-05-01")})
+    rows.append({**rows[1], "ticket_id": "T-none", "agent": None})
+    return pd.DataFrame(rows)
+
+
+def test_agent_stats_match_a_recount():
+    tickets = _tickets()
+    result = agents.agent_stats(tickets, PERIOD, _cfg(), min_n=30, environ={})
+    assert result.n_tickets == 81 and result.n_unassigned == 1 and result.mode == "ranked"
+    t = result.table.set_index("agent")
+    inside = tickets[(tickets["created_at"] >= "2025-10-01") & tickets["agent"].notna()]
+    # Agent 01 has the most tickets
+    for label, name in (("Agent 01", "张伟"), ("Agent 02", "李娜"), ("Agent 03", "王芳")):
+        mine = inside[inside["agent"] == name]
+        frt = (mine["first_response_at"] - mine["created_at"]).dt.total_seconds() / 3600
+        res = (mine["resolved_at"] - mine["created_at"]).dt.total_seconds() / 3600
+        resolved = mine["resolved_at"].notna()
+        assert t.loc[label, "tickets"] == len(mine)
+        assert t.loc[label, "frt_median_h"] == pytest.approx(frt.median())
+        assert t.loc[label, "frt_p90_h"] == pytest.approx(frt.quantile(0.9))
+        assert t.loc[label, "resolution_median_h"] == pytest.approx(res.dropna().median())
+        assert t.loc[label, "open_at_end"] == (~resolved).sum()
+        rate = (mine["reopened"] & resolved).sum() / resolved.sum()
+        assert t.loc[label, "reopen_rate"] == pytest.approx(rate)
+        assert t.loc[label, "csat_mean"] == pytest.approx(mine["csat"].mean())
+    assert t.loc["Agent 03", "small"] and "small n" in t.loc["Agent 03", "flag"]
+    assert np.isnan(t.loc["Agent 03", "resolution_p_holm"])
+    assert "slower" in t.loc["Agent 02", "flag"]  # planted: ten times slower
+    assert "faster" in t.loc["Agent 01", "flag"]
+    assert t.loc["team", "tickets"] == len(inside)
+    text = agents.agent_findings(result, "en", note=True)
+    assert "**Agent 02** (slower" in text and "Agent 03 (fewer than 30 tickets)" in text
+    assert agents.agent_headlines(result) == {
+        "service_agents": 3,
+        "service_agents_flagged": 2,
+        "service_agent_top_share": pytest.approx(40 / 80),
+    }
+
+
+def test_median_interval_matches_the_binomial_order_statistics():
+    from scipy import stats
+
+    x = np.random.default_rng(1).exponential(size=57)
+    low, high = agents.median_ci(x)
+    s = np.sort(x)
+    k = max(j for j in range(1, 29) if stats.binom.cdf(j - 1, 57, 0.5) <= 0.025)
+    assert (low, high) == (s[k - 1], s[57 - k])
+    assert 2 * stats.binom.cdf(k - 1, 57, 0.5) <= 0.05 < 2 * stats.binom.cdf(k, 57, 0.5)
+    assert np.isnan(agents.median_ci(np.arange(5.0))[0])
+
+
+def test_agent_pseudonyms_are_stable_and_no_raw_names_leave():
+    tickets = _tickets()
+    keyed = agents.agent_stats(tickets, PERIOD, _cfg(), environ=KEY)
+    again = agents.agent_stats(tickets.iloc[::-1], PERIOD, _cfg(), environ=KEY)
+    assert keyed.mode == "keyed"
+    assert set(keyed.table["agent"]) == set(again.table["agent"])
+    lookup = agents.agent_lookup(["张伟", "李娜"], _cfg(), environ=KEY)
+    assert set(lookup.values()) < set(keyed.table["agent"])
+    assert all(v.startswith("A-") and len(v) == 10 for v in lookup.values())
+    # next quarter: the same agent, the same label
+    later = tickets.assign(created_at=tickets["created_at"] + pd.DateOffset(months=3))
+    q1 = agents.agent_stats(later, "2026Q1", _cfg(), environ=KEY)
+    assert lookup["张伟"] in set(q1.table["agent"])
+    for result in (keyed, agents.agent_stats(tickets, PERIOD, _cfg(), environ={})):
+        shown = "\n".join(
+            [
+                result.table.to_csv(),
+                agents.display_agents(result, "en").to_csv(),
+                agents.display_agents(result, "zh").to_csv(),
+                agents.agent_findings(result, "en", note=True),
+                agents.agent_findings(result, "zh", note=True),
+            ]
+        )
+        for name in ("张伟", "李娜", "王芳"):
+            assert name not in shown
+
+
+def test_keyed_mode_without_key_and_raw_mode():
+    with pytest.raises(ConfigError, match="CUSTOPS_ID_KEY"):
+        agents.agent_stats(_tickets(), PERIOD, _cfg(), mode="keyed", environ={})
+    raw = agents.agent_stats(_tickets(), PERIOD, _cfg(), mode="raw", environ=KEY)
+    assert "张伟" in set(raw.table["agent"]) and raw.mode == "raw"
+    assert "as exported" in raw.note()
+
+
+def test_no_agent_column_or_no_tickets():
+    assert agents.agent_stats(_tickets().drop(columns="agent"), PERIOD, _cfg()) is None
+    assert agents.agent_stats(None, PERIOD, _cfg()) is None
+    assert "no `agent` column" in agents.agent_findings(None)
+    assert "没有 `agent`" in agents.agent_findings(None, "zh")
+    assert agents.agent_headlines(None) == {}
+
+
+def test_agents_on_the_small_demo(demo_tables, small_demo):
+    cfg = load_config(small_demo)
+    result = agents.agent_stats(demo_tables["tickets"], PERIOD, cfg, environ={})
+    t = demo_tables["tickets"]
+    inside = t[(t["created_at"] >= "2025-10-01") & (t["created_at"] < "2026-01-01")]
+    counts = inside["agent"].value_counts()
+    got = result.table.query("agent != 'team'")
+    assert sorted(got["tickets"], reverse=True) == sorted(counts, reverse=True)
+    assert len(got) == 12 and not set(got["agent"]) & set(counts.index)
+    team = result.table.query("agent == 'team'").iloc[0]
+    frt = (inside["first_response_at"] - inside["created_at"]).dt.total_seconds() / 3600
+    assert team["frt_median_h"] == pytest.approx(frt.median())
+    # agents are assigned at random in the demo: nobody should stand out beyond chance
+    assert agents.agent_headlines(result)["service_agents_flagged"] == 0
+
+
+def test_plots_take_finished_tables():
+    result = agents.agent_stats(_tickets(), PERIOD, _cfg(), environ={})
+    fig = agents.plot_agents(result.table, "zh")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
+        "Agent 01",
+        "Agent 02",
+        "Agent 03",
+    ]
+    customers, orders, scores = _econ_frames()
+    econ = economics.unit_economics(
+        customers, orders, scores, PERIOD, _cfg(costs={"acquisition": {"ads": 9.0}})
+    )
+    fig = economics.plot_cac_clv(econ.table, "zh", "CNY")
+    assert fig.axes[0].get_title().startswith("获客成本")
+    assert "未给出花费" in [t.get_text().strip() for t in fig.axes[0].texts]
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def _run(name: str, config: Path, artifacts: Path, tmp: Path):
+    import shutil
+
+    import nbformat
+    import papermill as pm
+
+    from custops.pipeline import glued_scalars
+
+    build = tmp / "build"
+    shutil.copytree(artifacts, build / PERIOD / "artifacts")
+    out = tmp / f"{name}.ipynb"
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / f"{name}.ipynb"),
+        str(out),
+        parameters={"period": PERIOD, "config": str(config), "build_dir": str(build)},
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+    )
+    nb = nbformat.read(out, as_version=4)
+    shown = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            assert o.get("output_type") != "error", o.get("evalue")
+            assert o.get("name") != "stderr", o.get("text")
+            shown.append(str(o.get("data", {}).get("text/markdown", "")))
+    return nb, "\n".join(shown), glued_scalars(nb), build / PERIOD / "artifacts"
+
+
+@pytest.mark.slow
+def test_notebook_04_agent_section(small_demo, small_artifacts, demo_tables, tmp_path):
+    nb, text, glued, folder = _run("04_nps", small_demo, small_artifacts, tmp_path)
+    stats_file = pd.read_csv(folder / "agent_stats.csv")
+    t = demo_tables["tickets"]
+    inside = t[(t["created_at"] >= "2025-10-01") & (t["created_at"] < "2026-01-01")]
+    assert int(glued["service_agents"]) == inside["agent"].nunique() == 12
+    assert stats_file.query("agent == 'team'")["tickets"].item() == len(inside)
+    assert not set(stats_file["agent"]) & set(t["agent"])
+    assert "Agents are numbered by ticket volume" in text
+    cells = [c for c in nb.cells if c.source.startswith("if team is not None:")]
+    assert len(cells) == 1 and sum("image/png" in o.get("data", {}) for o in cells[0].outputs) == 1
+
+
+@pytest.mark.slow
+def test_notebook_05_cac_section_without_and_with_churn_scores(
+    small_demo, small_artifacts, demo_tables, tmp_path
+):
+    cfg = load_config(small_demo)
+    _, text, glued, folder = _run(
+        "05_review_retrospective", small_demo, small_artifacts, tmp_path / "a"
+    )
+    assert "`churn_scores.parquet` is missing" in text
+    econ = pd.read_csv(folder / "unit_economics.csv").set_index("channel")
+    c = demo_tables["customers"]
+    new = c[(c["signup_date"] >= "2025-10-01") & (c["signup_date"] < "2026-01-01")]
+    paid = [k for k, v in cfg.costs.acquisition.items() if v > 0]
+    blended = (
+        sum(cfg.costs.acquisition[k] for k in paid) / new["acquisition_channel"].isin(paid).sum()
+    )
+    assert float(glued["review_cac"]) == pytest.approx(blended)
+    assert econ.loc["search_ads", "cac"] == pytest.approx(
+        180000 / (new["acquisition_channel"] == "search_ads").sum()
+    )
+    # with notebook 03's scores present: CLV, the ratio and its interval appear
+    art = tmp_path / "with-scores"
+    import shutil
+
+    shutil.copytree(small_artifacts, art)
+    scores = pd.DataFrame({"customer_id": c["customer_id"], "event": 0, "clv": 1000.0})
+    scores.to_parquet(art / "churn_scores.parquet")
+    _, text, glued, folder = _run("05_review_retrospective", small_demo, art, tmp_path / "b")
+    econ = pd.read_csv(folder / "unit_economics.csv").set_index("channel")
+    assert econ.loc["search_ads", "clv"] > 1000.0  # + margin earned so far
+    assert float(glued["review_clv_to_cac"]) == pytest.approx(
+        econ.loc[economics.ALL_PAID, "clv"] / blended
+    )
+    assert float(glued["review_clv_to_cac_low"]) < float(glued["review_clv_to_cac"])
+    assert "**search_ads** cost CNY" in text
+
+
+@pytest.mark.slow
+def test_notebook_02_timing_section_with_date_only_orders(small_demo, small_artifacts, tmp_path):
+    import shutil
+
+    art = tmp_path / "date-only"
+    shutil.copytree(small_artifacts, art)
+    orders = pd.read_parquet(art / "clean_orders.parquet")
+    orders["order_date"] = orders["order_date"].dt.normalize()
+    orders.to_parquet(art / "clean_orders.parquet")
+    nb, text, glued, _ = _run("02_segmentation", small_demo, art, tmp_path)
+    assert "carry only a date" in text
+    assert "seg_peak_hour_block" not in glued
+    cells = [c for c in nb.cells if c.source.startswith("if when.has_times:")]
+    assert len(cells) == 1 and not any("image/png" in o.get("data", {}) for o in cells[0].outputs)
