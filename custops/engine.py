@@ -253,7 +253,15 @@ class Engine:
 
     # ------------------------------------------------------------------ results
     def to_pandas(self, expr: Any) -> Any:
-        """Execute an expression and return pandas objects (customer-level results only)."""
+        """Execute an expression and return pandas objects (customer-level results only).
+
+        On DuckDB a table result is converted column by column from Arrow (same values and
+        dtypes as Ibis' ``execute``, without its copies: Ibis turns every numeric column that
+        holds a NULL into a Python list and builds the frame twice, which took 7.4 GB for the
+        5M-customer feature table of the 100M-row benchmark).
+        """
+        if self.name == "duckdb" and isinstance(expr, ibis.Table):
+            return _duckdb_frame(self.backend, expr)
         return self.backend.execute(expr)
 
     def close(self) -> None:
@@ -264,6 +272,38 @@ class Engine:
         """
         if self.name != "spark":
             self.backend.disconnect()
+
+
+def _duckdb_frame(backend: Any, expr: ibis.Table) -> pd.DataFrame:
+    """An Ibis table on DuckDB as a pandas DataFrame, one column at a time from Arrow.
+
+    Numeric columns become NumPy arrays directly (NULL -> NaN, as Ibis' own conversion ends up);
+    other columns with NULLs, nested and dictionary columns take Ibis' path (Python objects).
+    Each column passes through Ibis' converter for the schema's dtype, and its Arrow buffers are
+    released once converted, so the peak is about one copy of the result, not three.
+    """
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    schema = expr.schema()
+    table = backend.to_pyarrow(expr)
+    names = table.column_names
+    columns = [table.column(i) for i in range(table.num_columns)]
+    del table
+    converted = {}
+    for name, dtype in zip(names, schema.values(), strict=True):
+        col = columns.pop(0)
+        numeric = pat.is_floating(col.type) or pat.is_integer(col.type)
+        python = pat.is_nested(col.type) or pat.is_dictionary(col.type)
+        if python or (col.null_count and not numeric):
+            values = pd.Series(col.to_pylist(), name=name)
+        else:
+            values = col.to_pandas()
+            values.name = name
+        del col
+        converted[name] = DuckDBPandasData.convert_column(values, dtype)
+        del values
+    return pd.DataFrame(converted, columns=names)
 
 
 def start_spark(master: str = "local[2]", conf: dict[str, str] | None = None) -> Any:
