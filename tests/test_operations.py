@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops import agents, economics, timing
+from custops import agents, economics, plots, timing
 from custops.artifacts import read_clean_tables
 from custops.config import ReportConfig, load_config
 from custops.errors import ConfigError
@@ -143,6 +143,7 @@ def test_window_argument_is_checked():
 
 
 def test_plot_weekday_hour_draws_two_panels_in_chinese(demo_tables):
+    plots.setup("zh")  # a CJK font, as nb.start does
     result = timing.weekday_hour_table(demo_tables["orders"], PERIOD)
     fig = timing.plot_weekday_hour(result.table, "zh", "CNY")
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
@@ -452,6 +453,7 @@ def test_agents_on_the_small_demo(demo_tables, small_demo):
 
 
 def test_plots_take_finished_tables():
+    plots.setup("zh")
     result = agents.agent_stats(_tickets(), PERIOD, _cfg(), environ={})
     fig = agents.plot_agents(result.table, "zh")
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [

@@ -474,3 +474,6 @@ def test_notebook_runs_and_writes_segments(demo, tmp_path):
         assert key in glued
     n_champions = next(iter(glued["seg_n_champions"].values()))
     assert int(n_champions) == (segments["rfm_segment"] == "Champions").sum()
+    # weekday x hour (issue 11): the demo's evening peak
+    block = next(iter(glued["seg_peak_hour_block"].values())).strip("'")
+    assert 18 <= int(block[:2]) <= 21, block
