@@ -182,7 +182,10 @@ def _orders(
     )
     day = first[owner] + np.floor(offs).astype(int) * DAY
     # time of day: evening peak
-    hour = np.clip(np.round(rng.normal(19.5, 3.2, len(owner))), 7, 23).astype(int)
+    # reflected (not clipped) at the shop's hours, 7-23, so no hour collects the tails
+    hour = np.round(rng.normal(19.5, 3.2, len(owner)))
+    hour = np.where(hour > 23, 46 - hour, hour)
+    hour = np.clip(np.where(hour < 7, 14 - hour, hour), 7, 23).astype(int)
     minute = rng.integers(0, 60, len(owner))
     ts = day.astype("datetime64[m]") + (hour * 60 + minute).astype("timedelta64[m]")
     # spend per order: customer-level mean (gamma) x order-level lognormal noise
