@@ -133,6 +133,35 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "glue.seg_n_champions": {"en": "Champions", "zh": "冠军客户数"},
     "glue.seg_n_at_risk": {"en": "Customers at risk", "zh": "有流失风险的客户数"},
+    "glue.seg_peak_weekday_hour": {"en": "Busiest weekday and hour", "zh": "下单最多的星期与时段"},
+    "glue.seg_peak_hour_block": {"en": "Busiest 3-hour block", "zh": "下单最多的 3 小时时段"},
+    "glue.seg_peak_block_order_share": {
+        "en": "Share of orders in the busiest 3-hour block",
+        "zh": "最忙 3 小时时段的订单占比",
+    },
+    "glue.service_agents": {"en": "Agents handling tickets", "zh": "处理工单的客服人数"},
+    "glue.service_agents_flagged": {
+        "en": "Agents different from the rest of the team",
+        "zh": "与团队其他人差异显著的客服人数",
+    },
+    "glue.service_agent_top_share": {
+        "en": "Busiest agent's share of tickets",
+        "zh": "工单最多的客服所占比例",
+    },
+    "glue.review_cac": {"en": "Acquisition cost per new customer (CAC)", "zh": "获客成本 (CAC)"},
+    "glue.review_clv_to_cac": {"en": "CLV / CAC", "zh": "客户终身价值 / 获客成本"},
+    "glue.review_clv_to_cac_low": {
+        "en": "CLV / CAC, lower 95% bound",
+        "zh": "CLV / CAC 95% 置信下限",
+    },
+    "glue.review_clv_to_cac_high": {
+        "en": "CLV / CAC, upper 95% bound",
+        "zh": "CLV / CAC 95% 置信上限",
+    },
+    "glue.review_best_clv_cac_channel": {
+        "en": "Channel with the best CLV / CAC",
+        "zh": "CLV / CAC 最高的获客渠道",
+    },
     "glue.seg_n_cannot_lose": {"en": "Customers we cannot lose", "zh": "不能失去的客户数"},
     "glue.seg_n_tier_a": {"en": "Tier A customers", "zh": "A 级客户数"},
     "glue.seg_n_reactivated": {"en": "Reactivated customers", "zh": "回流客户数"},
