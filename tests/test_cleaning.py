@@ -512,3 +512,56 @@ def test_rejects_mask_personal_data_and_keep_everything_else():
         "customers.csv",
         2,
     ]
+
+
+@pytest.mark.parametrize(
+    "table,frame",
+    [
+        (
+            "orders",
+            pd.DataFrame(
+                {
+                    "order_id": ["a", "b", None, "d", "e"],
+                    "customer_id": ["x", "", "y", None, "z"],
+                    "order_date": pd.to_datetime(
+                        ["2025-01-01", None, "2025-01-02", "2025-01-03", "2025-01-04"]
+                    ),
+                    "amount": [1.0, -5, 0, np.nan, 3],
+                },
+                index=[10, 11, 12, 13, 14],
+            ),
+        ),
+        (
+            "surveys",
+            pd.DataFrame(
+                {
+                    "response_id": ["a", "a", "c", "d"],
+                    "customer_id": ["x", "y", "z", "w"],
+                    "responded_at": pd.to_datetime(["2025-01-01"] * 4),
+                    "score": [5.0, 11.0, -1, np.nan],
+                }
+            ),
+        ),
+        (
+            "tickets",
+            pd.DataFrame(
+                {
+                    "ticket_id": ["a", "b", "c"],
+                    "customer_id": ["x", "y", "z"],
+                    "created_at": pd.to_datetime(["2025-01-01"] * 3),
+                    "csat": [0.0, 6.0, np.nan],
+                }
+            ),
+        ),
+        ("customers", pd.DataFrame({"customer_id": ["x", "y"]})),
+    ],
+)
+def test_row_failures_vectorised_match_pandera_own_validation(table, frame):
+    from custops.schema import _row_failures_pandera, row_failures
+
+    fast = row_failures(table, frame).drop(columns="reason")
+    slow = _row_failures_pandera(table, frame)
+    assert len(fast) > 0
+    pd.testing.assert_frame_equal(
+        fast.astype({"value": str}), slow.astype({"value": str}), check_dtype=False
+    )
