@@ -176,6 +176,23 @@ class _Run:
         return json.dumps(clean, ensure_ascii=False, default=str)
 
 
+def _parse_ids(values: pd.Series) -> pd.Series:
+    """:func:`custops.parsing.parse_ids`, through Arrow's string kernels when every value is text.
+
+    Same result (trimmed, ``12345.0`` -> ``12345``, blanks missing); the per-value Python
+    loop took ~0.7 µs a value, ~30 s for the order and customer ids of 20M orders.
+    """
+    if values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return parse_ids(values)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(pa.array(values, type=pa.string(), from_pandas=True))
+    text = pc.replace_substring_regex(text, r"^(\d+)\.0+$", r"\1")
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    return pd.Series(text.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+
+
 def _most_common_spelling(text: pd.Series) -> pd.Series:
     """Spellings that differ only in case become the most frequent spelling of the group."""
     present = text.dropna()
@@ -310,9 +327,9 @@ def clean_table(
     # 1. ids
     ids = [c for c in spec.required if spec.kind(c) == "id"]
     for column in ids:
-        run.frame[column] = parse_ids(run.frame[column])
+        run.frame[column] = _parse_ids(run.frame[column])
     if "customer_id" in run.frame.columns and "customer_id" not in ids:
-        run.frame["customer_id"] = parse_ids(run.frame["customer_id"])
+        run.frame["customer_id"] = _parse_ids(run.frame["customer_id"])
     empty = run.frame[ids].isna().any(axis=1)
     reasons = (
         run.frame.loc[empty, ids].isna().apply(lambda r: "empty " + ", ".join(r.index[r]), axis=1)
@@ -490,7 +507,7 @@ def clean_table(
             changed += int((parsed.isna() & values.notna()).sum())
             run.frame[column] = parsed
         elif kind == "id":
-            run.frame[column] = parse_ids(values)
+            run.frame[column] = _parse_ids(values)
         elif column in CATEGORY_COLUMNS:
             text = values.astype("string").str.strip().str.replace(r"\s+", " ", regex=True)
             if cfg.cleaning.category_case == "lower":

@@ -565,3 +565,13 @@ def test_row_failures_vectorised_match_pandera_own_validation(table, frame):
     pd.testing.assert_frame_equal(
         fast.astype({"value": str}), slow.astype({"value": str}), check_dtype=False
     )
+
+
+def test_arrow_id_parsing_gives_what_parse_ids_gives():
+    from custops.cleaning import _parse_ids
+
+    text = pd.Series([" A1 ", "12345.0", "", None, "7", "  ", "00012.00", "1.5", np.nan, "\u3000x"])
+    mixed = pd.Series([" A1 ", 12345.0, "", None, 7])
+    for values in (text, mixed):
+        assert _parse_ids(values).tolist() == parse_ids(values).tolist()
+    assert _parse_ids(text).tolist()[:4] == ["A1", "12345", None, None]
