@@ -42,6 +42,9 @@ __all__ = [
     "detect_language",
     "split_clauses",
     "SentimentScorer",
+    "MAX_COMMENTS_PER_PERIOD",
+    "sample_comments",
+    "sample_sentence",
     "evaluate",
     "clause_table",
     "aspect_segment_table",
@@ -272,11 +275,90 @@ def evaluate(scorer: SentimentScorer, frame: pd.DataFrame | None = None) -> pd.D
     return pd.DataFrame(rows)
 
 
+#: comments scored per period at most (sentiment_map and aspect_changes read two periods);
+#: above it a random sample stratified by segment (proportional, so shares stay unbiased)
+MAX_COMMENTS_PER_PERIOD = 20_000
+
+
+def sample_comments(
+    surveys: pd.DataFrame,
+    period: Period | str,
+    *,
+    max_per_period: int | None = MAX_COMMENTS_PER_PERIOD,
+    segments: pd.Series | None = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Comments of ``period`` and the previous one, capped at ``max_per_period`` per period.
+
+    Above the cap a simple random sample per period × segment with the same fraction in every
+    segment (proportional allocation: shares need no weights, Wilson CIs are of the sample).
+    The counts are kept in ``.attrs["sample"]`` (``period -> (scored, comments)``).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"response_id": [f"r{i}" for i in range(10)], "customer_id": "c",
+    ...     "responded_at": pd.to_datetime(["2025-11-02"] * 6 + ["2025-08-01"] * 4),
+    ...     "comment": "ok"})
+    >>> out = sample_comments(s, "2025Q4", max_per_period=3, seed=1)
+    >>> len(out), out.attrs["sample"]
+    (6, {'2025Q4': (3, 6), '2025Q3': (3, 4)})
+    """
+    p = Period.parse(period)
+    has = surveys["comment"].notna() & surveys["comment"].astype(str).str.strip().ne("")
+    keep, counts = [], {}
+    rng = np.random.default_rng(seed)
+    for q in (p, p.previous()):
+        inq = has & (surveys["responded_at"] >= pd.Timestamp(q.start))
+        inq &= surveys["responded_at"] < pd.Timestamp(q.end_exclusive)
+        idx = surveys.index[inq.to_numpy()]
+        n = len(idx)
+        if max_per_period is not None and n > max_per_period:
+            strata = (
+                surveys.loc[idx, "customer_id"].map(segments).fillna("(none)").astype(str)
+                if segments is not None
+                else pd.Series("all", index=idx)
+            )
+            draw = pd.Series(rng.random(n), index=idx)
+            rank = draw.groupby(strata.to_numpy()).rank(method="first", pct=True)
+            idx = idx[(rank <= max_per_period / n).to_numpy()]
+        keep.append(idx)
+        counts[str(q)] = (len(idx), n)
+    out = surveys.loc[keep[0].append(keep[1])]
+    out.attrs["sample"] = counts
+    return out
+
+
+def sample_sentence(clauses: pd.DataFrame, lang: str = "en") -> str:
+    """Say how many comments the sentiment figures come from, when they are a sample.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame(); c.attrs["sample"] = {"2025Q4": (20000, 91000), "2025Q3": (9, 9)}
+    >>> sample_sentence(c)
+    'The map and the comparison are from a random sample of 20,000 of 91,000 comments in 2025Q4 (stratified by segment; the intervals are of the sample).'
+    """
+    sample = clauses.attrs.get("sample") or {}
+    parts = [(q, k, n) for q, (k, n) in sample.items() if k < n]
+    if not parts:
+        return ""
+    if lang == "zh":
+        what = "；".join(f"{q} 的 {n:,} 条评论中随机抽取 {k:,} 条" for q, k, n in parts)
+        return f"热力图和对比基于抽样：{what}（按分组分层抽样；置信区间为样本的区间）。"
+    what = "; ".join(f"{k:,} of {n:,} comments in {q}" for q, k, n in parts)
+    return (
+        f"The map and the comparison are from a random sample of {what} "
+        "(stratified by segment; the intervals are of the sample)."
+    )
+
+
 def clause_table(
     surveys: pd.DataFrame,
     scorer: SentimentScorer | None = None,
     *,
     segments: pd.Series | None = None,
+    period: Period | str | None = None,
+    max_per_period: int | None = MAX_COMMENTS_PER_PERIOD,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """One row per (comment, clause, aspect) with the clause score.
 
@@ -287,6 +369,14 @@ def clause_table(
     scorer : SentimentScorer, optional
     segments : Series, optional
         ``customer_id -> segment label``; missing customers get "(none)".
+    period : Period or str, optional
+        When given, only the comments of this period and the previous one are scored, at most
+        ``max_per_period`` per period (:func:`sample_comments`, seeded with ``seed``; the counts
+        are in ``.attrs["sample"]``, see :func:`sample_sentence`).
+    max_per_period : int or None
+        Cap per period (``None``: every comment).
+    seed : int
+        Seed of the sample (``cfg.seed``).
 
     Returns
     -------
@@ -304,6 +394,12 @@ def clause_table(
     [['物流太慢 请回电 ***', 'delivery', True]]
     """
     scorer = scorer or SentimentScorer()
+    sample = None
+    if period is not None:
+        surveys = sample_comments(
+            surveys, period, max_per_period=max_per_period, segments=segments, seed=seed
+        )
+        sample = surveys.attrs["sample"]
     s = surveys[surveys["comment"].notna() & surveys["comment"].astype(str).str.strip().ne("")]
     rows = []
     for rid, cid, ts, text in zip(
@@ -332,6 +428,8 @@ def clause_table(
         out["segment"] = out["customer_id"].map(segments).fillna("(none)").astype(str)
     else:
         out["segment"] = "all"
+    if sample is not None:
+        out.attrs["sample"] = sample
     return out
 
 
@@ -416,8 +514,17 @@ def _aspect_label(aspect: str, lang: str, aspects: Mapping[str, dict] | None = N
     return spec["label"][lang] if spec else aspect
 
 
-def sentiment_findings(table: pd.DataFrame, changes: pd.DataFrame, lang: str = "en") -> str:
-    """Findings sentences (en/zh) from :func:`aspect_segment_table` and :func:`aspect_changes`."""
+def sentiment_findings(
+    table: pd.DataFrame,
+    changes: pd.DataFrame,
+    lang: str = "en",
+    clauses: pd.DataFrame | None = None,
+) -> str:
+    """Findings sentences (en/zh) from :func:`aspect_segment_table` and :func:`aspect_changes`.
+
+    With ``clauses`` from a capped :func:`clause_table`, the sentences end with
+    :func:`sample_sentence` (how many comments the figures come from).
+    """
     overall = table.groupby("aspect")[["mentions", "negative"]].sum()
     overall = overall[overall["mentions"] >= 20]
     parts = []
@@ -464,6 +571,8 @@ def sentiment_findings(table: pd.DataFrame, changes: pd.DataFrame, lang: str = "
             )
             + "."
         )
+    if clauses is not None and (note := sample_sentence(clauses, lang)):
+        parts.append(note)
     return ("" if lang == "zh" else " ").join(parts)
 
 

@@ -119,3 +119,43 @@ def test_contact_details_never_reach_the_clause_table(demo_clauses) -> None:
     pasted = surveys["comment"].str.contains("13812345678|@example.com", na=False)
     assert pasted.sum() > 0  # the demo plants contact details in ~5% of comments
     assert not clauses["clause"].str.contains(r"\d{7,}|@", regex=True).any()
+
+
+def test_capped_clause_table_scores_a_stratified_seeded_sample(demo_clauses, scorer) -> None:
+    surveys, full = demo_clauses
+    d = generate(DemoSpec(n_customers=1500))
+    region = d["customers"].set_index("customer_id")["region"]
+    period = "2025Q4"
+    # under the cap: the same map and comparison as scoring every comment
+    uncapped = S.clause_table(surveys, scorer, segments=region, period=period, seed=1)
+    pd.testing.assert_frame_equal(
+        S.aspect_segment_table(uncapped, period), S.aspect_segment_table(full, period)
+    )
+    pd.testing.assert_frame_equal(
+        S.aspect_changes(uncapped, period), S.aspect_changes(full, period)
+    )
+    assert S.sample_sentence(uncapped) == ""
+    # over the cap: k of n per period, every region sampled at the same fraction
+    commented = surveys[surveys["comment"].notna() & surveys["comment"].str.strip().ne("")]
+    q4 = commented[commented["responded_at"].between("2025-10-01", "2025-12-31 23:59:59")]
+    cap = len(q4) // 3
+    a = S.sample_comments(commented, period, max_per_period=cap, segments=region, seed=7)
+    b = S.sample_comments(commented, period, max_per_period=cap, segments=region, seed=7)
+    assert a.index.equals(b.index)
+    k, n = a.attrs["sample"][period]
+    assert n == len(q4) and abs(k - cap) <= 5
+    in_q4 = a[a.index.isin(q4.index)]
+    got = in_q4["customer_id"].map(region).value_counts()
+    want = q4["customer_id"].map(region).value_counts() * cap / n  # proportional allocation
+    assert ((got - want).abs() < 1).all(), (got, want)
+    capped = S.clause_table(
+        commented, scorer, segments=region, period=period, max_per_period=cap, seed=7
+    )
+    assert set(capped["response_id"]) <= set(a["response_id"])
+    assert capped.attrs["sample"][period] == (k, n)
+    table = S.aspect_segment_table(capped, period, min_mentions=0)
+    text = S.sentiment_findings(table, S.aspect_changes(capped, period), "en", capped)
+    assert f"random sample of {k:,} of {n:,} comments in {period}" in text
+    assert f"抽取 {k:,} 条" in S.sentiment_findings(
+        table, S.aspect_changes(capped, period), "zh", capped
+    )
