@@ -193,6 +193,40 @@ def _parse_ids(values: pd.Series) -> pd.Series:
     return pd.Series(text.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
+def _standardise_category(values: pd.Series, case: str) -> tuple[int, pd.Series]:
+    """Trim, collapse spaces and unify case of a category column; (values changed, result).
+
+    The text rules run on the distinct values only (a few per column) and are mapped back by
+    code: the same result as running them on every row (20M order rows at 1M customers).
+    """
+    codes, uniques = pd.factorize(values)
+    raw = pd.Series(uniques, dtype=object).astype("string")
+    text = raw.str.strip().str.replace(r"\s+", " ", regex=True)
+    if case == "lower":
+        text = text.str.lower()
+    elif case == "upper":
+        text = text.str.upper()
+    elif case == "most_common" and len(text):
+        rows = np.bincount(codes[codes >= 0], minlength=len(text))
+        # value_counts of the full column: spellings in order of first appearance, then sorted
+        counts = (
+            pd.Series(rows, index=text.to_numpy(dtype=object)).groupby(level=0, sort=False).sum()
+        )
+        counts = counts.sort_values(ascending=False)
+        best: dict[str, str] = {}
+        for spelling in counts.index:  # most frequent first
+            best.setdefault(spelling.casefold(), spelling)
+        text = text.map(lambda v: best.get(v.casefold(), v)).astype("string")
+    text = text.replace("", pd.NA)
+    differs = (text.fillna("\0") != raw.fillna("\0")).to_numpy()
+    n_changed = int(np.bincount(codes[codes >= 0], minlength=len(text))[differs].sum())
+    mapped = text.astype(object).where(text.notna(), None).to_numpy(dtype=object)
+    out = np.empty(len(codes), dtype=object)
+    out[:] = None
+    out[codes >= 0] = mapped[codes[codes >= 0]]
+    return n_changed, pd.Series(out, index=values.index, dtype=object)
+
+
 def _most_common_spelling(text: pd.Series) -> pd.Series:
     """Spellings that differ only in case become the most frequent spelling of the group."""
     present = text.dropna()
@@ -509,16 +543,8 @@ def clean_table(
         elif kind == "id":
             run.frame[column] = _parse_ids(values)
         elif column in CATEGORY_COLUMNS:
-            text = values.astype("string").str.strip().str.replace(r"\s+", " ", regex=True)
-            if cfg.cleaning.category_case == "lower":
-                text = text.str.lower()
-            elif cfg.cleaning.category_case == "upper":
-                text = text.str.upper()
-            elif cfg.cleaning.category_case == "most_common":
-                text = _most_common_spelling(text)
-            text = text.replace("", pd.NA)
-            changed += int((text.fillna("\0") != values.astype("string").fillna("\0")).sum())
-            run.frame[column] = text.astype(object).where(text.notna(), None)
+            n_changed, run.frame[column] = _standardise_category(values, cfg.cleaning.category_case)
+            changed += n_changed
     run.log(
         "standardise values",
         len(run.frame),

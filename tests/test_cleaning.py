@@ -575,3 +575,44 @@ def test_arrow_id_parsing_gives_what_parse_ids_gives():
     for values in (text, mixed):
         assert _parse_ids(values).tolist() == parse_ids(values).tolist()
     assert _parse_ids(text).tolist()[:4] == ["A1", "12345", None, None]
+
+
+@pytest.mark.parametrize("case", ["lower", "upper", "most_common", "keep"])
+def test_category_rules_on_distinct_values_match_the_row_by_row_rules(case):
+    from custops.cleaning import _most_common_spelling, _standardise_category
+
+    values = pd.Series(
+        [
+            " Online ",
+            "online",
+            "ONLINE",
+            None,
+            "store  front",
+            "Store Front",
+            "",
+            "  ",
+            np.nan,
+            3,
+            "online",
+            "Store Front",
+            "app",
+            "APP",
+            "App",
+        ],
+        index=range(100, 115),
+    )
+    # the per-row rules the cleaning step applied before (reference, another code path)
+    text = values.astype("string").str.strip().str.replace(r"\s+", " ", regex=True)
+    if case == "lower":
+        text = text.str.lower()
+    elif case == "upper":
+        text = text.str.upper()
+    elif case == "most_common":
+        text = _most_common_spelling(text)
+    text = text.replace("", pd.NA)
+    changed = int((text.fillna("\0") != values.astype("string").fillna("\0")).sum())
+    want = text.astype(object).where(text.notna(), None)
+    n_changed, got = _standardise_category(values, case)
+    assert n_changed == changed and n_changed > 0
+    assert got.index.equals(values.index)
+    assert got.tolist() == want.tolist()
