@@ -208,8 +208,12 @@ def _bootstrap_mean(
 ) -> tuple[float, float]:
     if len(values) < 2:
         return float("nan"), float("nan")
-    idx = rng.integers(0, len(values), size=(n_boot, len(values)))
-    means = values[idx].mean(axis=1)
+    n = len(values)
+    step = max(1, 4_000_000 // n)  # blocks of resamples: bounded memory, the same draws
+    means = np.empty(n_boot)
+    for start in range(0, n_boot, step):
+        rows = min(step, n_boot - start)
+        means[start : start + rows] = values[rng.integers(0, n, size=(rows, n))].mean(axis=1)
     tail = (1 - conf) / 2 * 100
     low, high = np.percentile(means, [tail, 100 - tail])
     return float(low), float(high)

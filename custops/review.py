@@ -190,13 +190,27 @@ def _mean(sample: np.ndarray) -> Measure:
     return Measure(value=mean, n=n, sample=sample, ci_low=mean - half, ci_high=mean + half)
 
 
+def _boot_medians(sample: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    """Medians of ``n_boot`` resamples, drawn in blocks of rows (bounded memory at any n).
+
+    The blocks consume the generator exactly as one ``(n_boot, n)`` draw would: same numbers.
+    """
+    n = len(sample)
+    step = max(1, 4_000_000 // max(n, 1))
+    out = np.empty(n_boot)
+    for start in range(0, n_boot, step):
+        rows = min(step, n_boot - start)
+        out[start : start + rows] = np.median(sample[rng.integers(0, n, (rows, n))], axis=1)
+    return out
+
+
 def _median(sample: np.ndarray, rng: np.random.Generator, n_boot: int) -> Measure:
     sample = np.asarray(sample, dtype=float)
     sample = sample[np.isfinite(sample)]
     n = len(sample)
     if n == 0:
         return Measure(n=0, sample=sample)
-    boot = np.median(sample[rng.integers(0, n, (n_boot, n))], axis=1)
+    boot = _boot_medians(sample, rng, n_boot)
     low, high = np.percentile(boot, [2.5, 97.5])
     return Measure(
         value=float(np.median(sample)), n=n, sample=sample, ci_low=float(low), ci_high=float(high)
@@ -398,8 +412,8 @@ def _compare(
     if kind == "median":
         if cur.n < 2 or prev.n < 2:
             return "bootstrap (median)", np.nan
-        a = np.median(cur.sample[rng.integers(0, cur.n, (n_boot, cur.n))], axis=1)
-        b = np.median(prev.sample[rng.integers(0, prev.n, (n_boot, prev.n))], axis=1)
+        a = _boot_medians(cur.sample, rng, n_boot)
+        b = _boot_medians(prev.sample, rng, n_boot)
         diff = a - b
         p = 2 * min(np.mean(diff <= 0), np.mean(diff >= 0))
         return "bootstrap (median)", float(min(1.0, max(p, 1 / n_boot)))
