@@ -433,3 +433,29 @@ def test_notebook_03_executes_and_writes_scores_and_the_priority_list(
         "churn_value_at_risk_total",
     ):
         assert f'"name": "{key}"' in executed, key
+
+
+def test_early_warning_order_flags_match_a_groupby_recount(small_artifacts: Path) -> None:
+    tables = read_clean_tables(small_artifacts)
+    flags = clv.early_warnings(tables, "2025Q4", recent_days=90).set_index("customer_id")
+    # recount with plain pandas groupbys (the integer-code path is what early_warnings uses)
+    end = pd.Timestamp("2026-01-01")
+    o = tables["orders"][tables["orders"]["order_date"] < end]
+    o = o.assign(day=o["order_date"].dt.normalize())
+    per_order = o.drop_duplicates(["customer_id", "order_id"])
+    cut, before = end - pd.Timedelta(days=90), end - pd.Timedelta(days=455)
+    recent = per_order[per_order["day"] >= cut].groupby("customer_id").size()
+    prior = per_order[(per_order["day"] >= before) & (per_order["day"] < cut)]
+    prior = prior.groupby("customer_id").size().reindex(flags.index, fill_value=0)
+    expected = prior * 90 / 365.0
+    want = (expected >= 1.0) & (recent.reindex(flags.index, fill_value=0) <= 0.5 * expected)
+    assert want.sum() > 10
+    pd.testing.assert_series_equal(flags["flag_frequency_drop"], want, check_names=False)
+    days = o.drop_duplicates(["customer_id", "day"]).sort_values(["customer_id", "day"])
+    second = days.groupby("customer_id")["day"].nth(1).groupby(days["customer_id"]).first()
+    silent = flags.index[flags["flag_silent_after_repurchase"]]
+    assert len(silent) > 0
+    last = days.groupby("customer_id")["day"].max()
+    # a silent customer repurchased at least 30 days before the end and ordered nothing after
+    assert (second.reindex(silent) <= end - pd.Timedelta(days=30)).all()
+    assert (last.reindex(silent) <= second.reindex(silent)).all()
