@@ -111,25 +111,35 @@ def components(
         )
     o = tables["orders"]
     o = o[o["order_date"] < cut]
-    if "order_id" in o:  # clean orders are lines: one row per order
+    if "order_id" in o and not o["order_id"].is_unique:  # clean orders are lines
         o = o.groupby(["customer_id", "order_id"], as_index=False).agg(
             order_date=("order_date", "min"), amount=("amount", "sum")
         )
-    last = o.groupby("customer_id")["order_date"].max().dt.normalize()
+    # group by integer codes of the (sorted) customer ids: one factorisation of 20M ids
+    # instead of one per groupby; same groups, same order
+    codes, labels = pd.factorize(o["customer_id"], sort=True)
+    o = o[codes >= 0]
+    key = pd.Series(codes[codes >= 0], index=o.index)
+    last = o["order_date"].groupby(key).max().dt.normalize()
     rec = (t - last).dt.days
-    alive = rec[rec <= inactivity_days].index
-    o = o[o["customer_id"].isin(alive)]
+    alive_codes = rec[rec <= inactivity_days].index
+    keep = np.zeros(len(labels), dtype=bool)
+    keep[alive_codes.to_numpy()] = True
+    inside = keep[key.to_numpy()]
+    o, key = o[inside], key[inside]
+    alive = pd.Index(np.asarray(labels, dtype=object)[alive_codes.to_numpy()], name="customer_id")
     age = (t - o["order_date"].dt.normalize()).dt.days
     recent = age < 90
     prior = (age >= 90) & (age < 365)
-    n90 = recent.groupby(o["customer_id"]).sum().reindex(alive, fill_value=0)
-    nprior = prior.groupby(o["customer_id"]).sum().reindex(alive, fill_value=0) * 90 / 275
-    s90 = o["amount"].where(recent, 0).groupby(o["customer_id"]).sum().reindex(alive, fill_value=0)
-    sprior = (
-        o["amount"].where(prior, 0).groupby(o["customer_id"]).sum().reindex(alive, fill_value=0)
-        * 90
-        / 275
-    )
+
+    def per_customer(values: pd.Series) -> np.ndarray:
+        return values.groupby(key).sum().reindex(alive_codes, fill_value=0).to_numpy()
+
+    n90 = pd.Series(per_customer(recent), index=alive)
+    nprior = pd.Series(per_customer(prior), index=alive) * 90 / 275
+    s90 = pd.Series(per_customer(o["amount"].where(recent, 0)), index=alive)
+    sprior = pd.Series(per_customer(o["amount"].where(prior, 0)), index=alive) * 90 / 275
+    rec = pd.Series(rec.reindex(alive_codes).to_numpy(), index=alive)
     out = pd.DataFrame(index=pd.Index(alive, name="customer_id"))
     out["recency"] = np.exp(-rec.reindex(alive) / 90.0)
     out["frequency_trend"] = (n90 + 0.5) / (n90 + nprior + 1.0)

@@ -223,3 +223,27 @@ def test_validation_carries_the_bands(demo) -> None:
         (red & v.scored["churned_next"]).sum() / v.scored["churned_next"].sum()
     )
     assert "(< 40)" in health.health_findings(v, v.scored, "en")
+
+
+def test_components_with_one_row_per_order_equal_the_order_lines(demo) -> None:
+    tables = demo["tables"]
+    heads = tables["orders"]
+    assert heads["order_id"].is_unique  # this fixture has one row per order: the fast path
+    # split every third order into two lines (half the amount each, the second line later)
+    split = heads.iloc[::3]
+    lines = pd.concat(
+        [
+            heads.assign(
+                amount=heads["amount"].where(~heads.index.isin(split.index), heads["amount"] / 2)
+            ),
+            split.assign(
+                amount=split["amount"] / 2, order_date=split["order_date"] + pd.Timedelta(minutes=5)
+            ),
+        ],
+        ignore_index=True,
+    )
+    assert not lines["order_id"].is_unique
+    from_heads = health.components(tables, "2025-12-31")
+    from_lines = health.components(dict(tables, orders=lines), "2025-12-31")
+    assert len(from_heads) > 100
+    pd.testing.assert_frame_equal(from_heads, from_lines, check_exact=False, rtol=1e-9)
