@@ -29,6 +29,7 @@ churners that were red, calibration by score decile (Wilson CIs).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -87,6 +88,29 @@ def _ts(value) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
+_CODES: dict = {}
+
+
+def _order_codes(orders: pd.DataFrame, *, cache: bool = True):
+    """(customer codes, sorted customer ids, order dates) of a one-row-per-order table.
+
+    ``None`` for order lines (an ``order_id`` on several rows). Kept for the last table seen
+    (by identity), since one report scores the same orders at many dates.
+    """
+    hit = _CODES.get("frame")
+    if cache and hit is not None and hit[0]() is orders and hit[1] == len(orders):
+        return _CODES["value"]
+    if "order_id" in orders and not orders["order_id"].is_unique:
+        value = None
+    else:
+        codes, labels = pd.factorize(orders["customer_id"], sort=True)
+        dates = orders["order_date"]
+        value = (codes, labels, dates.to_numpy() if dates.dt.tz is None else None)
+    if cache:
+        _CODES["frame"], _CODES["value"] = (weakref.ref(orders), len(orders)), value
+    return value
+
+
 def components(
     tables: Mapping[str, pd.DataFrame], as_of, *, inactivity_days: int = 180
 ) -> pd.DataFrame:
@@ -110,14 +134,23 @@ def components(
             "The health score needs the orders table.", fix="Add an `orders` source."
         )
     o = tables["orders"]
-    o = o[o["order_date"] < cut]
-    if "order_id" in o and not o["order_id"].is_unique:  # clean orders are lines
+    prep = _order_codes(o)
+    if prep is None:  # order lines: merge the lines of each order seen by the cut
+        o = o[o["order_date"] < cut]
         o = o.groupby(["customer_id", "order_id"], as_index=False).agg(
             order_date=("order_date", "min"), amount=("amount", "sum")
         )
+        codes, labels, _ = _order_codes(o, cache=False)
+    else:
+        codes, labels, dates = prep
+        seen = (
+            o["order_date"].to_numpy() < cut.to_datetime64()
+            if dates is None
+            else dates < cut.to_datetime64()
+        )
+        o, codes = o[seen], codes[seen]
     # group by integer codes of the (sorted) customer ids: one factorisation of 20M ids
-    # instead of one per groupby; same groups, same order
-    codes, labels = pd.factorize(o["customer_id"], sort=True)
+    # (cached per orders table: band_history scores 12 month ends) instead of one per groupby
     o = o[codes >= 0]
     key = pd.Series(codes[codes >= 0], index=o.index)
     last = o["order_date"].groupby(key).max().dt.normalize()

@@ -247,3 +247,18 @@ def test_components_with_one_row_per_order_equal_the_order_lines(demo) -> None:
     from_lines = health.components(dict(tables, orders=lines), "2025-12-31")
     assert len(from_heads) > 100
     pd.testing.assert_frame_equal(from_heads, from_lines, check_exact=False, rtol=1e-9)
+
+
+def test_cached_order_codes_give_the_same_components_at_every_date(demo) -> None:
+    tables = demo["tables"]
+    dates = ["2025-06-30", "2025-09-30", "2025-12-31"]
+    warm = [health.components(tables, d) for d in dates]  # the codes are reused after the first
+    for d, got in zip(dates, warm, strict=True):
+        health._CODES.clear()
+        pd.testing.assert_frame_equal(got, health.components(tables, d))
+    # another orders table (same length, other customers) is not served from the cache
+    other = tables["orders"].assign(
+        customer_id=tables["orders"]["customer_id"].iloc[::-1].to_numpy()
+    )
+    moved = health.components(dict(tables, orders=other), dates[-1])
+    assert not moved.equals(warm[-1])
