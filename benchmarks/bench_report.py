@@ -14,6 +14,9 @@ reports
 * the machine: cores, RAM and the 1-minute load average before, during (mean of samples)
   and after the run: the machine is shared, so read the times with the load next to them.
 
+While it runs, ``benchmarks/data/report_bench_<customers>.partial.json`` holds the figures
+so far (finished notebooks, peak memory, mean load), so a run stopped early still leaves them.
+
 The last line reads ``report_minutes=<x> target=15``. Raw figures go to
 ``benchmarks/data/report_bench_<customers>.json``.
 """
@@ -61,6 +64,21 @@ def _slowest_cells(notebook: Path, k: int = 4) -> list[tuple[float, str]]:
         first = next((line for line in cell.source.splitlines() if line.strip()), "")
         cells.append((float(seconds), first.strip()[:90]))
     return sorted(cells, reverse=True)[:k]
+
+
+def _write_partial(args, log: Path, started: float, peak: int, loads: list[float]) -> None:
+    """Figures so far (finished notebooks, peak, load), for a run that is stopped early."""
+    done = [line for line in log.read_text().splitlines() if " done in " in line]
+    record = {
+        "date": str(date.today()),
+        "elapsed_seconds": round(time.perf_counter() - started, 1),
+        "finished": done,
+        "peak_mb_so_far": round(peak / 2**20),
+        "load_mean_so_far": round(statistics.mean(loads), 2),
+    }
+    name = f"report_bench_{args.customers}" + (f"_{args.only}" if args.only else "")
+    (HERE / "data").mkdir(exist_ok=True)
+    (HERE / "data" / f"{name}.partial.json").write_text(json.dumps(record, indent=2))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             if time.perf_counter() - last_load > 5:
                 loads.append(os.getloadavg()[0])
                 last_load = time.perf_counter()
+                _write_partial(args, log, started, peak, loads)
             time.sleep(0.05)
     wall = time.perf_counter() - started
     text = log.read_text()
