@@ -334,7 +334,7 @@ def _churned_next(tables: Mapping[str, pd.DataFrame], ids: pd.Series, as_of, hor
     t = _ts(as_of) + pd.Timedelta(days=1)
     o = tables["orders"]
     nxt = o[(o["order_date"] >= t) & (o["order_date"] < t + pd.Timedelta(days=horizon_days))]
-    return ~ids.isin(set(nxt["customer_id"]))
+    return ~ids.isin(pd.unique(nxt["customer_id"].to_numpy()))  # hash table, not a Python set
 
 
 def learn_weights(
