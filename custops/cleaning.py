@@ -187,10 +187,17 @@ def _parse_ids(values: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.utf8_trim_whitespace(pa.array(values, type=pa.string(), from_pandas=True))
+    source = pa.array(values, type=pa.string(), from_pandas=True)
+    text = pc.utf8_trim_whitespace(source)
     text = pc.replace_substring_regex(text, r"^(\d+)\.0+$", r"\1")
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    return pd.Series(text.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+    # keep the original string objects where nothing changed (shared with the raw frame:
+    # new copies of 40M ids cost ~2 GB); only changed or missing values are replaced
+    same = pc.fill_null(pc.equal(text, source), False).to_numpy(zero_copy_only=False)
+    out = values.to_numpy(dtype=object, copy=True)
+    if not same.all():
+        out[~same] = text.filter(pa.array(~same)).to_numpy(zero_copy_only=False)
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _standardise_category(values: pd.Series, case: str) -> tuple[int, pd.Series]:
