@@ -732,12 +732,21 @@ def reactivated_customers(
     """
     period = Period.parse(period)
     days = pd.to_datetime(orders[order_date]).dt.normalize()
-    frame = pd.DataFrame({"c": orders[customer_id].to_numpy(), "d": days.to_numpy()})
-    frame = frame[frame["d"] < pd.Timestamp(period.end_exclusive)].drop_duplicates()
-    frame = frame.sort_values(["c", "d"], kind="stable")
-    gap = frame.groupby("c", sort=False)["d"].diff().dt.days
-    hit = (frame["d"] >= pd.Timestamp(period.start)) & (gap > sleeping_days)
-    return pd.Index(sorted(frame.loc[hit, "c"].unique()), name=customer_id)
+    # distinct (customer, day) pairs as integers, one numpy sort (20M orders at 1M customers:
+    # drop_duplicates + sort_values on text ids took ~60 s)
+    codes, labels = pd.factorize(orders[customer_id].to_numpy())
+    day = days.to_numpy(dtype="datetime64[D]")
+    seen = (day < np.datetime64(pd.Timestamp(period.end_exclusive).date())) & (codes >= 0)
+    day_n = day[seen].astype(np.int64)
+    low = int(day_n.min()) if len(day_n) else 0
+    pairs = np.unique((codes[seen].astype(np.int64) << 24) | (day_n - low))
+    pair_code, pair_day = pairs >> 24, (pairs & ((1 << 24) - 1)) + low
+    same = np.r_[False, pair_code[1:] == pair_code[:-1]]
+    gap = np.r_[0, np.diff(pair_day)]
+    start = np.datetime64(pd.Timestamp(period.start).date()).astype(np.int64)
+    hit = same & (gap > sleeping_days) & (pair_day >= start)
+    found = np.asarray(labels, dtype=object)[np.unique(pair_code[hit])]
+    return pd.Index(sorted(found), name=customer_id)
 
 
 def lifecycle_stages(
