@@ -50,80 +50,28 @@ END = np.datetime64("2025-12-31", "D")
 PERIOD = "2025Q4"
 VERSION = 1
 
-# the demo's constants (custops/synth.py; copied, not imported, so this script runs alone)
-REGIONS = ["华东", "华南", "华北", "西南", "华中"]
-REGION_P = [0.32, 0.24, 0.20, 0.14, 0.10]
-ACQ = ["organic", "search_ads", "social", "referral", "offline_store"]
-ACQ_P = [0.30, 0.25, 0.20, 0.10, 0.15]
-CATEGORIES = ["Electronics", "Home", "Beauty", "Apparel", "Grocery"]
-TICKET_CHANNELS = ["phone", "online_chat", "email", "wechat"]
+# the demo company's constants, from custops/synth.py (one source for both generators)
+from custops.synth import _COMMENTS as COMMENTS  # noqa: E402
+from custops.synth import _DELIVERY_COMPLAINTS as DELIVERY_COMPLAINTS  # noqa: E402
+from custops.synth import (  # noqa: E402
+    ACQ,
+    ACQ_P,
+    CATEGORIES,
+    CHANNELS,
+    FUNNEL,
+    REGION_P,
+    REGIONS,
+    TICKET_CHANNELS,
+    TOUCHPOINTS,
+    DemoSpec,
+)
+
+_SPEC = DemoSpec()
 TICKET_CATEGORIES = ["inquiry", "complaint", "return", "delivery"]
-TOUCHPOINTS = ["purchase", "delivery", "service", "app"]
-CHANNELS = ["sms", "app_push", "email", "wechat"]
-FUNNEL = {
-    "sms": (0.96, 0.30, 0.12, 0.20),
-    "app_push": (0.90, 0.45, 0.25, 0.30),
-    "email": (0.85, 0.22, 0.15, 0.15),
-    "wechat": (0.97, 0.55, 0.30, 0.25),
-}
-HAZARD_RATIOS = {"unresolved_complaint": 2.0, "slow_first_response": 1.5, "app_bound": 0.6}
-MEDIAN_LIFETIME_DAYS = 420.0
-NPS_BASE, NPS_SLOW, NPS_DIP = (0.52, 0.18), (0.30, 0.40), (-0.08, 0.07)
-AB_CAMPAIGN, AB_UPLIFT = "2025Q4_winback", 1.6
-COMMENTS = {
-    "promoter": {
-        "zh": [
-            "客服回复很快，问题当天就解决了",
-            "会员权益很实用，还会继续买",
-            "物流很快，包装也好",
-            "APP很好用，下单方便",
-        ],
-        "en": [
-            "Fast reply from support, solved the same day",
-            "Great member benefits, will buy again",
-            "Quick delivery and good packaging",
-            "The app is easy to use",
-        ],
-    },
-    "passive": {
-        "zh": ["还可以，价格有点贵", "东西不错，就是配送有点慢", "一般般，没什么特别"],
-        "en": [
-            "It is okay, a bit expensive",
-            "Product is fine but delivery was slow",
-            "Average, nothing special",
-        ],
-    },
-    "detractor": {
-        "zh": [
-            "客服回复太慢，等了两天没人理",
-            "投诉一直没有解决，很差",
-            "态度很差，问题没解决",
-            "价格贵质量差，不会再买了",
-        ],
-        "en": [
-            "Support was slow and never replied",
-            "My complaint was never resolved",
-            "Rude staff and the problem is still open",
-            "Too expensive for poor quality",
-        ],
-    },
-}
-DELIVERY_COMPLAINTS = {
-    "zh": [
-        "快递太慢了，一个星期才到货",
-        "物流一直不更新，丢件了",
-        "配送延迟了好几天，很失望",
-        "发货太慢，快递到现在还没到",
-        "送货很慢，这次物流太差了",
-    ],
-    "en": [
-        "Delivery was very slow this time",
-        "The courier lost my parcel",
-        "My parcel arrived late",
-        "Shipping took forever",
-        "The package never arrived",
-    ],
-}
+HAZARD_RATIOS = dict(_SPEC.hazard_ratios)
+MEDIAN_LIFETIME_DAYS = _SPEC.median_lifetime_days
+NPS_BASE, NPS_SLOW, NPS_DIP = _SPEC.nps_base, _SPEC.nps_slow, _SPEC.nps_dip
+AB_CAMPAIGN, AB_UPLIFT = _SPEC.ab_campaign, _SPEC.ab_uplift
 CONTACT = {
     "zh": " 请回电 13812345678",
     "en": " call me at +86 139 1234 5678 or mail me@example.com",
