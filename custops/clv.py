@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from custops.arrays import distinct_code_days
 from custops.churn import ChurnModel, label
 from custops.config import ClvConfig, Period, PrivacyConfig
 from custops.errors import ConfigError
@@ -468,14 +469,11 @@ def early_warnings(
     # 2. silent since the first repurchase (integer codes and one sort: 20M orders at 1M
     # customers; the drop_duplicates + sort on text ids was the slow part of notebook 03)
     codes, _ = pd.factorize(o["customer_id"], use_na_sentinel=False)  # codes index ``ids``
-    day_n = o["day"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    low_day = int(day_n.min()) if len(day_n) else 0
-    pairs = np.unique((codes.astype(np.int64) << 24) | (day_n - low_day))
-    pair_code, pair_day = pairs >> 24, (pairs & ((1 << 24) - 1)) + low_day
-    first = np.r_[True, pair_code[1:] != pair_code[:-1]] if len(pairs) else np.zeros(0, bool)
-    group_start = np.maximum.accumulate(np.where(first, np.arange(len(pairs)), 0))
-    second = (np.arange(len(pairs)) - group_start) == 1
-    last = np.r_[pair_code[1:] != pair_code[:-1], True] if len(pairs) else np.zeros(0, bool)
+    pair_code, pair_day = distinct_code_days(codes, o["day"].to_numpy(dtype="datetime64[D]"))
+    first = np.r_[True, pair_code[1:] != pair_code[:-1]] if len(pair_code) else np.zeros(0, bool)
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(pair_code)), 0))
+    second = (np.arange(len(pair_code)) - group_start) == 1
+    last = np.r_[pair_code[1:] != pair_code[:-1], True] if len(pair_code) else np.zeros(0, bool)
     as_day = lambda d: d.astype("datetime64[D]").astype("datetime64[ns]")  # noqa: E731
     repurchase = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
     repurchase.iloc[pair_code[second]] = as_day(pair_day[second])

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from custops.arrays import distinct_code_days
 from custops.config import Period, ReportConfig, SegmentConfig
 from custops.stats import wilson_ci
 
@@ -737,13 +738,10 @@ def reactivated_customers(
     codes, labels = pd.factorize(orders[customer_id].to_numpy())
     day = days.to_numpy(dtype="datetime64[D]")
     seen = (day < np.datetime64(pd.Timestamp(period.end_exclusive).date())) & (codes >= 0)
-    day_n = day[seen].astype(np.int64)
-    low = int(day_n.min()) if len(day_n) else 0
-    pairs = np.unique((codes[seen].astype(np.int64) << 24) | (day_n - low))
-    pair_code, pair_day = pairs >> 24, (pairs & ((1 << 24) - 1)) + low
+    pair_code, pair_day = distinct_code_days(codes[seen], day[seen])
     same = np.r_[False, pair_code[1:] == pair_code[:-1]]
-    gap = np.r_[0, np.diff(pair_day)]
-    start = np.datetime64(pd.Timestamp(period.start).date()).astype(np.int64)
+    gap = np.r_[0, np.diff(pair_day).astype(np.int64)]
+    start = np.datetime64(pd.Timestamp(period.start).date())
     hit = same & (gap > sleeping_days) & (pair_day >= start)
     found = np.asarray(labels, dtype=object)[np.unique(pair_code[hit])]
     return pd.Index(sorted(found), name=customer_id)
