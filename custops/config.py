@@ -331,6 +331,12 @@ class HealthConfig(_Strict):
     )
     red_below: float = Field(50.0, gt=0, lt=100, description="scores below this are red")
     green_from: float = Field(75.0, gt=0, le=100, description="scores from this up are green")
+    max_fit_customers: int | None = Field(
+        200_000,
+        gt=1000,
+        description="learned weights: above this many alive customers the regression is fitted "
+        "on a seeded random sample of this size, stratified by the outcome; null: never sample",
+    )
 
     @field_validator("weights")
     @classmethod

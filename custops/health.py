@@ -88,27 +88,280 @@ def _ts(value) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
-_CODES: dict = {}
+_NEVER = np.int64(2**40)  # a day after every real date (NaT "resolved by" / "responded by")
+_PREP: dict = {}
+#: alive customers above which weights are learned on a stratified sample (config
+#: ``health.max_fit_customers``)
+MAX_FIT_CUSTOMERS = 200_000
 
 
-def _order_codes(orders: pd.DataFrame, *, cache: bool = True):
-    """(customer codes, sorted customer ids, order dates) of a one-row-per-order table.
+def _days(values: pd.Series) -> np.ndarray:
+    """Calendar day (days since 1970-01-01, int64) of a datetime column; NaT -> ``_NEVER``."""
+    s = pd.to_datetime(values)
+    if getattr(s.dt, "tz", None) is not None:
+        s = s.dt.tz_localize(None)
+    a = s.to_numpy(dtype="datetime64[ns]")
+    d = a.astype("datetime64[D]").astype(np.int64)
+    d[np.isnat(a)] = _NEVER
+    return d
 
-    ``None`` for order lines (an ``order_id`` on several rows). Kept for the last table seen
-    (by identity), since one report scores the same orders at many dates.
+
+def _day(value) -> int:
+    return int(np.datetime64(_ts(value), "D").astype(np.int64))
+
+
+@dataclass(eq=False)
+class _Prepared:
+    """The tables as integer arrays, built once per set of tables (see :func:`_prepare`).
+
+    Customer codes index ``labels`` (the sorted customer ids of the orders); days are days
+    since 1970-01-01. Every array family is sorted by its day so that a window of days is a
+    contiguous slice (:func:`_span`).
     """
-    hit = _CODES.get("frame")
-    if cache and hit is not None and hit[0]() is orders and hit[1] == len(orders):
-        return _CODES["value"]
-    if "order_id" in orders and not orders["order_id"].is_unique:
-        value = None
-    else:
-        codes, labels = pd.factorize(orders["customer_id"], sort=True)
-        dates = orders["order_date"]
-        value = (codes, labels, dates.to_numpy() if dates.dt.tz is None else None)
-    if cache:
-        _CODES["frame"], _CODES["value"] = (weakref.ref(orders), len(orders)), value
+
+    labels: np.ndarray
+    order_day: np.ndarray  # one entry per order: its first day, sorted
+    order_code: np.ndarray
+    line_day: np.ndarray  # one entry per order row: its day, sorted
+    line_code: np.ndarray
+    line_order_day: np.ndarray  # the first day of the row's order (_NEVER: no order id)
+    line_amount: np.ndarray
+    tickets: dict | None
+    surveys: dict | None
+    touches: dict | None
+    learned: dict
+
+    @property
+    def n(self) -> int:
+        return len(self.labels)
+
+
+def _span(days: np.ndarray, first: int, last: int) -> slice:
+    """The slice of a sorted day array with ``first <= day <= last``."""
+    return slice(
+        int(np.searchsorted(days, first, side="left")),
+        int(np.searchsorted(days, last, side="right")),
+    )
+
+
+def _sorted_by(days: np.ndarray, **arrays: np.ndarray) -> dict:
+    order = np.argsort(days, kind="stable")  # stable: ties keep the table's row order
+    out = {"day": days[order]}
+    out.update({k: v[order] for k, v in arrays.items()})
+    return out
+
+
+def _prepare(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
+    """Integer-coded copies of the tables the score reads, cached for the last tables seen.
+
+    One report scores the same tables at ~30 dates (learning, validation, band history), so
+    customer ids are factorised and days computed once; the cache is keyed by the identity
+    and length of each table (a table changed in place keeps a stale cache: pass a new one).
+    """
+    names = ("orders", "tickets", "surveys", "touches")
+    key = tuple(
+        (id(tables.get(n)), len(tables[n]) if tables.get(n) is not None else -1) for n in names
+    )
+    hit = _PREP.get("key")
+    if (
+        hit is not None
+        and hit[0] == key
+        and all(ref() is tables.get(n) for ref, n in zip(hit[1], names, strict=True))
+    ):
+        return _PREP["value"]
+    value = _build(tables)
+    refs = tuple(
+        weakref.ref(tables[n]) if tables.get(n) is not None else (lambda: None) for n in names
+    )
+    _PREP.clear()
+    _PREP["key"], _PREP["value"] = (key, refs), value
     return value
+
+
+def _build(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
+    o = tables["orders"]
+    codes, labels = pd.factorize(o["customer_id"], sort=True)
+    labels = np.asarray(labels, dtype=object)
+    day = _days(o["order_date"])
+    keep = (codes >= 0) & (day != _NEVER)
+    amount = pd.to_numeric(o["amount"], errors="coerce").to_numpy(dtype=float)
+    amount = np.where(np.isnan(amount), 0.0, amount)  # a sum skips missing amounts
+    code, day, amount = codes[keep].astype(np.int64), day[keep], amount[keep]
+    if "order_id" in o and not o["order_id"].is_unique:
+        # order lines: an order counts once, on its first day; its amount is the sum of its
+        # lines seen by the as-of date (rows without an order id belong to no order)
+        oid, _ = pd.factorize(o["order_id"].to_numpy()[keep])
+        okey = code * (int(oid.max()) + 2) + oid
+        first = np.full(len(okey), _NEVER)
+        has = oid >= 0
+        uniq, inv = np.unique(okey[has], return_inverse=True)
+        first_of = np.full(len(uniq), _NEVER)
+        np.minimum.at(first_of, inv, day[has])
+        first[has] = first_of[inv]
+        order_code = (uniq // (int(oid.max()) + 2)).astype(np.int64)
+        orders = _sorted_by(first_of, code=order_code)
+        lines = _sorted_by(day, code=code, order_day=first, amount=amount)
+    else:
+        lines = _sorted_by(day, code=code, amount=amount)
+        lines["order_day"] = lines["day"]
+        orders = {"day": lines["day"], "code": lines["code"]}
+    index = pd.Index(labels)
+
+    def coded(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+        c = index.get_indexer(frame["customer_id"])
+        d = _days(frame[column])
+        return c, (c >= 0) & (d != _NEVER)
+
+    k = tables.get("tickets")
+    tickets = None
+    if k is not None and len(k):
+        c, ok = coded(k, "created_at")
+        k = k[ok]
+        cat = (
+            k["category"].astype("string").str.lower().str.contains("complain|投诉", na=False)
+            if "category" in k
+            else pd.Series(False, index=k.index)
+        )
+        arrays = {
+            "code": c[ok].astype(np.int64),
+            "complaint": cat.to_numpy(dtype=bool),
+            "resolved_day": _days(k["resolved_at"])
+            if "resolved_at" in k
+            else np.full(len(k), -_NEVER),  # no column: every ticket counts as resolved
+        }
+        if "first_response_at" in k:
+            hours = (k["first_response_at"] - k["created_at"]).dt.total_seconds() / 3600
+            arrays["response_day"] = _days(k["first_response_at"])
+            arrays["log_hours"] = np.log(hours.clip(lower=1 / 60)).to_numpy(dtype=float)
+        if "csat" in k:
+            arrays["csat"] = ((k["csat"] - 1) / 4).to_numpy(dtype=float)
+        tickets = _sorted_by(_days(k["created_at"]), **arrays)
+    s = tables.get("surveys")
+    surveys = None
+    if s is not None and len(s):
+        s = s[s["score"].notna()]
+        c, ok = coded(s, "responded_at")
+        s = s[ok]
+        surveys = _sorted_by(
+            s["responded_at"].to_numpy(dtype="datetime64[ns]").astype(np.int64),
+            code=c[ok].astype(np.int64),
+            score=s["score"].to_numpy(dtype=float),
+        )  # by time, ties in table order: "last answer" = last in time
+        surveys["day"] = (
+            surveys["day"].astype("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+        )
+    m = tables.get("touches")
+    touches = None
+    if m is not None and len(m) and "opened" in m:
+        c, ok = coded(m, "sent_at")
+        m = m[ok]
+        touches = _sorted_by(
+            _days(m["sent_at"]),
+            code=c[ok].astype(np.int64),
+            opened=m["opened"].fillna(False).astype(float).to_numpy(),
+        )
+    return _Prepared(
+        labels=labels,
+        order_day=orders["day"],
+        order_code=orders["code"],
+        line_day=lines["day"],
+        line_code=lines["code"],
+        line_order_day=lines["order_day"],
+        line_amount=lines["amount"],
+        tickets=tickets,
+        surveys=surveys,
+        touches=touches,
+        learned={},
+    )
+
+
+def _mean_by(code: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Mean of ``values`` per code (NaN for codes without values)."""
+    total = np.bincount(code, weights=values, minlength=n)
+    count = np.bincount(code, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+
+
+def _components_at(p: _Prepared, t: int, inactivity_days: int) -> tuple[np.ndarray, pd.DataFrame]:
+    """(alive customer codes, their components) at day ``t`` from the prepared arrays."""
+    n = p.n
+    # last order: the latest first-day of an order on or before t
+    w = _span(p.order_day, t - inactivity_days, t)
+    last = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(last, p.order_code[w], p.order_day[w])
+    alive = np.flatnonzero(last >= t - inactivity_days)
+    alive_mask = np.zeros(n, dtype=bool)
+    alive_mask[alive] = True
+    rec = t - last[alive]
+    r = _span(p.order_day, t - 89, t)
+    b = _span(p.order_day, t - 364, t - 90)
+    n90 = np.bincount(p.order_code[r], minlength=n)[alive]
+    nprior = np.bincount(p.order_code[b], minlength=n)[alive] * 90 / 275
+    lw = _span(p.line_day, t - 364, t)
+    od, lc, amt = p.line_order_day[lw], p.line_code[lw], p.line_amount[lw]
+    recent = od >= t - 89
+    prior = (od >= t - 364) & (od <= t - 90)
+    s90 = np.bincount(lc[recent], weights=amt[recent], minlength=n)[alive]
+    sprior = np.bincount(lc[prior], weights=amt[prior], minlength=n)[alive] * 90 / 275
+    out = pd.DataFrame(index=pd.RangeIndex(len(alive)))
+    out["recency"] = np.exp(-rec / 90.0)
+    out["frequency_trend"] = (n90 + 0.5) / (n90 + nprior + 1.0)
+    tot = s90 + sprior
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["spend_trend"] = np.where(tot > 0, s90 / np.where(tot > 0, tot, 1), 0.5)
+    for col in COMPONENTS[3:]:
+        out[col] = np.nan
+    csat = None
+    k = p.tickets
+    if k is not None:
+        seen = _span(k["day"], np.iinfo(np.int64).min // 2, t)
+        year = _span(k["day"], t - 364, t)
+        code = k["code"][seen]
+        on = alive_mask[code]
+        open_c = np.bincount(
+            code[on & k["complaint"][seen] & (k["resolved_day"][seen] > t)], minlength=n
+        )
+        code_y = k["code"][year]
+        on_y = alive_mask[code_y]
+        n_c = np.minimum(np.bincount(code_y[on_y & k["complaint"][year]], minlength=n), 2)
+        comp = 1 - 0.25 * n_c[alive]
+        comp[open_c[alive] > 0] = 0.0
+        out["complaints"] = comp
+        if "log_hours" in k:
+            ok = on_y & (k["response_day"][year] <= t)
+            gm = np.exp(_mean_by(code_y[ok], k["log_hours"][year][ok], n)[alive])
+            out["service"] = np.exp(-gm / 24.0)
+        if "csat" in k:
+            v = k["csat"][year]
+            ok = on_y & ~np.isnan(v)
+            csat = _mean_by(code_y[ok], v[ok], n)[alive]
+    nps = None
+    s = p.surveys
+    if s is not None:
+        y = _span(s["day"], t - 364, t)
+        pos = np.full(n, -1)
+        np.maximum.at(pos, s["code"][y], np.arange(y.start, y.stop))
+        pos = pos[alive]
+        nps = np.where(pos >= 0, s["score"][np.maximum(pos, 0)], np.nan) / 10
+    parts = [x for x in (nps, csat) if x is not None]
+    if parts:
+        out["nps_csat"] = pd.DataFrame(dict(enumerate(parts))).mean(axis=1).to_numpy()
+    m = p.touches
+    if m is not None:
+        h = _span(m["day"], t - 179, t)
+        code = m["code"][h]
+        ok = alive_mask[code]
+        out["engagement"] = _mean_by(code[ok], m["opened"][h][ok], n)[alive]
+    return alive, out
+
+
+def _components_of(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
+    if "orders" not in tables:
+        raise CustopsError(
+            "The health score needs the orders table.", fix="Add an `orders` source."
+        )
+    return _prepare(tables)
 
 
 def components(
@@ -116,7 +369,9 @@ def components(
 ) -> pd.DataFrame:
     """Health components (0-1) of customers alive at ``as_of``, using data up to ``as_of`` only.
 
-    Alive: last order on or before ``as_of`` within ``inactivity_days`` days.
+    Alive: last order on or before ``as_of`` within ``inactivity_days`` days. Computed on
+    integer-coded arrays of the tables built once and reused for every date (band history,
+    learning and validation score the same tables at ~30 dates).
 
     Examples
     --------
@@ -127,111 +382,10 @@ def components(
     >>> c.set_index("customer_id")["recency"].round(3).to_dict()
     {'a': 0.725, 'b': 0.261}
     """
-    t = _ts(as_of)
-    cut = t + pd.Timedelta(days=1)  # data up to the end of the as-of day
-    if "orders" not in tables:
-        raise CustopsError(
-            "The health score needs the orders table.", fix="Add an `orders` source."
-        )
-    o = tables["orders"]
-    prep = _order_codes(o)
-    if prep is None:  # order lines: merge the lines of each order seen by the cut
-        o = o[o["order_date"] < cut]
-        o = o.groupby(["customer_id", "order_id"], as_index=False).agg(
-            order_date=("order_date", "min"), amount=("amount", "sum")
-        )
-        codes, labels, _ = _order_codes(o, cache=False)
-    else:
-        codes, labels, dates = prep
-        seen = (
-            o["order_date"].to_numpy() < cut.to_datetime64()
-            if dates is None
-            else dates < cut.to_datetime64()
-        )
-        o, codes = o[seen], codes[seen]
-    # group by integer codes of the (sorted) customer ids: one factorisation of 20M ids
-    # (cached per orders table: band_history scores 12 month ends) instead of one per groupby
-    o = o[codes >= 0]
-    key = pd.Series(codes[codes >= 0], index=o.index)
-    last = o["order_date"].groupby(key).max().dt.normalize()
-    rec = (t - last).dt.days
-    alive_codes = rec[rec <= inactivity_days].index
-    keep = np.zeros(len(labels), dtype=bool)
-    keep[alive_codes.to_numpy()] = True
-    inside = keep[key.to_numpy()]
-    o, key = o[inside], key[inside]
-    alive = pd.Index(np.asarray(labels, dtype=object)[alive_codes.to_numpy()], name="customer_id")
-    age = (t - o["order_date"].dt.normalize()).dt.days
-    recent = age < 90
-    prior = (age >= 90) & (age < 365)
-
-    def per_customer(values: pd.Series) -> np.ndarray:
-        return values.groupby(key).sum().reindex(alive_codes, fill_value=0).to_numpy()
-
-    n90 = pd.Series(per_customer(recent), index=alive)
-    nprior = pd.Series(per_customer(prior), index=alive) * 90 / 275
-    s90 = pd.Series(per_customer(o["amount"].where(recent, 0)), index=alive)
-    sprior = pd.Series(per_customer(o["amount"].where(prior, 0)), index=alive) * 90 / 275
-    rec = pd.Series(rec.reindex(alive_codes).to_numpy(), index=alive)
-    out = pd.DataFrame(index=pd.Index(alive, name="customer_id"))
-    out["recency"] = np.exp(-rec.reindex(alive) / 90.0)
-    out["frequency_trend"] = (n90 + 0.5) / (n90 + nprior + 1.0)
-    tot = s90 + sprior
-    out["spend_trend"] = np.where(tot > 0, s90 / tot.where(tot > 0, 1), 0.5)
-    for col in COMPONENTS[3:]:
-        out[col] = np.nan
-
-    tickets = tables.get("tickets")
-    if tickets is not None and len(tickets):
-        k = tickets[(tickets["created_at"] < cut) & tickets["customer_id"].isin(alive)].copy()
-        k_age = (t - k["created_at"].dt.normalize()).dt.days
-        cat = k["category"].astype("string").str.lower() if "category" in k else ""
-        complaint = cat.str.contains("complain|投诉", na=False)
-        resolved_by_t = (
-            k["resolved_at"].notna() & (k["resolved_at"] < cut)
-            if "resolved_at" in k
-            else pd.Series(True, index=k.index)
-        )
-        open_c = (complaint & ~resolved_by_t).groupby(k["customer_id"]).any()
-        n_c = (complaint & (k_age < 365)).groupby(k["customer_id"]).sum().clip(upper=2)
-        comp = 1 - 0.25 * n_c.reindex(alive, fill_value=0)
-        comp[open_c.reindex(alive, fill_value=False).to_numpy()] = 0.0
-        out["complaints"] = comp.to_numpy()
-        if "first_response_at" in k:
-            r = k[(k_age < 365) & k["first_response_at"].notna() & (k["first_response_at"] < cut)]
-            h = ((r["first_response_at"] - r["created_at"]).dt.total_seconds() / 3600).clip(
-                lower=1 / 60
-            )
-            gm = np.exp(np.log(h).groupby(r["customer_id"]).mean())
-            out["service"] = np.exp(-gm.reindex(alive) / 24.0).to_numpy()
-        csat = None
-        if "csat" in k:
-            cs = k[(k_age < 365) & k["csat"].notna()]
-            csat = ((cs["csat"] - 1) / 4).groupby(cs["customer_id"]).mean().reindex(alive)
-    else:
-        csat = None
-    surveys = tables.get("surveys")
-    nps = None
-    if surveys is not None and len(surveys):
-        s = surveys[
-            (surveys["responded_at"] < cut)
-            & (surveys["responded_at"] >= cut - pd.Timedelta(days=365))
-            & surveys["score"].notna()
-        ].sort_values("responded_at")
-        nps = (s.groupby("customer_id")["score"].last() / 10).reindex(alive)
-    parts = [x for x in (nps, csat) if x is not None]
-    if parts:
-        out["nps_csat"] = pd.concat(parts, axis=1).mean(axis=1).to_numpy()
-    touches = tables.get("touches")
-    if touches is not None and len(touches) and "opened" in touches:
-        m = touches[
-            (touches["sent_at"] < cut)
-            & (touches["sent_at"] >= cut - pd.Timedelta(days=180))
-            & touches["customer_id"].isin(alive)
-        ]
-        opened = m["opened"].fillna(False).astype(float)
-        out["engagement"] = opened.groupby(m["customer_id"]).mean().reindex(alive).to_numpy()
-    return out.reset_index()
+    p = _components_of(tables)
+    alive, out = _components_at(p, _day(as_of), inactivity_days)
+    out.insert(0, "customer_id", p.labels[alive])
+    return out
 
 
 def _score(comp: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
@@ -271,14 +425,17 @@ def health_scores(
     horizon_days: int = 90,
     red_below: float = 50.0,
     green_from: float = 75.0,
+    seed: int = 0,
+    max_fit_customers: int | None = MAX_FIT_CUSTOMERS,
 ) -> pd.DataFrame:
     """Score and band of every alive customer as of ``as_of`` (the ``health_scores`` artifact).
 
     ``weights``: a dict (component -> weight), ``None`` for :data:`DEFAULT_WEIGHTS`, or
     ``"learned"`` for :func:`learn_weights` at ``as_of`` with ``horizon_days`` (outcomes
     observed by ``as_of`` only, so validating "learned" scores at a past date never sees the
-    validation outcome). Bands: red below ``red_below``, green from ``green_from``, amber
-    between (applied to the rounded score people see).
+    validation outcome; ``seed`` and ``max_fit_customers`` as there). Bands: red below
+    ``red_below``, green from ``green_from``, amber between (applied to the rounded score
+    people see).
 
     Returns
     -------
@@ -299,10 +456,7 @@ def health_scores(
                 f"Unknown health weights {weights!r}.",
                 fix="Pass a dict of component weights, None (the defaults) or 'learned'.",
             )
-        learned = learn_weights(
-            tables, as_of, horizon_days=horizon_days, inactivity_days=inactivity_days
-        )
-        weights = dict(zip(learned["component"], learned["weight"], strict=True))
+        weights = _learned(tables, as_of, horizon_days, inactivity_days, seed, max_fit_customers)
     _check_bands(red_below, green_from)
     weights = dict(weights or DEFAULT_WEIGHTS)
     unknown = set(weights) - set(COMPONENTS)
@@ -336,11 +490,46 @@ def health_scores(
     return pd.concat([out, comp[list(COMPONENTS)]], axis=1)
 
 
+def _learned(tables, as_of, horizon_days, inactivity_days, seed, max_fit_customers) -> dict:
+    learned = learn_weights(
+        tables,
+        as_of,
+        horizon_days=horizon_days,
+        inactivity_days=inactivity_days,
+        seed=seed,
+        max_fit_customers=max_fit_customers,
+    )
+    return dict(zip(learned["component"], learned["weight"], strict=True))
+
+
+def _bought_in(p: _Prepared, first: int, last: int) -> np.ndarray:
+    """Per customer code: any order row on a day in ``[first, last]``."""
+    w = _span(p.line_day, first, last)
+    return np.bincount(p.line_code[w], minlength=p.n) > 0
+
+
 def _churned_next(tables: Mapping[str, pd.DataFrame], ids: pd.Series, as_of, horizon_days: int):
-    t = _ts(as_of) + pd.Timedelta(days=1)
-    o = tables["orders"]
-    nxt = o[(o["order_date"] >= t) & (o["order_date"] < t + pd.Timedelta(days=horizon_days))]
-    return ~ids.isin(pd.unique(nxt["customer_id"].to_numpy()))  # hash table, not a Python set
+    p = _prepare(tables)
+    t = _day(as_of)
+    bought = _bought_in(p, t + 1, t + horizon_days)
+    codes = pd.Index(p.labels).get_indexer(ids)
+    return pd.Series(~np.where(codes >= 0, bought[codes], False), index=ids.index, name=ids.name)
+
+
+def _fit_sample(y: np.ndarray, max_fit_customers: int | None, seed: int) -> np.ndarray | None:
+    """Rows of a stratified (by outcome) random sample of ``max_fit_customers``, or None.
+
+    Each outcome class keeps its share (rounded); the generator is seeded with ``seed``.
+    """
+    if max_fit_customers is None or len(y) <= max_fit_customers:
+        return None
+    rng = np.random.default_rng(seed)
+    frac = max_fit_customers / len(y)
+    rows = [
+        rng.choice(idx, size=round(frac * len(idx)), replace=False)
+        for idx in (np.flatnonzero(~y), np.flatnonzero(y))
+    ]
+    return np.sort(np.concatenate(rows))
 
 
 def learn_weights(
@@ -350,6 +539,7 @@ def learn_weights(
     horizon_days: int = 90,
     inactivity_days: int = 180,
     seed: int = 0,
+    max_fit_customers: int | None = MAX_FIT_CUSTOMERS,
 ) -> pd.DataFrame:
     """Weights learned from past churn, using only outcomes observed by ``as_of``.
 
@@ -357,33 +547,49 @@ def learn_weights(
     ``horizon_days``. Logistic regression (scikit-learn, L2, C = 1) on the 0-1 components
     (missing filled with the component mean); weight = max(−coefficient, 0), normalised.
 
+    When more than ``max_fit_customers`` customers are alive at the training date (config
+    ``health.max_fit_customers``; ``None`` = never), the regression is fitted on a random
+    sample of that many, stratified by the outcome (each class keeps its share) and drawn
+    with ``seed``; below that size every customer is used. The weights of one set of tables,
+    date and settings are computed once and reused (a report asks for them several times).
+
     Returns
     -------
     DataFrame
         ``component, coefficient, odds_ratio, weight`` (odds ratio of churn for the best vs the
-        worst value of the component).
+        worst value of the component); ``attrs["sample"] = (fitted, alive)`` when a sample
+        was used.
 
     Examples
     --------
     >>> w = learn_weights(tables, "2025-12-31")  # doctest: +SKIP
     """
+    p = _components_of(tables)
+    train = _day(as_of) - horizon_days
+    key = (train, horizon_days, inactivity_days, seed, max_fit_customers)
+    if key in p.learned:
+        return p.learned[key].copy()
     from sklearn.linear_model import LogisticRegression
 
-    train_at = _ts(as_of) - pd.Timedelta(days=horizon_days)
-    comp = components(tables, train_at, inactivity_days=inactivity_days)
-    y = _churned_next(tables, comp["customer_id"], train_at, horizon_days).to_numpy()
+    alive, comp = _components_at(p, train, inactivity_days)
+    y = ~_bought_in(p, train + 1, train + horizon_days)[alive]
     x = comp[list(COMPONENTS)]
     x = x.fillna(x.mean()).fillna(0.5)
     if len(np.unique(y)) < 2:
+        train_at = _ts(as_of) - pd.Timedelta(days=horizon_days)
         raise CustopsError(
             f"Cannot learn health weights at {train_at.date()}: the outcome has one class only.",
             fix="Use configured weights (DEFAULT_WEIGHTS) or an earlier as-of date.",
         )
+    rows = _fit_sample(y, max_fit_customers, seed)
+    alive_n = len(y)
+    if rows is not None:
+        x, y = x.iloc[rows], y[rows]
     model = LogisticRegression(C=1.0, max_iter=1000, random_state=seed).fit(x, y)
     coef = model.coef_[0]
     raw = np.clip(-coef, 0, None)
     weight = raw / raw.sum() if raw.sum() > 0 else np.full(len(raw), 1 / len(raw))
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "component": list(COMPONENTS),
             "coefficient": coef,
@@ -391,6 +597,10 @@ def learn_weights(
             "weight": weight,
         }
     )
+    if rows is not None:
+        out.attrs["sample"] = (len(rows), alive_n)
+    p.learned[key] = out.copy()
+    return out
 
 
 @dataclass
@@ -449,11 +659,14 @@ def validate(
     data_end=None,
     red_below: float = 50.0,
     green_from: float = 75.0,
+    seed: int = 0,
+    max_fit_customers: int | None = MAX_FIT_CUSTOMERS,
 ) -> Validation:
     """Score at ``as_of`` with data up to it only; observe churn in the next ``horizon_days``.
 
     ``data_end`` is the last day the data cover (default: the last order date); the outcome
     window must end by then. In a notebook use ``as_of = period end − horizon_days``.
+    ``seed`` and ``max_fit_customers`` reach :func:`learn_weights` for ``"learned"``.
 
     Raises
     ------
@@ -482,6 +695,8 @@ def validate(
         horizon_days=horizon_days,
         red_below=red_below,
         green_from=green_from,
+        seed=seed,
+        max_fit_customers=max_fit_customers,
     )
     y = _churned_next(tables, sc["customer_id"], t, horizon_days).to_numpy()
     sc["churned_next"] = y
@@ -541,35 +756,59 @@ def band_history(
     horizon_days: int = 90,
     red_below: float = 50.0,
     green_from: float = 75.0,
+    seed: int = 0,
+    max_fit_customers: int | None = MAX_FIT_CUSTOMERS,
 ) -> pd.DataFrame:
     """Share of alive customers in each band at each month end (the last ``months`` months).
+
+    Each month end is scored as :func:`health_scores` would score it; ``"learned"`` weights
+    are learned again at every month end from the outcomes observed by then (no look-ahead),
+    on the integer-coded tables prepared once (see :func:`learn_weights` for
+    ``max_fit_customers`` and ``seed``).
 
     Returns
     -------
     DataFrame
         ``month, band, customers, share``.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "b"], "order_id": ["1", "2"],
+    ...     "order_date": pd.to_datetime(["2025-12-20", "2025-08-01"]), "amount": 10.0})
+    >>> band_history({"orders": o}, "2025Q4", months=1)["customers"].tolist()
+    [1, 0, 1]
     """
+    _check_bands(red_below, green_from)
+    p = _components_of(tables)
     end = pd.Timestamp(Period.parse(period).end_exclusive)
     rows = []
     for i in range(months, 0, -1):
         month_end = (end - pd.DateOffset(months=i - 1)) - pd.Timedelta(days=1)
-        sc = health_scores(
-            tables,
-            month_end,
-            weights,
-            inactivity_days=inactivity_days,
-            horizon_days=horizon_days,
-            red_below=red_below,
-            green_from=green_from,
-        )
-        counts = sc["band"].value_counts().reindex(list(BANDS), fill_value=0)
-        for band, n in counts.items():
+        if isinstance(weights, str):
+            if weights != "learned":
+                raise CustopsError(
+                    f"Unknown health weights {weights!r}.",
+                    fix="Pass a dict of component weights, None (the defaults) or 'learned'.",
+                )
+            w = _learned(tables, month_end, horizon_days, inactivity_days, seed, max_fit_customers)
+        else:
+            w = dict(weights or DEFAULT_WEIGHTS)
+            unknown = set(w) - set(COMPONENTS)
+            if unknown:
+                raise CustopsError(
+                    f"Unknown health components in the weights: {sorted(unknown)}.",
+                    fix=f"Use only {list(COMPONENTS)}.",
+                )
+        _, comp = _components_at(p, _day(month_end), inactivity_days)
+        band = _band(_score(comp, w).round(1), red_below, green_from)
+        counts = band.value_counts().reindex(list(BANDS), fill_value=0)
+        for name, n in counts.items():
             rows.append(
                 {
                     "month": month_end.strftime("%Y-%m"),
-                    "band": band,
+                    "band": name,
                     "customers": int(n),
-                    "share": n / max(len(sc), 1),
+                    "share": n / max(len(comp), 1),
                 }
             )
     return pd.DataFrame(rows)
@@ -602,6 +841,7 @@ def weight_table(
     horizon_days: int = 90,
     inactivity_days: int = 180,
     seed: int = 0,
+    max_fit_customers: int | None = MAX_FIT_CUSTOMERS,
 ) -> pd.DataFrame:
     """The component weights a score at ``as_of`` uses, normalised to sum to 1.
 
@@ -620,9 +860,16 @@ def weight_table(
     """
     if isinstance(weights, str) and weights == "learned":
         learned = learn_weights(
-            tables, as_of, horizon_days=horizon_days, inactivity_days=inactivity_days, seed=seed
+            tables,
+            as_of,
+            horizon_days=horizon_days,
+            inactivity_days=inactivity_days,
+            seed=seed,
+            max_fit_customers=max_fit_customers,
         )
-        return learned[["component", "weight", "coefficient", "odds_ratio"]]
+        out = learned[["component", "weight", "coefficient", "odds_ratio"]].copy()
+        out.attrs = dict(learned.attrs)  # "sample" when the weights were fitted on one
+        return out
     w = pd.Series({c: float((weights or DEFAULT_WEIGHTS).get(c, 0.0)) for c in COMPONENTS})
     unknown = set(weights or {}) - set(COMPONENTS)
     if unknown or w.sum() <= 0:
@@ -639,14 +886,20 @@ def method_text(
     red_below: float = 50.0,
     green_from: float = 75.0,
     horizon_days: int = 90,
+    sample: tuple[int, int] | None = None,
     lang: str = "en",
 ) -> str:
     """How the score is weighted and banded, in words (en/zh), for the chapter text.
+
+    ``sample``: ``(fitted, alive)`` customers when the weights were learned on a sample
+    (``weight_table(...).attrs["sample"]``, see :func:`learn_weights`).
 
     Examples
     --------
     >>> method_text("learned", horizon_days=90).split(". ")[1]
     'Bands: **red** below 50, **amber** 50 to 75, **green** 75 and above.'
+    >>> method_text("learned", sample=(200_000, 612_345)).split(". ")[1]
+    'It was fitted on a random sample of 200,000 of the 612,345 active customers, stratified by the outcome and drawn with the report seed (health.max_fit_customers)'
     >>> method_text({"recency": 1.0}, red_below=40, lang="zh").startswith("权重由配置给定")
     True
     """
@@ -660,6 +913,11 @@ def method_text(
             if weights is not None
             else "权重为默认值"
         )
+        if learned and sample is not None:
+            how += (
+                f"。回归使用 {sample[1]:,} 名活跃客户中按结果分层、用报告随机种子抽取的 "
+                f"{sample[0]:,} 名样本（config 的 health.max_fit_customers）"
+            )
         return (
             f"{how}。分区：**红**低于 {red_below:g} 分，**黄** {red_below:g}–{green_from:g} 分，"
             f"**绿** {green_from:g} 分及以上。"
@@ -672,6 +930,12 @@ def method_text(
         if weights is not None
         else "The weights are the defaults"
     )
+    if learned and sample is not None:
+        how += (
+            f". It was fitted on a random sample of {sample[0]:,} of the {sample[1]:,} active "
+            "customers, stratified by the outcome and drawn with the report seed "
+            "(health.max_fit_customers)"
+        )
     return (
         f"{how}. Bands: **red** below {red_below:g}, **amber** {red_below:g} to {green_from:g}, "
         f"**green** {green_from:g} and above."

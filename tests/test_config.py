@@ -156,3 +156,14 @@ def test_bad_periods_explain_the_accepted_forms(label):
 def test_config_model_rejects_typos_when_built_in_code():
     with pytest.raises(Exception, match="extra"):
         ReportConfig.model_validate({**MINIMAL, "sede": 1})
+
+
+def test_health_max_fit_customers_is_checked_and_typos_are_hinted(tmp_path):
+    cfg = load_config(write(tmp_path, MINIMAL))
+    assert cfg.health.max_fit_customers == 200_000
+    cfg = load_config(write(tmp_path, {**MINIMAL, "health": {"max_fit_customers": None}}))
+    assert cfg.health.max_fit_customers is None
+    text = config_error(write(tmp_path, {**MINIMAL, "health": {"max_fit_customers": 10}}))
+    assert "health.max_fit_customers: Input should be greater than 1000 (got 10)" in text
+    text = config_error(write(tmp_path, {**MINIMAL, "health": {"max_fit_customer": 5000}}))
+    assert "health.max_fit_customer: unknown key (did you mean 'max_fit_customers'?)" in text

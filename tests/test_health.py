@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -252,9 +254,9 @@ def test_components_with_one_row_per_order_equal_the_order_lines(demo) -> None:
 def test_cached_order_codes_give_the_same_components_at_every_date(demo) -> None:
     tables = demo["tables"]
     dates = ["2025-06-30", "2025-09-30", "2025-12-31"]
-    warm = [health.components(tables, d) for d in dates]  # the codes are reused after the first
+    warm = [health.components(tables, d) for d in dates]  # the arrays are reused after the first
     for d, got in zip(dates, warm, strict=True):
-        health._CODES.clear()
+        health._PREP.clear()
         pd.testing.assert_frame_equal(got, health.components(tables, d))
     # another orders table (same length, other customers) is not served from the cache
     other = tables["orders"].assign(
@@ -262,3 +264,248 @@ def test_cached_order_codes_give_the_same_components_at_every_date(demo) -> None
     )
     moved = health.components(dict(tables, orders=other), dates[-1])
     assert not moved.equals(warm[-1])
+
+
+# --------------------------------------------------------------------------- reference
+# The per-date pandas implementation health.components had before the integer-coded arrays
+# (kept here as the independent slow computation the fast one is checked against).
+
+
+def _order_codes_reference(orders):
+    if "order_id" in orders and not orders["order_id"].is_unique:
+        return None
+    codes, labels = pd.factorize(orders["customer_id"], sort=True)
+    return codes, labels, orders["order_date"].to_numpy()
+
+
+def components_reference(
+    tables: Mapping[str, pd.DataFrame], as_of, *, inactivity_days: int = 180
+) -> pd.DataFrame:
+    """The pandas implementation health.components had before the integer-coded arrays."""
+    t = pd.Timestamp(as_of).normalize()
+    cut = t + pd.Timedelta(days=1)  # data up to the end of the as-of day
+    if "orders" not in tables:
+        raise ValueError("orders")
+    o = tables["orders"]
+    prep = _order_codes_reference(o)
+    if prep is None:  # order lines: merge the lines of each order seen by the cut
+        o = o[o["order_date"] < cut]
+        o = o.groupby(["customer_id", "order_id"], as_index=False).agg(
+            order_date=("order_date", "min"), amount=("amount", "sum")
+        )
+        codes, labels, _ = _order_codes_reference(o)
+    else:
+        codes, labels, dates = prep
+        seen = (
+            o["order_date"].to_numpy() < cut.to_datetime64()
+            if dates is None
+            else dates < cut.to_datetime64()
+        )
+        o, codes = o[seen], codes[seen]
+    # group by integer codes of the (sorted) customer ids: one factorisation of 20M ids
+    # (cached per orders table: band_history scores 12 month ends) instead of one per groupby
+    o = o[codes >= 0]
+    key = pd.Series(codes[codes >= 0], index=o.index)
+    last = o["order_date"].groupby(key).max().dt.normalize()
+    rec = (t - last).dt.days
+    alive_codes = rec[rec <= inactivity_days].index
+    keep = np.zeros(len(labels), dtype=bool)
+    keep[alive_codes.to_numpy()] = True
+    inside = keep[key.to_numpy()]
+    o, key = o[inside], key[inside]
+    alive = pd.Index(np.asarray(labels, dtype=object)[alive_codes.to_numpy()], name="customer_id")
+    age = (t - o["order_date"].dt.normalize()).dt.days
+    recent = age < 90
+    prior = (age >= 90) & (age < 365)
+
+    def per_customer(values: pd.Series) -> np.ndarray:
+        return values.groupby(key).sum().reindex(alive_codes, fill_value=0).to_numpy()
+
+    n90 = pd.Series(per_customer(recent), index=alive)
+    nprior = pd.Series(per_customer(prior), index=alive) * 90 / 275
+    s90 = pd.Series(per_customer(o["amount"].where(recent, 0)), index=alive)
+    sprior = pd.Series(per_customer(o["amount"].where(prior, 0)), index=alive) * 90 / 275
+    rec = pd.Series(rec.reindex(alive_codes).to_numpy(), index=alive)
+    out = pd.DataFrame(index=pd.Index(alive, name="customer_id"))
+    out["recency"] = np.exp(-rec.reindex(alive) / 90.0)
+    out["frequency_trend"] = (n90 + 0.5) / (n90 + nprior + 1.0)
+    tot = s90 + sprior
+    out["spend_trend"] = np.where(tot > 0, s90 / tot.where(tot > 0, 1), 0.5)
+    for col in health.COMPONENTS[3:]:
+        out[col] = np.nan
+
+    tickets = tables.get("tickets")
+    if tickets is not None and len(tickets):
+        k = tickets[(tickets["created_at"] < cut) & tickets["customer_id"].isin(alive)].copy()
+        k_age = (t - k["created_at"].dt.normalize()).dt.days
+        cat = k["category"].astype("string").str.lower() if "category" in k else ""
+        complaint = cat.str.contains("complain|投诉", na=False)
+        resolved_by_t = (
+            k["resolved_at"].notna() & (k["resolved_at"] < cut)
+            if "resolved_at" in k
+            else pd.Series(True, index=k.index)
+        )
+        open_c = (complaint & ~resolved_by_t).groupby(k["customer_id"]).any()
+        n_c = (complaint & (k_age < 365)).groupby(k["customer_id"]).sum().clip(upper=2)
+        comp = 1 - 0.25 * n_c.reindex(alive, fill_value=0)
+        comp[open_c.reindex(alive, fill_value=False).to_numpy()] = 0.0
+        out["complaints"] = comp.to_numpy()
+        if "first_response_at" in k:
+            r = k[(k_age < 365) & k["first_response_at"].notna() & (k["first_response_at"] < cut)]
+            h = ((r["first_response_at"] - r["created_at"]).dt.total_seconds() / 3600).clip(
+                lower=1 / 60
+            )
+            gm = np.exp(np.log(h).groupby(r["customer_id"]).mean())
+            out["service"] = np.exp(-gm.reindex(alive) / 24.0).to_numpy()
+        csat = None
+        if "csat" in k:
+            cs = k[(k_age < 365) & k["csat"].notna()]
+            csat = ((cs["csat"] - 1) / 4).groupby(cs["customer_id"]).mean().reindex(alive)
+    else:
+        csat = None
+    surveys = tables.get("surveys")
+    nps = None
+    if surveys is not None and len(surveys):
+        s = surveys[
+            (surveys["responded_at"] < cut)
+            & (surveys["responded_at"] >= cut - pd.Timedelta(days=365))
+            & surveys["score"].notna()
+        ].sort_values("responded_at")
+        nps = (s.groupby("customer_id")["score"].last() / 10).reindex(alive)
+    parts = [x for x in (nps, csat) if x is not None]
+    if parts:
+        out["nps_csat"] = pd.concat(parts, axis=1).mean(axis=1).to_numpy()
+    touches = tables.get("touches")
+    if touches is not None and len(touches) and "opened" in touches:
+        m = touches[
+            (touches["sent_at"] < cut)
+            & (touches["sent_at"] >= cut - pd.Timedelta(days=180))
+            & touches["customer_id"].isin(alive)
+        ]
+        opened = m["opened"].fillna(False).astype(float)
+        out["engagement"] = opened.groupby(m["customer_id"]).mean().reindex(alive).to_numpy()
+    return out.reset_index()
+
+
+def churned_next_reference(
+    tables: Mapping[str, pd.DataFrame], ids: pd.Series, as_of, horizon_days: int
+):
+    t = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
+    o = tables["orders"]
+    nxt = o[(o["order_date"] >= t) & (o["order_date"] < t + pd.Timedelta(days=horizon_days))]
+    return ~ids.isin(pd.unique(nxt["customer_id"].to_numpy()))  # hash table, not a Python set
+
+
+def learn_reference(tables, as_of, horizon_days=90, inactivity_days=180, rows=None) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    train_at = pd.Timestamp(as_of).normalize() - pd.Timedelta(days=horizon_days)
+    comp = components_reference(tables, train_at, inactivity_days=inactivity_days)
+    y = churned_next_reference(tables, comp["customer_id"], train_at, horizon_days).to_numpy()
+    x = comp[list(health.COMPONENTS)]
+    x = x.fillna(x.mean()).fillna(0.5)
+    if rows is not None:
+        x, y = x.iloc[rows], y[rows]
+    coef = LogisticRegression(C=1.0, max_iter=1000).fit(x, y).coef_[0]
+    raw = np.clip(-coef, 0, None)
+    return dict(zip(health.COMPONENTS, raw / raw.sum(), strict=True))
+
+
+def _with_lines(tables: dict) -> dict:
+    """Every third order split into two lines, the second 5 days later (order lines)."""
+    heads = tables["orders"]
+    split = heads.iloc[::3]
+    lines = pd.concat(
+        [
+            heads.assign(
+                amount=heads["amount"].where(~heads.index.isin(split.index), heads["amount"] / 2)
+            ),
+            split.assign(
+                amount=split["amount"] / 2, order_date=split["order_date"] + pd.Timedelta(days=5)
+            ),
+        ],
+        ignore_index=True,
+    )
+    return dict(tables, orders=lines)
+
+
+@pytest.mark.parametrize("lines", [False, True], ids=["one row per order", "order lines"])
+def test_components_equal_the_pandas_reference_at_many_dates(demo, lines) -> None:
+    tables = _with_lines(demo["tables"]) if lines else demo["tables"]
+    health._PREP.clear()
+    for as_of, inactivity in [
+        ("2025-12-31", 180),
+        ("2025-10-02", 180),
+        ("2025-07-15", 90),
+        ("2025-03-31", 400),
+    ]:
+        got = health.components(tables, as_of, inactivity_days=inactivity)
+        want = components_reference(tables, as_of, inactivity_days=inactivity)
+        assert len(got) > 100 and got["complaints"].lt(1).any()
+        assert got["service"].notna().any() and got["engagement"].notna().any()
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=1e-15)
+        ids = got["customer_id"]
+        pd.testing.assert_series_equal(
+            health._churned_next(tables, ids, as_of, 90),
+            churned_next_reference(tables, ids, as_of, 90),
+        )
+
+
+def test_band_history_equals_a_per_month_reference_loop(demo) -> None:
+    tables = demo["tables"]
+    got = health.band_history(tables, "2025Q4", "learned", months=3, red_below=45)
+    for month_end, month in [("2025-10-31", "2025-10"), ("2025-11-30", "2025-11")]:
+        w = learn_reference(tables, month_end)
+        comp = components_reference(tables, month_end)
+        vals = comp[list(w)]
+        wv = pd.Series(w)
+        score = 100 * vals.fillna(0).mul(wv).sum(axis=1) / vals.notna().mul(wv).sum(axis=1)
+        score = score.round(1)
+        want = {
+            "red": int((score < 45).sum()),
+            "amber": int(((score >= 45) & (score < 75)).sum()),
+            "green": int((score >= 75).sum()),
+        }
+        row = got[got["month"] == month].set_index("band")["customers"].to_dict()
+        assert row == want
+    # configured weights: each month the same as health_scores at that month end
+    fixed = health.band_history(tables, "2025Q4", {"recency": 1, "complaints": 1}, months=2)
+    scores = health.health_scores(tables, "2025-11-30", {"recency": 1, "complaints": 1})
+    counts = scores["band"].value_counts().to_dict()
+    assert fixed[fixed["month"] == "2025-11"].set_index("band")["customers"].to_dict() == {
+        b: counts.get(b, 0) for b in health.BANDS
+    }
+
+
+def test_learned_weights_on_a_stratified_sample_above_max_fit_customers(demo) -> None:
+    tables = demo["tables"]
+    full = health.learn_weights(tables, AS_OF, max_fit_customers=None)
+    ref = learn_reference(tables, AS_OF)
+    assert full["weight"].to_numpy() == pytest.approx(list(ref.values()), abs=1e-9)
+    alive = len(health.components(tables, pd.Timestamp(AS_OF) - pd.Timedelta(days=90)))
+    # at or below the limit every customer is used: the same weights
+    same = health.learn_weights(tables, AS_OF, max_fit_customers=alive)
+    pd.testing.assert_frame_equal(same, full)
+    # above it: a seeded sample keeping the outcome shares, fitted like the reference
+    y = np.r_[np.zeros(700, bool), np.ones(300, bool)]
+    rows = health._fit_sample(y, 500, seed=7)
+    assert len(rows) == 500 and y[rows].sum() == 150 and len(np.unique(rows)) == 500
+    assert np.array_equal(rows, health._fit_sample(y, 500, seed=7))
+    assert not np.array_equal(rows, health._fit_sample(y, 500, seed=8))
+    assert health._fit_sample(y, 1000, seed=7) is None
+    half = alive // 2
+    sampled = health.learn_weights(tables, AS_OF, max_fit_customers=half, seed=3)
+    train = pd.Timestamp(AS_OF) - pd.Timedelta(days=90)
+    comp = components_reference(tables, train)
+    yy = churned_next_reference(tables, comp["customer_id"], train, 90).to_numpy()
+    want = learn_reference(tables, AS_OF, rows=health._fit_sample(yy, half, seed=3))
+    assert sampled["weight"].to_numpy() == pytest.approx(list(want.values()), abs=1e-9)
+    assert not np.allclose(sampled["weight"], full["weight"])
+    assert sampled.attrs["sample"] == (half, alive) and "sample" not in full.attrs
+    table = health.weight_table(tables, AS_OF, "learned", seed=3, max_fit_customers=half)
+    text = health.method_text("learned", sample=table.attrs["sample"])
+    assert f"random sample of {half:,} of the {alive:,} active customers" in text
+    assert f"{alive:,} 名活跃客户" in health.method_text("learned", sample=(half, alive), lang="zh")
+    # the planted drivers survive the sample: recency first, complaints raise churn odds
+    s = sampled.set_index("component")
+    assert s["weight"].idxmax() == "recency" and s.loc["complaints", "odds_ratio"] < 0.8
