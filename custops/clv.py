@@ -637,16 +637,24 @@ def playbook(
         ):
             if flag in flags:
                 first = first.where(~((first == "") & flags[flag].astype(bool)), flag)
-    out = []
-    for g, d in zip(group, first, strict=True):
+
+    def text_of(g: Any, d: str) -> str:
         play = segment_play(g)
         action = driver_actions.get(d)
         if action:
             text = action.get(lang, action["en"])
-            out.append(f"First {text}, then: {play}" if lang == "en" else f"先{text}，然后：{play}")
-        else:
-            out.append(play)
-    return pd.Series(out, index=group.index, name="playbook")
+            return f"First {text}, then: {play}" if lang == "en" else f"先{text}，然后：{play}"
+        return play
+
+    # one text per distinct (group, first action) pair, mapped back by code (1M customers
+    # share a few dozen pairs)
+    pairs = pd.MultiIndex.from_arrays(  # segment_play reads str(name): NaN is "nan"
+        [pd.Series(group).astype(str).to_numpy(), first.to_numpy()]
+    )
+    codes, uniques = pd.factorize(pairs)
+    texts = np.array([text_of(g, d) for g, d in uniques], dtype=object)
+    out = texts[codes] if len(codes) else np.array([], dtype=object)
+    return pd.Series(out, index=group.index, name="playbook", dtype=object)
 
 
 def _segment_actions() -> Mapping[str, Mapping[str, str]]:
@@ -739,6 +747,22 @@ def churn_scores(
     return out.reset_index(drop=True)
 
 
+def _warning_texts(flags: pd.DataFrame, lang: str) -> np.ndarray:
+    """The raised flags of each row as labels joined by "; " (one text per combination)."""
+    labels = [_FLAG_LABELS[f].get(lang, _FLAG_LABELS[f]["en"]) for f in flags.columns]
+    bits = np.zeros(len(flags), dtype=np.int64)
+    for i, f in enumerate(flags.columns):
+        bits |= flags[f].fillna(False).to_numpy(dtype=bool).astype(np.int64) << i
+    combos = np.array(
+        [
+            "; ".join(lab for i, lab in enumerate(labels) if k >> i & 1)
+            for k in range(2 ** len(labels))
+        ],
+        dtype=object,
+    )
+    return combos[bits]
+
+
 def priority_list(
     scores: pd.DataFrame,
     *,
@@ -784,16 +808,7 @@ def priority_list(
     ids = active["customer_id"].astype(str)
     if privacy.pseudonymize_ids:
         ids = pseudonymize(ids, _id_key(privacy))
-    warn = (
-        [
-            "; ".join(
-                _FLAG_LABELS[f].get(lang, _FLAG_LABELS[f]["en"]) for f in flags.columns if row[f]
-            )
-            for _, row in flags.iterrows()
-        ]
-        if len(flags.columns)
-        else [""] * len(active)
-    )
+    warn = _warning_texts(flags, lang)
     out = pd.DataFrame(
         {
             "rank": np.arange(1, len(active) + 1),

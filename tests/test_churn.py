@@ -369,6 +369,64 @@ def test_pseudonymized_priority_list_uses_a_keyed_hash(monkeypatch):
     assert out["playbook"].iloc[0].startswith("First close the open complaint")
 
 
+def _priority_texts_reference(scores: pd.DataFrame, lang: str) -> tuple[list, list]:
+    """Warnings and playbooks row by row, as priority_list built them before (iterrows)."""
+    active = scores[scores["event"] == 0].sort_values(
+        ["value_at_risk", "customer_id"], ascending=[False, True]
+    )
+    flags = active[[f for f in clv.FLAGS if f in active]]
+    warn = [
+        "; ".join(
+            clv._FLAG_LABELS[f].get(lang, clv._FLAG_LABELS[f]["en"])
+            for f in flags.columns
+            if row[f]
+        )
+        for _, row in flags.iterrows()
+    ]
+    group = active["segment"].fillna(active["tier"])
+    plays = []
+    for i, (g, d) in enumerate(zip(group, active["top_driver"].fillna(""), strict=True)):
+        for f in (
+            "flag_complaint_no_followup",
+            "flag_frequency_drop",
+            "flag_silent_after_repurchase",
+        ):
+            if d == "" and flags[f].iloc[i]:
+                d = f
+        one = clv.playbook(pd.Series([g]), pd.Series([d]), lang=lang).iloc[0]
+        plays.append(one)
+    return warn, plays
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_priority_list_texts_equal_a_row_by_row_recount(lang: str) -> None:
+    rng = np.random.default_rng(5)
+    n = 400
+    segments = np.array(
+        ["Champions", "At Risk", "Hibernating", None, "new customers"], dtype=object
+    )
+    scores = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:04d}" for i in range(n)],
+            "event": rng.integers(0, 2, n) * (rng.random(n) < 0.3),
+            "churn_prob_90d": rng.random(n),
+            "clv": rng.gamma(2, 100, n),
+            "top_driver": rng.choice(["", "unresolved_complaint", "app_bound", "x"], n),
+            "drivers": "",
+            "tier": rng.choice(["A", "B", "C", "D"], n),
+            "segment": segments[rng.integers(0, len(segments), n)],
+            **{f: rng.random(n) < 0.3 for f in clv.FLAGS},
+        }
+    )
+    scores["value_at_risk"] = scores["churn_prob_90d"] * scores["clv"]
+    out = clv.priority_list(scores, horizon_days=90, lang=lang)
+    warn, plays = _priority_texts_reference(scores, lang)
+    assert out["warnings"].tolist() == warn
+    assert out["playbook"].tolist() == plays
+    assert out["warnings"].str.contains("; ").any() and out["warnings"].eq("").any()
+    assert out["playbook"].nunique() > 5
+
+
 # --------------------------------------------------------------------------- the notebook
 
 
