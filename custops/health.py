@@ -151,6 +151,46 @@ def _sorted_by(days: np.ndarray, **arrays: np.ndarray) -> dict:
     return out
 
 
+_ORDER_KEYS: dict = {}
+
+
+def _order_keys(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(customer codes, sorted customer ids, order ids unique?) of an orders table.
+
+    Codes index the sorted ids (-1 for a missing id). Kept for the last table seen (by
+    identity and length): notebook 03 reads the same 20M orders in the health score, the
+    behaviour paths and the early warnings, and factorising the ids or testing the order ids
+    for uniqueness costs seconds each time.
+    """
+    hit = _ORDER_KEYS.get("ref")
+    if hit is not None and hit[0]() is orders and hit[1] == len(orders):
+        return _ORDER_KEYS["value"]
+    codes, labels = pd.factorize(orders["customer_id"], sort=True)
+    unique = "order_id" not in orders or bool(orders["order_id"].is_unique)
+    value = (codes.astype(np.int64), np.asarray(labels, dtype=object), unique)
+    _ORDER_KEYS["ref"], _ORDER_KEYS["value"] = (weakref.ref(orders), len(orders)), value
+    return value
+
+
+_TABLE_CODES: dict = {}
+
+
+def _customer_codes(frame: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
+    """Codes of ``frame.customer_id`` in ``labels`` (-1: not a customer with orders).
+
+    Kept per table (by identity and length) for the labels of the last orders table seen.
+    """
+    key = id(frame)
+    hit = _TABLE_CODES.get(key)
+    if hit is not None and hit[0]() is frame and hit[1] == len(frame) and hit[2] is labels:
+        return hit[3]
+    codes = pd.Index(labels).get_indexer(frame["customer_id"]).astype(np.int64)
+    for k in [k for k, v in _TABLE_CODES.items() if v[0]() is None or v[2] is not labels]:
+        del _TABLE_CODES[k]
+    _TABLE_CODES[key] = (weakref.ref(frame), len(frame), labels, codes)
+    return codes
+
+
 def _prepare(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
     """Integer-coded copies of the tables the score reads, cached for the last tables seen.
 
@@ -180,14 +220,13 @@ def _prepare(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
 
 def _build(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
     o = tables["orders"]
-    codes, labels = pd.factorize(o["customer_id"], sort=True)
-    labels = np.asarray(labels, dtype=object)
+    codes, labels, unique = _order_keys(o)
     day = _days(o["order_date"])
     keep = (codes >= 0) & (day != _NEVER)
     amount = pd.to_numeric(o["amount"], errors="coerce").to_numpy(dtype=float)
     amount = np.where(np.isnan(amount), 0.0, amount)  # a sum skips missing amounts
     code, day, amount = codes[keep].astype(np.int64), day[keep], amount[keep]
-    if "order_id" in o and not o["order_id"].is_unique:
+    if not unique:
         # order lines: an order counts once, on its first day; its amount is the sum of its
         # lines seen by the as-of date (rows without an order id belong to no order)
         oid, _ = pd.factorize(o["order_id"].to_numpy()[keep])
@@ -205,10 +244,9 @@ def _build(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
         lines = _sorted_by(day, code=code, amount=amount)
         lines["order_day"] = lines["day"]
         orders = {"day": lines["day"], "code": lines["code"]}
-    index = pd.Index(labels)
 
     def coded(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-        c = index.get_indexer(frame["customer_id"])
+        c = _customer_codes(frame, labels)
         d = _days(frame[column])
         return c, (c >= 0) & (d != _NEVER)
 
@@ -239,8 +277,8 @@ def _build(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
     s = tables.get("surveys")
     surveys = None
     if s is not None and len(s):
-        s = s[s["score"].notna()]
         c, ok = coded(s, "responded_at")
+        ok &= s["score"].notna().to_numpy()
         s = s[ok]
         surveys = _sorted_by(
             s["responded_at"].to_numpy(dtype="datetime64[ns]").astype(np.int64),

@@ -68,10 +68,64 @@ _LABELS_ZH = {
 }
 
 
+def _us(values) -> np.ndarray:
+    """Timestamps as int64 microseconds (DuckDB's TIMESTAMP: nanoseconds truncated)."""
+    a = pd.to_datetime(values).to_numpy(dtype="datetime64[ns]")
+    return a.astype("datetime64[us]").astype(np.int64)
+
+
+def _src_key(value) -> tuple:
+    """Sort key of a source id as DuckDB orders ``CAST(id AS VARCHAR)`` (NULLs last)."""
+    return (1, "") if pd.isna(value) else (0, str(value))
+
+
+def _break_ties(order: np.ndarray, keys: list[np.ndarray], src) -> np.ndarray:
+    """Reorder runs of ``order`` whose ``keys`` are all equal by the source id (``src(i)``)."""
+    if len(order) < 2:
+        return order
+    same = np.ones(len(order) - 1, dtype=bool)
+    for k in keys:
+        v = k[order]
+        same &= v[1:] == v[:-1]
+    if not same.any():
+        return order
+    run = np.cumsum(np.r_[True, ~same]) - 1
+    tied = np.zeros(run[-1] + 1, dtype=bool)
+    tied[run[1:][same]] = True
+    pos = np.flatnonzero(tied[run])  # positions inside runs with ties (few)
+    order = order.copy()
+    for r in np.unique(run[pos]):
+        at = pos[run[pos] == r]
+        rows = order[at]
+        order[at] = sorted(rows, key=lambda i: _src_key(src(i)))
+    return order
+
+
+def _time_order(code: np.ndarray, ts: np.ndarray, event: np.ndarray) -> np.ndarray:
+    """Row order by customer code, then time, then event priority (ties in any order).
+
+    One argsort of a packed int64 key when the three fit in 63 bits (times are divided by
+    their greatest common step, e.g. whole minutes), else two stable sorts.
+    """
+    if not len(code):
+        return np.arange(0)
+    rel = ts - ts.min()
+    step = int(np.gcd.reduce(rel)) or 1
+    rel = rel // step
+    ts_bits = int(rel.max()).bit_length()
+    code_bits = int(code.max()).bit_length()
+    if code_bits + ts_bits + 4 <= 63:
+        return np.argsort((code << (ts_bits + 4)) | (rel << 4) | event)
+    inner = np.argsort((rel << 4) | event, kind="stable") if ts_bits + 4 <= 63 else None
+    if inner is None:
+        return np.lexsort((event, ts, code))
+    return inner[np.argsort(code[inner], kind="stable")]
+
+
 def event_stream(
     tables: Mapping[str, pd.DataFrame], period: Period | str, *, con=None
 ) -> pd.DataFrame:
-    """One ordered event stream per customer up to the end of ``period`` (DuckDB).
+    """One ordered event stream per customer up to the end of ``period``.
 
     Parameters
     ----------
@@ -81,13 +135,16 @@ def event_stream(
     period : Period or str
         Events after the period end are dropped.
     con : duckdb.DuckDBPyConnection, optional
-        Connection to use (a new in-memory one by default).
+        Not used (kept for callers; the stream is built with numpy on integer customer codes,
+        the same rows and order the DuckDB window query gave: time, then event priority,
+        then the source id as text; timestamps in microseconds).
 
     Returns
     -------
     DataFrame
         ``customer_id, event, ts, seq`` with ``seq`` = 1, 2, ... per customer in time order;
-        ties broken by :data:`EVENTS` priority, then by the source row id.
+        ties broken by :data:`EVENTS` priority, then by the source row id. Only customers
+        with an order (at any date) appear.
 
     Examples
     --------
@@ -98,71 +155,101 @@ def event_stream(
     >>> event_stream({"orders": o, "touches": t}, "2025Q1")["event"].tolist()
     ['first_order', 'touch_opened', 'repurchase']
     """
+    from custops.health import _customer_codes, _order_keys
+
     period = Period.parse(period)
     if "orders" not in tables:
         raise CustopsError(
             "Behaviour paths need the orders table.", fix="Add an `orders` source to the config."
         )
-    own = con is None
-    con = con or duckdb.connect()
-    end = pd.Timestamp(period.end_exclusive)
-    parts = []
-    o = tables["orders"][["customer_id", "order_id", "order_date"]].dropna()
-    con.register("o_src", o)
-    parts.append(
-        """SELECT customer_id, CASE WHEN row_number() OVER (PARTITION BY customer_id
-                  ORDER BY ts, src_id) = 1 THEN 'first_order' ELSE 'repurchase' END AS event,
-                  ts, src_id
-           FROM (SELECT customer_id, CAST(order_id AS VARCHAR) AS src_id,
-                        CAST(min(order_date) AS TIMESTAMP) AS ts
-                 FROM o_src GROUP BY customer_id, order_id)"""
+    end = int(np.datetime64(pd.Timestamp(period.end_exclusive), "us").astype(np.int64))
+    orders = tables["orders"]
+    all_codes, labels, unique = _order_keys(orders)
+    oid_all = orders["order_id"]
+    ok = (all_codes >= 0) & orders["order_date"].notna().to_numpy() & oid_all.notna().to_numpy()
+    code, ts, oid = all_codes[ok], _us(orders["order_date"])[ok], oid_all.to_numpy()[ok]
+    if not unique:  # order lines: one event per (customer, order) at its first line
+        oc, _ = pd.factorize(oid)
+        key = code * (int(oc.max()) + 1) + oc
+        uniq, first_row, inv = np.unique(key, return_index=True, return_inverse=True)
+        first_ts = np.full(len(uniq), np.iinfo(np.int64).max)
+        np.minimum.at(first_ts, inv, ts)
+        code, ts, oid = code[first_row], first_ts, oid[first_row]
+    customers = np.zeros(len(labels), dtype=bool)
+    customers[code] = True  # customers with an order (any date)
+    # first order: the earliest (time, then order id as text) of each customer
+    by = _break_ties(
+        _time_order(code, ts, np.zeros(len(code), np.int64)), [code, ts], oid.__getitem__
     )
+    first = np.r_[True, code[by][1:] != code[by][:-1]] if len(by) else np.zeros(0, bool)
+    event = np.full(len(code), EVENTS["repurchase"], dtype=np.int64)
+    event[by[first]] = EVENTS["first_order"]
+    parts = [(code, ts, event, oid)]
+
+    def coded(frame: pd.DataFrame, when: str, cols: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        c = _customer_codes(frame, labels)  # -1 also for a missing id
+        keep = (c >= 0) & frame[[when, *cols]].notna().all(axis=1).to_numpy()
+        keep[keep] = customers[c[keep]]
+        return frame[keep], c[keep]
+
     touches = tables.get("touches")
     if touches is not None and len(touches):
-        t = touches.copy()
-        for col in ("opened", "converted"):
-            t[col] = t[col].fillna(False).astype(bool) if col in t else False
-        con.register("t_src", t[["touch_id", "customer_id", "sent_at", "opened", "converted"]])
-        parts.append(
-            """SELECT customer_id, CASE WHEN converted THEN 'touch_converted'
-                      WHEN opened THEN 'touch_opened' ELSE 'touch' END AS event,
-                      CAST(sent_at AS TIMESTAMP) AS ts, CAST(touch_id AS VARCHAR) AS src_id
-               FROM t_src WHERE customer_id IS NOT NULL AND sent_at IS NOT NULL"""
+        t, c = coded(touches, "sent_at", [])
+        flag = {
+            col: t[col].fillna(False).astype(bool).to_numpy()
+            if col in t
+            else np.zeros(len(t), bool)
+            for col in ("opened", "converted")
+        }
+        ev = np.where(
+            flag["converted"],
+            EVENTS["touch_converted"],
+            np.where(flag["opened"], EVENTS["touch_opened"], EVENTS["touch"]),
         )
+        parts.append((c, _us(t["sent_at"]), ev, t["touch_id"].to_numpy()))
     tickets = tables.get("tickets")
     if tickets is not None and len(tickets):
-        k = tickets[["ticket_id", "customer_id", "created_at"]].copy()
-        cat = tickets["category"] if "category" in tickets else pd.Series("", index=k.index)
-        k["complaint"] = cat.astype("string").str.lower().str.contains("complain|投诉", na=False)
-        con.register("k_src", k)
-        parts.append(
-            """SELECT customer_id, CASE WHEN complaint THEN 'complaint' ELSE 'ticket' END AS event,
-                      CAST(created_at AS TIMESTAMP) AS ts, CAST(ticket_id AS VARCHAR) AS src_id
-               FROM k_src WHERE customer_id IS NOT NULL AND created_at IS NOT NULL"""
-        )
+        k, c = coded(tickets, "created_at", [])
+        cat = k["category"] if "category" in k else pd.Series("", index=k.index)
+        complaint = cat.astype("string").str.lower().str.contains("complain|投诉", na=False)
+        ev = np.where(complaint.to_numpy(dtype=bool), EVENTS["complaint"], EVENTS["ticket"])
+        parts.append((c, _us(k["created_at"]), ev, k["ticket_id"].to_numpy()))
     surveys = tables.get("surveys")
     if surveys is not None and len(surveys):
-        s = surveys[["response_id", "customer_id", "responded_at", "score"]].dropna()
-        con.register("s_src", s)
-        parts.append(
-            """SELECT customer_id, CASE WHEN score >= 9 THEN 'survey_promoter'
-                      WHEN score >= 7 THEN 'survey_passive' ELSE 'survey_detractor' END AS event,
-                      CAST(responded_at AS TIMESTAMP) AS ts, CAST(response_id AS VARCHAR) AS src_id
-               FROM s_src"""
+        s, c = coded(surveys, "responded_at", ["response_id", "score"])
+        score = s["score"].to_numpy(dtype=float)
+        ev = np.where(
+            score >= 9,
+            EVENTS["survey_promoter"],
+            np.where(score >= 7, EVENTS["survey_passive"], EVENTS["survey_detractor"]),
         )
-    prio = " ".join(f"WHEN '{e}' THEN {p}" for e, p in EVENTS.items())
-    sql = f"""
-        WITH ev AS ({" UNION ALL ".join(parts)})
-        SELECT customer_id, event, ts,
-               row_number() OVER (PARTITION BY customer_id
-                                  ORDER BY ts, CASE event {prio} END, src_id) AS seq
-        FROM ev WHERE ts < ? AND customer_id IN (SELECT customer_id FROM o_src)
-        ORDER BY customer_id, seq"""
-    out = con.execute(sql, [end.to_pydatetime()]).df()
-    if own:
-        con.close()
-    out["seq"] = out["seq"].astype("int64")
-    return out
+        parts.append((c, _us(s["responded_at"]), ev, s["response_id"].to_numpy()))
+    code = np.concatenate([p[0] for p in parts])
+    ts = np.concatenate([p[1] for p in parts])
+    event = np.concatenate([p[2] for p in parts])
+    starts = np.cumsum([0] + [len(p[0]) for p in parts])
+    keep = np.flatnonzero(ts < end)  # row numbers in the concatenation
+    code, ts, event = code[keep], ts[keep], event[keep]
+
+    def src(i: int):  # the source id of a row, looked up only for ties
+        row = int(keep[i])
+        part = int(np.searchsorted(starts, row, side="right")) - 1
+        return parts[part][3][row - starts[part]]
+
+    order = _break_ties(_time_order(code, ts, event), [code, ts, event], src)
+    code, ts, event = code[order], ts[order], event[order]
+    start = np.r_[True, code[1:] != code[:-1]] if len(code) else np.zeros(0, bool)
+    pos = np.arange(len(code))
+    seq = pos - np.maximum.accumulate(np.where(start, pos, 0)) + 1
+    names = np.array(list(EVENTS), dtype=object)[np.argsort(list(EVENTS.values()))]
+    return pd.DataFrame(
+        {
+            "customer_id": labels[code],
+            "event": names[event],
+            "ts": ts.astype("datetime64[us]"),
+            "seq": seq.astype("int64"),
+        }
+    )
 
 
 def outcomes(

@@ -257,6 +257,7 @@ def test_cached_order_codes_give_the_same_components_at_every_date(demo) -> None
     warm = [health.components(tables, d) for d in dates]  # the arrays are reused after the first
     for d, got in zip(dates, warm, strict=True):
         health._PREP.clear()
+        health._ORDER_KEYS.clear()
         pd.testing.assert_frame_equal(got, health.components(tables, d))
     # another orders table (same length, other customers) is not served from the cache
     other = tables["orders"].assign(
@@ -433,6 +434,7 @@ def _with_lines(tables: dict) -> dict:
 def test_components_equal_the_pandas_reference_at_many_dates(demo, lines) -> None:
     tables = _with_lines(demo["tables"]) if lines else demo["tables"]
     health._PREP.clear()
+    health._ORDER_KEYS.clear()
     for as_of, inactivity in [
         ("2025-12-31", 180),
         ("2025-10-02", 180),

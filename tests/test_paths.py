@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
 from custops import paths
+from custops.config import Period
 from custops.errors import CustopsError
 
 
@@ -167,3 +171,132 @@ def test_demo_paths_and_findings(generated_event_tables: dict) -> None:
 def test_missing_orders_error() -> None:
     with pytest.raises(CustopsError, match="need the orders table"):
         paths.event_stream({}, "2025Q4")
+
+
+# --------------------------------------------------------------------------- reference
+
+
+def event_stream_duckdb(
+    tables: Mapping[str, pd.DataFrame], period: Period | str, *, con=None
+) -> pd.DataFrame:
+    """The DuckDB window query event_stream used before the numpy version."""
+    period = Period.parse(period)
+    if "orders" not in tables:
+        raise ValueError("orders")
+    own = con is None
+    con = con or duckdb.connect()
+    end = pd.Timestamp(period.end_exclusive)
+    parts = []
+    o = tables["orders"][["customer_id", "order_id", "order_date"]].dropna()
+    con.register("o_src", o)
+    parts.append(
+        """SELECT customer_id, CASE WHEN row_number() OVER (PARTITION BY customer_id
+                  ORDER BY ts, src_id) = 1 THEN 'first_order' ELSE 'repurchase' END AS event,
+                  ts, src_id
+           FROM (SELECT customer_id, CAST(order_id AS VARCHAR) AS src_id,
+                        CAST(min(order_date) AS TIMESTAMP) AS ts
+                 FROM o_src GROUP BY customer_id, order_id)"""
+    )
+    touches = tables.get("touches")
+    if touches is not None and len(touches):
+        t = touches.copy()
+        for col in ("opened", "converted"):
+            t[col] = t[col].fillna(False).astype(bool) if col in t else False
+        con.register("t_src", t[["touch_id", "customer_id", "sent_at", "opened", "converted"]])
+        parts.append(
+            """SELECT customer_id, CASE WHEN converted THEN 'touch_converted'
+                      WHEN opened THEN 'touch_opened' ELSE 'touch' END AS event,
+                      CAST(sent_at AS TIMESTAMP) AS ts, CAST(touch_id AS VARCHAR) AS src_id
+               FROM t_src WHERE customer_id IS NOT NULL AND sent_at IS NOT NULL"""
+        )
+    tickets = tables.get("tickets")
+    if tickets is not None and len(tickets):
+        k = tickets[["ticket_id", "customer_id", "created_at"]].copy()
+        cat = tickets["category"] if "category" in tickets else pd.Series("", index=k.index)
+        k["complaint"] = cat.astype("string").str.lower().str.contains("complain|投诉", na=False)
+        con.register("k_src", k)
+        parts.append(
+            """SELECT customer_id, CASE WHEN complaint THEN 'complaint' ELSE 'ticket' END AS event,
+                      CAST(created_at AS TIMESTAMP) AS ts, CAST(ticket_id AS VARCHAR) AS src_id
+               FROM k_src WHERE customer_id IS NOT NULL AND created_at IS NOT NULL"""
+        )
+    surveys = tables.get("surveys")
+    if surveys is not None and len(surveys):
+        s = surveys[["response_id", "customer_id", "responded_at", "score"]].dropna()
+        con.register("s_src", s)
+        parts.append(
+            """SELECT customer_id, CASE WHEN score >= 9 THEN 'survey_promoter'
+                      WHEN score >= 7 THEN 'survey_passive' ELSE 'survey_detractor' END AS event,
+                      CAST(responded_at AS TIMESTAMP) AS ts, CAST(response_id AS VARCHAR) AS src_id
+               FROM s_src"""
+        )
+    prio = " ".join(f"WHEN '{e}' THEN {p}" for e, p in paths.EVENTS.items())
+    sql = f"""
+        WITH ev AS ({" UNION ALL ".join(parts)})
+        SELECT customer_id, event, ts,
+               row_number() OVER (PARTITION BY customer_id
+                                  ORDER BY ts, CASE event {prio} END, src_id) AS seq
+        FROM ev WHERE ts < ? AND customer_id IN (SELECT customer_id FROM o_src)
+        ORDER BY customer_id, seq"""
+    out = con.execute(sql, [end.to_pydatetime()]).df()
+    if own:
+        con.close()
+    out["seq"] = out["seq"].astype("int64")
+    return out
+
+
+def _tie_heavy_tables(seed: int = 3) -> dict:
+    """Random tables on a coarse clock (many same-time events), order lines, missing values."""
+    rng = np.random.default_rng(seed)
+    n = 3000
+    day = pd.Timestamp("2025-01-01")
+    clock = lambda k: day + pd.to_timedelta(rng.integers(0, 200, k) * 6, unit="h")  # noqa: E731
+    cust = lambda k: rng.choice([f"c{i:03d}" for i in range(150)] + [None], k)  # noqa: E731
+    orders = pd.DataFrame(
+        {
+            "customer_id": cust(n),
+            "order_id": rng.integers(0, 1500, n).astype(str),
+            "order_date": clock(n),
+            "amount": 1.0,
+        }
+    )
+    orders.loc[::97, "order_date"] = pd.NaT
+    touches = pd.DataFrame(
+        {
+            "touch_id": rng.integers(0, 10**6, n).astype(str),
+            "customer_id": rng.choice([f"c{i:03d}" for i in range(170)], n),
+            "sent_at": clock(n),
+            "opened": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
+            "converted": rng.random(n) < 0.1,
+        }
+    )
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": rng.integers(0, 10**6, 500).astype(str),
+            "customer_id": cust(500),
+            "created_at": clock(500),
+            "category": rng.choice(["Complaint", "投诉", "question", None], 500),
+        }
+    )
+    surveys = pd.DataFrame(
+        {
+            "response_id": rng.integers(0, 10**6, 400).astype(str),
+            "customer_id": cust(400),
+            "responded_at": clock(400),
+            "score": rng.choice([0.0, 6.0, 7.0, 9.0, 10.0, np.nan], 400),
+        }
+    )
+    return {"orders": orders, "touches": touches, "tickets": tickets, "surveys": surveys}
+
+
+@pytest.mark.parametrize("period", ["2025Q1", "2025Q2"])
+def test_event_stream_equals_the_duckdb_query(generated_event_tables: dict, period: str) -> None:
+    for tables in (generated_event_tables, _tie_heavy_tables()):
+        got = paths.event_stream(tables, period)
+        want = event_stream_duckdb(tables, period)
+        assert len(got) > 1000
+        pd.testing.assert_frame_equal(got, want)
+    tables = _tie_heavy_tables()
+    assert not tables["orders"]["order_id"].is_unique  # order lines grouped per order
+    stream = paths.event_stream(tables, "2025Q2")
+    assert stream.duplicated(["customer_id", "ts"]).sum() > 100  # the ties were exercised
