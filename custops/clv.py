@@ -427,21 +427,51 @@ def early_warnings(
     >>> early_warnings({"orders": o, "tickets": t}, "2025Q4").set_index("customer_id").astype(int).values.tolist()
     [[0, 0, 1], [1, 0, 0]]
     """
+    from custops.health import _customer_codes, _order_keys
+
     period = Period.parse(period)
     end = pd.Timestamp(period.end_exclusive)
     orders = tables["orders"]
-    o = orders[pd.to_datetime(orders["order_date"]) < end][
-        ["customer_id", "order_id", "order_date"]
-    ]
-    o = o.assign(day=pd.to_datetime(o["order_date"]).dt.normalize())
-    ids = pd.Index(o["customer_id"].unique(), name="customer_id")
+    # integer customer codes shared with the health score and the paths (one factorisation
+    # of the 20M order rows per notebook); customers in order of first appearance
+    all_codes, labels, unique_orders = _order_keys(orders)
+    seen = np.flatnonzero((pd.to_datetime(orders["order_date"]) < end).to_numpy())
+    row_code = all_codes[seen]
+    missing = row_code < 0
+    if missing.any():  # a missing customer id is one more customer, as in unique()
+        labels = np.append(labels, np.nan)
+        row_code = np.where(missing, len(labels) - 1, row_code)
+    first_row = np.full(len(labels), len(seen))
+    np.minimum.at(first_row, row_code, np.arange(len(seen)))
+    present = np.argsort(first_row, kind="stable")[: int((first_row < len(seen)).sum())]
+    position = np.full(len(labels), -1)
+    position[present] = np.arange(len(present))
+    codes = position[row_code]  # codes index ``ids``
+    day = pd.to_datetime(orders["order_date"]).to_numpy()[seen].astype("datetime64[D]")
+    ids = pd.Index(labels[present], name="customer_id")
+
+    def per_customer(frame: pd.DataFrame) -> np.ndarray:
+        """Positions in ``ids`` of a table's rows (-1: not a customer with orders by the end)."""
+        c = _customer_codes(frame, _order_keys(orders)[1])
+        return np.where(c >= 0, position[np.maximum(c, 0)], -1)
+
+    def latest(values: pd.Series, where: np.ndarray, pos: np.ndarray) -> pd.Series:
+        """Per customer of ``ids``: the latest of ``values`` at rows ``where`` (NaT: none)."""
+        v = pd.to_datetime(values).to_numpy(dtype="datetime64[ns]")
+        ok = where & (pos >= 0) & ~np.isnat(v)
+        top = np.full(len(ids), np.iinfo(np.int64).min)
+        np.maximum.at(top, pos[ok], v[ok].astype(np.int64))
+        top_v = np.where(top == np.iinfo(np.int64).min, np.datetime64("NaT"), top.view("M8[ns]"))
+        return pd.Series(top_v, index=ids, dtype="datetime64[ns]")
+
     out = pd.DataFrame(index=ids)
     # 1. complaint not resolved within the contact window
     tickets = tables.get("tickets")
     flag1 = pd.Series(False, index=ids)
     replies = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
     if tickets is not None and len(tickets):
-        t = tickets[pd.to_datetime(tickets["created_at"]) < end].copy()
+        in_t = (pd.to_datetime(tickets["created_at"]) < end).to_numpy()
+        t = tickets[in_t].copy()
         created = pd.to_datetime(t["created_at"])
         due = created + pd.Timedelta(days=contact_within_days)
         category = (
@@ -456,20 +486,16 @@ def early_warnings(
             else pd.Series(pd.NaT, index=t.index)
         )
         late = complaint & (due < end) & (resolved.isna() | (resolved > due))
-        flag1 = late.groupby(t["customer_id"]).any().reindex(ids, fill_value=False).astype(bool)
+        pos = per_customer(tickets)[in_t]
+        hit = late.to_numpy(dtype=bool) & (pos >= 0)
+        flag1 = pd.Series(np.bincount(pos[hit], minlength=len(ids)) > 0, index=ids, dtype=bool)
         if "first_response_at" in t:
-            replies = (
-                pd.to_datetime(t["first_response_at"])
-                .where(lambda s: s < end)
-                .groupby(t["customer_id"])
-                .max()
-                .reindex(ids)
-            )
+            reply = pd.to_datetime(t["first_response_at"])
+            replies = latest(reply, (reply < end).to_numpy(), pos)
     out["flag_complaint_no_followup"] = flag1
     # 2. silent since the first repurchase (integer codes and one sort: 20M orders at 1M
     # customers; the drop_duplicates + sort on text ids was the slow part of notebook 03)
-    codes, _ = pd.factorize(o["customer_id"], use_na_sentinel=False)  # codes index ``ids``
-    pair_code, pair_day = distinct_code_days(codes, o["day"].to_numpy(dtype="datetime64[D]"))
+    pair_code, pair_day = distinct_code_days(codes, day)
     first = np.r_[True, pair_code[1:] != pair_code[:-1]] if len(pair_code) else np.zeros(0, bool)
     group_start = np.maximum.accumulate(np.where(first, np.arange(len(pair_code)), 0))
     second = (np.arange(len(pair_code)) - group_start) == 1
@@ -483,9 +509,7 @@ def early_warnings(
     last_touch = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
     if touches is not None and len(touches):
         sent = pd.to_datetime(touches["sent_at"])
-        last_touch = (
-            sent[sent < end].groupby(touches.loc[sent < end, "customer_id"]).max().reindex(ids)
-        )
+        last_touch = latest(sent, (sent < end).to_numpy(), per_customer(touches))
     latest_other = pd.concat([replies, last_touch], axis=1).max(axis=1)
     old_enough = repurchase <= end - pd.Timedelta(days=silent_min_days)
     nothing_after = (last_order <= repurchase) & (
@@ -495,11 +519,16 @@ def early_warnings(
     # 3. frequency drop: last `recent_days` vs the previous 12 months' rate
     cut = end - pd.Timedelta(days=recent_days)
     before = cut - pd.Timedelta(days=365)
-    order_codes, order_ids = pd.factorize(o["order_id"], use_na_sentinel=False)
-    _, first_line = np.unique(
-        codes.astype(np.int64) * max(len(order_ids), 1) + order_codes, return_index=True
-    )  # the first line of each (customer, order), as drop_duplicates keeps
-    line_day = o["day"].to_numpy()[first_line]
+    if unique_orders:  # one row per order: every row is the first line of its order
+        first_line = np.arange(len(seen))
+    else:
+        order_codes, order_ids = pd.factorize(
+            orders["order_id"].to_numpy()[seen], use_na_sentinel=False
+        )
+        _, first_line = np.unique(
+            codes.astype(np.int64) * max(len(order_ids), 1) + order_codes, return_index=True
+        )  # the first line of each (customer, order), as drop_duplicates keeps
+    line_day = day[first_line]
     line_code = codes[first_line]
     in_recent = line_day >= np.datetime64(cut)
     in_prior = (line_day >= np.datetime64(before)) & ~in_recent

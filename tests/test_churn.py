@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,9 @@ from lifelines.datasets import load_rossi, load_waltons
 from lifelines.statistics import logrank_test
 
 from custops import churn, clv
+from custops.arrays import distinct_code_days
 from custops.artifacts import read_artifact, read_clean_tables
-from custops.config import ChurnConfig, ClvConfig, PrivacyConfig, load_config
+from custops.config import ChurnConfig, ClvConfig, Period, PrivacyConfig, load_config
 from custops.errors import ConfigError, DataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -517,3 +519,123 @@ def test_early_warning_order_flags_match_a_groupby_recount(small_artifacts: Path
     # a silent customer repurchased at least 30 days before the end and ordered nothing after
     assert (second.reindex(silent) <= end - pd.Timedelta(days=30)).all()
     assert (last.reindex(silent) <= second.reindex(silent)).all()
+
+
+def early_warnings_text_ids(
+    tables: Mapping[str, pd.DataFrame],
+    period: Period | str,
+    *,
+    contact_within_days: int = 7,
+    silent_min_days: int = 30,
+    recent_days: int = 90,
+    drop_ratio: float = 0.5,
+    min_expected_orders: float = 1.0,
+) -> pd.DataFrame:
+    """early_warnings as it was before the shared integer codes (groupbys on text ids)."""
+    period = Period.parse(period)
+    end = pd.Timestamp(period.end_exclusive)
+    orders = tables["orders"]
+    o = orders[pd.to_datetime(orders["order_date"]) < end][
+        ["customer_id", "order_id", "order_date"]
+    ]
+    o = o.assign(day=pd.to_datetime(o["order_date"]).dt.normalize())
+    ids = pd.Index(o["customer_id"].unique(), name="customer_id")
+    out = pd.DataFrame(index=ids)
+    # 1. complaint not resolved within the contact window
+    tickets = tables.get("tickets")
+    flag1 = pd.Series(False, index=ids)
+    replies = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
+    if tickets is not None and len(tickets):
+        t = tickets[pd.to_datetime(tickets["created_at"]) < end].copy()
+        created = pd.to_datetime(t["created_at"])
+        due = created + pd.Timedelta(days=contact_within_days)
+        category = (
+            t["category"].astype("string").str.lower()
+            if "category" in t
+            else pd.Series("", index=t.index, dtype="string")
+        )
+        complaint = category.str.contains("complain|投诉", na=False)
+        resolved = (
+            pd.to_datetime(t["resolved_at"])
+            if "resolved_at" in t
+            else pd.Series(pd.NaT, index=t.index)
+        )
+        late = complaint & (due < end) & (resolved.isna() | (resolved > due))
+        flag1 = late.groupby(t["customer_id"]).any().reindex(ids, fill_value=False).astype(bool)
+        if "first_response_at" in t:
+            replies = (
+                pd.to_datetime(t["first_response_at"])
+                .where(lambda s: s < end)
+                .groupby(t["customer_id"])
+                .max()
+                .reindex(ids)
+            )
+    out["flag_complaint_no_followup"] = flag1
+    # 2. silent since the first repurchase (integer codes and one sort: 20M orders at 1M
+    # customers; the drop_duplicates + sort on text ids was the slow part of notebook 03)
+    codes, _ = pd.factorize(o["customer_id"], use_na_sentinel=False)  # codes index ``ids``
+    pair_code, pair_day = distinct_code_days(codes, o["day"].to_numpy(dtype="datetime64[D]"))
+    first = np.r_[True, pair_code[1:] != pair_code[:-1]] if len(pair_code) else np.zeros(0, bool)
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(pair_code)), 0))
+    second = (np.arange(len(pair_code)) - group_start) == 1
+    last = np.r_[pair_code[1:] != pair_code[:-1], True] if len(pair_code) else np.zeros(0, bool)
+    as_day = lambda d: d.astype("datetime64[D]").astype("datetime64[ns]")  # noqa: E731
+    repurchase = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
+    repurchase.iloc[pair_code[second]] = as_day(pair_day[second])
+    last_order = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
+    last_order.iloc[pair_code[last]] = as_day(pair_day[last])
+    touches = tables.get("touches")
+    last_touch = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
+    if touches is not None and len(touches):
+        sent = pd.to_datetime(touches["sent_at"])
+        last_touch = (
+            sent[sent < end].groupby(touches.loc[sent < end, "customer_id"]).max().reindex(ids)
+        )
+    latest_other = pd.concat([replies, last_touch], axis=1).max(axis=1)
+    old_enough = repurchase <= end - pd.Timedelta(days=silent_min_days)
+    nothing_after = (last_order <= repurchase) & (
+        latest_other.isna() | (latest_other.dt.normalize() <= repurchase)
+    )
+    out["flag_silent_after_repurchase"] = (old_enough & nothing_after).fillna(False).astype(bool)
+    # 3. frequency drop: last `recent_days` vs the previous 12 months' rate
+    cut = end - pd.Timedelta(days=recent_days)
+    before = cut - pd.Timedelta(days=365)
+    order_codes, order_ids = pd.factorize(o["order_id"], use_na_sentinel=False)
+    _, first_line = np.unique(
+        codes.astype(np.int64) * max(len(order_ids), 1) + order_codes, return_index=True
+    )  # the first line of each (customer, order), as drop_duplicates keeps
+    line_day = o["day"].to_numpy()[first_line]
+    line_code = codes[first_line]
+    in_recent = line_day >= np.datetime64(cut)
+    in_prior = (line_day >= np.datetime64(before)) & ~in_recent
+    recent = pd.Series(np.bincount(line_code[in_recent], minlength=len(ids)), index=ids)
+    prior = pd.Series(np.bincount(line_code[in_prior], minlength=len(ids)), index=ids)
+    expected = prior * recent_days / 365.0
+    out["flag_frequency_drop"] = (expected >= min_expected_orders) & (
+        recent <= drop_ratio * expected
+    )
+    return out.reset_index()
+
+
+@pytest.mark.parametrize("period", ["2025Q2", "2025Q3", "2025Q4"])
+def test_early_warnings_equal_the_text_id_version(small_artifacts: Path, period: str) -> None:
+    from custops.health import _ORDER_KEYS
+
+    tables = read_clean_tables(small_artifacts)
+    _ORDER_KEYS.clear()
+    got = clv.early_warnings(tables, period, contact_within_days=7)
+    want = early_warnings_text_ids(tables, period, contact_within_days=7)
+    pd.testing.assert_frame_equal(got, want)
+    assert got[list(clv.FLAGS)].sum().gt(0).all()
+    # order lines (a second line for every fifth order) and rows after the period end
+    o = tables["orders"]
+    lines = dict(tables, orders=pd.concat([o, o.iloc[::5]], ignore_index=True))
+    pd.testing.assert_frame_equal(
+        clv.early_warnings(lines, period, recent_days=60),
+        early_warnings_text_ids(lines, period, recent_days=60),
+    )
+    heads = dict(tables, orders=o.drop_duplicates("order_id"))  # one row per order
+    assert heads["orders"]["order_id"].is_unique
+    pd.testing.assert_frame_equal(
+        clv.early_warnings(heads, period), early_warnings_text_ids(heads, period)
+    )
