@@ -157,17 +157,27 @@ _ORDER_KEYS: dict = {}
 def _order_keys(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, bool]:
     """(customer codes, sorted customer ids, order ids unique?) of an orders table.
 
+    Use :func:`_order_codes` when the uniqueness of the order ids is not needed.
+
     Codes index the sorted ids (-1 for a missing id). Kept for the last table seen (by
     identity and length): notebook 03 reads the same 20M orders in the health score, the
     behaviour paths and the early warnings, and factorising the ids or testing the order ids
     for uniqueness costs seconds each time.
     """
+    codes, labels = _order_codes(orders)
+    if "unique" not in _ORDER_KEYS:
+        _ORDER_KEYS["unique"] = "order_id" not in orders or bool(orders["order_id"].is_unique)
+    return codes, labels, _ORDER_KEYS["unique"]
+
+
+def _order_codes(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(customer codes, sorted customer ids) of an orders table (cached as :func:`_order_keys`)."""
     hit = _ORDER_KEYS.get("ref")
     if hit is not None and hit[0]() is orders and hit[1] == len(orders):
         return _ORDER_KEYS["value"]
     codes, labels = pd.factorize(orders["customer_id"], sort=True)
-    unique = "order_id" not in orders or bool(orders["order_id"].is_unique)
-    value = (codes.astype(np.int64), np.asarray(labels, dtype=object), unique)
+    value = (codes.astype(np.int64), np.asarray(labels, dtype=object))
+    _ORDER_KEYS.clear()
     _ORDER_KEYS["ref"], _ORDER_KEYS["value"] = (weakref.ref(orders), len(orders)), value
     return value
 

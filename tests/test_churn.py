@@ -639,3 +639,32 @@ def test_early_warnings_equal_the_text_id_version(small_artifacts: Path, period:
     pd.testing.assert_frame_equal(
         clv.early_warnings(heads, period), early_warnings_text_ids(heads, period)
     )
+
+
+def _early_days_reference(surv: pd.DataFrame, orders: pd.DataFrame, early_days: int) -> pd.Series:
+    """Distinct purchase days in the early window, with the isin/map/groupby add_covariates had."""
+    start = surv.set_index("customer_id")["start_date"]
+    o = orders[["customer_id", "order_date"]].copy()
+    o = o[o["customer_id"].isin(start.index)]
+    day = pd.to_datetime(o["order_date"]).dt.normalize()
+    offset = (day - o["customer_id"].map(start).dt.normalize()).dt.days
+    o = o.assign(day=day)[(offset > 0) & (offset <= early_days)]
+    repeats = o.groupby("customer_id")["day"].nunique()
+    return surv["customer_id"].map(repeats).fillna(0).astype(float)
+
+
+@pytest.mark.parametrize("early_days", [30, 90])
+def test_early_order_rate_equals_a_groupby_recount(small_artifacts: Path, early_days: int) -> None:
+    from custops.health import _ORDER_KEYS
+
+    tables = read_clean_tables(small_artifacts)
+    features = read_artifact(small_artifacts, "customer_features.parquet")
+    surv = churn.survival_data(features, "2025Q4")
+    surv.loc[surv.index[:5], "start_date"] = pd.NaT  # no start: no early orders
+    _ORDER_KEYS.clear()
+    got = churn.add_covariates(surv, tables["orders"], early_days=early_days)
+    count = _early_days_reference(surv, tables["orders"], early_days)
+    window = surv["tenure_days"].astype(float).clip(lower=30, upper=early_days)
+    want = np.log1p(count / window * 365.0)
+    assert (count > 1).sum() > 50 and (count == 0).sum() > 50
+    np.testing.assert_array_equal(got["log_early_orders_per_year"].to_numpy(), want.to_numpy())
