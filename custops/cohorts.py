@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from custops.config import Period
-from custops.funnels import _order_headers, wilson_ci
+from custops.funnels import wilson_ci
+from custops.health import _customer_codes  # shared per-table customer codes
+from custops.order_heads import order_heads_of
 
 __all__ = [
     "cohort_retention",
@@ -174,13 +176,12 @@ def repurchase_timing(
     """
     p = Period.parse(period)
     end = pd.Timestamp(p.end_exclusive)
-    heads = _order_headers(orders)
-    heads = heads[heads["order_date"] < end].sort_values(["order_date", "order_id"], kind="stable")
-    rank = heads.groupby("customer_id").cumcount()
-    first = heads[rank == 0].set_index("customer_id")["order_date"]
-    second = heads[rank == 1].set_index("customer_id")["order_date"].reindex(first.index)
-    gap_days = (second - first).dt.total_seconds() / 86400
-    observed_days = (end - first).dt.total_seconds() / 86400
+    h = order_heads_of(orders)
+    stop = h.stamp(end)
+    seen = h.first < stop
+    first, second = h.first[seen], h.second[seen]
+    gap_days = pd.Series(np.where(second < stop, h.seconds(second - first), np.nan)) / 86400
+    observed_days = pd.Series(h.seconds(stop - first)) / 86400
     rows = []
     for w in windows:
         eligible = observed_days >= w
@@ -262,25 +263,24 @@ def no_contact_after_repurchase(
         return {}
     p = Period.parse(period)
     start, end = pd.Timestamp(p.start), pd.Timestamp(p.end_exclusive)
-    heads = _order_headers(orders)
-    heads = heads[heads["order_date"] < end].sort_values(["order_date", "order_id"], kind="stable")
-    rank = heads.groupby("customer_id").cumcount()
-    second = heads[rank == 1].set_index("customer_id")["order_date"]
-    second = second[second >= start]
-    contacts = []
+    h = order_heads_of(orders)
+    first_at, stop = h.stamp(start), h.stamp(end)
+    repeat = np.flatnonzero((h.second >= first_at) & (h.second < stop))  # customer codes
+    second = h.second[repeat]
+    # contacts compared in nanoseconds, whatever the units of the three tables
+    second_ns = second.astype(f"datetime64[{h.unit}]").astype("datetime64[ns]").astype(np.int64)
+    end_ns = pd.Timestamp(end).as_unit("ns").value
+    last_contact = np.full(len(h.labels), np.iinfo(np.int64).min)
     for frame, column in ((touches, "sent_at"), (tickets, "created_at")):
         if frame is not None and len(frame):
-            contacts.append(frame[["customer_id", column]].rename(columns={column: "at"}))
-    last_contact = (
-        pd.concat(contacts).query("at < @end").groupby("customer_id")["at"].max()
-        if contacts
-        else pd.Series(dtype="datetime64[ns]")
-    )
-    contacted = last_contact.reindex(second.index) > second
-    no_contact = ~contacted.fillna(False).astype(bool)
+            code = _customer_codes(frame, h.labels)
+            at = frame[column].to_numpy().astype("datetime64[ns]").astype(np.int64)
+            keep = (code >= 0) & (at < end_ns)  # NaT is the smallest int64: never a contact
+            np.maximum.at(last_contact, code[keep], at[keep])
+    no_contact = ~(last_contact[repeat] > second_ns)
     n, k = len(second), int(no_contact.sum())
     low, high = wilson_ci(k, n)
-    days = (end - second[no_contact]).dt.total_seconds() / 86400
+    days = pd.Series(h.seconds(stop - second[no_contact])) / 86400
     return {
         "repurchasers": n,
         "no_contact": k,

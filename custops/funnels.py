@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from custops.config import Period
+from custops.order_heads import order_headers, order_heads_of
 from custops.stats import Z95, wilson_ci
 
 __all__ = [
@@ -359,15 +360,7 @@ def funnel_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
 
 def _order_headers(orders: pd.DataFrame) -> pd.DataFrame:
     """One row per order (lines summed): ``order_id, customer_id, order_date, amount``."""
-    return (
-        orders.groupby("order_id", sort=False)
-        .agg(
-            customer_id=("customer_id", "first"),
-            order_date=("order_date", "min"),
-            amount=("amount", "sum"),
-        )
-        .reset_index()
-    )
+    return order_headers(orders)
 
 
 def acquisition_funnel(
@@ -413,16 +406,21 @@ def acquisition_funnel(
     if "signup_date" not in customers:
         return pd.DataFrame(columns=columns)
     p = Period.parse(period)
-    heads = _order_headers(orders).sort_values(["order_date", "order_id"], kind="stable")
+    h = order_heads_of(orders)
     rows = []
     for q in (p.previous(), p):
         start, end = pd.Timestamp(q.start), pd.Timestamp(q.end_exclusive)
         cohort = customers.loc[
             (customers["signup_date"] >= start) & (customers["signup_date"] < end), "customer_id"
         ].unique()
-        seen = heads[heads["customer_id"].isin(cohort) & (heads["order_date"] < end)]
-        n_orders = seen.groupby("customer_id").size()
-        counts = [len(cohort), int((n_orders >= 1).sum()), int((n_orders >= 2).sum())]
+        code = h.codes_of(cohort)
+        code = code[code >= 0]
+        stop = h.stamp(end)
+        counts = [
+            len(cohort),
+            int((h.first[code] < stop).sum()),
+            int((h.second[code] < stop).sum()),
+        ]
         for i, (step, n) in enumerate(
             zip(("signed_up", "first_order", "second_order"), counts, strict=True)
         ):

@@ -53,7 +53,8 @@ from scipy import stats
 
 from custops.config import Period, Target
 from custops.errors import ConfigError
-from custops.funnels import Z95, _order_headers, holm, two_proportion_test, wilson_ci
+from custops.funnels import Z95, holm, two_proportion_test, wilson_ci
+from custops.order_heads import order_heads_of
 
 __all__ = [
     "KPIS",
@@ -296,28 +297,30 @@ def period_measures(
     rng = np.random.default_rng(seed)
     out: dict[str, Measure] = {}
 
-    heads = _order_headers(tables["orders"])
-    heads = heads[heads["order_date"] < end]
-    now = _window(heads, "order_date", start, end)
-    before = _window(heads, "order_date", prev.start, prev.end_exclusive)
-    buyers = pd.Index(now["customer_id"].unique())
-    prev_buyers = pd.Index(before["customer_id"].unique())
-    first = heads.groupby("customer_id")["order_date"].min()
-    n_new = int(((first >= start) & (first < end)).sum())
-    out["active_customers"] = Measure(
-        value=float(len(buyers)), n=len(buyers), x=len(buyers), days=p.days
-    )
+    h = order_heads_of(tables["orders"])
+    lo, hi = h.stamp(start), h.stamp(end)
+    now = (h.ts >= lo) & (h.ts < hi)
+    before = (h.ts >= h.stamp(prev.start)) & (h.ts < h.stamp(prev.end_exclusive))
+    # distinct buyers; a missing customer id (code -1) counts as one buyer, as unique() does
+    size = len(h.labels) + 1
+    buyers = np.bincount(h.code[now] + 1, minlength=size) > 0
+    prev_buyers = np.bincount(h.code[before] + 1, minlength=size) > 0
+    n_buyers = int(buyers.sum())
+    n_new = int(((h.first >= lo) & (h.first < hi)).sum())
+    out["active_customers"] = Measure(value=float(n_buyers), n=n_buyers, x=n_buyers, days=p.days)
     out["new_customers"] = Measure(value=float(n_new), n=n_new, x=n_new, days=p.days)
-    lost = int((~prev_buyers.isin(buyers)).sum())
-    out["churn_rate"] = _rate(lost, len(prev_buyers))
-    out["retention_rate"] = _rate(len(prev_buyers) - lost, len(prev_buyers))
-    per_customer = now.groupby("customer_id").agg(
-        orders=("order_id", "nunique"), revenue=("amount", "sum")
-    )
-    out["repurchase_rate"] = _rate(int((per_customer["orders"] >= 2).sum()), len(per_customer))
-    out["avg_order_value"] = _mean(now["amount"].to_numpy())
-    out["revenue"] = Measure(value=float(now["amount"].sum()), n=len(now))
-    out["revenue_per_customer"] = _mean(per_customer["revenue"].to_numpy())
+    lost = int((prev_buyers & ~buyers).sum())
+    out["churn_rate"] = _rate(lost, int(prev_buyers.sum()))
+    out["retention_rate"] = _rate(int(prev_buyers.sum()) - lost, int(prev_buyers.sum()))
+    amount = h.amount[now]
+    known = h.code[now] >= 0
+    # per customer in the order of the sorted ids (as a groupby on the ids), same summation
+    revenue = pd.Series(amount[known]).groupby(h.code[now][known]).sum()
+    n_orders = np.bincount(h.code[now][known], minlength=size)
+    out["repurchase_rate"] = _rate(int((n_orders >= 2).sum()), len(revenue))
+    out["avg_order_value"] = _mean(amount)
+    out["revenue"] = Measure(value=float(pd.Series(amount).sum()), n=len(amount))
+    out["revenue_per_customer"] = _mean(revenue.to_numpy())
 
     surveys = tables.get("surveys")
     if surveys is not None:

@@ -1,0 +1,298 @@
+"""The quarterly review's order questions on integer codes (custops.order_heads) against the
+pandas implementations they replaced (kept here verbatim): the scorecard's period measures, the
+acquisition funnel, repurchase timing and the follow-up gap, on the demo company and on small
+tables with order lines, missing ids and dates, ties and other time units.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from custops import cohorts, funnels, order_heads, review
+from custops.artifacts import read_clean_tables
+from custops.config import Period
+from custops.funnels import wilson_ci
+from custops.order_heads import order_headers
+
+PERIOD = "2025Q4"
+
+# --------------------------------------------------------------------------- the old pandas code
+
+
+def old_period_orders(tables, period) -> dict:
+    """The orders part of the old ``review.period_measures``."""
+    p = Period.parse(period)
+    start, end = pd.Timestamp(p.start), pd.Timestamp(p.end_exclusive)
+    prev = p.previous()
+    out = {}
+    heads = order_headers(tables["orders"])
+    heads = heads[heads["order_date"] < end]
+    now = review._window(heads, "order_date", start, end)
+    before = review._window(heads, "order_date", prev.start, prev.end_exclusive)
+    buyers = pd.Index(now["customer_id"].unique())
+    prev_buyers = pd.Index(before["customer_id"].unique())
+    first = heads.groupby("customer_id")["order_date"].min()
+    n_new = int(((first >= start) & (first < end)).sum())
+    out["active_customers"] = review.Measure(
+        value=float(len(buyers)), n=len(buyers), x=len(buyers), days=p.days
+    )
+    out["new_customers"] = review.Measure(value=float(n_new), n=n_new, x=n_new, days=p.days)
+    lost = int((~prev_buyers.isin(buyers)).sum())
+    out["churn_rate"] = review._rate(lost, len(prev_buyers))
+    out["retention_rate"] = review._rate(len(prev_buyers) - lost, len(prev_buyers))
+    per_customer = now.groupby("customer_id").agg(
+        orders=("order_id", "nunique"), revenue=("amount", "sum")
+    )
+    out["repurchase_rate"] = review._rate(
+        int((per_customer["orders"] >= 2).sum()), len(per_customer)
+    )
+    out["avg_order_value"] = review._mean(now["amount"].to_numpy())
+    out["revenue"] = review.Measure(value=float(now["amount"].sum()), n=len(now))
+    out["revenue_per_customer"] = review._mean(per_customer["revenue"].to_numpy())
+    return out
+
+
+def old_acquisition_counts(customers, orders, period) -> list[int]:
+    p = Period.parse(period)
+    heads = order_headers(orders).sort_values(["order_date", "order_id"], kind="stable")
+    counts = []
+    for q in (p.previous(), p):
+        start, end = pd.Timestamp(q.start), pd.Timestamp(q.end_exclusive)
+        cohort = customers.loc[
+            (customers["signup_date"] >= start) & (customers["signup_date"] < end), "customer_id"
+        ].unique()
+        seen = heads[heads["customer_id"].isin(cohort) & (heads["order_date"] < end)]
+        n_orders = seen.groupby("customer_id").size()
+        counts += [len(cohort), int((n_orders >= 1).sum()), int((n_orders >= 2).sum())]
+    return counts
+
+
+def old_repurchase_timing(orders, period, windows=(30, 60, 90, 180)) -> pd.DataFrame:
+    p = Period.parse(period)
+    end = pd.Timestamp(p.end_exclusive)
+    heads = order_headers(orders)
+    heads = heads[heads["order_date"] < end].sort_values(["order_date", "order_id"], kind="stable")
+    rank = heads.groupby("customer_id").cumcount()
+    first = heads[rank == 0].set_index("customer_id")["order_date"]
+    second = heads[rank == 1].set_index("customer_id")["order_date"].reindex(first.index)
+    gap_days = (second - first).dt.total_seconds() / 86400
+    observed_days = (end - first).dt.total_seconds() / 86400
+    rows = []
+    for w in windows:
+        eligible = observed_days >= w
+        within = eligible & (gap_days <= w)
+        median = float(gap_days[within].median()) if within.any() else np.nan
+        rows.append((int(w), int(eligible.sum()), int(within.sum()), median))
+    out = pd.DataFrame(rows, columns=["window_days", "eligible", "repurchased", "median_days"])
+    out["share"] = np.where(
+        out["eligible"] > 0, out["repurchased"] / out["eligible"].clip(lower=1), np.nan
+    )
+    out["ci_low"], out["ci_high"] = wilson_ci(out["repurchased"], out["eligible"])
+    return out[
+        ["window_days", "eligible", "repurchased", "share", "ci_low", "ci_high", "median_days"]
+    ]
+
+
+def old_no_contact(orders, period, *, touches=None, tickets=None) -> dict:
+    if touches is None and tickets is None:
+        return {}
+    p = Period.parse(period)
+    start, end = pd.Timestamp(p.start), pd.Timestamp(p.end_exclusive)
+    heads = order_headers(orders)
+    heads = heads[heads["order_date"] < end].sort_values(["order_date", "order_id"], kind="stable")
+    rank = heads.groupby("customer_id").cumcount()
+    second = heads[rank == 1].set_index("customer_id")["order_date"]
+    second = second[second >= start]
+    contacts = []
+    for frame, column in ((touches, "sent_at"), (tickets, "created_at")):
+        if frame is not None and len(frame):
+            contacts.append(frame[["customer_id", column]].rename(columns={column: "at"}))
+    last_contact = (
+        pd.concat(contacts).query("at < @end").groupby("customer_id")["at"].max()
+        if contacts
+        else pd.Series(dtype="datetime64[ns]")
+    )
+    contacted = last_contact.reindex(second.index) > second
+    no_contact = ~contacted.fillna(False).astype(bool)
+    n, k = len(second), int(no_contact.sum())
+    low, high = wilson_ci(k, n)
+    days = (end - second[no_contact]).dt.total_seconds() / 86400
+    return {
+        "repurchasers": n,
+        "no_contact": k,
+        "share": k / n if n else np.nan,
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "median_days_since": float(days.median()) if k else np.nan,
+    }
+
+
+# --------------------------------------------------------------------------- data
+
+
+@pytest.fixture(scope="module")
+def demo(small_artifacts: Path) -> dict[str, pd.DataFrame]:
+    return read_clean_tables(small_artifacts)
+
+
+def edge_tables(unit: str = "ns", lines: bool = True, seed: int = 3) -> dict[str, pd.DataFrame]:
+    """Orders with several lines per order (or one row per order), missing customer ids, order
+    ids and dates, missing amounts, many orders at the same time, customers without orders."""
+    rng = np.random.default_rng(seed)
+    n_cust, n_orders = 60, 400
+    ids = np.array([f"c{i:03d}" for i in range(n_cust)], dtype=object)
+    base = pd.Timestamp("2025-03-01")
+    # coarse clock: whole days and a few fixed hours, so many ties
+    when = base + pd.to_timedelta(rng.integers(0, 330, n_orders), "D")
+    when = when + pd.to_timedelta(rng.choice([0, 0, 9, 13], n_orders), "h")
+    heads = pd.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in range(n_orders)],
+            "customer_id": rng.choice(ids[: n_cust - 10], n_orders),
+            "order_date": when,
+            "amount": rng.gamma(2.0, 30.0, n_orders).round(2),
+        }
+    )
+    # orders exactly at quarter starts (period boundaries), several per customer
+    bounds = pd.to_datetime(["2025-04-01", "2025-07-01", "2025-10-01", "2026-01-01"])
+    at_bound = rng.choice(n_orders, 60, replace=False)
+    heads.loc[at_bound, "order_date"] = rng.choice(bounds, 60)
+    heads.loc[at_bound, "customer_id"] = rng.choice(ids[:20], 60)
+    heads.loc[rng.choice(n_orders, 8, replace=False), "customer_id"] = None
+    heads.loc[rng.choice(n_orders, 6, replace=False), "order_date"] = pd.NaT
+    heads.loc[rng.choice(n_orders, 6, replace=False), "amount"] = np.nan
+    if lines:
+        extra = heads.sample(250, replace=True, random_state=seed).copy()
+        # later lines of the same order: a minute later or earlier, an own amount
+        extra["order_date"] = extra["order_date"] + pd.to_timedelta(
+            rng.choice([-1, 1, 2], len(extra)), "min"
+        )
+        extra["amount"] = rng.gamma(1.0, 5.0, len(extra))
+        heads = pd.concat([heads, extra]).sample(frac=1.0, random_state=seed)
+    orders = heads.reset_index(drop=True)
+    orders.loc[rng.choice(len(orders), 3, replace=False), "order_id"] = None
+    orders["order_date"] = orders["order_date"].astype(f"datetime64[{unit}]")
+    customers = pd.DataFrame(
+        {
+            "customer_id": np.append(ids, [None]),
+            "signup_date": base + pd.to_timedelta(rng.integers(0, 320, n_cust + 1), "D"),
+        }
+    )
+    n_t = 300
+    touches = pd.DataFrame(
+        {
+            "customer_id": rng.choice(np.append(ids, ["nobody", None]), n_t),
+            "sent_at": base + pd.to_timedelta(rng.integers(0, 340 * 24, n_t), "h"),
+        }
+    )
+    # touches at the very time of an order of the same customer (a tie is not "after")
+    same = heads.dropna(subset=["customer_id", "order_date"]).sample(80, random_state=seed)
+    touches.loc[: len(same) - 1, "customer_id"] = same["customer_id"].to_numpy()
+    touches.loc[: len(same) - 1, "sent_at"] = same["order_date"].to_numpy()
+    touches.loc[rng.choice(n_t, 5, replace=False), "sent_at"] = pd.NaT
+    tickets = pd.DataFrame(
+        {
+            "customer_id": rng.choice(ids, 40),
+            "created_at": base + pd.to_timedelta(rng.integers(0, 340 * 24 * 60, 40), "min"),
+        }
+    )
+    tickets["created_at"] = tickets["created_at"].astype("datetime64[us]")
+    return {"orders": orders, "customers": customers, "touches": touches, "tickets": tickets}
+
+
+CASES = [
+    pytest.param(dict(unit="ns", lines=True), id="lines-ns"),
+    pytest.param(dict(unit="us", lines=True), id="lines-us"),
+    pytest.param(dict(unit="ns", lines=False), id="one-row-per-order"),
+    pytest.param(dict(unit="s", lines=False, seed=5), id="one-row-per-order-s"),
+]
+
+
+def same_measure(a: review.Measure, b: review.Measure) -> None:
+    for name in ("value", "n", "x", "ci_low", "ci_high", "days"):
+        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
+    if a.sample is not None or b.sample is not None:
+        assert np.array_equal(a.sample, b.sample, equal_nan=True)
+
+
+def check_all(tables: dict, periods=("2025Q4", "2025Q3", "2025Q2", "2024Q4")) -> None:
+    for period in periods:
+        old = old_period_orders(tables, period)
+        new = review.period_measures(tables, period)
+        for kpi, measure in old.items():
+            same_measure(new[kpi], measure)
+        acq = funnels.acquisition_funnel(tables["customers"], tables["orders"], period)
+        assert acq["n"].tolist() == old_acquisition_counts(
+            tables["customers"], tables["orders"], period
+        )
+        windows = (0, 1, 30, 90, 180, 400)
+        pd.testing.assert_frame_equal(
+            cohorts.repurchase_timing(tables["orders"], period, windows=windows),
+            old_repurchase_timing(tables["orders"], period, windows=windows),
+        )
+        for touches, tickets in (
+            (tables["touches"], tables["tickets"]),
+            (tables["touches"], None),
+            (None, tables["tickets"]),
+            (tables["touches"].iloc[:0], None),
+        ):
+            got = cohorts.no_contact_after_repurchase(
+                tables["orders"], period, touches=touches, tickets=tickets
+            )
+            want = old_no_contact(tables["orders"], period, touches=touches, tickets=tickets)
+            assert got.keys() == want.keys()
+            for key in want:
+                assert np.array_equal(got[key], want[key], equal_nan=True), key
+
+
+def test_order_questions_match_the_old_pandas_code_on_the_demo(demo):
+    assert demo["orders"]["order_id"].duplicated().any(), "the demo has order lines"
+    check_all(demo)
+
+
+@pytest.mark.parametrize("kwargs", CASES)
+def test_order_questions_match_the_old_pandas_code_at_the_edges(kwargs):
+    tables = edge_tables(**kwargs)
+    if kwargs["lines"]:
+        assert tables["orders"]["order_id"].dropna().duplicated().any()
+    else:
+        assert not tables["orders"]["order_id"].dropna().duplicated().any()
+    check_all(tables)
+
+
+def test_order_questions_on_empty_and_order_free_periods():
+    tables = edge_tables()
+    check_all(tables, periods=("2023Q1", "2027Q2"))
+    empty = {k: v.iloc[:0] for k, v in tables.items()}
+    check_all(empty, periods=("2025Q4",))
+
+
+def test_first_two_orders_per_customer_against_a_sort():
+    rng = np.random.default_rng(0)
+    code = rng.integers(-1, 50, 2000)
+    ts = rng.integers(0, 30, 2000)  # many ties
+    first, second = order_heads._first_two(code, ts, 52)
+    frame = pd.DataFrame({"c": code, "t": ts}).query("c >= 0").sort_values(["c", "t"])
+    ranks = frame.groupby("c").cumcount()
+    want_first = (
+        frame[ranks == 0].set_index("c")["t"].reindex(range(52), fill_value=order_heads.NONE)
+    )
+    want_second = (
+        frame[ranks == 1].set_index("c")["t"].reindex(range(52), fill_value=order_heads.NONE)
+    )
+    none = order_heads.NONE
+    assert np.array_equal(first, want_first.to_numpy())
+    assert np.array_equal(second, want_second.to_numpy())
+    assert (second == none).any() and (first == none).any() and (first == second).any()
+
+
+def test_order_heads_are_kept_per_table():
+    tables = edge_tables()
+    a = order_heads.order_heads_of(tables["orders"])
+    assert order_heads.order_heads_of(tables["orders"]) is a
+    other = tables["orders"].copy()
+    assert order_heads.order_heads_of(other) is not a
