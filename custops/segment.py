@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from custops.arrays import distinct_code_days
 from custops.config import Period, ReportConfig, SegmentConfig
+from custops.purchases import code_days, order_index, purchase_view
 from custops.stats import wilson_ci
 
 __all__ = [
@@ -732,18 +732,20 @@ def reactivated_customers(
     ['a']
     """
     period = Period.parse(period)
-    days = pd.to_datetime(orders[order_date]).dt.normalize()
-    # distinct (customer, day) pairs as integers, one numpy sort (20M orders at 1M customers:
-    # drop_duplicates + sort_values on text ids took ~60 s)
-    codes, labels = pd.factorize(orders[customer_id].to_numpy())
-    day = days.to_numpy(dtype="datetime64[D]")
-    seen = (day < np.datetime64(pd.Timestamp(period.end_exclusive).date())) & (codes >= 0)
-    pair_code, pair_day = distinct_code_days(codes[seen], day[seen])
+    if (customer_id, order_date) != ("customer_id", "order_date"):
+        orders = orders.rename(columns={customer_id: "customer_id", order_date: "order_date"})
+    # distinct (customer, day) pairs as integers, one numpy sort, kept for the orders table
+    # (20M orders at 1M customers: drop_duplicates + sort_values on text ids took ~60 s; the
+    # previous period's segments reuse the pairs of the current one)
+    labels = order_index(orders).labels
+    pair_code, pair_day = code_days(orders)
+    seen = pair_day < np.datetime64(pd.Timestamp(period.end_exclusive).date())
+    pair_code, pair_day = pair_code[seen], pair_day[seen]
     same = np.r_[False, pair_code[1:] == pair_code[:-1]]
     gap = np.r_[0, np.diff(pair_day).astype(np.int64)]
     start = np.datetime64(pd.Timestamp(period.start).date())
     hit = same & (gap > sleeping_days) & (pair_day >= start)
-    found = np.asarray(labels, dtype=object)[np.unique(pair_code[hit])]
+    found = labels[np.unique(pair_code[hit])]
     return pd.Index(sorted(found), name=customer_id)
 
 
@@ -1524,8 +1526,11 @@ def previous_segmentation(
 ) -> Segmentation:
     """Segments of the period before ``period`` (no clusters), from the clean tables.
 
-    The customer view of the previous period is computed with
-    :func:`custops.features.customer_features` and the config's churn window.
+    The segments read only the purchase columns of the previous period's customer view;
+    they are computed from the orders with :func:`custops.purchases.purchase_view` (the same
+    values as :func:`custops.features.customer_features`, without its engine pass and its
+    service, survey and touch joins), so ``view`` holds only :data:`PURCHASE_COLUMNS` and the
+    segment columns. Orders with a missing customer id take the full customer view.
 
     Examples
     --------
@@ -1533,16 +1538,20 @@ def previous_segmentation(
     >>> before.period.label  # doctest: +SKIP
     '2025Q3'
     """
-    from custops.features import customer_features
-
     previous = Period.parse(period).previous()
-    view = customer_features(
-        dict(tables),
-        previous,
-        inactivity_days=cfg.churn.inactivity_days,
-        slow_response_hours=cfg.nps.slow_response_hours,
-    )
-    return segment_customers(view, tables["orders"], previous, cfg, clusters=False)
+    orders = tables["orders"]
+    if orders["customer_id"].notna().all():
+        view = purchase_view(orders, tables.get("customers"), previous)
+    else:
+        from custops.features import customer_features
+
+        view = customer_features(
+            dict(tables),
+            previous,
+            inactivity_days=cfg.churn.inactivity_days,
+            slow_response_hours=cfg.nps.slow_response_hours,
+        )
+    return segment_customers(view, orders, previous, cfg, clusters=False)
 
 
 def _pct(value: float) -> str:
