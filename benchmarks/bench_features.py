@@ -69,13 +69,15 @@ def _child(engine: str, data: str, out: str, options: dict) -> dict:
         config = EngineConfig(
             memory_limit=options.get("memory_limit"),
             temp_directory=options.get("temp_directory"),
+            partitions=options.get("partitions", 1),
         )
+        grain = options.get("grain", "orders")
         started = time.perf_counter()
         eng = connect(config)
         if engine == "duckdb":
-            result = rfm_summary(glob, OBSERVATION_END, time_unit="D", engine=eng)
+            result = rfm_summary(glob, OBSERVATION_END, time_unit="D", grain=grain, engine=eng)
         else:
-            result = order_features(glob, PERIOD, inactivity_days=180, engine=eng)
+            result = order_features(glob, PERIOD, inactivity_days=180, grain=grain, engine=eng)
         seconds = time.perf_counter() - started
         eng.close()
     elif engine == "spark":
@@ -90,7 +92,9 @@ def _child(engine: str, data: str, out: str, options: dict) -> dict:
         eng = connect(spark_session=session)
         info["jvm_start_s"] = time.perf_counter() - boot
         started = time.perf_counter()
-        result = rfm_summary(data, OBSERVATION_END, time_unit="D", engine=eng)
+        result = rfm_summary(
+            data, OBSERVATION_END, time_unit="D", grain=options.get("grain", "orders"), engine=eng
+        )
         seconds = time.perf_counter() - started
     elif engine == "pandas":
         started = time.perf_counter()
@@ -261,6 +265,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--runs", type=int, default=None, help="default 3 up to 10M rows, else 1")
     parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit")
+    parser.add_argument(
+        "--grain",
+        default="orders",
+        choices=["orders", "lines"],
+        help="custops grain: 'orders' (the data is one row per order, as pymc-marketing "
+        "assumes; default) or 'lines' (group rows to orders first)",
+    )
+    parser.add_argument(
+        "--partitions", type=int, default=1, help="custops engine.partitions (DuckDB passes)"
+    )
     parser.add_argument("--spark-memory", default="4g", help="spark.driver.memory")
     parser.add_argument("--pymc-python", default=os.environ.get("PYMC_PYTHON", DEFAULT_PYMC))
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -291,9 +305,15 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"data: {args.rows:,} order rows, {size_mb:.0f} MB Parquet in {data}; runs per engine: {runs}"
     )
+    print(
+        f"custops (duckdb, features): grain={args.grain} partitions={args.partitions} "
+        f"memory_limit={args.memory_limit}"
+    )
     tmp = Path(tempfile.mkdtemp(prefix="custops-bench-"))
     options = {
         "memory_limit": args.memory_limit,
+        "grain": args.grain,
+        "partitions": args.partitions,
         "temp_directory": str(tmp / "spill"),
         "spark_memory": args.spark_memory,
     }
@@ -362,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": runs,
         "engines": rows,
         "skipped": skipped,
+        "custops_options": {k: options[k] for k in ("memory_limit", "grain", "partitions")},
         "load_avg": os.getloadavg()[0],
     }
     (HERE / "data" / f"bench_{args.rows}.json").write_text(json.dumps(record, indent=2))

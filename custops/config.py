@@ -427,6 +427,13 @@ class EngineConfig(_Strict):
     memory_limit: str | None = None
     temp_directory: str | None = Field(None, description="DuckDB spill folder (out of core)")
     threads: int | None = Field(None, gt=0, description="DuckDB threads (default: all cores)")
+    partitions: int = Field(
+        1,
+        ge=1,
+        description="DuckDB: compute per-customer features in this many passes over hash "
+        "partitions of the customers (each pass holds 1/partitions of the aggregation state; "
+        "raise it when the order log is far larger than memory_limit)",
+    )
     spark_master: str = "local[2]"
 
 

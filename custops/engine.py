@@ -26,6 +26,7 @@ Large model fits (Cox, clustering) use :func:`stratified_sample` above
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +106,10 @@ class Engine:
     1.0
     """
 
-    def __init__(self, backend: Any, name: str) -> None:
+    def __init__(self, backend: Any, name: str, partitions: int = 1) -> None:
         self.backend = backend
         self.name = name
+        self.partitions = partitions
         self._attached: dict[str, str] = {}
 
     def __repr__(self) -> str:
@@ -261,8 +263,68 @@ class Engine:
         5M-customer feature table of the 100M-row benchmark).
         """
         if self.name == "duckdb" and isinstance(expr, ibis.Table):
-            return _duckdb_frame(self.backend, expr)
+            return _arrow_frame(self.backend.to_pyarrow(expr), expr.schema())
         return self.backend.execute(expr)
+
+    def customer_frame(
+        self,
+        lines: ibis.Table,
+        build: Callable[[ibis.Table], ibis.Table],
+        *,
+        partitions: int | None = None,
+        key: str = "customer_id",
+    ) -> pd.DataFrame:
+        """Run a per-customer query, in hash partitions of the customers, sorted by ``key``.
+
+        ``build`` turns a table of rows (orders, lines) into a table with one row per
+        customer. On DuckDB with ``partitions`` = K > 1 it runs K times, each time on the rows
+        whose ``hash(key) mod K`` is one value, so every pass holds 1/K of the aggregation
+        state (the per-customer-and-day hash tables dominate the memory of the features);
+        the parts are concatenated and sorted in Arrow, then converted to pandas once. Every
+        customer falls in exactly one part, so the result equals one pass. Other engines run
+        one pass (Spark partitions by itself).
+
+        Parameters
+        ----------
+        lines : ibis.Table
+            The input rows, with a ``key`` column.
+        build : callable
+            ``ibis.Table -> ibis.Table`` aggregating rows to one row per ``key``.
+        partitions : int, optional
+            Number of passes; defaults to the engine's (``engine.partitions`` in the config).
+        key : str
+            Customer column: the partition key and the sort order of the result.
+
+        Returns
+        -------
+        DataFrame
+            One row per ``key``, sorted by it (byte order of the UTF-8 text, as DuckDB sorts).
+
+        Examples
+        --------
+        >>> eng = connect()
+        >>> t = eng.table("o", pd.DataFrame({"customer_id": list("cabca"), "x": [1, 2, 3, 4, 5]}))
+        >>> per = lambda rows: rows.group_by("customer_id").aggregate(x=rows.x.sum())
+        >>> eng.customer_frame(t, per, partitions=3).to_dict("list")
+        {'customer_id': ['a', 'b', 'c'], 'x': [7, 3, 5]}
+        """
+        k = self.partitions if partitions is None else partitions
+        if k < 1:
+            raise ValueError(f"partitions must be at least 1, not {k}")
+        if self.name != "duckdb" or k == 1:
+            return self.to_pandas(build(lines).order_by(key))
+        import pyarrow as pa
+
+        bucket = (lines[key].hash() % k + k) % k
+        parts, schema = [], None
+        for part in range(k):
+            expr = build(lines.filter(bucket == part))
+            schema = expr.schema()
+            parts.append(self.backend.to_pyarrow(expr))
+        table = pa.concat_tables(parts)
+        del parts
+        table = table.sort_by(key)
+        return _arrow_frame(table, schema)
 
     def close(self) -> None:
         """Release the connection (DuckDB files are closed; a Spark session is left running).
@@ -274,8 +336,8 @@ class Engine:
             self.backend.disconnect()
 
 
-def _duckdb_frame(backend: Any, expr: ibis.Table) -> pd.DataFrame:
-    """An Ibis table on DuckDB as a pandas DataFrame, one column at a time from Arrow.
+def _arrow_frame(table: Any, schema: Any) -> pd.DataFrame:
+    """An Arrow result of DuckDB as a pandas DataFrame, one column at a time.
 
     Numeric columns become NumPy arrays directly (NULL -> NaN, as Ibis' own conversion ends up);
     other columns with NULLs, nested and dictionary columns take Ibis' path (Python objects).
@@ -285,8 +347,6 @@ def _duckdb_frame(backend: Any, expr: ibis.Table) -> pd.DataFrame:
     import pyarrow.types as pat
     from ibis.backends.duckdb.converter import DuckDBPandasData
 
-    schema = expr.schema()
-    table = backend.to_pyarrow(expr)
     names = table.column_names
     columns = [table.column(i) for i in range(table.num_columns)]
     del table
@@ -384,7 +444,7 @@ def connect(
     config = config or EngineConfig()
     if spark_session is not None or config.name == "spark":
         session = spark_session or start_spark(config.spark_master)
-        return Engine(ibis.pyspark.connect(session), "spark")
+        return Engine(ibis.pyspark.connect(session), "spark", config.partitions)
     if _is_url(config.database):
         try:
             backend = ibis.connect(config.database)
@@ -394,7 +454,7 @@ def connect(
                 fix="Check the URL and that the Ibis backend for it is installed "
                 "(pip install 'ibis-framework[postgres]').",
             ) from err
-        return Engine(backend, backend.name)
+        return Engine(backend, backend.name, config.partitions)
     if config.database != ":memory:":
         Path(config.database).parent.mkdir(parents=True, exist_ok=True)
     backend = ibis.duckdb.connect(config.database)
@@ -408,7 +468,7 @@ def connect(
         settings["threads"] = str(config.threads)
     for key, value in settings.items():
         backend.raw_sql(f"SET {key} = '{value}'")
-    return Engine(backend, "duckdb")
+    return Engine(backend, "duckdb", config.partitions)
 
 
 # ---------------------------------------------------------------------------- sampling

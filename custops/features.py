@@ -29,6 +29,9 @@ from custops.engine import Engine, connect
 __all__ = ["rfm_summary", "order_features", "customer_features", "survival_table", "epoch_day"]
 
 _TIME_UNIT_DAYS = {"D": 1, "W": 7}
+_GRAINS = ("lines", "orders")
+#: backends whose arg_min Ibis compiles to a true arg-min (DuckDB arg_min, Spark min_by)
+_ARG_MIN_ENGINES = ("duckdb", "spark")
 #: per-customer order counts (0 for customers who never bought)
 _ORDER_COUNTS = ("n_orders", "n_purchase_days", "orders_365d", "n_orders_period", "n_orders_prev")
 #: per-customer money sums, rounded to cents
@@ -61,11 +64,20 @@ def _period_index(day: ibis.Value | int, time_unit: str) -> ibis.Value | int:
     return (day + 3) // 7
 
 
-def _orders(engine: Engine, orders: pd.DataFrame | ibis.Table | str, end_day: int) -> ibis.Table:
-    """Order lines -> one row per order (customer, order id, day, amount) up to ``end_day``."""
-    lines = engine.table("orders", orders)
+def _orders(lines: ibis.Table, end_day: int, grain: str) -> ibis.Table:
+    """Rows -> one row per order (customer, order id, day, amount) up to ``end_day``.
+
+    ``grain="lines"``: rows are order lines; an order is dated by its first line's day.
+    ``grain="orders"``: the caller guarantees one row per order (or lines that share their
+    order's day), so the grouping is skipped (it is the largest aggregation of the features:
+    one group per order).
+    """
+    if grain not in _GRAINS:
+        raise ValueError(f"grain must be one of {list(_GRAINS)}, not {grain!r}")
     lines = lines.mutate(day=epoch_day(lines.order_date))
     lines = lines.filter(lines.day <= end_day)
+    if grain == "orders":
+        return lines.select("customer_id", "order_id", "day", "amount")
     return lines.group_by(["customer_id", "order_id"]).aggregate(
         day=lines.day.min(), amount=lines.amount.sum()
     )
@@ -76,7 +88,9 @@ def rfm_summary(
     observation_period_end: date | str | pd.Timestamp,
     *,
     time_unit: str = "D",
+    grain: str = "lines",
     engine: Engine | None = None,
+    partitions: int | None = None,
 ) -> pd.DataFrame:
     """BG/NBD-style summary per customer, equal to pymc-marketing's ``rfm_summary``.
 
@@ -89,13 +103,22 @@ def rfm_summary(
         Last day observed; later purchases are ignored.
     time_unit : {"D", "W"}
         Unit of ``frequency`` periods, ``recency`` and ``T``.
+    grain : {"lines", "orders"}
+        ``"lines"`` (default): rows are order lines, grouped to orders first (an order is
+        dated by its first line). ``"orders"``: rows are already one per order (the contract
+        of pymc-marketing's ``rfm_summary``, which sums rows); skips that grouping.
     engine : Engine, optional
         Defaults to a new in-memory DuckDB.
+    partitions : int, optional
+        Passes over hash partitions of the customers (DuckDB; default ``engine.partitions``):
+        less memory for more scans, same result (:meth:`custops.engine.Engine.customer_frame`).
 
     Returns
     -------
     DataFrame
         ``customer_id, frequency, recency, T, monetary_value`` sorted by ``customer_id``.
+        ``monetary_value`` is (total - first period's revenue) / ``frequency``: equal to the
+        mean of the repeat periods up to float rounding (~1e-16 of the customer's total).
 
     Examples
     --------
@@ -110,30 +133,50 @@ def rfm_summary(
     own = engine is None
     engine = engine or connect()
     end_day = _day(observation_period_end)
-    per_order = _orders(engine, orders, end_day)
-    per_order = per_order.mutate(p=_period_index(per_order.day, time_unit))
-    periods = per_order.group_by(["customer_id", "p"]).aggregate(revenue=per_order.amount.sum())
-    first = periods.group_by("customer_id").aggregate(first_p=periods.p.min())
-    joined = periods.join(first, "customer_id")
-    summary = joined.group_by("customer_id").aggregate(
-        n_periods=joined.p.count(),  # (customer, period) rows are unique here
-        first_p=joined.first_p.min(),
-        last_p=joined.p.max(),
-        repeat_revenue=joined.revenue.sum(where=joined.p > joined.first_p),
-    )
     end_p = _period_index(end_day, time_unit)
-    result = summary.select(
-        "customer_id",
-        frequency=(summary.n_periods - 1).cast("float64"),
-        recency=(summary.last_p - summary.first_p).cast("float64"),
-        T=(ibis.literal(end_p) - summary.first_p).cast("float64"),
-        monetary_value=ibis.ifelse(
-            summary.n_periods > 1, summary.repeat_revenue / (summary.n_periods - 1), 0.0
-        ).cast("float64"),
-    ).order_by("customer_id")
-    frame = engine.to_pandas(result)
-    if own:
-        engine.close()
+
+    def summarise(lines: ibis.Table) -> ibis.Table:
+        per_order = _orders(lines, end_day, grain)
+        per_order = per_order.mutate(p=_period_index(per_order.day, time_unit))
+        periods = per_order.group_by(["customer_id", "p"]).aggregate(revenue=per_order.amount.sum())
+        if engine.name in _ARG_MIN_ENGINES:
+            # one aggregation per customer: the first period's revenue by arg-min (periods
+            # are unique per customer here), repeat revenue = total - first (no join back)
+            summary = periods.group_by("customer_id").aggregate(
+                n_periods=periods.p.count(),
+                first_p=periods.p.min(),
+                last_p=periods.p.max(),
+                total=periods.revenue.sum(),
+                first_revenue=periods.revenue.argmin(periods.p),
+            )
+        else:  # SQL databases without a reliable arg_min (SQLite): join the first period back
+            first = periods.group_by("customer_id").aggregate(first_p=periods.p.min())
+            joined = periods.join(first, "customer_id")
+            summary = joined.group_by("customer_id").aggregate(
+                n_periods=joined.p.count(),
+                first_p=joined.first_p.min(),
+                last_p=joined.p.max(),
+                total=joined.revenue.sum(),
+                first_revenue=joined.revenue.sum(where=joined.p == joined.first_p),
+            )
+        return summary.select(
+            "customer_id",
+            frequency=(summary.n_periods - 1).cast("float64"),
+            recency=(summary.last_p - summary.first_p).cast("float64"),
+            T=(ibis.literal(end_p) - summary.first_p).cast("float64"),
+            monetary_value=ibis.ifelse(
+                summary.n_periods > 1,
+                (summary.total - summary.first_revenue) / (summary.n_periods - 1),
+                0.0,
+            ).cast("float64"),
+        )
+
+    try:
+        lines = engine.table("orders", orders)
+        frame = engine.customer_frame(lines, summarise, partitions=partitions)
+    finally:
+        if own:
+            engine.close()
     return frame.reset_index(drop=True)
 
 
@@ -142,7 +185,9 @@ def order_features(
     period: Period | str,
     *,
     inactivity_days: int = 180,
+    grain: str = "lines",
     engine: Engine | None = None,
+    partitions: int | None = None,
 ) -> pd.DataFrame:
     """Purchase features per customer as of the end of ``period``, computed in the engine.
 
@@ -154,8 +199,12 @@ def order_features(
         The reporting period; purchases after its end are ignored.
     inactivity_days : int
         Churn window W of the survival columns.
+    grain : {"lines", "orders"}
+        ``"orders"`` when rows are already one per order (skips grouping lines to orders).
     engine : Engine, optional
         Defaults to a new in-memory DuckDB.
+    partitions : int, optional
+        Passes over hash partitions of the customers (DuckDB; default ``engine.partitions``).
 
     Returns
     -------
@@ -180,40 +229,46 @@ def order_features(
     start = _day(period.start)
     prev = period.previous()
     prev_start, prev_end = _day(prev.start), _day(prev.end)
-    o = _orders(engine, orders, end)
-    # one row per customer and purchase day first: every window below is a set of days, and
-    # plain sums spill to disk where COUNT(DISTINCT) does not (100M rows in a few GB)
-    daily = o.group_by(["customer_id", "day"]).aggregate(
-        n=o.order_id.count(), revenue=o.amount.sum()
-    )
-    in_period = (daily.day >= start) & (daily.day <= end)
-    in_prev = (daily.day >= prev_start) & (daily.day <= prev_end)
-    last_year = daily.day > end - 365
-    agg = daily.group_by("customer_id").aggregate(
-        first_day=daily.day.min(),
-        last_day=daily.day.max(),
-        n_orders=daily.n.sum(),
-        n_purchase_days=daily.day.count(),
-        revenue_total=daily.revenue.sum(),
-        orders_365d=daily.n.sum(where=last_year).coalesce(0),
-        revenue_365d=daily.revenue.sum(where=last_year),
-        n_orders_period=daily.n.sum(where=in_period).coalesce(0),
-        revenue_period=daily.revenue.sum(where=in_period),
-        n_orders_prev=daily.n.sum(where=in_prev).coalesce(0),
-        revenue_prev=daily.revenue.sum(where=in_prev),
-    )
-    churned = (end - agg.last_day) > inactivity_days
-    features = agg.mutate(
-        recency_days=(end - agg.last_day),
-        tenure_days=(end - agg.first_day),
-        event=churned.cast("int64"),
-        duration_days=ibis.ifelse(
-            churned, agg.last_day + inactivity_days - agg.first_day, end - agg.first_day
-        ),
-    ).order_by("customer_id")
-    frame = engine.to_pandas(features)
-    if own:
-        engine.close()
+
+    def aggregate(lines: ibis.Table) -> ibis.Table:
+        o = _orders(lines, end, grain)
+        # one row per customer and purchase day first: every window below is a set of days,
+        # and plain sums spill to disk where COUNT(DISTINCT) does not (100M rows in a few GB)
+        daily = o.group_by(["customer_id", "day"]).aggregate(
+            n=o.order_id.count(), revenue=o.amount.sum()
+        )
+        in_period = (daily.day >= start) & (daily.day <= end)
+        in_prev = (daily.day >= prev_start) & (daily.day <= prev_end)
+        last_year = daily.day > end - 365
+        agg = daily.group_by("customer_id").aggregate(
+            first_day=daily.day.min(),
+            last_day=daily.day.max(),
+            n_orders=daily.n.sum(),
+            n_purchase_days=daily.day.count(),
+            revenue_total=daily.revenue.sum(),
+            orders_365d=daily.n.sum(where=last_year).coalesce(0),
+            revenue_365d=daily.revenue.sum(where=last_year),
+            n_orders_period=daily.n.sum(where=in_period).coalesce(0),
+            revenue_period=daily.revenue.sum(where=in_period),
+            n_orders_prev=daily.n.sum(where=in_prev).coalesce(0),
+            revenue_prev=daily.revenue.sum(where=in_prev),
+        )
+        churned = (end - agg.last_day) > inactivity_days
+        return agg.mutate(
+            recency_days=(end - agg.last_day),
+            tenure_days=(end - agg.first_day),
+            event=churned.cast("int64"),
+            duration_days=ibis.ifelse(
+                churned, agg.last_day + inactivity_days - agg.first_day, end - agg.first_day
+            ),
+        )
+
+    try:
+        lines = engine.table("orders", orders)
+        frame = engine.customer_frame(lines, aggregate, partitions=partitions)
+    finally:
+        if own:
+            engine.close()
     frame = frame.reset_index(drop=True)
     epoch = pd.Timestamp("1970-01-01")
     frame.insert(1, "first_purchase", epoch + pd.to_timedelta(frame.pop("first_day"), unit="D"))
