@@ -2,8 +2,9 @@
 
 One event stream is built from orders, touches, tickets and surveys (``customer_id, event,
 ts, seq``; ties in time are ordered by a fixed event priority and then by the source id, so
-the stream is the same on every run), and every statistic is computed in DuckDB (no
-retentioneering: it sends telemetry and weighs ~400 MB).
+the stream is the same on every run); the statistics are counted with numpy on integer
+customer and event codes (kept from :func:`event_stream` for the frame it returned; the
+transition matrix in DuckDB). No retentioneering: it sends telemetry and weighs ~400 MB.
 
 Events: ``first_order``, ``repurchase``, ``touch`` (sent, not opened), ``touch_opened``,
 ``touch_converted``, ``ticket``, ``complaint``, ``survey_promoter``, ``survey_passive``,
@@ -16,7 +17,9 @@ retained customer's at E. "Interaction" means any touch, ticket or survey.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -66,6 +69,84 @@ _LABELS_ZH = {
     "churned": "流失",
     "retained": "留存",
 }
+
+
+@dataclass(eq=False)
+class _Coded:
+    """A stream as integer arrays sorted by customer code, then ``seq``.
+
+    ``code`` indexes ``labels`` (customer ids in sorted order), ``event`` indexes ``names``,
+    ``ts`` is in nanoseconds since the epoch.
+    """
+
+    code: np.ndarray
+    labels: np.ndarray
+    event: np.ndarray
+    names: np.ndarray
+    ts: np.ndarray
+    seq: np.ndarray
+
+
+_STREAMS: dict = {}
+
+
+def _remember(stream: pd.DataFrame, coded: _Coded) -> None:
+    """Keep the integer form of the last stream built (by identity and length)."""
+    _STREAMS.clear()
+    _STREAMS["value"] = (weakref.ref(stream), len(stream), coded)
+
+
+def _coded(stream: pd.DataFrame) -> _Coded:
+    """The integer form of a stream: cached from :func:`event_stream`, else built here.
+
+    A stream changed in place after :func:`event_stream` keeps a stale cache (as the health
+    score's tables do): pass a new frame.
+    """
+    hit = _STREAMS.get("value")
+    if hit is not None and hit[0]() is stream and hit[1] == len(stream):
+        return hit[2]
+    code, labels = pd.factorize(stream["customer_id"], sort=True)
+    event, names = pd.factorize(stream["event"])
+    ts = pd.to_datetime(stream["ts"]).to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    seq = stream["seq"].to_numpy(dtype=np.int64)
+    keep = np.flatnonzero((code >= 0) & (event >= 0))  # a missing id or event joins nothing
+    keep = keep[np.lexsort((seq[keep], code[keep]))]
+    return _Coded(
+        code[keep].astype(np.int64),
+        np.asarray(labels, dtype=object),
+        event[keep].astype(np.int64),
+        np.asarray(names, dtype=object),
+        ts[keep],
+        seq[keep],
+    )
+
+
+def _event_codes(c: _Coded, events) -> np.ndarray:
+    """Codes in ``c.names`` of the named events (those that occur)."""
+    return np.flatnonzero(np.isin(c.names, list(events)))
+
+
+def _cut_rows(c: _Coded, out: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of the stream before their customer's cutoff, as in the DuckDB ``cut`` table.
+
+    Returns ``(rows, back, churned)``: positions in ``c`` (sorted by customer, then seq),
+    ``back`` = 1 for a customer's last row before the cutoff, 2 for the one before, ...,
+    and per row whether its customer churned. Customers not in ``out`` are dropped.
+    """
+    at = pd.Index(c.labels).get_indexer(out["customer_id"])  # outcome row -> code
+    found = at >= 0
+    cutoff = np.full(len(c.labels), np.iinfo(np.int64).min)  # no outcome: nothing kept
+    cutoff[at[found]] = (
+        pd.to_datetime(out["cutoff"]).to_numpy(dtype="datetime64[ns]").astype(np.int64)[found]
+    )
+    churned = np.zeros(len(c.labels), dtype=bool)
+    churned[at[found]] = out["churned"].to_numpy(dtype=bool)[found]
+    rows = np.flatnonzero(c.ts < cutoff[c.code])
+    code = c.code[rows]
+    last = np.r_[code[1:] != code[:-1], True] if len(rows) else np.zeros(0, bool)
+    end = np.flatnonzero(last)  # the last kept row of each customer
+    back = np.repeat(end, np.diff(np.r_[-1, end])) - np.arange(len(rows)) + 1
+    return rows, back, churned[code]
 
 
 def _us(values) -> np.ndarray:
@@ -242,7 +323,7 @@ def event_stream(
     pos = np.arange(len(code))
     seq = pos - np.maximum.accumulate(np.where(start, pos, 0)) + 1
     names = np.array(list(EVENTS), dtype=object)[np.argsort(list(EVENTS.values()))]
-    return pd.DataFrame(
+    stream = pd.DataFrame(
         {
             "customer_id": labels[code],
             "event": names[event],
@@ -250,6 +331,9 @@ def event_stream(
             "seq": seq.astype("int64"),
         }
     )
+    # the integer form, for outcomes and the path statistics on the same frame
+    _remember(stream, _Coded(code, labels, event, names, ts * 1000, seq.astype(np.int64)))
+    return stream
 
 
 def outcomes(
@@ -272,8 +356,16 @@ def outcomes(
     """
     period = Period.parse(period)
     end = pd.Timestamp(period.end_exclusive)
-    orders = stream[stream["event"].isin(["first_order", "repurchase"])]
-    last = orders.groupby("customer_id")["ts"].max()
+    c = _coded(stream)
+    is_order = np.isin(c.event, _event_codes(c, ("first_order", "repurchase")))
+    top = np.full(len(c.labels), np.iinfo(np.int64).min)
+    np.maximum.at(top, c.code[is_order], c.ts[is_order])
+    has = np.flatnonzero(top != np.iinfo(np.int64).min)  # codes in sorted id order
+    last = pd.Series(
+        top[has].astype("datetime64[ns]").astype(stream["ts"].dtype),
+        index=pd.Index(c.labels[has], name="customer_id"),
+        name="ts",
+    )  # = the last order time per customer (groupby max on the text ids)
     last_day = last.dt.normalize()
     churned = (pd.Timestamp(period.end) - last_day).dt.days > inactivity_days
     cutoff = np.where(churned, last_day + pd.Timedelta(days=inactivity_days + 1), end)
@@ -340,34 +432,64 @@ def step_matrix(stream: pd.DataFrame, out: pd.DataFrame, *, n_steps: int = 5) ->
     >>> step_matrix(s, outcomes(s, "2025Q1"), n_steps=2)[["step", "event", "share"]].values.tolist()
     [[-2, 'first_order', 1.0], [-1, 'touch', 1.0]]
     """
-    con = duckdb.connect()
-    _cut(stream, out, con)
-    df = con.execute(
-        """SELECT CASE WHEN churned THEN 'churned' ELSE 'retained' END AS grp,
-                  -back AS step, event, count(*) AS customers
-           FROM cut WHERE back <= ? GROUP BY ALL""",
-        [n_steps],
-    ).df()
-    con.close()
+    c = _coded(stream)
+    rows, back, churned = _cut_rows(c, out)
+    sel = back <= n_steps
+    n_ev = max(len(c.names), 1)
+    key = ((~churned[sel]).astype(np.int64) * (n_steps + 1) + back[sel]) * n_ev + c.event[rows[sel]]
+    uniq, customers = np.unique(key, return_counts=True)
+    df = pd.DataFrame(
+        {
+            "group": np.where(uniq // n_ev // (n_steps + 1) == 0, "churned", "retained").astype(
+                object
+            ),
+            "step": (-(uniq // n_ev % (n_steps + 1))).astype("int64"),
+            "event": c.names[uniq % n_ev] if len(uniq) else np.zeros(0, object),
+            "customers": customers.astype("int64"),
+        }
+    )  # one count per (group, k-th last event, event), as the GROUP BY over the cut stream
     size = out.groupby(np.where(out["churned"], "churned", "retained")).size()
-    df = df.rename(columns={"grp": "group"})
-    df["customers"] = df["customers"].astype("int64")
     df["step"] = df["step"].astype("int64")
     df["share"] = df["customers"] / df["group"].map(size)
     return df.sort_values(["group", "step", "event"], ignore_index=True)
 
 
 def _paths(stream: pd.DataFrame, out: pd.DataFrame, n_steps: int) -> pd.DataFrame:
-    con = duckdb.connect()
-    _cut(stream, out, con)
-    df = con.execute(
-        """SELECT customer_id, any_value(churned) AS churned,
-                  string_agg(event, ' → ' ORDER BY seq) AS path
-           FROM cut WHERE back <= ? GROUP BY customer_id""",
-        [n_steps],
-    ).df()
-    con.close()
-    return df
+    """``customer_id, churned, path``: each customer's last ``n_steps`` events before the cutoff.
+
+    The events are packed into one integer per customer (digit ``k`` = 1 + the event code
+    of the k-th last event, base ``len(names) + 1``); the text of each distinct path is
+    built once.
+    """
+    c = _coded(stream)
+    rows, back, churned = _cut_rows(c, out)
+    sel = np.flatnonzero(back <= n_steps)
+    base = len(c.names) + 1
+    if n_steps * np.log2(max(base, 2)) >= 62:
+        raise CustopsError(
+            f"Paths of {n_steps} steps over {len(c.names)} events do not fit in 64 bits.",
+            fix="Use fewer steps (the report uses 3).",
+        )
+    code = c.code[rows[sel]]
+    digit = (c.event[rows[sel]] + 1) * base ** (back[sel] - 1)
+    start = np.r_[True, code[1:] != code[:-1]] if len(sel) else np.zeros(0, bool)
+    first = np.flatnonzero(start)
+    packed = np.add.reduceat(digit, first) if len(first) else np.zeros(0, np.int64)
+    keys, inverse = np.unique(packed, return_inverse=True)
+    texts = []
+    for k in keys.tolist():
+        events = []
+        while k:
+            k, d = divmod(k, base)
+            events.append(c.names[d - 1])
+        texts.append(" → ".join(reversed(events)))  # earliest first, as ORDER BY seq
+    return pd.DataFrame(
+        {
+            "customer_id": c.labels[code[first]],
+            "churned": churned[sel][first],
+            "path": np.asarray(texts, dtype=object)[inverse] if len(first) else np.zeros(0, object),
+        }
+    )
 
 
 def path_differences(
@@ -458,17 +580,19 @@ def no_interaction_after_repurchase(
     >>> float(q.set_index("group").loc["retained", "share"])
     0.0
     """
-    con = duckdb.connect()
-    _cut(stream, out, con)
-    df = con.execute(
-        """WITH rep AS (SELECT customer_id, min(seq) AS rseq FROM cut
-                        WHERE event = 'repurchase' GROUP BY customer_id)
-           SELECT c.customer_id, any_value(c.churned) AS churned,
-                  count(*) FILTER (WHERE c.seq > r.rseq AND c.event NOT IN
-                                   ('first_order', 'repurchase')) AS n_after
-           FROM cut c JOIN rep r USING (customer_id) GROUP BY c.customer_id"""
-    ).df()
-    con.close()
+    c = _coded(stream)
+    rows, _, churned = _cut_rows(c, out)
+    code, seq, event = c.code[rows], c.seq[rows], c.event[rows]
+    big = np.iinfo(np.int64).max
+    rseq = np.full(len(c.labels), big)  # first repurchase (seq) before the cutoff
+    rep = np.isin(event, _event_codes(c, ("repurchase",)))
+    np.minimum.at(rseq, code[rep], seq[rep])
+    other = ~np.isin(event, _event_codes(c, ("first_order", "repurchase")))
+    n_after = np.bincount(code[other & (seq > rseq[code])], minlength=len(c.labels))
+    has = rseq != big
+    per = np.zeros(len(c.labels), dtype=bool)
+    per[code] = churned  # churned per customer code
+    df = pd.DataFrame({"churned": per[has], "n_after": n_after[has]})
     rows = []
     for name, flag in (("churned", True), ("retained", False)):
         g = df[df["churned"].astype(bool) == flag]

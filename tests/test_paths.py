@@ -300,3 +300,138 @@ def test_event_stream_equals_the_duckdb_query(generated_event_tables: dict, peri
     assert not tables["orders"]["order_id"].is_unique  # order lines grouped per order
     stream = paths.event_stream(tables, "2025Q2")
     assert stream.duplicated(["customer_id", "ts"]).sum() > 100  # the ties were exercised
+
+
+# --------------------------------------------------------------------------- path statistics
+
+
+def _cut_duckdb(stream: pd.DataFrame, out: pd.DataFrame, con) -> None:
+    con.register("stream", stream)
+    con.register("outc", out)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE cut AS
+           SELECT s.customer_id, s.event, s.ts, s.seq, o.churned,
+                  row_number() OVER (PARTITION BY s.customer_id ORDER BY s.seq DESC) AS back
+           FROM stream s JOIN outc o USING (customer_id) WHERE s.ts < o.cutoff"""
+    )
+
+
+def outcomes_pandas(stream: pd.DataFrame, period: str, inactivity_days: int = 180):
+    """outcomes() as it was before the integer codes (groupby on the text ids)."""
+    period = Period.parse(period)
+    end = pd.Timestamp(period.end_exclusive)
+    orders = stream[stream["event"].isin(["first_order", "repurchase"])]
+    last = orders.groupby("customer_id")["ts"].max()
+    last_day = last.dt.normalize()
+    churned = (pd.Timestamp(period.end) - last_day).dt.days > inactivity_days
+    cutoff = np.where(churned, last_day + pd.Timedelta(days=inactivity_days + 1), end)
+    return pd.DataFrame(
+        {
+            "customer_id": last.index,
+            "last_order": last.to_numpy(),
+            "churned": churned.to_numpy(),
+            "cutoff": pd.to_datetime(cutoff),
+        }
+    ).reset_index(drop=True)
+
+
+def step_matrix_duckdb(stream, out, n_steps=5):
+    con = duckdb.connect()
+    _cut_duckdb(stream, out, con)
+    df = con.execute(
+        """SELECT CASE WHEN churned THEN 'churned' ELSE 'retained' END AS grp,
+                  -back AS step, event, count(*) AS customers
+           FROM cut WHERE back <= ? GROUP BY ALL""",
+        [n_steps],
+    ).df()
+    con.close()
+    size = out.groupby(np.where(out["churned"], "churned", "retained")).size()
+    df = df.rename(columns={"grp": "group"})
+    df["customers"] = df["customers"].astype("int64")
+    df["step"] = df["step"].astype("int64")
+    df["share"] = df["customers"] / df["group"].map(size)
+    return df.sort_values(["group", "step", "event"], ignore_index=True)
+
+
+def paths_duckdb(stream, out, n_steps):
+    con = duckdb.connect()
+    _cut_duckdb(stream, out, con)
+    df = con.execute(
+        """SELECT customer_id, any_value(churned) AS churned,
+                  string_agg(event, ' → ' ORDER BY seq) AS path
+           FROM cut WHERE back <= ? GROUP BY customer_id""",
+        [n_steps],
+    ).df()
+    con.close()
+    return df
+
+
+def quiet_duckdb(stream, out):
+    con = duckdb.connect()
+    _cut_duckdb(stream, out, con)
+    df = con.execute(
+        """WITH rep AS (SELECT customer_id, min(seq) AS rseq FROM cut
+                        WHERE event = 'repurchase' GROUP BY customer_id)
+           SELECT c.customer_id, any_value(c.churned) AS churned,
+                  count(*) FILTER (WHERE c.seq > r.rseq AND c.event NOT IN
+                                   ('first_order', 'repurchase')) AS n_after
+           FROM cut c JOIN rep r USING (customer_id) GROUP BY c.customer_id"""
+    ).df()
+    con.close()
+    return {
+        g: (
+            int((df["churned"] == flag).sum()),
+            int(((df["churned"] == flag) & (df["n_after"] == 0)).sum()),
+        )
+        for g, flag in (("churned", True), ("retained", False))
+    }
+
+
+def _streams(tables: dict, period: str):
+    """The stream as event_stream returned it (cached codes), a copy (codes rebuilt from the
+    text), and a shuffled copy with a customer missing from the outcomes."""
+    stream = paths.event_stream(tables, period)
+    yield stream, paths.outcomes(stream, period)
+    copy = stream.copy()
+    yield copy, paths.outcomes(copy, period)
+    shuffled = stream.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    out = paths.outcomes(shuffled, period)
+    yield shuffled, out.iloc[1:].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("period", ["2025Q2", "2025Q4"])
+def test_path_statistics_equal_the_duckdb_queries(generated_event_tables, period) -> None:
+    for tables in (generated_event_tables, _tie_heavy_tables()):
+        for stream, out in _streams(tables, period):
+            pd.testing.assert_frame_equal(
+                paths.outcomes(stream, period, inactivity_days=90),
+                outcomes_pandas(stream, period, inactivity_days=90),
+            )
+            for n in (1, 3, 5):
+                pd.testing.assert_frame_equal(
+                    paths.step_matrix(stream, out, n_steps=n), step_matrix_duckdb(stream, out, n)
+                )
+                got = paths._paths(stream, out, n).sort_values("customer_id", ignore_index=True)
+                want = paths_duckdb(stream, out, n).sort_values("customer_id", ignore_index=True)
+                pd.testing.assert_frame_equal(got, want, check_dtype=False)
+            q = paths.no_interaction_after_repurchase(stream, out).set_index("group")
+            for g, (n, k) in quiet_duckdb(stream, out).items():
+                assert (q.loc[g, "customers"], q.loc[g, "no_interaction"]) == (n, k)
+            assert len(paths.path_differences(stream, out, min_customers=1)) > 0
+
+
+def test_path_statistics_on_an_empty_stream() -> None:
+    stream = pd.DataFrame(
+        {
+            "customer_id": pd.Series([], dtype=object),
+            "event": pd.Series([], dtype=object),
+            "ts": pd.Series([], dtype="datetime64[us]"),
+            "seq": pd.Series([], dtype="int64"),
+        }
+    )
+    out = paths.outcomes(stream, "2025Q4")
+    assert out.empty
+    assert paths.step_matrix(stream, out).empty
+    assert paths._paths(stream, out, 3).empty
+    q = paths.no_interaction_after_repurchase(stream, out)
+    assert q["customers"].tolist() == [0, 0]
