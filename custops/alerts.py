@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from custops.arrays import distinct_code_days
 from custops.config import Period
 from custops.errors import CustopsError
 
@@ -119,6 +120,73 @@ def _rate_rows(kpi: str, months: pd.PeriodIndex, num: pd.Series, den: pd.Series)
     )
 
 
+_NONE = np.iinfo(np.int64).max
+
+
+def _order_arrays(orders: pd.DataFrame, end: pd.Timestamp) -> dict:
+    """Order lines before ``end`` with a customer and a date, on the shared customer codes."""
+    from custops.health import _order_codes  # cached per orders table
+
+    codes, labels = _order_codes(orders)
+    when = orders["order_date"].to_numpy()
+    keep = (codes >= 0) & (orders["order_date"] < end).to_numpy()
+    return {"code": codes[keep], "when": when[keep], "labels": labels}
+
+
+def _month_series(counts: np.ndarray, months: pd.PeriodIndex) -> pd.Series:
+    """Counts per month offset from ``months[0]`` as a Series on a monthly PeriodIndex."""
+    index = pd.period_range(months[0], periods=len(counts), freq="M")
+    return pd.Series(counts, index=index)
+
+
+def _repurchase_rows(code: np.ndarray, when: np.ndarray, months: pd.PeriodIndex) -> pd.DataFrame:
+    """Buyers of month m-1 who buy in m, from distinct (customer, month) keys."""
+    k = len(months) + 1
+    month = when.astype("datetime64[M]").astype(np.int64) - months[0].ordinal
+    pairs = np.unique(code * k + month)
+    pm = pairs % k
+    pos = np.searchsorted(pairs, pairs + 1)
+    again = pos < len(pairs)
+    again[again] = pairs[pos[again]] == pairs[again] + 1
+    return _rate_rows(
+        "repurchase_rate",
+        months[1:],
+        _month_series(np.bincount(pm[again] + 1, minlength=k + 1), months),
+        _month_series(np.bincount(pm + 1, minlength=k + 1), months),
+    )
+
+
+def _churn_rows(
+    code: np.ndarray,
+    when: np.ndarray,
+    months: pd.PeriodIndex,
+    end: pd.Timestamp,
+    inactivity_days: int,
+) -> pd.DataFrame:
+    """Monthly churn: ``last order + W`` falls in the month with no order in between, over
+    the customers whose last order before the month start is at most W days old."""
+    c, day = distinct_code_days(code, when.astype("datetime64[D]"))
+    day_n = day.astype(np.int64)
+    same = np.append(c[1:] == c[:-1], False)
+    has_next = same.copy()
+    next_day = np.append(day_n[1:], 0)
+    churn_day = day_n + inactivity_days
+    end_day = np.datetime64(end.to_datetime64(), "ns")
+    churns = (~has_next | (next_day > churn_day)) & (churn_day.astype("datetime64[D]") < end_day)
+    churn_month = churn_day[churns].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    num = _month_series(np.bincount(churn_month - months[0].ordinal, minlength=len(months)), months)
+    # alive at the start s of m: the last order day d before s (next order on or after s)
+    # has s <= d + W; so each distinct day counts for the month starts in (d, min(next, d+W)]
+    starts = months.start_time.to_numpy().astype("datetime64[D]").astype(np.int64)
+    upper = np.where(has_next, np.minimum(next_day, churn_day), churn_day)
+    lo = np.searchsorted(starts, day_n, side="right")
+    hi = np.searchsorted(starts, upper, side="right")
+    size = len(months) + 1
+    den = np.cumsum(np.bincount(lo, minlength=size) - np.bincount(hi, minlength=size))
+    den = pd.Series(den[: len(months)], index=months)
+    return _rate_rows("churn_rate", months, num, den)
+
+
 def monthly_kpis(
     tables: Mapping[str, pd.DataFrame],
     period: Period | str,
@@ -170,52 +238,27 @@ def monthly_kpis(
             "Monthly KPIs need the orders table.",
             fix="Add an `orders` source to the configuration.",
         )
-    orders = tables["orders"]
-    orders = orders.loc[orders["order_date"] < end, ["customer_id", "order_date"]].dropna()
-    if orders.empty:
+    o = _order_arrays(tables["orders"], end)
+    if not len(o["code"]):
         raise CustopsError(f"No orders before the end of {period.label}.")
-    months = _months(orders["order_date"].min(), end - pd.Timedelta(days=1))
-    om = orders.assign(m=orders["order_date"].dt.to_period("M"))
-    frames = []
-
-    # repurchase: buyers of m-1 who buy in m
-    buyers = om[["customer_id", "m"]].drop_duplicates()
-    nxt = buyers.assign(m=buyers["m"] + 1)
-    again = nxt.merge(buyers, on=["customer_id", "m"], how="inner")
-    frames.append(
-        _rate_rows(
-            "repurchase_rate",
-            months[1:],
-            again.groupby("m").size(),
-            nxt.groupby("m").size(),
-        )
-    )
-
-    # churn: alive at the month start, last order + W falls in the month with no new order
-    day = om["order_date"].dt.normalize()
-    o_sorted = om.assign(day=day).sort_values(["customer_id", "day"])
-    o_sorted["next_day"] = o_sorted.groupby("customer_id")["day"].shift(-1)
-    gaps = o_sorted.drop_duplicates(["customer_id", "day"], keep="last")
-    churn_day = gaps["day"] + pd.Timedelta(days=inactivity_days)
-    churns = gaps[(gaps["next_day"].isna() | (gaps["next_day"] > churn_day)) & (churn_day < end)]
-    churn_m = (churns["day"] + pd.Timedelta(days=inactivity_days)).dt.to_period("M")
-    num = churn_m.value_counts()
-    # alive at start of m: some order in [start - W, start) and (no churn before start)
-    # equivalently: last order before start is within W days of start
-    den = {}
-    for m in months:
-        start = m.start_time
-        before = gaps[gaps["day"] < start]
-        last = before.groupby("customer_id")["day"].max()
-        den[m] = int((last >= start - pd.Timedelta(days=inactivity_days)).sum())
-    frames.append(_rate_rows("churn_rate", months, num, pd.Series(den)))
+    months = _months(pd.Timestamp(o["when"].min()), end - pd.Timedelta(days=1))
+    frames = [
+        _repurchase_rows(o["code"], o["when"], months),
+        _churn_rows(o["code"], o["when"], months, end, inactivity_days),
+    ]
 
     customers = tables.get("customers")
     if customers is not None and "signup_date" in customers:
         c = customers[["customer_id", "signup_date"]].dropna()
         c = c[c["signup_date"] + pd.Timedelta(days=activation_days) < end]
-        first = orders.groupby("customer_id")["order_date"].min()
-        f = c["customer_id"].map(first)
+        first = np.full(len(o["labels"]), _NONE, dtype=np.int64)
+        np.minimum.at(first, o["code"], o["when"].astype(np.int64))
+        code = pd.Index(o["labels"]).get_indexer(c["customer_id"])
+        f_int = np.where(code >= 0, first[code], _NONE)
+        f = pd.Series(
+            np.where(f_int == _NONE, np.iinfo(np.int64).min, f_int).view(o["when"].dtype),
+            index=c.index,
+        )
         active = (f.notna()) & (f <= c["signup_date"] + pd.Timedelta(days=activation_days))
         sm = c["signup_date"].dt.to_period("M")
         complete = months[months.end_time + pd.Timedelta(days=activation_days) < end]
