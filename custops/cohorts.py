@@ -74,23 +74,35 @@ def cohort_retention(
     >>> cohort_retention(o, "2025Q4")[["cohort", "k", "buyers", "share"]].to_dict("records")
     [{'cohort': '2025-10', 'k': 0, 'buyers': 2, 'share': 1.0}, {'cohort': '2025-10', 'k': 1, 'buyers': 1, 'share': 0.5}, {'cohort': '2025-10', 'k': 2, 'buyers': 0, 'share': 0.0}]
     """
+    from custops.health import _order_codes  # shared customer codes of the orders table
+
     p = Period.parse(period)
-    o = orders.loc[
-        orders["order_date"] < pd.Timestamp(p.end_exclusive), ["customer_id", "order_date"]
-    ]
-    month = _month_index(o["order_date"])
-    first = month.groupby(o["customer_id"]).transform("min")
+    codes, labels = _order_codes(orders)
+    keep = (codes >= 0) & (orders["order_date"] < pd.Timestamp(p.end_exclusive)).to_numpy()
+    code = codes[keep]
+    # month index year * 12 + month - 1 (datetime64[M] counts months from 1970-01)
+    month = orders["order_date"].to_numpy()[keep].astype("datetime64[M]").astype(np.int64)
+    month += 1970 * 12
+    first_of = np.full(len(labels), np.iinfo(np.int64).max)
+    np.minimum.at(first_of, code, month)
+    first = first_of[code]
     last_month = p.end.year * 12 + p.end.month - 1
-    keep = first > last_month - n_cohorts
-    activity = pd.DataFrame(
-        {"customer_id": o["customer_id"][keep], "cohort": first[keep], "k": (month - first)[keep]}
-    ).drop_duplicates()
-    sizes = activity.groupby("cohort")["customer_id"].nunique()
-    buyers = activity[activity["k"] <= max_k].groupby(["cohort", "k"])["customer_id"].nunique()
+    kept = first > last_month - n_cohorts
+    code, first, k = code[kept], first[kept], (month - first)[kept]
+    width = int(k.max()) + 1 if len(k) else 1
+    pairs = np.unique(code * width + k)  # distinct (customer, month offset)
+    pair_code, pair_k = pairs // width, pairs % width
+    pair_cohort = first_of[pair_code]
+    cohort_ids, size = np.unique(pair_cohort[pair_k == 0], return_counts=True)
+    within = pair_k <= max_k
+    cells, n_buyers = np.unique(
+        np.stack([pair_cohort[within], pair_k[within]]), axis=1, return_counts=True
+    )
+    buyers = {(int(c), int(j)): int(n) for (c, j), n in zip(cells.T, n_buyers, strict=True)}
     rows = []
-    for cohort, size in sizes.items():
-        for k in range(0, min(max_k, last_month - cohort) + 1):
-            rows.append((_label(int(cohort)), k, int(size), int(buyers.get((cohort, k), 0))))
+    for cohort, size_ in zip(cohort_ids.tolist(), size.tolist(), strict=True):
+        for j in range(0, min(max_k, last_month - cohort) + 1):
+            rows.append((_label(int(cohort)), j, int(size_), buyers.get((cohort, j), 0)))
     out = pd.DataFrame(rows, columns=["cohort", "k", "cohort_size", "buyers"])
     out["share"] = out["buyers"] / out["cohort_size"]
     out["ci_low"], out["ci_high"] = wilson_ci(out["buyers"], out["cohort_size"])
