@@ -32,6 +32,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,8 @@ from custops.errors import ConfigError, DataError
 
 __all__ = [
     "DEFAULT_COVARIATES",
+    "UNUSED_COLUMNS",
+    "read_tables",
     "NOT_MODELLED",
     "LABELS",
     "survival_data",
@@ -1761,6 +1764,43 @@ def _h(key: str, lang: str, **kwargs: Any) -> str:
     return entry.get(lang, entry["en"]).format(**kwargs)
 
 
+#: clean-table columns nothing in notebook 03 reads (churn, clv, health, paths); not read by
+#: :func:`load` (string columns of 20M orders and 6M touches cost seconds to read)
+UNUSED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "orders": ("quantity", "channel", "category"),
+    "tickets": ("channel", "reopened", "agent"),
+    "surveys": ("comment", "touchpoint"),
+    "touches": ("channel", "campaign", "delivered", "clicked", "ab_group"),
+}
+
+
+def read_tables(folder: Any) -> dict[str, pd.DataFrame]:
+    """The clean tables of notebook 01 without the columns in :data:`UNUSED_COLUMNS`.
+
+    The same frames as ``artifacts.read_clean_tables`` less those columns (every other
+    column, including ones added later, is read).
+
+    Examples
+    --------
+    >>> tables = read_tables(ctx.artifacts)  # doctest: +SKIP
+    >>> "comment" in tables["surveys"]  # doctest: +SKIP
+    False
+    """
+    import pyarrow.parquet as pq
+
+    from custops import artifacts
+
+    tables = {}
+    for path in sorted(Path(folder).glob("clean_*.parquet")):
+        name = path.stem.removeprefix("clean_")
+        skip = set(UNUSED_COLUMNS.get(name, ()))
+        columns = [c for c in pq.read_schema(path).names if c not in skip]
+        tables[name] = pd.read_parquet(path, columns=columns if skip else None)
+    if "orders" not in tables:
+        return artifacts.read_clean_tables(Path(folder))  # its error for a missing table
+    return tables
+
+
 def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], bool]:
     """Read notebook 01's artifacts (and notebook 02's segments if present) into a survival table.
 
@@ -1775,7 +1815,7 @@ def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.
     surv : DataFrame
         :func:`survival_data` + :func:`add_covariates` (+ ``segment`` when available).
     tables : dict of DataFrame
-        The clean tables.
+        The clean tables without the columns notebook 03 does not read (:func:`read_tables`).
     has_segments : bool
 
     Examples
@@ -1785,7 +1825,7 @@ def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.
     from custops import artifacts
 
     features = artifacts.read_artifact(ctx.artifacts, "customer_features.parquet")
-    tables = artifacts.read_clean_tables(ctx.artifacts)
+    tables = read_tables(ctx.artifacts)
     has_segments = False
     if artifacts.has_artifact(ctx.artifacts, "segments.parquet"):
         segments = artifacts.read_artifact(ctx.artifacts, "segments.parquet")

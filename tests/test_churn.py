@@ -668,3 +668,44 @@ def test_early_order_rate_equals_a_groupby_recount(small_artifacts: Path, early_
     want = np.log1p(count / window * 365.0)
     assert (count > 1).sum() > 50 and (count == 0).sum() > 50
     np.testing.assert_array_equal(got["log_early_orders_per_year"].to_numpy(), want.to_numpy())
+
+
+def test_read_tables_leaves_out_only_unused_columns_and_changes_no_result(
+    small_artifacts: Path,
+) -> None:
+    from custops import health, paths
+
+    full = read_clean_tables(small_artifacts)
+    slim = churn.read_tables(small_artifacts)
+    assert set(slim) == set(full)
+    dropped = 0
+    for name, frame in full.items():
+        skip = [c for c in churn.UNUSED_COLUMNS.get(name, ()) if c in frame]
+        dropped += len(skip)
+        pd.testing.assert_frame_equal(slim[name], frame.drop(columns=skip))
+    assert dropped >= 8  # the demo has most of the unused columns: the test drops something
+    period = "2025Q4"
+    pd.testing.assert_frame_equal(
+        clv.early_warnings(slim, period), clv.early_warnings(full, period)
+    )
+    for as_of in ("2025-09-30", "2025-12-31"):
+        pd.testing.assert_frame_equal(
+            health.health_scores(slim, as_of, "learned"),
+            health.health_scores(full, as_of, "learned"),
+        )
+    pd.testing.assert_frame_equal(
+        health.band_history(slim, period, months=3), health.band_history(full, period, months=3)
+    )
+    s_slim, s_full = paths.event_stream(slim, period), paths.event_stream(full, period)
+    pd.testing.assert_frame_equal(s_slim, s_full)
+    pd.testing.assert_frame_equal(
+        paths.step_matrix(s_slim, paths.outcomes(s_slim, period)),
+        paths.step_matrix(s_full, paths.outcomes(s_full, period)),
+    )
+
+
+def test_read_tables_without_orders_raises(tmp_path: Path) -> None:
+    from custops.errors import CustopsError
+
+    with pytest.raises(CustopsError, match="No clean tables"):
+        churn.read_tables(tmp_path)
