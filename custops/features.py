@@ -30,8 +30,19 @@ __all__ = ["rfm_summary", "order_features", "customer_features", "survival_table
 
 _TIME_UNIT_DAYS = {"D": 1, "W": 7}
 _GRAINS = ("lines", "orders")
-#: backends whose arg_min Ibis compiles to a true arg-min (DuckDB arg_min, Spark min_by)
+#: backends with the aggregate min_by(value, key) (DuckDB, an alias of arg_min; Spark >= 3.0)
 _ARG_MIN_ENGINES = ("duckdb", "spark")
+
+
+@ibis.udf.agg.builtin(name="min_by")
+def _min_by(arg: float, key: int) -> float:  # type: ignore[empty-body]
+    """``value`` at the row with the smallest ``key`` (the engine's own min_by).
+
+    Ibis' ``argmin`` compiles to ``FIRST(value ORDER BY key)`` on DuckDB, an ordered aggregate
+    that sorts every group (10M order rows: about twice the time of the whole summary).
+    """
+
+
 #: per-customer order counts (0 for customers who never bought)
 _ORDER_COUNTS = ("n_orders", "n_purchase_days", "orders_365d", "n_orders_period", "n_orders_prev")
 #: per-customer money sums, rounded to cents
@@ -147,7 +158,7 @@ def rfm_summary(
                 first_p=periods.p.min(),
                 last_p=periods.p.max(),
                 total=periods.revenue.sum(),
-                first_revenue=periods.revenue.argmin(periods.p),
+                first_revenue=_min_by(periods.revenue, periods.p),
             )
         else:  # SQL databases without a reliable arg_min (SQLite): join the first period back
             first = periods.group_by("customer_id").aggregate(first_p=periods.p.min())
