@@ -20,7 +20,14 @@ import pandas as pd
 from custops.arrays import distinct_code_days
 from custops.config import Period
 
-__all__ = ["OrderIndex", "order_index", "code_days", "purchase_view", "PURCHASE_COLUMNS"]
+__all__ = [
+    "OrderIndex",
+    "order_index",
+    "code_days",
+    "order_ids_unique",
+    "purchase_view",
+    "PURCHASE_COLUMNS",
+]
 
 #: columns of :func:`purchase_view` (as in :func:`custops.features.customer_features`)
 PURCHASE_COLUMNS = (
@@ -52,10 +59,10 @@ class OrderIndex:
     labels: np.ndarray
     day: np.ndarray
     _pairs: tuple[np.ndarray, np.ndarray] | None = None
-    _unique: bool | None = None
 
 
 _CACHE: dict = {}
+_UNIQUE: dict = {}
 
 
 def order_index(orders: pd.DataFrame) -> OrderIndex:
@@ -105,11 +112,37 @@ def code_days(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return ix._pairs
 
 
-def _order_ids_unique(orders: pd.DataFrame, ix: OrderIndex) -> bool:
-    if ix._unique is None:
-        ids = orders["order_id"]
-        ix._unique = bool(ids.notna().all() and ids.is_unique)
-    return ix._unique
+def order_ids_unique(orders: pd.DataFrame) -> bool:
+    """Whether every row has an order id and no id repeats (one row per order).
+
+    Kept for the last table seen. The ids are hashed to 64 bits and the hashes tested (an
+    integer hash table, much cheaper than one of 20M strings); only when two hashes agree are
+    the ids themselves compared, so the answer is exact.
+
+    Examples
+    --------
+    >>> order_ids_unique(pd.DataFrame({"order_id": ["1", "2"]}))
+    True
+    >>> order_ids_unique(pd.DataFrame({"order_id": ["1", "1"]}))
+    False
+    >>> order_ids_unique(pd.DataFrame({"order_id": ["1", None]}))
+    False
+    """
+    hit = _UNIQUE.get("ref")
+    if hit is not None and hit[0]() is orders and hit[1] == len(orders):
+        return _UNIQUE["value"]
+    ids = orders["order_id"]
+    if ids.isna().any():
+        value = False
+    elif pd.api.types.is_numeric_dtype(ids):
+        value = bool(ids.is_unique)
+    else:
+        values = ids.to_numpy(dtype=object) if ids.dtype != object else ids.to_numpy()
+        hashes = pd.util.hash_array(values, categorize=False)
+        value = bool(pd.Index(hashes).is_unique) or bool(ids.is_unique)
+    _UNIQUE.clear()
+    _UNIQUE["ref"], _UNIQUE["value"] = (weakref.ref(orders), len(orders)), value
+    return value
 
 
 def purchase_view(
@@ -156,7 +189,7 @@ def purchase_view(
     code, day = ix.codes[keep], ix.day[keep]
     amount = pd.to_numeric(orders["amount"], errors="coerce").to_numpy(dtype="float64")[keep]
     amount = np.where(np.isnan(amount), 0.0, amount)
-    if _order_ids_unique(orders, ix):
+    if order_ids_unique(orders):
         counted = np.ones(len(code), dtype=np.int64)
     else:  # order lines: one order per (customer, order id), dated by its earliest line
         oid, _ = pd.factorize(orders["order_id"].to_numpy()[keep])  # missing -> -1

@@ -350,13 +350,12 @@ def weekday_hour_table(
     """
     period = Period.parse(period)
     start, end = _window(period, window)
-    heads = order_heads(orders)
-    heads = heads[(heads["order_ts"] >= start) & (heads["order_ts"] < end)]
-    resolution, share = time_resolution(heads["order_ts"])
+    ts_all, amount_all = _window_orders(orders, start, end)
+    resolution, share = time_resolution(pd.Series(ts_all))
     base = {
         "start": start,
         "end": end,
-        "n_orders": len(heads),
+        "n_orders": len(ts_all),
         "min_n": min_n,
         "window": window,
         "timezone": timezone,
@@ -364,17 +363,20 @@ def weekday_hour_table(
     }
     if resolution in ("date_only", "empty"):
         return WeekdayHour(
-            pd.DataFrame(), resolution, n_untimed=len(heads) if len(heads) else 0, **base
+            pd.DataFrame(), resolution, n_untimed=len(ts_all) if len(ts_all) else 0, **base
         )
-    untimed = heads["order_ts"] == heads["order_ts"].dt.normalize()
-    if resolution == "mixed":
-        heads = heads[~untimed]
+    ns = ts_all.astype("datetime64[ns]").astype(np.int64)
+    day = ns // _NS_PER_DAY
+    untimed = ns == day * _NS_PER_DAY
     n_untimed = int(untimed.sum()) if resolution == "mixed" else 0
-    ts = heads["order_ts"]
-    grid = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
-    amount = heads["amount"].astype(float)
-    keys = [ts.dt.weekday.rename("weekday"), ts.dt.hour.rename("hour")]
-    g = amount.groupby(keys)
+    if resolution == "mixed":
+        ns, day, amount_all = ns[~untimed], day[~untimed], amount_all[~untimed]
+    weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+    hour = (ns - day * _NS_PER_DAY) // _NS_PER_HOUR
+    # one integer key per cell; the rows keep their order (by order id), so the sums, means
+    # and standard deviations are those of the two-key groupby
+    g = pd.Series(amount_all, dtype=float).groupby(weekday * 24 + hour)
+    cells = pd.RangeIndex(168)
     table = pd.DataFrame(
         {
             "orders": g.size(),
@@ -382,10 +384,15 @@ def weekday_hour_table(
             "aov": g.mean(),
             "sd": g.std(ddof=1),
         }
-    ).reindex(grid)
+    ).reindex(cells)
+    # the column types of the two-key groupby reindexed to the 168 cells: the accessor's
+    # int32 when every cell has orders (the index is kept), int64 otherwise (the grid's)
+    cell = pd.Series(ts_all[:0]).dt.hour.dtype if g.ngroups == len(cells) else np.int64
+    table.insert(0, "weekday", np.repeat(np.arange(7), 24).astype(cell))
+    table.insert(1, "hour", np.tile(np.arange(24), 7).astype(cell))
     table["orders"] = table["orders"].fillna(0).astype(int)
     table["revenue"] = table["revenue"].fillna(0.0)
-    table = table.reset_index()
+    table = table.reset_index(drop=True)
     table["days"] = _weekday_counts(start, end)[table["weekday"].to_numpy()]
     table["orders_per_day"] = table["orders"] / table["days"]
     n = table["orders"].to_numpy(dtype=float)
@@ -409,14 +416,58 @@ def weekday_hour_table(
             "small",
         ]
     ]
-    hours = heads.assign(hour=ts.dt.hour)
-    big = hours.groupby("hour")["amount"].transform("size") >= min_n
-    groups = [v.to_numpy(dtype=float) for _, v in hours[big].groupby("hour")["amount"]]
+    per_hour = np.bincount(hour, minlength=24)
+    groups = [amount_all[hour == h] for h in range(24) if per_hour[h] >= min_n]
     test: dict[str, float] = {"hours": float(len(groups))}
     if len(groups) >= 2:
         h, p = stats.kruskal(*groups)
         test.update(statistic=float(h), p_value=float(p))
     return WeekdayHour(table, resolution, n_untimed=n_untimed, hour_test=test, **base)
+
+
+_NS_PER_HOUR = 3_600 * 10**9
+_NS_PER_DAY = 24 * _NS_PER_HOUR
+
+
+def _window_orders(
+    orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> tuple[np.ndarray, np.ndarray]:
+    """Time (datetime64, the column's unit) and amount of the orders in ``[start, end)``, by order id.
+
+    With one row per order only the window's rows are sorted (the rows of
+    :func:`order_heads` in the window, in the same order); order lines take
+    :func:`order_heads`.
+    """
+    from custops.purchases import order_ids_unique
+
+    ids = orders["order_id"]
+    plain = pd.api.types.is_numeric_dtype(ids) or _string_ids(ids)
+    if plain and order_ids_unique(orders):
+        ts = pd.to_datetime(orders["order_date"]).to_numpy()
+        inside = np.flatnonzero((ts >= start.to_datetime64()) & (ts < end.to_datetime64()))
+        ids = orders["order_id"].iloc[inside]
+        order = inside[_id_order(ids)]
+        amount = orders["amount"].to_numpy(dtype=float, na_value=np.nan)[order]
+        return ts[order], np.where(np.isnan(amount), 0.0, amount)
+    heads = order_heads(orders)
+    heads = heads[(heads["order_ts"] >= start) & (heads["order_ts"] < end)]
+    return heads["order_ts"].to_numpy(), heads["amount"].to_numpy(dtype=float)
+
+
+def _string_ids(ids: pd.Series) -> bool:
+    if ids.dtype == object:
+        return pd.api.types.infer_dtype(ids, skipna=False) == "string"
+    return pd.api.types.is_string_dtype(ids)
+
+
+def _id_order(ids: pd.Series) -> np.ndarray:
+    """Positions that sort distinct order ids as ``groupby(order_id, sort=True)`` does."""
+    if _string_ids(ids):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return pc.sort_indices(pa.array(ids, type=pa.string())).to_numpy()
+    return np.argsort(ids.to_numpy(), kind="stable")
 
 
 def _hour_span(hour: int) -> str:
