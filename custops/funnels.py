@@ -618,8 +618,18 @@ def weak_channel_reach(
     >>> weak_channel_reach(c, o, None, "2025Q4")[["measure", "n", "share"]].to_dict("records")
     [{'measure': 'not_app_bound', 'n': 1, 'share': 0.5}]
     """
+    from custops.health import _customer_codes, _order_codes  # shared per-table codes
+
     p = Period.parse(period)
-    active = pd.Index(_in_period(orders, "order_date", p)["customer_id"].unique())
+    codes, labels = _order_codes(orders)
+    when = orders["order_date"]
+    in_p = ((when >= pd.Timestamp(p.start)) & (when < pd.Timestamp(p.end_exclusive))).to_numpy()
+    is_active = np.bincount(codes[in_p] + 1, minlength=len(labels) + 1)[1:] > 0
+    # a missing customer id counts as one active customer, as unique() does
+    missing = bool((codes[in_p] < 0).any())
+    active = pd.Index(labels[is_active])
+    if missing:
+        active = active.append(pd.Index([np.nan], dtype=object))
     rows = []
     if "app_bound" in customers:
         bound = customers.drop_duplicates("customer_id").set_index("customer_id")["app_bound"]
@@ -627,12 +637,18 @@ def weak_channel_reach(
         rows.append(("not_app_bound", int((~bound).sum()), len(active)))
     if touches is not None and len(touches):
         channels = channels if channels is not None else channel_effectiveness(touches, p)
-        weak = set(channels.loc[channels["weak"], "channel"])
-        t = _in_period(touches, "sent_at", p)
-        t = t[t["customer_id"].isin(active)]
-        only_weak = t.groupby("customer_id")["channel"].agg(lambda s: set(s) <= weak)
-        rows.append(("touched_only_weak", int(only_weak.sum()), len(active)))
-        rows.append(("not_touched", int(len(active) - len(only_weak)), len(active)))
+        weak = channels.loc[channels["weak"], "channel"].tolist()
+        sent = touches["sent_at"]
+        t_in = ((sent >= pd.Timestamp(p.start)) & (sent < pd.Timestamp(p.end_exclusive))).to_numpy()
+        code = _customer_codes(touches, labels)
+        reached = t_in & (code >= 0)
+        reached[reached] = is_active[code[reached]]
+        other = reached & ~touches["channel"].isin(weak).to_numpy()  # a missing channel too
+        touched = np.bincount(code[reached], minlength=len(labels)) > 0
+        not_only_weak = np.bincount(code[other], minlength=len(labels)) > 0
+        n_touched = int(touched.sum())
+        rows.append(("touched_only_weak", int((touched & ~not_only_weak).sum()), len(active)))
+        rows.append(("not_touched", int(len(active) - n_touched), len(active)))
     out = pd.DataFrame(rows, columns=["measure", "n", "of"])
     out["share"] = np.where(out["of"] > 0, out["n"] / out["of"].clip(lower=1), np.nan)
     out["ci_low"], out["ci_high"] = wilson_ci(out["n"], out["of"])

@@ -356,6 +356,63 @@ def test_cohort_retention_matches_the_old_pandas_code(demo):
             )
 
 
+# --------------------------------------------------------------------------- weak channels
+
+
+def old_weak_channel_reach(
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    touches: pd.DataFrame | None,
+    period: Period | str,
+    channels: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The old pandas ``funnels.weak_channel_reach``, verbatim."""
+    p = Period.parse(period)
+    active = pd.Index(funnels._in_period(orders, "order_date", p)["customer_id"].unique())
+    rows = []
+    if "app_bound" in customers:
+        bound = customers.drop_duplicates("customer_id").set_index("customer_id")["app_bound"]
+        bound = bound.reindex(active).astype("boolean").fillna(False).astype(bool)
+        rows.append(("not_app_bound", int((~bound).sum()), len(active)))
+    if touches is not None and len(touches):
+        channels = channels if channels is not None else funnels.channel_effectiveness(touches, p)
+        weak = set(channels.loc[channels["weak"], "channel"])
+        t = funnels._in_period(touches, "sent_at", p)
+        t = t[t["customer_id"].isin(active)]
+        only_weak = t.groupby("customer_id")["channel"].agg(lambda s: set(s) <= weak)
+        rows.append(("touched_only_weak", int(only_weak.sum()), len(active)))
+        rows.append(("not_touched", int(len(active) - len(only_weak)), len(active)))
+    out = pd.DataFrame(rows, columns=["measure", "n", "of"])
+    out["share"] = np.where(out["of"] > 0, out["n"] / out["of"].clip(lower=1), np.nan)
+    out["ci_low"], out["ci_high"] = wilson_ci(out["n"], out["of"])
+    return out
+
+
+def test_weak_channel_reach_matches_the_old_pandas_code(demo):
+    channels = funnels.channel_effectiveness(demo["touches"], PERIOD)
+    assert channels["weak"].any()
+    for period in (PERIOD, "2025Q2"):
+        args = (demo["customers"], demo["orders"], demo["touches"], period)
+        pd.testing.assert_frame_equal(
+            funnels.weak_channel_reach(*args, channels), old_weak_channel_reach(*args, channels)
+        )
+        pd.testing.assert_frame_equal(
+            funnels.weak_channel_reach(*args), old_weak_channel_reach(*args)
+        )
+    rng = np.random.default_rng(1)
+    for kwargs in ({"unit": "ns"}, {"unit": "s", "lines": False, "seed": 5}):
+        t = edge_tables(**kwargs)
+        t["touches"]["channel"] = rng.choice(["sms", "app", "email", None], len(t["touches"]))
+        t["customers"]["app_bound"] = rng.choice([True, False, None], len(t["customers"]))
+        weak = pd.DataFrame({"channel": ["sms", "email", "app"], "weak": [True, True, False]})
+        for period in (PERIOD, "2025Q2", "2024Q1"):
+            for touches in (t["touches"], None, t["touches"].iloc[:0]):
+                args = (t["customers"], t["orders"], touches, period, weak)
+                pd.testing.assert_frame_equal(
+                    funnels.weak_channel_reach(*args), old_weak_channel_reach(*args)
+                )
+
+
 # --------------------------------------------------------------------------- alerts.monthly_kpis
 
 
