@@ -314,6 +314,7 @@ class Engine:
         if self.name != "duckdb" or k == 1:
             return self.to_pandas(build(lines).order_by(key))
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         bucket = (lines[key].hash() % k + k) % k
         parts, schema = [], None
@@ -323,8 +324,9 @@ class Engine:
             parts.append(self.backend.to_pyarrow(expr))
         table = pa.concat_tables(parts)
         del parts
-        table = table.sort_by(key)
-        return _arrow_frame(table, schema)
+        # sort by index, one column at a time while converting: never two copies of the table
+        order = pc.sort_indices(table, sort_keys=[(key, "ascending")])
+        return _arrow_frame(table, schema, order=order)
 
     def close(self) -> None:
         """Release the connection (DuckDB files are closed; a Spark session is left running).
@@ -336,13 +338,14 @@ class Engine:
             self.backend.disconnect()
 
 
-def _arrow_frame(table: Any, schema: Any) -> pd.DataFrame:
+def _arrow_frame(table: Any, schema: Any, order: Any = None) -> pd.DataFrame:
     """An Arrow result of DuckDB as a pandas DataFrame, one column at a time.
 
     Numeric columns become NumPy arrays directly (NULL -> NaN, as Ibis' own conversion ends up);
     other columns with NULLs, nested and dictionary columns take Ibis' path (Python objects).
     Each column passes through Ibis' converter for the schema's dtype, and its Arrow buffers are
-    released once converted, so the peak is about one copy of the result, not three.
+    released once converted, so the peak is about one copy of the result, not three. ``order``
+    (row indices) reorders each column as it is converted.
     """
     import pyarrow.types as pat
     from ibis.backends.duckdb.converter import DuckDBPandasData
@@ -353,6 +356,8 @@ def _arrow_frame(table: Any, schema: Any) -> pd.DataFrame:
     converted = {}
     for name, dtype in zip(names, schema.values(), strict=True):
         col = columns.pop(0)
+        if order is not None:
+            col = col.take(order)
         numeric = pat.is_floating(col.type) or pat.is_integer(col.type)
         python = pat.is_nested(col.type) or pat.is_dictionary(col.type)
         if python or (col.null_count and not numeric):

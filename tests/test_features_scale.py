@@ -115,7 +115,9 @@ def test_grain_orders_counts_rows_as_orders():
         {
             "customer_id": ["a", "a", "a"],
             "order_id": ["1", "1", "2"],
-            "order_date": pd.to_datetime(["2025-03-01 23:50", "2025-03-02 00:10", "2025-03-09 12:00"]),
+            "order_date": pd.to_datetime(
+                ["2025-03-01 23:50", "2025-03-02 00:10", "2025-03-09 12:00"]
+            ),
             "amount": [10.0, 4.0, 6.0],
         }
     )
@@ -149,3 +151,21 @@ def test_repeat_revenue_from_total_minus_first_is_within_rounding():
     exact = rows[rows["amount"] < 1e7].groupby("customer_id")["amount"].mean()
     assert got.index.equals(exact.sort_index().index)
     assert np.abs(got - exact.sort_index()).max() < 1e-7 * 1e-2  # |error| ~ eps * 1e7
+
+
+def test_partitioned_order_is_the_engines_order_for_any_text():
+    """Upper/lower case, accents, CJK and digits sort the same in Arrow (parts) and DuckDB."""
+    ids = ["b", "B", "a10", "a9", "é", "e", "客户2", "客户10", "Z", "_x", "10", "9"]
+    rows = pd.DataFrame(
+        {
+            "customer_id": ids * 2,
+            "order_id": [str(i) for i in range(2 * len(ids))],
+            "order_date": pd.Timestamp("2025-02-01")
+            + pd.to_timedelta(np.arange(2 * len(ids)), unit="D"),
+            "amount": np.arange(2 * len(ids), dtype=float) + 1,
+        }
+    )
+    one = order_features(rows, "2025Q1", partitions=1)
+    for k in (2, 5):
+        pd.testing.assert_frame_equal(order_features(rows, "2025Q1", partitions=k), one)
+    assert one["customer_id"].tolist() == sorted(ids, key=lambda t: t.encode())
