@@ -186,10 +186,19 @@ def new_customer_value(
             "signup_date": new["signup_date"].to_numpy(),
         }
     )
-    o = orders[(orders["order_date"] < end) & orders["customer_id"].isin(out["customer_id"])]
-    revenue = o.groupby("customer_id")["amount"].sum()
-    out["bought"] = out["customer_id"].isin(revenue.index)
-    out["revenue"] = out["customer_id"].map(revenue).fillna(0.0).astype(float)
+    # order lines of the new customers on the shared integer customer codes; the revenue is a
+    # groupby sum over the same lines in the same order as a groupby on the ids
+    from custops.health import _order_codes
+
+    codes, labels = _order_codes(orders)
+    new_code = pd.Index(labels).get_indexer(pd.Index(out["customer_id"]))
+    is_new = np.zeros(len(labels) + 1, dtype=bool)
+    is_new[new_code + 1] = True
+    is_new[0] = False  # no customer id / not an ordering customer
+    lines = (orders["order_date"] < end).to_numpy() & is_new[codes + 1]
+    revenue = pd.Series(orders["amount"].to_numpy()[lines]).groupby(codes[lines]).sum()
+    out["bought"] = revenue.index.get_indexer(new_code) >= 0
+    out["revenue"] = revenue.reindex(new_code).fillna(0.0).to_numpy(dtype=float)
     out["margin_to_date"] = out["revenue"] * margin
     if scores is None:
         out["expected_margin"] = np.nan

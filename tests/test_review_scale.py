@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops import alerts, cohorts, funnels, order_heads, review
+from custops import alerts, cohorts, economics, funnels, order_heads, review
 from custops.artifacts import read_clean_tables
 from custops.config import Period
 from custops.errors import CustopsError
@@ -411,6 +411,88 @@ def test_weak_channel_reach_matches_the_old_pandas_code(demo):
                 pd.testing.assert_frame_equal(
                     funnels.weak_channel_reach(*args), old_weak_channel_reach(*args)
                 )
+
+
+# --------------------------------------------------------------------------- unit economics
+
+
+def old_new_customer_value(
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    scores: pd.DataFrame | None,
+    period: Period | str,
+    *,
+    margin: float,
+) -> pd.DataFrame:
+    """The old pandas ``economics.new_customer_value``, verbatim."""
+    period = Period.parse(period)
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end_exclusive)
+    new = customers[(customers["signup_date"] >= start) & (customers["signup_date"] < end)]
+    channel = (
+        new["acquisition_channel"].astype(object)
+        if "acquisition_channel" in new
+        else pd.Series(None, index=new.index, dtype=object)
+    )
+    spelling = (
+        economics._spellings(customers["acquisition_channel"])
+        if "acquisition_channel" in customers
+        else {}
+    )
+    channel = channel.map(
+        lambda v: spelling.get(economics._norm(v), v) if isinstance(v, str) else v
+    )
+    out = pd.DataFrame(
+        {
+            "customer_id": new["customer_id"].to_numpy(),
+            "channel": channel.where(channel.notna(), economics.UNKNOWN_CHANNEL).to_numpy(),
+            "signup_date": new["signup_date"].to_numpy(),
+        }
+    )
+    o = orders[(orders["order_date"] < end) & orders["customer_id"].isin(out["customer_id"])]
+    revenue = o.groupby("customer_id")["amount"].sum()
+    out["bought"] = out["customer_id"].isin(revenue.index)
+    out["revenue"] = out["customer_id"].map(revenue).fillna(0.0).astype(float)
+    out["margin_to_date"] = out["revenue"] * margin
+    if scores is None:
+        out["expected_margin"] = np.nan
+        out["scored"] = False
+    else:
+        s = scores.drop_duplicates("customer_id").set_index("customer_id")
+        future = s["clv"].where(s["event"] == 0, 0.0).fillna(0.0)  # churned: no future margin
+        out["scored"] = out["customer_id"].isin(s.index).to_numpy()
+        out["expected_margin"] = out["customer_id"].map(future).fillna(0.0).astype(float)
+    out["clv"] = out["margin_to_date"] + out["expected_margin"]
+    return out
+
+
+def test_new_customer_value_matches_the_old_pandas_code(demo):
+    ids = demo["customers"]["customer_id"]
+    rng = np.random.default_rng(2)
+    scores = pd.DataFrame(
+        {
+            "customer_id": ids.sample(frac=0.7, random_state=1).to_numpy(),
+            "event": rng.integers(0, 2, int(round(len(ids) * 0.7))),
+            "clv": rng.gamma(2.0, 50.0, int(round(len(ids) * 0.7))),
+        }
+    )
+    for period in (PERIOD, "2025Q2"):
+        for s in (scores, None):
+            args = (demo["customers"], demo["orders"], s, period)
+            pd.testing.assert_frame_equal(
+                economics.new_customer_value(*args, margin=0.3),
+                old_new_customer_value(*args, margin=0.3),
+            )
+    for kwargs in ({"unit": "ns"}, {"unit": "us", "lines": False, "seed": 5}):
+        t = edge_tables(**kwargs)
+        t["customers"]["acquisition_channel"] = rng.choice(
+            ["Ads", "ads", None], len(t["customers"])
+        )
+        for period in (PERIOD, "2025Q3", "2024Q1"):
+            args = (t["customers"], t["orders"], None, period)
+            pd.testing.assert_frame_equal(
+                economics.new_customer_value(*args, margin=0.25),
+                old_new_customer_value(*args, margin=0.25),
+            )
 
 
 # --------------------------------------------------------------------------- alerts.monthly_kpis
