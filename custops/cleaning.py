@@ -87,6 +87,11 @@ def mask_value(value: object) -> str:
     return text[:1] + "*" * max(1, len(text) - 1)
 
 
+def _keep_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """``frame.loc[keep].copy()`` in one pass: a take per column, no block consolidation."""
+    return frame.take(np.flatnonzero(keep))
+
+
 @dataclass
 class _Run:
     """Bookkeeping while one table is cleaned."""
@@ -123,14 +128,14 @@ class _Run:
                 )
             )
         if len(hit):  # no copy of the (20M-row) frame when a rule rejects nothing
-            self.frame = self.frame.loc[~mask.to_numpy()].copy()
+            self.frame = _keep_rows(self.frame, ~mask.to_numpy())
         self.log(rule, n_in, rejected=len(hit), note=note)
 
     def merge(self, mask: pd.Series, rule: str, note: str = "") -> None:
         n_in = len(self.frame)
         keep = ~mask.reindex(self.frame.index, fill_value=False).astype(bool).to_numpy()
         if not keep.all():
-            self.frame = self.frame.loc[keep].copy()
+            self.frame = _keep_rows(self.frame, keep)
         self.log(rule, n_in, merged=n_in - len(self.frame), note=note)
 
     def log(
@@ -259,7 +264,7 @@ def _count_zoned(values: pd.Series) -> int:
     return int(stamps.sum()) + int(text.str.contains(_TZ_SUFFIX, na=False).sum())
 
 
-def _text_keys(frame: pd.DataFrame) -> pd.DataFrame:
+def _text_keys(frame: pd.DataFrame, as_is: set | None = None) -> pd.DataFrame:
     """Columns whose equality is that of their text (missing values all alike), cheaply.
 
     Rows are exact duplicates when every cell prints the same. Formatting 20M timestamps
@@ -276,13 +281,94 @@ def _text_keys(frame: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for name in frame.columns:
         col = frame[name]
-        kind = col.dtype.kind
-        zero = col.to_numpy()[col.to_numpy() == 0] if kind == "f" else None
-        if kind in "Mmbiu" or (kind == "f" and not np.signbit(zero).any()):
+        if (name in as_is) if as_is is not None else _as_is(col):
             out[name] = col
         else:
             out[name] = col.astype(object).where(col.notna(), None).astype(str)
     return pd.DataFrame(out, index=frame.index)
+
+
+def _as_is(col: pd.Series) -> bool:
+    """Whether :func:`_text_keys` keeps a column's values (their equality is text equality)."""
+    kind = col.dtype.kind
+    if kind == "f":
+        values = col.to_numpy()
+        return not np.signbit(values[values == 0]).any()
+    return kind in "Mmbiu"
+
+
+def _row_hash(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """A uint64 per row, equal for rows whose ``columns`` hold equal values (NaN, NaT, NA alike).
+
+    Different rows may collide; callers use it to find candidates and compare them exactly.
+    """
+    out = np.zeros(len(frame), dtype=np.uint64)
+    for name in columns:
+        col = frame[name]
+        values = col.to_numpy() if isinstance(col.dtype, np.dtype) else None
+        if values is None or values.dtype.kind not in "Mmbiuf":
+            bits = pd.factorize(col)[0].astype(np.int64)  # extension types; NA -> -1
+        elif values.dtype.kind == "f":
+            values = values.astype(np.float64)  # a copy; +0/-0 and every NaN made alike
+            values[values == 0] = 0.0
+            values[np.isnan(values)] = np.nan
+            bits = values.view(np.int64)
+        elif values.dtype.kind in "Mm":
+            bits = values.view(np.int64)  # NaT is one value
+        else:
+            bits = values.astype(np.int64)
+        out = out * np.uint64(0x9E3779B97F4A7C15) + bits.view(np.uint64)
+    return out
+
+
+def exact_duplicates(frame: pd.DataFrame) -> np.ndarray:
+    """Rows that print the same as an earlier row in every column (``keep="first"``).
+
+    The same flags as ``_text_keys(frame).duplicated(keep="first")``, without turning every
+    text cell into a key: rows can only be duplicates if their typed columns (dates,
+    numbers, booleans) are equal, so those are compared first and the text of the few
+    candidate rows only (at 1M customers, 20M order rows of which ~1 % are candidates).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"id": ["a", "a", "b", "a"], "amount": [1.0, 1.0, 1.0, 2.0]})
+    >>> exact_duplicates(f).tolist()
+    [False, True, False, False]
+    """
+    n = len(frame)
+    typed = [c for c in frame.columns if frame[c].dtype.kind in "Mmbiuf"]
+    if not typed or n == 0:
+        return _text_keys(frame).duplicated(keep="first").to_numpy(dtype=bool)
+    # equal text implies equal values, which imply equal hashes: a superset of the duplicates
+    candidate = pd.Series(_row_hash(frame, typed)).duplicated(keep=False).to_numpy(dtype=bool)
+    out = np.zeros(n, dtype=bool)
+    if candidate.any():
+        as_is = {c for c in frame.columns if _as_is(frame[c])}  # decided on the whole column
+        sub = _text_keys(frame.iloc[np.flatnonzero(candidate)], as_is=as_is)
+        out[candidate] = sub.duplicated(keep="first").to_numpy(dtype=bool)
+    return out
+
+
+def _reasons(prefix: str, values: pd.Series, mask: pd.Series) -> pd.Series:
+    """``values.astype(str).radd(prefix)[mask]``, formatting only the masked values.
+
+    Text and numbers print value by value; a datetime column prints all its values alike
+    (dates without a time when every value is at midnight), so when a masked value is a
+    date it is formatted with its whole column, as before.
+
+    Examples
+    --------
+    >>> _reasons("x: ", pd.Series([1.5, float("nan")]), pd.Series([False, True])).tolist()
+    ['x: nan']
+    """
+    hit = values[mask.reindex(values.index, fill_value=False).to_numpy(dtype=bool)]
+    dtype = values.dtype
+    elementwise = (isinstance(dtype, np.dtype) and dtype.kind in "Obiuf") or isinstance(
+        dtype, pd.StringDtype
+    )
+    if not elementwise and hit.notna().any():
+        return values.astype(str).radd(prefix).loc[hit.index]
+    return hit.astype(str).radd(prefix)
 
 
 def _check_mostly_bad(
@@ -352,8 +438,8 @@ def clean_table(
     src = cfg.sources.get(table)
     label = file_label or (src.path if src and src.path else table)
     pii = tuple(cfg.privacy.pii_columns)
-    raw = mapped.copy()
-    frame = mapped.drop(columns=["_src_file", "_src_row"]).copy()
+    raw = mapped  # only read (rejects quote it); columns of `frame` are replaced, never written
+    frame = mapped.drop(columns=["_src_file", "_src_row"])
     free_text = tuple(c for c in frame.columns if spec.kind(c) == "free")
     run = _Run(table, frame, raw, pii, free_text)
     run.log("read and map columns", len(frame), note=f"from {label}")
@@ -371,7 +457,9 @@ def clean_table(
         run.frame[column] = _parse_ids(run.frame[column])
     if "customer_id" in run.frame.columns and "customer_id" not in ids:
         run.frame["customer_id"] = _parse_ids(run.frame["customer_id"])
-    empty = run.frame[ids].isna().any(axis=1)
+    empty = pd.Series(np.zeros(len(run.frame), dtype=bool), index=run.frame.index)
+    for column in ids:  # column by column: run.frame[ids] would copy the id columns
+        empty |= run.frame[column].isna()
     reasons = (
         run.frame.loc[empty, ids].isna().apply(lambda r: "empty " + ", ".join(r.index[r]), axis=1)
         if empty.any()
@@ -404,7 +492,7 @@ def clean_table(
         run.reject(
             failed,
             "unreadable date",
-            original.astype(str).radd(f"{column} cannot be read as a date: "),
+            _reasons(f"{column} cannot be read as a date: ", original, failed),
             note=f"{n_zoned:,} {column} value(s) carried a UTC offset and were converted to "
             f"{zone} (set `timezone:` for local dates)"
             if n_zoned
@@ -426,7 +514,9 @@ def clean_table(
         )
         original = run.frame[column]
         run.frame[column] = parsed
-        run.reject(failed, "not a number", original.astype(str).radd(f"{column} is not a number: "))
+        run.reject(
+            failed, "not a number", _reasons(f"{column} is not a number: ", original, failed)
+        )
 
     # 4. cancellations
     if table == "orders":
@@ -483,7 +573,7 @@ def clean_table(
         run.reject(bad, "date out of range", why)
 
     # 7. exact duplicates
-    dup = _text_keys(run.frame).duplicated(keep="first")
+    dup = pd.Series(exact_duplicates(run.frame), index=run.frame.index)
     run.merge(dup, "exact duplicate", note="identical rows exported twice; the first is kept")
 
     # 8. key duplicates (orders are lines: one order_id has several lines)
@@ -518,7 +608,7 @@ def clean_table(
             bad |= amount > cfg.cleaning.max_amount
             note += f"; or amount > max_amount {cfg.cleaning.max_amount:,.0f}"
         run.reject(
-            bad, "outlier", amount.astype(str).radd("amount is an outlier: "), note=note.strip("; ")
+            bad, "outlier", _reasons("amount is an outlier: ", amount, bad), note=note.strip("; ")
         )
 
     # 10. standardise optional values
@@ -575,6 +665,25 @@ def clean_table(
     )
     clean = run.frame.reset_index(drop=True)
     return clean, pd.DataFrame(run.steps, columns=LEDGER_COLUMNS), rejects[REJECT_COLUMNS]
+
+
+def _not_in(values: pd.Series, known: pd.Index) -> np.ndarray:
+    """``known.get_indexer(values) < 0``: Arrow's hash lookup when both are text (2x faster).
+
+    Examples
+    --------
+    >>> _not_in(pd.Series(["a", None, "c"]), pd.Index(["a", "b"])).tolist()
+    [False, True, True]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        ids = pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        value_set = pa.array(known.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # not all text
+        return known.get_indexer(values) < 0
+    return ~pc.is_in(ids, value_set=value_set).to_numpy(zero_copy_only=False)
 
 
 @dataclass
@@ -666,7 +775,7 @@ def load_and_clean(
     known = pd.Index(tables["customers"]["customer_id"].dropna().unique())
     for table in ("orders", "tickets", "surveys", "touches"):
         if table in tables:  # hash-table lookup on arrays (a Python set was 41 % of this step)
-            missing = known.get_indexer(tables[table]["customer_id"]) < 0
+            missing = _not_in(tables[table]["customer_id"], known)
             orphan = pd.Series(missing, index=tables[table].index)
             if orphan.any():
                 notes.append(

@@ -616,3 +616,131 @@ def test_category_rules_on_distinct_values_match_the_row_by_row_rules(case):
     assert n_changed == changed and n_changed > 0
     assert got.index.equals(values.index)
     assert got.tolist() == want.tolist()
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+def _text_keys_reference(frame: pd.DataFrame) -> pd.DataFrame:
+    """The exact-duplicate key as the cleaning step built it for every row before."""
+    out = {}
+    for name in frame.columns:
+        col = frame[name]
+        kind = col.dtype.kind
+        zero = col.to_numpy()[col.to_numpy() == 0] if kind == "f" else None
+        if kind in "Mmbiu" or (kind == "f" and not np.signbit(zero).any()):
+            out[name] = col
+        else:
+            out[name] = col.astype(object).where(col.notna(), None).astype(str)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _duplicate_cases() -> list[pd.DataFrame]:
+    rng = np.random.default_rng(7)
+    n = 400
+    base = pd.DataFrame(
+        {
+            "order_id": rng.choice(["1", "2", "C3", None, "4"], n).astype(object),
+            "customer_id": rng.choice(["a", "b", "None", None], n).astype(object),
+            "order_date": pd.to_datetime(
+                rng.choice(["2025-01-01", "2025-01-02 10:00", None], n), format="ISO8601"
+            ),
+            "amount": rng.choice([1.0, 2.5, np.nan, 0.0], n),
+            "quantity": rng.choice([1, 2], n),
+            "flag": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
+        }
+    )
+    negative_zero = base.copy()
+    negative_zero.loc[::7, "amount"] = -0.0  # prints "-0.0": not a duplicate of 0.0
+    mixed = base.copy()
+    mixed["order_id"] = mixed["order_id"].astype(object)
+    mixed.loc[::5, "order_id"] = 1  # the int 1 prints like the text "1"
+    mixed.loc[::11, "customer_id"] = np.nan  # NaN and None both print as missing
+    zoned = base.copy()
+    zoned["order_date"] = zoned["order_date"].dt.tz_localize("Asia/Shanghai")
+    text_only = base[["order_id", "customer_id"]]
+    lines = pd.concat([base, base.iloc[::3]], ignore_index=True)  # order lines exported twice
+    return [base, negative_zero, mixed, zoned, text_only, lines, base.iloc[:0], base.iloc[:1]]
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_exact_duplicates_match_the_text_key_of_every_row(case, monkeypatch):
+    from custops import cleaning
+
+    frame = _duplicate_cases()[case]
+    want = _text_keys_reference(frame).duplicated(keep="first").to_numpy()
+    got = cleaning.exact_duplicates(frame)
+    assert got.dtype == bool and got.tolist() == want.tolist()
+    assert want.any() == (len(frame) > 1)  # the cases do have duplicates
+    # every row colliding in the typed hash: the text comparison alone decides
+    monkeypatch.setattr(cleaning, "_row_hash", lambda f, c: np.zeros(len(f), dtype=np.uint64))
+    assert cleaning.exact_duplicates(frame).tolist() == want.tolist()
+
+
+def test_row_hash_is_equal_for_equal_values():
+    from custops.cleaning import _row_hash
+
+    f = pd.DataFrame(
+        {
+            "x": [0.0, -0.0, np.nan, np.array([0x7FF8000000000001]).view(float)[0], 1.0],
+            "d": pd.to_datetime(["2025-01-01", "2025-01-01", None, None, "2025-01-02"]),
+            "b": pd.array([True, True, None, None, False], dtype="boolean"),
+        }
+    )
+    h = _row_hash(f, ["x", "d", "b"])
+    assert h[0] == h[1] and h[2] == h[3] and h[0] != h[2] and h[4] != h[0]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series(["x", None, 3, 2.5, pd.Timestamp("2025-01-01 10:00")], dtype=object),
+        pd.Series([1.5, np.nan, 0.1, -0.0, 1e20]),
+        pd.Series([1, 2, 3, 4, 5]),
+        pd.Series(pd.to_datetime(["2025-01-01", None, "2025-01-03", None, "2025-01-05"])),
+        pd.Series(
+            pd.to_datetime(
+                ["2025-01-01", None, "2025-01-03 10:00", None, "2025-01-05"], format="ISO8601"
+            )
+        ),
+        pd.Series(
+            pd.to_datetime(["2025-01-01", "2025-01-03 10:00", None, None, None], format="ISO8601")
+        ),
+        pd.Series(pd.to_datetime(["2025-01-01", None, None, None, None]).tz_localize("UTC")),
+    ],
+)
+def test_reasons_format_only_the_hits_as_the_whole_column_did(values):
+    from custops.cleaning import _reasons
+
+    values.index = range(10, 15)
+    for picks in ([1, 3], [0, 2], [], [0, 1, 2, 3, 4]):
+        mask = pd.Series(values.index.isin(values.index[picks]), index=values.index)
+        want = values.astype(str).radd("p: ")[mask]
+        got = _reasons("p: ", values, mask)
+        pd.testing.assert_series_equal(got, want)
+
+
+def test_not_in_matches_get_indexer():
+    from custops.cleaning import _not_in
+
+    known = pd.Index(["a", "b", "c"])
+    for values in (
+        pd.Series(["a", None, "z", "c", "b"]),
+        pd.Series([], dtype=object),
+        pd.Series(["a", 1, None, "c"], dtype=object),  # not all text: the pandas lookup
+    ):
+        want = known.get_indexer(values) < 0
+        assert _not_in(values, known).tolist() == want.tolist()
+    assert _not_in(pd.Series(["a"]), pd.Index([], dtype=object)).tolist() == [True]
+
+
+def test_keep_rows_is_a_boolean_selection():
+    from custops.cleaning import _keep_rows
+
+    f = pd.DataFrame({"a": [1, 2, 3], "b": ["x", None, "z"]}, index=[5, 7, 9])
+    f["c"] = f["a"] * 2.0  # a second block
+    keep = np.array([True, False, True])
+    got = _keep_rows(f, keep)
+    pd.testing.assert_frame_equal(got, f.loc[keep].copy())
+    got["a"] = 0  # an independent frame
+    assert f["a"].tolist() == [1, 2, 3]
