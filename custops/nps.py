@@ -374,6 +374,28 @@ _FEATURE_COLUMNS = (
 )
 
 
+def _month_quarter(stamps: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``dt.strftime("%Y-%m")`` and ``dt.to_period("Q").astype(str)``, formatted once per month.
+
+    Examples
+    --------
+    >>> s = pd.Series(pd.to_datetime(["2025-11-30 23:59", None, "1969-12-01 00:00"]))
+    >>> m, q = _month_quarter(s)
+    >>> m.tolist(), q.tolist()
+    (['2025-11', nan, '1969-12'], ['2025Q4', 'NaT', '1969Q4'])
+    """
+    key = stamps.dt.year.to_numpy(dtype="float64") * 12 + stamps.dt.month.to_numpy(dtype="float64")
+    known = np.flatnonzero(~np.isnan(key))
+    codes, _ = pd.factorize(key[known])
+    first = np.unique(codes, return_index=True)[1]  # a stamp of every month, by code
+    reps = pd.Series(stamps.to_numpy()[known[first]], dtype=stamps.dtype)
+    month = np.full(len(stamps), np.nan, dtype=object)
+    quarter = np.full(len(stamps), "NaT", dtype=object)
+    month[known] = reps.dt.strftime("%Y-%m").to_numpy(dtype=object)[codes]
+    quarter[known] = reps.dt.to_period("Q").astype(str).to_numpy(dtype=object)[codes]
+    return month, quarter
+
+
 def survey_responses(
     surveys: pd.DataFrame | None,
     features: pd.DataFrame | None = None,
@@ -427,8 +449,7 @@ def survey_responses(
     r["score"] = pd.to_numeric(r["score"], errors="coerce")
     r["nps_category"] = nps_category(r["score"]).to_numpy()
     r = r.dropna(subset=["nps_category"])
-    r["month"] = r["responded_at"].dt.strftime("%Y-%m")
-    r["quarter"] = r["responded_at"].dt.to_period("Q").astype(str)
+    r["month"], r["quarter"] = _month_quarter(r["responded_at"])
     if "comment" in r:
         r["comment"] = redact_series(r["comment"])
     if features is not None:
@@ -468,18 +489,49 @@ class NpsInputs:
     responses: pd.DataFrame
 
 
+#: the only columns of the orders the chapter reads (closed_loop: bought again?)
+ORDER_COLUMNS = ("customer_id", "order_date")
+
+
+def _read_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """The clean tables; the orders with :data:`ORDER_COLUMNS` only, ids as Arrow strings."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from custops.artifacts import read_clean_tables
+
+    if not (folder / "clean_orders.parquet").exists():
+        return read_clean_tables(folder)  # raises the usual "run notebook 01" error
+    tables = {}
+    for path in sorted(folder.glob("clean_*.parquet")):
+        name = path.stem.removeprefix("clean_")
+        if name == "orders":  # 20M rows at 1M customers: no Python strings
+            table = pq.read_table(path, columns=list(ORDER_COLUMNS))
+            tables[name] = table.to_pandas(
+                types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get
+            )
+        else:
+            tables[name] = pd.read_parquet(path)
+    return tables
+
+
 def load_inputs(folder: str | Path, period: Period | str) -> NpsInputs:
     """Read the clean tables, the customer view and (if present) the segments of a period.
+
+    The orders are read with :data:`ORDER_COLUMNS` only (customer ids as Arrow-backed
+    strings): the chapter only asks whether a detractor bought again. The answers of the
+    period are those of every period inside it (the same rows, order and values as
+    :func:`survey_responses` with ``period``; the comments are redacted once).
 
     Examples
     --------
     >>> data = load_inputs("build/2025Q4/artifacts", "2025Q4")  # doctest: +SKIP
     >>> data.responses["nps_category"].value_counts()  # doctest: +SKIP
     """
-    from custops.artifacts import has_artifact, read_artifact, read_clean_tables
+    from custops.artifacts import has_artifact, read_artifact
 
     folder = Path(folder)
-    tables = read_clean_tables(folder)
+    tables = _read_tables(folder)
     features = (
         read_artifact(folder, "customer_features.parquet")
         if has_artifact(folder, "customer_features.parquet")
@@ -487,12 +539,24 @@ def load_inputs(folder: str | Path, period: Period | str) -> NpsInputs:
     )
     segments = load_segments(folder)
     surveys = tables.get("surveys")
+    responses_all = survey_responses(surveys, features, segments)
+    p = Period.parse(period)
+    inside = (
+        (responses_all["responded_at"] >= pd.Timestamp(p.start))
+        & (responses_all["responded_at"] < pd.Timestamp(p.end_exclusive))
+        if len(responses_all)
+        else pd.Series(False, index=responses_all.index)
+    )
+    if inside.any():
+        responses = responses_all[inside].reset_index(drop=True)
+    else:  # the empty frame exactly as survey_responses builds it
+        responses = survey_responses(surveys, features, segments, period=period)
     return NpsInputs(
         tables=tables,
         features=features,
         segments=segments,
-        responses_all=survey_responses(surveys, features, segments),
-        responses=survey_responses(surveys, features, segments, period=period),
+        responses_all=responses_all,
+        responses=responses,
     )
 
 
@@ -1697,7 +1761,10 @@ def closed_loop(
         events.append(touches[["customer_id", "sent_at"]].rename(columns={"sent_at": "at"}))
     if tickets is not None and not tickets.empty:
         events.append(tickets[["customer_id", "created_at"]].rename(columns={"created_at": "at"}))
+    # only the detractors' events and orders (20M orders: a merge on every text id took ~10 s)
+    who = pd.unique(det["customer_id"].to_numpy())
     ev = pd.concat(events, ignore_index=True)
+    ev = ev[ev["customer_id"].isin(who)].astype({"customer_id": det["customer_id"].dtype})
     pairs = det.merge(ev, on="customer_id")
     hit = (pairs["at"] > pairs["responded_at"]) & (
         pairs["at"] <= pairs["responded_at"] + pd.Timedelta(days=within_days)
@@ -1709,6 +1776,7 @@ def closed_loop(
     rows.append(("contacted", len(det), int(det["contacted"].sum()), rate, lo, hi, np.nan))
     if orders is not None and not orders.empty:
         o = orders[["customer_id", "order_date"]]
+        o = o[o["customer_id"].isin(who)].astype({"customer_id": det["customer_id"].dtype})
         po = det.merge(o, on="customer_id")
         bought = po[(po["order_date"] > po["responded_at"]) & (po["order_date"] < end)]
         det["bought_again"] = det["response_id"].isin(set(bought["response_id"]))
