@@ -10,7 +10,8 @@ The churn definition comes from the config (``cfg.churn``):
   ``inactivity_days``.
 * ``contractual``: churn is ``customers.churned_at``; time runs from the sign-up date.
 
-Every fitter is lifelines' own (``KaplanMeierFitter``, ``CoxPHFitter``,
+Every fitter is lifelines' own (``KaplanMeierFitter``, ``CoxPHFitter`` -- through
+:mod:`custops.coxfit`, which only sums the Efron terms of its Newton steps with numpy --,
 ``pairwise_logrank_test``, ``proportional_hazard_test``); this module prepares the data,
 guards the design (constant columns, baselines, collinearity), chooses stratification for
 covariates that fail the proportional-hazards check, validates out of sample and turns the
@@ -1159,7 +1160,7 @@ class ChurnModel:
     # ---------------------------------------------------------------- fitting
 
     def _cox(self, data: pd.DataFrame, strata: list[str]) -> Any:
-        from lifelines import CoxPHFitter
+        from custops.coxfit import CoxPHFitter
 
         reason = ""
         try:
@@ -1234,7 +1235,7 @@ class ChurnModel:
         clock = time.perf_counter()
         ph_rows, ph_model = data, first
         if len(data) > self.ph_max_rows:
-            from lifelines import CoxPHFitter
+            from custops.coxfit import CoxPHFitter
 
             # lifelines' test needs the model fitted on exactly the rows it checks
             ph_rows = data.sample(self.ph_max_rows, random_state=self.random_state)
@@ -1436,9 +1437,10 @@ class ChurnModel:
         predictions : DataFrame
             Out-of-fold ``predicted_churn`` (1 - S(at_days)) with ``duration_days``, ``event``.
         """
-        from lifelines import CoxPHFitter
         from lifelines.utils import concordance_index
         from sklearn.model_selection import StratifiedKFold
+
+        from custops.coxfit import CoxPHFitter
 
         data = self.data_
         splitter = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)

@@ -345,7 +345,7 @@ def value_at_risk_interval(
     """
     import copy
 
-    from lifelines import CoxPHFitter
+    from custops.coxfit import CoxPHFitter
 
     config = config or ClvConfig()
     rng = np.random.default_rng(model.random_state)
