@@ -89,3 +89,38 @@ def test_rossi_equals_lifelines() -> None:
     r = load_rossi()
     want = LifelinesCox().fit(r, "week", "arrest").summary
     pd.testing.assert_frame_equal(CoxPHFitter().fit(r, "week", "arrest").summary, want, rtol=1e-10)
+
+
+@pytest.mark.parametrize(("n", "n_times"), [(40, 5), (600, 20), (300, 1000)])
+def test_schoenfeld_residuals_equal_lifelines(n, n_times) -> None:
+    from custops.coxfit import schoenfeld_residuals
+
+    X, T, E, w, beta = _data(n, 3, n_times, 7, False)
+    fitter = SemiParametricPHFitter()
+    fitter.params_ = pd.Series(beta)
+    want = fitter._compute_schoenfeld_within_strata(
+        pd.DataFrame(X), pd.Series(T), pd.Series(E), pd.Series(w), None
+    )
+    np.testing.assert_allclose(schoenfeld_residuals(X, T, E, w, beta), want, rtol=1e-10, atol=1e-12)
+    assert not schoenfeld_residuals(X, T, np.zeros(n, bool), w, beta).any()
+
+
+@pytest.mark.parametrize("strata", [None, ["band"]])
+def test_ph_test_equals_lifelines(strata) -> None:
+    from lifelines.statistics import proportional_hazard_test
+
+    frame = _tied_frame(n=2000)
+    if strata is None:
+        frame = frame.drop(columns="band")
+    want_model = LifelinesCox().fit(frame, "duration_days", "event", strata=strata)
+    got_model = CoxPHFitter().fit(frame, "duration_days", "event", strata=strata)
+    for transform in ("rank", "km"):
+        want = proportional_hazard_test(want_model, frame, time_transform=transform).summary
+        got = proportional_hazard_test(got_model, frame, time_transform=transform).summary
+        pd.testing.assert_frame_equal(got, want, rtol=1e-9)
+    pd.testing.assert_frame_equal(
+        got_model.compute_residuals(frame, "schoenfeld"),
+        want_model.compute_residuals(frame, "schoenfeld"),
+        rtol=1e-9,
+        atol=1e-12,
+    )
