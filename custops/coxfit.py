@@ -11,6 +11,8 @@ baseline hazards, predictions, PH test) is lifelines' own code.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 from lifelines import CoxPHFitter as _LifelinesCox
@@ -146,6 +148,36 @@ class _SemiParametric(SemiParametricPHFitter):
             return efron_values(X.to_numpy(), T.to_numpy(), E.to_numpy(), weights.to_numpy(), beta)
 
         return get
+
+    def fit(self, *args, **kwargs):
+        self._in_fit, self._strata_parts = True, None
+        try:
+            return super().fit(*args, **kwargs)
+        finally:
+            self._in_fit, self._strata_parts = False, None
+
+    def _partition_by_strata(self, X, T, E, entries, weights):
+        """lifelines' split by stratum, kept for the last inputs (by identity).
+
+        lifelines splits the same frames again at every Newton step (a groupby and four
+        ``.loc`` look-ups on a non-unique index per stratum); the parts are only read.
+        Only during :meth:`fit` (the fitted model keeps no cache and pickles as lifelines').
+        """
+        args = (X, T, E, entries, weights)
+        if not getattr(self, "_in_fit", False):
+            yield from super()._partition_by_strata(*args)
+            return
+        hit = getattr(self, "_strata_parts", None)
+        if hit is not None and all(
+            (ref is None and a is None) or (ref is not None and ref() is a)
+            for ref, a in zip(hit[0], args, strict=True)
+        ):
+            yield from hit[1]
+            return
+        parts = list(super()._partition_by_strata(*args))
+        refs = tuple(None if a is None else weakref.ref(a) for a in args)
+        self._strata_parts = (refs, parts)
+        yield from parts
 
     def _compute_schoenfeld_within_strata(self, X, T, E, weights, entries) -> np.ndarray:
         """lifelines' Schoenfeld residuals (Efron ties) without its row loop (see

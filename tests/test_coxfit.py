@@ -124,3 +124,13 @@ def test_ph_test_equals_lifelines(strata) -> None:
         rtol=1e-9,
         atol=1e-12,
     )
+
+
+def test_stratified_fit_pickles_and_keeps_no_cache() -> None:
+    import pickle
+
+    frame = _tied_frame(n=500)
+    model = CoxPHFitter().fit(frame, "duration_days", "event", strata=["band"])
+    assert model._model._strata_parts is None
+    again = pickle.loads(pickle.dumps(model))
+    pd.testing.assert_frame_equal(again.summary, model.summary)
