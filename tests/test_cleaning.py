@@ -744,3 +744,36 @@ def test_keep_rows_is_a_boolean_selection():
     pd.testing.assert_frame_equal(got, f.loc[keep].copy())
     got["a"] = 0  # an independent frame
     assert f["a"].tolist() == [1, 2, 3]
+
+
+def test_exact_duplicates_treat_missing_as_the_text_none():
+    from custops.cleaning import exact_duplicates
+
+    f = pd.DataFrame(
+        {"id": ["None", None, np.nan, "x", "x", None], "n": [1.0, 1.0, 1.0, 2.0, 2.0, 3.0]}
+    )
+    want = _text_keys_reference(f).duplicated(keep="first").tolist()
+    assert want == [False, True, True, False, True, False]
+    assert exact_duplicates(f).tolist() == want
+    text = f[["id"]]
+    assert exact_duplicates(text).tolist() == _text_keys_reference(text).duplicated().tolist()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pd.Series(["a", "b", "a", "c", "b", "a"], index=range(3, 9)),
+        pd.Series(["a", None, "b", None, np.nan]),
+        pd.Series(["x", "y"]),
+        pd.Series([], dtype=object),
+    ],
+)
+def test_key_duplicates_match_duplicated_and_nunique(key):
+    from custops.cleaning import _key_duplicates
+
+    frame = pd.DataFrame({"k": key, "v": range(len(key))}, index=key.index)
+    want = frame.duplicated(subset=["k"], keep="last")
+    want_n = int(frame.loc[frame["k"].duplicated(keep=False), "k"].nunique())
+    got, n = _key_duplicates(frame["k"])
+    pd.testing.assert_series_equal(got, want, check_names=False)
+    assert n == want_n
