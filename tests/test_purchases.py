@@ -181,3 +181,33 @@ def test_code_days_skip_missing_ids_and_dates():
     ]
     got = seg.reactivated_customers(orders.iloc[:0], "2025Q1", 1)
     assert got.tolist() == []
+
+
+def test_arrow_string_orders_give_the_same_segments_and_timing(demo, tmp_path):
+    from custops import timing
+    from custops.errors import CustopsError
+    from custops.purchases import ORDER_COLUMNS, read_orders
+
+    cfg, tables = demo
+    tables["orders"].to_parquet(tmp_path / "clean_orders.parquet")
+    arrow = read_orders(tmp_path)
+    assert list(arrow.columns) == list(ORDER_COLUMNS)
+    assert arrow["customer_id"].dtype == pd.StringDtype("pyarrow")
+    plain = tables["orders"][list(ORDER_COLUMNS)]
+    pd.testing.assert_frame_equal(arrow.astype({"order_id": object, "customer_id": object}), plain)
+    for period in (PERIOD, "2025Q2"):
+        assert (
+            seg.reactivated_customers(arrow, period, 90).tolist()
+            == seg.reactivated_customers(plain, period, 90).tolist()
+        )
+    before_a = seg.previous_segmentation(
+        {"orders": arrow, "customers": tables["customers"]}, PERIOD, cfg
+    )
+    before_p = seg.previous_segmentation(tables, PERIOD, cfg)
+    pd.testing.assert_frame_equal(before_a.table, before_p.table)
+    got = timing.weekday_hour_table(arrow, PERIOD)
+    want = timing.weekday_hour_table(plain, PERIOD)
+    pd.testing.assert_frame_equal(got.table, want.table)
+    assert got.hour_test == want.hour_test
+    with pytest.raises(CustopsError):
+        read_orders(tmp_path / "missing")
