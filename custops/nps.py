@@ -491,10 +491,13 @@ class NpsInputs:
 
 #: the only columns of the orders the chapter reads (closed_loop: bought again?)
 ORDER_COLUMNS = ("customer_id", "order_date")
+#: the only columns of the touches the chapter reads (closed_loop: contacted?)
+TOUCH_COLUMNS = ("customer_id", "sent_at")
+_NARROW = {"orders": ORDER_COLUMNS, "touches": TOUCH_COLUMNS}
 
 
 def _read_tables(folder: Path) -> dict[str, pd.DataFrame]:
-    """The clean tables; the orders with :data:`ORDER_COLUMNS` only, ids as Arrow strings."""
+    """The clean tables; orders and touches with the columns the chapter reads, ids as Arrow strings."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -505,8 +508,8 @@ def _read_tables(folder: Path) -> dict[str, pd.DataFrame]:
     tables = {}
     for path in sorted(folder.glob("clean_*.parquet")):
         name = path.stem.removeprefix("clean_")
-        if name == "orders":  # 20M rows at 1M customers: no Python strings
-            table = pq.read_table(path, columns=list(ORDER_COLUMNS))
+        if name in _NARROW:  # 20M orders at 1M customers: no Python strings
+            table = pq.read_table(path, columns=list(_NARROW[name]))
             tables[name] = table.to_pandas(
                 types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get
             )
@@ -518,8 +521,9 @@ def _read_tables(folder: Path) -> dict[str, pd.DataFrame]:
 def load_inputs(folder: str | Path, period: Period | str) -> NpsInputs:
     """Read the clean tables, the customer view and (if present) the segments of a period.
 
-    The orders are read with :data:`ORDER_COLUMNS` only (customer ids as Arrow-backed
-    strings): the chapter only asks whether a detractor bought again. The answers of the
+    The orders and touches are read with :data:`ORDER_COLUMNS` and :data:`TOUCH_COLUMNS`
+    only (customer ids as Arrow-backed strings): the chapter only asks whether a detractor
+    was contacted and bought again. The answers of the
     period are those of every period inside it (the same rows, order and values as
     :func:`survey_responses` with ``period``; the comments are redacted once).
 
@@ -1756,15 +1760,16 @@ def closed_loop(
     ][["response_id", "customer_id", "responded_at"]]
     if det.empty:
         return pd.DataFrame(columns=columns)
-    events = []
-    if touches is not None and not touches.empty:
-        events.append(touches[["customer_id", "sent_at"]].rename(columns={"sent_at": "at"}))
-    if tickets is not None and not tickets.empty:
-        events.append(tickets[["customer_id", "created_at"]].rename(columns={"created_at": "at"}))
     # only the detractors' events and orders (20M orders: a merge on every text id took ~10 s)
     who = pd.unique(det["customer_id"].to_numpy())
+    events = []
+    for frame, at in ((touches, "sent_at"), (tickets, "created_at")):
+        if frame is not None and not frame.empty:
+            mine = frame.loc[frame["customer_id"].isin(who), ["customer_id", at]]
+            events.append(
+                mine.rename(columns={at: "at"}).astype({"customer_id": det["customer_id"].dtype})
+            )
     ev = pd.concat(events, ignore_index=True)
-    ev = ev[ev["customer_id"].isin(who)].astype({"customer_id": det["customer_id"].dtype})
     pairs = det.merge(ev, on="customer_id")
     hit = (pairs["at"] > pairs["responded_at"]) & (
         pairs["at"] <= pairs["responded_at"] + pd.Timedelta(days=within_days)

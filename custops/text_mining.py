@@ -112,7 +112,15 @@ def redact_series(comments: pd.Series) -> pd.Series:
     >>> redact_series(pd.Series(["mail a@b.cn", None])).tolist()
     ['mail [email]', None]
     """
-    return comments.map(redact, na_action="ignore").astype(object).where(comments.notna(), None)
+    if pd.api.types.infer_dtype(comments, skipna=True) not in ("string", "empty"):
+        return comments.map(redact, na_action="ignore").astype(object).where(comments.notna(), None)
+    # text only: each distinct comment once (templated and repeated comments are common)
+    codes, uniques = pd.factorize(comments, use_na_sentinel=True)
+    done = np.array([redact(v) for v in uniques], dtype=object)
+    out = np.full(len(comments), None, dtype=object)
+    known = codes >= 0
+    out[known] = done[codes[known]]
+    return pd.Series(out, index=comments.index, name=comments.name, dtype=object)
 
 
 # --------------------------------------------------------------------------- language, tokens

@@ -56,7 +56,13 @@ def test_load_inputs_equals_survey_responses_of_the_period(small_artifacts, load
     assert list(got.columns) == list(nps.ORDER_COLUMNS)
     assert got["customer_id"].astype(object).tolist() == tables["orders"]["customer_id"].tolist()
     assert (got["order_date"] == tables["orders"]["order_date"]).all()
-    for name in set(tables) - {"orders"}:
+    touches = loaded.tables["touches"]
+    assert list(touches.columns) == list(nps.TOUCH_COLUMNS)
+    assert (
+        touches["customer_id"].astype(object).tolist() == tables["touches"]["customer_id"].tolist()
+    )
+    assert (touches["sent_at"] == tables["touches"]["sent_at"]).all()
+    for name in set(tables) - {"orders", "touches"}:
         pd.testing.assert_frame_equal(loaded.tables[name], tables[name])
     # a period without answers: the empty frame survey_responses builds
     empty = nps.load_inputs(small_artifacts, "2019Q1").responses
@@ -93,14 +99,16 @@ def test_month_and_quarter_labels_equal_strftime_and_to_period():
 def test_closed_loop_equals_the_merge_on_every_event(small_artifacts, loaded, arrow_orders):
     tables = read_clean_tables(small_artifacts)
     orders = tables["orders"][["customer_id", "order_date"]]
-    if arrow_orders:
+    touches = tables["touches"]
+    if arrow_orders:  # as load_inputs reads them
         orders = orders.astype({"customer_id": "string[pyarrow]"})
+        touches = touches[["customer_id", "sent_at"]].astype({"customer_id": "string[pyarrow]"})
     responses = loaded.responses
     for within in (3, 7, 30):
         out = nps.closed_loop(
             responses,
             PERIOD,
-            touches=tables["touches"],
+            touches=touches,
             tickets=tables["tickets"],
             orders=orders,
             within_days=within,

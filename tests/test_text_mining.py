@@ -132,3 +132,33 @@ def test_quotes_are_redacted_and_representative(comments):
         det_zh.iloc[0]["quote"] == "投诉一直没有解决，很差"
     )  # the most common complaint comes first
     assert det_zh.iloc[0]["times"] == 4
+
+
+def test_redact_series_once_per_distinct_comment_equals_the_map():
+    import numpy as np
+    import pandas as pd
+
+    from custops.text_mining import redact, redact_series
+
+    values = [
+        "call 13812345678",
+        None,
+        "mail a@b.cn",
+        "call 13812345678",
+        np.nan,
+        "好",
+        "身份证 11010519491231002X",
+        "",
+        "mail a@b.cn",
+    ]
+    comments = pd.Series(values, index=range(10, 19), name="comment")
+    want = comments.map(redact, na_action="ignore").astype(object).where(comments.notna(), None)
+    got = redact_series(comments)
+    pd.testing.assert_series_equal(got, want)
+    assert got.iloc[1] is None and got.iloc[4] is None and got.iloc[0] == "call [phone]"
+    arrow = redact_series(comments.astype("string[pyarrow]"))
+    assert arrow.tolist() == want.tolist() and arrow.dtype == object
+    mixed = pd.Series([1, 1.0, True, "x 13812345678"])  # equal under ==, different text
+    assert redact_series(mixed).tolist() == ["1", "1.0", "True", "x [phone]"]
+    empty = redact_series(pd.Series([], dtype=object))
+    assert empty.empty and empty.dtype == object
