@@ -70,6 +70,8 @@ __all__ = [
     "scorecard_sentences",
     "UPSTREAM",
     "read_upstream",
+    "read_tables",
+    "ORDER_COLUMNS",
     "upstream_note",
     "findings",
     "findings_table",
@@ -763,6 +765,45 @@ UPSTREAM: dict[str, str] = {
     "retention_priority.csv": "03_churn_survival",
     "nps_summary.csv": "04_nps",
 }
+
+
+#: the order columns the review uses; the others (text columns of 20M rows at scale) stay unread
+ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "amount")
+
+
+def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
+    """The clean tables of notebook 01, with only :data:`ORDER_COLUMNS` of the orders.
+
+    Same as :func:`custops.artifacts.read_clean_tables` otherwise (and the same error when
+    there is no orders table).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"order_id": ["1"], "customer_id": ["a"], "amount": [1.0], "order_date":
+    ...     pd.to_datetime(["2025-10-01"]), "channel": ["web"]}).to_parquet(folder / "clean_orders.parquet")
+    >>> list(read_tables(folder)["orders"].columns)
+    ['order_id', 'customer_id', 'order_date', 'amount']
+    """
+    import pyarrow.parquet as pq
+
+    from custops.artifacts import read_clean_tables
+
+    folder = Path(folder)
+    path = folder / "clean_orders.parquet"
+    if not path.exists():
+        return read_clean_tables(folder)  # raises the "no clean tables" error
+    tables = {}
+    for table in sorted(folder.glob("clean_*.parquet")):
+        name = table.stem.removeprefix("clean_")
+        if name == "orders":
+            present = set(pq.read_schema(table).names)
+            columns = [c for c in ORDER_COLUMNS if c in present]
+            tables[name] = pd.read_parquet(table, columns=columns)
+        else:
+            tables[name] = pd.read_parquet(table)
+    return tables
 
 
 def read_upstream(folder: Path | str) -> dict[str, pd.DataFrame | None]:

@@ -689,3 +689,24 @@ def test_monthly_kpis_match_the_old_pandas_code_at_the_edges(kwargs):
             check(tables, period, inactivity_days=days, activation_days=min(days, 30), min_n=1)
     with pytest.raises(CustopsError):
         alerts.monthly_kpis(tables, "2024Q4")
+
+
+# --------------------------------------------------------------------------- reading the tables
+
+
+def test_read_tables_reads_the_clean_tables_with_the_order_columns_the_review_uses(
+    small_artifacts: Path, demo
+):
+    got = review.read_tables(small_artifacts)
+    assert got.keys() == demo.keys()
+    for name, frame in demo.items():
+        want = frame[list(review.ORDER_COLUMNS)] if name == "orders" else frame
+        pd.testing.assert_frame_equal(got[name], want)
+    assert set(demo["orders"].columns) > set(review.ORDER_COLUMNS), "fewer columns are read"
+    # the scorecard on the narrow orders is the scorecard on the full table
+    pd.testing.assert_frame_equal(review.scorecard(got, PERIOD), review.scorecard(demo, PERIOD))
+
+
+def test_read_tables_without_orders_says_what_to_run(tmp_path: Path):
+    with pytest.raises(CustopsError, match="No clean tables"):
+        review.read_tables(tmp_path)
