@@ -591,8 +591,7 @@ def clean_table(
         run.reject(cancel, "cancellation", why)
 
     # 5. pandera row rules (positive amounts, score range, ...)
-    checked = [c for c in run.frame.columns if c != "csat"]  # a column selection, not a copy
-    failures = row_failures(table, run.frame[checked])
+    failures = row_failures(table, run.frame, skip=("csat",))  # csat: blanked in step 10
     failures = failures.dropna(subset=["index"])
     failures = failures[~failures["check"].str.startswith("field_uniqueness")]
     if len(failures):
@@ -712,7 +711,8 @@ def clean_table(
         if run.rejects
         else pd.DataFrame(columns=REJECT_COLUMNS)
     )
-    clean = run.frame.reset_index(drop=True)
+    clean = run.frame  # a frame of this run (take/setitem results), not the caller's
+    clean.index = pd.RangeIndex(len(clean))  # reset_index(drop=True) without a copy
     return clean, pd.DataFrame(run.steps, columns=LEDGER_COLUMNS), rejects[REJECT_COLUMNS]
 
 
@@ -814,12 +814,14 @@ def load_and_clean(
     """
     raw = load_raw(cfg)
     tables, ledgers, rejects = {}, [], []
-    for table, mapped in raw.items():
+    for table in list(raw):
+        mapped = raw.pop(table)  # freed once its table is clean (the rejects quote it)
         label = cfg.sources[table].path or f"{table} query"
         clean, ledger, rej = clean_table(table, mapped, cfg, file_label=label, now=now)
         tables[table] = clean
         ledgers.append(ledger)
         rejects.append(rej)
+        del mapped
     notes = []
     known = pd.Index(tables["customers"]["customer_id"].dropna().unique())
     for table in ("orders", "tickets", "surveys", "touches"):

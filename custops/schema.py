@@ -191,7 +191,7 @@ _READABLE = {
 }
 
 
-def row_failures(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+def row_failures(table: str, frame: pd.DataFrame, skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """Run the table's pandera schema lazily; one row per failing record and check.
 
     Parameters
@@ -200,6 +200,8 @@ def row_failures(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         Canonical table name.
     frame : DataFrame
         Typed table (after parsing).
+    skip : tuple of str
+        Columns left out, as if ``frame`` did not have them (no copy of ``frame``).
 
     Returns
     -------
@@ -221,14 +223,14 @@ def row_failures(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     # most of notebook 01 at 1M customers). Same failures, checks and reasons.
     parts = []
     try:
-        schema.validate(frame.iloc[:0], lazy=True)
+        schema.validate(frame.iloc[:0].drop(columns=[c for c in skip if c in frame]), lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases.rename(columns={"failure_case": "value"})
         cases["column"] = cases["column"].fillna(cases.get("schema_context", "")).astype(str)
         cases["index"] = pd.Series(pd.NA, index=cases.index, dtype="Int64")
         parts.append(cases[["index", "column", "check", "value"]])
     for name, column in schema.columns.items():
-        if name not in frame.columns:
+        if name not in frame.columns or name in skip:
             continue
         values = frame[name]
         null = values.isna().to_numpy()

@@ -143,6 +143,72 @@ def _read_csv(path: Path, src: SourceConfig) -> pd.DataFrame:
     return frame.replace({"": None})
 
 
+def read_parquet(path: str | Path) -> pd.DataFrame:
+    """``pd.read_parquet(path)`` (same columns, dtypes, values and index), converted faster.
+
+    Arrow's conversion makes one Python string per text value and, by default, looks every
+    value up in a hash table to share equal strings: for text columns of mostly distinct
+    values (order ids) that lookup was most of the read (5M order ids: 2.5 of 8 s) and of
+    its peak memory. Columns whose first 100,000 values are mostly distinct are converted
+    without it; the others keep sharing their strings.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "t.parquet")
+    >>> pd.DataFrame({"id": ["a", "b"], "n": [1, 2]}).to_parquet(f)
+    >>> read_parquet(f).equals(pd.read_parquet(f))
+    True
+    """
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, use_pandas_metadata=True)
+    metadata = table.schema.pandas_metadata or {}
+    plain_index = all(isinstance(i, dict) for i in metadata.get("index_columns", []))
+    distinct = [
+        name
+        for name, kind in zip(table.column_names, table.schema.types, strict=True)
+        if (pa.types.is_string(kind) or pa.types.is_large_string(kind))
+        and _mostly_distinct(table.column(name))
+    ]
+    if not distinct:
+        frame = table.to_pandas(split_blocks=True)
+    elif len(distinct) == table.num_columns:
+        frame = table.to_pandas(split_blocks=True, deduplicate_objects=False)
+    else:
+        frame = _to_pandas_in_two(table, distinct) if plain_index else None
+        if frame is None:
+            frame = table.to_pandas(split_blocks=True)
+    if table.schema.metadata and b"PANDAS_ATTRS" in table.schema.metadata:
+        frame.attrs = json.loads(table.schema.metadata[b"PANDAS_ATTRS"])
+    return frame
+
+
+def _to_pandas_in_two(table: object, distinct: list[str]) -> pd.DataFrame | None:
+    """The mostly-distinct text columns converted apart, put back in their places."""
+    others = [c for c in table.column_names if c not in distinct]
+    frame = table.select(others).to_pandas(split_blocks=True)
+    rest = table.select(distinct).to_pandas(split_blocks=True, deduplicate_objects=False)
+    if isinstance(frame.columns, pd.MultiIndex) or not rest.index.equals(frame.index):
+        return None
+    for position, name in enumerate(table.column_names):
+        if name in distinct:
+            column = rest.iloc[:, distinct.index(name)]
+            frame.insert(position, column.name, column.array)
+    return frame
+
+
+def _mostly_distinct(column: object, sample: int = 100_000) -> bool:
+    import pyarrow.compute as pc
+
+    head = column.slice(0, sample)
+    present = len(head) - head.null_count
+    return present > 0 and pc.count_distinct(head).as_py() > present // 2
+
+
 def _excel_engine() -> str:
     """python-calamine reads .xlsx several times faster than openpyxl; fall back when absent."""
     try:
@@ -278,7 +344,7 @@ def read_source(table: str, src: SourceConfig, cfg: ReportConfig) -> pd.DataFram
             frame.columns = [str(c).strip() for c in frame.columns]
         elif fmt == "parquet":
             try:
-                frame = pd.read_parquet(path)
+                frame = read_parquet(path)
             except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
                 raise DataError(
                     str(path),

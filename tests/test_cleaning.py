@@ -777,3 +777,23 @@ def test_key_duplicates_match_duplicated_and_nunique(key):
     got, n = _key_duplicates(frame["k"])
     pd.testing.assert_series_equal(got, want, check_names=False)
     assert n == want_n
+
+
+def test_row_failures_skip_is_dropping_the_column():
+    from custops.schema import row_failures
+
+    frame = pd.DataFrame(
+        {
+            "ticket_id": ["a", "a", "c"],
+            "customer_id": ["x", None, "z"],
+            "created_at": pd.to_datetime(["2025-01-01"] * 3),
+            "csat": [0.0, 6.0, np.nan],
+        }
+    )
+    want = row_failures("tickets", frame.drop(columns="csat"))
+    got = row_failures("tickets", frame, skip=("csat",))
+    pd.testing.assert_frame_equal(got, want)
+    assert len(want) == 3 and "csat" not in set(got["column"])
+    assert "csat" in set(row_failures("tickets", frame)["column"])  # the skipped failures
+    text_csat = frame.assign(csat=["1", "x", None])  # not parsed yet: a dtype failure, skipped
+    pd.testing.assert_frame_equal(row_failures("tickets", text_csat, skip=("csat",)), want)

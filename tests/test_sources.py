@@ -347,3 +347,62 @@ def test_derive_reads_text_numbers_and_a_bad_expression_is_named():
     bad = src.model_copy(update={"derive": {"amount": "Qty * Prize"}})
     with pytest.raises(DataError, match=r"cannot compute `Qty \* Prize`"):
         map_columns("orders", raw, bad, "x.csv")
+
+
+def _parquet_cases() -> dict[str, pd.DataFrame]:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = 300
+    ids = [f"o{i}" for i in range(n)]
+    return {
+        "plain": pd.DataFrame(
+            {"id": ids, "c": rng.choice(["a", "b", None], n), "x": rng.random(n)}
+        ),
+        "text_index": pd.DataFrame(
+            {"id": ids, "c": rng.choice(["a", "b"], n)}, index=[f"r{i}" for i in range(n)]
+        ),
+        "range_index": pd.DataFrame(
+            {"id": ids, "c": rng.choice(["a", "b"], n)}, index=pd.RangeIndex(5, 5 + n)
+        ),
+        "types": pd.DataFrame(
+            {
+                "c": pd.Categorical(rng.choice(["a", "b"], n)),
+                "id": pd.array(ids, dtype="string"),
+                "t": pd.date_range("2025-01-01", periods=n, freq="h", tz="Asia/Shanghai"),
+                "i": pd.array(rng.integers(0, 5, n), dtype="Int64"),
+                "b": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
+                "id2": [f"p{i}" if i % 3 else None for i in range(n)],
+            }
+        ),
+        "all_distinct": pd.DataFrame({"id": ids}),
+        "no_text": pd.DataFrame({"x": rng.random(n)}),
+        "empty": pd.DataFrame({"id": pd.Series([], dtype=object), "x": pd.Series([], dtype=float)}),
+        "nulls": pd.DataFrame({"id": [None] * n, "c": ["a"] * n}),
+    }
+
+
+@pytest.mark.parametrize("case", list(_parquet_cases()))
+def test_read_parquet_gives_what_pandas_gives(case, tmp_path):
+    from custops.sources import read_parquet
+
+    frame = _parquet_cases()[case]
+    if case == "plain":
+        frame.attrs = {"origin": "crm"}
+    path = tmp_path / "t.parquet"
+    frame.to_parquet(path)
+    got, want = read_parquet(path), pd.read_parquet(path)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert got.attrs == want.attrs
+    assert list(got.columns) == list(frame.columns)
+
+
+def test_read_parquet_shares_strings_of_repeated_values_only(tmp_path):
+    from custops.sources import read_parquet
+
+    n = 1000
+    path = tmp_path / "t.parquet"
+    pd.DataFrame({"id": [f"o{i}" for i in range(n)], "c": ["same"] * n}).to_parquet(path)
+    got = read_parquet(path)
+    assert len({id(v) for v in got["c"]}) == 1  # one shared string, as pandas reads it
+    assert got["id"].tolist() == [f"o{i}" for i in range(n)]
