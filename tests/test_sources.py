@@ -402,7 +402,25 @@ def test_read_parquet_shares_strings_of_repeated_values_only(tmp_path):
 
     n = 1000
     path = tmp_path / "t.parquet"
-    pd.DataFrame({"id": [f"o{i}" for i in range(n)], "c": ["same"] * n}).to_parquet(path)
+    customers = [f"c{i % 600}" for i in range(n)]  # 60 % distinct: still shared
+    pd.DataFrame(
+        {"id": [f"o{i}" for i in range(n)], "c": ["same"] * n, "cust": customers}
+    ).to_parquet(path)
     got = read_parquet(path)
     assert len({id(v) for v in got["c"]}) == 1  # one shared string, as pandas reads it
+    assert len({id(v) for v in got["cust"]}) == 600
     assert got["id"].tolist() == [f"o{i}" for i in range(n)]
+
+
+def test_read_clean_tables_gives_what_pandas_reads(tmp_path):
+    from custops.artifacts import read_clean_tables, write_artifact
+
+    frames = _parquet_cases()
+    orders = frames["plain"].rename(columns={"id": "order_id"})
+    write_artifact(orders, tmp_path, "clean_orders.parquet")
+    write_artifact(frames["types"], tmp_path, "clean_touches.parquet")
+    got = read_clean_tables(tmp_path)
+    assert list(got) == ["orders", "touches"]
+    for table, frame in got.items():
+        want = pd.read_parquet(tmp_path / f"clean_{table}.parquet")
+        pd.testing.assert_frame_equal(frame, want, check_exact=True)
