@@ -263,7 +263,10 @@ class Engine:
         5M-customer feature table of the 100M-row benchmark).
         """
         if self.name == "duckdb" and isinstance(expr, ibis.Table):
-            return _arrow_frame(self.backend.to_pyarrow(expr), expr.schema())
+            table = self.backend.to_pyarrow(expr)
+            names, columns = table.column_names, table.columns
+            del table  # the columns list holds the only references: freed as converted
+            return _arrow_frame(columns, names, expr.schema())
         return self.backend.execute(expr)
 
     def customer_frame(
@@ -326,7 +329,9 @@ class Engine:
         del parts
         # sort by index, one column at a time while converting: never two copies of the table
         order = pc.sort_indices(table, sort_keys=[(key, "ascending")])
-        return _arrow_frame(table, schema, order=order)
+        names, columns = table.column_names, table.columns
+        del table
+        return _arrow_frame(columns, names, schema, order=order)
 
     def close(self) -> None:
         """Release the connection (DuckDB files are closed; a Spark session is left running).
@@ -338,8 +343,11 @@ class Engine:
             self.backend.disconnect()
 
 
-def _arrow_frame(table: Any, schema: Any, order: Any = None) -> pd.DataFrame:
-    """An Arrow result of DuckDB as a pandas DataFrame, one column at a time.
+def _arrow_frame(columns: list, names: list[str], schema: Any, order: Any = None) -> pd.DataFrame:
+    """The Arrow columns of a DuckDB result as a pandas DataFrame, one column at a time.
+
+    ``columns`` is emptied: pass a list no one else holds, so each column is freed once
+    converted.
 
     Numeric columns become NumPy arrays directly (NULL -> NaN, as Ibis' own conversion ends up);
     other columns with NULLs, nested and dictionary columns take Ibis' path (Python objects).
@@ -350,9 +358,6 @@ def _arrow_frame(table: Any, schema: Any, order: Any = None) -> pd.DataFrame:
     import pyarrow.types as pat
     from ibis.backends.duckdb.converter import DuckDBPandasData
 
-    names = table.column_names
-    columns = [table.column(i) for i in range(table.num_columns)]
-    del table
     converted = {}
     for name, dtype in zip(names, schema.values(), strict=True):
         col = columns.pop(0)
@@ -368,7 +373,8 @@ def _arrow_frame(table: Any, schema: Any, order: Any = None) -> pd.DataFrame:
         del col
         converted[name] = DuckDBPandasData.convert_column(values, dtype)
         del values
-    return pd.DataFrame(converted, columns=names)
+    # copy=False: the columns stay separate blocks (no consolidation copy of the numerics)
+    return pd.DataFrame(converted, columns=names, copy=False)
 
 
 def start_spark(master: str = "local[2]", conf: dict[str, str] | None = None) -> Any:

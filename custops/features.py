@@ -188,7 +188,7 @@ def rfm_summary(
     finally:
         if own:
             engine.close()
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def order_features(
@@ -280,7 +280,6 @@ def order_features(
     finally:
         if own:
             engine.close()
-    frame = frame.reset_index(drop=True)
     epoch = pd.Timestamp("1970-01-01")
     frame.insert(1, "first_purchase", epoch + pd.to_timedelta(frame.pop("first_day"), unit="D"))
     frame.insert(2, "last_purchase", epoch + pd.to_timedelta(frame.pop("last_day"), unit="D"))
