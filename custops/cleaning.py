@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -750,12 +751,16 @@ class CleanResult:
     notes : list of str
         Observations that do not remove rows (e.g. orders of customers missing from the
         customer file).
+    written : dict of Path
+        Clean tables already written as artifacts, by name (set by
+        :func:`custops.collection.collect`, which writes the orders before the features).
     """
 
     tables: dict[str, pd.DataFrame]
     ledger: pd.DataFrame
     rejects: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    written: dict[str, Path] = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
         """Per table: rows in, kept, merged, rejected and whether they balance.

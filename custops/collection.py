@@ -6,8 +6,10 @@ import pandas as pd
 
 from custops.artifacts import write_artifact
 from custops.cleaning import CleanResult, load_and_clean
+from custops.engine import connect
 from custops.features import customer_features
 from custops.notebook import Context, fmt_int, fmt_pct
+from custops.purchases import order_ids_unique
 from custops.segment import value_tiers
 
 __all__ = ["collect", "source_table", "overview", "analyst_sample", "write_outputs"]
@@ -28,12 +30,24 @@ def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
     >>> result, features = collect(nb.start("data/sample/custops.yaml", "2025Q4"))  # doctest: +SKIP
     """
     result = load_and_clean(ctx.cfg, ctx.period)
-    features = customer_features(
-        result.tables,
-        ctx.period,
-        inactivity_days=ctx.cfg.churn.inactivity_days,
-        slow_response_hours=ctx.cfg.nps.slow_response_hours,
-    )
+    # The clean orders are written first and the engine reads that Parquet file (DuckDB scans
+    # it in parallel; a frame of text ids is scanned object by object). With one row per order
+    # (unique order ids) the engine skips grouping lines to orders: same features.
+    orders = result.tables["orders"]
+    orders_file = write_artifact(orders, ctx.artifacts, "clean_orders.parquet")
+    result.written["orders"] = orders_file
+    engine = connect(ctx.cfg.engine)
+    try:
+        features = customer_features(
+            {**result.tables, "orders": str(orders_file)},
+            ctx.period,
+            inactivity_days=ctx.cfg.churn.inactivity_days,
+            slow_response_hours=ctx.cfg.nps.slow_response_hours,
+            grain="orders" if order_ids_unique(orders) else "lines",
+            engine=engine,
+        )
+    finally:
+        engine.close()
     features["tier"] = value_tiers(features, ctx.cfg.segments.tiers)  # for the stratified sample
     return result, features
 
@@ -133,7 +147,8 @@ def write_outputs(ctx: Context, result: CleanResult, features: pd.DataFrame) -> 
     """
     written = []
     for table, frame in result.tables.items():
-        written.append(write_artifact(frame, ctx.artifacts, f"clean_{table}.parquet"))
+        done = result.written.get(table)  # the clean orders, written by collect
+        written.append(done or write_artifact(frame, ctx.artifacts, f"clean_{table}.parquet"))
     written.append(write_artifact(features, ctx.artifacts, "customer_features.parquet"))
     written.append(write_artifact(result.ledger, ctx.artifacts, "ledger.csv"))
     written.append(write_artifact(result.rejects, ctx.artifacts, "rejects.csv"))

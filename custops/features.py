@@ -355,6 +355,7 @@ def customer_features(
     *,
     inactivity_days: int = 180,
     slow_response_hours: float = 24.0,
+    grain: str = "lines",
     engine: Engine | None = None,
 ) -> pd.DataFrame:
     """The unified customer view: one row per customer, joining every source.
@@ -365,13 +366,16 @@ def customer_features(
     Parameters
     ----------
     tables : dict of DataFrame
-        Clean canonical tables (``customers`` and ``orders`` required).
+        Clean canonical tables (``customers`` and ``orders`` required; ``orders`` may also
+        be a Parquet path, read by the engine).
     period : Period or str
         Reporting period; everything is as of its end.
     inactivity_days : int
         Churn window of the survival columns.
     slow_response_hours : float
         Median first response above this marks ``slow_first_response``.
+    grain : {"lines", "orders"}
+        ``"orders"`` when the orders are one row per order (see :func:`order_features`).
     engine : Engine, optional
         Engine for the order features.
 
@@ -392,7 +396,7 @@ def customer_features(
     base = tables["customers"]
     base = base[base["signup_date"] < end] if "signup_date" in base else base
     orders = order_features(
-        tables["orders"], period, inactivity_days=inactivity_days, engine=engine
+        tables["orders"], period, inactivity_days=inactivity_days, grain=grain, engine=engine
     )
     ids = pd.Index(base["customer_id"]).union(pd.Index(orders["customer_id"]))
     view = pd.DataFrame({"customer_id": ids}).merge(base, on="customer_id", how="left")

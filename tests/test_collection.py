@@ -132,3 +132,41 @@ def test_contact_details_typed_into_comments_are_redacted(small_demo: Path, smal
     for needle in ("13812345678", "me@example.com", "139 1234 5678"):
         assert not comments.str.contains(needle, regex=False).any()
     assert comments.str.contains("[phone]", regex=False).any()
+
+
+@pytest.mark.parametrize("shape", ["lines", "one_row_per_order"])
+def test_collect_features_equal_the_in_memory_view(
+    small_demo: Path, small_result, tmp_path: Path, monkeypatch, shape
+):
+    """collect() writes the clean orders first and computes the view from that file, with the
+    order grain when order ids are unique: same table as customer_features on the frames."""
+    import custops.collection as collection
+    from custops import notebook as nb
+    from custops.features import customer_features
+    from custops.purchases import order_ids_unique
+    from custops.segment import value_tiers
+
+    tables = dict(small_result.tables)
+    if shape == "one_row_per_order":  # the demo's lines summed per order
+        lines = tables["orders"]
+        first = lines.drop_duplicates("order_id").set_index("order_id")
+        first["amount"] = lines.groupby("order_id")["amount"].sum().round(2)
+        tables["orders"] = first.reset_index()[lines.columns]
+    assert order_ids_unique(tables["orders"]) is (shape == "one_row_per_order")
+    result = type(small_result)(tables, small_result.ledger, small_result.rejects)
+    monkeypatch.setattr(collection, "load_and_clean", lambda cfg, period: result)
+    ctx = nb.start(small_demo, "2025Q4", build_dir=tmp_path)
+    got_result, features = collection.collect(ctx)
+    expected = customer_features(
+        tables,
+        "2025Q4",
+        inactivity_days=ctx.cfg.churn.inactivity_days,
+        slow_response_hours=ctx.cfg.nps.slow_response_hours,
+    )
+    expected["tier"] = value_tiers(expected, ctx.cfg.segments.tiers)
+    assert len(features) > 1000 and features["n_orders"].sum() > 1000
+    pd.testing.assert_frame_equal(features, expected)
+    written = got_result.written["orders"]
+    pd.testing.assert_frame_equal(pd.read_parquet(written), tables["orders"])
+    listing = collection.write_outputs(ctx, got_result, features)
+    assert listing["artifact"].tolist().count("clean_orders.parquet") == 1
