@@ -1788,19 +1788,9 @@ def read_tables(folder: Any) -> dict[str, pd.DataFrame]:
     >>> "comment" in tables["surveys"]  # doctest: +SKIP
     False
     """
-    import pyarrow.parquet as pq
-
     from custops import artifacts
 
-    tables = {}
-    for path in sorted(Path(folder).glob("clean_*.parquet")):
-        name = path.stem.removeprefix("clean_")
-        skip = set(UNUSED_COLUMNS.get(name, ()))
-        columns = [c for c in pq.read_schema(path).names if c not in skip]
-        tables[name] = pd.read_parquet(path, columns=columns if skip else None)
-    if "orders" not in tables:
-        return artifacts.read_clean_tables(Path(folder))  # its error for a missing table
-    return tables
+    return artifacts.read_clean_tables(Path(folder), skip=UNUSED_COLUMNS)
 
 
 def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], bool]:

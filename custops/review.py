@@ -786,24 +786,9 @@ def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
     >>> list(read_tables(folder)["orders"].columns)
     ['order_id', 'customer_id', 'order_date', 'amount']
     """
-    import pyarrow.parquet as pq
-
     from custops.artifacts import read_clean_tables
 
-    folder = Path(folder)
-    path = folder / "clean_orders.parquet"
-    if not path.exists():
-        return read_clean_tables(folder)  # raises the "no clean tables" error
-    tables = {}
-    for table in sorted(folder.glob("clean_*.parquet")):
-        name = table.stem.removeprefix("clean_")
-        if name == "orders":
-            present = set(pq.read_schema(table).names)
-            columns = [c for c in ORDER_COLUMNS if c in present]
-            tables[name] = pd.read_parquet(table, columns=columns)
-        else:
-            tables[name] = pd.read_parquet(table)
-    return tables
+    return read_clean_tables(Path(folder), columns={"orders": ORDER_COLUMNS})
 
 
 def read_upstream(folder: Path | str) -> dict[str, pd.DataFrame | None]:

@@ -424,3 +424,40 @@ def test_read_clean_tables_gives_what_pandas_reads(tmp_path):
     for table, frame in got.items():
         want = pd.read_parquet(tmp_path / f"clean_{table}.parquet")
         pd.testing.assert_frame_equal(frame, want, check_exact=True)
+
+
+def test_read_clean_tables_columns_and_skip_equal_pandas(tmp_path):
+    """Chosen or skipped columns give the frames pd.read_parquet(columns=...) gives."""
+    from custops.artifacts import read_clean_tables
+
+    n = 3000
+    orders = pd.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in range(n)],  # all distinct: the fast conversion
+            "customer_id": [f"客户{i % 97}" for i in range(n)],  # repeated: shared strings
+            "order_date": pd.date_range("2025-01-01", periods=n, freq="h"),
+            "amount": [i / 7 for i in range(n)],
+            "channel": ["web", None, "app"] * (n // 3),
+        }
+    )
+    touches = pd.DataFrame({"customer_id": ["a", "b"], "channel": ["sms", "email"]})
+    orders.to_parquet(tmp_path / "clean_orders.parquet")
+    touches.to_parquet(tmp_path / "clean_touches.parquet")
+    got = read_clean_tables(
+        tmp_path,
+        columns={"orders": ["amount", "order_id", "customer_id", "missing"]},
+        skip={"touches": ["channel", "nothing"]},
+    )
+    pd.testing.assert_frame_equal(
+        got["orders"],
+        pd.read_parquet(
+            tmp_path / "clean_orders.parquet", columns=["amount", "order_id", "customer_id"]
+        ),
+    )
+    pd.testing.assert_frame_equal(got["touches"], touches[["customer_id"]])
+    both = read_clean_tables(
+        tmp_path, columns={"orders": ["order_id", "channel"]}, skip={"orders": ["channel"]}
+    )
+    assert list(both["orders"]) == ["order_id"]
+    with pytest.raises(Exception, match="No clean tables"):
+        read_clean_tables(tmp_path / "empty", columns={"orders": ["order_id"]})
