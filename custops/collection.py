@@ -37,9 +37,11 @@ def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
     orders_file = write_artifact(orders, ctx.artifacts, "clean_orders.parquet")
     result.written["orders"] = orders_file
     engine = connect(ctx.cfg.engine)
+    # a SQL database engine (engine.database URL) cannot read files: it gets the frame
+    source = str(orders_file) if engine.name in ("duckdb", "spark") else orders
     try:
         features = customer_features(
-            {**result.tables, "orders": str(orders_file)},
+            {**result.tables, "orders": source},
             ctx.period,
             inactivity_days=ctx.cfg.churn.inactivity_days,
             slow_response_hours=ctx.cfg.nps.slow_response_hours,

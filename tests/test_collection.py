@@ -134,9 +134,12 @@ def test_contact_details_typed_into_comments_are_redacted(small_demo: Path, smal
     assert comments.str.contains("[phone]", regex=False).any()
 
 
-@pytest.mark.parametrize("shape", ["lines", "one_row_per_order"])
+@pytest.mark.parametrize(
+    ("shape", "database"),
+    [("lines", None), ("one_row_per_order", None), ("one_row_per_order", "sqlite")],
+)
 def test_collect_features_equal_the_in_memory_view(
-    small_demo: Path, small_result, tmp_path: Path, monkeypatch, shape
+    small_demo: Path, small_result, tmp_path: Path, monkeypatch, shape, database
 ):
     """collect() writes the clean orders first and computes the view from that file, with the
     order grain when order ids are unique: same table as customer_features on the frames."""
@@ -156,6 +159,8 @@ def test_collect_features_equal_the_in_memory_view(
     result = type(small_result)(tables, small_result.ledger, small_result.rejects)
     monkeypatch.setattr(collection, "load_and_clean", lambda cfg, period: result)
     ctx = nb.start(small_demo, "2025Q4", build_dir=tmp_path)
+    if database == "sqlite":  # a SQL database engine reads no files: it gets the frame
+        ctx.cfg.engine.database = f"sqlite:///{tmp_path / 'engine.db'}"
     got_result, features = collection.collect(ctx)
     expected = customer_features(
         tables,
