@@ -37,8 +37,9 @@ def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
     orders_file = write_artifact(orders, ctx.artifacts, "clean_orders.parquet")
     result.written["orders"] = orders_file
     engine = connect(ctx.cfg.engine)
-    # a SQL database engine (engine.database URL) cannot read files: it gets the frame
-    source = str(orders_file) if engine.name in ("duckdb", "spark") else orders
+    # only DuckDB reads the local file; a SQL database (engine.database URL) cannot read
+    # files and a Spark cluster's executors may not see this machine's disk: the frame
+    source = str(orders_file) if engine.name == "duckdb" else orders
     try:
         features = customer_features(
             {**result.tables, "orders": source},
