@@ -110,16 +110,14 @@ def order_index(orders: pd.DataFrame) -> OrderIndex:
     >>> ix.codes.tolist(), ix.labels.tolist(), ix.day[:2].tolist()
     ([1, 0, -1], ['a', 'b'], [1, 2])
     """
+    from custops.health import _order_codes  # the customer codes every module shares
+
     hit = _CACHE.get("ref")
     if hit is not None and hit[0]() is orders and hit[1] == len(orders):
         return _CACHE["value"]
-    codes, labels = pd.factorize(orders["customer_id"], sort=True)
+    codes, labels = _order_codes(orders)
     dates = pd.to_datetime(orders["order_date"]).to_numpy(dtype="datetime64[D]")
-    value = OrderIndex(
-        codes=codes.astype(np.int64),
-        labels=np.asarray(labels, dtype=object),
-        day=dates.astype(np.int64),  # NaT -> int64 min
-    )
+    value = OrderIndex(codes=codes, labels=labels, day=dates.astype(np.int64))  # NaT: int64 min
     _CACHE.clear()
     _CACHE["ref"], _CACHE["value"] = (weakref.ref(orders), len(orders)), value
     return value
