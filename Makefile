@@ -42,9 +42,10 @@ demo: demo-data ## Set everything up and build the report on the demo data
 report: setup ## Build the report for CONFIG and PERIOD (e.g. make report CONFIG=my.yaml PERIOD=2026Q1)
 	$(BIN)/custops run --config $(CONFIG) --period $(PERIOD) --out build
 
-lint: setup ## ruff lint + format check
+lint: setup ## ruff lint + format check + import-linter layer contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

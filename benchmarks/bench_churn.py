@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/bench_churn.py --customers 500000 [--base 5000] [--seed 42]
 
-Generating a 500,000-customer demo company with ``custops.synth`` takes far longer than the
+Generating a 500,000-customer demo company with ``custops.demo.synth`` takes far longer than the
 model itself, so the survival table is built once for a ``--base``-customer demo (cleaned and
 featurized the normal way) and then resampled with replacement, with new customer ids, to
 ``--customers`` rows. Durations keep their whole-day resolution (ties included), as in real data.
@@ -45,11 +45,11 @@ def main(argv: list[str] | None = None) -> None:
 
     from lifelines import CoxPHFitter
 
-    from custops import churn, clv
-    from custops.cleaning import load_and_clean
-    from custops.config import load_config
-    from custops.features import customer_features
-    from custops.synth import write_demo_data
+    from custops.core.config import load_config
+    from custops.demo.synth import write_demo_data
+    from custops.features.features import customer_features
+    from custops.ingest.cleaning import load_and_clean
+    from custops.survival import churn, clv
 
     print(f"custops churn benchmark: {args.customers:,} customers (base demo {args.base:,})")
     start = time.perf_counter()

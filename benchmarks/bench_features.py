@@ -15,13 +15,13 @@ the other, and measures
 Engines (each computes the daily BG/NBD summary ``customer_id, frequency, recency, T,
 monetary_value`` with observation end 2025-12-31, except ``features``):
 
-``duckdb``       ``custops.features.rfm_summary`` on DuckDB reading the Parquet glob directly
-``features``     ``custops.features.order_features`` (the whole feature table) on DuckDB
+``duckdb``       ``custops.features.features.rfm_summary`` on DuckDB reading the Parquet glob directly
+``features``     ``custops.features.features.order_features`` (the whole feature table) on DuckDB
 ``pandas``       a plain pandas groupby (read the Parquet, floor to days, two groupbys)
 ``rfm_summary``  ``pymc_marketing.clv.utils.rfm_summary`` on the pandas frame; runs in the
                  interpreter given by ``--pymc-python`` (default ``/tmp/pymc-venv/bin/python``,
                  or ``$PYMC_PYTHON``) because pymc-marketing is no dependency of custops
-``spark``        ``custops.features.rfm_summary`` on Spark local mode reading the Parquet folder
+``spark``        ``custops.features.features.rfm_summary`` on Spark local mode reading the Parquet folder
 
 The results are compared (same customers, values equal to 1e-6) and the last line reads
 ``speedup_vs_rfm_summary=<x> memory_ratio=<custops peak / rfm_summary peak>``.
@@ -62,9 +62,9 @@ def _child(engine: str, data: str, out: str, options: dict) -> dict:
     info: dict = {}
     if engine in ("duckdb", "features"):
         sys.path.insert(0, str(ROOT))
-        from custops.config import EngineConfig
-        from custops.engine import connect
-        from custops.features import order_features, rfm_summary
+        from custops.core.config import EngineConfig
+        from custops.features.engine import connect
+        from custops.features.features import order_features, rfm_summary
 
         config = EngineConfig(
             memory_limit=options.get("memory_limit"),
@@ -82,8 +82,8 @@ def _child(engine: str, data: str, out: str, options: dict) -> dict:
         eng.close()
     elif engine == "spark":
         sys.path.insert(0, str(ROOT))
-        from custops.engine import connect, start_spark
-        from custops.features import rfm_summary
+        from custops.features.engine import connect, start_spark
+        from custops.features.features import rfm_summary
 
         boot = time.perf_counter()
         session = start_spark(

@@ -4,8 +4,8 @@ Usage::
 
     .venv/bin/python benchmarks/bench_segment.py --customers 1000000
 
-Builds a synthetic customer view (the columns ``custops.segment`` reads) and an order log of
-three purchase days per buyer, then times each step of ``custops.segment``: RFM scores and
+Builds a synthetic customer view (the columns ``custops.segments.segmentation`` reads) and an order log of
+three purchase days per buyer, then times each step of ``custops.segments.segmentation``: RFM scores and
 named segments, value tiers, reactivation from the orders, lifecycle stages, and the
 clusters (k chosen by silhouette on a seeded sample, fitted on a stratified sample of
 ``--max-cluster-rows`` customers, every customer assigned). Prints one line per step.
@@ -21,8 +21,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from custops import segment as seg
-from custops.config import Period, SegmentConfig
+from custops.core.config import Period, SegmentConfig
+from custops.segments import segmentation as seg
 
 PERIOD = Period.parse("2025Q4")
 

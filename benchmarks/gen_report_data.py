@@ -2,7 +2,7 @@
 
     python benchmarks/gen_report_data.py --customers 1000000 --orders 20000000 [--seed 42] [--out DIR]
 
-``custops.synth`` is the reference for the shapes, proportions and planted effects, but its
+``custops.demo.synth`` is the reference for the shapes, proportions and planted effects, but its
 per-row Python loops (tickets, surveys, names) take hours at a million customers. This script
 draws the same distributions with numpy, per table, in one pass:
 
@@ -50,10 +50,10 @@ END = np.datetime64("2025-12-31", "D")
 PERIOD = "2025Q4"
 VERSION = 1
 
-# the demo company's constants, from custops/synth.py (one source for both generators)
-from custops.synth import _COMMENTS as COMMENTS  # noqa: E402
-from custops.synth import _DELIVERY_COMPLAINTS as DELIVERY_COMPLAINTS  # noqa: E402
-from custops.synth import (  # noqa: E402
+# the demo company's constants, from custops/demo/synth.py (one source for both generators)
+from custops.demo.synth import _COMMENTS as COMMENTS  # noqa: E402
+from custops.demo.synth import _DELIVERY_COMPLAINTS as DELIVERY_COMPLAINTS  # noqa: E402
+from custops.demo.synth import (  # noqa: E402
     ACQ,
     ACQ_P,
     CATEGORIES,

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from custops.artifacts import write_artifact
-from custops.cleaning import load_and_clean
-from custops.config import load_config
-from custops.features import customer_features
-from custops.segment import value_tiers
-from custops.synth import write_demo_data
+from custops.core.config import load_config
+from custops.demo.synth import write_demo_data
+from custops.features.features import customer_features
+from custops.ingest.artifacts import write_artifact
+from custops.ingest.cleaning import load_and_clean
+from custops.segments.segmentation import value_tiers
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_CUSTOMERS = 1500
@@ -81,7 +81,7 @@ def _close_figures():
 @pytest.fixture(scope="session")
 def generated_small() -> dict:
     """The 1,500-customer demo generated in memory (clean tables, hidden truth columns, truth)."""
-    from custops.synth import DemoSpec, generate
+    from custops.demo.synth import DemoSpec, generate
 
     return generate(DemoSpec(n_customers=SMALL_CUSTOMERS))
 

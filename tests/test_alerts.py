@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops import alerts
-from custops.errors import CustopsError
-from custops.synth import DemoSpec, generate
+from custops.core.errors import CustopsError
+from custops.demo.synth import DemoSpec, generate
+from custops.review import alerts
 
 MONTHS = pd.period_range("2023-10", "2025-12", freq="M").astype(str)  # 24 baseline + 3
 MONITOR = ["2025-10", "2025-11", "2025-12"]
@@ -211,7 +211,7 @@ def test_missing_orders_error_names_the_fix() -> None:
 
 
 def test_control_chart_figure_has_one_panel_per_kpi(default_demo: dict) -> None:
-    from custops import plots
+    from custops.report import plots
 
     plots.setup("zh")
     result = alerts.monitor(alerts.monthly_kpis(canonical(default_demo), "2025Q4"), "2025Q4")
@@ -221,7 +221,7 @@ def test_control_chart_figure_has_one_panel_per_kpi(default_demo: dict) -> None:
 
 def test_on_notebook01_artifacts(small_artifacts, generated_small) -> None:
     """The clean tables of notebook 01 (order lines) give the same KPIs as the generator's."""
-    from custops.artifacts import read_clean_tables
+    from custops.ingest.artifacts import read_clean_tables
 
     tables = read_clean_tables(small_artifacts)
     kpis = alerts.monthly_kpis(tables, "2025Q4").set_index(["kpi", "month"])
@@ -241,7 +241,7 @@ def test_planted_nps_dip_and_service_breakdown_are_flagged_on_5k_demo(
     """The generator's NPS dip in the period (about -15 points, truth.json) is a ~2σ monthly
     shift held for three months: the sustained-shift rules flag it, a 3σ rule alone would not.
     The first-response breakdown of the last two months is flagged too; nothing else is."""
-    from custops.artifacts import read_clean_tables
+    from custops.ingest.artifacts import read_clean_tables
 
     kpis = alerts.monthly_kpis(read_clean_tables(demo_5k_artifacts), truth_5k["period"])
     result = alerts.monitor(kpis, truth_5k["period"])

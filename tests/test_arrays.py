@@ -1,9 +1,9 @@
-"""custops.arrays against an independent pandas computation."""
+"""custops.core.arrays against an independent pandas computation."""
 
 import numpy as np
 import pandas as pd
 
-from custops.arrays import distinct_code_days
+from custops.core.arrays import distinct_code_days
 
 
 def test_distinct_code_days_matches_pandas_drop_duplicates():

@@ -28,9 +28,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from custops import cli
-from custops.cleaning import load_and_clean
-from custops.config import load_config
+from custops.core.config import load_config
+from custops.ingest.cleaning import load_and_clean
+from custops.run import cli
 
 CLI = Path(sys.executable).with_name("custops")
 PERIOD = "2025Q4"

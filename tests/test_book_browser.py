@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from custops import pipeline
+from custops.run import pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "pipeline_notebooks"
@@ -76,7 +76,7 @@ def builds(tmp_path_factory) -> dict[str, Path]:
         )
         roots[f"fixture-{language}"] = tmp / "build"
     if _real_notebooks():
-        from custops.synth import write_demo_data
+        from custops.demo.synth import write_demo_data
 
         tmp = tmp_path_factory.mktemp("book-demo")
         config = write_demo_data(tmp / "data", n_customers=800, seed=7)

@@ -15,11 +15,11 @@ from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.datasets import load_rossi, load_waltons
 from lifelines.statistics import logrank_test
 
-from custops import churn, clv
-from custops.arrays import distinct_code_days
-from custops.artifacts import read_artifact, read_clean_tables
-from custops.config import ChurnConfig, ClvConfig, Period, PrivacyConfig, load_config
-from custops.errors import ConfigError, DataError
+from custops.core.arrays import distinct_code_days
+from custops.core.config import ChurnConfig, ClvConfig, Period, PrivacyConfig, load_config
+from custops.core.errors import ConfigError, DataError
+from custops.ingest.artifacts import read_artifact, read_clean_tables
+from custops.survival import churn, clv
 
 ROOT = Path(__file__).resolve().parents[1]
 ROSSI_COVARIATES = ["fin", "age", "race", "wexp", "mar", "paro", "prio"]
@@ -619,7 +619,7 @@ def early_warnings_text_ids(
 
 @pytest.mark.parametrize("period", ["2025Q2", "2025Q3", "2025Q4"])
 def test_early_warnings_equal_the_text_id_version(small_artifacts: Path, period: str) -> None:
-    from custops.health import _ORDER_KEYS
+    from custops.core.index import _ORDER_KEYS
 
     tables = read_clean_tables(small_artifacts)
     _ORDER_KEYS.clear()
@@ -655,7 +655,7 @@ def _early_days_reference(surv: pd.DataFrame, orders: pd.DataFrame, early_days: 
 
 @pytest.mark.parametrize("early_days", [30, 90])
 def test_early_order_rate_equals_a_groupby_recount(small_artifacts: Path, early_days: int) -> None:
-    from custops.health import _ORDER_KEYS
+    from custops.core.index import _ORDER_KEYS
 
     tables = read_clean_tables(small_artifacts)
     features = read_artifact(small_artifacts, "customer_features.parquet")
@@ -673,7 +673,7 @@ def test_early_order_rate_equals_a_groupby_recount(small_artifacts: Path, early_
 def test_read_tables_leaves_out_only_unused_columns_and_changes_no_result(
     small_artifacts: Path,
 ) -> None:
-    from custops import health, paths
+    from custops.survival import health, paths
 
     full = read_clean_tables(small_artifacts)
     slim = churn.read_tables(small_artifacts)
@@ -705,7 +705,7 @@ def test_read_tables_leaves_out_only_unused_columns_and_changes_no_result(
 
 
 def test_read_tables_without_orders_raises(tmp_path: Path) -> None:
-    from custops.errors import CustopsError
+    from custops.core.errors import CustopsError
 
     with pytest.raises(CustopsError, match="No clean tables"):
         churn.read_tables(tmp_path)

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops.cleaning import LEDGER_COLUMNS, REJECT_COLUMNS, clean_table, mask_value
-from custops.config import ReportConfig
-from custops.errors import DataError
-from custops.parsing import parse_bool, parse_dates, parse_ids, to_number
+from custops.core.config import ReportConfig
+from custops.core.errors import DataError
+from custops.core.parsing import parse_bool, parse_dates, parse_ids, to_number
+from custops.ingest.cleaning import LEDGER_COLUMNS, REJECT_COLUMNS, clean_table, mask_value
 
 NOW = datetime(2026, 1, 15)
 
@@ -557,7 +557,7 @@ def test_rejects_mask_personal_data_and_keep_everything_else():
     ],
 )
 def test_row_failures_vectorised_match_pandera_own_validation(table, frame):
-    from custops.schema import _row_failures_pandera, row_failures
+    from custops.ingest.schema import _row_failures_pandera, row_failures
 
     fast = row_failures(table, frame).drop(columns="reason")
     slow = _row_failures_pandera(table, frame)
@@ -568,7 +568,7 @@ def test_row_failures_vectorised_match_pandera_own_validation(table, frame):
 
 
 def test_arrow_id_parsing_gives_what_parse_ids_gives():
-    from custops.cleaning import _parse_ids
+    from custops.ingest.cleaning import _parse_ids
 
     text = pd.Series([" A1 ", "12345.0", "", None, "7", "  ", "00012.00", "1.5", np.nan, "\u3000x"])
     mixed = pd.Series([" A1 ", 12345.0, "", None, 7])
@@ -579,7 +579,7 @@ def test_arrow_id_parsing_gives_what_parse_ids_gives():
 
 @pytest.mark.parametrize("case", ["lower", "upper", "most_common", "keep"])
 def test_category_rules_on_distinct_values_match_the_row_by_row_rules(case):
-    from custops.cleaning import _most_common_spelling, _standardise_category
+    from custops.ingest.cleaning import _most_common_spelling, _standardise_category
 
     values = pd.Series(
         [
@@ -665,7 +665,7 @@ def _duplicate_cases() -> list[pd.DataFrame]:
 
 @pytest.mark.parametrize("case", range(8))
 def test_exact_duplicates_match_the_text_key_of_every_row(case, monkeypatch):
-    from custops import cleaning
+    from custops.ingest import cleaning
 
     frame = _duplicate_cases()[case]
     want = _text_keys_reference(frame).duplicated(keep="first").to_numpy()
@@ -678,7 +678,7 @@ def test_exact_duplicates_match_the_text_key_of_every_row(case, monkeypatch):
 
 
 def test_row_hash_is_equal_for_equal_values():
-    from custops.cleaning import _row_hash
+    from custops.ingest.cleaning import _row_hash
 
     f = pd.DataFrame(
         {
@@ -710,7 +710,7 @@ def test_row_hash_is_equal_for_equal_values():
     ],
 )
 def test_reasons_format_only_the_hits_as_the_whole_column_did(values):
-    from custops.cleaning import _reasons
+    from custops.ingest.cleaning import _reasons
 
     values.index = range(10, 15)
     for picks in ([1, 3], [0, 2], [], [0, 1, 2, 3, 4]):
@@ -721,7 +721,7 @@ def test_reasons_format_only_the_hits_as_the_whole_column_did(values):
 
 
 def test_not_in_matches_get_indexer():
-    from custops.cleaning import _not_in
+    from custops.ingest.cleaning import _not_in
 
     known = pd.Index(["a", "b", "c"])
     for values in (
@@ -735,7 +735,7 @@ def test_not_in_matches_get_indexer():
 
 
 def test_keep_rows_is_a_boolean_selection():
-    from custops.cleaning import _keep_rows
+    from custops.ingest.cleaning import _keep_rows
 
     f = pd.DataFrame({"a": [1, 2, 3], "b": ["x", None, "z"]}, index=[5, 7, 9])
     f["c"] = f["a"] * 2.0  # a second block
@@ -747,7 +747,7 @@ def test_keep_rows_is_a_boolean_selection():
 
 
 def test_exact_duplicates_treat_missing_as_the_text_none():
-    from custops.cleaning import exact_duplicates
+    from custops.ingest.cleaning import exact_duplicates
 
     f = pd.DataFrame(
         {"id": ["None", None, np.nan, "x", "x", None], "n": [1.0, 1.0, 1.0, 2.0, 2.0, 3.0]}
@@ -769,7 +769,7 @@ def test_exact_duplicates_treat_missing_as_the_text_none():
     ],
 )
 def test_key_duplicates_match_duplicated_and_nunique(key):
-    from custops.cleaning import _key_duplicates
+    from custops.ingest.cleaning import _key_duplicates
 
     frame = pd.DataFrame({"k": key, "v": range(len(key))}, index=key.index)
     want = frame.duplicated(subset=["k"], keep="last")
@@ -780,7 +780,7 @@ def test_key_duplicates_match_duplicated_and_nunique(key):
 
 
 def test_row_failures_skip_is_dropping_the_column():
-    from custops.schema import row_failures
+    from custops.ingest.schema import row_failures
 
     frame = pd.DataFrame(
         {

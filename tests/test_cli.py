@@ -17,7 +17,7 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell
 
-from custops import cli
+from custops.run import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "pipeline_notebooks"
@@ -39,7 +39,7 @@ def write_config(folder: Path, **extra) -> Path:
 def custops(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run the installed ``custops`` command as a user would (no TTY, so no progress bar)."""
     exe = Path(sys.executable).with_name("custops")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "custops.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "custops.run.cli"]
     env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
     return subprocess.run(
         [*cmd, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=600
@@ -218,7 +218,7 @@ def test_data_error_inside_notebook_exits_2(tmp_path):
     nb.cells.insert(
         4,
         new_code_cell(
-            "from custops.errors import DataError\n"
+            "from custops.core.errors import DataError\n"
             "raise DataError('orders.csv', 'amount', 'has text where numbers belong', examples=[\"row 3: 'abc'\"])"
         ),
     )

@@ -9,9 +9,9 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from custops.cleaning import load_and_clean
-from custops.collection import analyst_sample
-from custops.config import load_config
+from custops.chapters.collection import analyst_sample
+from custops.core.config import load_config
+from custops.ingest.cleaning import load_and_clean
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -143,11 +143,11 @@ def test_collect_features_equal_the_in_memory_view(
 ):
     """collect() writes the clean orders first and computes the view from that file, with the
     order grain when order ids are unique: same table as customer_features on the frames."""
-    import custops.collection as collection
-    from custops import notebook as nb
-    from custops.features import customer_features
-    from custops.purchases import order_ids_unique
-    from custops.segment import value_tiers
+    import custops.chapters.collection as collection
+    from custops.features.features import customer_features
+    from custops.features.purchases import order_ids_unique
+    from custops.report import notebook as nb
+    from custops.segments.segmentation import value_tiers
 
     tables = dict(small_result.tables)
     if shape == "one_row_per_order":  # the demo's lines summed per order

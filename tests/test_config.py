@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from custops.config import Period, ReportConfig, load_config
-from custops.errors import ConfigError
+from custops.core.config import Period, ReportConfig, load_config
+from custops.core.errors import ConfigError
 
 MINIMAL = {"sources": {"orders": {"path": "orders.csv"}, "customers": {"path": "customers.csv"}}}
 

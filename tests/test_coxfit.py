@@ -1,4 +1,4 @@
-"""custops.coxfit against lifelines' own Efron sums and fits."""
+"""custops.survival.coxfit against lifelines' own Efron sums and fits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from lifelines import CoxPHFitter as LifelinesCox
 from lifelines.datasets import load_rossi
 from lifelines.fitters.coxph_fitter import SemiParametricPHFitter
 
-from custops.coxfit import CoxPHFitter, efron_values
+from custops.survival.coxfit import CoxPHFitter, efron_values
 
 
 def _data(n: int, d: int, n_times: int, seed: int, weighted: bool):
@@ -93,7 +93,7 @@ def test_rossi_equals_lifelines() -> None:
 
 @pytest.mark.parametrize(("n", "n_times"), [(40, 5), (600, 20), (300, 1000)])
 def test_schoenfeld_residuals_equal_lifelines(n, n_times) -> None:
-    from custops.coxfit import schoenfeld_residuals
+    from custops.survival.coxfit import schoenfeld_residuals
 
     X, T, E, w, beta = _data(n, 3, n_times, 7, False)
     fitter = SemiParametricPHFitter()

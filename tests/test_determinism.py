@@ -24,13 +24,13 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from custops import pipeline
-from custops.artifacts import write_artifact
-from custops.cleaning import load_and_clean
-from custops.config import load_config
-from custops.errors import PipelineError
-from custops.features import customer_features
-from custops.synth import write_demo_data
+from custops.core.config import load_config
+from custops.core.errors import PipelineError
+from custops.demo.synth import write_demo_data
+from custops.features.features import customer_features
+from custops.ingest.artifacts import write_artifact
+from custops.ingest.cleaning import load_and_clean
+from custops.run import pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2025Q4"
@@ -187,7 +187,7 @@ def _notebook(title: str, code: str) -> nbformat.NotebookNode:
 COLLECT = """\
 from pathlib import Path
 import pandas as pd
-from custops.artifacts import artifacts_dir, write_artifact
+from custops.ingest.artifacts import artifacts_dir, write_artifact
 here = Path(config).parent
 value = (here / "input.txt").read_text().strip()
 write_artifact(pd.DataFrame({"value": [value]}), artifacts_dir(build_dir, period), "marker.csv")
@@ -197,7 +197,7 @@ REVIEW = """\
 import time
 from pathlib import Path
 import pandas as pd
-from custops.artifacts import artifacts_dir, read_artifact, write_artifact
+from custops.ingest.artifacts import artifacts_dir, read_artifact, write_artifact
 here = Path(config).parent
 marker = read_artifact(artifacts_dir(build_dir, period), "marker.csv")
 while (here / "hold").exists():

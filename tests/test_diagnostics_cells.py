@@ -20,10 +20,10 @@ import pytest
 import yaml
 from scipy import stats
 
-from custops import health
-from custops.artifacts import read_clean_tables
-from custops.config import Period, load_config
-from custops.text import CATALOG
+from custops.core.config import Period, load_config
+from custops.ingest.artifacts import read_clean_tables
+from custops.report.text import CATALOG
+from custops.survival import health
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -83,7 +83,7 @@ def _run(name: str, small_demo: Path, small_artifacts: Path, tmp: Path, **params
 
 def _outputs(nb: nbformat.NotebookNode) -> tuple[str, dict[str, str]]:
     """All markdown shown, and the glued scalars; fails on an error or anything on stderr."""
-    from custops.pipeline import glued_scalars
+    from custops.run.pipeline import glued_scalars
 
     shown = []
     for cell in nb.cells:

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops.config import EngineConfig
-from custops.engine import _check_spark_parquet, connect, stratified_sample
-from custops.errors import DataError
+from custops.core.config import EngineConfig
+from custops.core.errors import DataError
+from custops.features.engine import _check_spark_parquet, connect, stratified_sample
 
 
 def _setting(engine, name: str) -> str:

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops.engine import connect
-from custops.errors import DataError
-from custops.features import order_features, rfm_summary
+from custops.core.errors import DataError
+from custops.features.engine import connect
+from custops.features.features import order_features, rfm_summary
 
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 
@@ -32,7 +32,7 @@ def spark():
     pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'custops[spark]')")
     if _java_missing():
         pytest.skip("no Java runtime on PATH or JAVA_HOME (Spark needs Java 17)")
-    from custops.engine import start_spark
+    from custops.features.engine import start_spark
 
     session = start_spark("local[2]")
     yield session

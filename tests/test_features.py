@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from custops.config import EngineConfig, Period
-from custops.engine import connect
-from custops.errors import DataError
-from custops.features import order_features, rfm_summary
+from custops.core.config import EngineConfig, Period
+from custops.core.errors import DataError
+from custops.features.engine import connect
+from custops.features.features import order_features, rfm_summary
 
 EPOCH = pd.Timestamp("1970-01-01")
 

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops.config import EngineConfig
-from custops.engine import connect
-from custops.features import order_features, rfm_summary
+from custops.core.config import EngineConfig
+from custops.features.engine import connect
+from custops.features.features import order_features, rfm_summary
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_features import pandas_summary, random_orders

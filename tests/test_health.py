@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from custops import health
-from custops.errors import CustopsError
+from custops.core import index
+from custops.core.errors import CustopsError
+from custops.survival import health
 
 AS_OF = "2025-10-02"  # period end (2025-12-31) minus the 90-day outcome window
 
@@ -129,7 +130,7 @@ def test_band_history_and_findings(demo, validation) -> None:
     scores = health.health_scores(demo["tables"], "2025-12-31")
     assert "AUC" in health.health_findings(validation, scores, "en")
     assert "红色" in health.health_findings(validation, scores, "zh")
-    from custops import plots
+    from custops.report import plots
 
     plots.setup("en")
     assert len(health.plot_calibration(validation).axes) == 1
@@ -138,7 +139,7 @@ def test_band_history_and_findings(demo, validation) -> None:
 def test_on_notebook01_artifacts_writes_health_scores(small_artifacts, tmp_path) -> None:
     """The clean tables of notebook 01 (order lines, messy categories) give the same kind of
     result, and the artifact has the documented columns."""
-    from custops.artifacts import read_artifact, read_clean_tables, write_artifact
+    from custops.ingest.artifacts import read_artifact, read_clean_tables, write_artifact
 
     tables = read_clean_tables(small_artifacts)
     scores = health.health_scores(tables, "2025-12-31")
@@ -153,7 +154,7 @@ def test_on_notebook01_artifacts_writes_health_scores(small_artifacts, tmp_path)
 
 def test_configured_weights_and_bands_reach_the_scores() -> None:
     """Weights and band cut-offs from the config (independent recount on a tiny frame)."""
-    from custops.config import HealthConfig
+    from custops.core.config import HealthConfig
 
     o = pd.DataFrame(
         {
@@ -257,7 +258,7 @@ def test_cached_order_codes_give_the_same_components_at_every_date(demo) -> None
     warm = [health.components(tables, d) for d in dates]  # the arrays are reused after the first
     for d, got in zip(dates, warm, strict=True):
         health._PREP.clear()
-        health._ORDER_KEYS.clear()
+        index._ORDER_KEYS.clear()
         pd.testing.assert_frame_equal(got, health.components(tables, d))
     # another orders table (same length, other customers) is not served from the cache
     other = tables["orders"].assign(
@@ -434,7 +435,7 @@ def _with_lines(tables: dict) -> dict:
 def test_components_equal_the_pandas_reference_at_many_dates(demo, lines) -> None:
     tables = _with_lines(demo["tables"]) if lines else demo["tables"]
     health._PREP.clear()
-    health._ORDER_KEYS.clear()
+    index._ORDER_KEYS.clear()
     for as_of, inactivity in [
         ("2025-12-31", 180),
         ("2025-10-02", 180),

@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from custops import notebook as nb
-from custops.labels import COLUMN_LABELS, column_label
+from custops.report import notebook as nb
+from custops.report.labels import COLUMN_LABELS, column_label
 
 
 def _headers(html: str) -> list[str]:

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops import nps
-from custops.artifacts import read_artifact, read_clean_tables
-from custops.config import Period
+from custops.core.config import Period
+from custops.ingest.artifacts import read_artifact, read_clean_tables
+from custops.voice import nps
 
 ROOT = Path(__file__).resolve().parents[1]
 

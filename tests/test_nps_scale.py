@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from custops import nps
-from custops.artifacts import read_artifact, read_clean_tables
-from custops.config import Period
+from custops.core.config import Period
+from custops.ingest.artifacts import read_artifact, read_clean_tables
+from custops.voice import nps
 
 PERIOD = "2025Q4"
 

@@ -1,4 +1,4 @@
-"""Time patterns and unit economics (issue 11): custops.timing, custops.economics, custops.agents.
+"""Time patterns and unit economics (issue 11): custops.features.timing, custops.review.economics, custops.voice.agents.
 
 Every number is checked against an independent pandas / numpy recount on small frames and
 on the small demo; the degraded paths (date-only times, no costs, no churn scores, no agent
@@ -13,10 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops import agents, economics, plots, timing
-from custops.artifacts import read_clean_tables
-from custops.config import ReportConfig, load_config
-from custops.errors import ConfigError
+from custops.core.config import ReportConfig, load_config
+from custops.core.errors import ConfigError
+from custops.features import timing
+from custops.ingest.artifacts import read_clean_tables
+from custops.report import plots
+from custops.review import economics
+from custops.voice import agents
 
 PERIOD = "2025Q4"
 KEY = {"CUSTOPS_ID_KEY": "a-test-key-of-24-chars!!"}
@@ -479,7 +482,7 @@ def _run(name: str, config: Path, artifacts: Path, tmp: Path):
     import nbformat
     import papermill as pm
 
-    from custops.pipeline import glued_scalars
+    from custops.run.pipeline import glued_scalars
 
     build = tmp / "build"
     shutil.copytree(artifacts, build / PERIOD / "artifacts")

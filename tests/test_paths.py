@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops import paths
-from custops.config import Period
-from custops.errors import CustopsError
+from custops.core.config import Period
+from custops.core.errors import CustopsError
+from custops.survival import paths
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of custops.pipeline: notebook selection, the book copy of a notebook, the book
+"""Tests of custops.run.pipeline: notebook selection, the book copy of a notebook, the book
 template, and end-to-end runs (papermill + Jupyter Book) on small fixture notebooks and on the
 demo data with the real notebooks.
 
@@ -20,10 +20,10 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from custops import pipeline
-from custops.config import Period, ReportConfig
-from custops.errors import ConfigError, PipelineError
-from custops.pipeline import (
+from custops.core.config import Period, ReportConfig
+from custops.core.errors import ConfigError, PipelineError
+from custops.run import pipeline
+from custops.run.pipeline import (
     GLUE_PREFIX,
     BookFailed,
     NotebookFailed,
@@ -584,7 +584,7 @@ def _real_notebooks() -> list[Path]:
 @pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 @pytest.mark.skipif(not _real_notebooks(), reason="notebooks/NN_*.ipynb not written yet")
 def test_demo_data_end_to_end(tmp_path):
-    synth = pytest.importorskip("custops.synth")
+    synth = pytest.importorskip("custops.demo.synth")
     config = synth.write_demo_data(tmp_path / "data", n_customers=800, seed=7)
     result = pipeline.run(
         config, "2025Q4", out=tmp_path / "build", progress=False, log=lambda line: None

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from custops import alerts, health, paths
-from custops import sentiment as S
-from custops.artifacts import read_clean_tables
+from custops.ingest.artifacts import read_clean_tables
+from custops.review import alerts
+from custops.survival import health, paths
+from custops.voice import sentiment as S
 
 PERIOD = "2025Q4"
 
@@ -61,7 +62,7 @@ def test_first_response_breakdown_is_flagged_and_barely_touches_the_slow_flag(
 
 
 def test_planted_templates_are_negative_delivery_mentions() -> None:
-    from custops.synth import _DELIVERY_COMPLAINTS
+    from custops.demo.synth import _DELIVERY_COMPLAINTS
 
     scorer = S.SentimentScorer()
     for lang, texts in _DELIVERY_COMPLAINTS.items():
@@ -153,7 +154,7 @@ def test_health_score_is_near_the_oracle(tables_5k, diag) -> None:
 
 
 def test_oracle_recount_on_the_generated_company(generated_small: dict) -> None:
-    """The oracle in truth.json against a recount through custops.health (population and
+    """The oracle in truth.json against a recount through custops.survival.health (population and
     outcome) and the closed form written out here; its probabilities are calibrated."""
     d = generated_small
     oracle = d["truth"]["diagnostics"]["health"]

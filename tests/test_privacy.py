@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from custops.cleaning import load_and_clean
-from custops.config import ReportConfig, load_config
-from custops.errors import ConfigError
-from custops.privacy import (
+from custops.core.config import ReportConfig, load_config
+from custops.core.errors import ConfigError
+from custops.ingest.cleaning import load_and_clean
+from custops.ingest.privacy import (
     drop_pii,
     find_leaks,
     find_values,
@@ -165,7 +165,7 @@ def test_pseudonymised_run_keeps_joins_and_never_writes_the_key(small_demo, tmp_
     assert with_id and all(r["customer_id"].startswith("P") for r in with_id)
     assert pseudo.rejects["source_row"].tolist() == plain.rejects["source_row"].tolist()
     # the key appears in no artifact
-    from custops.artifacts import write_artifact
+    from custops.ingest.artifacts import write_artifact
 
     for name, frame in pseudo.tables.items():
         write_artifact(frame, tmp_path, f"clean_{name}.parquet")

@@ -13,11 +13,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from custops.cleaning import LEDGER_COLUMNS, REJECT_COLUMNS, clean_table
-from custops.config import ReportConfig
-from custops.errors import DataError
-from custops.parsing import parse_bool, parse_dates, to_number
-from custops.privacy import pseudonymize, redact
+from custops.core.config import ReportConfig
+from custops.core.errors import DataError
+from custops.core.parsing import parse_bool, parse_dates, to_number
+from custops.ingest.cleaning import LEDGER_COLUMNS, REJECT_COLUMNS, clean_table
+from custops.ingest.privacy import pseudonymize, redact
 
 NOW = datetime(2026, 1, 15)
 CFG = ReportConfig.model_validate(

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops import segment as seg
-from custops.cleaning import load_and_clean
-from custops.config import Period, load_config
-from custops.features import customer_features
-from custops.purchases import PURCHASE_COLUMNS, code_days, order_index, purchase_view
+from custops.core.config import Period, load_config
+from custops.features.features import customer_features
+from custops.features.purchases import PURCHASE_COLUMNS, code_days, order_index, purchase_view
+from custops.ingest.cleaning import load_and_clean
+from custops.segments import segmentation as seg
 
 PERIOD = "2025Q4"
 
@@ -184,9 +184,9 @@ def test_code_days_skip_missing_ids_and_dates():
 
 
 def test_arrow_string_orders_give_the_same_segments_and_timing(demo, tmp_path):
-    from custops import timing
-    from custops.errors import CustopsError
-    from custops.purchases import ORDER_COLUMNS, read_orders
+    from custops.core.errors import CustopsError
+    from custops.features import timing
+    from custops.features.purchases import ORDER_COLUMNS, read_orders
 
     cfg, tables = demo
     tables["orders"].to_parquet(tmp_path / "clean_orders.parquet")

@@ -1,5 +1,5 @@
-"""Tests of the quarterly review: custops.review (scorecard, findings, PDCA), custops.funnels
-(funnels, channels, A/B) and custops.cohorts (cohorts, repurchase, follow-up gaps), and the
+"""Tests of the quarterly review: custops.review.scorecard (scorecard, findings, PDCA), custops.review.funnels
+(funnels, channels, A/B) and custops.review.cohorts (cohorts, repurchase, follow-up gaps), and the
 execution of notebooks/05_review_retrospective.ipynb.
 
 Every KPI is recomputed here with plain pandas along a different path (quarters from
@@ -28,10 +28,11 @@ from statsmodels.stats.proportion import (
     proportions_ztest,
 )
 
-from custops import cohorts, funnels, review
-from custops.artifacts import read_clean_tables, write_artifact
-from custops.config import Target, load_config
-from custops.errors import ConfigError
+from custops.core.config import Target, load_config
+from custops.core.errors import ConfigError
+from custops.ingest.artifacts import read_clean_tables, write_artifact
+from custops.review import cohorts, funnels
+from custops.review import scorecard as review
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "05_review_retrospective.ipynb"
@@ -262,7 +263,7 @@ def test_bootstrap_of_the_median_is_seeded_and_sensible(tables, cfg, card):
 
 
 def test_nps_interval_agrees_with_the_nps_chapter():
-    nps = pytest.importorskip("custops.nps")
+    nps = pytest.importorskip("custops.voice.nps")
     for counts in ((500, 300, 200), (12, 5, 20), (3, 0, 0), (0, 0, 40)):
         mine = review.nps_interval(*counts)
         theirs = nps.nps_estimate(*counts)
@@ -726,9 +727,9 @@ def test_notebook_reads_artifacts_and_fits_no_model():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for forbidden in (
-        "custops.segment",
-        "custops.churn",
-        "custops.nps",
+        "custops.segments.segmentation",
+        "custops.survival.churn",
+        "custops.voice.nps",
         "lifelines",
         "sklearn",
         ".fit(",
@@ -761,7 +762,7 @@ def _run_notebook(artifacts_dir: Path, config: Path, tmp: Path) -> nbformat.Note
 
 
 def _texts(nb: nbformat.NotebookNode) -> tuple[str, list[str], dict[str, str]]:
-    from custops.pipeline import glued_scalars
+    from custops.run.pipeline import glued_scalars
 
     shown, stderr = [], []
     for cell in nb.cells:

@@ -1,7 +1,7 @@
 """The quarterly review's order questions on integer codes against the pandas implementations
 they replaced (kept here verbatim): the scorecard's period measures, the acquisition funnel,
-repurchase timing and the follow-up gap (custops.order_heads) and the monthly KPIs of
-custops.alerts, on the demo company and on small tables with order lines, missing ids and
+repurchase timing and the follow-up gap (custops.features.order_heads) and the monthly KPIs of
+custops.review.alerts, on the demo company and on small tables with order lines, missing ids and
 dates, ties and other time units.
 """
 
@@ -14,12 +14,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops import alerts, cohorts, economics, funnels, order_heads, review
-from custops.artifacts import read_clean_tables
-from custops.config import Period
-from custops.errors import CustopsError
-from custops.funnels import wilson_ci
-from custops.order_heads import order_headers
+from custops.core.config import Period
+from custops.core.errors import CustopsError
+from custops.features import order_heads
+from custops.features.order_heads import order_headers
+from custops.ingest.artifacts import read_clean_tables
+from custops.review import alerts, cohorts, economics, funnels
+from custops.review import scorecard as review
+from custops.review.funnels import wilson_ci
 
 PERIOD = "2025Q4"
 

@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops import segment as seg
-from custops.artifacts import artifacts_dir, write_artifact
-from custops.cleaning import load_and_clean
-from custops.config import Period, SegmentConfig, load_config
-from custops.features import customer_features
-from custops.synth import write_demo_data
+from custops.core.config import Period, SegmentConfig, load_config
+from custops.demo.synth import write_demo_data
+from custops.features.features import customer_features
+from custops.ingest.artifacts import artifacts_dir, write_artifact
+from custops.ingest.cleaning import load_and_clean
+from custops.segments import segmentation as seg
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2025Q4"

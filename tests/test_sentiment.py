@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custops import sentiment as S
-from custops.synth import DemoSpec, generate
+from custops.demo.synth import DemoSpec, generate
+from custops.voice import sentiment as S
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_aspect_changes_and_findings(demo_clauses) -> None:
     en = S.sentiment_findings(table, changes, "en")
     zh = S.sentiment_findings(table, changes, "zh")
     assert "most negative aspect" in en and "负面占比最高" in zh
-    from custops import plots
+    from custops.report import plots
 
     plots.setup("zh")
     assert len(S.plot_sentiment_map(table, "zh").axes) == 2

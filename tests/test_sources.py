@@ -16,9 +16,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from custops.config import ReportConfig, SourceConfig
-from custops.errors import DataError
-from custops.sources import detect_encoding, load_raw, map_columns, read_source
+from custops.core.config import ReportConfig, SourceConfig
+from custops.core.errors import DataError
+from custops.ingest.sources import detect_encoding, load_raw, map_columns, read_source
 
 ORDERS_CSV = "order_id,customer_id,order_date,amount\no1,c1,2025-10-03,10\no2,007,2025-11-03,20.5\n"
 
@@ -384,7 +384,7 @@ def _parquet_cases() -> dict[str, pd.DataFrame]:
 
 @pytest.mark.parametrize("case", list(_parquet_cases()))
 def test_read_parquet_gives_what_pandas_gives(case, tmp_path):
-    from custops.sources import read_parquet
+    from custops.ingest.sources import read_parquet
 
     frame = _parquet_cases()[case]
     if case == "plain":
@@ -398,7 +398,7 @@ def test_read_parquet_gives_what_pandas_gives(case, tmp_path):
 
 
 def test_read_parquet_shares_strings_of_repeated_values_only(tmp_path):
-    from custops.sources import read_parquet
+    from custops.ingest.sources import read_parquet
 
     n = 1000
     path = tmp_path / "t.parquet"
@@ -413,7 +413,7 @@ def test_read_parquet_shares_strings_of_repeated_values_only(tmp_path):
 
 
 def test_read_clean_tables_gives_what_pandas_reads(tmp_path):
-    from custops.artifacts import read_clean_tables, write_artifact
+    from custops.ingest.artifacts import read_clean_tables, write_artifact
 
     frames = _parquet_cases()
     orders = frames["plain"].rename(columns={"id": "order_id"})
@@ -428,7 +428,7 @@ def test_read_clean_tables_gives_what_pandas_reads(tmp_path):
 
 def test_read_clean_tables_columns_and_skip_equal_pandas(tmp_path):
     """Chosen or skipped columns give the frames pd.read_parquet(columns=...) gives."""
-    from custops.artifacts import read_clean_tables
+    from custops.ingest.artifacts import read_clean_tables
 
     n = 3000
     orders = pd.DataFrame(

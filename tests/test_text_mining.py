@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from custops import text_mining as tm
+from custops.voice import text_mining as tm
 
 PHONES = [
     ("请回电 13812345678", "请回电 [phone]"),
@@ -75,7 +75,7 @@ def test_language_detection():
 
 
 def test_jieba_is_silent_and_never_enables_paddle():
-    code = "from custops import text_mining as tm; print(tm.tokenize_zh('客服回复太慢，等了两天没人理'))"
+    code = "from custops.voice import text_mining as tm; print(tm.tokenize_zh('客服回复太慢，等了两天没人理'))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "'太慢'" in done.stdout and "'没人理'" in done.stdout
     assert done.stderr == ""
@@ -138,7 +138,7 @@ def test_redact_series_once_per_distinct_comment_equals_the_map():
     import numpy as np
     import pandas as pd
 
-    from custops.text_mining import redact, redact_series
+    from custops.voice.text_mining import redact, redact_series
 
     values = [
         "call 13812345678",

@@ -1,4 +1,4 @@
-"""custops.timing at scale: the one-line-per-order path of order_heads against the groupby."""
+"""custops.features.timing at scale: the one-line-per-order path of order_heads against the groupby."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 
 
 def test_order_heads_one_line_per_order_matches_the_groupby():
-    from custops.timing import order_heads
+    from custops.features.timing import order_heads
 
     rng = np.random.default_rng(3)
     n = 500
@@ -40,7 +40,7 @@ def _old_weekday_hour(orders, start, end, min_n):
     the window; two-key groupby; per-hour groupby for the Kruskal-Wallis test)."""
     from scipy import stats
 
-    from custops.timing import _weekday_counts, order_heads, time_resolution
+    from custops.features.timing import _weekday_counts, order_heads, time_resolution
 
     heads = order_heads(orders)
     heads = heads[(heads["order_ts"] >= start) & (heads["order_ts"] < end)]
@@ -116,8 +116,8 @@ def _random_orders(n, seed, *, lines=False, midnight=0.0):
 
 
 def _compare(orders, period="2025Q4", window="year", min_n=5):
-    from custops.config import Period
-    from custops.timing import _window, weekday_hour_table
+    from custops.core.config import Period
+    from custops.features.timing import _window, weekday_hour_table
 
     start, end = _window(Period.parse(period), window)
     resolution, n_orders, n_untimed, table, test = _old_weekday_hour(orders, start, end, min_n)

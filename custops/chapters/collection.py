@@ -1,0 +1,160 @@
+"""Notebook 01: collect, clean, describe the data quality and write the period's artifacts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from custops.features.engine import connect
+from custops.features.features import customer_features
+from custops.features.purchases import order_ids_unique
+from custops.ingest.artifacts import write_artifact
+from custops.ingest.cleaning import CleanResult, load_and_clean
+from custops.report.notebook import Context, fmt_int, fmt_pct
+from custops.segments.segmentation import value_tiers
+
+__all__ = ["collect", "source_table", "overview", "analyst_sample", "write_outputs"]
+
+
+def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
+    """Read, map and clean every source, then build the unified customer view.
+
+    Returns
+    -------
+    result : CleanResult
+        Clean tables (no personal-data columns), ledger, rejects.
+    features : DataFrame
+        One row per customer as of the period end (:func:`custops.features.features.customer_features`).
+
+    Examples
+    --------
+    >>> result, features = collect(nb.start("data/sample/custops.yaml", "2025Q4"))  # doctest: +SKIP
+    """
+    result = load_and_clean(ctx.cfg, ctx.period)
+    # The clean orders are written first and the engine reads that Parquet file (DuckDB scans
+    # it in parallel; a frame of text ids is scanned object by object). With one row per order
+    # (unique order ids) the engine skips grouping lines to orders: same features.
+    orders = result.tables["orders"]
+    orders_file = write_artifact(orders, ctx.artifacts, "clean_orders.parquet")
+    result.written["orders"] = orders_file
+    engine = connect(ctx.cfg.engine)
+    # only DuckDB reads the local file; a SQL database (engine.database URL) cannot read
+    # files and a Spark cluster's executors may not see this machine's disk: the frame
+    source = str(orders_file) if engine.name == "duckdb" else orders
+    try:
+        features = customer_features(
+            {**result.tables, "orders": source},
+            ctx.period,
+            inactivity_days=ctx.cfg.churn.inactivity_days,
+            slow_response_hours=ctx.cfg.nps.slow_response_hours,
+            grain="orders" if order_ids_unique(orders) else "lines",
+            engine=engine,
+        )
+    finally:
+        engine.close()
+    features["tier"] = value_tiers(features, ctx.cfg.segments.tiers)  # for the stratified sample
+    return result, features
+
+
+def source_table(ctx: Context, result: CleanResult) -> pd.DataFrame:
+    """Per table: where it came from, rows in, kept, merged, rejected and the rejected share.
+
+    Examples
+    --------
+    >>> source_table(ctx, result)  # doctest: +SKIP
+    """
+    summary = result.summary()
+    summary.insert(1, "source", [_source_label(ctx, t) for t in summary["table"]])
+    summary["rejected_share"] = summary["rejected"] / summary["rows_in"]
+    return summary
+
+
+def _source_label(ctx: Context, table: str) -> str:
+    src = ctx.cfg.sources[table]
+    return src.path if src.path else "SQL query"
+
+
+def overview(ctx: Context, result: CleanResult, features: pd.DataFrame) -> str:
+    """A plain-language paragraph about what was read and kept (en or zh).
+
+    Examples
+    --------
+    >>> overview(ctx, result, features)  # doctest: +SKIP
+    """
+    summary = result.summary()
+    rows_in = int(summary["rows_in"].sum())
+    rejected = int(summary["rejected"].sum())
+    merged = int(summary["merged"].sum())
+    buyers = int(features["has_ordered"].sum())
+    active = int(features["active_in_period"].sum())
+    new = int(features["is_new"].sum())
+    tables = ", ".join(summary["table"])
+    if ctx.language == "zh":
+        return (
+            f"本期读取了 {len(summary)} 张表（{tables}），共 {fmt_int(rows_in)} 行："
+            f"保留 {fmt_int(rows_in - rejected - merged)} 行，合并重复 {fmt_int(merged)} 行，"
+            f"隔离 {fmt_int(rejected)} 行（{fmt_pct(rejected / rows_in)}，原因见下表，每一行都写入 rejects 文件）。"
+            f"客户视图共 {fmt_int(len(features))} 位客户，其中 {fmt_int(buyers)} 位有购买记录，"
+            f"{fmt_int(active)} 位在 {ctx.period.label} 有购买，{fmt_int(new)} 位是本期新注册客户。"
+        )
+    return (
+        f"This period we read {len(summary)} tables ({tables}) with {fmt_int(rows_in)} rows: "
+        f"{fmt_int(rows_in - rejected - merged)} kept, {fmt_int(merged)} merged as duplicates and "
+        f"{fmt_int(rejected)} rejected ({fmt_pct(rejected / rows_in)}; every rejected row is in the rejects "
+        f"file with its reason). The customer view has {fmt_int(len(features))} customers: "
+        f"{fmt_int(buyers)} have bought at least once, {fmt_int(active)} bought in {ctx.period.label} and "
+        f"{fmt_int(new)} signed up in {ctx.period.label}."
+    )
+
+
+def reject_reasons(result: CleanResult) -> pd.DataFrame:
+    """Rejected rows counted by table and rule, largest first.
+
+    Examples
+    --------
+    >>> reject_reasons(result)  # doctest: +SKIP
+    """
+    if result.rejects.empty:
+        return pd.DataFrame(columns=["table", "rule", "rows"])
+    counts = result.rejects.groupby(["table", "rule"]).size().rename("rows").reset_index()
+    return counts.sort_values("rows", ascending=False, ignore_index=True)
+
+
+def analyst_sample(
+    features: pd.DataFrame,
+    by: tuple[str, ...] = ("tier", "region"),
+    per_group: int = 2,
+    seed: int = 42,
+) -> pd.DataFrame:
+    """A small stratified sample of the customer view (``per_group`` per stratum), no personal data.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"customer_id": list("abcdef"), "tier": list("AABBCC"), "region": ["x"] * 6})
+    >>> analyst_sample(f, per_group=1)["tier"].tolist()
+    ['A', 'B', 'C']
+    """
+    keys = [c for c in by if c in features.columns]
+    if not keys:
+        return features.sample(min(len(features), per_group * 10), random_state=seed)
+    shuffled = features.sample(frac=1.0, random_state=seed)
+    sample = shuffled.groupby(keys, dropna=False, sort=False).head(per_group)
+    return sample.sort_values([*keys, "customer_id"]).reset_index(drop=True)
+
+
+def write_outputs(ctx: Context, result: CleanResult, features: pd.DataFrame) -> pd.DataFrame:
+    """Write the clean tables, customer view, ledger and rejects; return what was written.
+
+    Examples
+    --------
+    >>> write_outputs(ctx, result, features)  # doctest: +SKIP
+    """
+    written = []
+    for table, frame in result.tables.items():
+        done = result.written.get(table)  # the clean orders, written by collect
+        written.append(done or write_artifact(frame, ctx.artifacts, f"clean_{table}.parquet"))
+    written.append(write_artifact(features, ctx.artifacts, "customer_features.parquet"))
+    written.append(write_artifact(result.ledger, ctx.artifacts, "ledger.csv"))
+    written.append(write_artifact(result.rejects, ctx.artifacts, "rejects.csv"))
+    return pd.DataFrame(
+        {"artifact": [p.name for p in written], "bytes": [p.stat().st_size for p in written]}
+    )

@@ -1,0 +1,846 @@
+"""Validate, deduplicate, standardise and quarantine: the row ledger.
+
+Every input row ends in exactly one place: kept, merged into another row as a duplicate,
+or rejected with a reason. The ledger records each rule's effect per table
+(``rows_in - rejected - merged = rows_out``) and the rejects table keeps the source file,
+the record number and the original values (personal data masked) of every rejected row.
+
+Rules, in the order they run on each table:
+
+1. missing id: a required id (``customer_id``, ``order_id`` ...) is empty -> rejected
+2. unreadable date: a required date cannot be parsed -> rejected
+3. not a number: ``amount`` / ``score`` is not a number -> rejected
+4. cancellation (orders): invoice prefix (``C``), negative quantity or a cancelled status -> rejected
+5. out of range: pandera rules (amount > 0, score 0-10) -> rejected
+6. date out of range: before ``cleaning.min_date`` or in the future -> rejected
+7. exact duplicate: the same values in every column -> merged into the first
+8. key duplicate: the same key (``customer_id`` ...) with other values -> merged into the last
+9. outlier (orders): log(amount) above Q3 + k * IQR, or above ``max_amount`` -> rejected
+10. standardise: categories trimmed and cased, optional values parsed (changed, not removed)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from custops.core.config import Period, ReportConfig
+from custops.core.errors import DataError
+from custops.core.parsing import (
+    TZ_SUFFIX,
+    failed_examples,
+    parse_bool,
+    parse_dates,
+    parse_ids,
+    to_number,
+)
+from custops.ingest.privacy import mask_value, pseudonymize_result, redact, redact_series
+from custops.ingest.schema import CANONICAL, row_failures
+from custops.ingest.sources import load_raw
+
+__all__ = ["CleanResult", "clean_table", "load_and_clean", "mask_value", "LEDGER_COLUMNS"]
+
+LEDGER_COLUMNS = [
+    "table",
+    "step",
+    "rule",
+    "rows_in",
+    "rejected",
+    "merged",
+    "changed",
+    "rows_out",
+    "note",
+]
+REJECT_COLUMNS = ["table", "source_file", "source_row", "rule", "reason", "raw"]
+CATEGORY_COLUMNS = (
+    "region",
+    "acquisition_channel",
+    "channel",
+    "category",
+    "touchpoint",
+    "status",
+    "ab_group",
+)
+_MOSTLY_BAD = 0.5
+
+
+def _keep_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """``frame.loc[keep].copy()`` in one pass: a take per column, no block consolidation."""
+    return frame.take(np.flatnonzero(keep))
+
+
+@dataclass
+class _Run:
+    """Bookkeeping while one table is cleaned."""
+
+    table: str
+    frame: pd.DataFrame
+    raw: pd.DataFrame
+    pii: tuple[str, ...]
+    free_text: tuple[str, ...] = ()
+    steps: list[dict] = field(default_factory=list)
+    rejects: list[pd.DataFrame] = field(default_factory=list)
+
+    def reject(self, mask: pd.Series, rule: str, reasons: pd.Series | str, note: str = "") -> None:
+        mask = mask.reindex(self.frame.index, fill_value=False).astype(bool)
+        n_in = len(self.frame)
+        hit = self.frame.index[mask]
+        if len(hit):
+            why = reasons if isinstance(reasons, str) else reasons.reindex(hit).astype(str)
+            raw = self.raw.loc[hit]
+            self.rejects.append(
+                pd.DataFrame(
+                    {
+                        "table": self.table,
+                        "source_file": raw["_src_file"].astype(str),
+                        "source_row": raw["_src_row"].astype(int),
+                        "rule": rule,
+                        "reason": why,
+                        "raw": [
+                            self._raw_json(r)
+                            for r in raw.drop(columns=["_src_file", "_src_row"]).to_dict("records")
+                        ],
+                    },
+                    index=hit,
+                )
+            )
+        if len(hit):  # no copy of the (20M-row) frame when a rule rejects nothing
+            self.frame = _keep_rows(self.frame, ~mask.to_numpy())
+        self.log(rule, n_in, rejected=len(hit), note=note)
+
+    def merge(self, mask: pd.Series, rule: str, note: str = "") -> None:
+        n_in = len(self.frame)
+        keep = ~mask.reindex(self.frame.index, fill_value=False).astype(bool).to_numpy()
+        if not keep.all():
+            self.frame = _keep_rows(self.frame, keep)
+        self.log(rule, n_in, merged=n_in - len(self.frame), note=note)
+
+    def log(
+        self,
+        rule: str,
+        n_in: int,
+        *,
+        rejected: int = 0,
+        merged: int = 0,
+        changed: int = 0,
+        note: str = "",
+    ) -> None:
+        self.steps.append(
+            {
+                "table": self.table,
+                "step": len(self.steps) + 1,
+                "rule": rule,
+                "rows_in": n_in,
+                "rejected": rejected,
+                "merged": merged,
+                "changed": changed,
+                "rows_out": n_in - rejected - merged,
+                "note": note,
+            }
+        )
+
+    def _raw_json(self, record: dict) -> str:
+        clean = {}
+        for key, value in record.items():
+            if isinstance(value, float) and np.isnan(value):
+                value = None
+            if key in self.pii and value is not None:
+                value = mask_value(value)
+            elif key in self.free_text and isinstance(value, str):
+                value = redact(value)
+            clean[key] = (
+                value
+                if value is None or isinstance(value, bool | int | float | str)
+                else str(value)
+            )
+        return json.dumps(clean, ensure_ascii=False, default=str)
+
+
+def _parse_ids(values: pd.Series) -> pd.Series:
+    """:func:`custops.core.parsing.parse_ids`, through Arrow's string kernels when every value is text.
+
+    Same result (trimmed, ``12345.0`` -> ``12345``, blanks missing); the per-value Python
+    loop took ~0.7 µs a value, ~30 s for the order and customer ids of 20M orders.
+    """
+    if values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return parse_ids(values)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    source = pa.array(values, type=pa.string(), from_pandas=True)
+    text = pc.utf8_trim_whitespace(source)
+    if pc.any(pc.match_substring(text, ".")).as_py():  # the regex only when it can match
+        text = pc.replace_substring_regex(text, r"^(\d+)\.0+$", r"\1")
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    # keep the original string objects where nothing changed (shared with the raw frame:
+    # new copies of 40M ids cost ~2 GB); only changed or missing values are replaced
+    same = pc.fill_null(pc.equal(text, source), False).to_numpy(zero_copy_only=False)
+    out = values.to_numpy(dtype=object, copy=True)
+    if not same.all():
+        out[~same] = text.filter(pa.array(~same)).to_numpy(zero_copy_only=False)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _standardise_category(values: pd.Series, case: str) -> tuple[int, pd.Series]:
+    """Trim, collapse spaces and unify case of a category column; (values changed, result).
+
+    The text rules run on the distinct values only (a few per column) and are mapped back by
+    code: the same result as running them on every row (20M order rows at 1M customers).
+    """
+    codes, uniques = pd.factorize(values)
+    raw = pd.Series(uniques, dtype=object).astype("string")
+    text = raw.str.strip().str.replace(r"\s+", " ", regex=True)
+    if case == "lower":
+        text = text.str.lower()
+    elif case == "upper":
+        text = text.str.upper()
+    elif case == "most_common" and len(text):
+        rows = np.bincount(codes[codes >= 0], minlength=len(text))
+        # value_counts of the full column: spellings in order of first appearance, then sorted
+        counts = (
+            pd.Series(rows, index=text.to_numpy(dtype=object)).groupby(level=0, sort=False).sum()
+        )
+        counts = counts.sort_values(ascending=False)
+        best: dict[str, str] = {}
+        for spelling in counts.index:  # most frequent first
+            best.setdefault(spelling.casefold(), spelling)
+        text = text.map(lambda v: best.get(v.casefold(), v)).astype("string")
+    text = text.replace("", pd.NA)
+    differs = (text.fillna("\0") != raw.fillna("\0")).to_numpy()
+    n_changed = int(np.bincount(codes[codes >= 0], minlength=len(text))[differs].sum())
+    mapped = text.astype(object).where(text.notna(), None).to_numpy(dtype=object)
+    out = np.empty(len(codes), dtype=object)
+    out[:] = None
+    out[codes >= 0] = mapped[codes[codes >= 0]]
+    return n_changed, pd.Series(out, index=values.index, dtype=object)
+
+
+def _most_common_spelling(text: pd.Series) -> pd.Series:
+    """Spellings that differ only in case become the most frequent spelling of the group."""
+    present = text.dropna()
+    if present.empty:
+        return text
+    counts = present.value_counts()
+    best = {}
+    for spelling in counts.index:  # most frequent first
+        best.setdefault(spelling.casefold(), spelling)
+    return text.map(lambda v: best.get(v.casefold(), v) if isinstance(v, str) else v).astype(
+        text.dtype
+    )
+
+
+def _count_zoned(values: pd.Series) -> int:
+    """How many date values carry a UTC offset (``+08:00``, ``Z``, a tz-aware column)."""
+    if getattr(getattr(values, "dt", None), "tz", None) is not None:
+        return int(values.notna().sum())
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return 0
+    stamps = values.map(lambda v: getattr(v, "tzinfo", None) is not None)
+    text = values[~stamps].astype("string").str.strip()
+    return int(stamps.sum()) + int(text.str.contains(TZ_SUFFIX, na=False).sum())
+
+
+def _text_keys(frame: pd.DataFrame, as_is: set | None = None) -> pd.DataFrame:
+    """Columns whose equality is that of their text (missing values all alike), cheaply.
+
+    Rows are exact duplicates when every cell prints the same. Formatting 20M timestamps
+    and floats as text took minutes, so typed columns keep their values where value
+    equality is text equality: datetimes, booleans, integers, and floats without a
+    negative zero (NaN/NaT/None are all "missing"). Object columns are turned to text.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": [1.0, 1.0, float("nan"), None], "b": ["x", "x", None, float("nan")]})
+    >>> _text_keys(f).duplicated().tolist()
+    [False, True, False, True]
+    """
+    out = {}
+    for name in frame.columns:
+        col = frame[name]
+        if (name in as_is) if as_is is not None else _as_is(col):
+            out[name] = col
+        else:
+            out[name] = col.astype(object).where(col.notna(), None).astype(str)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _as_is(col: pd.Series) -> bool:
+    """Whether :func:`_text_keys` keeps a column's values (their equality is text equality)."""
+    kind = col.dtype.kind
+    if kind == "f":
+        values = col.to_numpy()
+        return not np.signbit(values[values == 0]).any()
+    return kind in "Mmbiu"
+
+
+def _row_hash(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """A uint64 per row, equal for rows whose ``columns`` hold equal values (NaN, NaT, NA alike).
+
+    Different rows may collide; callers use it to find candidates and compare them exactly.
+    """
+    out = np.zeros(len(frame), dtype=np.uint64)
+    for name in columns:
+        col = frame[name]
+        values = col.to_numpy() if isinstance(col.dtype, np.dtype) else None
+        if values is None or values.dtype.kind not in "Mmbiuf":
+            bits = pd.factorize(col)[0].astype(np.int64)  # extension types; NA -> -1
+        elif values.dtype.kind == "f":
+            values = values.astype(np.float64)  # a copy; +0/-0 and every NaN made alike
+            values[values == 0] = 0.0
+            values[np.isnan(values)] = np.nan
+            bits = values.view(np.int64)
+        elif values.dtype.kind in "Mm":
+            bits = values.view(np.int64)  # NaT is one value
+        else:
+            bits = values.astype(np.int64)
+        out = out * np.uint64(0x9E3779B97F4A7C15) + bits.view(np.uint64)
+    return out
+
+
+def exact_duplicates(frame: pd.DataFrame) -> np.ndarray:
+    """Rows that print the same as an earlier row in every column (``keep="first"``).
+
+    The same flags as ``_text_keys(frame).duplicated(keep="first")``, without turning every
+    text cell into a key: rows can only be duplicates if their typed columns (dates,
+    numbers, booleans) are equal, and then if each text column is equal, so candidates are
+    narrowed column by column on hashes and integer codes, and only the few rows left
+    (the duplicates and rare hash collisions) are compared as text.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"id": ["a", "a", "b", "a"], "amount": [1.0, 1.0, 1.0, 2.0]})
+    >>> exact_duplicates(f).tolist()
+    [False, True, False, False]
+    """
+    n = len(frame)
+    out = np.zeros(n, dtype=bool)
+    typed = [c for c in frame.columns if frame[c].dtype.kind in "Mmbiuf"]
+    rows = np.arange(n)
+    # equal text implies equal values, which imply equal hashes: a superset of the duplicates
+    hashes = _row_hash(frame, typed)
+    for name in [None, *[c for c in frame.columns if c not in typed]]:
+        if name is not None:
+            codes = _text_codes(frame[name].iloc[rows])
+            if codes is None:  # not all text: left to the comparison below
+                continue
+            hashes = hashes * np.uint64(0x9E3779B97F4A7C15) + codes.view(np.uint64)
+        candidate = pd.Series(hashes).duplicated(keep=False).to_numpy(dtype=bool)
+        rows, hashes = rows[candidate], hashes[candidate]
+        if not len(rows):
+            return out
+    as_is = {c for c in frame.columns if _as_is(frame[c])}  # decided on the whole column
+    sub = _text_keys(frame.iloc[rows], as_is=as_is)
+    out[rows] = sub.duplicated(keep="first").to_numpy(dtype=bool)
+    return out
+
+
+def _text_codes(col: pd.Series) -> np.ndarray | None:
+    """Integer codes equal where the text keys are equal, for a column of text only.
+
+    Missing values print as ``None``, like the text ``"None"``: they share its code.
+    ``None`` for columns holding anything else (``1`` and ``"1"`` print alike).
+    """
+    if isinstance(col.dtype, pd.StringDtype):
+        pass
+    elif col.dtype != object or pd.api.types.infer_dtype(col, skipna=True) not in (
+        "string",
+        "empty",
+    ):
+        return None
+    codes, uniques = pd.factorize(col)
+    codes = codes.astype(np.int64)
+    literal = np.flatnonzero(np.asarray(uniques, dtype=object) == "None")
+    if len(literal):
+        codes[codes < 0] = literal[0]
+    return codes
+
+
+def _reasons(prefix: str, values: pd.Series, mask: pd.Series) -> pd.Series:
+    """``values.astype(str).radd(prefix)[mask]``, formatting only the masked values.
+
+    Text and numbers print value by value; a datetime column prints all its values alike
+    (dates without a time when every value is at midnight), so when a masked value is a
+    date it is formatted with its whole column, as before.
+
+    Examples
+    --------
+    >>> _reasons("x: ", pd.Series([1.5, float("nan")]), pd.Series([False, True])).tolist()
+    ['x: nan']
+    """
+    hit = values[mask.reindex(values.index, fill_value=False).to_numpy(dtype=bool)]
+    dtype = values.dtype
+    elementwise = (isinstance(dtype, np.dtype) and dtype.kind in "Obiuf") or isinstance(
+        dtype, pd.StringDtype
+    )
+    if not elementwise and hit.notna().any():
+        return values.astype(str).radd(prefix).loc[hit.index]
+    return hit.astype(str).radd(prefix)
+
+
+def _key_duplicates(key: pd.Series) -> tuple[pd.Series, int]:
+    """Rows whose key comes again later (``keep="last"``) and how many keys repeat.
+
+    One factorisation of the key instead of two ``duplicated`` and a ``nunique`` on text.
+
+    Examples
+    --------
+    >>> dup, n = _key_duplicates(pd.Series(["a", "b", "a", None, None]))
+    >>> dup.tolist(), n
+    ([True, False, False, True, False], 1)
+    """
+    codes = pd.Series(pd.factorize(key)[0], index=key.index)  # missing keys: -1
+    repeated = codes.duplicated(keep=False).to_numpy()
+    n_repeated = len(np.unique(codes.to_numpy()[repeated & (codes.to_numpy() >= 0)]))
+    if (codes.to_numpy() < 0).any():  # duplicated() tells None from NaN, factorize does not
+        return key.duplicated(keep="last"), n_repeated
+    return codes.duplicated(keep="last"), n_repeated
+
+
+def _check_mostly_bad(
+    run: _Run, column: str, failed: pd.Series, what: str, label: str, fix: str
+) -> None:
+    present = run.raw.loc[run.frame.index, column].notna()
+    n_present = int(present.sum())
+    n_failed = int(failed.sum())
+    if n_present and n_failed >= 5 and n_failed / n_present > _MOSTLY_BAD:
+        raise DataError(
+            label,
+            column,
+            f"{n_failed:,} of {n_present:,} values are not {what}",
+            examples=failed_examples(
+                run.raw.loc[run.frame.index, column], failed, run.raw["_src_row"]
+            ),
+            cause="The column is mapped to the wrong source column, or its format is unusual.",
+            fix=fix,
+        )
+
+
+def clean_table(
+    table: str,
+    mapped: pd.DataFrame,
+    cfg: ReportConfig,
+    *,
+    file_label: str = "",
+    now: datetime | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Clean one mapped table.
+
+    Parameters
+    ----------
+    table : str
+        Canonical table name.
+    mapped : DataFrame
+        Output of :func:`custops.ingest.sources.map_columns` (canonical names, raw values,
+        ``_src_file``/``_src_row``).
+    cfg : ReportConfig
+        Cleaning policy, value recodings and PII columns.
+    file_label : str
+        Name used in error messages.
+    now : datetime, optional
+        Reference for "future" dates (default: the current time).
+
+    Returns
+    -------
+    clean, ledger, rejects : DataFrame
+        Typed clean rows, the ledger steps, and the rejected rows with reasons.
+
+    Raises
+    ------
+    DataError
+        When a required column is mostly unreadable (wrong mapping or format).
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}}})
+    >>> raw = pd.DataFrame({"order_id": ["1", "C2", "3"], "customer_id": ["a", "a", None],
+    ...     "order_date": ["2025-01-01"] * 3, "amount": ["5", "-5", "7"], "quantity": ["1", "-1", "1"],
+    ...     "_src_file": "o.csv", "_src_row": [1, 2, 3]})
+    >>> clean, ledger, rejects = clean_table("orders", raw, cfg)
+    >>> len(clean), rejects["rule"].tolist()
+    (1, ['missing id', 'cancellation'])
+    """
+    spec = CANONICAL[table]
+    src = cfg.sources.get(table)
+    label = file_label or (src.path if src and src.path else table)
+    pii = tuple(cfg.privacy.pii_columns)
+    raw = mapped  # only read (rejects quote it); columns of `frame` are replaced, never written
+    frame = mapped.drop(columns=["_src_file", "_src_row"])
+    free_text = tuple(c for c in frame.columns if spec.kind(c) == "free")
+    run = _Run(table, frame, raw, pii, free_text)
+    run.log("read and map columns", len(frame), note=f"from {label}")
+    recode = src.values if src else {}
+    for column, mapping in recode.items():
+        if column in run.frame.columns:
+            normalised = {str(k).strip(): v for k, v in mapping.items()}
+            run.frame[column] = run.frame[column].map(
+                lambda v, m=normalised: m.get(str(v).strip(), v) if v is not None else v
+            )
+
+    # 1. ids
+    ids = [c for c in spec.required if spec.kind(c) == "id"]
+    for column in ids:
+        run.frame[column] = _parse_ids(run.frame[column])
+    if "customer_id" in run.frame.columns and "customer_id" not in ids:
+        run.frame["customer_id"] = _parse_ids(run.frame["customer_id"])
+    empty = pd.Series(np.zeros(len(run.frame), dtype=bool), index=run.frame.index)
+    for column in ids:  # column by column: run.frame[ids] would copy the id columns
+        empty |= run.frame[column].isna()
+    reasons = (
+        run.frame.loc[empty, ids].isna().apply(lambda r: "empty " + ", ".join(r.index[r]), axis=1)
+        if empty.any()
+        else ""
+    )
+    run.reject(empty, "missing id", reasons)
+
+    # 2. required dates
+    dates = [c for c in spec.required if spec.kind(c) == "date"]
+    for column in dates:
+        parsed = parse_dates(
+            run.frame[column],
+            date_format=src.date_format if src else None,
+            dayfirst=src.dayfirst if src else False,
+            timezone=src.timezone if src else None,
+        )
+        failed = parsed.isna()
+        _check_mostly_bad(
+            run,
+            column,
+            failed & run.frame[column].notna(),
+            "readable dates",
+            label,
+            f"Check `sources.{table}.columns.{column}`, or set `date_format:` (e.g. '%d/%m/%Y') for this source.",
+        )
+        original = run.frame[column]
+        run.frame[column] = parsed
+        zone = src.timezone if src and src.timezone else "UTC"
+        n_zoned = _count_zoned(original)
+        run.reject(
+            failed,
+            "unreadable date",
+            _reasons(f"{column} cannot be read as a date: ", original, failed),
+            note=f"{n_zoned:,} {column} value(s) carried a UTC offset and were converted to "
+            f"{zone} (set `timezone:` for local dates)"
+            if n_zoned
+            else "",
+        )
+
+    # 3. required numbers
+    numbers = [c for c in spec.required if spec.kind(c) == "number"]
+    for column in numbers:
+        parsed = to_number(run.frame[column])
+        failed = parsed.isna()
+        _check_mostly_bad(
+            run,
+            column,
+            failed & run.frame[column].notna(),
+            "numbers",
+            label,
+            f"Check `sources.{table}.columns.{column}` (or the `derive` expression) in the config.",
+        )
+        original = run.frame[column]
+        run.frame[column] = parsed
+        run.reject(
+            failed, "not a number", _reasons(f"{column} is not a number: ", original, failed)
+        )
+
+    # 4. cancellations
+    if table == "orders":
+        rule = src.cancellation if src else None
+        cancel = pd.Series(False, index=run.frame.index)
+        why = pd.Series("", index=run.frame.index, dtype=object)
+        if rule and rule.invoice_prefix:
+            hit = run.frame["order_id"].str.upper().str.startswith(rule.invoice_prefix.upper())
+            cancel |= hit
+            why[hit] = f"order_id starts with {rule.invoice_prefix!r} (cancellation invoice)"
+        if "quantity" in run.frame.columns:
+            run.frame["quantity"] = to_number(run.frame["quantity"])
+            if rule and rule.negative_quantity:
+                hit = run.frame["quantity"] < 0
+                why[hit & ~cancel] = "negative quantity (return)"
+                cancel |= hit
+        if "status" in run.frame.columns and rule:
+            status = run.frame["status"].astype("string").str.strip().str.lower()
+            hit = status.isin([s.lower() for s in rule.status_values]).fillna(False).astype(bool)
+            why[hit & ~cancel] = "status is " + status[hit & ~cancel].astype(str)
+            cancel |= hit
+        run.reject(cancel, "cancellation", why)
+
+    # 5. pandera row rules (positive amounts, score range, ...)
+    failures = row_failures(table, run.frame, skip=("csat",))  # csat: blanked in step 10
+    failures = failures.dropna(subset=["index"])
+    failures = failures[~failures["check"].str.startswith("field_uniqueness")]
+    if len(failures):
+        first = failures.drop_duplicates("index").set_index("index")["reason"]
+        first.index = first.index.astype(run.frame.index.dtype)
+        run.reject(run.frame.index.to_series().isin(first.index), "out of range", first)
+    else:
+        run.log("out of range", len(run.frame))
+
+    # 6. dates outside a plausible window
+    if dates:
+        reference = pd.Timestamp(now or datetime.now()) + pd.Timedelta(
+            days=cfg.cleaning.future_tolerance_days
+        )
+        low = pd.Timestamp(cfg.cleaning.min_date)
+        bad = pd.Series(False, index=run.frame.index)
+        why = pd.Series("", index=run.frame.index, dtype=object)
+        for column in dates:
+            too_old = run.frame[column] < low
+            future = run.frame[column] > reference
+            why[too_old & ~bad] = f"{column} before {low.date()}: " + run.frame.loc[
+                too_old & ~bad, column
+            ].astype(str)
+            why[future & ~bad] = f"{column} in the future: " + run.frame.loc[
+                future & ~bad, column
+            ].astype(str)
+            bad |= too_old | future
+        run.reject(bad, "date out of range", why)
+
+    # 7. exact duplicates
+    dup = pd.Series(exact_duplicates(run.frame), index=run.frame.index)
+    run.merge(dup, "exact duplicate", note="identical rows exported twice; the first is kept")
+
+    # 8. key duplicates (orders are lines: one order_id has several lines)
+    if table != "orders":
+        key = spec.key
+        dup_key, n_conflict = _key_duplicates(run.frame[key])
+        run.merge(
+            dup_key,
+            "key duplicate",
+            note=f"{n_conflict} {key}(s) appeared more than once with different values; the last row is kept",
+        )
+    else:
+        run.log(
+            "key duplicate",
+            len(run.frame),
+            note="orders are lines; duplicates are checked on whole rows",
+        )
+
+    # 9. outliers
+    if table == "orders" and len(run.frame):
+        amount = run.frame["amount"]
+        bad = pd.Series(False, index=run.frame.index)
+        note = ""
+        if cfg.cleaning.outlier_method == "log_iqr" and len(amount) >= 20:
+            logs = np.log(amount)
+            q1, q3 = np.percentile(logs, [25, 75])
+            limit = float(np.exp(q3 + cfg.cleaning.outlier_k * (q3 - q1)))
+            bad |= amount > limit
+            note = f"rule: amount > exp(Q3 + {cfg.cleaning.outlier_k:g}*IQR of log amount) = {limit:,.2f}"
+        if cfg.cleaning.max_amount:
+            bad |= amount > cfg.cleaning.max_amount
+            note += f"; or amount > max_amount {cfg.cleaning.max_amount:,.0f}"
+        run.reject(
+            bad, "outlier", _reasons("amount is an outlier: ", amount, bad), note=note.strip("; ")
+        )
+
+    # 10. standardise optional values
+    changed = 0
+    for column in run.frame.columns:
+        kind = spec.kind(column)
+        values = run.frame[column]
+        if column in spec.required and kind != "text":
+            continue
+        if kind == "date":
+            parsed = parse_dates(
+                values,
+                date_format=src.date_format if src else None,
+                dayfirst=src.dayfirst if src else False,
+                timezone=src.timezone if src else None,
+            )
+            changed += int((parsed.isna() & values.notna()).sum())
+            run.frame[column] = parsed
+        elif kind == "number":
+            parsed = to_number(values)
+            if column == "csat":
+                parsed = parsed.where(parsed.between(1, 5))
+            changed += int((parsed.isna() & values.notna()).sum())
+            run.frame[column] = parsed
+        elif kind == "bool":
+            parsed = parse_bool(values, recode.get(column))
+            changed += int((parsed.isna() & values.notna()).sum())
+            run.frame[column] = parsed
+        elif kind == "id":
+            run.frame[column] = _parse_ids(values)
+        elif column in CATEGORY_COLUMNS:
+            n_changed, run.frame[column] = _standardise_category(values, cfg.cleaning.category_case)
+            changed += n_changed
+    run.log(
+        "standardise values",
+        len(run.frame),
+        changed=changed,
+        note="categories trimmed, case variants unified; unreadable optional values blanked",
+    )
+    if run.frame.empty:
+        raise DataError(
+            label,
+            None,
+            "no usable rows remain after cleaning",
+            examples=[f"{r.rule}: {r.reason}" for r in pd.concat(run.rejects).head(3).itertuples()]
+            if run.rejects
+            else [],
+            fix="Look at the reasons above; most likely a column is mapped wrongly.",
+        )
+    rejects = (
+        pd.concat(run.rejects, ignore_index=True)
+        if run.rejects
+        else pd.DataFrame(columns=REJECT_COLUMNS)
+    )
+    clean = run.frame  # a frame of this run (take/setitem results), not the caller's
+    clean.index = pd.RangeIndex(len(clean))  # reset_index(drop=True) without a copy
+    return clean, pd.DataFrame(run.steps, columns=LEDGER_COLUMNS), rejects[REJECT_COLUMNS]
+
+
+def _not_in(values: pd.Series, known: pd.Index) -> np.ndarray:
+    """``known.get_indexer(values) < 0``: Arrow's hash lookup when both are text (2x faster).
+
+    Examples
+    --------
+    >>> _not_in(pd.Series(["a", None, "c"]), pd.Index(["a", "b"])).tolist()
+    [False, True, True]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        ids = pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        value_set = pa.array(known.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # not all text
+        return known.get_indexer(values) < 0
+    return ~pc.is_in(ids, value_set=value_set).to_numpy(zero_copy_only=False)
+
+
+@dataclass
+class CleanResult:
+    """Clean canonical tables with their ledger and rejects.
+
+    Attributes
+    ----------
+    tables : dict of DataFrame
+        Clean tables by canonical name; personal-data columns are dropped unless asked for.
+    ledger : DataFrame
+        One row per table and rule (``LEDGER_COLUMNS``).
+    rejects : DataFrame
+        One row per rejected input row (``REJECT_COLUMNS``), personal data masked.
+    notes : list of str
+        Observations that do not remove rows (e.g. orders of customers missing from the
+        customer file).
+    written : dict of Path
+        Clean tables already written as artifacts, by name (set by
+        :func:`custops.chapters.collection.collect`, which writes the orders before the features).
+    """
+
+    tables: dict[str, pd.DataFrame]
+    ledger: pd.DataFrame
+    rejects: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    written: dict[str, Path] = field(default_factory=dict)
+
+    def summary(self) -> pd.DataFrame:
+        """Per table: rows in, kept, merged, rejected and whether they balance.
+
+        Examples
+        --------
+        >>> CleanResult({}, pd.DataFrame(columns=LEDGER_COLUMNS), pd.DataFrame()).summary().columns.tolist()
+        ['table', 'rows_in', 'kept', 'merged', 'rejected', 'balanced']
+        """
+        rows = []
+        for table, steps in self.ledger.groupby("table", sort=False):
+            rows_in = int(steps["rows_in"].iloc[0])
+            kept = int(steps["rows_out"].iloc[-1])
+            merged = int(steps["merged"].sum())
+            rejected = int(steps["rejected"].sum())
+            rows.append(
+                (table, rows_in, kept, merged, rejected, rows_in == kept + merged + rejected)
+            )
+        return pd.DataFrame(
+            rows, columns=["table", "rows_in", "kept", "merged", "rejected", "balanced"]
+        )
+
+
+def load_and_clean(
+    cfg: ReportConfig,
+    period: Period | str | None = None,
+    *,
+    keep_pii: bool = False,
+    now: datetime | None = None,
+) -> CleanResult:
+    """Read every configured source, map it, clean it and keep the ledger.
+
+    Parameters
+    ----------
+    cfg : ReportConfig
+        The report configuration.
+    period : Period or str, optional
+        Reporting period; cleaning keeps rows after it (features filter by period).
+    keep_pii : bool
+        Keep the personal-data columns named in ``privacy.pii_columns``
+        (default: drop them, keeping ``has_phone``/``has_email`` flags).
+        With ``privacy.pseudonymize_ids`` every ``customer_id`` (also in the rejects) is
+        replaced by its keyed hash (:func:`custops.ingest.privacy.pseudonymize_result`).
+    now : datetime, optional
+        Reference for "future" dates.
+
+    Returns
+    -------
+    CleanResult
+
+    Examples
+    --------
+    >>> result = load_and_clean(load_config("data/sample/custops.yaml"))  # doctest: +SKIP
+    >>> result.summary()["balanced"].all()  # doctest: +SKIP
+    True
+    """
+    raw = load_raw(cfg)
+    tables, ledgers, rejects = {}, [], []
+    for table in list(raw):
+        mapped = raw.pop(table)  # freed once its table is clean (the rejects quote it)
+        label = cfg.sources[table].path or f"{table} query"
+        clean, ledger, rej = clean_table(table, mapped, cfg, file_label=label, now=now)
+        tables[table] = clean
+        ledgers.append(ledger)
+        rejects.append(rej)
+        del mapped
+    notes = []
+    known = pd.Index(tables["customers"]["customer_id"].dropna().unique())
+    for table in ("orders", "tickets", "surveys", "touches"):
+        if table in tables:  # hash-table lookup on arrays (a Python set was 41 % of this step)
+            missing = _not_in(tables[table]["customer_id"], known)
+            orphan = pd.Series(missing, index=tables[table].index)
+            if orphan.any():
+                notes.append(
+                    f"{int(orphan.sum()):,} {table} rows belong to {tables[table].loc[orphan, 'customer_id'].nunique():,} "
+                    "customer ids that are not in the customer file; they are kept (the customer view adds them)."
+                )
+    customers = tables["customers"]
+    for column in cfg.privacy.pii_columns:
+        if column in customers.columns:
+            if column in ("phone", "email"):
+                customers[f"has_{column}"] = customers[column].notna()
+            if not keep_pii:
+                customers = customers.drop(columns=column)
+    tables["customers"] = customers
+    if not keep_pii:  # phones, e-mails and id numbers typed into free text (survey comments)
+        for table, frame in tables.items():
+            for column in frame.columns:
+                if CANONICAL[table].kind(column) == "free":
+                    frame[column] = redact_series(frame[column])
+    non_empty = [r for r in rejects if len(r)]
+    result = CleanResult(
+        tables=tables,
+        ledger=pd.concat(ledgers, ignore_index=True),
+        rejects=pd.concat(non_empty, ignore_index=True)
+        if non_empty
+        else pd.DataFrame(columns=REJECT_COLUMNS),
+        notes=notes,
+    )
+    if (
+        cfg.privacy.pseudonymize_ids
+    ):  # keyed hash of customer_id everywhere (custops.ingest.privacy)
+        result = pseudonymize_result(result, cfg)
+    return result

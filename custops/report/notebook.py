@@ -1,0 +1,248 @@
+"""What every notebook needs at the top, and the display helpers that keep cells short.
+
+Typical first cells of a notebook::
+
+    from custops.report import notebook as nb
+    ctx = nb.start(config, period, build_dir)     # config, period, artifacts folder, theme
+
+Then narrative Markdown cells and one-line calls into ``custops``; headline numbers are
+``nb.glue``-d so the book's landing page quotes the same value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from custops.core.config import Period, ReportConfig, load_config
+from custops.ingest.artifacts import artifacts_dir
+from custops.report.labels import column_label
+
+__all__ = [
+    "Context",
+    "start",
+    "table",
+    "glue",
+    "md",
+    "missing_table_note",
+    "fmt_int",
+    "fmt_pct",
+    "fmt_money",
+]
+
+
+@dataclass
+class Context:
+    """Everything a notebook cell needs: the config, the period and where artifacts go."""
+
+    cfg: ReportConfig
+    period: Period
+    artifacts: Path
+    build_dir: Path
+
+    @property
+    def language(self) -> str:
+        """``en`` or ``zh``."""
+        return self.cfg.language
+
+    @property
+    def seed(self) -> int:
+        """The one seed every sampler, split and model uses."""
+        return self.cfg.seed
+
+    def has(self, table: str) -> bool:
+        """Whether the config has a source for ``table``."""
+        return self.cfg.has(table)
+
+
+_LANGUAGE = "en"  # set by start(); the default language of table headers
+
+
+def start(config: str | Path, period: str | None, build_dir: str | Path = "../build") -> Context:
+    """Load the config, parse the period, apply the chart theme and quiet library warnings.
+
+    Parameters
+    ----------
+    config : str or Path
+        ``custops.yaml``.
+    period : str or None
+        ``2025Q4`` etc.; ``None`` takes ``period`` from the config.
+    build_dir : str or Path
+        Root of the build folder; artifacts go to ``<build_dir>/<period>/artifacts``.
+
+    Returns
+    -------
+    Context
+
+    Examples
+    --------
+    >>> ctx = start("data/sample/custops.yaml", "2025Q4")  # doctest: +SKIP
+    >>> ctx.artifacts.name  # doctest: +SKIP
+    'artifacts'
+    """
+    warnings.filterwarnings("ignore")
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    logging.getLogger("jieba").setLevel(logging.ERROR)
+    cfg = load_config(config)
+    label = period or cfg.period
+    if not label:
+        from custops.core.errors import ConfigError
+
+        raise ConfigError(
+            "No period given.", fix="Pass period='2025Q4' or set `period:` in the config."
+        )
+    p = Period.parse(label)
+    from custops.report import plots
+
+    plots.setup(cfg.language)
+    global _LANGUAGE
+    _LANGUAGE = cfg.language
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.width", 160)
+    return Context(
+        cfg=cfg,
+        period=p,
+        artifacts=artifacts_dir(build_dir, p),
+        build_dir=Path(build_dir).resolve(),
+    )
+
+
+def fmt_int(value: float) -> str:
+    """``12,345``.
+
+    Examples
+    --------
+    >>> fmt_int(12345.4)
+    '12,345'
+    """
+    return f"{value:,.0f}"
+
+
+def fmt_pct(value: float, decimals: int = 1) -> str:
+    """``12.3%`` from a 0-1 share.
+
+    Examples
+    --------
+    >>> fmt_pct(0.1234)
+    '12.3%'
+    """
+    return f"{value:.{decimals}%}"
+
+
+def fmt_money(value: float, currency: str = "") -> str:
+    """``¥1.2M``-style compact money (currency code as prefix when given).
+
+    Examples
+    --------
+    >>> fmt_money(1234567, "CNY"), fmt_money(12345), fmt_money(612232)
+    ('CNY 1.23M', '12.35k', '612.23k')
+    """
+    prefix = f"{currency} " if currency else ""
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{prefix}{value / limit:,.2f}{suffix}"
+    return f"{prefix}{value:,.0f}"
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    percent: tuple[str, ...] = (),
+    money: tuple[str, ...] = (),
+    integer: tuple[str, ...] = (),
+    decimals: Mapping[str, int] | None = None,
+    caption: str | None = None,
+    max_rows: int = 30,
+    lang: str | None = None,
+) -> Any:
+    """A formatted, index-free table for people (thousands separators, percentages).
+
+    Column headers are shown through :func:`custops.report.labels.column_label` in the report
+    language (``lang``; by default the language of the config given to :func:`start`), so raw
+    names such as ``ci_low`` read "95% CI low" / "95% 置信下限". Formats refer to raw names.
+
+    Examples
+    --------
+    >>> styled = table(pd.DataFrame({"share": [0.5], "n": [1200]}), percent=("share",), integer=("n",))
+    >>> "50.0%" in styled.to_html()
+    True
+    """
+    shown = frame.head(max_rows)
+    formats: dict[str, Any] = {}
+    for column in shown.columns:
+        if column in percent:
+            formats[column] = "{:.1%}"
+        elif column in money or column in integer or pd.api.types.is_integer_dtype(shown[column]):
+            formats[column] = "{:,.0f}"
+        elif decimals and column in decimals:
+            formats[column] = f"{{:,.{decimals[column]}f}}"
+        elif pd.api.types.is_float_dtype(shown[column]):
+            formats[column] = "{:,.2f}"
+    styled = shown.style.format(formats, na_rep="–").hide(axis="index")
+    language = lang or _LANGUAGE
+    styled = styled.relabel_index([column_label(c, language) for c in shown.columns], axis=1)
+    if caption:
+        styled = styled.set_caption(caption)
+    return styled
+
+
+def glue(name: str, value: Any, *, display: bool = False) -> Any:
+    """Glue a value for the book (myst-nb); outside a build it is simply returned.
+
+    Examples
+    --------
+    >>> glue("x", 3)
+    3
+    """
+    try:
+        from myst_nb import glue as _glue
+
+        _glue(name, value, display=display)
+    except Exception:  # outside a kernel (e.g. doctests) there is nothing to glue into
+        pass
+    return value
+
+
+def md(text: str) -> Any:
+    """Show Markdown built from numbers (for sentences whose figures change each period).
+
+    Examples
+    --------
+    >>> _ = md("**bold**")  # doctest: +ELLIPSIS
+    <IPython.core.display.Markdown object>
+    """
+    from IPython.display import Markdown, display
+
+    out = Markdown(text)
+    with contextlib.suppress(Exception):
+        display(out)
+    return out
+
+
+def missing_table_note(ctx: Context, table: str, section: str) -> bool:
+    """If ``table`` has no source, say so (in words) and return True so the caller skips.
+
+    Examples
+    --------
+    >>> class C:  # a stand-in context
+    ...     language = "en"
+    ...     def has(self, t): return False
+    >>> missing_table_note(C(), "tickets", "Service KPIs")  # doctest: +ELLIPSIS
+    <IPython...Markdown object>
+    True
+    """
+    if ctx.has(table):
+        return False
+    if ctx.language == "zh":
+        md(f"> 配置中没有 `{table}` 数据源，本节（{section}）跳过。")
+    else:
+        md(f"> The configuration has no `{table}` source, so this section ({section}) is skipped.")
+    return True

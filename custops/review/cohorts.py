@@ -1,0 +1,381 @@
+"""Cohort retention, repurchase timing and follow-up gaps for the quarterly review.
+
+Definitions (all as of the end of the reporting period; later data is ignored):
+
+* **Cohort**: customers by the calendar month of their first order. The share of a cohort
+  "active in month k" is the share of its customers with at least one order in calendar
+  month ``cohort month + k`` (month 0 is 100% by definition). Months after the period end are
+  not observed and stay empty.
+* **Repurchase timing**: days from the first to the second distinct order. "Repurchased
+  within w days" is computed only over customers whose first order is at least ``w`` days
+  before the period end, so that every customer counted had the full ``w`` days.
+* **No contact after the first repurchase**: among customers whose first repurchase (second
+  order) falls in the period, those with no marketing touch sent and no service ticket opened
+  after the repurchase and up to the period end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from custops.core.config import Period
+from custops.core.index import customer_codes  # shared per-table customer codes
+from custops.features.order_heads import order_heads_of
+from custops.review.funnels import wilson_ci
+
+__all__ = [
+    "cohort_retention",
+    "cohort_matrix",
+    "cohort_sentence",
+    "repurchase_timing",
+    "repurchase_sentence",
+    "no_contact_after_repurchase",
+    "no_contact_sentence",
+    "plot_cohort_heatmap",
+]
+
+
+def _month_index(ts: pd.Series) -> pd.Series:
+    return ts.dt.year * 12 + ts.dt.month - 1
+
+
+def _label(index: int) -> str:
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def cohort_retention(
+    orders: pd.DataFrame, period: Period | str, *, n_cohorts: int = 12, max_k: int = 12
+) -> pd.DataFrame:
+    """Share of each first-order-month cohort that bought in month k after its first month.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Clean order lines (``order_id, customer_id, order_date``).
+    period : Period or str
+        Orders after the period end are ignored; the last cohort is the period's last month.
+    n_cohorts : int
+        Number of monthly cohorts shown (the most recent ones).
+    max_k : int
+        Largest month offset.
+
+    Returns
+    -------
+    DataFrame
+        ``cohort, k, cohort_size, buyers, share, ci_low, ci_high`` (observed months only).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"order_id": ["1", "2", "3"], "customer_id": ["a", "a", "b"],
+    ...     "order_date": pd.to_datetime(["2025-10-03", "2025-11-05", "2025-10-20"]), "amount": [1.0] * 3})
+    >>> cohort_retention(o, "2025Q4")[["cohort", "k", "buyers", "share"]].to_dict("records")
+    [{'cohort': '2025-10', 'k': 0, 'buyers': 2, 'share': 1.0}, {'cohort': '2025-10', 'k': 1, 'buyers': 1, 'share': 0.5}, {'cohort': '2025-10', 'k': 2, 'buyers': 0, 'share': 0.0}]
+    """
+    from custops.core.index import order_codes  # shared customer codes of the orders table
+
+    p = Period.parse(period)
+    codes, labels = order_codes(orders)
+    keep = (codes >= 0) & (orders["order_date"] < pd.Timestamp(p.end_exclusive)).to_numpy()
+    code = codes[keep]
+    # month index year * 12 + month - 1 (datetime64[M] counts months from 1970-01)
+    month = orders["order_date"].to_numpy()[keep].astype("datetime64[M]").astype(np.int64)
+    month += 1970 * 12
+    first_of = np.full(len(labels), np.iinfo(np.int64).max)
+    np.minimum.at(first_of, code, month)
+    first = first_of[code]
+    last_month = p.end.year * 12 + p.end.month - 1
+    kept = first > last_month - n_cohorts
+    code, first, k = code[kept], first[kept], (month - first)[kept]
+    width = int(k.max()) + 1 if len(k) else 1
+    pairs = np.unique(code * width + k)  # distinct (customer, month offset)
+    pair_code, pair_k = pairs // width, pairs % width
+    pair_cohort = first_of[pair_code]
+    cohort_ids, size = np.unique(pair_cohort[pair_k == 0], return_counts=True)
+    within = pair_k <= max_k
+    cells, n_buyers = np.unique(
+        np.stack([pair_cohort[within], pair_k[within]]), axis=1, return_counts=True
+    )
+    buyers = {(int(c), int(j)): int(n) for (c, j), n in zip(cells.T, n_buyers, strict=True)}
+    rows = []
+    for cohort, size_ in zip(cohort_ids.tolist(), size.tolist(), strict=True):
+        for j in range(0, min(max_k, last_month - cohort) + 1):
+            rows.append((_label(int(cohort)), j, int(size_), buyers.get((cohort, j), 0)))
+    out = pd.DataFrame(rows, columns=["cohort", "k", "cohort_size", "buyers"])
+    out["share"] = out["buyers"] / out["cohort_size"]
+    out["ci_low"], out["ci_high"] = wilson_ci(out["buyers"], out["cohort_size"])
+    return out
+
+
+def cohort_matrix(retention: pd.DataFrame) -> pd.DataFrame:
+    """The heatmap table: cohorts as rows (with their size), month offsets as columns.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"cohort": ["2025-10", "2025-10"], "k": [0, 1], "cohort_size": [2, 2], "share": [1.0, 0.5]})
+    >>> cohort_matrix(r).to_dict("index")
+    {'2025-10 (n=2)': {0: 1.0, 1: 0.5}}
+    """
+    if retention.empty:
+        return pd.DataFrame()
+    labelled = retention.assign(
+        row=retention["cohort"] + " (n=" + retention["cohort_size"].map("{:,}".format) + ")"
+    )
+    matrix = labelled.pivot(index="row", columns="k", values="share")
+    matrix.index.name = None
+    matrix.columns.name = None
+    return matrix
+
+
+def cohort_sentence(retention: pd.DataFrame, lang: str = "en", k: int = 1) -> str:
+    """Average month-k retention of the cohorts observed that long, and the latest such cohort.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"cohort": ["2025-09", "2025-10"], "k": [1, 1], "cohort_size": [10, 30],
+    ...     "buyers": [5, 12], "share": [0.5, 0.4]})
+    >>> cohort_sentence(r)
+    'On average 42.5% of a cohort bought again in month 1 after its first order (2 cohorts, weighted by size); the latest cohort observed that long, 2025-10, reached 40.0%.'
+    """
+    rows = retention[retention["k"] == k]
+    if rows.empty:
+        return (
+            "没有足够长的队列数据。" if lang == "zh" else "No cohort has been observed long enough."
+        )
+    mean = rows["buyers"].sum() / rows["cohort_size"].sum()
+    latest = rows.sort_values("cohort").iloc[-1]
+    if lang == "zh":
+        return (
+            f"按队列规模加权,平均 {mean:.1%} 的首购客户在第 {k} 个月再次购买({len(rows)} 个队列);"
+            f"最近一个观察满 {k} 个月的队列 {latest['cohort']} 为 {latest['share']:.1%}。"
+        )
+    return (
+        f"On average {mean:.1%} of a cohort bought again in month {k} after its first order "
+        f"({len(rows)} cohorts, weighted by size); the latest cohort observed that long, "
+        f"{latest['cohort']}, reached {latest['share']:.1%}."
+    )
+
+
+def repurchase_timing(
+    orders: pd.DataFrame, period: Period | str, *, windows: Sequence[int] = (30, 60, 90, 180)
+) -> pd.DataFrame:
+    """Share of first-time buyers who placed a second order within ``w`` days.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Clean order lines.
+    period : Period or str
+        Everything is observed up to the period end.
+    windows : sequence of int
+        Windows in days.
+
+    Returns
+    -------
+    DataFrame
+        ``window_days, eligible, repurchased, share, ci_low, ci_high, median_days`` where
+        ``median_days`` is the median time to the second order among those who repurchased
+        within the window.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"order_id": ["1", "2", "3"], "customer_id": ["a", "a", "b"],
+    ...     "order_date": pd.to_datetime(["2025-01-01", "2025-01-21", "2025-02-01"]), "amount": [1.0] * 3})
+    >>> repurchase_timing(o, "2025Q4", windows=[30])[["eligible", "repurchased", "median_days"]].to_dict("records")
+    [{'eligible': 2, 'repurchased': 1, 'median_days': 20.0}]
+    """
+    p = Period.parse(period)
+    end = pd.Timestamp(p.end_exclusive)
+    h = order_heads_of(orders)
+    stop = h.stamp(end)
+    seen = h.first < stop
+    first, second = h.first[seen], h.second[seen]
+    gap_days = pd.Series(np.where(second < stop, h.seconds(second - first), np.nan)) / 86400
+    observed_days = pd.Series(h.seconds(stop - first)) / 86400
+    rows = []
+    for w in windows:
+        eligible = observed_days >= w
+        within = eligible & (gap_days <= w)
+        median = float(gap_days[within].median()) if within.any() else np.nan
+        rows.append((int(w), int(eligible.sum()), int(within.sum()), median))
+    out = pd.DataFrame(rows, columns=["window_days", "eligible", "repurchased", "median_days"])
+    out["share"] = np.where(
+        out["eligible"] > 0, out["repurchased"] / out["eligible"].clip(lower=1), np.nan
+    )
+    out["ci_low"], out["ci_high"] = wilson_ci(out["repurchased"], out["eligible"])
+    return out[
+        ["window_days", "eligible", "repurchased", "share", "ci_low", "ci_high", "median_days"]
+    ]
+
+
+def repurchase_sentence(timing: pd.DataFrame, lang: str = "en") -> str:
+    """The repurchase shares by window in one sentence.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"window_days": [30, 90], "eligible": [100, 80], "repurchased": [40, 50],
+    ...     "share": [0.4, 0.625], "ci_low": [.31, .52], "ci_high": [.5, .72], "median_days": [12.0, 20.0]})
+    >>> repurchase_sentence(t)
+    'Of first-time buyers observed long enough, 40.0% bought again within 30 days (95% CI 31.0%–50.0%) and 62.5% within 90 days (95% CI 52.0%–72.0%).'
+    """
+    t = timing.dropna(subset=["share"])
+    if t.empty:
+        return "没有可用的复购数据。" if lang == "zh" else "There are no repeat purchases to time."
+    if lang == "zh":
+        parts = [
+            f"{r.window_days} 天内 {r.share:.1%}(95% 置信区间 {r.ci_low:.1%}–{r.ci_high:.1%})"
+            for r in t.itertuples()
+        ]
+        return "在观察期足够长的首购客户中,再次购买的比例:" + ",".join(parts) + "。"
+    parts = [
+        f"{r.share:.1%} {'bought again ' if i == 0 else ''}within {r.window_days} days "
+        f"(95% CI {r.ci_low:.1%}–{r.ci_high:.1%})"
+        for i, r in enumerate(t.itertuples())
+    ]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Of first-time buyers observed long enough, {joined}."
+
+
+def no_contact_after_repurchase(
+    orders: pd.DataFrame,
+    period: Period | str,
+    *,
+    touches: pd.DataFrame | None = None,
+    tickets: pd.DataFrame | None = None,
+) -> dict:
+    """Customers whose first repurchase fell in the period and who heard nothing from us since.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Clean order lines.
+    period : Period or str
+    touches, tickets : DataFrame, optional
+        Clean touches (``sent_at``) and tickets (``created_at``); at least one is needed.
+
+    Returns
+    -------
+    dict
+        ``repurchasers, no_contact, share, ci_low, ci_high, median_days_since`` (days from the
+        repurchase to the period end for the customers without contact); empty when there is
+        neither a touch nor a ticket table.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"order_id": ["1", "2", "3", "4"], "customer_id": ["a", "a", "b", "b"],
+    ...     "order_date": pd.to_datetime(["2025-01-01", "2025-10-05", "2025-02-01", "2025-11-01"]), "amount": [1.0] * 4})
+    >>> t = pd.DataFrame({"customer_id": ["a"], "sent_at": pd.to_datetime(["2025-10-20"])})
+    >>> r = no_contact_after_repurchase(o, "2025Q4", touches=t)
+    >>> r["repurchasers"], r["no_contact"], r["share"]
+    (2, 1, 0.5)
+    """
+    if touches is None and tickets is None:
+        return {}
+    p = Period.parse(period)
+    start, end = pd.Timestamp(p.start), pd.Timestamp(p.end_exclusive)
+    h = order_heads_of(orders)
+    first_at, stop = h.stamp(start), h.stamp(end)
+    repeat = np.flatnonzero((h.second >= first_at) & (h.second < stop))  # customer codes
+    second = h.second[repeat]
+    # contacts compared in nanoseconds, whatever the units of the three tables
+    second_ns = second.astype(f"datetime64[{h.unit}]").astype("datetime64[ns]").astype(np.int64)
+    end_ns = pd.Timestamp(end).as_unit("ns").value
+    last_contact = np.full(len(h.labels), np.iinfo(np.int64).min)
+    for frame, column in ((touches, "sent_at"), (tickets, "created_at")):
+        if frame is not None and len(frame):
+            code = customer_codes(frame, h.labels)
+            at = frame[column].to_numpy().astype("datetime64[ns]").astype(np.int64)
+            keep = (code >= 0) & (at < end_ns)  # NaT is the smallest int64: never a contact
+            np.maximum.at(last_contact, code[keep], at[keep])
+    no_contact = ~(last_contact[repeat] > second_ns)
+    n, k = len(second), int(no_contact.sum())
+    low, high = wilson_ci(k, n)
+    days = pd.Series(h.seconds(stop - second[no_contact])) / 86400
+    return {
+        "repurchasers": n,
+        "no_contact": k,
+        "share": k / n if n else np.nan,
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "median_days_since": float(days.median()) if k else np.nan,
+    }
+
+
+def no_contact_sentence(result: dict, lang: str = "en") -> str:
+    """The follow-up gap in one sentence.
+
+    Examples
+    --------
+    >>> no_contact_sentence({"repurchasers": 200, "no_contact": 50, "share": 0.25, "ci_low": 0.19,
+    ...     "ci_high": 0.31, "median_days_since": 40.0})
+    '50 of the 200 customers who made their first repurchase this period (25.0%, 95% CI 19.0%–31.0%) received no touch and opened no ticket afterwards (median 40 days without contact by the period end).'
+    """
+    if not result:
+        return (
+            "没有触达或工单数据,无法判断复购后是否有跟进。"
+            if lang == "zh"
+            else "Without touches or tickets, follow-up after a repurchase cannot be checked."
+        )
+    if not result["repurchasers"]:
+        return (
+            "本期没有首次复购的客户。"
+            if lang == "zh"
+            else "No customer made a first repurchase this period."
+        )
+    r = result
+    days = f"{r['median_days_since']:.0f}" if np.isfinite(r["median_days_since"]) else "–"
+    if lang == "zh":
+        return (
+            f"本期首次复购的 {r['repurchasers']:,} 位客户中,有 {r['no_contact']:,} 位"
+            f"({r['share']:.1%},95% 置信区间 {r['ci_low']:.1%}–{r['ci_high']:.1%})之后既没有收到触达,"
+            f"也没有服务工单(到期末中位 {days} 天无联系)。"
+        )
+    return (
+        f"{r['no_contact']:,} of the {r['repurchasers']:,} customers who made their first repurchase "
+        f"this period ({r['share']:.1%}, 95% CI {r['ci_low']:.1%}–{r['ci_high']:.1%}) received no "
+        f"touch and opened no ticket afterwards (median {days} days without contact by the period end)."
+    )
+
+
+def plot_cohort_heatmap(matrix: pd.DataFrame, *, title: str | None = None, lang: str = "en"):
+    """Heatmap of a finished :func:`cohort_matrix` (shares as percentages).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({0: [1.0], 1: [0.5]}, index=["2025-10 (n=2)"])
+    >>> plot_cohort_heatmap(m, title="t").axes[0].get_title()
+    't'
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    if title is None:
+        title = (
+            "首购月份队列:第 k 个月有购买的客户占比"
+            if lang == "zh"
+            else "First-order cohorts: share buying in month k"
+        )
+
+    fig, ax = plt.subplots(figsize=(9, 0.35 * max(len(matrix), 4) + 1.2))
+    sns.heatmap(
+        matrix,
+        annot=True,
+        fmt=".0%",
+        cmap="Blues",
+        vmin=0,
+        vmax=max(float(np.nanmax(matrix.iloc[:, 1:].to_numpy())), 0.01)
+        if matrix.shape[1] > 1
+        else 1,
+        cbar=False,
+        annot_kws={"fontsize": 7},
+        ax=ax,
+    )
+    ax.grid(False)
+    ax.set_xlabel("首购后第 k 个月" if lang == "zh" else "months since first order (k)")
+    ax.set_ylabel("")
+    ax.set_title(title)
+    fig.tight_layout()
+    plt.close(fig)  # shown once, as the cell's result
+    return fig

@@ -1,0 +1,685 @@
+"""Unit economics: customer acquisition cost (CAC) next to customer lifetime value (CLV).
+
+Definitions (stated in every output):
+
+* **New customers** of a channel are the customers whose ``signup_date`` falls in the report
+  period and whose ``acquisition_channel`` is that channel. Sign-up, not first order, is the
+  acquisition event: the spend in ``costs.acquisition`` buys sign-ups, and a sign-up who has
+  not bought yet is part of what the money bought. ``cost_per_buyer`` divides the same
+  spend by the new customers who had ordered by the period end.
+* **CAC** = ``costs.acquisition[channel]`` / new customers. It is a realised figure (spend
+  and head count are known), so it carries no interval.
+* **CLV of a new customer** = margin earned so far (``clv.margin`` × revenue up to the period
+  end) + the expected margin of the next ``clv.horizon_months`` months, discounted, from
+  notebook 03's ``churn_scores.parquet`` (column ``clv``: survival-weighted margin of active
+  customers). Churned customers add no future margin, and sign-ups without an order count
+  as 0 (the model cannot value them): the channel's mean CLV is a lower bound in that sense.
+* The **95% interval** of the mean CLV is a percentile bootstrap over the channel's new
+  customers (``seed`` from the config). It covers customer-to-customer variation, not the
+  uncertainty of the churn model. The CLV/CAC interval is the CLV interval divided by CAC.
+
+Channels without spend in the config keep their CLV; their CAC is "not given". A channel
+named in the config that never occurs in the customer table is a configuration error
+(usually a typo): :func:`check_channels` names it and lists the channels present.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from custops.core.config import Period, ReportConfig
+from custops.core.errors import ConfigError
+
+__all__ = [
+    "UNKNOWN_CHANNEL",
+    "ALL_PAID",
+    "UnitEconomics",
+    "check_channels",
+    "new_customer_value",
+    "unit_economics",
+    "economics_findings",
+    "economics_headlines",
+    "display_economics",
+    "plot_cac_clv",
+]
+
+#: label of new customers without an acquisition channel
+UNKNOWN_CHANNEL = "(unknown)"
+#: label of the total row over the channels with spend
+ALL_PAID = "(channels with spend)"
+
+
+def _norm(value: object) -> str:
+    return str(value).strip().casefold()
+
+
+def _spellings(channels: pd.Series) -> dict[str, str]:
+    """Normalised channel -> its most common spelling in the data."""
+    values = channels.dropna().astype(str)
+    out: dict[str, str] = {}
+    for value in values.value_counts().index:  # most common first
+        out.setdefault(_norm(value), value)
+    return out
+
+
+def check_channels(spend: dict[str, float], channels: pd.Series) -> dict[str, float]:
+    """Match the config's spend to the channel names in the data (case and spaces ignored).
+
+    Parameters
+    ----------
+    spend : dict
+        ``costs.acquisition``: channel -> spend.
+    channels : Series
+        ``acquisition_channel`` of all customers (every period).
+
+    Returns
+    -------
+    dict
+        Spend keyed by the data's spelling of each channel.
+
+    Raises
+    ------
+    ConfigError
+        Naming every configured channel that never occurs, the channels present and the
+        closest match.
+
+    Examples
+    --------
+    >>> check_channels({"Search_Ads ": 100.0}, pd.Series(["search_ads", "organic"]))
+    {'search_ads': 100.0}
+    >>> check_channels({"search_ad": 1.0}, pd.Series(["search_ads", "organic"]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    custops.core.errors.ConfigError: costs.acquisition names a channel that no customer came from: 'search_ad' (did you mean 'search_ads'?).
+    ...
+    """
+    present = _spellings(channels)
+    out: dict[str, float] = {}
+    unknown = []
+    for name, amount in spend.items():
+        key = _norm(name)
+        if key in present:
+            out[present[key]] = out.get(present[key], 0.0) + float(amount)
+        else:
+            unknown.append(name)
+    if unknown:
+        names = sorted(present.values())
+        parts = []
+        for name in unknown:
+            close = difflib.get_close_matches(_norm(name), list(present), n=1, cutoff=0.6)
+            hint = f" (did you mean {present[close[0]]!r}?)" if close else ""
+            parts.append(f"{name!r}{hint}")
+        raise ConfigError(
+            "costs.acquisition names "
+            + ("a channel" if len(unknown) == 1 else "channels")
+            + " that no customer came from: "
+            + ", ".join(parts)
+            + ".",
+            cause="A typo in the channel name, or the customers' `acquisition_channel` column is "
+            f"mapped to a different field. Channels in the customer table: {names}.",
+            fix="Spell the channel exactly as in the customer table (case does not matter), or "
+            "remove it from `costs.acquisition`.",
+        )
+    return out
+
+
+def new_customer_value(
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    scores: pd.DataFrame | None,
+    period: Period | str,
+    *,
+    margin: float,
+) -> pd.DataFrame:
+    """One row per customer who signed up in the period: channel, margin so far, expected margin.
+
+    Parameters
+    ----------
+    customers, orders : DataFrame
+        Clean tables.
+    scores : DataFrame or None
+        ``churn_scores.parquet`` (``customer_id, event, clv``); None when notebook 03 has
+        not run (then ``expected_margin`` is NaN).
+    period : Period or str
+    margin : float
+        ``clv.margin``: gross margin on revenue.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, channel, signup_date, bought, revenue, margin_to_date,
+        expected_margin, scored, clv``. ``scored`` is False for buyers missing from
+        ``scores`` (their expected margin counts as 0).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_id": ["a", "b", "z"], "acquisition_channel": ["x", "x", "x"],
+    ...     "signup_date": pd.to_datetime(["2025-10-02", "2025-11-01", "2024-01-01"])})
+    >>> o = pd.DataFrame({"order_id": ["1"], "customer_id": ["a"],
+    ...     "order_date": pd.to_datetime(["2025-10-03"]), "amount": [100.0]})
+    >>> s = pd.DataFrame({"customer_id": ["a"], "event": [0], "clv": [50.0]})
+    >>> new_customer_value(c, o, s, "2025Q4", margin=0.3)[["customer_id", "margin_to_date", "clv"]].to_dict("list")
+    {'customer_id': ['a', 'b'], 'margin_to_date': [30.0, 0.0], 'clv': [80.0, 0.0]}
+    """
+    period = Period.parse(period)
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end_exclusive)
+    new = customers[(customers["signup_date"] >= start) & (customers["signup_date"] < end)]
+    channel = (
+        new["acquisition_channel"].astype(object)
+        if "acquisition_channel" in new
+        else pd.Series(None, index=new.index, dtype=object)
+    )
+    spelling = (
+        _spellings(customers["acquisition_channel"]) if "acquisition_channel" in customers else {}
+    )
+    channel = channel.map(lambda v: spelling.get(_norm(v), v) if isinstance(v, str) else v)
+    out = pd.DataFrame(
+        {
+            "customer_id": new["customer_id"].to_numpy(),
+            "channel": channel.where(channel.notna(), UNKNOWN_CHANNEL).to_numpy(),
+            "signup_date": new["signup_date"].to_numpy(),
+        }
+    )
+    # order lines of the new customers on the shared integer customer codes; the revenue is a
+    # groupby sum over the same lines in the same order as a groupby on the ids
+    from custops.core.index import order_codes
+
+    codes, labels = order_codes(orders)
+    new_code = pd.Index(labels).get_indexer(pd.Index(out["customer_id"]))
+    is_new = np.zeros(len(labels) + 1, dtype=bool)
+    is_new[new_code + 1] = True
+    is_new[0] = False  # no customer id / not an ordering customer
+    lines = (orders["order_date"] < end).to_numpy() & is_new[codes + 1]
+    revenue = pd.Series(orders["amount"].to_numpy()[lines]).groupby(codes[lines]).sum()
+    out["bought"] = revenue.index.get_indexer(new_code) >= 0
+    out["revenue"] = revenue.reindex(new_code).fillna(0.0).to_numpy(dtype=float)
+    out["margin_to_date"] = out["revenue"] * margin
+    if scores is None:
+        out["expected_margin"] = np.nan
+        out["scored"] = False
+    else:
+        s = scores.drop_duplicates("customer_id").set_index("customer_id")
+        future = s["clv"].where(s["event"] == 0, 0.0).fillna(0.0)  # churned: no future margin
+        out["scored"] = out["customer_id"].isin(s.index).to_numpy()
+        out["expected_margin"] = out["customer_id"].map(future).fillna(0.0).astype(float)
+    out["clv"] = out["margin_to_date"] + out["expected_margin"]
+    return out
+
+
+def _bootstrap_mean(
+    values: np.ndarray, rng: np.random.Generator, n_boot: int, conf: float
+) -> tuple[float, float]:
+    if len(values) < 2:
+        return float("nan"), float("nan")
+    n = len(values)
+    step = max(1, 4_000_000 // n)  # blocks of resamples: bounded memory, the same draws
+    means = np.empty(n_boot)
+    for start in range(0, n_boot, step):
+        rows = min(step, n_boot - start)
+        means[start : start + rows] = values[rng.integers(0, n, size=(rows, n))].mean(axis=1)
+    tail = (1 - conf) / 2 * 100
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+@dataclass
+class UnitEconomics:
+    """Result of :func:`unit_economics`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per channel (then the total over channels with spend): ``channel, spend,
+        new_customers, buyers, cac, cost_per_buyer, margin_to_date, expected_margin, clv,
+        clv_low, clv_high, clv_to_cac, ratio_low, ratio_high, small, status``.
+        ``status``: ``ok``, ``no spend given``, ``free`` (spend 0), ``no new customers``.
+    customers : DataFrame
+        :func:`new_customer_value` (one row per new customer; ids only, no personal data).
+    has_clv : bool
+        Whether notebook 03's scores were available.
+    horizon_months : int
+    n_unscored : int
+        New buyers missing from the churn scores.
+    notes : list of str
+        Keys of conditions worth saying (``no_costs``, ``no_clv``, ``no_channel``).
+    """
+
+    table: pd.DataFrame
+    customers: pd.DataFrame
+    has_clv: bool
+    horizon_months: int
+    n_unscored: int = 0
+    notes: list[str] = field(default_factory=list)
+    period: str = ""
+    min_n: int = 30
+
+    def note(self, lang: str = "en") -> str:
+        """Definitions and what is missing, as Markdown.
+
+        Examples
+        --------
+        >>> r = UnitEconomics(pd.DataFrame(), pd.DataFrame(), False, 24, notes=["no_costs", "no_clv"])
+        >>> print(r.note())  # doctest: +ELLIPSIS
+        > **Definitions.** ...
+        """
+        zh = lang == "zh"
+        parts = [
+            (
+                f"> **口径。** 新客户 = 注册日期在 {self.period} 内的客户，按获客渠道归属。CAC = 该渠道本期获客花费 ÷ 新客户数"
+                "（实际发生的数字，不带区间）；每位首购客户成本 = 花费 ÷ 期末前已下单的新客户数。"
+                f"CLV = 至期末已实现的毛利 + 笔记本 03 的生存模型给出的未来 {self.horizon_months} 个月预期毛利（已折现）；"
+                "已流失客户没有未来毛利，尚未下单的注册客户按 0 计，所以渠道均值偏保守。"
+                "95% 区间为按客户重抽样（固定随机种子）的自助法区间，反映客户之间的差异，不含模型本身的不确定性。"
+                if zh
+                else f"> **Definitions.** New customers = customers who signed up in {self.period}, by "
+                "acquisition channel. CAC = the channel's acquisition spend in the period ÷ its new "
+                "customers (a realised figure, so no interval); cost per buyer = spend ÷ new customers "
+                "who had ordered by the period end. CLV = margin earned up to the period end + the "
+                f"expected margin of the next {self.horizon_months} months (discounted) from "
+                "notebook 03's survival model; churned customers add no future margin and sign-ups "
+                "without an order count as 0, so channel means lean low. 95% intervals: bootstrap "
+                "over customers (seeded); they cover customer-to-customer variation, not the churn "
+                "model's own uncertainty."
+            )
+        ]
+        if "no_channel" in self.notes:
+            parts.append(
+                "> 客户表没有 `acquisition_channel` 列，无法按渠道计算 CAC 与 CLV；请在配置中映射该列。"
+                if zh
+                else "> The customer table has no `acquisition_channel` column, so CAC and CLV "
+                "cannot be split by channel; map that column in the config."
+            )
+        if "no_costs" in self.notes:
+            parts.append(
+                "> 配置中没有获客花费（`costs.acquisition`），下表只给出各渠道新客户的 CLV，CAC 未给出。"
+                "填写每个渠道本期的花费（例如 `costs: {acquisition: {search_ads: 180000}}`）即可得到 CAC 与 CLV/CAC。"
+                if zh
+                else "> The config gives no acquisition spend (`costs.acquisition`), so the table "
+                "shows each channel's CLV and no CAC. Add each channel's spend in the period (e.g. "
+                "`costs: {acquisition: {search_ads: 180000}}`) to get CAC and CLV/CAC."
+            )
+        if "no_clv" in self.notes:
+            parts.append(
+                "> 缺少笔记本 03 的 `churn_scores.parquet`，CLV 只含至期末已实现的毛利，不含预期毛利；"
+                "先运行笔记本 03 再运行本章即可补全。"
+                if zh
+                else "> Notebook 03's `churn_scores.parquet` is missing, so CLV and CLV/CAC are not "
+                "shown (only the margin earned so far); run notebook 03 before this chapter."
+            )
+        if self.n_unscored:
+            parts.append(
+                f"> {self.n_unscored:,} 位已下单的新客户不在流失评分中，其预期毛利按 0 计。"
+                if zh
+                else f"> {self.n_unscored:,} new buyers are missing from the churn scores; their "
+                "expected margin counts as 0."
+            )
+        return "\n>\n".join(parts)
+
+
+def unit_economics(
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    scores: pd.DataFrame | None,
+    period: Period | str,
+    cfg: ReportConfig,
+    *,
+    min_n: int = 30,
+    n_boot: int = 2000,
+    conf: float = 0.95,
+) -> UnitEconomics:
+    """CAC, CLV and CLV/CAC by acquisition channel for the customers acquired in the period.
+
+    Parameters
+    ----------
+    customers, orders : DataFrame
+        Clean tables.
+    scores : DataFrame or None
+        Notebook 03's ``churn_scores.parquet`` (None when missing).
+    period : Period or str
+    cfg : ReportConfig
+        ``costs.acquisition``, ``clv.margin``, ``clv.horizon_months`` and ``seed``.
+    min_n : int
+        Channels with fewer new customers are flagged ``small`` (not ranked).
+    n_boot : int
+        Bootstrap resamples.
+    conf : float
+        Confidence level.
+
+    Returns
+    -------
+    UnitEconomics
+
+    Raises
+    ------
+    ConfigError
+        When ``costs.acquisition`` names a channel absent from the customer table.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}},
+    ...     "costs": {"acquisition": {"ads": 300.0}}})
+    >>> c = pd.DataFrame({"customer_id": list("abc"), "acquisition_channel": ["ads", "ads", "organic"],
+    ...     "signup_date": pd.to_datetime(["2025-10-02", "2025-11-01", "2025-11-05"])})
+    >>> o = pd.DataFrame({"order_id": ["1", "2"], "customer_id": ["a", "c"],
+    ...     "order_date": pd.to_datetime(["2025-10-03", "2025-11-06"]), "amount": [100.0, 40.0]})
+    >>> s = pd.DataFrame({"customer_id": ["a", "c"], "event": [0, 0], "clv": [500.0, 90.0]})
+    >>> r = unit_economics(c, o, s, "2025Q4", cfg, min_n=1)
+    >>> [float(v) for v in r.table.set_index("channel").loc["ads", ["spend", "new_customers", "cac", "clv", "clv_to_cac"]]]
+    [300.0, 2.0, 150.0, 265.0, 1.7666666666666666]
+    >>> r.table.set_index("channel").loc["organic", "status"]
+    'no spend given'
+    """
+    period = Period.parse(period)
+    notes: list[str] = []
+    if "acquisition_channel" not in customers.columns:
+        notes.append("no_channel")
+        customers = customers.assign(acquisition_channel=UNKNOWN_CHANNEL)
+    spend_cfg = dict(cfg.costs.acquisition)
+    if not spend_cfg:
+        notes.append("no_costs")
+    spend = check_channels(spend_cfg, customers["acquisition_channel"]) if spend_cfg else {}
+    value = new_customer_value(customers, orders, scores, period, margin=cfg.clv.margin)
+    has_clv = scores is not None
+    if not has_clv:
+        notes.append("no_clv")
+    rng = np.random.default_rng(cfg.seed)
+    channels = sorted(set(value["channel"]) | set(spend))
+    rows = []
+
+    def row(name: str, group: pd.DataFrame, amount: float | None) -> dict[str, Any]:
+        n = len(group)
+        clv_values = group["clv"].to_numpy(dtype=float)
+        low, high = _bootstrap_mean(clv_values, rng, n_boot, conf) if has_clv else (np.nan, np.nan)
+        mean_clv = float(clv_values.mean()) if has_clv and n else float("nan")
+        buyers = int(group["bought"].sum())
+        if amount is None:
+            status, cac, per_buyer = "no spend given", np.nan, np.nan
+        elif n == 0:
+            status, cac, per_buyer = "no new customers", np.nan, np.nan
+        elif amount == 0:
+            status, cac, per_buyer = "free", 0.0, 0.0
+        else:
+            status, cac = "ok", amount / n
+            per_buyer = amount / buyers if buyers else np.nan
+        ratio_ok = status == "ok" and has_clv
+        return {
+            "channel": name,
+            "spend": np.nan if amount is None else float(amount),
+            "new_customers": n,
+            "buyers": buyers,
+            "cac": cac,
+            "cost_per_buyer": per_buyer,
+            "margin_to_date": float(group["margin_to_date"].mean()) if n else np.nan,
+            "expected_margin": float(group["expected_margin"].mean()) if n else np.nan,
+            "clv": mean_clv,
+            "clv_low": low,
+            "clv_high": high,
+            "clv_to_cac": mean_clv / cac if ratio_ok else np.nan,
+            "ratio_low": low / cac if ratio_ok else np.nan,
+            "ratio_high": high / cac if ratio_ok else np.nan,
+            "small": n < min_n,
+            "status": status,
+        }
+
+    for name in channels:
+        rows.append(row(name, value[value["channel"] == name], spend.get(name)))
+    paid = [c for c in channels if spend.get(c, 0) > 0]
+    if len(paid) > 1:
+        rows.append(
+            row(ALL_PAID, value[value["channel"].isin(paid)], float(sum(spend[c] for c in paid)))
+        )
+    n_unscored = int((value["bought"] & ~value["scored"]).sum()) if has_clv else 0
+    return UnitEconomics(
+        table=pd.DataFrame(rows),
+        customers=value,
+        has_clv=has_clv,
+        horizon_months=cfg.clv.horizon_months,
+        n_unscored=n_unscored,
+        notes=notes,
+        period=period.label,
+        min_n=min_n,
+    )
+
+
+def _money(value: float, currency: str) -> str:
+    prefix = f"{currency} " if currency else ""
+    return f"{prefix}{value:,.0f}"
+
+
+def economics_findings(result: UnitEconomics, lang: str = "en", currency: str = "") -> str:
+    """One sentence per channel with spend: what a new customer cost and what one is worth.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([{"channel": "search_ads", "spend": 180000.0, "new_customers": 125,
+    ...     "buyers": 115, "cac": 1440.0, "clv": 3400.0, "clv_low": 2900.0, "clv_high": 3950.0,
+    ...     "clv_to_cac": 2.36, "ratio_low": 2.01, "ratio_high": 2.74, "small": False, "status": "ok"}])
+    >>> r = UnitEconomics(t, pd.DataFrame(), True, 24, period="2025Q4")
+    >>> print(economics_findings(r, currency="CNY"))  # doctest: +NORMALIZE_WHITESPACE
+    - **search_ads** cost CNY 1,440 per new customer (125 sign-ups for CNY 180,000); a new
+      customer from search_ads is worth CNY 3,400 (95% CI 2,900–3,950) in margin, earned so far
+      plus expected over the next 24 months: CLV/CAC 2.4 (2.0–2.7) — returns more than it costs.
+    """
+    zh = lang == "zh"
+    table = result.table
+    if table.empty:
+        return (
+            f"> {result.period} 没有新注册客户。"
+            if zh
+            else f"> No customer signed up in {result.period}."
+        )
+    lines = []
+    for r in table[table["channel"] != ALL_PAID].itertuples(index=False):
+        small = (
+            f"（仅 {r.new_customers} 位新客户，样本过小，不参与排名）"
+            if zh
+            else f" (only {r.new_customers} new customers: too few to rank)"
+        )
+        if r.status == "ok" and result.has_clv:
+            if r.ratio_low > 1:
+                verdict = "回报高于成本" if zh else "returns more than it costs"
+            elif r.ratio_high < 1:
+                verdict = "成本高于回报" if zh else "costs more than it returns"
+            else:
+                verdict = "回报是否覆盖成本尚不确定" if zh else "unclear whether it pays back"
+            lines.append(
+                f"- **{r.channel}**：每位新客户成本 {_money(r.cac, currency)}（花费 {_money(r.spend, currency)}，"
+                f"注册 {r.new_customers} 人），而一位来自 {r.channel} 的新客户价值 {_money(r.clv, currency)}"
+                f"（95% 区间 {r.clv_low:,.0f}–{r.clv_high:,.0f}）的毛利（已实现加未来 {result.horizon_months} 个月预期）："
+                f"CLV/CAC {r.clv_to_cac:.1f}（{r.ratio_low:.1f}–{r.ratio_high:.1f}），{verdict}。"
+                + (small if r.small else "")
+                if zh
+                else f"- **{r.channel}** cost {_money(r.cac, currency)} per new customer "
+                f"({r.new_customers} sign-ups for {_money(r.spend, currency)}); a new customer "
+                f"from {r.channel} is worth {_money(r.clv, currency)} (95% CI {r.clv_low:,.0f}–"
+                f"{r.clv_high:,.0f}) in margin, earned so far plus expected over the next "
+                f"{result.horizon_months} months: CLV/CAC {r.clv_to_cac:.1f} "
+                f"({r.ratio_low:.1f}–{r.ratio_high:.1f}) — {verdict}." + (small if r.small else "")
+            )
+        elif r.status == "ok":
+            lines.append(
+                f"- **{r.channel}**：每位新客户成本 {_money(r.cac, currency)}（{r.new_customers} 人）；CLV 需要笔记本 03 的结果。"
+                if zh
+                else f"- **{r.channel}** cost {_money(r.cac, currency)} per new customer "
+                f"({r.new_customers} sign-ups); its CLV needs notebook 03's scores."
+            )
+        elif r.status == "no new customers":
+            lines.append(
+                f"- **{r.channel}**：本期花费 {_money(r.spend, currency)}，但没有新注册客户。"
+                if zh
+                else f"- **{r.channel}** spent {_money(r.spend, currency)} in the period but "
+                "brought no new customer."
+            )
+        elif result.has_clv:
+            what = (
+                ("无获客花费" if r.status == "free" else "配置中未给出花费")
+                if zh
+                else ("no acquisition spend" if r.status == "free" else "spend not given")
+            )
+            lines.append(
+                f"- **{r.channel}**（{what}）：{r.new_customers} 位新客户，平均 CLV {_money(r.clv, currency)}"
+                f"（95% 区间 {r.clv_low:,.0f}–{r.clv_high:,.0f}）。" + (small if r.small else "")
+                if zh
+                else f"- **{r.channel}** ({what}): {r.new_customers} new customers worth "
+                f"{_money(r.clv, currency)} each on average (95% CI {r.clv_low:,.0f}–"
+                f"{r.clv_high:,.0f})." + (small if r.small else "")
+            )
+    return "\n".join(lines)
+
+
+def economics_headlines(result: UnitEconomics) -> dict[str, Any]:
+    """Glue values: the blended CAC and CLV/CAC over channels with spend, and the best paid channel.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([{"channel": "a", "cac": 100.0, "clv_to_cac": 3.0, "ratio_low": 2.0,
+    ...     "ratio_high": 4.0, "small": False, "status": "ok", "new_customers": 40}])
+    >>> economics_headlines(UnitEconomics(t, pd.DataFrame(), True, 24))["review_best_clv_cac_channel"]
+    'a'
+    """
+    table = result.table
+    out: dict[str, Any] = {}
+    if table.empty:
+        return out
+    paid = table[(table["status"] == "ok") & (table["channel"] != ALL_PAID)]
+    total = table[table["channel"] == ALL_PAID]
+    overall = total.iloc[0] if len(total) else (paid.iloc[0] if len(paid) == 1 else None)
+    if overall is not None:
+        out["review_cac"] = float(overall["cac"])
+        if result.has_clv:
+            out["review_clv_to_cac"] = float(overall["clv_to_cac"])
+            out["review_clv_to_cac_low"] = float(overall["ratio_low"])
+            out["review_clv_to_cac_high"] = float(overall["ratio_high"])
+    ranked = paid[~paid["small"]].dropna(subset=["clv_to_cac"])
+    if len(ranked):
+        out["review_best_clv_cac_channel"] = str(
+            ranked.loc[ranked["clv_to_cac"].idxmax(), "channel"]
+        )
+    return out
+
+
+_DISPLAY = {
+    "channel": ("channel", "渠道"),
+    "spend": ("spend", "花费"),
+    "new_customers": ("new customers", "新客户"),
+    "buyers": ("of whom bought", "其中已下单"),
+    "cac": ("CAC", "CAC"),
+    "cost_per_buyer": ("cost per buyer", "每位首购成本"),
+    "margin_to_date": ("margin so far", "已实现毛利"),
+    "expected_margin": ("expected margin", "预期毛利"),
+    "clv": ("CLV (95% CI)", "CLV（95% 区间）"),
+    "clv_to_cac": ("CLV/CAC (95% CI)", "CLV/CAC（95% 区间）"),
+    "status": ("note", "说明"),
+}
+_STATUS_ZH = {
+    "ok": "",
+    "no spend given": "未给出花费",
+    "free": "无花费",
+    "no new customers": "无新客户",
+}
+
+
+def display_economics(result: UnitEconomics, lang: str = "en") -> pd.DataFrame:
+    """The table for people: money rounded, estimates with their interval in one cell.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([{"channel": "a", "spend": 100.0, "new_customers": 2, "buyers": 1,
+    ...     "cac": 50.0, "cost_per_buyer": 100.0, "margin_to_date": 5.0, "expected_margin": 70.0,
+    ...     "clv": 75.0, "clv_low": 60.0, "clv_high": 90.0, "clv_to_cac": 1.5, "ratio_low": 1.2,
+    ...     "ratio_high": 1.8, "small": True, "status": "ok"}])
+    >>> [str(v) for v in display_economics(UnitEconomics(t, pd.DataFrame(), True, 24)).iloc[0]]
+    ['a', '100', '2', '1', '50', '100', '5', '70', '75 (60–90)', '1.5 (1.2–1.8)', 'small n']
+    """
+    zh = lang == "zh"
+    t = result.table
+    if t.empty:
+        return pd.DataFrame(columns=[v[1 if zh else 0] for v in _DISPLAY.values()])
+
+    def money(v: float) -> str:
+        return "–" if pd.isna(v) else f"{v:,.0f}"
+
+    def interval(v: float, lo: float, hi: float, fmt: str) -> str:
+        if pd.isna(v):
+            return "–"
+        return f"{v:{fmt}} ({lo:{fmt}}–{hi:{fmt}})" if not pd.isna(lo) else f"{v:{fmt}}"
+
+    status = (
+        t["status"].map(_STATUS_ZH).fillna(t["status"]) if zh else t["status"].replace("ok", "")
+    )
+    small = np.where(t["small"], "样本过小" if zh else "small n", "")
+    note = [", ".join(x for x in (s, m) if x) for s, m in zip(status, small, strict=True)]
+    out = pd.DataFrame(
+        {
+            "channel": t["channel"],
+            "spend": t["spend"].map(money),
+            "new_customers": t["new_customers"],
+            "buyers": t["buyers"],
+            "cac": t["cac"].map(money),
+            "cost_per_buyer": t["cost_per_buyer"].map(money),
+            "margin_to_date": t["margin_to_date"].map(money),
+            "expected_margin": t["expected_margin"].map(money),
+            "clv": [
+                interval(v, lo, hi, ",.0f")
+                for v, lo, hi in zip(t["clv"], t["clv_low"], t["clv_high"], strict=True)
+            ],
+            "clv_to_cac": [
+                interval(v, lo, hi, ".1f")
+                for v, lo, hi in zip(t["clv_to_cac"], t["ratio_low"], t["ratio_high"], strict=True)
+            ],
+            "status": note,
+        }
+    )
+    return out.rename(columns={k: v[1 if zh else 0] for k, v in _DISPLAY.items()})
+
+
+def plot_cac_clv(table: pd.DataFrame, lang: str = "en", currency: str = "") -> Figure:
+    """CAC next to mean CLV (with its 95% interval) per channel, from a finished table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"channel": ["a", "b"], "cac": [100.0, float("nan")],
+    ...     "clv": [300.0, 200.0], "clv_low": [250.0, 150.0], "clv_high": [350.0, 260.0]})
+    >>> len(plot_cac_clv(t).axes)
+    1
+    """
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import PALETTE, thousands_axis
+
+    zh = lang == "zh"
+    t = table[table["channel"] != ALL_PAID].reset_index(drop=True)
+    y = np.arange(len(t))
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(t) + 1.6))
+    ax.barh(y + 0.2, t["clv"].fillna(0), height=0.38, color=PALETTE[0], label="CLV")
+    err = np.vstack([t["clv"] - t["clv_low"], t["clv_high"] - t["clv"]])
+    ax.errorbar(t["clv"], y + 0.2, xerr=np.nan_to_num(err), fmt="none", ecolor="#333", capsize=3)
+    ax.barh(y - 0.2, t["cac"].fillna(0), height=0.38, color=PALETTE[1], label="CAC")
+    for i, v in enumerate(t["cac"]):
+        if pd.isna(v) or v == 0:
+            given = not pd.isna(v)
+            label = (
+                ("无获客花费" if given else "未给出花费")
+                if zh
+                else ("no acquisition spend" if given else "spend not given")
+            )
+            ax.text(0, i - 0.2, "  " + label, va="center", fontsize=8, color="#666")
+    ax.set_yticks(y, t["channel"])
+    ax.invert_yaxis()
+    unit = f" ({currency})" if currency else ""
+    ax.set_xlabel(("每位新客户" + unit) if zh else f"per new customer{unit}")
+    ax.set_title(
+        "获客成本与新客户价值（CLV，95% 区间）"
+        if zh
+        else "Acquisition cost vs new-customer value (CLV, 95% CI)"
+    )
+    thousands_axis(ax, "x")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig

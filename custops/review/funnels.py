@@ -1,0 +1,958 @@
+"""Funnels, channel effectiveness and A/B readouts for the quarterly review, with the rate statistics
+they share.
+
+Every rate carries a Wilson 95% interval. Comparisons of two rates use the pooled
+two-proportion z-test; the difference of two rates gets Newcombe's hybrid-score interval
+(built from the two Wilson intervals) and the ratio a Katz log interval.
+
+* **Touch funnel** (marketing contacts): ``sent -> delivered -> opened -> clicked -> converted``
+  per channel. A step rate is conditional on the step before (``opened`` of ``delivered``);
+  a later flag without the earlier one (``clicked`` but not ``opened``) still counts at its own
+  step only when every earlier flag is set, so the funnel never widens.
+* **Acquisition funnel**: customers who signed up in the period -> placed a first order ->
+  placed a second order, all observed up to the end of the period (a customer who signed up
+  on the last day had one day; the same window applies to the previous period's cohort).
+* **Channels**: reach = delivered / sent, conversion = converted / sent, per channel.
+  Channels whose conversion per sent is below the all-channel rate are *weak*.
+* **A/B readout**: per campaign with an ``ab_group`` of ``control`` and ``treatment``:
+  conversion per sent in each arm, the difference (treatment - control) and the ratio
+  (treatment / control) with 95% intervals and the two-sided p-value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from custops.core.config import Period
+from custops.core.stats import Z95, wilson_ci
+from custops.features.order_heads import order_headers, order_heads_of
+
+__all__ = [
+    "Z95",
+    "PERCENT",
+    "FUNNEL_STEPS",
+    "wilson_ci",
+    "two_proportion_test",
+    "TwoProportions",
+    "holm",
+    "touch_funnel",
+    "biggest_drop_off",
+    "funnel_sentence",
+    "acquisition_funnel",
+    "channel_effectiveness",
+    "best_channel",
+    "channel_sentence",
+    "weak_channel_reach",
+    "weak_reach_sentence",
+    "acquisition_sentence",
+    "ab_readout",
+    "ab_sentence",
+    "plot_funnel",
+    "plot_channels",
+]
+
+#: columns of this module's tables that hold a 0-1 share (shown as percentages by ``nb.table``)
+PERCENT = (
+    "step_rate",
+    "ci_low",
+    "ci_high",
+    "rate_from_sent",
+    "rate_from_signup",
+    "reach",
+    "reach_low",
+    "reach_high",
+    "conversion",
+    "conversion_low",
+    "conversion_high",
+    "share",
+    "rate_control",
+    "rate_treatment",
+    "diff",
+    "diff_low",
+    "diff_high",
+)
+FUNNEL_STEPS = ("sent", "delivered", "opened", "clicked", "converted")
+_STEP_ZH = {
+    "sent": "发送",
+    "delivered": "送达",
+    "opened": "打开",
+    "clicked": "点击",
+    "converted": "转化",
+    "signed_up": "注册",
+    "first_order": "首单",
+    "second_order": "二次购买",
+}
+_STEP_EN = {"signed_up": "signed up", "first_order": "first order", "second_order": "second order"}
+
+
+# --------------------------------------------------------------------------- rate statistics
+
+
+@dataclass(frozen=True)
+class TwoProportions:
+    """Comparison of two proportions ``p1 = x1/n1`` (e.g. treatment) and ``p2 = x2/n2``."""
+
+    p1: float
+    p2: float
+    diff: float
+    diff_low: float
+    diff_high: float
+    ratio: float
+    ratio_low: float
+    ratio_high: float
+    z: float
+    p_value: float
+
+
+def two_proportion_test(x1: float, n1: float, x2: float, n2: float) -> TwoProportions:
+    """Pooled two-proportion z-test with Newcombe (difference) and Katz log (ratio) intervals.
+
+    Parameters
+    ----------
+    x1, n1 : float
+        Successes and trials of the first group (the one compared: this period, treatment).
+    x2, n2 : float
+        Successes and trials of the reference group (previous period, control).
+
+    Returns
+    -------
+    TwoProportions
+        ``diff = p1 - p2`` and ``ratio = p1 / p2`` with 95% intervals, ``z`` and the two-sided
+        ``p_value`` (NaN when a group is empty or the pooled rate is 0 or 1).
+
+    Examples
+    --------
+    >>> r = two_proportion_test(60, 1000, 40, 1000)
+    >>> round(r.diff, 3), round(r.ratio, 2), round(r.p_value, 4)
+    (0.02, 1.5, 0.0402)
+    """
+    p1 = x1 / n1 if n1 else np.nan
+    p2 = x2 / n2 if n2 else np.nan
+    pooled = (x1 + x2) / (n1 + n2) if (n1 + n2) else np.nan
+    se0 = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)) if n1 and n2 else np.nan
+    if not np.isfinite(se0) or se0 == 0:
+        z = p_value = np.nan
+    else:
+        z = (p1 - p2) / se0
+        p_value = float(2 * stats.norm.sf(abs(z)))
+    (l1, l2), (u1, u2) = wilson_ci([x1, x2], [n1, n2])
+    diff = p1 - p2
+    diff_low = diff - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    diff_high = diff + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    if x1 > 0 and x2 > 0:
+        ratio = p1 / p2
+        se_log = np.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
+        ratio_low, ratio_high = ratio * np.exp(-Z95 * se_log), ratio * np.exp(Z95 * se_log)
+    else:
+        ratio = p1 / p2 if p2 else np.nan
+        ratio_low = ratio_high = np.nan
+    return TwoProportions(
+        *(
+            float(v)
+            for v in (p1, p2, diff, diff_low, diff_high, ratio, ratio_low, ratio_high, z, p_value)
+        )
+    )
+
+
+def holm(p_values: Sequence[float]) -> np.ndarray:
+    """Holm's step-down adjusted p-values (NaN stays NaN and does not count as a test).
+
+    Examples
+    --------
+    >>> holm([0.01, 0.04, float("nan"), 0.03]).round(2).tolist()
+    [0.03, 0.06, nan, 0.06]
+    """
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    valid = np.flatnonzero(np.isfinite(p))
+    if not len(valid):
+        return out
+    order = valid[np.argsort(p[valid], kind="stable")]
+    m = len(order)
+    adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    out[order] = adjusted
+    return out
+
+
+def _in_period(frame: pd.DataFrame, column: str, period: Period | str | None) -> pd.DataFrame:
+    if period is None:
+        return frame
+    p = Period.parse(period)
+    when = frame[column]
+    return frame[(when >= pd.Timestamp(p.start)) & (when < pd.Timestamp(p.end_exclusive))]
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series(np.nan, index=frame.index)
+    return frame[column].astype("boolean").fillna(False).astype(bool)
+
+
+def _step_label(step: str, lang: str) -> str:
+    return _STEP_ZH.get(step, step) if lang == "zh" else _STEP_EN.get(step, step)
+
+
+# --------------------------------------------------------------------------- touch funnel
+
+
+def touch_funnel(
+    touches: pd.DataFrame,
+    period: Period | str | None = None,
+    *,
+    by: str = "channel",
+    total: bool = True,
+) -> pd.DataFrame:
+    """The marketing funnel ``sent -> delivered -> opened -> clicked -> converted`` per group.
+
+    Parameters
+    ----------
+    touches : DataFrame
+        Clean touches (``sent_at``, ``channel`` and the boolean step flags that exist).
+    period : Period or str, optional
+        Keep touches sent in this period (all touches when None).
+    by : str
+        Grouping column (``channel``; ``campaign`` works too).
+    total : bool
+        Add an ``all`` group over every touch.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and step: ``group, step, step_no, n, step_rate`` (share of the
+        previous step), ``ci_low, ci_high`` (Wilson 95% of the step rate), ``rate_from_sent``,
+        ``lost`` (previous step minus this one). Steps whose flag is missing are left out.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"sent_at": pd.to_datetime(["2025-10-01"] * 4), "channel": ["sms"] * 4,
+    ...     "delivered": [True, True, True, False], "opened": [True, True, False, False],
+    ...     "clicked": [True, False, False, False], "converted": [False] * 4})
+    >>> f = touch_funnel(t, "2025Q4", total=False)
+    >>> f[["step", "n", "step_rate"]].to_dict("list")
+    {'step': ['sent', 'delivered', 'opened', 'clicked', 'converted'], 'n': [4, 3, 2, 1, 0], 'step_rate': [1.0, 0.75, 0.6666666666666666, 0.5, 0.0]}
+    """
+    t = _in_period(touches, "sent_at", period)
+    steps = ["sent"] + [s for s in FUNNEL_STEPS[1:] if s in t.columns]
+    reached = pd.DataFrame(index=t.index)
+    reached["sent"] = True
+    previous = reached["sent"]
+    for step in steps[1:]:
+        previous = previous & _flag(t, step)
+        reached[step] = previous
+    groups = t[by].astype("string").fillna("unknown") if by in t else pd.Series("all", t.index)
+    counts = reached.groupby(groups.to_numpy()).sum()
+    if total:
+        counts.loc["all"] = reached.sum()
+    rows = []
+    for group, row in counts.iterrows():
+        prev_n = None
+        sent = int(row["sent"])
+        for i, step in enumerate(steps):
+            n = int(row[step])
+            base = sent if prev_n is None else prev_n
+            rows.append((str(group), step, i, n, base, n / sent if sent else np.nan))
+            prev_n = n
+    out = pd.DataFrame(
+        rows, columns=["group", "step", "step_no", "n", "base", "rate_from_sent"]
+    ).astype({"n": "int64", "base": "int64"})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["step_rate"] = np.where(out["base"] > 0, out["n"] / out["base"], np.nan)
+    out["ci_low"], out["ci_high"] = wilson_ci(out["n"], out["base"])
+    out["lost"] = out["base"] - out["n"]
+    return out[
+        [
+            "group",
+            "step",
+            "step_no",
+            "n",
+            "step_rate",
+            "ci_low",
+            "ci_high",
+            "rate_from_sent",
+            "lost",
+        ]
+    ].reset_index(drop=True)
+
+
+def biggest_drop_off(funnel: pd.DataFrame, group: str = "all") -> dict:
+    """The step of ``group`` with the lowest step rate (where the largest share is lost).
+
+    Returns
+    -------
+    dict
+        ``group, from_step, to_step, step_rate, ci_low, ci_high, lost`` (empty when no step).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"group": ["all"] * 3, "step": ["sent", "delivered", "opened"],
+    ...     "step_no": [0, 1, 2], "n": [100, 90, 30], "step_rate": [1.0, 0.9, 1 / 3],
+    ...     "ci_low": [1, .8, .2], "ci_high": [1, .95, .4], "rate_from_sent": [1, .9, .3], "lost": [0, 10, 60]})
+    >>> biggest_drop_off(f)["to_step"]
+    'opened'
+    """
+    g = funnel[(funnel["group"] == group) & (funnel["step_no"] > 0)].dropna(subset=["step_rate"])
+    if g.empty:
+        return {}
+    row = g.loc[g["step_rate"].idxmin()]
+    prev_step = funnel.loc[
+        (funnel["group"] == group) & (funnel["step_no"] == row["step_no"] - 1), "step"
+    ].iloc[0]
+    return {
+        "group": group,
+        "from_step": prev_step,
+        "to_step": row["step"],
+        "step_rate": float(row["step_rate"]),
+        "ci_low": float(row["ci_low"]),
+        "ci_high": float(row["ci_high"]),
+        "lost": int(row["lost"]),
+    }
+
+
+def funnel_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence naming the biggest drop-off overall and the channel where it is worst.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"sent_at": pd.to_datetime(["2025-10-01"] * 4), "channel": ["sms", "sms", "email", "email"],
+    ...     "delivered": [True] * 4, "opened": [True, False, False, False], "clicked": [False] * 4})
+    >>> funnel_sentence(touch_funnel(t))
+    'The biggest drop-off is from opened to clicked: 0.0% of opened touches went on (95% CI 0.0%–79.3%), 1 lost. Of the channels, sms loses the most at this step (0.0% of opened went on).'
+    """
+    top = biggest_drop_off(funnel)
+    if not top:
+        return (
+            "没有可用的触达数据。"
+            if lang == "zh"
+            else "There are no touches to build a funnel from."
+        )
+    rows = funnel[(funnel["group"] != "all") & (funnel["step"] == top["to_step"])].dropna(
+        subset=["step_rate"]
+    )
+    worst = rows.sort_values(["step_rate", "lost"], ascending=[True, False]).head(1)
+    a, b = _step_label(top["from_step"], lang), _step_label(top["to_step"], lang)
+    rate, low, high = (f"{top[k]:.1%}" for k in ("step_rate", "ci_low", "ci_high"))
+    if lang == "zh":
+        text = (
+            f"流失最大的环节是从{a}到{b}:只有 {rate} 的{a}触达进入下一步"
+            f"(95% 置信区间 {low}–{high}),流失 {top['lost']:,} 次。"
+        )
+        if len(worst):
+            w = worst.iloc[0]
+            text += f"各渠道中 {w['group']} 在这一步流失最多({a}后仅 {w['step_rate']:.1%} 继续)。"
+        return text
+    text = (
+        f"The biggest drop-off is from {a} to {b}: {rate} of {a} touches went on "
+        f"(95% CI {low}–{high}), {top['lost']:,} lost."
+    )
+    if len(worst):
+        w = worst.iloc[0]
+        text += f" Of the channels, {w['group']} loses the most at this step ({w['step_rate']:.1%} of {a} went on)."
+    return text
+
+
+# --------------------------------------------------------------------------- acquisition funnel
+
+
+def _order_headers(orders: pd.DataFrame) -> pd.DataFrame:
+    """One row per order (lines summed): ``order_id, customer_id, order_date, amount``."""
+    return order_headers(orders)
+
+
+def acquisition_funnel(
+    customers: pd.DataFrame, orders: pd.DataFrame, period: Period | str
+) -> pd.DataFrame:
+    """Signed up -> first order -> second order for this and the previous period's sign-ups.
+
+    Each cohort (customers whose ``signup_date`` is in the period) is observed up to the end
+    of its own period, so both cohorts had the same time to convert.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        Clean customers with ``customer_id`` and ``signup_date``.
+    orders : DataFrame
+        Clean order lines.
+    period : Period or str
+
+    Returns
+    -------
+    DataFrame
+        ``cohort, step, step_no, n, step_rate, ci_low, ci_high, rate_from_signup``
+        (empty when there is no ``signup_date``).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_id": ["a", "b"], "signup_date": pd.to_datetime(["2025-10-02", "2025-11-01"])})
+    >>> o = pd.DataFrame({"order_id": ["1", "2"], "customer_id": ["a", "a"],
+    ...     "order_date": pd.to_datetime(["2025-10-03", "2025-12-01"]), "amount": [1.0, 2.0]})
+    >>> acquisition_funnel(c, o, "2025Q4").query("cohort == '2025Q4'")["n"].tolist()
+    [2, 1, 1]
+    """
+    columns = [
+        "cohort",
+        "step",
+        "step_no",
+        "n",
+        "step_rate",
+        "ci_low",
+        "ci_high",
+        "rate_from_signup",
+    ]
+    if "signup_date" not in customers:
+        return pd.DataFrame(columns=columns)
+    p = Period.parse(period)
+    h = order_heads_of(orders)
+    rows = []
+    for q in (p.previous(), p):
+        start, end = pd.Timestamp(q.start), pd.Timestamp(q.end_exclusive)
+        cohort = customers.loc[
+            (customers["signup_date"] >= start) & (customers["signup_date"] < end), "customer_id"
+        ].unique()
+        code = h.codes_of(cohort)
+        code = code[code >= 0]
+        stop = h.stamp(end)
+        counts = [
+            len(cohort),
+            int((h.first[code] < stop).sum()),
+            int((h.second[code] < stop).sum()),
+        ]
+        for i, (step, n) in enumerate(
+            zip(("signed_up", "first_order", "second_order"), counts, strict=True)
+        ):
+            base = counts[i - 1] if i else counts[0]
+            rows.append((q.label, step, i, n, base, n / counts[0] if counts[0] else np.nan))
+    out = pd.DataFrame(rows, columns=["cohort", "step", "step_no", "n", "base", "rate_from_signup"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["step_rate"] = np.where(out["base"] > 0, out["n"] / out["base"], np.nan)
+    out["ci_low"], out["ci_high"] = wilson_ci(out["n"], out["base"])
+    return out[columns]
+
+
+# --------------------------------------------------------------------------- channels
+
+
+def channel_effectiveness(
+    touches: pd.DataFrame, period: Period | str | None = None, *, min_n: int = 30
+) -> pd.DataFrame:
+    """Reach (delivered / sent) and conversion (converted / sent) per channel, with Wilson CIs.
+
+    Parameters
+    ----------
+    touches : DataFrame
+        Clean touches.
+    period : Period or str, optional
+        Keep touches sent in this period.
+    min_n : int
+        Channels with fewer touches are flagged ``small`` and not ranked.
+
+    Returns
+    -------
+    DataFrame
+        ``channel, sent, customers, delivered, reach, reach_low, reach_high, converted,
+        conversion, conversion_low, conversion_high, small, weak, rank`` sorted by conversion
+        (``weak``: conversion below the all-channel rate; ``rank`` 1 = best, NaN when small).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"sent_at": pd.to_datetime(["2025-10-01"] * 4), "customer_id": list("abcd"),
+    ...     "channel": ["sms", "sms", "wechat", "wechat"], "delivered": [True] * 4,
+    ...     "converted": [False, False, True, False]})
+    >>> channel_effectiveness(t, min_n=1)[["channel", "conversion", "weak", "rank"]].to_dict("list")
+    {'channel': ['wechat', 'sms'], 'conversion': [0.5, 0.0], 'weak': [False, True], 'rank': [1.0, 2.0]}
+    """
+    t = _in_period(touches, "sent_at", period).copy()
+    t["_delivered"] = _flag(t, "delivered")
+    t["_converted"] = _flag(t, "converted")
+    g = t.groupby(t["channel"].astype("string").fillna("unknown").to_numpy())
+    out = pd.DataFrame(
+        {
+            "sent": g.size(),
+            "customers": g["customer_id"].nunique() if "customer_id" in t else np.nan,
+            "delivered": g["_delivered"].sum(),
+            "converted": g["_converted"].sum(),
+        }
+    )
+    out.index.name = "channel"
+    out = out.reset_index()
+    out["reach"] = out["delivered"] / out["sent"]
+    out["reach_low"], out["reach_high"] = wilson_ci(out["delivered"], out["sent"])
+    out["conversion"] = out["converted"] / out["sent"]
+    out["conversion_low"], out["conversion_high"] = wilson_ci(out["converted"], out["sent"])
+    overall = out["converted"].sum() / out["sent"].sum() if out["sent"].sum() else np.nan
+    out["small"] = out["sent"] < min_n
+    out["weak"] = out["conversion"] < overall
+    out = out.sort_values(["conversion", "sent"], ascending=[False, False], ignore_index=True)
+    ranked = ~out["small"]
+    out["rank"] = np.nan
+    out.loc[ranked, "rank"] = np.arange(1, ranked.sum() + 1, dtype=float)
+    for column in ("sent", "delivered", "converted"):
+        out[column] = out[column].astype("int64")
+    return out[
+        [
+            "channel",
+            "sent",
+            "customers",
+            "delivered",
+            "reach",
+            "reach_low",
+            "reach_high",
+            "converted",
+            "conversion",
+            "conversion_low",
+            "conversion_high",
+            "small",
+            "weak",
+            "rank",
+        ]
+    ]
+
+
+def best_channel(channels: pd.DataFrame) -> dict:
+    """The top-ranked channel and whether it beats the runner-up beyond noise (z-test).
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"channel": ["wechat", "sms"], "sent": [1000, 1000], "converted": [40, 10],
+    ...     "conversion": [0.04, 0.01], "conversion_low": [.03, .005], "conversion_high": [.05, .02], "rank": [1.0, 2.0]})
+    >>> b = best_channel(ch)
+    >>> b["channel"], b["runner_up"], b["p_value"] < 0.05
+    ('wechat', 'sms', True)
+    """
+    ranked = channels.dropna(subset=["rank"]).sort_values("rank")
+    if ranked.empty:
+        return {}
+    top = ranked.iloc[0]
+    out = {
+        "channel": str(top["channel"]),
+        "conversion": float(top["conversion"]),
+        "ci_low": float(top["conversion_low"]),
+        "ci_high": float(top["conversion_high"]),
+        "runner_up": None,
+        "p_value": np.nan,
+    }
+    if len(ranked) > 1:
+        second = ranked.iloc[1]
+        test = two_proportion_test(
+            top["converted"], top["sent"], second["converted"], second["sent"]
+        )
+        out.update(
+            runner_up=str(second["channel"]),
+            runner_up_conversion=float(second["conversion"]),
+            p_value=test.p_value,
+        )
+    return out
+
+
+def channel_sentence(channels: pd.DataFrame, lang: str = "en") -> str:
+    """The best channel by conversion per sent, with its CI and whether the lead is noise.
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"channel": ["wechat", "sms"], "sent": [1000, 1000], "converted": [40, 10],
+    ...     "conversion": [0.04, 0.01], "conversion_low": [.03, .005], "conversion_high": [.05, .02], "rank": [1.0, 2.0]})
+    >>> channel_sentence(ch)
+    'wechat converts best: 4.0% of touches sent (95% CI 3.0%–5.0%), ahead of sms (1.0%); the lead is larger than noise (p = 0.000).'
+    """
+    b = best_channel(channels)
+    if not b:
+        return (
+            "没有足够的触达数据比较渠道。"
+            if lang == "zh"
+            else "Too few touches to compare channels."
+        )
+    rate, low, high = (f"{b[k]:.1%}" for k in ("conversion", "ci_low", "ci_high"))
+    if b["runner_up"] is None:
+        return (
+            f"只有一个渠道 {b['channel']}:转化率 {rate}(95% 置信区间 {low}–{high})。"
+            if lang == "zh"
+            else f"Only one channel, {b['channel']}: {rate} of touches sent converted (95% CI {low}–{high})."
+        )
+    real = b["p_value"] < 0.05
+    second = f"{b['runner_up_conversion']:.1%}"
+    if lang == "zh":
+        verdict = "领先超出随机波动" if real else "领先可能只是随机波动"
+        return (
+            f"转化最好的渠道是 {b['channel']}:每次发送转化 {rate}(95% 置信区间 {low}–{high}),"
+            f"高于 {b['runner_up']}({second});{verdict}(p = {b['p_value']:.3f})。"
+        )
+    verdict = "the lead is larger than noise" if real else "the lead could be noise"
+    return (
+        f"{b['channel']} converts best: {rate} of touches sent (95% CI {low}–{high}), ahead of "
+        f"{b['runner_up']} ({second}); {verdict} (p = {b['p_value']:.3f})."
+    )
+
+
+def weak_channel_reach(
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    touches: pd.DataFrame | None,
+    period: Period | str,
+    channels: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """How many of the period's active customers can only be reached through weak channels.
+
+    Two measures, each a share of the customers with an order in the period (Wilson 95% CI):
+
+    * ``not_app_bound``: customers not bound to the APP (``app_bound`` false or unknown), so
+      APP push cannot reach them;
+    * ``touched_only_weak``: customers whose touches in the period all went through weak
+      channels (conversion per sent below the all-channel rate, see
+      :func:`channel_effectiveness`); customers with no touch are counted separately as
+      ``not_touched``.
+
+    Returns
+    -------
+    DataFrame
+        ``measure, n, of, share, ci_low, ci_high`` (rows whose data is missing are left out).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_id": ["a", "b"], "app_bound": [True, False]})
+    >>> o = pd.DataFrame({"order_id": ["1", "2"], "customer_id": ["a", "b"],
+    ...     "order_date": pd.to_datetime(["2025-10-03", "2025-11-01"]), "amount": [1.0, 2.0]})
+    >>> weak_channel_reach(c, o, None, "2025Q4")[["measure", "n", "share"]].to_dict("records")
+    [{'measure': 'not_app_bound', 'n': 1, 'share': 0.5}]
+    """
+    from custops.core.index import customer_codes, order_codes  # shared per-table codes
+
+    p = Period.parse(period)
+    codes, labels = order_codes(orders)
+    when = orders["order_date"]
+    in_p = ((when >= pd.Timestamp(p.start)) & (when < pd.Timestamp(p.end_exclusive))).to_numpy()
+    is_active = np.bincount(codes[in_p] + 1, minlength=len(labels) + 1)[1:] > 0
+    # a missing customer id counts as one active customer, as unique() does
+    missing = bool((codes[in_p] < 0).any())
+    active = pd.Index(labels[is_active])
+    if missing:
+        active = active.append(pd.Index([np.nan], dtype=object))
+    rows = []
+    if "app_bound" in customers:
+        bound = customers.drop_duplicates("customer_id").set_index("customer_id")["app_bound"]
+        bound = bound.reindex(active).astype("boolean").fillna(False).astype(bool)
+        rows.append(("not_app_bound", int((~bound).sum()), len(active)))
+    if touches is not None and len(touches):
+        channels = channels if channels is not None else channel_effectiveness(touches, p)
+        weak = channels.loc[channels["weak"], "channel"].tolist()
+        sent = touches["sent_at"]
+        t_in = ((sent >= pd.Timestamp(p.start)) & (sent < pd.Timestamp(p.end_exclusive))).to_numpy()
+        code = customer_codes(touches, labels)
+        reached = t_in & (code >= 0)
+        reached[reached] = is_active[code[reached]]
+        other = reached & ~touches["channel"].isin(weak).to_numpy()  # a missing channel too
+        touched = np.bincount(code[reached], minlength=len(labels)) > 0
+        not_only_weak = np.bincount(code[other], minlength=len(labels)) > 0
+        n_touched = int(touched.sum())
+        rows.append(("touched_only_weak", int((touched & ~not_only_weak).sum()), len(active)))
+        rows.append(("not_touched", int(len(active) - n_touched), len(active)))
+    out = pd.DataFrame(rows, columns=["measure", "n", "of"])
+    out["share"] = np.where(out["of"] > 0, out["n"] / out["of"].clip(lower=1), np.nan)
+    out["ci_low"], out["ci_high"] = wilson_ci(out["n"], out["of"])
+    return out
+
+
+def weak_reach_sentence(reach: pd.DataFrame, lang: str = "en") -> str:
+    """The weak-channel exposure of active customers in one or two sentences.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"measure": ["not_app_bound", "touched_only_weak"], "n": [40, 30], "of": [100, 100],
+    ...     "share": [0.4, 0.3], "ci_low": [0.31, 0.22], "ci_high": [0.5, 0.4]})
+    >>> weak_reach_sentence(r)
+    '40.0% of active customers (95% CI 31.0%–50.0%) are not bound to the APP, so APP push cannot reach them. 30.0% (95% CI 22.0%–40.0%) were contacted this period only through weak channels (conversion below the all-channel rate).'
+    """
+    rows = reach.set_index("measure")
+    zh = lang == "zh"
+    out = []
+    if "not_app_bound" in rows.index:
+        r = rows.loc["not_app_bound"]
+        ci = f"{r['ci_low']:.1%}–{r['ci_high']:.1%}"
+        out.append(
+            f"{r['share']:.1%} 的活跃客户(95% 置信区间 {ci})没有绑定 APP,APP 推送触达不到他们。"
+            if zh
+            else f"{r['share']:.1%} of active customers (95% CI {ci}) are not bound to the APP, so APP push cannot reach them."
+        )
+    if "touched_only_weak" in rows.index:
+        r = rows.loc["touched_only_weak"]
+        ci = f"{r['ci_low']:.1%}–{r['ci_high']:.1%}"
+        out.append(
+            f"{r['share']:.1%}(95% 置信区间 {ci})本期只通过弱渠道(转化率低于全渠道平均)被触达。"
+            if zh
+            else f"{r['share']:.1%} (95% CI {ci}) were contacted this period only through weak channels (conversion below the all-channel rate)."
+        )
+    if not out:
+        return (
+            "没有判断渠道可达性所需的数据。" if zh else "There is no data on channel reachability."
+        )
+    return ("" if zh else " ").join(out)
+
+
+def acquisition_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
+    """This period's sign-up cohort: share with a first and a second order, vs the previous cohort.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"cohort": ["2025Q3"] * 3 + ["2025Q4"] * 3, "step_no": [0, 1, 2] * 2,
+    ...     "n": [100, 80, 50, 120, 90, 60], "rate_from_signup": [1, .8, .5, 1, .75, .5]})
+    >>> acquisition_sentence(f)
+    'Of the 120 customers who signed up in 2025Q4, 75.0% placed a first order and 50.0% a second one by the period end (2025Q3 cohort: 80.0% and 50.0%).'
+    """
+    zh = lang == "zh"
+    if funnel.empty:
+        return (
+            "客户表没有注册日期,无法建立获客漏斗。"
+            if zh
+            else "The customer table has no signup date, so there is no acquisition funnel."
+        )
+    cohorts = list(dict.fromkeys(funnel["cohort"]))
+    cur = funnel[funnel["cohort"] == cohorts[-1]].set_index("step_no")
+    prev = funnel[funnel["cohort"] == cohorts[0]].set_index("step_no") if len(cohorts) > 1 else None
+    first, second = cur.loc[1, "rate_from_signup"], cur.loc[2, "rate_from_signup"]
+    if zh:
+        text = (
+            f"{cohorts[-1]} 注册的 {int(cur.loc[0, 'n']):,} 位客户中,到期末 {first:.1%} 完成首单,"
+            f"{second:.1%} 完成第二单"
+        )
+        if prev is not None:
+            text += f"(上一期 {cohorts[0]} 为 {prev.loc[1, 'rate_from_signup']:.1%} 和 {prev.loc[2, 'rate_from_signup']:.1%})"
+        return text + "。"
+    text = (
+        f"Of the {int(cur.loc[0, 'n']):,} customers who signed up in {cohorts[-1]}, {first:.1%} placed "
+        f"a first order and {second:.1%} a second one by the period end"
+    )
+    if prev is not None:
+        text += (
+            f" ({cohorts[0]} cohort: {prev.loc[1, 'rate_from_signup']:.1%} and "
+            f"{prev.loc[2, 'rate_from_signup']:.1%})"
+        )
+    return text + "."
+
+
+# --------------------------------------------------------------------------- A/B tests
+
+
+def ab_readout(
+    touches: pd.DataFrame,
+    period: Period | str | None = None,
+    *,
+    control: str = "control",
+    treatment: str = "treatment",
+) -> pd.DataFrame:
+    """Conversion per sent, treatment vs control, for every campaign with an A/B split.
+
+    Parameters
+    ----------
+    touches : DataFrame
+        Clean touches with ``campaign``, ``ab_group`` and ``converted``.
+    period : Period or str, optional
+        Keep touches sent in this period.
+    control, treatment : str
+        The ``ab_group`` labels (compared case-insensitively).
+
+    Returns
+    -------
+    DataFrame
+        One row per campaign: ``campaign, n_control, conv_control, rate_control, n_treatment,
+        conv_treatment, rate_treatment, diff, diff_low, diff_high, ratio, ratio_low, ratio_high,
+        p_value, significant`` (empty when no campaign has both arms).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"sent_at": pd.to_datetime(["2025-10-01"] * 4), "campaign": ["w"] * 4,
+    ...     "ab_group": ["control", "control", "treatment", "treatment"], "converted": [False, True, True, True]})
+    >>> ab_readout(t)[["campaign", "rate_control", "rate_treatment", "diff"]].to_dict("records")
+    [{'campaign': 'w', 'rate_control': 0.5, 'rate_treatment': 1.0, 'diff': 0.5}]
+    """
+    columns = [
+        "campaign",
+        "n_control",
+        "conv_control",
+        "rate_control",
+        "n_treatment",
+        "conv_treatment",
+        "rate_treatment",
+        "diff",
+        "diff_low",
+        "diff_high",
+        "ratio",
+        "ratio_low",
+        "ratio_high",
+        "p_value",
+        "significant",
+    ]
+    if not {"ab_group", "campaign"} <= set(touches.columns):
+        return pd.DataFrame(columns=columns)
+    t = _in_period(touches, "sent_at", period)
+    arm = t["ab_group"].astype("string").str.strip().str.lower()
+    t = t.assign(_arm=arm, _conv=_flag(t, "converted"))
+    t = t[t["_arm"].isin([control.lower(), treatment.lower()])]
+    rows = []
+    for campaign, g in t.groupby("campaign", sort=True):
+        c = g[g["_arm"] == control.lower()]
+        tr = g[g["_arm"] == treatment.lower()]
+        if c.empty or tr.empty:
+            continue
+        r = two_proportion_test(tr["_conv"].sum(), len(tr), c["_conv"].sum(), len(c))
+        rows.append(
+            (
+                str(campaign),
+                len(c),
+                int(c["_conv"].sum()),
+                r.p2,
+                len(tr),
+                int(tr["_conv"].sum()),
+                r.p1,
+                r.diff,
+                r.diff_low,
+                r.diff_high,
+                r.ratio,
+                r.ratio_low,
+                r.ratio_high,
+                r.p_value,
+                bool(r.p_value < 0.05),
+            )
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def ab_sentence(readout: pd.DataFrame, lang: str = "en") -> list[str]:
+    """One sentence per A/B campaign: direction, size with CI, and whether it could be noise.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame([{"campaign": "w", "rate_control": 0.02, "rate_treatment": 0.04, "diff": 0.02,
+    ...     "diff_low": 0.005, "diff_high": 0.035, "ratio": 2.0, "ratio_low": 1.2, "ratio_high": 3.3,
+    ...     "p_value": 0.01, "n_control": 1000, "n_treatment": 1000}])
+    >>> ab_sentence(r)[0]
+    'Campaign w: treatment converted 4.0% vs 2.0% for control, +2.0 points (95% CI +0.5 to +3.5), 2.00× (1.20–3.30); the difference is unlikely to be noise (p = 0.010).'
+    """
+    if readout.empty:
+        return ["本期没有 A/B 实验。" if lang == "zh" else "No A/B test ran this period."]
+    out = []
+    for r in readout.itertuples(index=False):
+        diff = f"{100 * r.diff:+.1f}"
+        lo, hi = f"{100 * r.diff_low:+.1f}", f"{100 * r.diff_high:+.1f}"
+        ratio = f"{r.ratio:.2f}×" if np.isfinite(r.ratio) else "–"
+        rci = (
+            f"{r.ratio_low:.2f}–{r.ratio_high:.2f}"
+            if np.isfinite(r.ratio_low) and np.isfinite(r.ratio_high)
+            else "–"
+        )
+        real = r.p_value < 0.05
+        if lang == "zh":
+            verdict = "差异不太可能是随机波动" if real else "差异可能只是随机波动"
+            out.append(
+                f"活动 {r.campaign}:实验组转化率 {r.rate_treatment:.1%},对照组 {r.rate_control:.1%},"
+                f"差 {diff} 个百分点(95% 置信区间 {lo} 至 {hi}),倍数 {ratio}({rci});"
+                f"{verdict}(p = {r.p_value:.3f})。"
+            )
+        else:
+            verdict = (
+                "the difference is unlikely to be noise"
+                if real
+                else "the difference could be noise"
+            )
+            out.append(
+                f"Campaign {r.campaign}: treatment converted {r.rate_treatment:.1%} vs "
+                f"{r.rate_control:.1%} for control, {diff} points (95% CI {lo} to {hi}), "
+                f"{ratio} ({rci}); {verdict} (p = {r.p_value:.3f})."
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- plots (no computing)
+
+
+def plot_funnel(funnel: pd.DataFrame, *, title: str | None = None, lang: str = "en"):
+    """Step rates per channel with their Wilson intervals (a finished :func:`touch_funnel` table).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"sent_at": pd.to_datetime(["2025-10-01"] * 2), "channel": ["sms", "email"],
+    ...     "delivered": [True, False]})
+    >>> plot_funnel(touch_funnel(t), title="t").axes[0].get_title()
+    't'
+    """
+    import matplotlib.pyplot as plt
+
+    if title is None:
+        title = (
+            "触达漏斗:各步转化率(95% 置信区间)"
+            if lang == "zh"
+            else "Touch funnel: step rates (95% CI)"
+        )
+
+    from custops.report.plots import PALETTE, percent_axis
+
+    data = funnel[funnel["step_no"] > 0]
+    groups = list(dict.fromkeys(data["group"]))
+    steps = list(dict.fromkeys(data["step"]))
+    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    width = 0.8 / max(len(groups), 1)
+    x = np.arange(len(steps))
+    for i, group in enumerate(groups):
+        g = data[data["group"] == group].set_index("step").reindex(steps)
+        err = np.vstack(
+            [(g["step_rate"] - g["ci_low"]).to_numpy(), (g["ci_high"] - g["step_rate"]).to_numpy()]
+        )
+        ax.bar(
+            x + (i - (len(groups) - 1) / 2) * width,
+            g["step_rate"],
+            width,
+            yerr=np.clip(np.nan_to_num(err), 0, None),
+            capsize=2,
+            label=group,
+            color=PALETTE[i % len(PALETTE)],
+        )
+    ax.set_xticks(x, [_step_label(s, lang) for s in steps])
+    ax.set_ylim(0, 1.05)
+    percent_axis(ax)
+    ax.set_title(title)
+    ax.legend(ncol=min(len(groups), 5), fontsize=8, frameon=False)
+    fig.tight_layout()
+    plt.close(fig)  # shown once, as the cell's result
+    return fig
+
+
+def plot_channels(channels: pd.DataFrame, *, title: str | None = None, lang: str = "en"):
+    """Conversion per sent by channel with Wilson intervals (a finished channel table).
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"channel": ["a"], "conversion": [0.1], "conversion_low": [0.05], "conversion_high": [0.2]})
+    >>> len(plot_channels(ch, title="t").axes)
+    1
+    """
+    import matplotlib.pyplot as plt
+
+    if title is None:
+        title = "各渠道转化率(95% 置信区间)" if lang == "zh" else "Conversion by channel (95% CI)"
+
+    from custops.report.plots import PALETTE, percent_axis
+
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    y = np.arange(len(channels))[::-1]
+    err = np.vstack(
+        [
+            (channels["conversion"] - channels["conversion_low"]).to_numpy(),
+            (channels["conversion_high"] - channels["conversion"]).to_numpy(),
+        ]
+    )
+    ax.barh(
+        y,
+        channels["conversion"],
+        xerr=np.clip(np.nan_to_num(err), 0, None),
+        capsize=3,
+        color=PALETTE[0],
+    )
+    ax.set_yticks(y, channels["channel"])
+    percent_axis(ax, "x", decimals=1)
+    ax.set_xlabel("每次发送的转化率" if lang == "zh" else "conversion per touch sent")
+    ax.set_title(title)
+    fig.tight_layout()
+    plt.close(fig)  # shown once, as the cell's result
+    return fig

@@ -1,0 +1,1507 @@
+"""The quarterly review (复盘): KPI scorecard vs the previous period and targets, findings drawn
+from the other notebooks' artifacts, and the PDCA action register.
+
+KPI definitions (period P; each period is computed from the data known at its own end):
+
+=========================  ==================================================================
+``active_customers``       customers with at least one order in P
+``new_customers``          customers whose first order ever falls in P
+``churn_rate``             share of the customers active in the previous period who placed
+                           no order in P (a period-over-period definition; notebook 03 uses
+                           the inactivity definition ``churn.inactivity_days`` instead)
+``retention_rate``         1 - ``churn_rate``
+``repurchase_rate``        share of P's buyers with two or more distinct orders in P (复购率)
+``avg_order_value``        revenue / distinct orders in P
+``revenue``                sum of order amounts in P
+``revenue_per_customer``   revenue / active customers
+``nps``                    100 x (promoters - detractors) / answers, surveys answered in P
+``csat``                   mean CSAT (1-5) of tickets opened in P
+``first_response_hours``   median hours to the first response, tickets opened in P and
+                           answered by its end (unanswered tickets are left out)
+``sla_resolved_share``     share of tickets resolved within ``nps.sla_hours``, over tickets
+                           opened in P at least ``sla_hours`` before its end (so every ticket
+                           had the full SLA window)
+``touch_reach``            delivered / sent, touches sent in P
+``touch_conversion``       converted / sent, touches sent in P
+=========================  ==================================================================
+
+Status (per KPI with a target): **green** when the target is met (``>=`` for "higher",
+``<=`` for "lower"); **amber** when missed by at most ``amber_tolerance`` of the target
+(relative gap ``|value - target| / |target|``, inclusive); **red** otherwise; **grey** when
+there is no target or no value.
+
+Change vs the previous period and whether it could be noise: rates use the pooled
+two-proportion z-test, counts an exact conditional Poisson test (the two counts split
+binomially in proportion to the period lengths), means Welch's t-test, the median a
+bootstrap of the difference of medians (2,000 resamples, seeded by ``cfg.seed``), NPS a
+z-test with the two variances summed (DESIGN.md). Totals (revenue) are not tested. The
+p-values are Holm-adjusted over the scorecard; ``significant`` means adjusted p < 0.05.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import stats
+
+from custops.core.config import Period, Target
+from custops.core.errors import ConfigError
+from custops.features.order_heads import order_heads_of
+from custops.review.funnels import Z95, holm, two_proportion_test, wilson_ci
+
+__all__ = [
+    "KPIS",
+    "KpiSpec",
+    "Measure",
+    "SCORECARD_COLUMNS",
+    "period_measures",
+    "kpi_status",
+    "nps_interval",
+    "scorecard",
+    "scorecard_table",
+    "scorecard_sentences",
+    "UPSTREAM",
+    "read_upstream",
+    "read_tables",
+    "ORDER_COLUMNS",
+    "upstream_note",
+    "findings",
+    "findings_table",
+    "findings_markdown",
+    "read_actions",
+    "load_actions",
+    "action_register",
+    "register_table",
+    "action_sentences",
+    "lessons_learned",
+    "glue_values",
+    "plot_scorecard",
+]
+
+
+# --------------------------------------------------------------------------- KPI catalogue
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """What a KPI is: how it is compared and shown."""
+
+    name: str
+    kind: str  # count | rate | mean | median | nps | total
+    unit: str  # customers | share | currency | points | score | hours
+    direction: str  # higher | lower
+    label_en: str
+    label_zh: str
+    table: str  # the canonical table it needs
+
+    def label(self, lang: str) -> str:
+        """The KPI's name for people."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+KPIS: dict[str, KpiSpec] = {
+    s.name: s
+    for s in (
+        KpiSpec("active_customers", "count", "customers", "higher", "Active customers", "活跃客户数", "orders"),
+        KpiSpec("new_customers", "count", "customers", "higher", "New customers (first order)", "新客户数(首单)", "orders"),
+        KpiSpec("churn_rate", "rate", "share", "lower", "Churn rate (vs previous-period buyers)", "流失率(相对上期购买客户)", "orders"),
+        KpiSpec("retention_rate", "rate", "share", "higher", "Retention rate", "留存率", "orders"),
+        KpiSpec("repurchase_rate", "rate", "share", "higher", "Repurchase rate (2+ orders)", "复购率(2单及以上)", "orders"),
+        KpiSpec("avg_order_value", "mean", "currency", "higher", "Average order value", "客单价(每单)", "orders"),
+        KpiSpec("revenue", "total", "currency", "higher", "Revenue", "销售额", "orders"),
+        KpiSpec("revenue_per_customer", "mean", "currency", "higher", "Revenue per active customer", "每活跃客户销售额", "orders"),
+        KpiSpec("nps", "nps", "points", "higher", "NPS", "净推荐值 (NPS)", "surveys"),
+        KpiSpec("csat", "mean", "score", "higher", "CSAT (1-5)", "满意度 CSAT (1-5)", "tickets"),
+        KpiSpec("first_response_hours", "median", "hours", "lower", "First response (median hours)", "首次响应时长(中位数,小时)", "tickets"),
+        KpiSpec("sla_resolved_share", "rate", "share", "higher", "Resolved within SLA", "SLA 内解决占比", "tickets"),
+        KpiSpec("touch_reach", "rate", "share", "higher", "Touch reach (delivered / sent)", "触达率(送达/发送)", "touches"),
+        KpiSpec("touch_conversion", "rate", "share", "higher", "Touch conversion (converted / sent)", "触达转化率(转化/发送)", "touches"),
+    )
+}  # fmt: skip
+
+SCORECARD_COLUMNS = [
+    "kpi",
+    "value",
+    "previous",
+    "target",
+    "status",
+    "direction",
+    "change",
+    "p_value",
+    "significant",
+    "unit",
+    "label",
+    "ci_low",
+    "ci_high",
+    "n",
+    "n_previous",
+    "test",
+    "p_raw",
+    "deadline",
+    "amber_tolerance",
+    "kind",
+]
+
+
+@dataclass
+class Measure:
+    """One KPI in one period: the value, its CI and what a comparison test needs."""
+
+    value: float = np.nan
+    n: int = 0  # trials / observations
+    x: float = np.nan  # successes (rates) or the count (counts)
+    sample: np.ndarray | None = None  # observations (means, medians)
+    counts: tuple[int, int, int] | None = None  # promoters, passives, detractors (NPS)
+    ci_low: float = np.nan
+    ci_high: float = np.nan
+    days: int = 0  # length of the period (Poisson exposure)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _true(flags: pd.Series) -> pd.Series:
+    """A boolean mask from a column of True / False / missing (missing counts as False)."""
+    return flags.astype("boolean").fillna(False).astype(bool)
+
+
+def _window(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+    when = frame[column]
+    return frame[(when >= pd.Timestamp(start)) & (when < pd.Timestamp(end))]
+
+
+def _rate(x: float, n: int) -> Measure:
+    low, high = wilson_ci(x, n)
+    return Measure(
+        value=x / n if n else np.nan, n=int(n), x=float(x), ci_low=float(low), ci_high=float(high)
+    )
+
+
+def _mean(sample: np.ndarray) -> Measure:
+    sample = np.asarray(sample, dtype=float)
+    sample = sample[np.isfinite(sample)]
+    n = len(sample)
+    if n == 0:
+        return Measure(n=0, sample=sample)
+    mean = float(sample.mean())
+    half = float(stats.t.ppf(0.975, n - 1) * sample.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
+    return Measure(value=mean, n=n, sample=sample, ci_low=mean - half, ci_high=mean + half)
+
+
+#: half-width of the rank window of :func:`_boot_medians`, in units of sqrt(n)
+_BOOT_WINDOW = 8
+
+
+def _boot_medians(sample: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    """Medians of ``n_boot`` resamples, drawn in blocks of rows (bounded memory at any n).
+
+    The blocks consume the generator exactly as one ``(n_boot, n)`` draw would: same numbers.
+    A resample's median is read off the ranks of the drawn values (the sample sorted once): a
+    histogram of the ranks near the middle, with one bin below and one above, instead of a
+    partition of every resample; a resample whose middle falls outside the window (rare) is
+    sorted. Same medians as ``np.median`` of each resample.
+    """
+    n = len(sample)
+    order = np.argsort(sample, kind="stable")
+    ordered = sample[order]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    lo_k, hi_k = (n - 1) // 2, n // 2  # 0-based ranks of the middle value(s)
+    half = _BOOT_WINDOW * math.isqrt(n) + 16  # ~16 sd of the resampled middle rank
+    first, last = max(0, lo_k - half), min(n - 1, hi_k + half)
+    width = last - first + 3  # bin 0: ranks below ``first``; bin width - 1: above ``last``
+    to_bin = np.clip(rank - (first - 1), 0, width - 1)  # sample position -> bin
+    step = max(1, 4_000_000 // max(n, 1))
+    out = np.empty(n_boot)
+    for start in range(0, n_boot, step):
+        rows = min(step, n_boot - start)
+        idx = rng.integers(0, n, (rows, n))
+        binned = to_bin[idx]
+        counts = np.empty((rows, width), dtype=np.int64)
+        for j in range(rows):
+            counts[j] = np.bincount(binned[j], minlength=width)
+        cum = np.cumsum(counts, axis=1)
+        lo = (cum <= lo_k).sum(axis=1)
+        hi = (cum <= hi_k).sum(axis=1)
+        outside = np.flatnonzero((lo == 0) | (hi == width - 1))
+        lo, hi = lo + first - 1, hi + first - 1
+        for j in outside:
+            ranks = np.sort(rank[idx[j]])
+            lo[j], hi[j] = ranks[lo_k], ranks[hi_k]
+        # as np.median: the middle value, or the mean of the two middle values
+        out[start : start + rows] = (ordered[lo] + ordered[hi]) / 2 if n % 2 == 0 else ordered[lo]
+    return out
+
+
+def _median(sample: np.ndarray, rng: np.random.Generator, n_boot: int) -> Measure:
+    sample = np.asarray(sample, dtype=float)
+    sample = sample[np.isfinite(sample)]
+    n = len(sample)
+    if n == 0:
+        return Measure(n=0, sample=sample)
+    boot = _boot_medians(sample, rng, n_boot)
+    low, high = np.percentile(boot, [2.5, 97.5])
+    return Measure(
+        value=float(np.median(sample)), n=n, sample=sample, ci_low=float(low), ci_high=float(high)
+    )
+
+
+def nps_interval(
+    promoters: int, passives: int, detractors: int
+) -> tuple[float, float, float, float]:
+    """NPS, its variance and 95% interval as in DESIGN.md.
+
+    Variance ``100² (p + d - (p - d)²) / n``; below 100 answers the adjusted-Wald interval
+    (add 0.75 promoters, 0.75 detractors and 1.5 passives, n + 3), centred on the adjusted NPS;
+    the interval is clipped to [-100, 100]. The NPS itself is the raw one.
+
+    Returns
+    -------
+    (nps, variance, ci_low, ci_high)
+
+    Examples
+    --------
+    >>> [round(v, 2) for v in nps_interval(50, 30, 20)]
+    [30.0, 61.0, 14.69, 45.31]
+    """
+    n = promoters + passives + detractors
+    if n == 0:
+        return (np.nan, np.nan, np.nan, np.nan)
+    nps = 100 * (promoters - detractors) / n
+    if n < 100:
+        pa, da, na = promoters + 0.75, detractors + 0.75, n + 3
+    else:
+        pa, da, na = promoters, detractors, n
+    p, d = pa / na, da / na
+    var = 100**2 * (p + d - (p - d) ** 2) / na
+    centre = 100 * (p - d)
+    half = Z95 * np.sqrt(var)
+    return (
+        float(nps),
+        float(var),
+        float(max(-100.0, centre - half)),
+        float(min(100.0, centre + half)),
+    )
+
+
+def period_measures(
+    tables: dict[str, pd.DataFrame],
+    period: Period | str,
+    *,
+    sla_hours: float = 48.0,
+    seed: int = 42,
+    n_boot: int = 2000,
+) -> dict[str, Measure]:
+    """Every KPI of one period, with what its comparison test needs.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        Clean canonical tables (``orders`` required; the others when present).
+    period : Period or str
+    sla_hours : float
+        Resolution SLA (``cfg.nps.sla_hours``).
+    seed : int
+        Seed of the bootstrap (``cfg.seed``).
+    n_boot : int
+        Bootstrap resamples for the median.
+
+    Returns
+    -------
+    dict
+        KPI name -> :class:`Measure`; KPIs whose table is missing are absent.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"order_id": ["1", "2", "3"], "customer_id": ["a", "a", "b"],
+    ...     "order_date": pd.to_datetime(["2025-07-05", "2025-10-03", "2025-10-09"]), "amount": [10.0, 20.0, 40.0]})
+    >>> m = period_measures({"orders": o}, "2025Q4")
+    >>> m["active_customers"].value, m["new_customers"].value, m["churn_rate"].value, m["avg_order_value"].value
+    (2.0, 1.0, 0.0, 30.0)
+    """
+    p = Period.parse(period)
+    start, end = pd.Timestamp(p.start), pd.Timestamp(p.end_exclusive)
+    prev = p.previous()
+    rng = np.random.default_rng(seed)
+    out: dict[str, Measure] = {}
+
+    h = order_heads_of(tables["orders"])
+    lo, hi = h.stamp(start), h.stamp(end)
+    now = (h.ts >= lo) & (h.ts < hi)
+    before = (h.ts >= h.stamp(prev.start)) & (h.ts < h.stamp(prev.end_exclusive))
+    # distinct buyers; a missing customer id (code -1) counts as one buyer, as unique() does
+    size = len(h.labels) + 1
+    buyers = np.bincount(h.code[now] + 1, minlength=size) > 0
+    prev_buyers = np.bincount(h.code[before] + 1, minlength=size) > 0
+    n_buyers = int(buyers.sum())
+    n_new = int(((h.first >= lo) & (h.first < hi)).sum())
+    out["active_customers"] = Measure(value=float(n_buyers), n=n_buyers, x=n_buyers, days=p.days)
+    out["new_customers"] = Measure(value=float(n_new), n=n_new, x=n_new, days=p.days)
+    lost = int((prev_buyers & ~buyers).sum())
+    out["churn_rate"] = _rate(lost, int(prev_buyers.sum()))
+    out["retention_rate"] = _rate(int(prev_buyers.sum()) - lost, int(prev_buyers.sum()))
+    amount = h.amount[now]
+    known = h.code[now] >= 0
+    # per customer in the order of the sorted ids (as a groupby on the ids), same summation
+    revenue = pd.Series(amount[known]).groupby(h.code[now][known]).sum()
+    n_orders = np.bincount(h.code[now][known], minlength=size)
+    out["repurchase_rate"] = _rate(int((n_orders >= 2).sum()), len(revenue))
+    out["avg_order_value"] = _mean(amount)
+    out["revenue"] = Measure(value=float(pd.Series(amount).sum()), n=len(amount))
+    out["revenue_per_customer"] = _mean(revenue.to_numpy())
+
+    surveys = tables.get("surveys")
+    if surveys is not None:
+        s = _window(surveys, "responded_at", start, end)["score"].dropna()
+        counts = (int((s >= 9).sum()), int(((s >= 7) & (s < 9)).sum()), int((s <= 6).sum()))
+        nps, var, low, high = nps_interval(*counts)
+        out["nps"] = Measure(
+            value=nps, n=len(s), counts=counts, ci_low=low, ci_high=high, extra={"var": var}
+        )
+
+    tickets = tables.get("tickets")
+    if tickets is not None:
+        t = _window(tickets, "created_at", start, end)
+        if "csat" in t:
+            out["csat"] = _mean(t["csat"].to_numpy())
+        if "first_response_at" in t:
+            answered = t[t["first_response_at"].notna() & (t["first_response_at"] < end)]
+            hours = (
+                answered["first_response_at"] - answered["created_at"]
+            ).dt.total_seconds() / 3600
+            out["first_response_hours"] = _median(hours.to_numpy(), rng, n_boot)
+        if "resolved_at" in t:
+            sla = pd.Timedelta(hours=sla_hours)
+            eligible = t[t["created_at"] < end - sla]
+            took = eligible["resolved_at"] - eligible["created_at"]
+            within = eligible["resolved_at"].notna() & (took <= sla)
+            out["sla_resolved_share"] = _rate(int(within.sum()), len(eligible))
+
+    touches = tables.get("touches")
+    if touches is not None:
+        t = _window(touches, "sent_at", start, end)
+        for name, flag in (("touch_reach", "delivered"), ("touch_conversion", "converted")):
+            if flag in t:
+                hits = int(t[flag].astype("boolean").fillna(False).sum())
+                out[name] = _rate(hits, len(t))
+    return out
+
+
+# --------------------------------------------------------------------------- status and tests
+
+
+def kpi_status(
+    value: float, target: float | None, direction: str = "higher", amber_tolerance: float = 0.05
+) -> str:
+    """Green / amber / red against a target; grey without a target or a value.
+
+    Green when the target is met (``value >= target`` for "higher", ``<=`` for "lower");
+    amber when the relative gap ``|value - target| / |target|`` is at most
+    ``amber_tolerance`` (inclusive, with 1e-9 slack for float rounding); red otherwise. A
+    target of 0 that is missed is red.
+
+    Examples
+    --------
+    >>> kpi_status(0.45, 0.45), kpi_status(0.43, 0.45), kpi_status(0.40, 0.45), kpi_status(8.4, 8, "lower")
+    ('green', 'amber', 'red', 'amber')
+    >>> kpi_status(float("nan"), 1.0), kpi_status(3.0, None)
+    ('grey', 'grey')
+    """
+    if target is None or value is None or not np.isfinite(value) or not np.isfinite(target):
+        return "grey"
+    if direction not in ("higher", "lower"):
+        raise ValueError(f"direction must be 'higher' or 'lower', not {direction!r}")
+    met = value >= target if direction == "higher" else value <= target
+    if met:
+        return "green"
+    if target == 0:
+        return "red"
+    gap = abs(value - target) / abs(target)
+    return "amber" if gap <= amber_tolerance + 1e-9 else "red"
+
+
+def _compare(
+    kind: str, cur: Measure, prev: Measure, rng: np.random.Generator, n_boot: int
+) -> tuple[str, float]:
+    """(test name, two-sided p-value) of the change from ``prev`` to ``cur``."""
+    if kind == "rate":
+        if cur.n == 0 or prev.n == 0:
+            return "two-proportion z", np.nan
+        return "two-proportion z", two_proportion_test(cur.x, cur.n, prev.x, prev.n).p_value
+    if kind == "count":
+        total = cur.x + prev.x
+        if not total:
+            return "Poisson (exact conditional)", np.nan
+        share = cur.days / (cur.days + prev.days)
+        return "Poisson (exact conditional)", float(
+            stats.binomtest(int(cur.x), int(total), share).pvalue
+        )
+    if kind == "mean":
+        if cur.n < 2 or prev.n < 2:
+            return "Welch t", np.nan
+        return "Welch t", float(stats.ttest_ind(cur.sample, prev.sample, equal_var=False).pvalue)
+    if kind == "median":
+        if cur.n < 2 or prev.n < 2:
+            return "bootstrap (median)", np.nan
+        a = _boot_medians(cur.sample, rng, n_boot)
+        b = _boot_medians(prev.sample, rng, n_boot)
+        diff = a - b
+        p = 2 * min(np.mean(diff <= 0), np.mean(diff >= 0))
+        return "bootstrap (median)", float(min(1.0, max(p, 1 / n_boot)))
+    if kind == "nps":
+        var = cur.extra.get("var", np.nan) + prev.extra.get("var", np.nan)
+        if not np.isfinite(var) or var <= 0:
+            return "NPS z (summed variances)", np.nan
+        z = (cur.value - prev.value) / np.sqrt(var)
+        return "NPS z (summed variances)", float(2 * stats.norm.sf(abs(z)))
+    return "not tested (total)", np.nan
+
+
+def _targets_by_kpi(targets: Iterable[Target | dict] | None) -> dict[str, Target]:
+    out = {}
+    for target in targets or ():
+        t = target if isinstance(target, Target) else Target.model_validate(target)
+        out[t.kpi] = t
+    return out
+
+
+def scorecard(
+    tables: dict[str, pd.DataFrame],
+    period: Period | str,
+    targets: Iterable[Target | dict] | None = None,
+    *,
+    sla_hours: float = 48.0,
+    seed: int = 42,
+    alpha: float = 0.05,
+    n_boot: int = 2000,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """The KPI scorecard: this period vs the previous one vs the target.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        Clean canonical tables.
+    period : Period or str
+    targets : iterable of Target or dict, optional
+        ``cfg.review.targets``; each has ``kpi, target, direction, deadline, amber_tolerance``.
+    sla_hours : float
+        ``cfg.nps.sla_hours``.
+    seed : int
+        ``cfg.seed`` (bootstrap).
+    alpha : float
+        Level of the Holm-adjusted tests.
+    n_boot : int
+        Bootstrap resamples.
+    lang : {"en", "zh"}
+        Language of the ``label`` column.
+
+    Returns
+    -------
+    DataFrame
+        One row per KPI (``SCORECARD_COLUMNS``): ``kpi, value, previous, target, status,
+        direction, change, p_value`` (Holm-adjusted), ``significant, unit, label, ci_low,
+        ci_high, n, n_previous, test, p_raw, deadline, amber_tolerance, kind``. KPIs whose source
+        table is missing have no value and status grey.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"order_id": ["1", "2", "3"], "customer_id": ["a", "a", "b"],
+    ...     "order_date": pd.to_datetime(["2025-07-05", "2025-10-03", "2025-10-09"]), "amount": [10.0, 20.0, 40.0]})
+    >>> card = scorecard({"orders": o}, "2025Q4", [{"kpi": "active_customers", "target": 2}])
+    >>> card.set_index("kpi").loc["active_customers", ["value", "previous", "status"]].to_dict()
+    {'value': 2.0, 'previous': 1.0, 'status': 'green'}
+    """
+    p = Period.parse(period)
+    cur = period_measures(tables, p, sla_hours=sla_hours, seed=seed, n_boot=n_boot)
+    prev = period_measures(tables, p.previous(), sla_hours=sla_hours, seed=seed + 1, n_boot=n_boot)
+    rng = np.random.default_rng(seed)
+    by_kpi = _targets_by_kpi(targets)
+    rows = []
+    for name, spec in KPIS.items():
+        c, b = cur.get(name, Measure()), prev.get(name, Measure())
+        t = by_kpi.get(name)
+        direction = t.direction if t else spec.direction
+        test, p_raw = (
+            _compare(spec.kind, c, b, rng, n_boot) if name in cur and name in prev else ("", np.nan)
+        )
+        rows.append(
+            {
+                "kpi": name,
+                "value": c.value,
+                "previous": b.value,
+                "target": t.target if t else np.nan,
+                "status": kpi_status(
+                    c.value, t.target if t else None, direction, t.amber_tolerance if t else 0.0
+                ),
+                "direction": direction,
+                "change": c.value - b.value,
+                "unit": spec.unit,
+                "label": spec.label(lang),
+                "ci_low": c.ci_low,
+                "ci_high": c.ci_high,
+                "n": c.n,
+                "n_previous": b.n,
+                "test": test,
+                "p_raw": p_raw,
+                "deadline": t.deadline if t else None,
+                "amber_tolerance": t.amber_tolerance if t else np.nan,
+                "kind": spec.kind,
+            }
+        )
+    card = pd.DataFrame(rows)
+    card["p_value"] = holm(card["p_raw"].to_numpy())
+    card["significant"] = pd.array(
+        [bool(v < alpha) if np.isfinite(v) else pd.NA for v in card["p_value"]], dtype="boolean"
+    )
+    return card[SCORECARD_COLUMNS]
+
+
+# --------------------------------------------------------------------------- showing the scorecard
+
+
+def _fmt(value: float, unit: str, currency: str = "") -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "currency":
+        return (
+            f"{currency} {value:,.0f}".strip()
+            if abs(value) < 1e6
+            else f"{currency} {value / 1e6:,.2f}M".strip()
+        )
+    if unit == "customers":
+        return f"{value:,.0f}"
+    if unit == "points":
+        return f"{value:.1f}"
+    if unit in ("hours", "score"):
+        return f"{value:.2f}"
+    return f"{value:,.2f}"
+
+
+def _fmt_change(value: float, unit: str, currency: str = "") -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    sign = "+" if value >= 0 else "−"
+    if unit == "share":
+        return f"{sign}{100 * abs(value):.1f} pp"
+    return sign + _fmt(abs(value), unit, currency)
+
+
+_STATUS_ZH = {"green": "达标", "amber": "接近", "red": "未达标", "grey": "无目标"}
+
+
+def scorecard_table(card: pd.DataFrame, lang: str = "en", currency: str = "") -> Any:
+    """The scorecard for people: formatted values with CIs, status coloured, noise marked.
+
+    Returns a pandas ``Styler`` (status cells coloured green/amber/red/grey).
+
+    Examples
+    --------
+    >>> card = pd.DataFrame([{"kpi": "nps", "label": "NPS", "unit": "points", "value": 20.0, "ci_low": 15.0,
+    ...     "ci_high": 25.0, "previous": 25.0, "change": -5.0, "target": 30.0, "status": "red",
+    ...     "p_value": 0.2, "significant": False, "direction": "higher", "deadline": "2025Q4"}])
+    >>> "could be noise" in scorecard_table(card).to_html()
+    True
+    """
+    from custops.report.plots import STATUS_COLORS
+
+    zh = lang == "zh"
+    rows = []
+    for r in card.itertuples(index=False):
+        ci = ""
+        if np.isfinite(r.ci_low) and np.isfinite(r.ci_high):
+            dash = " to " if r.ci_low < 0 else "–"
+            ci = f" ({_fmt(r.ci_low, r.unit, currency)}{dash}{_fmt(r.ci_high, r.unit, currency)})"
+        if pd.isna(r.significant):
+            noise = "–"
+        elif r.significant:
+            noise = ("显著" if zh else "real change") + f" (p={r.p_value:.3f})"
+        else:
+            noise = ("可能是随机波动" if zh else "could be noise") + f" (p={r.p_value:.2f})"
+        arrow = "↑" if r.direction == "higher" else "↓"
+        rows.append(
+            {
+                ("指标" if zh else "KPI"): f"{r.label} {arrow}",
+                ("本期 (95% CI)" if zh else "This period (95% CI)"): _fmt(r.value, r.unit, currency)
+                + ci,
+                ("上期" if zh else "Previous"): _fmt(r.previous, r.unit, currency),
+                ("变化" if zh else "Change"): _fmt_change(r.change, r.unit, currency),
+                ("目标" if zh else "Target"): _fmt(r.target, r.unit, currency),
+                ("状态" if zh else "Status"): _STATUS_ZH[r.status] if zh else r.status,
+                ("变化是否显著" if zh else "Change vs noise"): noise,
+            }
+        )
+    shown = pd.DataFrame(rows)
+    status_col = "状态" if zh else "Status"
+    colours = {(_STATUS_ZH[k] if zh else k): v for k, v in STATUS_COLORS.items()}
+
+    def _colour(value: str) -> str:
+        c = colours.get(value)
+        return f"background-color: {c}; color: white; font-weight: bold" if c else ""
+
+    return shown.style.map(_colour, subset=[status_col]).hide(axis="index")
+
+
+def scorecard_sentences(
+    card: pd.DataFrame, targets: Iterable[Target | dict] | None = None, lang: str = "en"
+) -> list[str]:
+    """What the scorecard says, in a few sentences (counts by status, reds, real changes, target typos).
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"kpi": ["nps", "csat"], "label": ["NPS", "CSAT"], "status": ["red", "grey"],
+    ...     "value": [20.0, 4.1], "target": [30.0, float("nan")], "unit": ["points", "score"],
+    ...     "change": [-5.0, 0.1], "previous": [25.0, 4.0], "significant": [True, False], "p_value": [0.01, 0.5]})
+    >>> scorecard_sentences(card)[:2]
+    ['Of 1 KPIs with a target, 0 are green, 0 amber and 1 red.', 'Off target: NPS (20.0 vs target 30.0).']
+    """
+    zh = lang == "zh"
+    with_target = card[card["status"] != "grey"]
+    counts = with_target["status"].value_counts()
+    g, a, r = (int(counts.get(k, 0)) for k in ("green", "amber", "red"))
+    out = [
+        f"有目标的 {len(with_target)} 项 KPI 中,{g} 项达标,{a} 项接近目标,{r} 项未达标。"
+        if zh
+        else f"Of {len(with_target)} KPIs with a target, {g} are green, {a} amber and {r} red."
+    ]
+    reds = card[card["status"] == "red"]
+    if len(reds):
+        items = [
+            f"{x.label} ({_fmt(x.value, x.unit)} {'对比目标' if zh else 'vs target'} {_fmt(x.target, x.unit)})"
+            for x in reds.itertuples()
+        ]
+        out.append(
+            ("未达标:" if zh else "Off target: ")
+            + ("、" if zh else ", ").join(items)
+            + ("。" if zh else ".")
+        )
+    real = card[_true(card["significant"])]
+    if len(real):
+        items = [
+            f"{x.label} {_fmt(x.previous, x.unit)} → {_fmt(x.value, x.unit)}"
+            for x in real.itertuples()
+        ]
+        out.append(
+            (
+                "与上期相比超出随机波动的变化(Holm 校正后 p < 0.05):"
+                if zh
+                else "Changes vs the previous period beyond noise (Holm-adjusted p < 0.05): "
+            )
+            + ("、" if zh else ", ").join(items)
+            + ("。" if zh else ".")
+        )
+    else:
+        out.append(
+            "与上期相比,没有一项变化超出随机波动。"
+            if zh
+            else "No change vs the previous period is beyond noise."
+        )
+    for name in _targets_by_kpi(targets):
+        if name not in KPIS:
+            close = difflib.get_close_matches(name, list(KPIS), n=1)
+            hint = (
+                (f"(是否是 `{close[0]}`?)" if zh else f" (did you mean `{close[0]}`?)")
+                if close
+                else ""
+            )
+            out.append(
+                f"配置中的目标 `{name}` 不是已知 KPI,已忽略{hint}。"
+                if zh
+                else f"The target for `{name}` in the config is not a known KPI and was ignored{hint}."
+            )
+    return out
+
+
+def plot_scorecard(card: pd.DataFrame, *, title: str | None = None, lang: str = "en"):
+    """Each KPI with a target as value / target (1 = on target; beyond 1 is better), coloured by status.
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"label": ["NPS"], "value": [20.0], "target": [30.0], "status": ["red"], "direction": ["higher"]})
+    >>> plot_scorecard(card, title="t").axes[0].get_title()
+    't'
+    """
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import STATUS_COLORS
+
+    if title is None:
+        title = "KPI 相对目标的达成度" if lang == "zh" else "KPIs against their targets"
+    data = card[card["status"] != "grey"]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(data), 3) + 1))
+    ratio = np.where(
+        data["direction"] == "higher",
+        data["value"] / data["target"],
+        data["target"] / data["value"],
+    )
+    y = np.arange(len(data))[::-1]
+    ax.barh(y, ratio, color=[STATUS_COLORS[s] for s in data["status"]])
+    ax.axvline(1.0, color="black", lw=1)
+    ax.set_yticks(y, data["label"])
+    ax.set_xlabel(
+        "相对目标的达成度(1 = 达标)" if lang == "zh" else "achievement vs target (1 = on target)"
+    )
+    ax.set_title(title)
+    fig.tight_layout()
+    plt.close(fig)  # shown once, as the cell's result
+    return fig
+
+
+# --------------------------------------------------------------------------- upstream artifacts
+
+#: artifact file -> notebook that writes it
+UPSTREAM: dict[str, str] = {
+    "customer_features.parquet": "01_data_collection",
+    "segments.parquet": "02_segmentation",
+    "churn_scores.parquet": "03_churn_survival",
+    "retention_priority.csv": "03_churn_survival",
+    "nps_summary.csv": "04_nps",
+}
+
+
+#: the order columns the review uses; the others (text columns of 20M rows at scale) stay unread
+ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "amount")
+
+
+def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
+    """The clean tables of notebook 01, with only :data:`ORDER_COLUMNS` of the orders.
+
+    Same as :func:`custops.ingest.artifacts.read_clean_tables` otherwise (and the same error when
+    there is no orders table).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"order_id": ["1"], "customer_id": ["a"], "amount": [1.0], "order_date":
+    ...     pd.to_datetime(["2025-10-01"]), "channel": ["web"]}).to_parquet(folder / "clean_orders.parquet")
+    >>> list(read_tables(folder)["orders"].columns)
+    ['order_id', 'customer_id', 'order_date', 'amount']
+    """
+    from custops.ingest.artifacts import read_clean_tables
+
+    return read_clean_tables(Path(folder), columns={"orders": ORDER_COLUMNS})
+
+
+def read_upstream(folder: Path | str) -> dict[str, pd.DataFrame | None]:
+    """The earlier notebooks' artifacts for this period (None for each one that is missing).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> up = read_upstream(tempfile.mkdtemp())
+    >>> sorted(k for k, v in up.items() if v is None)[:2]
+    ['churn_scores.parquet', 'customer_features.parquet']
+    """
+    folder = Path(folder)
+    out: dict[str, pd.DataFrame | None] = {}
+    for name in UPSTREAM:
+        path = folder / name
+        if not path.exists():
+            out[name] = None
+        elif name.endswith(".parquet"):
+            out[name] = pd.read_parquet(path)
+        else:
+            out[name] = pd.read_csv(path)
+    return out
+
+
+def upstream_note(upstream: dict[str, pd.DataFrame | None], lang: str = "en") -> str:
+    """Which artifacts are missing (and so which findings are skipped), or that all are present.
+
+    Examples
+    --------
+    >>> upstream_note({"segments.parquet": None, "nps_summary.csv": pd.DataFrame()})
+    '> Missing for this period: `segments.parquet` (notebook 02_segmentation). The findings that need it are skipped; run that notebook first to include them.'
+    """
+    missing = [name for name, frame in upstream.items() if frame is None]
+    if not missing:
+        return (
+            "> 前序笔记本(01–04)的产出齐全,以下结论读取它们的结果,不重新建模。"
+            if lang == "zh"
+            else "> All artifacts of notebooks 01–04 are present; the findings below read their results and refit no model."
+        )
+    items = ", ".join(f"`{name}` (notebook {UPSTREAM.get(name, '?')})" for name in missing)
+    if lang == "zh":
+        items_zh = "、".join(f"`{name}`(笔记本 {UPSTREAM.get(name, '?')})" for name in missing)
+        return f"> 本期缺少:{items_zh}。依赖它们的结论已跳过;先运行对应笔记本即可补上。"
+    return (
+        f"> Missing for this period: {items}. The findings that need it are skipped; "
+        "run that notebook first to include them."
+    )
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _finding(text: str, source: str, kind: str, value: Any) -> dict:
+    return {"text": text, "source": source, "kind": kind, "value": value}
+
+
+def _scorecard_findings(card: pd.DataFrame, lang: str) -> list[dict]:
+    zh = lang == "zh"
+    out = []
+    with_target = card[card["status"] != "grey"]
+    if len(with_target):
+        reds = with_target[with_target["status"] == "red"]
+        greens = int((with_target["status"] == "green").sum())
+        names = ("、" if zh else ", ").join(reds["label"])
+        if zh:
+            text = (
+                f"有目标的 {len(with_target)} 项 KPI 中 {greens} 项达标、{len(reds)} 项未达标"
+                + (f"(未达标:{names})。" if len(reds) else "。")
+            )
+        else:
+            text = (
+                f"{greens} of {len(with_target)} KPIs with a target are on target and {len(reds)} are red"
+                + (f" ({names})." if len(reds) else ".")
+            )
+        out.append(_finding(text, "05_review_retrospective", "scorecard", int(len(reds))))
+    real = card[_true(card["significant"])].sort_values("p_value")
+    if len(real):
+        r = real.iloc[0]
+        better = (r["change"] > 0) == (r["direction"] == "higher")
+        if zh:
+            word = "改善" if better else "恶化"
+            text = (
+                f"最确定的变化:{r['label']}从上期 {_fmt(r['previous'], r['unit'])} {word}到 "
+                f"{_fmt(r['value'], r['unit'])}(Holm 校正后 p = {r['p_value']:.3f})。"
+            )
+        else:
+            word = "improved" if better else "worsened"
+            text = (
+                f"The clearest change: {r['label']} {word} from {_fmt(r['previous'], r['unit'])} to "
+                f"{_fmt(r['value'], r['unit'])} (Holm-adjusted p = {r['p_value']:.3f})."
+            )
+        out.append(_finding(text, "05_review_retrospective", "change", float(r["change"])))
+    return out
+
+
+def _label(name: str, lang: str) -> str:
+    """Display name of a segment / stage from notebook 02's catalogue (unchanged if unknown)."""
+    try:
+        from custops.segments.segmentation import label
+    except ImportError:  # pragma: no cover - segment module absent
+        return name
+    try:
+        return label(name, lang)
+    except Exception:  # pragma: no cover - an unexpected catalogue shape
+        return name
+
+
+def _segment_findings(
+    segments: pd.DataFrame, features: pd.DataFrame | None, lang: str, currency: str
+) -> list[dict]:
+    zh = lang == "zh"
+    out = []
+    source = "02_segmentation"
+    value_col = None
+    if features is not None:
+        value_col = next((c for c in ("revenue_365d", "revenue_total") if c in features), None)
+    if "tier" in segments and value_col:
+        joined = segments[["customer_id", "tier"]].merge(
+            features[["customer_id", value_col]], on="customer_id", how="left"
+        )
+        revenue = joined.groupby("tier")[value_col].sum()
+        total = revenue.sum()
+        if total > 0:
+            top = sorted(revenue.index.astype(str))[0]
+            share_c = float((joined["tier"].astype(str) == top).mean())
+            share_r = float(revenue.loc[revenue.index.astype(str) == top].sum() / total)
+            text = (
+                f"{top} 级客户占客户数的 {share_c:.1%},却贡献了近 12 个月销售额的 {share_r:.1%}。"
+                if zh
+                else f"Tier {top} customers are {share_c:.1%} of customers but bring {share_r:.1%} of the last 12 months' revenue."
+            )
+            out.append(_finding(text, source, "tier_revenue_share", share_r))
+    if "rfm_segment" in segments and len(segments):
+        shares = segments["rfm_segment"].astype(str).value_counts(normalize=True)
+        name, share = _label(shares.index[0], lang), float(shares.iloc[0])
+        text = (
+            f"最大的 RFM 客群是「{name}」,占客户的 {share:.1%}(共 {len(shares)} 个客群)。"
+            if zh
+            else f"The largest RFM segment is '{name}' with {share:.1%} of customers ({len(shares)} segments)."
+        )
+        out.append(_finding(text, source, "top_segment", name))
+    if "lifecycle" in segments and len(segments):
+        life = segments["lifecycle"].astype(str)
+        risky = life[life.str.contains("sleep|churn|lapse|lost|at.risk|沉睡|流失|预警", case=False)]
+        if len(risky):
+            share = len(risky) / len(life)
+            names = ("、" if zh else ", ").join(_label(x, lang) for x in sorted(risky.unique()))
+            text = (
+                f"{share:.1%} 的客户处于{names}阶段。"
+                if zh
+                else f"{share:.1%} of customers are in the {names} lifecycle stage(s)."
+            )
+            out.append(_finding(text, source, "at_risk_lifecycle", share))
+    return out
+
+
+def _churn_findings(
+    churn: pd.DataFrame, priority: pd.DataFrame | None, lang: str, currency: str
+) -> list[dict]:
+    zh = lang == "zh"
+    out = []
+    source = "03_churn_survival"
+    prob = next((c for c in churn.columns if c.startswith("churn_prob")), None)
+    if prob is not None and len(churn):
+        alive = churn[churn["event"] == 0] if "event" in churn else churn
+        likely = alive[prob] >= 0.5
+        share = float(likely.mean()) if len(alive) else np.nan
+        horizon = prob.removeprefix("churn_prob_").removesuffix("d")
+        text = (
+            f"仍活跃的客户中有 {int(likely.sum()):,} 位({share:.1%})未来 {horizon} 天流失概率不低于 50%。"
+            if zh
+            else f"{int(likely.sum()):,} customers still active ({share:.1%}) have a churn probability of 50% or more within {horizon} days."
+        )
+        out.append(_finding(text, source, "likely_churners", int(likely.sum())))
+    if "value_at_risk" in churn and len(churn):
+        at_risk = float(churn["value_at_risk"].sum())
+        from custops.report.notebook import fmt_money
+
+        listed = (
+            f"; the retention priority list holds {len(priority):,} customers"
+            if priority is not None and not zh
+            else ""
+        )
+        listed_zh = (
+            f";挽留优先名单共 {len(priority):,} 位客户" if priority is not None and zh else ""
+        )
+        text = (
+            f"风险价值(流失概率 × 客户终身价值)合计 {fmt_money(at_risk, currency)}{listed_zh}。"
+            if zh
+            else f"Value at risk (churn probability × CLV) totals {fmt_money(at_risk, currency)}{listed}."
+        )
+        out.append(_finding(text, source, "value_at_risk", at_risk))
+    if "drivers" in churn and len(churn):
+        alive = churn[churn["event"] == 0] if "event" in churn else churn
+        first = alive["drivers"].fillna("").astype(str).str.split(";").str[0].str.strip()
+        named = first[first != ""]
+        if len(named):
+            counts = named.value_counts()
+            driver, n = str(counts.index[0]), int(counts.iloc[0])
+            share = n / len(alive)
+            text = (
+                f"最常见的首要流失风险因素是「{driver}」:{n:,} 位仍活跃的客户({share:.1%})。"
+                if zh
+                else f"The most common main churn driver is '{driver}': {n:,} customers still active ({share:.1%})."
+            )
+            out.append(_finding(text, source, "top_churn_driver", driver))
+    return out
+
+
+def _nps_findings(nps: pd.DataFrame, lang: str) -> list[dict]:
+    zh = lang == "zh"
+    out = []
+    source = "04_nps"
+    if not {"group_type", "nps"} <= set(nps.columns) or nps.empty:
+        return out
+    kind = nps["group_type"].astype(str).str.lower()
+    overall = nps[kind.isin(["overall", "all", "total", "period"])]
+    if len(overall):
+        r = overall.iloc[0]
+        ci = (
+            f"(95% CI {r['ci_low']:.1f} to {r['ci_high']:.1f})"
+            if "ci_low" in r and pd.notna(r.get("ci_low"))
+            else ""
+        )
+        n = f", n = {int(r['n']):,}" if "n" in r and pd.notna(r.get("n")) else ""
+        text = (
+            f"本期 NPS 为 {r['nps']:.1f}{ci.replace('95% CI', '95% 置信区间').replace(' to ', ' 至 ')}{n}。"
+            if zh
+            else f"NPS this period is {r['nps']:.1f} {ci}{n}."
+        )
+        out.append(_finding(text, source, "nps", float(r["nps"])))
+    groups = nps[~kind.isin(["overall", "all", "total", "period", "month", "quarter", "week"])]
+    if "small_group" in groups:
+        groups = groups[~groups["small_group"].astype("boolean").fillna(False).astype(bool)]
+    groups = groups.dropna(subset=["nps"])
+    if len(groups) >= 2:
+        low = groups.loc[groups["nps"].idxmin()]
+        ci = (
+            f" (95% CI {low['ci_low']:.1f} to {low['ci_high']:.1f})"
+            if "ci_low" in low and pd.notna(low.get("ci_low"))
+            else ""
+        )
+        text = (
+            f"NPS 最低的组是 {low['group_type']} = {low['group']}:{low['nps']:.1f}"
+            f"{ci.replace('95% CI', '95% 置信区间').replace(' to ', ' 至 ')}。"
+            if zh
+            else f"The lowest NPS is in {low['group_type']} = {low['group']}: {low['nps']:.1f}{ci}."
+        )
+        out.append(_finding(text, source, "lowest_nps_group", float(low["nps"])))
+    return out
+
+
+def findings(
+    card: pd.DataFrame,
+    upstream: dict[str, pd.DataFrame | None] | None = None,
+    *,
+    channels: pd.DataFrame | None = None,
+    ab: pd.DataFrame | None = None,
+    lang: str = "en",
+    currency: str = "",
+) -> list[dict]:
+    """The quarter's top findings, each a sentence with its figure and the notebook it comes from.
+
+    Built only from numbers already computed: the scorecard, the channel and A/B tables of
+    this notebook and the artifacts of notebooks 02-04 (``segments.parquet``,
+    ``churn_scores.parquet``, ``retention_priority.csv``, ``nps_summary.csv``); an artifact
+    that is missing contributes nothing. Order: scorecard, NPS, churn, segments, channels, A/B.
+
+    Returns
+    -------
+    list of dict
+        ``text, source, kind, value``.
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"kpi": ["nps"], "label": ["NPS"], "status": ["red"], "value": [20.0],
+    ...     "target": [30.0], "unit": ["points"], "change": [-5.0], "previous": [25.0],
+    ...     "significant": [False], "p_value": [0.3], "direction": ["higher"]})
+    >>> [f["text"] for f in findings(card)]
+    ['0 of 1 KPIs with a target are on target and 1 are red (NPS).']
+    """
+    upstream = upstream or {}
+    out = _scorecard_findings(card, lang)
+    if upstream.get("nps_summary.csv") is not None:
+        out += _nps_findings(upstream["nps_summary.csv"], lang)
+    if upstream.get("churn_scores.parquet") is not None:
+        out += _churn_findings(
+            upstream["churn_scores.parquet"], upstream.get("retention_priority.csv"), lang, currency
+        )
+    if upstream.get("segments.parquet") is not None:
+        out += _segment_findings(
+            upstream["segments.parquet"], upstream.get("customer_features.parquet"), lang, currency
+        )
+    if channels is not None and len(channels):
+        from custops.review.funnels import best_channel, channel_sentence
+
+        b = best_channel(channels)
+        if b:
+            out.append(
+                _finding(
+                    channel_sentence(channels, lang),
+                    "05_review_retrospective",
+                    "best_channel",
+                    b["channel"],
+                )
+            )
+    if ab is not None and len(ab):
+        from custops.review.funnels import ab_sentence
+
+        for sentence, row in zip(ab_sentence(ab, lang), ab.itertuples(), strict=True):
+            out.append(_finding(sentence, "05_review_retrospective", "ab_test", float(row.diff)))
+    return out
+
+
+def findings_table(items: Sequence[dict], lang: str = "en") -> pd.DataFrame:
+    """The findings as a numbered table (finding, source notebook).
+
+    Examples
+    --------
+    >>> findings_table([{"text": "x", "source": "04_nps", "kind": "nps", "value": 1}]).to_dict("records")
+    [{'#': 1, 'Finding': 'x', 'Notebook': '04_nps'}]
+    """
+    zh = lang == "zh"
+    return pd.DataFrame(
+        {
+            "#": range(1, len(items) + 1),
+            ("结论" if zh else "Finding"): [f["text"] for f in items],
+            ("来源笔记本" if zh else "Notebook"): [f["source"] for f in items],
+        }
+    )
+
+
+def findings_markdown(items: Sequence[dict], lang: str = "en") -> str:
+    """The findings as a numbered Markdown list, each with the notebook it comes from.
+
+    Examples
+    --------
+    >>> print(findings_markdown([{"text": "NPS is 20.", "source": "04_nps", "kind": "nps", "value": 20}]))
+    1. NPS is 20. *(notebook 04_nps)*
+    """
+    if not items:
+        return (
+            "本期没有可报告的结论。"
+            if lang == "zh"
+            else "There are no findings to report this period."
+        )
+    word = "来源:笔记本" if lang == "zh" else "notebook"
+    return "\n".join(f"{i}. {f['text']} *({word} {f['source']})*" for i, f in enumerate(items, 1))
+
+
+# --------------------------------------------------------------------------- PDCA register
+
+ACTION_FIELDS = ("issue", "action", "owner", "due", "status", "kpi")
+DONE = {"done", "closed", "completed", "complete", "finished", "已完成", "完成", "关闭"}
+
+
+def load_actions(path: str | Path) -> pd.DataFrame:
+    """Read the PDCA action register: a YAML file with an ``actions:`` list, or a CSV.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``cfg.resolve(cfg.review.actions)``.
+
+    Returns
+    -------
+    DataFrame
+        ``issue, action, owner, due`` (date), ``status`` (lower case), ``kpi``.
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, has no ``actions`` list, lacks a field or has a bad date
+        (every problem listed).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a.yaml"
+    >>> _ = p.write_text("actions:\\n- {issue: i, action: a, owner: o, due: 2025-12-01, status: Open, kpi: nps}\\n")
+    >>> load_actions(p)[["due", "status"]].to_dict("records")
+    [{'due': datetime.date(2025, 12, 1), 'status': 'open'}]
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(
+            f"The action register {path} does not exist.",
+            cause="`review.actions` in the config points to a file that is not there.",
+            fix="Correct the path (it is relative to the config file) or remove `review.actions`.",
+        )
+    if path.suffix.lower() == ".csv":
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    else:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        items = raw.get("actions") if isinstance(raw, dict) else raw
+        if not isinstance(items, list):
+            raise ConfigError(
+                f"{path} has no `actions:` list.",
+                fix="Write the register as `actions:` followed by one `- issue: ...` item per action.",
+            )
+        frame = pd.DataFrame(items)
+    problems = []
+    missing = [f for f in ACTION_FIELDS if f not in frame.columns]
+    if missing:
+        problems.append(f"missing field(s) {missing}; every action needs {list(ACTION_FIELDS)}")
+    else:
+        due = pd.to_datetime(frame["due"].astype(str), errors="coerce")
+        for i in np.flatnonzero(due.isna().to_numpy()):
+            problems.append(
+                f"action {i + 1} ({frame['issue'].iloc[i]!r}): unreadable due date {frame['due'].iloc[i]!r}"
+            )
+    if problems:
+        raise ConfigError(
+            f"{path}: {len(problems)} problem(s) in the action register:\n"
+            + "\n".join(f"  - {p}" for p in problems),
+            fix="Correct the register; dates are written like 2025-12-31.",
+        )
+    out = frame[list(ACTION_FIELDS)].copy()
+    out["due"] = pd.to_datetime(out["due"].astype(str)).dt.date
+    out["status"] = out["status"].astype(str).str.strip().str.lower()
+    for column in ("issue", "action", "owner", "kpi"):
+        out[column] = out[column].astype(str).str.strip()
+    return out
+
+
+def read_actions(cfg: Any) -> pd.DataFrame | None:
+    """The action register named by ``cfg.review.actions`` (path relative to the config), or None.
+
+    Examples
+    --------
+    >>> from custops.core.config import ReportConfig
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}}})
+    >>> read_actions(cfg) is None
+    True
+    """
+    if not cfg.review.actions:
+        return None
+    return load_actions(cfg.resolve(cfg.review.actions))
+
+
+def action_register(
+    actions: pd.DataFrame | None, card: pd.DataFrame, period: Period | str
+) -> pd.DataFrame:
+    """The register joined to the scorecard: did each action's KPI move the desired way? Overdue?
+
+    ``moved``: ``desired`` / ``wrong way`` / ``unchanged`` compared with the previous period
+    (``no data`` without both values, ``unknown KPI`` when the KPI is not on the scorecard);
+    ``beyond_noise`` is the scorecard's ``significant``. ``overdue``: due before the last day
+    of the period and the status is not done (``done``, ``closed``, ``completed``, 完成 ...).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> a = pd.DataFrame({"issue": ["i"], "action": ["a"], "owner": ["o"], "due": [date(2025, 11, 1)],
+    ...     "status": ["open"], "kpi": ["nps"]})
+    >>> card = pd.DataFrame({"kpi": ["nps"], "value": [20.0], "previous": [25.0], "change": [-5.0],
+    ...     "direction": ["higher"], "status": ["red"], "significant": [False], "label": ["NPS"], "unit": ["points"]})
+    >>> action_register(a, card, "2025Q4")[["moved", "overdue"]].to_dict("records")
+    [{'moved': 'wrong way', 'overdue': True}]
+    """
+    p = Period.parse(period)
+    if actions is None:
+        return pd.DataFrame(
+            columns=[*ACTION_FIELDS, "kpi_label", "moved", "beyond_noise", "overdue"]
+        )
+    scored = card.set_index("kpi")
+    rows = []
+    for a in actions.itertuples(index=False):
+        row = a._asdict()
+        if a.kpi in scored.index:
+            s = scored.loc[a.kpi]
+            change = s["change"]
+            if not np.isfinite(change):
+                moved = "no data"
+            elif change == 0:
+                moved = "unchanged"
+            else:
+                moved = "desired" if (change > 0) == (s["direction"] == "higher") else "wrong way"
+            row.update(
+                kpi_label=s.get("label", a.kpi),
+                value=s["value"],
+                previous=s["previous"],
+                change=change,
+                unit=s.get("unit", ""),
+                kpi_status=s["status"],
+                moved=moved,
+                beyond_noise=s["significant"],
+            )
+        else:
+            row.update(
+                kpi_label=a.kpi,
+                value=np.nan,
+                previous=np.nan,
+                change=np.nan,
+                unit="",
+                kpi_status="grey",
+                moved="unknown KPI",
+                beyond_noise=pd.NA,
+            )
+        row["overdue"] = bool(a.due < p.end and a.status not in DONE)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+_MOVED_ZH = {
+    "desired": "向期望方向",
+    "wrong way": "反方向",
+    "unchanged": "不变",
+    "no data": "无数据",
+    "unknown KPI": "未知 KPI",
+}
+
+
+def register_table(register: pd.DataFrame, lang: str = "en", currency: str = "") -> pd.DataFrame:
+    """The action register for people: KPI values formatted in their unit, movement and overdue.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> reg = pd.DataFrame({"issue": ["i"], "action": ["a"], "owner": ["o"], "due": [date(2025, 11, 1)],
+    ...     "status": ["open"], "kpi_label": ["NPS"], "previous": [25.0], "value": [20.0], "unit": ["points"],
+    ...     "moved": ["wrong way"], "beyond_noise": [False], "overdue": [True]})
+    >>> register_table(reg).iloc[0].to_dict()["KPI: previous → now"]
+    'NPS: 25.0 → 20.0'
+    """
+    zh = lang == "zh"
+    if register.empty:
+        return pd.DataFrame()
+    rows = []
+    for r in register.itertuples(index=False):
+        unit = getattr(r, "unit", "") or ""
+        moved = _MOVED_ZH.get(r.moved, r.moved) if zh else r.moved
+        if pd.notna(r.beyond_noise) and bool(r.beyond_noise):
+            moved += "(超出随机波动)" if zh else " (beyond noise)"
+        rows.append(
+            {
+                ("问题" if zh else "Issue"): r.issue,
+                ("行动" if zh else "Action"): r.action,
+                ("负责人" if zh else "Owner"): r.owner,
+                ("截止" if zh else "Due"): str(r.due),
+                ("状态" if zh else "Status"): r.status,
+                ("KPI:上期 → 本期" if zh else "KPI: previous → now"): (
+                    f"{r.kpi_label}: {_fmt(r.previous, unit, currency)} → {_fmt(r.value, unit, currency)}"
+                ),
+                ("KPI 变化" if zh else "KPI moved"): moved,
+                ("逾期" if zh else "Overdue"): ("是" if zh else "yes") if r.overdue else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def action_sentences(register: pd.DataFrame, lang: str = "en") -> list[str]:
+    """How the actions did: KPIs moved the desired way or not, and the overdue ones.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> reg = pd.DataFrame({"issue": ["i"], "owner": ["o"], "due": [date(2025, 11, 1)], "status": ["open"],
+    ...     "kpi_label": ["NPS"], "moved": ["wrong way"], "beyond_noise": [False], "overdue": [True]})
+    >>> action_sentences(reg)
+    ['0 of 1 actions saw their KPI move the desired way; 1 did not: i (NPS).', 'Overdue: i (o, due 2025-11-01, open).']
+    """
+    zh = lang == "zh"
+    if register.empty:
+        return [
+            "没有配置行动清单(`review.actions`),或清单为空。"
+            if zh
+            else "No action register is configured (`review.actions`), or it is empty."
+        ]
+    good = register[register["moved"] == "desired"]
+    bad = register[register["moved"] != "desired"]
+    sep = "、" if zh else ", "
+    if zh:
+        text = f"{len(register)} 项行动中,{len(good)} 项对应的 KPI 向期望方向变化"
+        if len(good):
+            n_real = int(_true(good["beyond_noise"]).sum())
+            text += f"(其中 {n_real} 项超出随机波动)"
+        if len(bad):
+            text += f";{len(bad)} 项没有:" + sep.join(
+                f"{r.issue}({r.kpi_label})" for r in bad.itertuples()
+            )
+        out = [text + "。"]
+    else:
+        text = f"{len(good)} of {len(register)} actions saw their KPI move the desired way"
+        if len(good):
+            n_real = int(_true(good["beyond_noise"]).sum())
+            text += f" ({n_real} beyond noise)"
+        if len(bad):
+            text += f"; {len(bad)} did not: " + sep.join(
+                f"{r.issue} ({r.kpi_label})" for r in bad.itertuples()
+            )
+        out = [text + "."]
+    overdue = register[register["overdue"]]
+    if len(overdue):
+        items = sep.join(
+            (
+                f"{r.issue}({r.owner},截止 {r.due},{r.status})"
+                if zh
+                else f"{r.issue} ({r.owner}, due {r.due}, {r.status})"
+            )
+            for r in overdue.itertuples()
+        )
+        out.append(("逾期:" if zh else "Overdue: ") + items + ("。" if zh else "."))
+    else:
+        out.append("没有逾期的行动。" if zh else "No action is overdue.")
+    return out
+
+
+def lessons_learned(
+    card: pd.DataFrame, register: pd.DataFrame | None = None, lang: str = "en"
+) -> list[str]:
+    """One lesson per red KPI: the gap to target, and what the register did (or did not) do about it.
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"kpi": ["nps"], "label": ["NPS"], "status": ["red"], "value": [20.0],
+    ...     "target": [30.0], "unit": ["points"], "previous": [25.0], "change": [-5.0], "significant": [False]})
+    >>> lessons_learned(card)[0]
+    'NPS is 20.0 against a target of 30.0 (previous 25.0; the change could be noise). No action in the register addresses it: add one with an owner and a due date for the next cycle.'
+    """
+    zh = lang == "zh"
+    reds = card[card["status"] == "red"]
+    if reds.empty:
+        return ["本期没有未达标的 KPI。" if zh else "No KPI is red this period."]
+    out = []
+    for r in reds.itertuples():
+        noise = (
+            ("变化超出随机波动" if zh else "the change is beyond noise")
+            if (pd.notna(r.significant) and bool(r.significant))
+            else ("变化可能只是随机波动" if zh else "the change could be noise")
+        )
+        head = (
+            f"{r.label} 为 {_fmt(r.value, r.unit)},目标 {_fmt(r.target, r.unit)}(上期 {_fmt(r.previous, r.unit)};{noise})。"
+            if zh
+            else f"{r.label} is {_fmt(r.value, r.unit)} against a target of {_fmt(r.target, r.unit)} (previous {_fmt(r.previous, r.unit)}; {noise})."
+        )
+        acts = (
+            register[register["kpi"] == r.kpi]
+            if register is not None and len(register)
+            else pd.DataFrame()
+        )
+        if acts.empty:
+            tail = (
+                "行动清单中没有针对它的行动:下个周期请补充一项,并明确负责人和截止日期。"
+                if zh
+                else "No action in the register addresses it: add one with an owner and a due date for the next cycle."
+            )
+        else:
+            items = []
+            for a in acts.itertuples():
+                state = a.status + ((",已逾期" if zh else ", overdue") if a.overdue else "")
+                items.append(f"{a.action}({state})" if zh else f"'{a.action}' ({state})")
+            joined = ("、" if zh else "; ").join(items)
+            done = acts["status"].isin(DONE).any()
+            if zh:
+                tail = f"相关行动:{joined}。" + (
+                    "行动已完成但指标仍未达标:复查原因假设。"
+                    if done
+                    else "行动尚未完成:确认资源与截止日期。"
+                )
+            else:
+                tail = f"Actions on it: {joined}. " + (
+                    "An action is done yet the KPI is still red: revisit the cause we assumed."
+                    if done
+                    else "No action on it is done yet: confirm resources and the due date."
+                )
+        out.append(f"{head}{tail}" if zh else f"{head} {tail}")
+    return out
+
+
+# --------------------------------------------------------------------------- headline numbers
+
+
+def glue_values(
+    card: pd.DataFrame,
+    *,
+    channels: pd.DataFrame | None = None,
+    items: Sequence[dict] = (),
+) -> dict[str, Any]:
+    """The review's headline numbers for ``nb.glue`` (plain Python types).
+
+    Keys: ``review_n_green, review_n_amber, review_n_red, review_active_customers,
+    review_revenue, review_churn_rate, review_nps, review_top_finding, review_best_channel``.
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"kpi": ["active_customers", "revenue"], "value": [10.0, 99.5], "status": ["green", "grey"]})
+    >>> v = glue_values(card)
+    >>> v["review_n_green"], v["review_active_customers"], v["review_revenue"], v["review_best_channel"]
+    (1, 10, 99.5, '–')
+    """
+    values = card.set_index("kpi")["value"]
+    counts = card["status"].value_counts()
+
+    def get(name: str) -> float:
+        v = values.get(name, np.nan)
+        return float(v) if pd.notna(v) else float("nan")
+
+    best = "–"
+    if channels is not None and len(channels):
+        from custops.review.funnels import best_channel
+
+        best = best_channel(channels).get("channel", "–")
+    active = get("active_customers")
+    return {
+        "review_n_green": int(counts.get("green", 0)),
+        "review_n_amber": int(counts.get("amber", 0)),
+        "review_n_red": int(counts.get("red", 0)),
+        "review_active_customers": int(active) if np.isfinite(active) else 0,
+        "review_revenue": round(get("revenue"), 2),
+        "review_churn_rate": round(get("churn_rate"), 4),
+        "review_nps": round(get("nps"), 1),
+        "review_top_finding": items[0]["text"] if items else "–",
+        "review_best_channel": best,
+    }

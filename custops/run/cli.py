@@ -1,0 +1,329 @@
+"""The ``custops`` command: demo data, validation, the quarterly run and the book.
+
+Exit status: 0 success; 1 a notebook or the book build failed; 2 a problem with the
+configuration or the input data (printed without a traceback, with the likely cause and
+the fix); 130 interrupted.
+
+Examples
+--------
+>>> main(["--version"])  # doctest: +SKIP
+custops 0.1.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from custops import __version__
+from custops.core.errors import CustopsError, PipelineError
+
+__all__ = ["build_parser", "main"]
+
+EPILOG = """\
+examples:
+  custops demo-data --out data/sample
+  custops validate --config data/sample/custops.yaml --period 2025Q4
+  custops run --config data/sample/custops.yaml --period 2025Q4
+  custops run --config data/sample/custops.yaml --period 2025Q4 --only 02
+  custops book --period 2025Q4
+
+exit status: 0 ok, 1 a notebook or the book failed, 2 configuration or data error.
+"""
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:  # piped or in CI: do not squeeze tables into 80 columns
+        console = Console(stderr=stderr, highlight=False, soft_wrap=True, width=160)
+    return console
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from custops.demo.synth import write_demo_data
+
+    path = write_demo_data(args.out, n_customers=args.customers, seed=args.seed)
+    out = _console()
+    out.print(f"demo data written; config: [bold]{path}[/bold]")
+    out.print(f"next: custops validate --config {path}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from custops.core.config import Period, load_config
+    from custops.ingest.cleaning import load_and_clean
+
+    config = load_config(args.config)
+    period = Period.parse(args.period) if args.period else None
+    result = load_and_clean(config, period)
+    _print_frame(result.ledger, title=f"Row ledger — {args.config}")
+    summary = result.summary()
+    summary["balanced"] = summary["balanced"].map({True: "yes", False: "NO"})
+    _print_frame(summary, title="Rows in = kept + merged + rejected")
+    for note in result.notes:
+        _console().print(f"note: {note}")
+    rejects = getattr(result, "rejects", None)
+    if rejects is not None and len(rejects):
+        _console().print(f"{len(rejects):,} row(s) set aside; reasons are in the rejects table.")
+    return 0
+
+
+def _print_frame(frame, title: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in frame.columns:
+        numeric = str(frame[column].dtype).startswith(("int", "float", "Int", "Float"))
+        table.add_column(str(column), justify="right" if numeric else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row))
+    _console().print(table)
+
+
+def _run_options(args: argparse.Namespace) -> dict:
+    return {
+        "notebooks_dir": args.notebooks,
+        "template": args.book_template,
+        "language": args.language,
+        "strict": not args.allow_warnings,
+    }
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from custops.report.text import t
+    from custops.run.pipeline import run
+
+    err = _console(stderr=True)
+    progress = not args.no_progress and sys.stderr.isatty()
+    result = run(
+        args.config,
+        args.period,
+        out=args.out,
+        only=args.only,
+        progress=progress,
+        book=not args.no_book,
+        timeout=args.timeout,
+        log=lambda line: err.print(line, markup=False),
+        **_run_options(args),
+    )
+    _print_summary(result, t, args.language or _language_of(args.config))
+    return 0
+
+
+def _language_of(config_path: str) -> str:
+    from custops.core.config import load_config
+
+    try:
+        return load_config(config_path).language
+    except CustopsError:
+        return "en"
+
+
+def _print_summary(result, t, lang: str) -> None:
+    from rich.table import Table
+
+    out = _console()
+    table = Table(title=f"custops run {result.period}")
+    table.add_column(t("run.summary.notebook", lang))
+    table.add_column(t("run.summary.seconds", lang), justify="right")
+    table.add_column(t("run.summary.status", lang))
+    for nb in result.notebooks:
+        seconds = f"{nb.seconds:.1f}" if nb.status == "ok" else "—"
+        status = nb.status + (f" ({nb.stderr_cells} stderr)" if nb.stderr_cells else "")
+        table.add_row(nb.name, seconds, status)
+    if result.book_seconds:
+        table.add_row(t("run.summary.book", lang), f"{result.book_seconds:.1f}", "ok")
+    table.add_row(t("run.summary.total", lang), f"{result.total_seconds:.1f}", "", style="bold")
+    out.print(table)
+    if result.book_seconds:
+        out.print(t("run.summary.open", lang, path=result.index_html.as_uri()))
+        out.print(f"archive: {result.archive_html.as_uri()}")
+
+
+def _cmd_book(args: argparse.Namespace) -> int:
+    from custops.core.config import Period, load_config
+    from custops.report.text import t
+    from custops.run.pipeline import default_notebooks_dir, discover_notebooks, publish
+
+    build_root = Path(args.out).expanduser().resolve()
+    period = Period.parse(args.period)
+    config_path = args.config
+    if config_path is None:
+        manifest = build_root / period.label / "run.json"
+        if not manifest.exists():
+            raise CustopsError(
+                f"No earlier run of {period.label} in {build_root}, so the config is unknown.",
+                fix="Pass --config FILE, or run `custops run` first.",
+            )
+        config_path = json.loads(manifest.read_text(encoding="utf-8"))["config"]
+    config = load_config(config_path)
+    options = _run_options(args)
+    err = _console(stderr=True)
+    seconds = publish(
+        config=config,
+        period=period,
+        build_root=build_root,
+        notebooks=discover_notebooks(options["notebooks_dir"] or default_notebooks_dir()),
+        template=Path(options["template"]) if options["template"] else None,
+        language=options["language"],
+        strict=options["strict"],
+        log=lambda line: err.print(line, markup=False),
+    )
+    lang = options["language"] or config.language
+    out = _console()
+    out.print(f"{t('run.summary.book', lang)}: {seconds:.1f} s")
+    out.print(
+        t(
+            "run.summary.open",
+            lang,
+            path=(build_root / period.label / "html" / "index.html").as_uri(),
+        )
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``custops`` (one sub-command per task).
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["run", "--config", "c.yaml", "--period", "2025Q4"])
+    >>> args.command, args.out, args.only
+    ('run', 'build', None)
+    """
+    parser = argparse.ArgumentParser(
+        prog="custops",
+        description="Customer-operations quarterly review: demo data, validation, the "
+        "papermill run of the notebooks and the Jupyter Book report.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"custops {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = sub.add_parser(
+        "demo-data",
+        help="write a demo company's source files, custops.yaml and truth.json",
+        description="Write the demo company's source exports, a ready custops.yaml and "
+        "truth.json (the planted effects the report should find).",
+    )
+    demo.add_argument("--out", required=True, help="folder to write into, e.g. data/sample")
+    demo.add_argument(
+        "--customers", type=int, default=5000, help="number of customers (default 5000)"
+    )
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.set_defaults(func=_cmd_demo_data)
+
+    validate = sub.add_parser(
+        "validate",
+        help="read, map and clean the sources; print the row ledger",
+        description="Read every source of the config, map its columns, clean it and print "
+        "the row ledger (rows in = kept + rejected). Exit 2 with the file, column and example "
+        "rows when the data cannot be used.",
+    )
+    validate.add_argument("--config", required=True, help="the custops.yaml")
+    validate.add_argument("--period", help="reporting period, e.g. 2025Q4 (default: the config's)")
+    validate.set_defaults(func=_cmd_validate)
+
+    def book_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--out", default="build", help="build root (default: build)")
+        p.add_argument("--notebooks", help="notebooks folder (default: ./notebooks)")
+        p.add_argument("--book-template", help="book template folder (default: ./book)")
+        p.add_argument("--language", choices=["en", "zh"], help="override the config's language")
+        p.add_argument(
+            "--allow-warnings",
+            action="store_true",
+            help="publish even if Sphinx reports warnings (errors still fail the build)",
+        )
+
+    run = sub.add_parser(
+        "run",
+        help="execute the notebooks with papermill and publish the book",
+        description="Execute notebooks/NN_*.ipynb in order for one period (into "
+        "BUILD/P/notebooks/), then build the Jupyter Book into BUILD/P/html/. The published "
+        "report is replaced only when everything succeeded; a failing notebook is named with "
+        "its cell and error, and its partly executed copy is kept in BUILD/P/failed/.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  custops run --config data/sample/custops.yaml --period 2025Q4\n"
+        "  custops run --config data/sample/custops.yaml --period 2025Q4 --only segmentation\n",
+    )
+    run.add_argument("--config", required=True, help="the custops.yaml")
+    run.add_argument("--period", help="reporting period, e.g. 2025Q4 (default: the config's)")
+    run.add_argument(
+        "--only",
+        metavar="NAME",
+        help="rerun one notebook (number or name: 02, segmentation) and rebuild the book "
+        "from the others' executed copies",
+    )
+    run.add_argument("--no-book", action="store_true", help="execute the notebooks only")
+    run.add_argument("--no-progress", action="store_true", help="no cell progress bar")
+    run.add_argument(
+        "--timeout", type=float, help="seconds a single cell may run (default: no limit)"
+    )
+    book_options(run)
+    run.set_defaults(func=_cmd_run)
+
+    book = sub.add_parser(
+        "book",
+        help="rebuild the book of a period from its executed notebooks",
+        description="Rebuild BUILD/P/html/ from BUILD/P/notebooks/ without running any "
+        "notebook (e.g. after editing the book template). The config defaults to the one of "
+        "the period's last run.",
+    )
+    book.add_argument("--period", required=True, help="reporting period, e.g. 2025Q4")
+    book.add_argument("--config", help="the custops.yaml (default: the one of the last run)")
+    book_options(book)
+    book.set_defaults(func=_cmd_book)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``custops`` command line and return its exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 ok, 1 a notebook or the book failed, 2 configuration or data error, 130 interrupted.
+
+    Examples
+    --------
+    >>> main(["run", "--config", "missing.yaml", "--period", "2025Q4"])  # doctest: +SKIP
+    error: The configuration file .../missing.yaml does not exist.
+    2
+    """
+    from rich.markup import escape
+
+    args = build_parser().parse_args(argv)
+    err = _console(stderr=True)
+    try:
+        return args.func(args)
+    except PipelineError as exc:
+        err.print(f"[bold red]error:[/bold red] {escape(str(exc))}")
+        return getattr(exc, "exit_code", 1)
+    except CustopsError as exc:
+        err.print(f"[bold red]error:[/bold red] {escape(str(exc))}")
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

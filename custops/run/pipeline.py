@@ -1,0 +1,1602 @@
+"""Quarterly batch run: papermill execution of the notebooks and the Jupyter Book build.
+
+The run for one period has three steps, and the published report is only replaced when all
+of them succeed:
+
+1. every ``notebooks/[0-9][0-9]_*.ipynb`` is executed in order by papermill (absolute paths,
+   ``cwd`` = the notebooks folder, parameters ``period``, ``config``, ``build_dir`` checked
+   against the notebook's ``parameters`` cell first) into ``build/<P>/notebooks/``;
+2. the book source is assembled in ``build/<P>/book-src/`` from the template in ``book/``:
+   executed notebooks filtered to the report language and tagged so that code is hidden,
+   the landing page quoting every glued headline number by reference, the methods page with
+   the row ledger, ``_config.yml`` with the period as a MyST substitution;
+3. ``jupyter-book build -W --keep-going`` writes into a temporary folder, which is renamed
+   over ``build/<P>/html/`` only when the build succeeded.
+
+Notebooks write their artifacts into a staging copy (``build/<P>/.stage/<P>/artifacts``, see
+``custops.ingest.artifacts.STAGE_ENV``); it replaces ``build/<P>/artifacts`` by renames only after
+every step succeeded, so a failed or killed run leaves the artifacts the
+published book was built from untouched, and the next run discards the leftover stage.
+
+A failing notebook stops the run before any book is built (Jupyter Book would otherwise
+publish the broken page, jupyter-book#2011); its partly executed copy is kept in
+``build/<P>/failed/``. ``build/index.html`` lists every published period, newest first.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import copy
+import html
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+from custops.core.config import Period, ReportConfig, load_config
+from custops.core.errors import ConfigError, PipelineError
+from custops.ingest.artifacts import STAGE_ENV
+from custops.report.text import glue_label, t
+
+__all__ = [
+    "BookFailed",
+    "NotebookFailed",
+    "NotebookRun",
+    "RunResult",
+    "artifacts_dir",
+    "build_book",
+    "discover_notebooks",
+    "period_dir",
+    "prepare_notebook",
+    "run",
+    "select_notebook",
+    "write_archive_index",
+]
+
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+REQUIRED_PARAMETERS = ("period", "config", "build_dir")
+KERNEL_NAME = "python3"
+BOOK_PAGES = ("intro", "how_to_read", "methods")
+GLUE_PREFIX = "application/papermill.record/"
+_HIDING_TAGS = {
+    "remove-cell",
+    "remove_cell",
+    "remove-input",
+    "remove_input",
+    "hide-cell",
+    "hide_cell",
+    "hide-input",
+    "hide_input",
+}
+_NUMPY_REPR = re.compile(r"^(?:np|numpy)\.\w+\((.*)\)$", re.S)
+_RATE_WORDS = {"rate", "share", "pct", "ratio", "proportion", "conversion", "km"}
+
+Progress = Callable[[str], None]
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def period_dir(build_dir: str | Path, period: str | Period) -> Path:
+    """The folder of one period inside the build root: ``<build_dir>/<period label>``.
+
+    Parameters
+    ----------
+    build_dir : str or Path
+        The build root (``build/``); relative paths start from the current directory.
+    period : str or Period
+        Any label ``Period.parse`` reads; the canonical label names the folder.
+
+    Returns
+    -------
+    Path
+        Absolute path (not created).
+
+    Examples
+    --------
+    >>> period_dir("/tmp/build", "2025-q4").as_posix()
+    '/tmp/build/2025Q4'
+    """
+    return Path(build_dir).expanduser().resolve() / Period.parse(period).label
+
+
+def artifacts_dir(build_dir: str | Path, period: str | Period) -> Path:
+    """Create and return ``<build_dir>/<period>/artifacts``, where notebooks write their outputs.
+
+    Notebooks receive ``build_dir`` (the build root) and ``period`` as papermill parameters
+    and call this to find the folder; the next notebook reads what the previous one wrote.
+
+    Parameters
+    ----------
+    build_dir : str or Path
+        The build root; a relative path starts from the current directory (the notebooks
+        folder when papermill runs them).
+    period : str or Period
+        The reporting period.
+
+    Returns
+    -------
+    Path
+        The absolute artifacts folder, created if missing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = tempfile.mkdtemp()
+    >>> out = artifacts_dir(root, "2025Q4")
+    >>> out.is_dir(), out.relative_to(root).as_posix()
+    (True, '2025Q4/artifacts')
+    """
+    from custops.ingest.artifacts import artifacts_dir as _artifacts_dir  # the one definition
+
+    return _artifacts_dir(build_dir, period, create=True)
+
+
+def _project_root() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def default_notebooks_dir() -> Path:
+    """``./notebooks`` when it holds notebooks, else the ``notebooks/`` next to the package."""
+    here = Path.cwd() / "notebooks"
+    if here.is_dir() and any(here.glob(NOTEBOOK_GLOB)):
+        return here.resolve()
+    return _project_root() / "notebooks"
+
+
+def default_book_template() -> Path:
+    """``./book`` when it holds a ``_config.yml``, else the ``book/`` next to the package."""
+    here = Path.cwd() / "book"
+    if (here / "_config.yml").is_file():
+        return here.resolve()
+    return _project_root() / "book"
+
+
+# --------------------------------------------------------------------------- selecting notebooks
+
+
+def discover_notebooks(notebooks_dir: str | Path) -> list[Path]:
+    """The numbered notebooks ``NN_name.ipynb`` of a folder, in run order.
+
+    Parameters
+    ----------
+    notebooks_dir : str or Path
+
+    Returns
+    -------
+    list of Path
+        Absolute paths sorted by file name.
+
+    Raises
+    ------
+    ConfigError
+        When the folder is missing or holds no numbered notebook.
+
+    Examples
+    --------
+    >>> [p.name for p in discover_notebooks("notebooks")]  # doctest: +SKIP
+    ['01_data_collection.ipynb', '02_segmentation.ipynb', ...]
+    """
+    folder = Path(notebooks_dir).expanduser().resolve()
+    found = sorted(folder.glob(NOTEBOOK_GLOB)) if folder.is_dir() else []
+    if not found:
+        raise ConfigError(
+            f"No notebooks named like {NOTEBOOK_GLOB} in {folder}.",
+            cause="The notebooks folder is wrong or empty.",
+            fix="Run from the project root or pass --notebooks DIR.",
+        )
+    return found
+
+
+def select_notebook(notebooks: Sequence[Path], only: str) -> Path:
+    """Pick the notebook that ``--only`` names: by number, full name, or name without number.
+
+    Parameters
+    ----------
+    notebooks : sequence of Path
+        Candidates, e.g. from ``discover_notebooks``.
+    only : str
+        ``"02"``, ``"02_segmentation"``, ``"segmentation"``, ``"seg"`` or the file name.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ConfigError
+        When nothing or more than one notebook matches; the message lists the choices.
+
+    Examples
+    --------
+    >>> nbs = [Path("01_data_collection.ipynb"), Path("02_segmentation.ipynb")]
+    >>> select_notebook(nbs, "02").name, select_notebook(nbs, "segmentation").name
+    ('02_segmentation.ipynb', '02_segmentation.ipynb')
+    """
+    key = Path(only.strip()).name.removesuffix(".ipynb").lower()
+    stems = {nb: nb.stem.lower() for nb in notebooks}
+    names = {nb: stem.split("_", 1)[1] if "_" in stem else stem for nb, stem in stems.items()}
+    tiers = [
+        [nb for nb in notebooks if stems[nb] == key or names[nb] == key],
+        [nb for nb in notebooks if key and stems[nb].startswith(key)],
+        [nb for nb in notebooks if key and names[nb].startswith(key)],
+    ]
+    choices = ", ".join(f"{nb.stem[:2]} ({names[nb]})" for nb in notebooks)
+    for matches in tiers:
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise ConfigError(
+                f"--only {only!r} matches several notebooks: {', '.join(m.name for m in matches)}.",
+                fix=f"Give the number or the full name; the notebooks are {choices}.",
+            )
+    import difflib
+
+    close = difflib.get_close_matches(key, list(names.values()) + list(stems.values()), n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise ConfigError(
+        f"No notebook matches --only {only!r}.{hint}",
+        fix=f"Use the number (e.g. 02) or the name (e.g. segmentation); the notebooks are {choices}.",
+    )
+
+
+def check_parameters(notebook: Path, parameters: dict[str, Any]) -> dict[str, Any]:
+    """Check the parameters against the notebook's tagged ``parameters`` cell.
+
+    papermill only warns about a parameter the notebook does not declare and then runs with
+    the notebook's default, which would silently report the wrong period; this raises.
+
+    Parameters
+    ----------
+    notebook : Path
+    parameters : dict
+        The values to inject.
+
+    Returns
+    -------
+    dict
+        What ``papermill.inspect_notebook`` reports about the declared parameters.
+
+    Raises
+    ------
+    PipelineError
+        When the notebook has no ``parameters`` cell or does not declare one of ``parameters``.
+
+    Examples
+    --------
+    >>> check_parameters(Path("notebooks/01_data_collection.ipynb"),
+    ...                  {"period": "2025Q4"})  # doctest: +SKIP
+    """
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    if not declared:
+        raise PipelineError(
+            f"{notebook.name} has no cell tagged `parameters`.",
+            cause="papermill needs the tag to know where to inject period, config and build_dir.",
+            fix=(
+                "Tag the first code cell `parameters` (JupyterLab: property inspector > cell tags) "
+                f"and declare {', '.join(REQUIRED_PARAMETERS)} in it."
+            ),
+        )
+    unknown = [name for name in parameters if name not in declared]
+    if unknown:
+        raise PipelineError(
+            f"{notebook.name} does not declare the parameter(s) {', '.join(unknown)}.",
+            cause=f"Its parameters cell declares only {', '.join(declared)}.",
+            fix=f"Add {', '.join(f'{n} = ...' for n in unknown)} to the cell tagged `parameters`.",
+        )
+    return declared
+
+
+# --------------------------------------------------------------------------- results and errors
+
+
+@dataclass
+class NotebookRun:
+    """What happened to one notebook in a run."""
+
+    name: str
+    seconds: float
+    status: str  # "ok", "failed", "kept" (not rerun with --only)
+    output: Path
+    stderr_cells: int = 0
+
+
+@dataclass
+class RunResult:
+    """Outcome of ``run``: timings, and where the report is.
+
+    Attributes
+    ----------
+    period : str
+    notebooks : list of NotebookRun
+    book_seconds : float
+    total_seconds : float
+    index_html : Path
+        ``build/<P>/html/index.html``.
+    archive_html : Path
+        ``build/index.html``.
+    """
+
+    period: str
+    notebooks: list[NotebookRun] = field(default_factory=list)
+    book_seconds: float = 0.0
+    total_seconds: float = 0.0
+    index_html: Path = Path()
+    archive_html: Path = Path()
+
+
+class NotebookFailed(PipelineError):
+    """A notebook raised during the papermill run.
+
+    Attributes
+    ----------
+    notebook : str
+        File name of the notebook.
+    exec_count : int or None
+        The ``In [n]`` number of the failing cell.
+    cell_index : int or None
+        Position of the cell in the executed notebook (0-based, injected cell included).
+    ename, evalue : str
+        Exception class name and message.
+    partial : Path or None
+        The partly executed notebook.
+    exit_code : int
+        2 when the notebook raised a ``DataError``/``ConfigError`` (bad input), else 1.
+    """
+
+    def __init__(
+        self,
+        notebook: str,
+        *,
+        exec_count: int | None,
+        cell_index: int | None,
+        ename: str,
+        evalue: str,
+        source: str = "",
+        partial: Path | None = None,
+        published: Path | None = None,
+    ) -> None:
+        self.notebook = notebook
+        self.exec_count = exec_count
+        self.cell_index = cell_index
+        self.ename = ename
+        self.evalue = evalue
+        self.partial = partial
+        self.exit_code = 2 if ename in {"DataError", "ConfigError"} else 1
+        where = f"cell In [{exec_count}]" if exec_count is not None else "a cell"
+        first = next((line for line in source.splitlines() if line.strip()), "")
+        lines = [f"Notebook {notebook} failed in {where}:", f"  {ename}: {evalue}".rstrip()]
+        if first:
+            lines.append(f"  cell begins: {first.strip()[:100]}")
+        if partial is not None:
+            lines.append(f"  partly executed notebook: {partial}")
+        if published is not None:
+            lines.append(f"  the published report was not changed: {published}")
+        super().__init__(
+            "\n".join(lines),
+            fix=f"Open the partly executed notebook, fix the cause, then rerun with --only {notebook[:2]}.",
+        )
+
+
+class BookFailed(PipelineError):
+    """The Jupyter Book build failed or reported errors (warnings are errors when strict)."""
+
+
+# --------------------------------------------------------------------------- executing
+
+
+def _execute(
+    notebook: Path,
+    output: Path,
+    parameters: dict[str, Any],
+    *,
+    cwd: Path,
+    progress_bar: bool | dict[str, Any],
+    timeout: float | None,
+) -> None:
+    import papermill
+    from traitlets.config import Config
+
+    env_before = os.environ.get("PYDEVD_DISABLE_FILE_VALIDATION")
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # silence the debugger banner of ipykernel
+    # IPC sockets in a private folder: no open TCP ports, and no ipykernel warning about them.
+    sockets = tempfile.mkdtemp(prefix="custops-kernel-")
+    try:
+        kernel_config = Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/k"}})
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(cwd),
+            progress_bar=progress_bar,
+            request_save_on_cell_execute=True,
+            execution_timeout=timeout,
+            config=kernel_config,
+        )
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+        if env_before is None:
+            os.environ.pop("PYDEVD_DISABLE_FILE_VALIDATION", None)
+        else:
+            os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = env_before
+
+
+def _stderr_cells(nb: nbformat.NotebookNode) -> int:
+    return sum(
+        any(
+            o.get("output_type") == "stream" and o.get("name") == "stderr"
+            for o in c.get("outputs", [])
+        )
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
+
+
+def _notebook_failed(nb_path: Path) -> bool:
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+    except Exception:
+        return True
+    return bool(nb.metadata.get("papermill", {}).get("exception"))
+
+
+def execute_notebooks(
+    notebooks: Sequence[Path],
+    *,
+    period: str,
+    config_path: Path,
+    build_root: Path,
+    progress: bool = True,
+    log: Progress = print,
+    total: int | None = None,
+    first_index: int = 1,
+    timeout: float | None = None,
+) -> list[NotebookRun]:
+    """Execute notebooks in order with papermill into ``build/<P>/notebooks/``.
+
+    Each notebook runs into a staging file; only a notebook that finished moves to
+    ``build/<P>/notebooks/<name>.ipynb``, so that folder never holds a half-run notebook.
+    A failure moves the partial notebook to ``build/<P>/failed/`` and raises.
+
+    Parameters
+    ----------
+    notebooks : sequence of Path
+    period : str
+        Canonical period label.
+    config_path, build_root : Path
+        Absolute; passed to the notebooks as ``config`` and ``build_dir``.
+    progress : bool
+        Show papermill's per-cell progress bar.
+    log : callable
+        Receives one line per notebook started and finished.
+    total, first_index : int
+        For the "[i/n]" display when running a subset.
+    timeout : float, optional
+        Seconds a single cell may run.
+
+    Returns
+    -------
+    list of NotebookRun
+
+    Raises
+    ------
+    NotebookFailed
+        With notebook, cell and error; nothing after the failing notebook runs.
+
+    Examples
+    --------
+    >>> execute_notebooks(discover_notebooks("notebooks"), period="2025Q4",
+    ...     config_path=Path("data/sample/custops.yaml").resolve(),
+    ...     build_root=Path("build").resolve())  # doctest: +SKIP
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    pdir = build_root / period
+    out_dir = pdir / "notebooks"
+    staging = pdir / ".running"
+    failed_dir = pdir / "failed"
+    for folder in (out_dir, staging):
+        folder.mkdir(parents=True, exist_ok=True)
+    artifacts_dir(build_root, period)
+    parameters = {"period": period, "config": str(config_path), "build_dir": str(build_root)}
+    total = total or len(notebooks)
+    runs: list[NotebookRun] = []
+    for offset, notebook in enumerate(notebooks):
+        check_parameters(notebook, parameters)
+        step = f"[{first_index + offset}/{total}] {notebook.stem}"
+        log(f"{step} ...")
+        staged = staging / notebook.name
+        bar: bool | dict[str, Any] = {"desc": step, "leave": False} if progress else False
+        started = time.perf_counter()
+        try:
+            _execute(
+                notebook, staged, parameters, cwd=notebook.parent, progress_bar=bar, timeout=timeout
+            )
+        except PapermillExecutionError as exc:
+            partial = _keep_failed(staged, failed_dir)
+            raise NotebookFailed(
+                notebook.name,
+                exec_count=exc.exec_count,
+                cell_index=exc.cell_index,
+                ename=exc.ename,
+                evalue=exc.evalue,
+                source=exc.source or "",
+                partial=partial,
+                published=pdir / "html",
+            ) from None
+        except Exception as exc:  # kernel died, timeout, unreadable notebook
+            partial = _keep_failed(staged, failed_dir)
+            raise NotebookFailed(
+                notebook.name,
+                exec_count=None,
+                cell_index=None,
+                ename=type(exc).__name__,
+                evalue=str(exc).strip().splitlines()[-1] if str(exc).strip() else "",
+                partial=partial,
+                published=pdir / "html",
+            ) from exc
+        seconds = time.perf_counter() - started
+        final = out_dir / notebook.name
+        os.replace(staged, final)
+        with contextlib.suppress(FileNotFoundError):
+            (failed_dir / notebook.name).unlink()
+        stderr = _stderr_cells(nbformat.read(final, as_version=4))
+        runs.append(NotebookRun(notebook.name, seconds, "ok", final, stderr))
+        note = f"; {stderr} cell(s) wrote to stderr (hidden in the book)" if stderr else ""
+        log(f"{step} done in {seconds:.1f} s{note}")
+    with contextlib.suppress(OSError):
+        staging.rmdir()
+    return runs
+
+
+def _keep_failed(staged: Path, failed_dir: Path) -> Path | None:
+    if not staged.exists():
+        return None
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    target = failed_dir / staged.name
+    os.replace(staged, target)
+    return target
+
+
+# --------------------------------------------------------------------------- preparing notebooks
+
+
+def _visible_outputs(cell: nbformat.NotebookNode) -> bool:
+    for output in cell.get("outputs", []):
+        kind = output.get("output_type")
+        if kind == "stream" and output.get("name") == "stderr":
+            continue
+        if kind == "display_data" and output.get("metadata", {}).get("scrapbook", {}).get(
+            "mime_prefix"
+        ):
+            continue  # glue(..., display=False)
+        return True
+    return False
+
+
+def _plain_glue_text(text: str) -> str:
+    """``np.float64(0.5)`` -> ``0.5`` so that myst-nb can format the glued value."""
+    match = _NUMPY_REPR.match(text.strip())
+    return match.group(1) if match else text
+
+
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+
+
+def _join_cjk_lines(text: str) -> str:
+    r"""Join wrapped lines between Chinese characters: HTML would show the line break as a space.
+
+    Examples
+    --------
+    >>> _join_cjk_lines("本报告的所有数字\n都来自导出。\n\n下一段")
+    '本报告的所有数字都来自导出。\n\n下一段'
+    """
+    return re.sub(rf"(?<={_CJK})\n(?={_CJK})", "", text)
+
+
+def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
+    """The book's copy of an executed notebook: one language, code hidden, glue values plain.
+
+    * markdown or code cells tagged ``lang-xx`` are kept only when ``xx`` is ``language``
+      (cells without a language tag are kept);
+    * the ``parameters`` and ``injected-parameters`` cells get ``remove-cell``;
+    * other code cells get ``hide-input`` (the reader can toggle the code) when they show
+      something, and ``remove-cell`` when they show nothing; cells already tagged with a
+      hide/remove tag are left as they are;
+    * glued numbers written as numpy reprs (``np.float64(3.2)``) become plain literals.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        An executed notebook (not modified).
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    NotebookNode
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("# Hello", metadata={"tags": ["lang-en"]}),
+    ...     nbformat.v4.new_markdown_cell("# 你好", metadata={"tags": ["lang-zh"]}),
+    ...     nbformat.v4.new_code_cell("1 + 1", outputs=[nbformat.v4.new_output(
+    ...         "execute_result", data={"text/plain": "2"}, execution_count=1)])])
+    >>> out = prepare_notebook(nb, "zh")
+    >>> [c.source for c in out.cells], out.cells[1].metadata["tags"]
+    (['# 你好', '1 + 1'], ['hide-input'])
+    """
+    out = copy.deepcopy(nb)
+    cells = []
+    for cell in out.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        languages = {tag[5:] for tag in tags if tag.startswith("lang-")}
+        if languages and language not in languages:
+            continue
+        if cell.cell_type == "markdown" and language == "zh":
+            cell.source = _join_cjk_lines(cell.source)
+        if cell.cell_type == "code":
+            if tags & {"parameters", "injected-parameters"}:
+                tags.add("remove-cell")
+            elif not tags & _HIDING_TAGS:
+                tags.add("hide-input" if _visible_outputs(cell) else "remove-cell")
+            for output in cell.get("outputs", []):
+                if "scrapbook" not in output.get("metadata", {}):
+                    continue
+                for mime, value in list(output.get("data", {}).items()):
+                    if mime.endswith("text/plain") and isinstance(value, str):
+                        output["data"][mime] = _plain_glue_text(value)
+        cell.setdefault("metadata", {})["tags"] = sorted(tags)
+        cells.append(cell)
+    out.cells = cells
+    return out
+
+
+def glued_scalars(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Glued values that are plain text (numbers, short strings), by key, in notebook order.
+
+    Figures and tables (glued with an image or HTML representation) are left out; so are
+    keys starting with ``_``.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+
+    Returns
+    -------
+    dict
+        key -> the ``text/plain`` representation (numpy reprs made plain).
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[
+    ...     nbformat.v4.new_output("display_data",
+    ...         data={GLUE_PREFIX + "text/plain": "np.float64(31.5)"},
+    ...         metadata={"scrapbook": {"name": "nps", "mime_prefix": GLUE_PREFIX}})])])
+    >>> glued_scalars(nb)
+    {'nps': '31.5'}
+    """
+    values: dict[str, str] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook")
+            if not meta or str(meta.get("name", "")).startswith("_"):
+                continue
+            prefix = meta.get("mime_prefix", "") or ""
+            mimes = {
+                m[len(prefix) :] if m.startswith(prefix) else m for m in output.get("data", {})
+            }
+            if mimes != {"text/plain"}:
+                continue
+            text = output["data"][prefix + "text/plain"]
+            values[str(meta["name"])] = _plain_glue_text(
+                text if isinstance(text, str) else "".join(text)
+            )
+    return values
+
+
+def glue_format(key: str, text: str) -> str:
+    """The format spec used to quote a glued value on the landing page.
+
+    Integers get thousands separators; floats named like a rate (``churn_rate``,
+    ``reject_share``) between -1 and 1 are shown as percentages; other floats get one or two
+    decimals; anything else is shown as text.
+
+    Examples
+    --------
+    >>> glue_format("n_customers", "4821"), glue_format("churn_rate", "0.183")
+    (',d', '.1%')
+    >>> glue_format("nps", "31.52"), glue_format("revenue", "1234567.8"), glue_format("top", "'A'")
+    ('.1f', ',.0f', 's')
+    """
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return "s"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "s"
+    if isinstance(value, int):
+        return ",d"
+    if not math.isfinite(value):
+        return "s"
+    words = set(re.split(r"[_\W]+", key.lower()))
+    if words & _RATE_WORDS and abs(value) <= 1:
+        return ".1%"
+    if 0 < abs(value) < 0.01:  # p-values and other small numbers keep two significant digits
+        return ".2g"
+    if abs(value) >= 1000 or value.is_integer():
+        return ",.0f"
+    return ".1f" if abs(value) >= 10 else ".2f"
+
+
+# --------------------------------------------------------------------------- book source
+
+
+def substitutions(
+    config: ReportConfig, period: Period, language: str, built_at: str
+) -> dict[str, str]:
+    """The MyST substitutions of the book: period, dates and the definitions from the config.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate(
+    ...     {"sources": {"orders": {"path": "o.csv"}, "customers": {"path": "c.csv"}}})
+    >>> subs = substitutions(cfg, Period.parse("2025Q4"), "en", "2026-01-05 08:00")
+    >>> subs["period"], subs["previous_period"], subs["churn_inactivity_days"]
+    ('2025Q4', '2025Q3', '180')
+    """
+    tiers = sorted(config.segments.tiers.items(), key=lambda kv: -kv[1])
+    below = "D"
+    tier_text = "; ".join(f"{name} ≥ {amount:,.0f} {config.currency}" for name, amount in tiers)
+    tier_text += f"; {below} " + ("below" if language == "en" else "低于此") if tiers else ""
+    values = {
+        "period": period.label,
+        "period_start": period.start.isoformat(),
+        "period_end": period.end.isoformat(),
+        "previous_period": period.previous().label,
+        "company": config.company,
+        "currency": config.currency,
+        "seed": config.seed,
+        "churn_definition": config.churn.definition,
+        "churn_inactivity_days": config.churn.inactivity_days,
+        "churn_horizon_days": config.churn.horizon_days,
+        "nps_min_group_n": config.nps.min_group_n,
+        "rfm_bins": config.segments.rfm_bins,
+        "segments_new_days": config.segments.new_days,
+        "segments_sleeping_days": config.segments.sleeping_days,
+        "segments_churned_days": config.segments.churned_days,
+        "tiers": tier_text,
+        "clv_margin": f"{config.clv.margin:.0%}",
+        "clv_discount_rate": f"{config.clv.annual_discount_rate:.0%}",
+        "clv_horizon_months": config.clv.horizon_months,
+        "built_at": built_at,
+    }
+    return {key: str(value) for key, value in values.items()}
+
+
+@dataclass
+class _Chapter:
+    doc: str  # e.g. notebooks/02_segmentation (no suffix)
+    name: str
+    glue: dict[str, str]
+    executed_at: str
+    seconds: float | None
+    title: str = ""
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _interval_keys(key: str, keys: Iterable[str]) -> tuple[str, str] | None:
+    """The glue keys holding the 95% interval of ``key`` (``k_low``/``k_high`` or ``k_ci_low``/...).
+
+    Examples
+    --------
+    >>> _interval_keys("nps_value", ["nps_value", "nps_ci_low", "nps_ci_high"])
+    ('nps_ci_low', 'nps_ci_high')
+    >>> _interval_keys("churn_rate", ["churn_rate", "churn_rate_low", "churn_rate_high"])
+    ('churn_rate_low', 'churn_rate_high')
+    """
+    present = set(keys)
+    bases = [key, key.removesuffix("_value"), key.removesuffix("_total")]
+    for base in bases:
+        for low, high in (("_low", "_high"), ("_ci_low", "_ci_high")):
+            if base + low in present and base + high in present and base + low != key:
+                return base + low, base + high
+    return None
+
+
+def _title(notebook: nbformat.NotebookNode) -> str:
+    """The first ``# `` heading of a notebook's markdown cells (MyST substitutions still inside)."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def _glue_ref(chapter: _Chapter, name: str, format_like: str) -> str:
+    """A ``{glue:text}`` reference to a chapter's glued value, formatted like ``format_like``."""
+    fmt = glue_format(format_like, chapter.glue[format_like])
+    return f"{{glue:text}}`{chapter.doc}.ipynb::{name}:{fmt}`"
+
+
+def _headlines_md(chapters: Sequence[_Chapter], lang: str) -> str:
+    """One short two-column table per chapter; estimates show their 95% interval in the same cell."""
+    blocks = []
+    header = [t("intro.headlines.figure", lang), t("intro.headlines.value", lang)]
+    ci = "95% CI" if lang == "en" else "95% 置信区间"
+    for chapter in chapters:
+        keys = list(chapter.glue)
+        bounds = {b for k in keys if (pair := _interval_keys(k, keys)) for b in pair}
+        rows = []
+        for key in keys:
+            if key in bounds or key.startswith("_"):
+                continue
+            value = _glue_ref(chapter, key, key)
+            pair = _interval_keys(key, keys)
+            if pair:
+                low, high = (_glue_ref(chapter, b, key) for b in pair)
+                value += f" ({ci} {low} – {high})"
+            rows.append([glue_label(key, lang), value])
+        if rows:
+            blocks.append(
+                f"### [{chapter.title or chapter.name}]({chapter.doc}.ipynb)\n\n"
+                ":::{table}\n:class: custops-headlines\n\n" + _md_table(header, rows) + "\n:::"
+            )
+    if not blocks:
+        return t("intro.headlines.none", lang)
+    return "\n\n".join(blocks)
+
+
+def _edition_md(
+    chapters: Sequence[_Chapter], missing: Sequence[str], period: str, lang: str
+) -> str:
+    rows = [
+        [
+            f"{{doc}}`{c.doc}`",
+            c.executed_at or "—",
+            f"{c.seconds:.1f}" if c.seconds is not None else "—",
+        ]
+        for c in chapters
+    ]
+    header = [
+        t("intro.headlines.chapter", lang),
+        t("intro.edition.executed", lang),
+        t("intro.edition.seconds", lang),
+    ]
+    text = (
+        ":::{table}\n:class: custops-numbers\n\n" + _md_table(header, rows) + "\n:::"
+        if rows
+        else ""
+    )
+    if missing:
+        text += "\n\n" + t("intro.edition.missing", lang, period=period, names=", ".join(missing))
+    return text
+
+
+def _ledger_md(artifacts: Path, lang: str) -> str:
+    path = artifacts / "ledger.csv"
+    if not path.exists():
+        return t("methods.ledger.none", lang)
+    import pandas as pd
+
+    frame = pd.read_csv(path)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for value in record:
+            if isinstance(value, bool) or value is None:
+                cells.append(str(value))
+            elif isinstance(value, int) or (
+                hasattr(value, "is_integer") and float(value).is_integer()
+            ):
+                cells.append(f"{int(value):,}")
+            elif isinstance(value, float):
+                cells.append("—" if math.isnan(value) else f"{value:,.2f}")
+            else:
+                cells.append(str(value))
+        rows.append(cells)
+    return (
+        ":::{table}\n:class: custops-numbers\n\n"
+        + _md_table([str(c) for c in frame.columns], rows)
+        + "\n:::"
+    )
+
+
+def _sources_md(config: ReportConfig, lang: str) -> str:
+    rows = []
+    for table, src in config.sources.items():
+        where = Path(src.path).name if src.path else t("methods.sources.query", lang)
+        fmt = src.format or (Path(src.path).suffix.lstrip(".") if src.path else "sql")
+        rows.append([f"`{table}`", f"`{where}`", fmt or "—"])
+    header = [
+        t("methods.sources.table", lang),
+        t("methods.sources.source", lang),
+        t("methods.sources.format", lang),
+    ]
+    return _md_table(header, rows)
+
+
+def _churn_md(config: ReportConfig, lang: str) -> str:
+    key = f"methods.churn.{config.churn.definition}"
+    return t(key, lang, days=config.churn.inactivity_days, horizon=config.churn.horizon_days)
+
+
+def _chapter_meta(nb: nbformat.NotebookNode) -> tuple[str, float | None]:
+    meta = nb.metadata.get("papermill", {})
+    end = str(meta.get("end_time") or "")
+    executed = end[:16].replace("T", " ") if end else ""
+    duration = meta.get("duration")
+    return executed, float(duration) if isinstance(duration, int | float) else None
+
+
+def _fill(path: Path, markers: dict[str, str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    for name, value in markers.items():
+        text = text.replace(f"<!-- custops:{name} -->", value)
+    path.write_text(text, encoding="utf-8")
+
+
+def _toc(template: Path, chapters: Sequence[_Chapter], lang: str) -> dict[str, Any]:
+    toc = yaml.safe_load(template.read_text(encoding="utf-8"))
+
+    def fill(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if value == "@notebooks":
+                    value = [{"file": c.doc} for c in chapters]
+                elif isinstance(value, str) and value.startswith("@t:"):
+                    value = t(value[3:], lang)
+                else:
+                    value = fill(value)
+                out[key] = value
+            return out
+        if isinstance(node, list):
+            items = [fill(item) for item in node]
+            return [i for i in items if not (isinstance(i, dict) and i.get("chapters") == [])]
+        return node
+
+    return fill(toc)
+
+
+def _book_config(
+    template: Path, config: ReportConfig, period: Period, lang: str, built_at: str
+) -> dict[str, Any]:
+    book = yaml.safe_load(template.read_text(encoding="utf-8"))
+    mode = book.get("execute", {}).get("execute_notebooks")
+    if mode != "off":
+        raise PipelineError(
+            f"{template}: execute.execute_notebooks is {mode!r}; it must be the string 'off'.",
+            cause="An unquoted off is read as False by YAML (jupyter-book#937), and the book "
+            "would then execute the notebooks again.",
+            fix='Write execute_notebooks: "off" (quoted).',
+        )
+    book["title"] = t("book.title", lang, company=config.company, period=period.label)
+    book["author"] = t("book.author", lang)
+    book.setdefault("parse", {})["myst_substitutions"] = substitutions(
+        config, period, lang, built_at
+    )
+    book.setdefault("html", {})["extra_footer"] = html.escape(
+        t("book.footer", lang, built_at=built_at, period=period.label)
+    )
+    sphinx_config = book.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config["language"] = "zh_CN" if lang == "zh" else "en"
+    sphinx_config["nb_code_prompt_show"] = t("book.code.show", lang)
+    sphinx_config["nb_code_prompt_hide"] = t("book.code.hide", lang)
+    return book
+
+
+def prepare_book_source(
+    *,
+    template: Path,
+    source: Path,
+    config: ReportConfig,
+    period: Period,
+    language: str,
+    executed: Sequence[Path],
+    missing: Sequence[str] = (),
+    artifacts: Path,
+    durations: dict[str, float] | None = None,
+) -> list[str]:
+    """Assemble the book source folder for one period from the template and executed notebooks.
+
+    Parameters
+    ----------
+    template : Path
+        The ``book/`` folder.
+    source : Path
+        Folder to (re)create, e.g. ``build/<P>/book-src``.
+    config : ReportConfig
+    period : Period
+    language : {"en", "zh"}
+    executed : sequence of Path
+        Executed notebooks, in chapter order.
+    missing : sequence of str
+        Notebooks not run for this period (named on the landing page).
+    artifacts : Path
+        ``build/<P>/artifacts`` (the ledger is read from there).
+    durations : dict, optional
+        Seconds per notebook name, overriding papermill's recorded duration.
+
+    Returns
+    -------
+    list of str
+        The glue keys quoted on the landing page, as ``doc::key``.
+
+    Examples
+    --------
+    >>> prepare_book_source(template=Path("book"), source=Path("build/2025Q4/book-src"),
+    ...     config=cfg, period=Period.parse("2025Q4"), language="en",
+    ...     executed=[], artifacts=Path("build/2025Q4/artifacts"))  # doctest: +SKIP
+    []
+    """
+    if source.exists():
+        shutil.rmtree(source)
+    shutil.copytree(
+        template,
+        source,
+        ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints", "__pycache__"),
+    )
+    for page in BOOK_PAGES:
+        localized = source / f"{page}.{language}.md"
+        if localized.exists():
+            os.replace(localized, source / f"{page}.md")
+    for stray in [*source.glob("*.zh.md"), *source.glob("*.en.md")]:
+        stray.unlink()
+
+    built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    chapters: list[_Chapter] = []
+    (source / "notebooks").mkdir(exist_ok=True)
+    for path in executed:
+        nb = nbformat.read(path, as_version=4)
+        book_nb = prepare_notebook(nb, language)
+        nbformat.write(book_nb, source / "notebooks" / path.name)
+        executed_at, seconds = _chapter_meta(nb)
+        if durations and path.name in durations:
+            seconds = durations[path.name]
+        chapters.append(
+            _Chapter(
+                f"notebooks/{path.stem}",
+                path.stem,
+                glued_scalars(book_nb),
+                executed_at,
+                seconds,
+                _title(book_nb),
+            )
+        )
+
+    intro = source / "intro.md"
+    if intro.exists():
+        _fill(
+            intro,
+            {
+                "headlines": _headlines_md(chapters, language),
+                "chapters": "\n".join(f"- {{doc}}`{c.doc}`" for c in chapters),
+                "edition": _edition_md(chapters, missing, period.label, language),
+            },
+        )
+    methods = source / "methods.md"
+    if methods.exists():
+        _fill(
+            methods,
+            {
+                "ledger": _ledger_md(artifacts, language),
+                "sources": _sources_md(config, language),
+                "churn": _churn_md(config, language),
+            },
+        )
+    book = _book_config(template / "_config.yml", config, period, language, built_at)
+    (source / "_config.yml").write_text(
+        yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    toc = _toc(template / "_toc.yml", chapters, language)
+    (source / "_toc.yml").write_text(
+        yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return [f"{c.doc}::{key}" for c in chapters for key in c.glue]
+
+
+# --------------------------------------------------------------------------- building the book
+
+_PROBLEM = re.compile(
+    r"(WARNING|ERROR|CRITICAL|SEVERE):|Traceback \(most recent call last\)|Exception occurred"
+)
+
+
+def build_book(
+    source: Path, html_out: Path, *, strict: bool = True, log_file: Path | None = None
+) -> float:
+    """Build the book with Jupyter Book 1.x and swap it in over ``html_out`` on success.
+
+    The book is written to a temporary folder next to ``html_out``; only when
+    ``jupyter-book build`` exits 0 and reported no error is the old folder replaced (a rename,
+    so a reader never sees half a site). With ``strict`` every Sphinx warning is an error
+    (``-W --keep-going``); without it warnings are allowed but errors still fail.
+
+    Parameters
+    ----------
+    source : Path
+        The assembled book source (see ``prepare_book_source``).
+    html_out : Path
+        ``build/<P>/html``.
+    strict : bool
+        Treat warnings as errors.
+    log_file : Path, optional
+        Where the full Jupyter Book output is written.
+
+    Returns
+    -------
+    float
+        Seconds the build took.
+
+    Raises
+    ------
+    BookFailed
+        With the warning and error lines and the log path; ``html_out`` is untouched.
+
+    Examples
+    --------
+    >>> build_book(Path("build/2025Q4/book-src"), Path("build/2025Q4/html"))  # doctest: +SKIP
+    14.2
+    """
+    started = time.perf_counter()
+    html_out = html_out.resolve()
+    work = html_out.parent / f".html-build-{os.getpid()}"
+    if work.exists():
+        shutil.rmtree(work)
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+        "build",
+        str(source),
+        "--path-output",
+        str(work),
+        "--all",
+    ]
+    if strict:
+        cmd += ["-W", "--keep-going"]
+    env = dict(os.environ, PYTHONWARNINGS="ignore", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=source, check=False)
+    output = proc.stdout + ("\n" + proc.stderr if proc.stderr else "")
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        log_file.write_text(output, encoding="utf-8")
+    problems = [line.strip() for line in output.splitlines() if _PROBLEM.search(line)]
+    errors = [p for p in problems if "WARNING:" not in p]
+    built = work / "_build" / "html"
+    if proc.returncode != 0 or errors or not (built / "index.html").exists():
+        shutil.rmtree(work, ignore_errors=True)
+        shown = "\n".join(f"  {p[:300]}" for p in problems[:10]) or "\n".join(
+            f"  {line}" for line in output.strip().splitlines()[-10:]
+        )
+        more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+        raise BookFailed(
+            f"The book build failed (exit code {proc.returncode}; {len(problems)} warning/error "
+            f"line(s){', warnings count as errors' if strict else ''}):\n{shown}{more}\n"
+            f"  the published report was not changed: {html_out}",
+            fix=f"See the full log{f' in {log_file}' if log_file else ''}; fix the page or notebook named "
+            "above (`custops book` rebuilds without rerunning the notebooks).",
+        )
+    _swap_in(built, html_out)
+    shutil.rmtree(work, ignore_errors=True)
+    return time.perf_counter() - started
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new`` with renames; restore ``target`` if the second rename fails."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if old.exists():
+        shutil.rmtree(old)
+    had_old = target.exists()
+    if had_old:
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if had_old:
+            os.replace(old, target)
+        raise
+    if had_old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- archive
+
+
+def write_archive_index(build_root: Path, *, company: str = "", language: str = "en") -> Path:
+    """Write ``build/index.html`` listing every published period, newest first.
+
+    A period counts as published when ``build/<P>/html/index.html`` exists.
+
+    Parameters
+    ----------
+    build_root : Path
+    company : str
+        Shown in the title.
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    Path
+        The index file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for p in ("2025Q3", "2025Q4"):
+    ...     (root / p / "html").mkdir(parents=True)
+    ...     _ = (root / p / "html" / "index.html").write_text("x")
+    >>> text = write_archive_index(root, company="Acme").read_text()
+    >>> text.index("2025Q4/html/index.html") < text.index("2025Q3/html/index.html")
+    True
+    """
+    build_root = Path(build_root)
+    periods: list[tuple[Period, Path]] = []
+    for child in build_root.iterdir() if build_root.is_dir() else []:
+        if not (child / "html" / "index.html").is_file():
+            continue
+        try:
+            periods.append((Period.parse(child.name), child))
+        except ConfigError:
+            continue
+    periods.sort(key=lambda item: (item[0].end, item[0].start), reverse=True)
+    title = t("archive.title", language, company=company or "custops")
+    rows = []
+    for period, folder in periods:
+        stamp = datetime.fromtimestamp((folder / "html" / "index.html").stat().st_mtime, UTC)
+        href = f"{period.label}/html/index.html"
+        rows.append(
+            f'<tr><td><a href="{html.escape(href)}">{html.escape(period.label)}</a></td>'
+            f"<td>{period.start.isoformat()} – {period.end.isoformat()}</td>"
+            f"<td>{stamp:%Y-%m-%d %H:%M}</td>"
+            f'<td><a href="{html.escape(href)}">{html.escape(t("archive.open", language))}</a></td></tr>'
+        )
+    body = (
+        "<table><thead><tr>"
+        f"<th>{html.escape(t('archive.period', language))}</th><th></th>"
+        f"<th>{html.escape(t('archive.built', language))}</th><th></th>"
+        "</tr></thead><tbody>" + "\n".join(rows) + "</tbody></table>"
+        if rows
+        else f"<p>{html.escape(t('archive.none', language))}</p>"
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="{"zh-CN" if language == "zh" else "en"}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: system-ui, "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
+       max-width: 46rem; margin: 3rem auto; padding: 0 1rem; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }}
+th, td {{ text-align: left; padding: .5rem .75rem; border-bottom: 1px solid #ddd; }}
+a {{ color: #0b5cad; }}
+</style>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p>{html.escape(t("archive.intro", language))}</p>
+{body}
+</body>
+</html>
+"""
+    target = build_root / "index.html"
+    build_root.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".html.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _resolve_period(period: str | Period | None, config: ReportConfig) -> Period:
+    if period is None:
+        if config.period is None:
+            raise ConfigError(
+                "No period given.",
+                fix="Pass --period (e.g. 2025Q4) or set `period:` in the config.",
+            )
+        period = config.period
+    return Period.parse(period)
+
+
+def publish(
+    *,
+    config: ReportConfig,
+    period: Period,
+    build_root: Path,
+    notebooks: Sequence[Path],
+    template: Path | None = None,
+    language: str | None = None,
+    strict: bool = True,
+    durations: dict[str, float] | None = None,
+    log: Progress = print,
+    artifacts: Path | None = None,
+) -> float:
+    """Build the book of one period from the executed notebooks present, and the archive index.
+
+    Every notebook of ``notebooks`` that has an executed copy in ``build/<P>/notebooks/``
+    becomes a chapter; the others are named on the landing page as not part of the edition.
+
+    Parameters
+    ----------
+    artifacts : Path, optional
+        Where the ledger for the methods page is read (default ``build/<P>/artifacts``;
+        ``run`` passes its staged copy).
+
+    Returns
+    -------
+    float
+        Seconds the book build took.
+
+    Raises
+    ------
+    PipelineError
+        When no notebook has been executed for the period, or one notebook's last run failed.
+    BookFailed
+        When Jupyter Book fails.
+
+    Examples
+    --------
+    >>> publish(config=load_config("data/sample/custops.yaml"), period=Period.parse("2025Q4"),
+    ...         build_root=Path("build").resolve(),
+    ...         notebooks=discover_notebooks("notebooks"))  # doctest: +SKIP
+    """
+    language = language or config.language
+    pdir = build_root / period.label
+    executed_dir = pdir / "notebooks"
+    executed = [executed_dir / nb.name for nb in notebooks if (executed_dir / nb.name).exists()]
+    missing = [nb.stem for nb in notebooks if not (executed_dir / nb.name).exists()]
+    if not executed:
+        raise PipelineError(
+            f"No executed notebook for {period.label} in {executed_dir}.",
+            fix=f"Run `custops run --period {period.label}` first.",
+        )
+    broken = [p.name for p in executed if _notebook_failed(p)]
+    if broken:
+        raise PipelineError(
+            f"The executed copy of {', '.join(broken)} for {period.label} is incomplete.",
+            fix=f"Rerun it: custops run --period {period.label} --only {broken[0][:2]}",
+        )
+    if missing:
+        log(f"not part of this edition (never run for {period.label}): {', '.join(missing)}")
+    source = pdir / "book-src"
+    prepare_book_source(
+        template=template or default_book_template(),
+        source=source,
+        config=config,
+        period=period,
+        language=language,
+        executed=executed,
+        missing=missing,
+        artifacts=artifacts or artifacts_dir(build_root, period),
+        durations=durations,
+    )
+    log(f"building the book ({len(executed)} chapter(s)) ...")
+    seconds = build_book(
+        source, pdir / "html", strict=strict, log_file=pdir / "logs" / "book-build.log"
+    )
+    write_archive_index(build_root, company=config.company, language=language)
+    return seconds
+
+
+def run(
+    config_path: str | Path,
+    period: str | Period | None = None,
+    *,
+    out: str | Path = "build",
+    only: str | None = None,
+    notebooks_dir: str | Path | None = None,
+    template: str | Path | None = None,
+    language: str | None = None,
+    strict: bool = True,
+    progress: bool = True,
+    book: bool = True,
+    timeout: float | None = None,
+    log: Progress = print,
+) -> RunResult:
+    """Execute the notebooks of one period and publish its book.
+
+    Parameters
+    ----------
+    config_path : str or Path
+        The ``custops.yaml``.
+    period : str or Period, optional
+        Defaults to ``period`` in the config.
+    out : str or Path
+        The build root; the report lands in ``<out>/<P>/html/index.html``.
+    only : str, optional
+        Rerun this notebook only (``"02"``, ``"segmentation"``); the book is rebuilt from the
+        other notebooks' executed copies.
+    notebooks_dir, template : str or Path, optional
+        Default to ``./notebooks`` and ``./book`` (else the folders next to the package).
+    language : {"en", "zh"}, optional
+        Overrides ``language`` of the config.
+    strict : bool
+        Sphinx warnings fail the book build.
+    progress : bool
+        Show papermill's cell progress bar.
+    book : bool
+        Build the book after the notebooks (``False``: notebooks only).
+    timeout : float, optional
+        Seconds one cell may run.
+    log : callable
+        Receives progress lines.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    ConfigError
+        Bad config, period or ``only``.
+    NotebookFailed
+        A notebook raised; the published HTML is unchanged.
+    BookFailed
+        The book build failed; the published HTML is unchanged.
+
+    Examples
+    --------
+    >>> result = run("data/sample/custops.yaml", "2025Q4", out="build")  # doctest: +SKIP
+    >>> result.index_html  # doctest: +SKIP
+    PosixPath('/work/main/build/2025Q4/html/index.html')
+    """
+    started = time.perf_counter()
+    config_file = Path(config_path).expanduser().resolve()
+    config = load_config(config_file)
+    the_period = _resolve_period(period, config)
+    build_root = Path(out).expanduser().resolve()
+    all_notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
+    chosen = [select_notebook(all_notebooks, only)] if only else list(all_notebooks)
+    first = all_notebooks.index(chosen[0]) + 1
+    live_artifacts = artifacts_dir(build_root, the_period)
+    stage_root, staged = _stage_artifacts(live_artifacts, the_period)
+    redirect_before = os.environ.get(STAGE_ENV)
+    os.environ[STAGE_ENV] = f"{live_artifacts}{os.pathsep}{staged}"  # read by the kernels
+    try:
+        result = _run_staged(
+            chosen=chosen,
+            all_notebooks=all_notebooks,
+            first=first,
+            only=only,
+            config=config,
+            config_file=config_file,
+            the_period=the_period,
+            build_root=build_root,
+            stage_root=stage_root,
+            staged=staged,
+            template=template,
+            language=language,
+            strict=strict,
+            progress=progress,
+            book=book,
+            timeout=timeout,
+            log=log,
+        )
+        _swap_in(staged, live_artifacts)
+    finally:
+        if redirect_before is None:
+            os.environ.pop(STAGE_ENV, None)
+        else:
+            os.environ[STAGE_ENV] = redirect_before
+        shutil.rmtree(stage_root, ignore_errors=True)
+    result.total_seconds = time.perf_counter() - started
+    result.index_html = build_root / the_period.label / "html" / "index.html"
+    result.archive_html = build_root / "index.html"
+    _write_manifest(result, config_file, language or config.language)
+    return result
+
+
+def _stage_artifacts(live: Path, period: Period) -> tuple[Path, Path]:
+    """Copy the period's artifacts into ``build/<P>/.stage/<P>/artifacts`` for the notebooks.
+
+    During the run ``custops.ingest.artifacts.artifacts_dir`` sends the notebooks there (through the
+    ``CUSTOPS_ARTIFACTS_STAGE`` environment variable the kernels inherit; their ``build_dir``
+    parameter is unchanged), not into ``build/<P>/artifacts``: the artifacts the published
+    book was built from stay as they are until the whole run succeeded (a failed or killed
+    run leaves them intact; the next run removes the leftover stage).
+    """
+    stage_root = live.parent / ".stage"
+    shutil.rmtree(stage_root, ignore_errors=True)
+    staged = artifacts_dir(stage_root, period)
+    shutil.rmtree(staged)
+    shutil.copytree(live, staged, ignore=shutil.ignore_patterns(".*.tmp"))
+    return stage_root, staged
+
+
+def _run_staged(
+    *,
+    chosen: list[Path],
+    all_notebooks: list[Path],
+    first: int,
+    only: str | None,
+    config: ReportConfig,
+    config_file: Path,
+    the_period: Period,
+    build_root: Path,
+    stage_root: Path,
+    staged: Path,
+    template: str | Path | None,
+    language: str | None,
+    strict: bool,
+    progress: bool,
+    book: bool,
+    timeout: float | None,
+    log: Progress,
+) -> RunResult:
+    runs = execute_notebooks(
+        chosen,
+        period=the_period.label,
+        config_path=config_file,
+        build_root=build_root,
+        progress=progress,
+        log=log,
+        total=len(all_notebooks) if only else len(chosen),
+        first_index=first if only else 1,
+        timeout=timeout,
+    )
+    result = RunResult(period=the_period.label, notebooks=runs)
+    if only:
+        executed_dir = build_root / the_period.label / "notebooks"
+        for nb in all_notebooks:
+            if nb not in chosen and (executed_dir / nb.name).exists():
+                result.notebooks.append(NotebookRun(nb.name, 0.0, "kept", executed_dir / nb.name))
+        result.notebooks.sort(key=lambda r: r.name)
+    if book:
+        result.book_seconds = publish(
+            config=config,
+            period=the_period,
+            build_root=build_root,
+            notebooks=all_notebooks,
+            template=Path(template) if template else None,
+            language=language,
+            strict=strict,
+            durations={r.name: r.seconds for r in runs},
+            log=log,
+            artifacts=staged,
+        )
+    return result
+
+
+def _write_manifest(result: RunResult, config_file: Path, language: str) -> None:
+    manifest = asdict(result)
+    manifest.update(
+        config=str(config_file), language=language, finished=datetime.now(UTC).isoformat()
+    )
+    target = result.index_html.parent.parent / "run.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")

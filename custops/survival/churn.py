@@ -1,0 +1,2046 @@
+"""Survival analysis of churn: the survival table, Kaplan-Meier, log-rank tests and a Cox model.
+
+The churn definition comes from the config (``cfg.churn``):
+
+* ``inactivity`` (no contract to cancel): a customer has churned after ``inactivity_days``
+  without an order; churn is dated at the last order + the window and measured from the
+  first order; everyone else is censored at the period end. These are the ``duration_days``
+  / ``event`` columns of ``custops.features.features.customer_features``. No churn can be dated
+  earlier than the window itself, so Kaplan-Meier survival is 100% before day
+  ``inactivity_days``.
+* ``contractual``: churn is ``customers.churned_at``; time runs from the sign-up date.
+
+Every fitter is lifelines' own (``KaplanMeierFitter``, ``CoxPHFitter`` -- through
+:mod:`custops.survival.coxfit`, which only sums the Efron terms of its Newton steps with numpy --,
+``pairwise_logrank_test``, ``proportional_hazard_test``); this module prepares the data,
+guards the design (constant columns, baselines, collinearity), chooses stratification for
+covariates that fail the proportional-hazards check, validates out of sample and turns the
+fits into tables for people. The customer-value side (CLV, the priority list, early
+warnings) is in :mod:`custops.survival.clv`.
+
+Covariates are measured *before* the churn they are meant to explain. Order counts over
+the whole history are a consequence of churn (a churned customer stops ordering), so
+order frequency enters as the *early-life* rate: distinct purchase days in the first
+``early_days`` after the first order (default 90, which ends before any inactivity churn
+can be dated). The value tier (last 12 months' spend) and the last NPS answer are
+measured after many customers' churn date and are left out of the model by default
+(:data:`NOT_MODELLED` says why); they are still shown as Kaplan-Meier groups.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from custops.core.config import ChurnConfig, Period
+from custops.core.errors import ConfigError, DataError
+
+__all__ = [
+    "DEFAULT_COVARIATES",
+    "UNUSED_COLUMNS",
+    "read_tables",
+    "NOT_MODELLED",
+    "LABELS",
+    "survival_data",
+    "add_covariates",
+    "definition_text",
+    "period_churn_rate",
+    "KMResult",
+    "km_by_group",
+    "pairwise_logrank",
+    "km_text",
+    "CoxDesign",
+    "cox_design",
+    "ChurnModel",
+    "covariate_table",
+    "model_text",
+    "plot_km",
+    "plot_forest",
+    "plot_calibration",
+]
+
+DAY_MONTH = 365.25 / 12
+
+#: covariates of the Cox model, in the order they are shown
+DEFAULT_COVARIATES: tuple[str, ...] = (
+    "unresolved_complaint",
+    "slow_first_response",
+    "app_bound",
+    "log_complaints",
+    "log_early_orders_per_year",
+    "acquisition_channel",
+)
+
+#: covariates available in the customer view but left out of the model by default, and why
+NOT_MODELLED: dict[str, dict[str, str]] = {
+    "tier": {
+        "en": "value tier from the last 12 months' spend: a churned customer stops spending, so the tier is a consequence of churn, not a cause",
+        "zh": "价值层级按近 12 个月消费划分：流失客户不再消费，层级是流失的结果而不是原因",
+    },
+    "nps_category": {
+        "en": "last NPS answer: customers who stay longer are surveyed more often, so 'no answer' marks early leavers; detractor status follows slow service (it would take over part of that effect)",
+        "zh": "最近一次 NPS 回答：留得越久被调研的机会越多，“未回答”本身就标记了早流失的客户；贬损者身份由慢服务导致（会吸收慢服务的效应）",
+    },
+    "n_orders": {
+        "en": "order count over the whole history: it stops growing when a customer churns (the early-life rate is used instead)",
+        "zh": "全部历史订单数：客户流失后就不再增长（改用早期购买频率）",
+    },
+}
+
+#: readable names of model covariates (prefix match for one-hot columns ``column=level``)
+LABELS: dict[str, dict[str, str]] = {
+    "unresolved_complaint": {"en": "unresolved complaint", "zh": "投诉未解决"},
+    "slow_first_response": {"en": "slow first response", "zh": "首次响应慢"},
+    "app_bound": {"en": "APP bound", "zh": "已绑定APP"},
+    "log_complaints": {"en": "complaints (log 1+count)", "zh": "投诉次数 (log 1+次数)"},
+    "log_early_orders_per_year": {
+        "en": "early order rate (log 1+orders/year, first 90 days)",
+        "zh": "早期购买频率 (log 1+次/年, 首单后90天)",
+    },
+    "acquisition_channel": {"en": "acquisition channel", "zh": "获客渠道"},
+    "tier": {"en": "value tier", "zh": "价值层级"},
+    "nps_category": {"en": "NPS category", "zh": "NPS 类别"},
+    "segment": {"en": "segment", "zh": "客群"},
+    "app_binding": {"en": "APP binding", "zh": "APP 绑定"},
+    "service_issue": {"en": "service issue", "zh": "服务问题"},
+    "early_order_band": {"en": "early order rate band", "zh": "早期购买频率分档"},
+}
+
+_GROUP_WORDS = {
+    "en": {
+        "app": "APP bound",
+        "no_app": "not bound",
+        "unresolved": "unresolved complaint",
+        "slow": "slow response only",
+        "none": "neither",
+    },
+    "zh": {
+        "app": "已绑定APP",
+        "no_app": "未绑定",
+        "unresolved": "投诉未解决",
+        "slow": "仅响应慢",
+        "none": "均无",
+    },
+}
+
+_T: dict[str, dict[str, str]] = {
+    "def.inactivity": {
+        "en": (
+            "**Churn definition.** There is no contract to cancel, so a customer counts as churned "
+            "after **{days} days without an order**; the churn date is the last order plus {days} days "
+            "and time is counted from the first order. Customers who ordered within the last {days} days "
+            "of {period} are still active and *censored* at {end}: we know only that they have stayed "
+            "so far. Of **{n:,}** customers who have ordered, **{events:,}** ({event_share:.0%}) are churn "
+            "events and **{censored:,}** are censored. No churn can be dated before day {days}, so the "
+            "survival curves start to fall only there."
+        ),
+        "zh": (
+            "**流失口径。** 没有可取消的合同，因此客户**连续 {days} 天没有下单**即视为流失；流失日期为"
+            "最后一单加 {days} 天，时间从首单起算。在 {period} 末之前 {days} 天内仍有下单的客户仍然活跃，"
+            "在 {end} 被*删失*：我们只知道他们到目前为止还在。**{n:,}** 位下过单的客户中，"
+            "**{events:,}** 位（{event_share:.0%}）为流失事件，**{censored:,}** 位为删失。"
+            "流失最早只能在第 {days} 天被记录，所以生存曲线从那里才开始下降。"
+        ),
+    },
+    "def.contractual": {
+        "en": (
+            "**Churn definition.** A customer churns on the date the contract or membership ended "
+            "(`churned_at`); time is counted from sign-up. Customers without an end date are *censored* "
+            "at {end}. Of **{n:,}** customers, **{events:,}** ({event_share:.0%}) are churn events and "
+            "**{censored:,}** are censored."
+        ),
+        "zh": (
+            "**流失口径。** 客户在合同或会员终止之日（`churned_at`）流失；时间从注册日起算。没有终止日期的"
+            "客户在 {end} 被*删失*。**{n:,}** 位客户中，**{events:,}** 位（{event_share:.0%}）为流失事件，"
+            "**{censored:,}** 位为删失。"
+        ),
+    },
+    "rate": {
+        "en": (
+            "Of the **{n:,}** customers active when {period} began, **{k:,}** churned during the period: "
+            "a period churn rate of **{rate:.1%}** (95% CI {low:.1%}–{high:.1%})."
+        ),
+        "zh": (
+            "{period} 期初活跃的 **{n:,}** 位客户中，有 **{k:,}** 位在本期流失，本期流失率 **{rate:.1%}**"
+            "（95% 置信区间 {low:.1%}–{high:.1%}）。"
+        ),
+    },
+    "km.overall": {
+        "en": (
+            "Half of all customers have churned by day **{median}** after their first order "
+            "(95% CI {median_ci}). One year after the first order **{s365:.0%}** are still buying "
+            "(95% CI {s365_low:.0%}–{s365_high:.0%}), i.e. a one-year churn of {c365:.0%}."
+        ),
+        "zh": (
+            "一半客户在首单后第 **{median}** 天前流失（95% 置信区间 {median_ci}）。首单一年后仍有 **{s365:.0%}** "
+            "的客户在购买（95% 置信区间 {s365_low:.0%}–{s365_high:.0%}），即一年流失率 {c365:.0%}。"
+        ),
+    },
+    "km.group": {
+        "en": (
+            "By {group}: the longest-lived group is **{best}** (median {best_median}), the "
+            "shortest-lived **{worst}** (median {worst_median}). {n_sig} of {n_pairs} pairwise "
+            "log-rank tests remain significant after Holm's correction.{small}"
+        ),
+        "zh": (
+            "按{group}：生命周期最长的是 **{best}**（中位数 {best_median}），最短的是 **{worst}**"
+            "（中位数 {worst_median}）。{n_pairs} 组两两 log-rank 检验中，经 Holm 校正后仍显著的有 {n_sig} 组。{small}"
+        ),
+    },
+    "km.small": {
+        "en": " Groups with fewer than {min_n} customers are flagged and not compared: {names}.",
+        "zh": " 少于 {min_n} 位客户的组已标注，不参与比较：{names}。",
+    },
+    "not_reached": {"en": "not reached", "zh": "未达到"},
+    "design.baseline": {
+        "en": "`{column}` is one-hot encoded with **{baseline}** as the baseline (hazard ratios compare each level with it)",
+        "zh": "`{column}` 做独热编码，以 **{baseline}** 为基准（风险比均与它比较）",
+    },
+    "design.rare": {
+        "en": "levels of `{column}` with fewer than {min_n} customers were merged into `other`: {levels}",
+        "zh": "`{column}` 中少于 {min_n} 位客户的取值合并为 `other`：{levels}",
+    },
+    "design.rare_base": {
+        "en": "levels of `{column}` with fewer than {min_n} customers (too few even together) were merged into the baseline {baseline}: {levels}",
+        "zh": "`{column}` 中少于 {min_n} 位客户的取值（合并后仍太少）并入基准 {baseline}：{levels}",
+    },
+    "design.constant": {
+        "en": "`{column}` has the same value for everyone and was dropped",
+        "zh": "`{column}` 对所有客户取值相同，已删除",
+    },
+    "design.collinear": {
+        "en": "`{column}` was dropped: it is almost a copy of `{other}` (correlation {corr:.2f})",
+        "zh": "`{column}` 已删除：与 `{other}` 几乎相同（相关系数 {corr:.2f}）",
+    },
+    "design.dependent": {
+        "en": "`{column}` was dropped: it is a linear combination of other covariates",
+        "zh": "`{column}` 已删除：它是其他协变量的线性组合",
+    },
+    "design.missing": {
+        "en": "`{column}` is not in the data and was left out",
+        "zh": "数据中没有 `{column}`，未纳入",
+    },
+    "design.ok": {
+        "en": "no constant or collinear covariates were found (largest absolute correlation {corr:.2f})",
+        "zh": "没有发现常数或共线的协变量（最大绝对相关系数 {corr:.2f}）",
+    },
+    "fit.sample": {
+        "en": "The model was fitted on a random sample of **{n_fit:,}** of {n:,} customers, stratified by churn status (seed {seed}).",
+        "zh": "模型在 {n:,} 位客户中按是否流失分层随机抽取的 **{n_fit:,}** 位上拟合（随机种子 {seed}）。",
+    },
+    "fit.all": {
+        "en": "The model was fitted on all **{n_fit:,}** customers who have ordered.",
+        "zh": "模型在全部 **{n_fit:,}** 位下过单的客户上拟合。",
+    },
+    "fit.penalizer0": {
+        "en": "No penalty was needed (penalizer 0; the configured fallback is {pen:g}).",
+        "zh": "无需惩罚项（penalizer 为 0；配置中的备用值为 {pen:g}）。",
+    },
+    "fit.penalizer": {
+        "en": (
+            "The unpenalized fit did not converge ({reason}), so a ridge penalty of **{pen:g}** was used; "
+            "lifelines multiplies it by the number of customers and applies it to standardized "
+            "covariates, which pulls hazard ratios slightly toward 1."
+        ),
+        "zh": (
+            "无惩罚的拟合未收敛（{reason}），因此使用了 **{pen:g}** 的岭惩罚；lifelines 会把它乘以客户数并作用于"
+            "标准化后的协变量，风险比会略微向 1 收缩。"
+        ),
+    },
+    "ph.ok": {
+        "en": "The proportional-hazards check (lifelines `proportional_hazard_test`, rank time, Holm-corrected) found no covariate whose effect changes over time.",
+        "zh": "比例风险检验（lifelines `proportional_hazard_test`，秩时间变换，Holm 校正）未发现效应随时间变化的协变量。",
+    },
+    "ph.strata": {
+        "en": (
+            "The proportional-hazards check (lifelines `proportional_hazard_test`, rank time, "
+            "Holm-corrected p < {alpha:g}) found that the effect of **{names}** changes over time. "
+            "The model is therefore *stratified* on {strata}: each stratum gets its own baseline "
+            "churn curve and no single hazard ratio is reported for it."
+        ),
+        "zh": (
+            "比例风险检验（lifelines `proportional_hazard_test`，秩时间变换，Holm 校正 p < {alpha:g}）发现 "
+            "**{names}** 的效应随时间变化，因此模型按 {strata} *分层*：每层有自己的基线流失曲线，不再给出它的单一风险比。"
+        ),
+    },
+    "ph.sample": {
+        "en": "The proportional-hazards check used a random sample of {n:,} of the fitted customers (seed {seed}).",
+        "zh": "比例风险检验使用了拟合客户中随机抽取的 {n:,} 位（随机种子 {seed}）。",
+    },
+    "ph.left": {
+        "en": " Still failing but not stratified (too many strata): {names}; read their hazard ratios as averages over time.",
+        "zh": " 仍未通过但未分层（分层过多）：{names}；其风险比应理解为随时间的平均效应。",
+    },
+    "cv": {
+        "en": (
+            "Out of sample ({folds}-fold cross-validation, seed {seed}) the model ranks customers by "
+            "churn risk with a concordance of **{c:.3f}** (fold range {lo:.3f}–{hi:.3f}; 0.5 is a coin "
+            "flip, 1 is perfect). The risk score is the predicted survival at {days} days, which "
+            "uses the stratum baselines."
+        ),
+        "zh": (
+            "样本外（{folds} 折交叉验证，随机种子 {seed}）模型对客户流失风险排序的一致性指数为 **{c:.3f}**"
+            "（各折范围 {lo:.3f}–{hi:.3f}；0.5 相当于抛硬币，1 为完美）。风险分数为 {days} 天时的预测生存率，已包含分层基线。"
+        ),
+    },
+    "calib": {
+        "en": (
+            "Calibration at {days} days after the first order (out-of-fold predictions, by decile of "
+            "predicted risk): the largest gap between predicted and observed (Kaplan-Meier) churn is "
+            "{gap:.1f} percentage points; {inside} of {n} deciles have the prediction inside the observed 95% CI."
+        ),
+        "zh": (
+            "首单后 {days} 天的校准（样本外预测，按预测风险十分位）：预测与实际（Kaplan-Meier）流失率的最大差距为 "
+            "{gap:.1f} 个百分点；{n} 个分位组中有 {inside} 个的预测落在实际值的 95% 置信区间内。"
+        ),
+    },
+    "hr.sentence": {
+        "en": "{label}: hazard ratio **{hr:.2f}** (95% CI {low:.2f}–{high:.2f}), i.e. {effect}",
+        "zh": "{label}：风险比 **{hr:.2f}**（95% 置信区间 {low:.2f}–{high:.2f}），即{effect}",
+    },
+    "hr.up": {
+        "en": "churn risk {pct:.0%} higher at any moment",
+        "zh": "任一时刻的流失风险高 {pct:.0%}",
+    },
+    "hr.down": {
+        "en": "churn risk {pct:.0%} lower at any moment",
+        "zh": "任一时刻的流失风险低 {pct:.0%}",
+    },
+    "hr.ns": {"en": " (not distinguishable from no effect)", "zh": "（与无效应无法区分）"},
+}
+
+
+def _t(key: str, lang: str, **kwargs: Any) -> str:
+    entry = _T[key]
+    return entry.get(lang, entry["en"]).format(**kwargs)
+
+
+def label(column: str, lang: str = "en") -> str:
+    """Readable name of a model column (``column=level`` for one-hot columns).
+
+    Examples
+    --------
+    >>> label("acquisition_channel=social")
+    'acquisition channel: social'
+    >>> label("app_bound", "zh")
+    '已绑定APP'
+    """
+    if "=" in column:
+        base, level = column.split("=", 1)
+        return f"{label(base, lang)}: {level}"
+    entry = LABELS.get(column)
+    return entry.get(lang, entry["en"]) if entry else column
+
+
+# --------------------------------------------------------------------------- survival table
+
+
+def survival_data(
+    features: pd.DataFrame,
+    period: Period | str,
+    churn: ChurnConfig | None = None,
+) -> pd.DataFrame:
+    """The survival table of the customers who can churn, with every feature column kept.
+
+    Parameters
+    ----------
+    features : DataFrame
+        The customer view (``customer_features.parquet``).
+    period : Period or str
+        Reporting period; customers are observed until its end.
+    churn : ChurnConfig, optional
+        The churn definition (default: inactivity with 180 days).
+
+    Returns
+    -------
+    DataFrame
+        One row per customer: the feature columns plus ``start_date``, ``duration_days``
+        (float), ``event`` (0/1) and ``churn_date`` (NaT when censored).
+
+    Raises
+    ------
+    DataError
+        For a contractual definition without a ``churned_at`` column, or inactivity without
+        the survival columns.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"customer_id": ["a", "b", "c"], "first_purchase": pd.to_datetime(["2025-01-01"] * 3),
+    ...     "duration_days": [200.0, 300.0, None], "event": [1.0, 0.0, None]})
+    >>> s = survival_data(f, "2025Q4")
+    >>> s[["customer_id", "duration_days", "event"]].to_dict("records")
+    [{'customer_id': 'a', 'duration_days': 200.0, 'event': 1}, {'customer_id': 'b', 'duration_days': 300.0, 'event': 0}]
+    >>> str(s["churn_date"].iloc[0].date())
+    '2025-07-20'
+    """
+    churn = churn or ChurnConfig()
+    period = Period.parse(period)
+    end = pd.Timestamp(period.end)
+    if churn.definition == "contractual":
+        if "churned_at" not in features:
+            raise DataError(
+                "customers",
+                "churned_at",
+                "the churn definition is contractual but the customer table has no churned_at column",
+                fix="Map the contract end date to `churned_at` in the config, or set churn.definition: inactivity.",
+            )
+        out = features.copy()
+        start = out["signup_date"] if "signup_date" in out else out["first_purchase"]
+        out["start_date"] = pd.to_datetime(start)
+        out = out[out["start_date"].notna() & (out["start_date"] <= end)].copy()
+        churned_at = pd.to_datetime(out["churned_at"])
+        happened = churned_at.notna() & (churned_at <= end)
+        stop = churned_at.where(happened, end)
+        out["duration_days"] = (stop - out["start_date"]).dt.days.clip(lower=0).astype(float)
+        out["event"] = happened.astype(int)
+        out["churn_date"] = churned_at.where(happened)
+    else:
+        missing = [c for c in ("duration_days", "event", "first_purchase") if c not in features]
+        if missing:
+            raise DataError(
+                "customer_features.parquet",
+                missing[0],
+                "the survival columns are missing",
+                fix="Rebuild the customer view with custops.features.features.customer_features (notebook 01).",
+            )
+        out = features[features["duration_days"].notna() & features["event"].notna()].copy()
+        out["start_date"] = pd.to_datetime(out["first_purchase"])
+        out["duration_days"] = out["duration_days"].astype(float)
+        out["event"] = out["event"].astype(int)
+        out["churn_date"] = (
+            out["start_date"] + pd.to_timedelta(out["duration_days"], unit="D")
+        ).where(out["event"] == 1)
+    return out.reset_index(drop=True)
+
+
+def add_covariates(
+    surv: pd.DataFrame,
+    orders: pd.DataFrame | None = None,
+    *,
+    early_days: int = 90,
+    min_window_days: int = 30,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Add the model covariates to a survival table (a new frame; inputs are not changed).
+
+    ``unresolved_complaint`` and ``slow_first_response`` (0/1) come from the service
+    columns, ``app_bound`` (0/1; unknown counts as not bound), ``log_complaints`` =
+    log(1 + complaints), ``log_early_orders_per_year`` = log(1 + distinct purchase days in
+    the first ``early_days`` after the first order, per year; customers younger than that
+    are rated over the days observed, at least ``min_window_days``). ``nps_category``
+    gets ``no answer`` for customers never surveyed.
+
+    Parameters
+    ----------
+    surv : DataFrame
+        From :func:`survival_data`.
+    orders : DataFrame, optional
+        Clean orders (``customer_id``, ``order_date``) for the early-life order rate.
+    early_days : int
+        Length of the early-life window after the first order.
+    min_window_days : int
+        Shortest window a young customer's rate is computed over.
+    lang : {"en", "zh"}
+        Language of the readable group columns ``app_binding`` and ``service_issue``.
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": ["a", "b"], "start_date": pd.to_datetime(["2025-01-01"] * 2),
+    ...     "tenure_days": [300, 300], "n_unresolved_complaints": [1, 0], "n_complaints": [2, 0],
+    ...     "slow_first_response": [False, True], "app_bound": [True, None]})
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "a"], "order_date": pd.to_datetime(["2025-01-01", "2025-01-31", "2025-06-01"])})
+    >>> c = add_covariates(s, o)
+    >>> c[["unresolved_complaint", "slow_first_response", "app_bound"]].values.tolist()
+    [[1, 0, 1], [0, 1, 0]]
+    >>> round(float(np.expm1(c["log_early_orders_per_year"].iloc[0])), 2)  # one repeat day in 90 days
+    4.06
+    """
+    out = surv.copy()
+    if "n_unresolved_complaints" in out:
+        out["unresolved_complaint"] = (out["n_unresolved_complaints"].fillna(0) > 0).astype(int)
+    if "slow_first_response" in out:
+        out["slow_first_response"] = (
+            out["slow_first_response"].astype("boolean").fillna(False).astype(int)
+        )
+    if "app_bound" in out:
+        out["app_bound"] = out["app_bound"].astype("boolean").fillna(False).astype(int)
+    if "app_bound" in out:
+        words = _GROUP_WORDS[lang if lang in _GROUP_WORDS else "en"]
+        out["app_binding"] = np.where(out["app_bound"] == 1, words["app"], words["no_app"])
+        if "unresolved_complaint" in out and "slow_first_response" in out:
+            out["service_issue"] = np.select(
+                [out["unresolved_complaint"] == 1, out["slow_first_response"] == 1],
+                [words["unresolved"], words["slow"]],
+                words["none"],
+            )
+    if "n_complaints" in out:
+        out["log_complaints"] = np.log1p(out["n_complaints"].fillna(0).astype(float))
+    if "nps_category" in out:
+        out["nps_category"] = out["nps_category"].fillna("no answer").astype(str)
+    for column in ("acquisition_channel", "tier", "region", "segment"):
+        if column in out:
+            out[column] = out[column].fillna("unknown").astype(str)
+    if orders is not None and len(out):
+        # distinct purchase days per customer on integer codes (shared with the health score
+        # and the paths) instead of isin/map/groupby on 20M text ids
+        from custops.core.arrays import distinct_code_days
+        from custops.core.index import order_codes
+
+        codes, labels = order_codes(orders)
+        at = pd.Index(labels).get_indexer(out["customer_id"])  # survival row -> code
+        start = np.full(len(labels) + 1, np.iinfo(np.int64).min, dtype=np.int64)
+        start_day = pd.to_datetime(out["start_date"]).to_numpy(dtype="datetime64[ns]")
+        known = (at >= 0) & ~np.isnat(start_day)
+        start[at[known]] = start_day[known].astype("datetime64[D]").astype(np.int64)
+        dates = pd.to_datetime(orders["order_date"]).to_numpy(dtype="datetime64[ns]")
+        ok = (codes >= 0) & ~np.isnat(dates)
+        code = codes[ok]
+        day = dates[ok].astype("datetime64[D]").astype(np.int64)
+        offset = day - start[code]
+        inside = (start[code] != np.iinfo(np.int64).min) & (offset > 0) & (offset <= early_days)
+        pair_code, _ = distinct_code_days(code[inside], day[inside].astype("datetime64[D]"))
+        repeats = np.bincount(pair_code, minlength=len(labels) + 1)
+        count = pd.Series(
+            np.where(at >= 0, repeats[np.where(at >= 0, at, len(labels))], 0),
+            index=out.index,
+        ).astype(float)
+        if "tenure_days" in out:
+            observed = out["tenure_days"].astype(float)
+        else:
+            observed = out["duration_days"].astype(float)
+        window = observed.clip(lower=min_window_days, upper=early_days)
+        out["log_early_orders_per_year"] = np.log1p(count / window * 365.0)
+    return out
+
+
+def definition_text(surv: pd.DataFrame, churn: ChurnConfig, period: Period | str, lang: str) -> str:
+    """The churn definition in words, with how many customers are events and censored.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"event": [1, 0, 0, 1]})
+    >>> definition_text(s, ChurnConfig(), "2025Q4", "en").split(".")[0]
+    '**Churn definition'
+    """
+    period = Period.parse(period)
+    n = len(surv)
+    events = int(surv["event"].sum())
+    key = "def.contractual" if churn.definition == "contractual" else "def.inactivity"
+    return _t(
+        key,
+        lang,
+        days=churn.inactivity_days,
+        period=period.label,
+        end=period.end.isoformat(),
+        n=n,
+        events=events,
+        censored=n - events,
+        event_share=events / n if n else 0.0,
+    )
+
+
+def period_churn_rate(surv: pd.DataFrame, period: Period | str) -> dict[str, float]:
+    """Share of the customers active at the period start whose churn is dated inside the period.
+
+    Active at the start: first order (or sign-up) before the period and not churned before
+    it. The interval is Wilson's (statsmodels).
+
+    Returns
+    -------
+    dict
+        ``n`` (active at start), ``churned``, ``rate``, ``low``, ``high``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"start_date": pd.to_datetime(["2024-01-01"] * 4 + ["2025-11-01"]),
+    ...     "churn_date": pd.to_datetime(["2025-11-05", None, None, "2025-02-01", None])})
+    >>> r = period_churn_rate(s, "2025Q4")
+    >>> r["n"], r["churned"], round(r["rate"], 3)
+    (3, 1, 0.333)
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    period = Period.parse(period)
+    start = pd.Timestamp(period.start)
+    stop = pd.Timestamp(period.end_exclusive)
+    churn_date = pd.to_datetime(surv["churn_date"])
+    active = (pd.to_datetime(surv["start_date"]) < start) & (
+        churn_date.isna() | (churn_date >= start)
+    )
+    churned = active & churn_date.notna() & (churn_date < stop)
+    n, k = int(active.sum()), int(churned.sum())
+    if n == 0:
+        return {"n": 0, "churned": 0, "rate": math.nan, "low": math.nan, "high": math.nan}
+    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+    return {"n": n, "churned": k, "rate": k / n, "low": float(low), "high": float(high)}
+
+
+def rate_text(rate: dict[str, float], period: Period | str, lang: str) -> str:
+    """Sentence for :func:`period_churn_rate`.
+
+    Examples
+    --------
+    >>> rate_text({"n": 100, "churned": 10, "rate": 0.1, "low": 0.05, "high": 0.17}, "2025Q4", "en")[:30]
+    'Of the **100** customers activ'
+    """
+    return _t("rate", lang, period=Period.parse(period).label, k=rate["churned"], **rate)
+
+
+# --------------------------------------------------------------------------- Kaplan-Meier
+
+
+@dataclass
+class KMResult:
+    """Kaplan-Meier fits by group, as tables.
+
+    Attributes
+    ----------
+    group : str or None
+        The grouping column (None: everyone).
+    fitters : dict
+        Group value -> fitted ``lifelines.KaplanMeierFitter``.
+    table : DataFrame
+        Per group: ``n``, ``events``, ``censored``, ``median_days`` with ``median_low`` /
+        ``median_high`` (95% CI; inf = not reached), ``survival_<t>d`` with ``_low`` /
+        ``_high`` for each time, and ``small`` (too few customers or events to compare).
+    curves : DataFrame
+        Long table for plotting: ``group, days, survival, low, high``.
+    """
+
+    group: str | None
+    fitters: dict[str, Any]
+    table: pd.DataFrame
+    curves: pd.DataFrame
+
+
+def _ci_at(frame: pd.DataFrame, t: float) -> tuple[float, float]:
+    index = frame.index.values
+    pos = int(np.searchsorted(index, t, side="right")) - 1
+    if pos < 0:
+        return 1.0, 1.0
+    row = frame.iloc[pos]
+    return float(row.iloc[0]), float(row.iloc[1])
+
+
+def km_by_group(
+    surv: pd.DataFrame,
+    group: str | None = None,
+    *,
+    times: Sequence[int] = (90, 180, 365),
+    min_n: int = 30,
+    min_events: int = 10,
+    max_groups: int = 12,
+) -> KMResult:
+    """Kaplan-Meier survival overall or per group, with medians and survival at fixed days.
+
+    Parameters
+    ----------
+    surv : DataFrame
+        ``duration_days``, ``event`` and the grouping column.
+    group : str, optional
+        Column to split by; missing values become ``unknown``. None: one overall curve.
+    times : sequence of int
+        Days at which survival is reported.
+    min_n, min_events : int
+        Groups below either are flagged ``small`` (shown, not compared).
+    max_groups : int
+        More levels than this are an error (a continuous column was passed by mistake).
+
+    Returns
+    -------
+    KMResult
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_waltons
+    >>> w = load_waltons().rename(columns={"T": "duration_days", "E": "event"})
+    >>> km = km_by_group(w, "group")
+    >>> km.table[["group", "n", "median_days"]].to_dict("records")
+    [{'group': 'control', 'n': 129, 'median_days': 58.0}, {'group': 'miR-137', 'n': 34, 'median_days': 26.0}]
+    """
+    from lifelines import KaplanMeierFitter
+    from lifelines.utils import median_survival_times
+
+    if group is None:
+        keys = pd.Series("all", index=surv.index)
+    else:
+        if group not in surv:
+            raise ConfigError(f"There is no column {group!r} to group the survival curves by.")
+        keys = surv[group].astype(object).where(surv[group].notna(), "unknown").astype(str)
+        if keys.nunique() > max_groups:
+            raise ConfigError(
+                f"{group!r} has {keys.nunique()} distinct values; survival curves are drawn for at most {max_groups}.",
+                fix="Group a continuous column into bands first.",
+            )
+    rows, curves, fitters = [], [], {}
+    for key in sorted(keys.unique(), key=lambda k: (-int((keys == k).sum()), k)):
+        part = surv[keys == key]
+        kmf = KaplanMeierFitter(label=str(key)).fit(part["duration_days"], part["event"])
+        fitters[key] = kmf
+        median = float(kmf.median_survival_time_)
+        ci = median_survival_times(kmf.confidence_interval_)
+        row: dict[str, Any] = {
+            "group": key,
+            "n": len(part),
+            "events": int(part["event"].sum()),
+            "censored": int(len(part) - part["event"].sum()),
+            "median_days": median,
+            "median_low": float(ci.iloc[0, 0]),
+            "median_high": float(ci.iloc[0, 1]),
+        }
+        for t in times:
+            row[f"survival_{t}d"] = float(kmf.survival_function_at_times(t).iloc[0])
+            low, high = _ci_at(kmf.confidence_interval_survival_function_, t)
+            row[f"survival_{t}d_low"], row[f"survival_{t}d_high"] = low, high
+        row["small"] = bool(len(part) < min_n or part["event"].sum() < min_events)
+        rows.append(row)
+        sf = kmf.survival_function_.iloc[:, 0]
+        band = kmf.confidence_interval_survival_function_
+        curves.append(
+            pd.DataFrame(
+                {
+                    "group": key,
+                    "days": sf.index.values,
+                    "survival": sf.values,
+                    "low": band.iloc[:, 0].values,
+                    "high": band.iloc[:, 1].values,
+                }
+            )
+        )
+    table = pd.DataFrame(rows)
+    if group is not None:
+        table = table.sort_values(["small", "n"], ascending=[True, False], kind="stable")
+    return KMResult(
+        group, fitters, table.reset_index(drop=True), pd.concat(curves, ignore_index=True)
+    )
+
+
+def pairwise_logrank(
+    surv: pd.DataFrame, group: str, *, exclude: Sequence[str] = (), alpha: float = 0.05
+) -> pd.DataFrame:
+    """Pairwise log-rank tests between the levels of ``group`` with Holm's correction.
+
+    Parameters
+    ----------
+    surv : DataFrame
+    group : str
+    exclude : sequence of str
+        Levels left out (e.g. the small groups of :func:`km_by_group`).
+    alpha : float
+        Family-wise error rate for the ``significant`` column.
+
+    Returns
+    -------
+    DataFrame
+        ``group_a, group_b, chi2, p, p_holm, significant`` sorted by ``p``.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_waltons
+    >>> w = load_waltons().rename(columns={"T": "duration_days", "E": "event"})
+    >>> pairwise_logrank(w, "group")[["group_a", "group_b", "significant"]].to_dict("records")
+    [{'group_a': 'control', 'group_b': 'miR-137', 'significant': True}]
+    """
+    from lifelines.statistics import pairwise_logrank_test
+    from statsmodels.stats.multitest import multipletests
+
+    keys = surv[group].astype(object).where(surv[group].notna(), "unknown").astype(str)
+    keep = ~keys.isin(list(exclude))
+    columns = ["group_a", "group_b", "chi2", "p", "p_holm", "significant"]
+    if keys[keep].nunique() < 2:
+        return pd.DataFrame(columns=columns)
+    result = pairwise_logrank_test(
+        surv.loc[keep, "duration_days"], keys[keep], surv.loc[keep, "event"]
+    )
+    summary = result.summary.reset_index()
+    summary.columns = ["group_a", "group_b", *summary.columns[2:]]
+    reject, p_holm, _, _ = multipletests(summary["p"].to_numpy(), alpha=alpha, method="holm")
+    out = pd.DataFrame(
+        {
+            "group_a": summary["group_a"].astype(str),
+            "group_b": summary["group_b"].astype(str),
+            "chi2": summary["test_statistic"].astype(float),
+            "p": summary["p"].astype(float),
+            "p_holm": p_holm,
+            "significant": reject.astype(bool),
+        }
+    )
+    return out.sort_values("p", kind="stable").reset_index(drop=True)
+
+
+def _days(value: float, lang: str, *, unit: bool = False) -> str:
+    if not np.isfinite(value):
+        return _t("not_reached", lang)
+    suffix = (" days" if lang == "en" else " 天") if unit else ""
+    return f"{value:,.0f}{suffix}"
+
+
+def km_text(km: KMResult, lang: str, tests: pd.DataFrame | None = None, *, min_n: int = 30) -> str:
+    """Plain-language summary of a Kaplan-Meier result (overall or by group).
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_waltons
+    >>> w = load_waltons().rename(columns={"T": "duration_days", "E": "event"})
+    >>> km_text(km_by_group(w, "group"), "en", pairwise_logrank(w, "group"))[:38]
+    'By group: the longest-lived group is *'
+    """
+    table = km.table
+    if km.group is None:
+        row = table.iloc[0]
+        ci = f"{_days(row['median_low'], lang)}–{_days(row['median_high'], lang)}"
+        s365 = row.get("survival_365d", math.nan)
+        return _t(
+            "km.overall",
+            lang,
+            median=_days(row["median_days"], lang),
+            median_ci=ci,
+            s365=s365,
+            s365_low=row.get("survival_365d_low", math.nan),
+            s365_high=row.get("survival_365d_high", math.nan),
+            c365=1 - s365,
+        )
+    big = table[~table["small"]]
+    small = table[table["small"]]
+    if big.empty:
+        return ""
+    order = big.assign(_m=big["median_days"].replace(np.inf, 1e12)).sort_values("_m")
+    best, worst = order.iloc[-1], order.iloc[0]
+    small_text = (
+        _t("km.small", lang, min_n=min_n, names=", ".join(small["group"].astype(str)))
+        if len(small)
+        else ""
+    )
+    tests = tests if tests is not None else pd.DataFrame(columns=["significant"])
+    return _t(
+        "km.group",
+        lang,
+        group=label(km.group, lang),
+        best=best["group"],
+        best_median=_days(best["median_days"], lang, unit=True),
+        worst=worst["group"],
+        worst_median=_days(worst["median_days"], lang, unit=True),
+        n_sig=int(tests["significant"].sum()) if len(tests) else 0,
+        n_pairs=len(tests),
+        small=small_text,
+    )
+
+
+# --------------------------------------------------------------------------- Cox design
+
+
+@dataclass
+class CoxDesign:
+    """The numeric design matrix of a Cox model and what was done to build it.
+
+    Attributes
+    ----------
+    X : DataFrame
+        Numeric covariates (one-hot columns are named ``column=level``), same index as input.
+    sources : dict
+        Design column -> the input column it came from.
+    baselines : dict
+        Categorical column -> its baseline level.
+    level_maps : dict
+        Categorical column -> {original level: level used} (rare levels -> ``other``).
+    notes : list of str
+        What was done, in words (language of the call).
+    dropped : list of str
+        Design columns removed (constant or collinear) and input columns missing.
+    max_abs_corr : float
+        Largest absolute correlation between the kept columns.
+    fill_values : dict
+        Numeric column -> the median that fills its missing values.
+    """
+
+    X: pd.DataFrame
+    sources: dict[str, str]
+    baselines: dict[str, str]
+    level_maps: dict[str, dict[str, str]]
+    notes: list[str]
+    dropped: list[str] = field(default_factory=list)
+    max_abs_corr: float = 0.0
+    fill_values: dict[str, float] = field(default_factory=dict)
+
+    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The same design for other rows (same columns, same baselines, same level merges)."""
+        cats = set(self.baselines)
+        out = pd.DataFrame(index=frame.index)
+        for column in self.X.columns:
+            source = self.sources[column]
+            if source in cats:
+                level = column.split("=", 1)[1]
+                values = frame[source].astype(object).where(frame[source].notna(), "unknown")
+                values = (
+                    values.astype(str).map(self.level_maps[source]).fillna(self.baselines[source])
+                )
+                out[column] = (values == level).astype(float)
+            else:
+                out[column] = frame[source].astype(float).fillna(self.fill_values.get(column, 0.0))
+        return out
+
+
+def cox_design(
+    frame: pd.DataFrame,
+    covariates: Sequence[str],
+    *,
+    lang: str = "en",
+    baselines: dict[str, str] | None = None,
+    min_level_n: int = 30,
+    max_corr: float = 0.95,
+) -> CoxDesign:
+    """Build a Cox design: one-hot with a stated baseline, constant and collinear columns dropped.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows to model; numeric/boolean covariates are used as numbers, text ones one-hot.
+    covariates : sequence of str
+        Input columns (missing ones are noted and skipped).
+    lang : {"en", "zh"}
+        Language of ``notes``.
+    baselines : dict, optional
+        Categorical column -> baseline level (default: the most common level).
+    min_level_n : int
+        Levels with fewer customers are merged into ``other``.
+    max_corr : float
+        Above this absolute correlation the later of two columns is dropped.
+
+    Returns
+    -------
+    CoxDesign
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": [0, 1, 0, 1] * 10, "same": [0, 1, 0, 1] * 10, "k": [1] * 40,
+    ...     "ch": ["x"] * 20 + ["y"] * 15 + ["z"] * 5})
+    >>> d = cox_design(f, ["a", "same", "k", "ch"], min_level_n=10)
+    >>> list(d.X.columns), d.baselines
+    (['a', 'ch=y'], {'ch': 'x'})
+    >>> print("\\n".join(d.notes))
+    `ch` is one-hot encoded with **x** as the baseline (hazard ratios compare each level with it)
+    levels of `ch` with fewer than 10 customers (too few even together) were merged into the baseline x: z
+    `k` has the same value for everyone and was dropped
+    `same` was dropped: it is almost a copy of `a` (correlation 1.00)
+    """
+    baselines = dict(baselines or {})
+    notes: list[str] = []
+    dropped: list[str] = []
+    columns: dict[str, pd.Series] = {}
+    sources: dict[str, str] = {}
+    used_baselines: dict[str, str] = {}
+    level_maps: dict[str, dict[str, str]] = {}
+    fill_values: dict[str, float] = {}
+    constant_notes: list[str] = []
+    for column in covariates:
+        if column not in frame:
+            notes.append(_t("design.missing", lang, column=column))
+            dropped.append(column)
+            continue
+        values = frame[column]
+        numeric = pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values)
+        if numeric:
+            series = values.astype(float)
+            fill_values[column] = float(series.median()) if series.notna().any() else 0.0
+            if series.isna().any():
+                series = series.fillna(fill_values[column])
+            if series.nunique() <= 1:
+                constant_notes.append(_t("design.constant", lang, column=column))
+                dropped.append(column)
+                continue
+            columns[column] = series
+            sources[column] = column
+            continue
+        text = values.astype(object).where(values.notna(), "unknown").astype(str)
+        counts = text.value_counts()
+        rare = sorted(counts[counts < min_level_n].index)
+        mapping = {lvl: lvl for lvl in counts.index}
+        if rare and len(rare) < len(counts):
+            for lvl in rare:
+                mapping[lvl] = "other"
+            merged = counts.rename(index=mapping).groupby(level=0).sum()
+            if merged.get("other", 0) < min_level_n:
+                keep_base = merged.drop("other").idxmax()
+                for lvl in rare:
+                    mapping[lvl] = keep_base
+        mapped = text.map(mapping)
+        merged_counts = mapped.value_counts()
+        if len(merged_counts) <= 1:
+            constant_notes.append(_t("design.constant", lang, column=column))
+            dropped.append(column)
+            continue
+        base = baselines.get(column)
+        if base not in merged_counts.index:
+            base = str(merged_counts.sort_index().idxmax())
+        used_baselines[column] = base
+        level_maps[column] = mapping
+        notes.append(_t("design.baseline", lang, column=column, baseline=base))
+        if rare:
+            key = "design.rare" if "other" in merged_counts.index else "design.rare_base"
+            notes.append(
+                _t(
+                    key,
+                    lang,
+                    column=column,
+                    min_n=min_level_n,
+                    levels=", ".join(rare),
+                    baseline=base,
+                )
+            )
+        for level in sorted(merged_counts.index):
+            if level == base:
+                continue
+            name = f"{column}={level}"
+            columns[name] = (mapped == level).astype(float)
+            sources[name] = column
+    notes.extend(constant_notes)
+    X = pd.DataFrame(columns, index=frame.index)
+    # collinearity guard: near-copies by correlation, then exact linear dependence
+    max_abs = 0.0
+    if X.shape[1] > 1:
+        corr = X.corr().abs().fillna(0.0)
+        keep: list[str] = []
+        for column in X.columns:
+            partner = next((k for k in keep if corr.loc[column, k] > max_corr), None)
+            if partner is None:
+                keep.append(column)
+            else:
+                notes.append(
+                    _t(
+                        "design.collinear",
+                        lang,
+                        column=column,
+                        other=partner,
+                        corr=float(corr.loc[column, partner]),
+                    )
+                )
+                dropped.append(column)
+        X = X[keep]
+        kept: list[str] = []
+        values = (X - X.mean()) / X.std(ddof=0)
+        for column in X.columns:
+            trial = values[[*kept, column]].to_numpy()
+            if np.linalg.matrix_rank(trial) == len(kept) + 1:
+                kept.append(column)
+            else:
+                notes.append(_t("design.dependent", lang, column=column))
+                dropped.append(column)
+        X = X[kept]
+        if X.shape[1] > 1:
+            c = X.corr().abs().to_numpy()
+            np.fill_diagonal(c, 0.0)
+            max_abs = float(np.nanmax(c))
+    if not any(k in n for n in notes for k in ("dropped", "删除")):
+        notes.append(_t("design.ok", lang, corr=max_abs))
+    return CoxDesign(
+        X=X,
+        sources={c: sources[c] for c in X.columns},
+        baselines=used_baselines,
+        level_maps=level_maps,
+        notes=notes,
+        dropped=dropped,
+        max_abs_corr=max_abs,
+        fill_values={c: v for c, v in fill_values.items() if c in X.columns},
+    )
+
+
+# --------------------------------------------------------------------------- the Cox model
+
+
+def _bands(values: pd.Series, bins: int) -> tuple[pd.Series, np.ndarray]:
+    edges = np.unique(np.quantile(values.to_numpy(dtype=float), np.linspace(0, 1, bins + 1)))
+    if len(edges) < 3:
+        edges = np.unique(np.r_[values.min(), values.median(), values.max()])
+    inner = edges[1:-1]
+    return pd.Series(
+        np.searchsorted(inner, values.to_numpy(dtype=float), side="right"), index=values.index
+    ), inner
+
+
+class ChurnModel:
+    """A Cox proportional-hazards churn model with the checks this handbook holds to.
+
+    ``fit`` builds the design (:func:`cox_design`), samples above ``max_fit_rows``
+    (stratified by churn status), fits lifelines' ``CoxPHFitter`` without a penalty and
+    falls back to ``penalizer`` only when that fails, runs ``proportional_hazard_test``
+    (rank time, Holm-corrected) and refits stratified on up to ``max_strata`` failing
+    covariates (continuous ones in ``strata_bins`` quantile bands).
+
+    Parameters
+    ----------
+    covariates : sequence of str
+        Input columns (see :data:`DEFAULT_COVARIATES`).
+    penalizer : float
+        Fallback ridge penalty (lifelines multiplies it by n on standardized covariates).
+    max_fit_rows : int
+        Above this many customers the fit uses a stratified random sample.
+    ph_alpha : float
+        Holm-corrected p-value below which a covariate fails the PH check.
+    max_strata : int
+        At most this many covariates are stratified on.
+    strata_bins : int
+        Quantile bands for a continuous stratification covariate.
+    protect : sequence of str
+        Covariates never stratified on (their hazard ratio is the point of the model);
+        if they fail the check the text says their HR is an average over time.
+    baselines : dict, optional
+        Categorical column -> baseline level.
+    ph_max_rows : int
+        The PH test (scaled Schoenfeld residuals, the slow part at scale) runs on a model
+        refitted on a seeded sample of this many fit rows.
+    random_state : int
+        The one seed (``cfg.seed``) for the sample and the folds.
+    lang : {"en", "zh"}
+        Language of the notes.
+
+    Attributes
+    ----------
+    model_ : lifelines.CoxPHFitter
+    design_ : CoxDesign
+    data_ : DataFrame
+        What the final model was fitted on (design columns, strata, duration, event).
+    strata_ : list of str
+        Stratification columns (``<covariate>_band`` for continuous ones).
+    ph_test_ : DataFrame
+        PH test per design column before stratification (``test_statistic, p, p_holm, fails``).
+    penalizer_ : float
+        Penalizer actually used (0 when none was needed).
+    n_total_, n_fit_ : int
+    timings_ : dict
+        Seconds spent in the design, the first fit, the PH test and the stratified refit.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().rename(columns={"week": "duration_days", "arrest": "event"})
+    >>> m = ChurnModel(["fin", "age", "prio"], protect=["fin", "age", "prio"]).fit(r)
+    >>> m.hazard_ratios().set_index("covariate")["hr"].round(3).to_dict()
+    {'fin': 0.707, 'age': 0.935, 'prio': 1.102}
+    """
+
+    def __init__(
+        self,
+        covariates: Sequence[str] = DEFAULT_COVARIATES,
+        *,
+        penalizer: float = 0.01,
+        max_fit_rows: int = 200_000,
+        ph_alpha: float = 0.05,
+        max_strata: int = 2,
+        strata_bins: int = 4,
+        protect: Sequence[str] = ("unresolved_complaint", "slow_first_response", "app_bound"),
+        baselines: dict[str, str] | None = None,
+        ph_max_rows: int = 50_000,
+        random_state: int = 42,
+        lang: str = "en",
+    ) -> None:
+        self.covariates = covariates
+        self.penalizer = penalizer
+        self.max_fit_rows = max_fit_rows
+        self.ph_alpha = ph_alpha
+        self.max_strata = max_strata
+        self.strata_bins = strata_bins
+        self.protect = protect
+        self.baselines = baselines
+        self.ph_max_rows = ph_max_rows
+        self.random_state = random_state
+        self.lang = lang
+
+    # ---------------------------------------------------------------- fitting
+
+    def _cox(self, data: pd.DataFrame, strata: list[str]) -> Any:
+        from custops.survival.coxfit import CoxPHFitter
+
+        reason = ""
+        try:
+            model = CoxPHFitter(penalizer=0.0).fit(
+                data, "duration_days", "event", strata=strata or None
+            )
+            if np.all(np.isfinite(model.standard_errors_)):
+                self.penalizer_ = 0.0
+                return model
+            reason = "infinite standard errors"
+        except Exception as exc:  # ConvergenceError, LinAlgError
+            reason = type(exc).__name__
+        if self.penalizer <= 0:
+            raise DataError(
+                "customer_features.parquet",
+                None,
+                f"the Cox model did not converge ({reason}) and no penalizer is configured",
+                cause="constant, collinear or perfectly separating covariates",
+                fix="Set churn.penalizer (e.g. 0.01) in the config or remove the covariate.",
+            )
+        self.penalizer_ = float(self.penalizer)
+        self.penalty_reason_ = reason
+        return CoxPHFitter(penalizer=self.penalizer).fit(
+            data, "duration_days", "event", strata=strata or None
+        )
+
+    def fit(self, surv: pd.DataFrame) -> ChurnModel:
+        """Fit on a survival table with covariates (:func:`survival_data` + :func:`add_covariates`).
+
+        Returns
+        -------
+        ChurnModel
+            self
+        """
+        from lifelines.statistics import proportional_hazard_test
+        from statsmodels.stats.multitest import multipletests
+
+        if len(surv) < 20 or surv["event"].sum() < 5:
+            raise DataError(
+                "customer_features.parquet",
+                "event",
+                f"too few customers ({len(surv)}) or churn events ({int(surv['event'].sum())}) for a Cox model",
+                fix="Use a longer history or a shorter inactivity window.",
+            )
+        clock = time.perf_counter()
+        self.timings_: dict[str, float] = {}
+        self.n_total_ = len(surv)
+        rows = surv
+        if len(surv) > self.max_fit_rows:
+            from sklearn.model_selection import train_test_split
+
+            rows, _ = train_test_split(
+                surv,
+                train_size=self.max_fit_rows,
+                stratify=surv["event"],
+                random_state=self.random_state,
+            )
+            rows = rows.sort_index()
+        self.n_fit_ = len(rows)
+        self.design_ = cox_design(
+            rows, list(self.covariates), lang=self.lang, baselines=self.baselines
+        )
+        X = self.design_.X
+        data = X.assign(
+            duration_days=rows["duration_days"].astype(float), event=rows["event"].astype(int)
+        )
+        self.penalty_reason_ = ""
+        self.timings_["design_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        first = self._cox(data, [])
+        self.timings_["first_fit_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        ph_rows, ph_model = data, first
+        if len(data) > self.ph_max_rows:
+            from custops.survival.coxfit import CoxPHFitter
+
+            # lifelines' test needs the model fitted on exactly the rows it checks
+            ph_rows = data.sample(self.ph_max_rows, random_state=self.random_state)
+            ph_model = CoxPHFitter(penalizer=self.penalizer_).fit(ph_rows, "duration_days", "event")
+        self.n_ph_ = len(ph_rows)
+        test = proportional_hazard_test(ph_model, ph_rows, time_transform="rank")
+        self.timings_["ph_test_s"] = time.perf_counter() - clock
+        ph = test.summary[["test_statistic", "p"]].copy()
+        ph.index = [str(i) for i in ph.index]
+        ph = ph.reindex(X.columns)
+        _, p_holm, _, _ = multipletests(ph["p"].fillna(1.0).to_numpy(), method="holm")
+        ph["p_holm"] = p_holm
+        ph["fails"] = ph["p_holm"] < self.ph_alpha
+        ph.insert(0, "source", [self.design_.sources[c] for c in ph.index])
+        self.ph_test_ = ph.rename_axis("covariate").reset_index()
+        failing = ph[ph["fails"]].sort_values("p")
+        sources: list[str] = []
+        for source in failing["source"]:
+            if source not in sources:
+                sources.append(source)
+        self.ph_failing_ = sources
+        chosen = [s for s in sources if s not in self.protect][: self.max_strata]
+        self.ph_unstratified_ = [s for s in sources if s not in chosen]
+        self.strata_ = []
+        self.strata_sources_ = chosen
+        self._band_edges: dict[str, np.ndarray] = {}
+        if chosen:
+            drop = [c for c in X.columns if self.design_.sources[c] in chosen]
+            data = data.drop(columns=drop)
+            for source in chosen:
+                name = f"{source}_band"
+                values = rows[source]
+                if pd.api.types.is_numeric_dtype(values) and values.nunique() > self.strata_bins:
+                    band, edges = _bands(values.astype(float), self.strata_bins)
+                    self._band_edges[source] = edges
+                    data[name] = band.to_numpy()
+                else:
+                    data[name] = self._strata_codes(source, values).to_numpy()
+                self.strata_.append(name)
+            clock = time.perf_counter()
+            self.model_ = self._cox(data, self.strata_)
+            self.timings_["stratified_fit_s"] = time.perf_counter() - clock
+        else:
+            self.model_ = first
+        self.data_ = data
+        self.columns_ = [
+            c for c in data.columns if c not in ("duration_days", "event", *self.strata_)
+        ]
+        return self
+
+    def frame(self, surv: pd.DataFrame) -> pd.DataFrame:
+        """The model's input columns (design + strata) for any rows of a survival table."""
+        X = self.design_.transform(surv)[self.columns_]
+        for source, name in zip(self.strata_sources_, self.strata_, strict=True):
+            if source in self._band_edges:
+                X[name] = np.searchsorted(
+                    self._band_edges[source], surv[source].astype(float).to_numpy(), side="right"
+                )
+            else:
+                X[name] = self._strata_codes(source, surv[source]).to_numpy()
+        return X
+
+    def _strata_codes(self, source: str, values: pd.Series) -> pd.Series:
+        codes = values.astype(object).where(values.notna(), "unknown").astype(str)
+        mapping = self.design_.level_maps.get(source)
+        if mapping:
+            codes = codes.map(mapping).fillna(self.design_.baselines[source])
+        return codes
+
+    # ---------------------------------------------------------------- tables
+
+    def hazard_ratios(self) -> pd.DataFrame:
+        """Hazard ratios with 95% CIs, one row per design column (strata have none).
+
+        Returns
+        -------
+        DataFrame
+            ``covariate, label, hr, hr_low, hr_high, p, baseline``.
+        """
+        s = self.model_.summary
+        baseline = {c: self.design_.baselines.get(self.design_.sources[c], "") for c in s.index}
+        return pd.DataFrame(
+            {
+                "covariate": [str(c) for c in s.index],
+                "label": [label(str(c), self.lang) for c in s.index],
+                "hr": s["exp(coef)"].to_numpy(),
+                "hr_low": s["exp(coef) lower 95%"].to_numpy(),
+                "hr_high": s["exp(coef) upper 95%"].to_numpy(),
+                "p": s["p"].to_numpy(),
+                "baseline": [baseline[c] for c in s.index],
+            }
+        )
+
+    def notes(self) -> list[str]:
+        """Design, sample, penalty and PH-check statements in words."""
+        lang = self.lang
+        out = list(self.design_.notes)
+        if self.n_fit_ < self.n_total_:
+            out.append(
+                _t("fit.sample", lang, n_fit=self.n_fit_, n=self.n_total_, seed=self.random_state)
+            )
+        else:
+            out.append(_t("fit.all", lang, n_fit=self.n_fit_))
+        if self.penalizer_ > 0:
+            out.append(_t("fit.penalizer", lang, pen=self.penalizer_, reason=self.penalty_reason_))
+        else:
+            out.append(_t("fit.penalizer0", lang, pen=self.penalizer))
+        if self.ph_failing_:
+            text = ""
+            if self.strata_sources_:
+                text = _t(
+                    "ph.strata",
+                    lang,
+                    alpha=self.ph_alpha,
+                    names=", ".join(label(s, lang) for s in self.strata_sources_),
+                    strata=", ".join(f"`{s}`" for s in self.strata_),
+                )
+            if self.ph_unstratified_:
+                text += _t(
+                    "ph.left", lang, names=", ".join(label(s, lang) for s in self.ph_unstratified_)
+                )
+            out.append(text.strip())
+        else:
+            out.append(_t("ph.ok", lang))
+        if self.n_ph_ < self.n_fit_:
+            out.append(_t("ph.sample", lang, n=self.n_ph_, seed=self.random_state))
+        return out
+
+    # ---------------------------------------------------------------- prediction
+
+    def survival_at(
+        self, surv: pd.DataFrame, days: Sequence[float], *, conditional: bool = False
+    ) -> pd.DataFrame:
+        """Predicted survival, one row per customer and one column per day in ``days``.
+
+        With ``conditional=True`` it is survival for ``days`` more, given the customer has
+        survived ``duration_days`` so far (lifelines' ``conditional_after``).
+        """
+        X = self.frame(surv).reset_index(drop=True)
+        after = surv["duration_days"].to_numpy(dtype=float) if conditional else None
+        sf = self.model_.predict_survival_function(
+            X, times=np.asarray(days, dtype=float), conditional_after=after
+        )
+        sf = sf.reindex(columns=X.index).T
+        sf.index = surv.index
+        sf.columns = list(days)
+        return sf
+
+    def churn_probability(self, surv: pd.DataFrame, horizon_days: int) -> pd.Series:
+        """P(churn within ``horizon_days`` | survived ``duration_days``) = 1 - S(t+h)/S(t).
+
+        Examples
+        --------
+        >>> from lifelines.datasets import load_rossi
+        >>> r = load_rossi().rename(columns={"week": "duration_days", "arrest": "event"})
+        >>> m = ChurnModel(["fin", "age"], protect=["fin", "age"]).fit(r)
+        >>> p = m.churn_probability(r.head(3), 10)
+        >>> bool(((p >= 0) & (p <= 1)).all())
+        True
+        """
+        s = self.survival_at(surv, [horizon_days], conditional=True).iloc[:, 0]
+        return (1.0 - s).clip(0.0, 1.0).rename(f"churn_prob_{horizon_days}d")
+
+    def max_follow_up(self, surv: pd.DataFrame) -> pd.Series:
+        """Longest duration observed in each customer's stratum (beyond it the baseline is flat)."""
+        if not self.strata_:
+            return pd.Series(float(self.data_["duration_days"].max()), index=surv.index)
+        longest = self.data_.groupby(self.strata_)["duration_days"].max()
+        keys = self.frame(surv)[self.strata_]
+        index = pd.MultiIndex.from_frame(keys) if len(self.strata_) > 1 else keys.iloc[:, 0]
+        return pd.Series(longest.reindex(index).to_numpy(dtype=float), index=surv.index)
+
+    def contributions(self, surv: pd.DataFrame) -> pd.DataFrame:
+        """Each covariate's additive part of the log partial hazard, relative to the average customer.
+
+        ``(x - mean of the fit data) * coefficient``; the row sums equal lifelines'
+        ``predict_log_partial_hazard``.
+        """
+        X = self.frame(surv)[self.columns_]
+        mean = self.data_[self.columns_].mean()
+        return (X - mean) * self.model_.params_[self.columns_]
+
+    # ---------------------------------------------------------------- validation
+
+    def cross_validate(
+        self, surv: pd.DataFrame, *, folds: int = 5, at_days: float = 365
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Out-of-sample concordance and calibration, refitting the same specification per fold.
+
+        Folds are stratified by churn status (seed ``random_state``) over the rows the model
+        was fitted on. The risk score is the predicted survival at ``at_days`` (it uses the
+        stratum baselines, which lifelines' own ``score`` ignores); concordance is
+        lifelines' ``concordance_index``.
+
+        Returns
+        -------
+        folds : DataFrame
+            ``fold, n_test, concordance``.
+        predictions : DataFrame
+            Out-of-fold ``predicted_churn`` (1 - S(at_days)) with ``duration_days``, ``event``.
+        """
+        from lifelines.utils import concordance_index
+        from sklearn.model_selection import StratifiedKFold
+
+        from custops.survival.coxfit import CoxPHFitter
+
+        data = self.data_
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
+        rows, predictions = [], []
+        for k, (train, test) in enumerate(splitter.split(data, data["event"]), start=1):
+            fitter = CoxPHFitter(penalizer=self.penalizer_).fit(
+                data.iloc[train], "duration_days", "event", strata=self.strata_ or None
+            )
+            part = data.iloc[test]
+            X = part.drop(columns=["duration_days", "event"]).reset_index(drop=True)
+            sf = fitter.predict_survival_function(X, times=[float(at_days)])
+            s = sf.reindex(columns=X.index).iloc[0].to_numpy()
+            rows.append(
+                {
+                    "fold": k,
+                    "n_test": len(part),
+                    "concordance": concordance_index(part["duration_days"], s, part["event"]),
+                }
+            )
+            predictions.append(
+                pd.DataFrame(
+                    {
+                        "duration_days": part["duration_days"].to_numpy(),
+                        "event": part["event"].to_numpy(),
+                        "predicted_churn": 1.0 - s,
+                    },
+                    index=part.index,
+                )
+            )
+        return pd.DataFrame(rows), pd.concat(predictions).sort_index()
+
+
+def calibration_table(predictions: pd.DataFrame, at_days: float, *, bins: int = 10) -> pd.DataFrame:
+    """Predicted vs observed (Kaplan-Meier) churn by ``at_days``, by decile of predicted risk.
+
+    Parameters
+    ----------
+    predictions : DataFrame
+        ``predicted_churn``, ``duration_days``, ``event`` (out-of-fold).
+    at_days : float
+    bins : int
+
+    Returns
+    -------
+    DataFrame
+        ``decile, n, predicted, observed, observed_low, observed_high``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"predicted_churn": np.linspace(0, 1, 100), "duration_days": np.arange(100.0),
+    ...     "event": [1] * 100})
+    >>> calibration_table(p, 50, bins=4)["n"].tolist()
+    [25, 25, 25, 25]
+    """
+    from lifelines import KaplanMeierFitter
+
+    ranks = predictions["predicted_churn"].rank(method="first")
+    decile = pd.qcut(ranks, bins, labels=False) + 1
+    rows = []
+    for d, part in predictions.groupby(decile):
+        kmf = KaplanMeierFitter().fit(part["duration_days"], part["event"])
+        observed = 1.0 - float(kmf.survival_function_at_times(at_days).iloc[0])
+        low, high = _ci_at(kmf.confidence_interval_survival_function_, at_days)
+        rows.append(
+            {
+                "decile": int(d),
+                "n": len(part),
+                "predicted": float(part["predicted_churn"].mean()),
+                "observed": observed,
+                "observed_low": 1.0 - high,
+                "observed_high": 1.0 - low,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def covariate_table(model: ChurnModel, lang: str = "en") -> pd.DataFrame:
+    """Which covariates were considered, which are in the model, and why the others are not.
+
+    Examples
+    --------
+    >>> covariate_table(m)  # doctest: +SKIP
+    """
+    used_sources = set(model.design_.sources.values())
+    rows = []
+    for column in model.covariates:
+        if column in model.strata_sources_:
+            status = "stratified" if lang == "en" else "分层"
+        elif column in used_sources:
+            status = "in the model" if lang == "en" else "纳入模型"
+        else:
+            status = "dropped (see notes)" if lang == "en" else "已删除（见说明）"
+        base = model.design_.baselines.get(column, "")
+        rows.append(
+            {"covariate": label(column, lang), "status": status, "baseline": base, "why": ""}
+        )
+    for column, why in NOT_MODELLED.items():
+        if column in model.covariates:
+            continue
+        rows.append(
+            {
+                "covariate": label(column, lang),
+                "status": "left out" if lang == "en" else "未纳入",
+                "baseline": "",
+                "why": why.get(lang, why["en"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def hr_sentences(model: ChurnModel, lang: str = "en", columns: Sequence[str] | None = None) -> str:
+    """One bullet per hazard ratio, in words.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().rename(columns={"week": "duration_days", "arrest": "event"})
+    >>> print(hr_sentences(ChurnModel(["fin"], protect=["fin"]).fit(r)))
+    - fin: hazard ratio **0.69** (95% CI 0.48–1.00), i.e. churn risk 31% lower at any moment (not distinguishable from no effect)
+    """
+    table = model.hazard_ratios().set_index("covariate")
+    if columns is not None:
+        table = table.loc[[c for c in columns if c in table.index]]
+    lines = []
+    for _, row in table.iterrows():
+        effect = (
+            _t("hr.up", lang, pct=row["hr"] - 1)
+            if row["hr"] >= 1
+            else _t("hr.down", lang, pct=1 - row["hr"])
+        )
+        if row["hr_low"] <= 1 <= row["hr_high"]:
+            effect += _t("hr.ns", lang)
+        lines.append(
+            "- "
+            + _t(
+                "hr.sentence",
+                lang,
+                label=row["label"],
+                hr=row["hr"],
+                low=row["hr_low"],
+                high=row["hr_high"],
+                effect=effect,
+            )
+        )
+    return "\n".join(lines)
+
+
+def model_text(
+    folds: pd.DataFrame, calibration: pd.DataFrame, at_days: float, *, seed: int, lang: str = "en"
+) -> str:
+    """Concordance and calibration in words.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"fold": [1, 2], "n_test": [10, 10], "concordance": [0.7, 0.72]})
+    >>> c = pd.DataFrame({"predicted": [0.1], "observed": [0.12], "observed_low": [0.05], "observed_high": [0.2]})
+    >>> model_text(f, c, 365, seed=42)[:44]
+    'Out of sample (2-fold cross-validation, seed'
+    """
+    c = folds["concordance"]
+    text = _t(
+        "cv",
+        lang,
+        folds=len(folds),
+        seed=seed,
+        c=float(c.mean()),
+        lo=float(c.min()),
+        hi=float(c.max()),
+        days=int(at_days),
+    )
+    valid = calibration.dropna(subset=["observed"])
+    gap = float((valid["predicted"] - valid["observed"]).abs().max()) if len(valid) else math.nan
+    inside = int(
+        (
+            (valid["predicted"] >= valid["observed_low"])
+            & (valid["predicted"] <= valid["observed_high"])
+        ).sum()
+    )
+    return (
+        text
+        + " "
+        + _t("calib", lang, days=int(at_days), gap=100 * gap, inside=inside, n=len(valid))
+    )
+
+
+# --------------------------------------------------------------------------- plots (no computing)
+
+
+def plot_km(
+    curves: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str = "days since first order",
+    ylabel: str = "share still a customer",
+    exclude: Sequence[str] = (),
+    max_days: float | None = None,
+) -> Figure:
+    """Kaplan-Meier curves with 95% confidence bands, from :attr:`KMResult.curves`."""
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import PALETTE, percent_axis
+
+    fig, ax = plt.subplots()
+    groups = [g for g in dict.fromkeys(curves["group"]) if g not in set(exclude)]
+    for i, g in enumerate(groups):
+        part = curves[curves["group"] == g]
+        color = PALETTE[i % len(PALETTE)]
+        ax.step(part["days"], part["survival"], where="post", color=color, label=str(g), lw=1.6)
+        ax.fill_between(
+            part["days"], part["low"], part["high"], step="post", color=color, alpha=0.15, lw=0
+        )
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1.02)
+    if max_days:
+        ax.set_xlim(0, max_days)
+    percent_axis(ax)
+    if len(groups) > 1:
+        ax.legend(frameon=False, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_forest(
+    hr: pd.DataFrame, *, title: str, xlabel: str = "hazard ratio (log scale)"
+) -> Figure:
+    """Hazard ratios with 95% CIs on a log axis, from :meth:`ChurnModel.hazard_ratios`."""
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import PALETTE
+
+    frame = hr.iloc[::-1].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.4))
+    y = np.arange(len(frame))
+    colors = [
+        PALETTE[3] if lo > 1 else PALETTE[2] if hi < 1 else PALETTE[7]
+        for lo, hi in zip(frame["hr_low"], frame["hr_high"], strict=True)
+    ]
+    for yi, row, color in zip(y, frame.itertuples(), colors, strict=True):
+        ax.plot([row.hr_low, row.hr_high], [yi, yi], color=color, lw=2)
+    ax.scatter(frame["hr"], y, color=colors, zorder=3)
+    ax.axvline(1.0, color="#444444", lw=1, ls="--")
+    ax.set_xscale("log")
+    ax.set_yticks(y)
+    ax.set_yticklabels(frame["label"])
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(axis="y", visible=False)
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(0.25, 0.5, 1.0, 2.0, 4.0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    fig.tight_layout()
+    return fig
+
+
+def plot_calibration(
+    calibration: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str = "predicted churn",
+    ylabel: str = "observed churn (Kaplan-Meier)",
+) -> Figure:
+    """Predicted vs observed churn by decile with the observed 95% CI and the diagonal."""
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import PALETTE, percent_axis
+
+    fig, ax = plt.subplots(figsize=(5.6, 5))
+    c = calibration
+    ax.errorbar(
+        c["predicted"],
+        c["observed"],
+        yerr=[c["observed"] - c["observed_low"], c["observed_high"] - c["observed"]],
+        fmt="o",
+        color=PALETTE[0],
+        capsize=3,
+    )
+    top = float(np.nanmax([c["predicted"].max(), c["observed_high"].max(), 0.05])) * 1.05
+    ax.plot([0, top], [0, top], ls="--", color="#666666", lw=1)
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    percent_axis(ax, "x")
+    percent_axis(ax, "y")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- notebook helpers
+
+#: columns of segments.parquet that name a customer's segment, in order of preference
+SEGMENT_COLUMNS = ("segment", "rfm_segment", "segment_name")
+
+_HEAD = {
+    "group": {"en": "group", "zh": "分组"},
+    "n": {"en": "customers", "zh": "客户数"},
+    "events": {"en": "churned", "zh": "已流失"},
+    "median": {"en": "median lifetime, days (95% CI)", "zh": "生命周期中位数, 天 (95% CI)"},
+    "surv": {"en": "still a customer at {t} days", "zh": "{t} 天时仍在"},
+    "small": {"en": "note", "zh": "备注"},
+    "small_flag": {"en": "small group: not compared", "zh": "样本过小：不比较"},
+    "a": {"en": "group A", "zh": "组 A"},
+    "b": {"en": "group B", "zh": "组 B"},
+    "p": {"en": "p", "zh": "p 值"},
+    "p_holm": {"en": "p (Holm)", "zh": "p 值 (Holm)"},
+    "sig": {"en": "different?", "zh": "是否不同"},
+    "yes": {"en": "yes", "zh": "是"},
+    "no": {"en": "no", "zh": "否"},
+    "covariate": {"en": "covariate", "zh": "协变量"},
+    "hr": {"en": "hazard ratio (95% CI)", "zh": "风险比 (95% CI)"},
+    "baseline": {"en": "compared with", "zh": "对照"},
+    "ph_fail": {"en": "effect changes over time?", "zh": "效应是否随时间变化"},
+}
+
+
+def _h(key: str, lang: str, **kwargs: Any) -> str:
+    entry = _HEAD[key]
+    return entry.get(lang, entry["en"]).format(**kwargs)
+
+
+#: clean-table columns nothing in notebook 03 reads (churn, clv, health, paths); not read by
+#: :func:`load` (string columns of 20M orders and 6M touches cost seconds to read)
+UNUSED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "orders": ("quantity", "channel", "category"),
+    "tickets": ("channel", "reopened", "agent"),
+    "surveys": ("comment", "touchpoint"),
+    "touches": ("channel", "campaign", "delivered", "clicked", "ab_group"),
+}
+
+
+def read_tables(folder: Any) -> dict[str, pd.DataFrame]:
+    """The clean tables of notebook 01 without the columns in :data:`UNUSED_COLUMNS`.
+
+    The same frames as ``artifacts.read_clean_tables`` less those columns (every other
+    column, including ones added later, is read).
+
+    Examples
+    --------
+    >>> tables = read_tables(ctx.artifacts)  # doctest: +SKIP
+    >>> "comment" in tables["surveys"]  # doctest: +SKIP
+    False
+    """
+    from custops.ingest import artifacts
+
+    return artifacts.read_clean_tables(Path(folder), skip=UNUSED_COLUMNS)
+
+
+def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], bool]:
+    """Read notebook 01's artifacts (and notebook 02's segments if present) into a survival table.
+
+    Parameters
+    ----------
+    ctx : custops.report.notebook.Context
+    early_days : int
+        Early-life window of the order-rate covariate.
+
+    Returns
+    -------
+    surv : DataFrame
+        :func:`survival_data` + :func:`add_covariates` (+ ``segment`` when available).
+    tables : dict of DataFrame
+        The clean tables without the columns notebook 03 does not read (:func:`read_tables`).
+    has_segments : bool
+
+    Examples
+    --------
+    >>> surv, tables, has_segments = load(ctx)  # doctest: +SKIP
+    """
+    from custops.ingest import artifacts
+
+    features = artifacts.read_artifact(ctx.artifacts, "customer_features.parquet")
+    tables = read_tables(ctx.artifacts)
+    has_segments = False
+    if artifacts.has_artifact(ctx.artifacts, "segments.parquet"):
+        segments = artifacts.read_artifact(ctx.artifacts, "segments.parquet")
+        column = next((c for c in SEGMENT_COLUMNS if c in segments), None)
+        if column is not None and "customer_id" in segments:
+            names = segments.drop_duplicates("customer_id").set_index("customer_id")[column]
+            features = features.drop(columns=["segment"], errors="ignore")
+            features["segment"] = features["customer_id"].map(names)
+            has_segments = bool(features["segment"].notna().any())
+    surv = survival_data(features, ctx.period, ctx.cfg.churn)
+    surv = add_covariates(surv, tables.get("orders"), early_days=early_days, lang=ctx.language)
+    return surv, tables, has_segments
+
+
+def small_groups(km: KMResult) -> list[str]:
+    """Groups flagged small in a :class:`KMResult`."""
+    return km.table.loc[km.table["small"], "group"].astype(str).tolist()
+
+
+def km_display(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A Kaplan-Meier table for people: medians and survival with their CIs as text.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["all"], "n": [10], "events": [4], "censored": [6], "median_days": [np.inf],
+    ...     "median_low": [300.0], "median_high": [np.inf], "survival_365d": [0.8], "survival_365d_low": [0.7],
+    ...     "survival_365d_high": [0.9], "small": [False]})
+    >>> list(km_display(t).iloc[0].astype(str))
+    ['all', '10', '4', 'not reached (300–not reached)', '80% (70%–90%)', '']
+    """
+    rows = pd.DataFrame(
+        {
+            _h("group", lang): table["group"].astype(str),
+            _h("n", lang): table["n"].astype(int),
+            _h("events", lang): table["events"].astype(int),
+            _h("median", lang): [
+                f"{_days(m, lang)} ({_days(lo, lang)}–{_days(hi, lang)})"
+                for m, lo, hi in zip(
+                    table["median_days"], table["median_low"], table["median_high"], strict=True
+                )
+            ],
+        }
+    )
+    for column in table.columns:
+        if column.startswith("survival_") and column.endswith("d"):
+            t = column[len("survival_") : -1]
+            rows[_h("surv", lang, t=t)] = [
+                f"{s:.0%} ({lo:.0%}–{hi:.0%})"
+                for s, lo, hi in zip(
+                    table[column], table[f"{column}_low"], table[f"{column}_high"], strict=True
+                )
+            ]
+    rows[_h("small", lang)] = np.where(table["small"], _h("small_flag", lang), "")
+    return rows
+
+
+def logrank_display(tests: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Pairwise log-rank results for people.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group_a": ["x"], "group_b": ["y"], "chi2": [9.0], "p": [0.0027], "p_holm": [0.0081], "significant": [True]})
+    >>> logrank_display(t).iloc[0].tolist()
+    ['x', 'y', '0.0027', '0.0081', 'yes']
+    """
+    return pd.DataFrame(
+        {
+            _h("a", lang): tests["group_a"],
+            _h("b", lang): tests["group_b"],
+            _h("p", lang): [f"{p:.2g}" if p >= 1e-4 else "<0.0001" for p in tests["p"]],
+            _h("p_holm", lang): [f"{p:.2g}" if p >= 1e-4 else "<0.0001" for p in tests["p_holm"]],
+            _h("sig", lang): np.where(tests["significant"], _h("yes", lang), _h("no", lang)),
+        }
+    )
+
+
+def hr_display(model: ChurnModel) -> pd.DataFrame:
+    """Hazard ratios with CIs and the PH-check result, for people."""
+    lang = model.lang
+    hr = model.hazard_ratios()
+    ph = model.ph_test_.set_index("covariate")
+    return pd.DataFrame(
+        {
+            _h("covariate", lang): hr["label"],
+            _h("hr", lang): [
+                f"{h:.2f} ({lo:.2f}–{hi:.2f})"
+                for h, lo, hi in zip(hr["hr"], hr["hr_low"], hr["hr_high"], strict=True)
+            ],
+            _h("p", lang): [f"{p:.2g}" if p >= 1e-4 else "<0.0001" for p in hr["p"]],
+            _h("baseline", lang): hr["baseline"],
+            _h("ph_fail", lang): [
+                _h("yes", lang) if ph.loc[c, "fails"] else _h("no", lang) for c in hr["covariate"]
+            ],
+        }
+    )
+
+
+def km_section(
+    ctx: Any, surv: pd.DataFrame, group: str | None = None, *, max_days: float | None = None
+) -> tuple[KMResult, pd.DataFrame]:
+    """Show one Kaplan-Meier section: the sentence, the curves, the table and the tests.
+
+    Returns
+    -------
+    km : KMResult
+    tests : DataFrame
+        Pairwise log-rank tests (empty for the overall curve).
+    """
+    from IPython.display import display
+
+    from custops.report.notebook import md, table
+
+    lang = ctx.language
+    min_n = ctx.cfg.nps.min_group_n
+    km = km_by_group(surv, group, min_n=min_n)
+    tests = (
+        pairwise_logrank(surv, group, exclude=small_groups(km))
+        if group is not None
+        else pd.DataFrame(columns=["group_a", "group_b", "chi2", "p", "p_holm", "significant"])
+    )
+    md(km_text(km, lang, tests, min_n=min_n))
+    name = label(group, lang) if group else ("all customers" if lang == "en" else "全部客户")
+    title = (
+        f"{ctx.period.label}: survival by {name}"
+        if lang == "en"
+        else f"{ctx.period.label}：按{name}的生存曲线"
+    )
+    fig = plot_km(
+        km.curves,
+        title=title,
+        exclude=small_groups(km),
+        max_days=max_days,
+        xlabel="days since first order" if lang == "en" else "首单后天数",
+        ylabel="share still a customer" if lang == "en" else "仍为客户的比例",
+    )
+    display(fig)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    display(table(km_display(km.table, lang)))
+    if len(tests):
+        display(table(logrank_display(tests, lang)))
+    return km, tests
+
+
+def headline_numbers(
+    km: KMResult, model: ChurnModel, folds: pd.DataFrame, rate: dict[str, float]
+) -> dict[str, float]:
+    """The glue values of this chapter (plain floats/ints).
+
+    Keys: ``churn_rate`` (+``_low``/``_high``), ``churn_km_1y`` (+CI), ``churn_median_days``
+    (+CI; NaN when not reached), ``churn_hr_unresolved``/``slow``/``app`` (+CI),
+    ``churn_concordance``, ``churn_n_events``, ``churn_n_censored``.
+    """
+    row = km.table.iloc[0]
+    out: dict[str, float] = {
+        "churn_rate": rate["rate"],
+        "churn_rate_low": rate["low"],
+        "churn_rate_high": rate["high"],
+        "churn_km_1y": 1 - row["survival_365d"],
+        "churn_km_1y_low": 1 - row["survival_365d_high"],
+        "churn_km_1y_high": 1 - row["survival_365d_low"],
+    }
+    for key, column in (
+        ("churn_median_days", "median_days"),
+        ("churn_median_days_low", "median_low"),
+        ("churn_median_days_high", "median_high"),
+    ):
+        out[key] = float(row[column]) if np.isfinite(row[column]) else math.nan
+    hr = model.hazard_ratios().set_index("covariate")
+    for short, column in (
+        ("unresolved", "unresolved_complaint"),
+        ("slow", "slow_first_response"),
+        ("app", "app_bound"),
+    ):
+        if column in hr.index:
+            out[f"churn_hr_{short}"] = float(hr.loc[column, "hr"])
+            out[f"churn_hr_{short}_low"] = float(hr.loc[column, "hr_low"])
+            out[f"churn_hr_{short}_high"] = float(hr.loc[column, "hr_high"])
+    out["churn_concordance"] = float(folds["concordance"].mean())
+    out["churn_n_events"] = int(row["events"])
+    out["churn_n_censored"] = int(row["censored"])
+    return {k: (float(v) if not isinstance(v, int) else v) for k, v in out.items()}
+
+
+def forest_figure(ctx: Any, model: ChurnModel) -> Figure:
+    """The hazard-ratio forest plot of a fitted model, titled for the period and language."""
+    lang = ctx.language
+    return plot_forest(
+        model.hazard_ratios(),
+        title=f"{ctx.period.label}: "
+        + ("hazard ratios, 95% CI" if lang == "en" else "风险比与 95% 置信区间"),
+        xlabel="hazard ratio (log scale)" if lang == "en" else "风险比（对数刻度）",
+    )
+
+
+def calibration_figure(ctx: Any, calibration: pd.DataFrame, at_days: float) -> Figure:
+    """The calibration plot, titled for the period and language."""
+    lang = ctx.language
+    return plot_calibration(
+        calibration,
+        title=f"{ctx.period.label}: "
+        + (f"calibration at {at_days:.0f} days" if lang == "en" else f"{at_days:.0f} 天校准"),
+        xlabel="predicted churn" if lang == "en" else "预测流失率",
+        ylabel="observed churn (Kaplan-Meier)" if lang == "en" else "实际流失率（Kaplan-Meier）",
+    )
+
+
+def skip_note(ctx: Any, what: str) -> Any:
+    """Say (in words) that a section is skipped because its input is missing.
+
+    ``what`` is ``"tier"`` or ``"segment"``.
+    """
+    from custops.report.notebook import md
+
+    texts = {
+        "tier": {
+            "en": "> The customer view has no value tier, so the by-tier curves are skipped.",
+            "zh": "> 客户视图中没有价值层级，按层级的曲线跳过。",
+        },
+        "segment": {
+            "en": "> `segments.parquet` (notebook 02) is not available for this period, so the by-segment curves are skipped.",
+            "zh": "> 本期没有 `segments.parquet`（第 02 章），按客群的曲线跳过。",
+        },
+    }
+    return md(texts[what].get(ctx.language, texts[what]["en"]))

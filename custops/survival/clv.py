@@ -1,0 +1,1013 @@
+"""Customer value at risk: churn probability, survival-based CLV, early warnings, the priority list.
+
+For every active customer (not churned at the period end) with time already survived t:
+
+* churn probability within the horizon h: ``1 - S(t + h) / S(t)`` from the fitted Cox model
+  (lifelines' ``conditional_after``);
+* CLV: ``sum over months m = 1..H of S(t + m) / S(t) x monthly margin x (1 + r) ** (-m / 12)``
+  where the monthly margin is the customer's monthly spend over the last 12 months (at
+  least ``min_window_days`` observed) times ``cfg.clv.margin``;
+* value at risk = churn probability x CLV.
+
+The retention priority list ranks active customers by value at risk, names the largest
+positive contributions to each customer's partial hazard (the drivers) and suggests a
+playbook from the customer's segment (or value tier) and top driver. Early-warning flags are
+computed from the clean tables: a complaint not resolved within ``contact_within_days``,
+no interaction after the first repurchase, and a sharp drop in order frequency.
+
+A BG/NBD + Gamma-Gamma CLV is offered only when ``pymc_marketing`` is importable
+(:func:`bgnbd_note`); it is not a dependency.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib.util
+import math
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from custops.core.arrays import distinct_code_days
+from custops.core.config import ClvConfig, Period, PrivacyConfig
+from custops.core.errors import ConfigError
+from custops.survival.churn import ChurnModel, label
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "PLAYBOOKS",
+    "DRIVER_ACTIONS",
+    "monthly_spend",
+    "clv",
+    "early_warnings",
+    "top_drivers",
+    "playbook",
+    "pseudonymize",
+    "churn_scores",
+    "priority_list",
+    "value_at_risk_interval",
+    "value_at_risk_by",
+    "bgnbd_note",
+    "clv_text",
+    "priority_text",
+    "story_text",
+    "plot_value_at_risk",
+]
+
+DAYS_PER_MONTH = 365.25 / 12
+FLAGS = ("flag_complaint_no_followup", "flag_silent_after_repurchase", "flag_frequency_drop")
+
+#: segment or tier keyword (lower case) -> playbook; the first keyword found in the name wins
+PLAYBOOKS: dict[str, dict[str, str]] = {
+    "champion": {
+        "en": "VIP care: personal call from the account manager, early access",
+        "zh": "VIP 关怀：客户经理致电，抢先体验",
+    },
+    "loyal": {
+        "en": "VIP care: personal call from the account manager, early access",
+        "zh": "VIP 关怀：客户经理致电，抢先体验",
+    },
+    "can't lose": {
+        "en": "Win-back now: personal outreach with a tailored offer",
+        "zh": "立即挽回：一对一联系并提供定制优惠",
+    },
+    "cannot lose": {
+        "en": "Win-back now: personal outreach with a tailored offer",
+        "zh": "立即挽回：一对一联系并提供定制优惠",
+    },
+    "at risk": {
+        "en": "Win-back now: personal outreach with a tailored offer",
+        "zh": "立即挽回：一对一联系并提供定制优惠",
+    },
+    "new": {
+        "en": "Onboarding: second-purchase incentive and a welcome call",
+        "zh": "新客培育：二次购买激励与欢迎回访",
+    },
+    "promising": {
+        "en": "Onboarding: second-purchase incentive and a welcome call",
+        "zh": "新客培育：二次购买激励与欢迎回访",
+    },
+    "potential": {
+        "en": "Grow: recommendations and loyalty points",
+        "zh": "成长培育：个性化推荐与积分激励",
+    },
+    "attention": {
+        "en": "Re-engage: recommendations and a limited-time offer",
+        "zh": "再激活：个性化推荐与限时优惠",
+    },
+    "sleep": {
+        "en": "Low-cost reactivation: automated coupon by SMS/WeChat",
+        "zh": "低成本唤醒：短信/微信自动发券",
+    },
+    "hibernat": {
+        "en": "Low-cost reactivation: automated coupon by SMS/WeChat",
+        "zh": "低成本唤醒：短信/微信自动发券",
+    },
+    "lost": {
+        "en": "Low-cost reactivation: automated coupon by SMS/WeChat",
+        "zh": "低成本唤醒：短信/微信自动发券",
+    },
+    "a": {"en": "Account manager call within a week", "zh": "客户经理一周内致电"},
+    "b": {"en": "Personal outreach with a tailored offer", "zh": "一对一联系并提供定制优惠"},
+    "c": {"en": "Targeted offer on favourite categories", "zh": "按偏好品类定向优惠"},
+    "d": {"en": "Automated reactivation coupon", "zh": "自动唤醒优惠券"},
+}
+
+#: the action that comes first when a driver or warning is present
+DRIVER_ACTIONS: dict[str, dict[str, str]] = {
+    "unresolved_complaint": {
+        "en": "close the open complaint (call within 48 h)",
+        "zh": "先解决未结投诉（48 小时内致电）",
+    },
+    "flag_complaint_no_followup": {
+        "en": "close the open complaint (call within 48 h)",
+        "zh": "先解决未结投诉（48 小时内致电）",
+    },
+    "slow_first_response": {"en": "route to the priority service queue", "zh": "转入优先服务队列"},
+    "app_bound": {"en": "invite to bind the APP (coupon)", "zh": "邀请绑定 APP（赠券）"},
+    "flag_frequency_drop": {
+        "en": "ask why they buy less (short survey + offer)",
+        "zh": "了解购买减少的原因（简短回访 + 优惠）",
+    },
+    "flag_silent_after_repurchase": {
+        "en": "send a personal follow-up after the repurchase",
+        "zh": "复购后进行一对一跟进",
+    },
+}
+
+_NEGATIVE = {
+    "app_bound": {"en": "not APP bound", "zh": "未绑定APP"},
+    "slow_first_response": {"en": "fast first response", "zh": "首次响应快"},
+    "unresolved_complaint": {"en": "no unresolved complaint", "zh": "无未解决投诉"},
+}
+
+_FLAG_LABELS = {
+    "flag_complaint_no_followup": {"en": "complaint not resolved in time", "zh": "投诉未及时解决"},
+    "flag_silent_after_repurchase": {
+        "en": "silent after first repurchase",
+        "zh": "首次复购后无互动",
+    },
+    "flag_frequency_drop": {"en": "order frequency dropped", "zh": "购买频率骤降"},
+}
+
+_T: dict[str, dict[str, str]] = {
+    "clv": {
+        "en": (
+            "The **{n:,}** active customers are expected to bring **{total}** of margin over the next "
+            "{months} months (survival-weighted, {margin:.0%} margin on their last-12-month monthly spend, "
+            "discounted at {rate:.0%} a year). The model expects **{churners:,.0f}** of them to churn within "
+            "{horizon} days, taking **{var}** of that value with them (95% bootstrap interval {low}–{high})."
+        ),
+        "zh": (
+            "**{n:,}** 位活跃客户预计在未来 {months} 个月贡献 **{total}** 的毛利（按生存概率加权，以近 12 个月"
+            "月均消费的 {margin:.0%} 计毛利，年折现率 {rate:.0%}）。模型预计其中 **{churners:,.0f}** 位会在 {horizon} 天内"
+            "流失，带走 **{var}** 的价值（95% 自助法区间 {low}–{high}）。"
+        ),
+    },
+    "follow_up": {
+        "en": " For {n:,} long-standing customers the horizon reaches past the longest observed lifetime, where the model cannot see further churn; their probabilities are lower bounds.",
+        "zh": " 有 {n:,} 位老客户的预测期超出了已观测到的最长生命周期，模型无法看到更远的流失，其概率为下限。",
+    },
+    "priority": {
+        "en": (
+            "The retention list ranks the {n:,} active customers by value at risk. The top {top} hold "
+            "**{share:.0%}** of all value at risk. Among them, {flagged} carry at least one early-warning flag; "
+            "the most common driver is *{driver}*. Customer ids are {ids}."
+        ),
+        "zh": (
+            "挽留名单按风险价值对 {n:,} 位活跃客户排序。前 {top} 位占全部风险价值的 **{share:.0%}**，其中 "
+            "{flagged} 位至少有一个预警信号；最常见的驱动因素是*{driver}*。客户编号{ids}。"
+        ),
+    },
+    "ids.raw": {"en": "shown as in the CRM", "zh": "与 CRM 一致"},
+    "ids.hashed": {
+        "en": "pseudonymized with a keyed hash (the key stays with the CRM team)",
+        "zh": "已用带密钥的哈希脱敏（密钥由 CRM 团队保管）",
+    },
+    "flags": {
+        "en": (
+            "Early warnings among active customers: **{a:,}** have a complaint not resolved within {days} days, "
+            "**{b:,}** have been silent since their first repurchase (no order, ticket reply or marketing touch), "
+            "**{c:,}** buy at less than half their previous 12-month rate in the last 90 days."
+        ),
+        "zh": (
+            "活跃客户中的预警：**{a:,}** 位有 {days} 天内未解决的投诉，**{b:,}** 位首次复购后再无任何互动"
+            "（无订单、无工单回复、无营销触达），**{c:,}** 位近 90 天购买频率不到此前 12 个月的一半。"
+        ),
+    },
+    "bgnbd.missing": {
+        "en": "A BG/NBD + Gamma-Gamma CLV would be shown next to this one, but `pymc_marketing` is not installed; the survival-based CLV above is the one used.",
+        "zh": "若安装了 `pymc_marketing`，这里会并列给出 BG/NBD + Gamma-Gamma 的 CLV；当前未安装，采用上面基于生存分析的 CLV。",
+    },
+    "bgnbd.present": {
+        "en": "`pymc_marketing` is installed: a BG/NBD + Gamma-Gamma CLV can be fitted on the same customers for comparison (not part of this chapter's numbers).",
+        "zh": "已安装 `pymc_marketing`：可在同一批客户上拟合 BG/NBD + Gamma-Gamma CLV 作对比（不计入本章数字）。",
+    },
+    "story": {
+        "en": (
+            "**Who leaves, when, why — and what to do.** Customers do not leave in the first {days} days by "
+            "definition; after that about {c365:.0%} are gone one year after their first order and half by day "
+            "{median}. The clearest reasons are in service: an **unresolved complaint** multiplies the churn risk "
+            "by {hr_u:.1f}, a **slow first response** by {hr_s:.1f}, while customers **bound to the APP** churn at "
+            "{hr_a:.1f} times the rate of the others. Those who buy rarely in their first months leave sooner too. "
+            "The priority list turns this into a work queue: call the customers with the most value at risk first, "
+            "starting with the suggested playbook (service recovery where a complaint is open)."
+        ),
+        "zh": (
+            "**谁会流失、何时、为何——以及怎么办。** 按定义，客户在首单后 {days} 天内不会被记为流失；此后，首单一年后约 "
+            "{c365:.0%} 的客户已离开，第 {median} 天时一半客户已离开。最明确的原因在服务：**投诉未解决**使流失风险变为 "
+            "{hr_u:.1f} 倍，**首次响应慢**为 {hr_s:.1f} 倍，而**绑定 APP** 的客户流失风险只有其他客户的 {hr_a:.1f} 倍。"
+            "首几个月购买少的客户也更早离开。挽留名单把这些变成工作清单：先联系风险价值最高的客户，按建议的打法执行"
+            "（有未结投诉的先做服务补救）。"
+        ),
+    },
+}
+
+
+def _t(key: str, lang: str, **kwargs: Any) -> str:
+    entry = _T[key]
+    return entry.get(lang, entry["en"]).format(**kwargs)
+
+
+def _money(value: float, currency: str) -> str:
+    """``CNY 612.2k``-style money.
+
+    Examples
+    --------
+    >>> _money(612_232, "CNY"), _money(7_753_004, ""), _money(950, "CNY")
+    ('CNY 612.2k', '7.75M', 'CNY 950')
+    """
+    if not np.isfinite(value):
+        return "–"
+    prefix = f"{currency} " if currency else ""
+    if abs(value) >= 1e6:
+        return f"{prefix}{value / 1e6:,.2f}M"
+    if abs(value) >= 1e4:
+        return f"{prefix}{value / 1e3:,.1f}k"
+    return f"{prefix}{value:,.0f}"
+
+
+# --------------------------------------------------------------------------- value
+
+
+def monthly_spend(surv: pd.DataFrame, *, min_window_days: int = 30) -> pd.Series:
+    """Monthly spend rate over the last 12 months: revenue_365d / observed days x days per month.
+
+    The observed span is the customer's tenure, capped at 365 and at least ``min_window_days``
+    (a week-old customer's one order is not a monthly rate of 4 orders).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"revenue_365d": [1200.0, 300.0], "tenure_days": [700, 10]})
+    >>> monthly_spend(s).round(1).tolist()
+    [100.1, 304.4]
+    """
+    days = surv["tenure_days"].astype(float).clip(lower=min_window_days, upper=365.0)
+    return (surv["revenue_365d"].astype(float).fillna(0.0) / days * DAYS_PER_MONTH).rename(
+        "monthly_spend"
+    )
+
+
+def clv(
+    model: ChurnModel,
+    active: pd.DataFrame,
+    config: ClvConfig | None = None,
+    *,
+    spend: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Survival-based expected remaining margin of active customers.
+
+    ``sum_{m=1..H} S(t + m months | x) / S(t | x) x spend x margin x (1 + r) ** (-m / 12)``.
+
+    Parameters
+    ----------
+    model : ChurnModel
+        Fitted.
+    active : DataFrame
+        Survival table rows of customers still active (``event == 0``).
+    config : ClvConfig, optional
+        Margin, annual discount rate, horizon in months.
+    spend : Series, optional
+        Monthly spend per customer (default :func:`monthly_spend`).
+
+    Returns
+    -------
+    DataFrame
+        ``monthly_spend``, ``expected_months`` (survival-weighted months in the horizon),
+        ``clv``; same index as ``active``.
+
+    Examples
+    --------
+    >>> clv(model, active, ClvConfig())  # doctest: +SKIP
+    """
+    config = config or ClvConfig()
+    spend = monthly_spend(active) if spend is None else spend
+    months = np.arange(1, config.horizon_months + 1)
+    s = model.survival_at(active, list(months * DAYS_PER_MONTH), conditional=True).to_numpy()
+    discount = (1.0 + config.annual_discount_rate) ** (-months / 12.0)
+    value = s @ discount * spend.to_numpy() * config.margin
+    return pd.DataFrame(
+        {
+            "monthly_spend": spend.to_numpy(),
+            "expected_months": s.sum(axis=1),
+            "clv": value,
+        },
+        index=active.index,
+    )
+
+
+def value_at_risk_interval(
+    model: ChurnModel,
+    surv: pd.DataFrame,
+    horizon_days: int,
+    config: ClvConfig | None = None,
+    *,
+    n_boot: int = 10,
+    max_active: int = 20_000,
+) -> dict[str, float]:
+    """Approximate 95% bootstrap interval of total value at risk and of expected churners.
+
+    The Cox model is refitted on ``n_boot`` resamples of its own fit data (same design,
+    strata and penalizer; seed ``model.random_state``); churn probability and CLV are
+    recomputed on the active customers (a seeded sample of ``max_active`` of them, scaled
+    up, when there are more). With few resamples the interval is the normal one,
+    mean +/- 1.96 bootstrap standard deviations.
+
+    Returns
+    -------
+    dict
+        ``var_low``, ``var_high``, ``churners_low``, ``churners_high``, ``n_boot``.
+    """
+    import copy
+
+    from custops.survival.coxfit import CoxPHFitter
+
+    config = config or ClvConfig()
+    rng = np.random.default_rng(model.random_state)
+    active = surv[surv["event"] == 0]
+    scale = 1.0
+    if len(active) > max_active:
+        scale = len(active) / max_active
+        active = active.sample(max_active, random_state=model.random_state)
+    data = model.data_
+    totals, churners = [], []
+    for _ in range(n_boot):
+        sample = data.iloc[rng.integers(0, len(data), len(data))].reset_index(drop=True)
+        try:
+            fitted = CoxPHFitter(penalizer=model.penalizer_).fit(
+                sample, "duration_days", "event", strata=model.strata_ or None
+            )
+        except Exception:  # a resample that does not converge is skipped
+            continue
+        boot = copy.copy(model)
+        boot.model_ = fitted
+        try:
+            p = boot.churn_probability(active, horizon_days)
+        except Exception:  # a stratum missing from the resample
+            continue
+        value = clv(boot, active, config)["clv"]
+        totals.append(float((p * value).sum()) * scale)
+        churners.append(float(p.sum()) * scale)
+    if len(totals) < 2:
+        return {k: math.nan for k in ("var_low", "var_high", "churners_low", "churners_high")} | {
+            "n_boot": len(totals)
+        }
+    totals_a, churners_a = np.asarray(totals), np.asarray(churners)
+    return {
+        "var_low": float(totals_a.mean() - 1.96 * totals_a.std(ddof=1)),
+        "var_high": float(totals_a.mean() + 1.96 * totals_a.std(ddof=1)),
+        "churners_low": float(churners_a.mean() - 1.96 * churners_a.std(ddof=1)),
+        "churners_high": float(churners_a.mean() + 1.96 * churners_a.std(ddof=1)),
+        "n_boot": len(totals),
+    }
+
+
+# --------------------------------------------------------------------------- early warnings
+
+
+def early_warnings(
+    tables: Mapping[str, pd.DataFrame],
+    period: Period | str,
+    *,
+    contact_within_days: int = 7,
+    silent_min_days: int = 30,
+    recent_days: int = 90,
+    drop_ratio: float = 0.5,
+    min_expected_orders: float = 1.0,
+) -> pd.DataFrame:
+    """Early-warning flags per customer as of the period end, from the clean tables.
+
+    * ``flag_complaint_no_followup``: a complaint ticket (category containing "complain"
+      or 投诉) opened at least ``contact_within_days`` before the period end and not
+      resolved within that many days (a reply alone does not close it);
+    * ``flag_silent_after_repurchase``: the customer repurchased (a second purchase day) at
+      least ``silent_min_days`` before the end and since then nothing happened: no order,
+      no ticket reply, no marketing touch;
+    * ``flag_frequency_drop``: orders in the last ``recent_days`` are at most
+      ``drop_ratio`` x the number expected from the previous 12 months' rate, where at least
+      ``min_expected_orders`` were expected.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id`` and the three boolean flags, one row per customer with orders.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a"] * 6 + ["b"] * 2, "order_id": list("12345678"),
+    ...     "order_date": pd.to_datetime(["2025-01-05", "2025-02-05", "2025-03-05", "2025-04-05",
+    ...                                   "2025-05-05", "2025-06-05", "2025-01-01", "2025-02-01"])})
+    >>> t = pd.DataFrame({"ticket_id": ["t1"], "customer_id": ["b"], "created_at": pd.to_datetime(["2025-03-01"]),
+    ...     "first_response_at": pd.to_datetime(["2025-03-02"]), "resolved_at": [pd.NaT], "category": ["complaint"]})
+    >>> early_warnings({"orders": o, "tickets": t}, "2025Q4").set_index("customer_id").astype(int).values.tolist()
+    [[0, 0, 1], [1, 0, 0]]
+    """
+    from custops.core.index import customer_codes, order_keys
+
+    period = Period.parse(period)
+    end = pd.Timestamp(period.end_exclusive)
+    orders = tables["orders"]
+    # integer customer codes shared with the health score and the paths (one factorisation
+    # of the 20M order rows per notebook); customers in order of first appearance
+    all_codes, labels, unique_orders = order_keys(orders)
+    seen = np.flatnonzero((pd.to_datetime(orders["order_date"]) < end).to_numpy())
+    row_code = all_codes[seen]
+    missing = row_code < 0
+    if missing.any():  # a missing customer id is one more customer, as in unique()
+        labels = np.append(labels, np.nan)
+        row_code = np.where(missing, len(labels) - 1, row_code)
+    first_row = np.full(len(labels), len(seen))
+    np.minimum.at(first_row, row_code, np.arange(len(seen)))
+    present = np.argsort(first_row, kind="stable")[: int((first_row < len(seen)).sum())]
+    position = np.full(len(labels), -1)
+    position[present] = np.arange(len(present))
+    codes = position[row_code]  # codes index ``ids``
+    day = pd.to_datetime(orders["order_date"]).to_numpy()[seen].astype("datetime64[D]")
+    ids = pd.Index(labels[present], name="customer_id")
+
+    def per_customer(frame: pd.DataFrame) -> np.ndarray:
+        """Positions in ``ids`` of a table's rows (-1: not a customer with orders by the end)."""
+        c = customer_codes(frame, order_keys(orders)[1])
+        return np.where(c >= 0, position[np.maximum(c, 0)], -1)
+
+    def latest(values: pd.Series, where: np.ndarray, pos: np.ndarray) -> pd.Series:
+        """Per customer of ``ids``: the latest of ``values`` at rows ``where`` (NaT: none)."""
+        v = pd.to_datetime(values).to_numpy(dtype="datetime64[ns]")
+        ok = where & (pos >= 0) & ~np.isnat(v)
+        top = np.full(len(ids), np.iinfo(np.int64).min)
+        np.maximum.at(top, pos[ok], v[ok].astype(np.int64))
+        top_v = np.where(top == np.iinfo(np.int64).min, np.datetime64("NaT"), top.view("M8[ns]"))
+        return pd.Series(top_v, index=ids, dtype="datetime64[ns]")
+
+    out = pd.DataFrame(index=ids)
+    # 1. complaint not resolved within the contact window
+    tickets = tables.get("tickets")
+    flag1 = pd.Series(False, index=ids)
+    replies = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
+    if tickets is not None and len(tickets):
+        in_t = (pd.to_datetime(tickets["created_at"]) < end).to_numpy()
+        t = tickets[in_t].copy()
+        created = pd.to_datetime(t["created_at"])
+        due = created + pd.Timedelta(days=contact_within_days)
+        category = (
+            t["category"].astype("string").str.lower()
+            if "category" in t
+            else pd.Series("", index=t.index, dtype="string")
+        )
+        complaint = category.str.contains("complain|投诉", na=False)
+        resolved = (
+            pd.to_datetime(t["resolved_at"])
+            if "resolved_at" in t
+            else pd.Series(pd.NaT, index=t.index)
+        )
+        late = complaint & (due < end) & (resolved.isna() | (resolved > due))
+        pos = per_customer(tickets)[in_t]
+        hit = late.to_numpy(dtype=bool) & (pos >= 0)
+        flag1 = pd.Series(np.bincount(pos[hit], minlength=len(ids)) > 0, index=ids, dtype=bool)
+        if "first_response_at" in t:
+            reply = pd.to_datetime(t["first_response_at"])
+            replies = latest(reply, (reply < end).to_numpy(), pos)
+    out["flag_complaint_no_followup"] = flag1
+    # 2. silent since the first repurchase (integer codes and one sort: 20M orders at 1M
+    # customers; the drop_duplicates + sort on text ids was the slow part of notebook 03)
+    pair_code, pair_day = distinct_code_days(codes, day)
+    first = np.r_[True, pair_code[1:] != pair_code[:-1]] if len(pair_code) else np.zeros(0, bool)
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(pair_code)), 0))
+    second = (np.arange(len(pair_code)) - group_start) == 1
+    last = np.r_[pair_code[1:] != pair_code[:-1], True] if len(pair_code) else np.zeros(0, bool)
+    as_day = lambda d: d.astype("datetime64[D]").astype("datetime64[ns]")  # noqa: E731
+    repurchase = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
+    repurchase.iloc[pair_code[second]] = as_day(pair_day[second])
+    last_order = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
+    last_order.iloc[pair_code[last]] = as_day(pair_day[last])
+    touches = tables.get("touches")
+    last_touch = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
+    if touches is not None and len(touches):
+        sent = pd.to_datetime(touches["sent_at"])
+        last_touch = latest(sent, (sent < end).to_numpy(), per_customer(touches))
+    latest_other = pd.concat([replies, last_touch], axis=1).max(axis=1)
+    old_enough = repurchase <= end - pd.Timedelta(days=silent_min_days)
+    nothing_after = (last_order <= repurchase) & (
+        latest_other.isna() | (latest_other.dt.normalize() <= repurchase)
+    )
+    out["flag_silent_after_repurchase"] = (old_enough & nothing_after).fillna(False).astype(bool)
+    # 3. frequency drop: last `recent_days` vs the previous 12 months' rate
+    cut = end - pd.Timedelta(days=recent_days)
+    before = cut - pd.Timedelta(days=365)
+    if unique_orders:  # one row per order: every row is the first line of its order
+        first_line = np.arange(len(seen))
+    else:
+        order_codes, order_ids = pd.factorize(
+            orders["order_id"].to_numpy()[seen], use_na_sentinel=False
+        )
+        _, first_line = np.unique(
+            codes.astype(np.int64) * max(len(order_ids), 1) + order_codes, return_index=True
+        )  # the first line of each (customer, order), as drop_duplicates keeps
+    line_day = day[first_line]
+    line_code = codes[first_line]
+    in_recent = line_day >= np.datetime64(cut)
+    in_prior = (line_day >= np.datetime64(before)) & ~in_recent
+    recent = pd.Series(np.bincount(line_code[in_recent], minlength=len(ids)), index=ids)
+    prior = pd.Series(np.bincount(line_code[in_prior], minlength=len(ids)), index=ids)
+    expected = prior * recent_days / 365.0
+    out["flag_frequency_drop"] = (expected >= min_expected_orders) & (
+        recent <= drop_ratio * expected
+    )
+    return out.reset_index()
+
+
+# --------------------------------------------------------------------------- drivers and playbooks
+
+
+def top_drivers(
+    contributions: pd.DataFrame,
+    values: pd.DataFrame,
+    hazard_ratios: pd.DataFrame,
+    *,
+    k: int = 3,
+    min_contribution: float = 0.05,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """The largest positive contributions to each customer's partial hazard, named.
+
+    Only covariates whose hazard ratio is significant (95% CI excludes 1) count. A binary
+    covariate at 0 that raises the risk is named in the negative ("not APP bound").
+
+    Parameters
+    ----------
+    contributions : DataFrame
+        From :meth:`ChurnModel.contributions`.
+    values : DataFrame
+        The design values of the same rows (``ChurnModel.frame``).
+    hazard_ratios : DataFrame
+        From :meth:`ChurnModel.hazard_ratios`.
+    k : int
+    min_contribution : float
+        Smaller log-hazard contributions are not named.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    DataFrame
+        ``top_driver`` (design column of the largest, or empty) and ``drivers`` (labels joined by "; ").
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"app_bound": [0.3, -0.2], "unresolved_complaint": [0.5, -0.1]})
+    >>> v = pd.DataFrame({"app_bound": [0.0, 1.0], "unresolved_complaint": [1.0, 0.0]})
+    >>> hr = pd.DataFrame({"covariate": ["app_bound", "unresolved_complaint"], "hr_low": [0.5, 1.5], "hr_high": [0.7, 2.5]})
+    >>> top_drivers(c, v, hr).to_dict("records")
+    [{'top_driver': 'unresolved_complaint', 'drivers': 'unresolved complaint; not APP bound'}, {'top_driver': '', 'drivers': ''}]
+    """
+    hr = hazard_ratios.set_index("covariate")
+    significant = [
+        c
+        for c in contributions.columns
+        if c in hr.index and not (hr.loc[c, "hr_low"] <= 1 <= hr.loc[c, "hr_high"])
+    ]
+    c = contributions[significant]
+    if c.empty:
+        return pd.DataFrame({"top_driver": "", "drivers": ""}, index=contributions.index)
+    binary = {col: set(np.unique(values[col].dropna())) <= {0.0, 1.0} for col in significant}
+    names: dict[tuple[str, bool], str] = {}
+    for col in significant:
+        names[(col, True)] = label(col, lang)
+        if col in _NEGATIVE:
+            names[(col, False)] = _NEGATIVE[col].get(lang, _NEGATIVE[col]["en"])
+        elif binary[col]:
+            names[(col, False)] = ("no " if lang == "en" else "无") + label(col, lang)
+        else:
+            names[(col, False)] = label(col, lang) + (" (low)" if lang == "en" else "（偏低）")
+    arr = c.to_numpy()
+    vals = values[significant].to_numpy()
+    order = np.argsort(-arr, axis=1)[:, :k]
+    tops, texts = [], []
+    for i in range(len(c)):
+        picked = []
+        for j in order[i]:
+            if arr[i, j] < min_contribution:
+                break
+            col = significant[j]
+            if "=" in col and vals[i, j] == 0:
+                continue  # "not in this channel" is not a reason
+            # a positive contribution is a high value when the hazard ratio is above 1
+            high = bool(vals[i, j] == 1) if binary[col] else bool(hr.loc[col, "hr_low"] > 1)
+            picked.append((col, names[(col, high)]))
+        tops.append(picked[0][0] if picked else "")
+        texts.append("; ".join(p[1] for p in picked))
+    return pd.DataFrame({"top_driver": tops, "drivers": texts}, index=contributions.index)
+
+
+def playbook(
+    group: pd.Series,
+    top_driver: pd.Series,
+    flags: pd.DataFrame | None = None,
+    *,
+    lang: str = "en",
+    playbooks: Mapping[str, Mapping[str, str]] = PLAYBOOKS,
+    driver_actions: Mapping[str, Mapping[str, str]] = DRIVER_ACTIONS,
+) -> pd.Series:
+    """Suggested playbook: the first action for the top driver or warning, then the segment's play.
+
+    ``group`` is the segment name (or value tier). A named RFM segment gets notebook 02's
+    action (``custops.segments.segmentation.SEGMENT_ACTIONS``); otherwise the playbook is the first key of
+    ``playbooks`` contained in the lower-cased name (exact match for one-letter tier keys).
+
+    Examples
+    --------
+    >>> playbook(pd.Series(["At Risk", "A"]), pd.Series(["unresolved_complaint", ""])).tolist()
+    ['First close the open complaint (call within 48 h), then: Win-back now: personal outreach with a tailored offer', 'Account manager call within a week']
+    """
+
+    segment_actions = _segment_actions()
+
+    def segment_play(name: Any) -> str:
+        action = segment_actions.get(str(name))
+        if action:
+            return action.get(lang, action["en"])
+        text = str(name).strip().lower()
+        for key, play in playbooks.items():
+            if (len(key) == 1 and text == key) or (len(key) > 1 and key in text):
+                return play.get(lang, play["en"])
+        fallback = playbooks.get("d", {"en": "Automated reactivation coupon"})
+        return fallback.get(lang, fallback["en"])
+
+    first = top_driver.astype(str).copy()
+    if flags is not None:
+        for flag in (
+            "flag_complaint_no_followup",
+            "flag_frequency_drop",
+            "flag_silent_after_repurchase",
+        ):
+            if flag in flags:
+                first = first.where(~((first == "") & flags[flag].astype(bool)), flag)
+
+    def text_of(g: Any, d: str) -> str:
+        play = segment_play(g)
+        action = driver_actions.get(d)
+        if action:
+            text = action.get(lang, action["en"])
+            return f"First {text}, then: {play}" if lang == "en" else f"先{text}，然后：{play}"
+        return play
+
+    # one text per distinct (group, first action) pair, mapped back by code (1M customers
+    # share a few dozen pairs)
+    pairs = pd.MultiIndex.from_arrays(  # segment_play reads str(name): NaN is "nan"
+        [pd.Series(group).astype(str).to_numpy(), first.to_numpy()]
+    )
+    codes, uniques = pd.factorize(pairs)
+    texts = np.array([text_of(g, d) for g, d in uniques], dtype=object)
+    out = texts[codes] if len(codes) else np.array([], dtype=object)
+    return pd.Series(out, index=group.index, name="playbook", dtype=object)
+
+
+def _segment_actions() -> Mapping[str, Mapping[str, str]]:
+    """Notebook 02's suggested action per named RFM segment (``custops.segments.segmentation.SEGMENT_ACTIONS``)."""
+    try:
+        from custops.segments.segmentation import SEGMENT_ACTIONS
+    except ImportError:  # the segmentation module is optional for this chapter
+        return {}
+    return SEGMENT_ACTIONS
+
+
+def pseudonymize(ids: pd.Series, key: str | bytes) -> pd.Series:
+    """Keyed hash (HMAC-SHA256, first 16 hex characters) of customer ids.
+
+    Examples
+    --------
+    >>> pseudonymize(pd.Series(["C00001"]), "secret").tolist()
+    ['f7b19ce6bcf5b86c']
+    """
+    secret = key.encode() if isinstance(key, str) else key
+    return ids.astype(str).map(
+        lambda v: hmac.new(secret, v.encode(), hashlib.sha256).hexdigest()[:16]
+    )
+
+
+def _id_key(privacy: PrivacyConfig) -> str:
+    key = os.environ.get(privacy.id_key_env, "")
+    if not key:
+        raise ConfigError(
+            f"privacy.pseudonymize_ids is on but the environment variable {privacy.id_key_env} is empty.",
+            cause="The keyed hash needs a secret key that is not stored in the config.",
+            fix=f"Set {privacy.id_key_env} (the CRM team keeps the key) before running, or turn pseudonymize_ids off.",
+        )
+    return key
+
+
+# --------------------------------------------------------------------------- artifacts
+
+
+def churn_scores(
+    model: ChurnModel,
+    surv: pd.DataFrame,
+    *,
+    horizon_days: int,
+    clv_config: ClvConfig | None = None,
+    warnings: pd.DataFrame | None = None,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """The ``churn_scores.parquet`` artifact: one row per customer of the survival table.
+
+    Columns: ``customer_id, duration_days, event, churn_prob_<h>d, clv, value_at_risk,
+    partial_hazard``, ``monthly_spend``, ``beyond_follow_up`` (the horizon passes the longest
+    lifetime observed in the customer's stratum, so the probability is a lower bound),
+    the early-warning flags, ``top_driver``, ``drivers`` and the grouping columns
+    ``segment``/``tier`` when present. Probability, CLV and value at risk are NaN for
+    churned customers.
+    """
+    prob_col = f"churn_prob_{horizon_days}d"
+    out = surv[["customer_id", "duration_days", "event"]].copy()
+    out["partial_hazard"] = model.model_.predict_partial_hazard(model.frame(surv)).to_numpy()
+    active = surv[surv["event"] == 0]
+    out[prob_col] = np.nan
+    out["clv"] = np.nan
+    out["monthly_spend"] = np.nan
+    if len(active):
+        out.loc[active.index, prob_col] = model.churn_probability(active, horizon_days)
+        value = clv(model, active, clv_config)
+        out.loc[active.index, "clv"] = value["clv"]
+        out.loc[active.index, "monthly_spend"] = value["monthly_spend"]
+    out["value_at_risk"] = out[prob_col] * out["clv"]
+    out["beyond_follow_up"] = (
+        (surv["duration_days"] + horizon_days > model.max_follow_up(surv)) & (surv["event"] == 0)
+    ).to_numpy()
+    if warnings is not None:
+        flags = warnings.set_index("customer_id")
+        for flag in FLAGS:
+            if flag in flags:
+                out[flag] = out["customer_id"].map(flags[flag]).fillna(False).astype(bool)
+    drivers = top_drivers(
+        model.contributions(surv),
+        model.frame(surv)[model.columns_],
+        model.hazard_ratios(),
+        lang=lang,
+    )
+    out["top_driver"] = drivers["top_driver"].to_numpy()
+    out["drivers"] = drivers["drivers"].to_numpy()
+    for column in ("segment", "tier"):
+        if column in surv:
+            out[column] = surv[column].to_numpy()
+    return out.reset_index(drop=True)
+
+
+def _warning_texts(flags: pd.DataFrame, lang: str) -> np.ndarray:
+    """The raised flags of each row as labels joined by "; " (one text per combination)."""
+    labels = [_FLAG_LABELS[f].get(lang, _FLAG_LABELS[f]["en"]) for f in flags.columns]
+    bits = np.zeros(len(flags), dtype=np.int64)
+    for i, f in enumerate(flags.columns):
+        bits |= flags[f].fillna(False).to_numpy(dtype=bool).astype(np.int64) << i
+    combos = np.array(
+        [
+            "; ".join(lab for i, lab in enumerate(labels) if k >> i & 1)
+            for k in range(2 ** len(labels))
+        ],
+        dtype=object,
+    )
+    return combos[bits]
+
+
+def priority_list(
+    scores: pd.DataFrame,
+    *,
+    horizon_days: int,
+    privacy: PrivacyConfig | None = None,
+    lang: str = "en",
+    playbooks: Mapping[str, Mapping[str, str]] = PLAYBOOKS,
+) -> pd.DataFrame:
+    """The ``retention_priority.csv`` artifact: active customers ranked by value at risk.
+
+    No personal data: the customer id (a keyed hash of it when
+    ``privacy.pseudonymize_ids``; the key comes from the environment variable
+    ``privacy.id_key_env``), numbers, drivers, warnings and the playbook.
+
+    Raises
+    ------
+    ConfigError
+        When pseudonymization is on and the key variable is empty.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": ["a", "b"], "event": [0, 0], "churn_prob_90d": [0.2, 0.5],
+    ...     "clv": [100.0, 50.0], "value_at_risk": [20.0, 25.0], "top_driver": ["", "app_bound"],
+    ...     "drivers": ["", "not APP bound"], "tier": ["A", "C"]})
+    >>> priority_list(s, horizon_days=90)[["rank", "customer", "playbook"]].values.tolist()
+    [[1, 'b', 'First invite to bind the APP (coupon), then: Targeted offer on favourite categories'], [2, 'a', 'Account manager call within a week']]
+    """
+    privacy = privacy or PrivacyConfig()
+    prob_col = f"churn_prob_{horizon_days}d"
+    active = scores[scores["event"] == 0].copy()
+    active = active.sort_values(["value_at_risk", "customer_id"], ascending=[False, True])
+    group = active["segment"] if "segment" in active else active.get("tier")
+    if group is None:
+        group = pd.Series("", index=active.index)
+    flags = active[[f for f in FLAGS if f in active]]
+    plays = playbook(
+        group.fillna(active.get("tier", "")),
+        active["top_driver"].fillna(""),
+        flags,
+        lang=lang,
+        playbooks=playbooks,
+    )
+    ids = active["customer_id"].astype(str)
+    if privacy.pseudonymize_ids:
+        ids = pseudonymize(ids, _id_key(privacy))
+    warn = _warning_texts(flags, lang)
+    out = pd.DataFrame(
+        {
+            "rank": np.arange(1, len(active) + 1),
+            "customer": ids.to_numpy(),
+            "segment": group.to_numpy(),
+            prob_col: active[prob_col].to_numpy(),
+            "clv": active["clv"].to_numpy(),
+            "value_at_risk": active["value_at_risk"].to_numpy(),
+            "drivers": active["drivers"].to_numpy(),
+            "warnings": warn,
+            "playbook": plays.to_numpy(),
+        }
+    )
+    if "tier" in active and "segment" in active:
+        out.insert(3, "tier", active["tier"].to_numpy())
+    return out
+
+
+def value_at_risk_by(scores: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Value at risk and customers per group of active customers (for a chart).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"event": [0, 0, 1], "tier": ["A", "B", "A"], "value_at_risk": [5.0, 1.0, None]})
+    >>> value_at_risk_by(s, "tier").to_dict("records")
+    [{'tier': 'A', 'customers': 1, 'value_at_risk': 5.0, 'share': 0.8333333333333334}, {'tier': 'B', 'customers': 1, 'value_at_risk': 1.0, 'share': 0.16666666666666666}]
+    """
+    active = scores[scores["event"] == 0]
+    out = (
+        active.groupby(column)
+        .agg(customers=("value_at_risk", "size"), value_at_risk=("value_at_risk", "sum"))
+        .reset_index()
+        .sort_values("value_at_risk", ascending=False, kind="stable")
+    )
+    out["share"] = out["value_at_risk"] / out["value_at_risk"].sum()
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- words
+
+
+def bgnbd_note(lang: str = "en") -> str:
+    """Whether the optional BG/NBD + Gamma-Gamma comparison is available, in words.
+
+    Examples
+    --------
+    >>> bgnbd_note("en").startswith(("A BG/NBD", "`pymc_marketing`"))
+    True
+    """
+    present = importlib.util.find_spec("pymc_marketing") is not None
+    return _t("bgnbd.present" if present else "bgnbd.missing", lang)
+
+
+def clv_text(
+    scores: pd.DataFrame,
+    *,
+    horizon_days: int,
+    config: ClvConfig,
+    interval: Mapping[str, float],
+    currency: str = "",
+    lang: str = "en",
+) -> str:
+    """CLV, expected churners and value at risk in words (with the bootstrap interval)."""
+    active = scores[scores["event"] == 0]
+    prob_col = f"churn_prob_{horizon_days}d"
+    text = _t(
+        "clv",
+        lang,
+        n=len(active),
+        total=_money(float(active["clv"].sum()), currency),
+        months=config.horizon_months,
+        margin=config.margin,
+        rate=config.annual_discount_rate,
+        churners=float(active[prob_col].sum()),
+        horizon=horizon_days,
+        var=_money(float(active["value_at_risk"].sum()), currency),
+        low=_money(interval.get("var_low", math.nan), currency),
+        high=_money(interval.get("var_high", math.nan), currency),
+    )
+    beyond = int(active.get("beyond_follow_up", pd.Series(dtype=bool)).sum())
+    if beyond:
+        text += _t("follow_up", lang, n=beyond)
+    return text
+
+
+def flags_text(scores: pd.DataFrame, *, contact_within_days: int = 7, lang: str = "en") -> str:
+    """How many active customers carry each early-warning flag.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"event": [0, 0], "flag_complaint_no_followup": [True, False],
+    ...     "flag_silent_after_repurchase": [False, False], "flag_frequency_drop": [True, True]})
+    >>> flags_text(s)[:40]
+    'Early warnings among active customers: *'
+    """
+    active = scores[scores["event"] == 0]
+
+    def count(flag: str) -> int:
+        return int(active[flag].sum()) if flag in active else 0
+
+    return _t(
+        "flags",
+        lang,
+        a=count(FLAGS[0]),
+        b=count(FLAGS[1]),
+        c=count(FLAGS[2]),
+        days=contact_within_days,
+    )
+
+
+def priority_text(
+    priority: pd.DataFrame, *, top: int = 100, pseudonymized: bool = False, lang: str = "en"
+) -> str:
+    """What the priority list is and how concentrated the value at risk is."""
+    head = priority.head(top)
+    total = float(priority["value_at_risk"].sum())
+    drivers = head["drivers"].fillna("").str.split("; ").str[0]
+    drivers = drivers[drivers != ""]
+    return _t(
+        "priority",
+        lang,
+        n=len(priority),
+        top=min(top, len(priority)),
+        share=float(head["value_at_risk"].sum()) / total if total else 0.0,
+        flagged=int((head["warnings"].fillna("") != "").sum()),
+        driver=drivers.mode().iat[0] if len(drivers) else "–",
+        ids=_t("ids.hashed" if pseudonymized else "ids.raw", lang),
+    )
+
+
+def story_text(
+    km_overall: pd.DataFrame, hazard_ratios: pd.DataFrame, *, inactivity_days: int, lang: str = "en"
+) -> str:
+    """The chapter's plain-language narrative: who leaves, when, why, and what the list is for."""
+    row = km_overall.iloc[0]
+    hr = hazard_ratios.set_index("covariate")["hr"]
+    median = row["median_days"]
+    return _t(
+        "story",
+        lang,
+        days=inactivity_days,
+        c365=1 - row.get("survival_365d", math.nan),
+        median=f"{median:,.0f}" if np.isfinite(median) else ("–"),
+        hr_u=float(hr.get("unresolved_complaint", math.nan)),
+        hr_s=float(hr.get("slow_first_response", math.nan)),
+        hr_a=float(hr.get("app_bound", math.nan)),
+    )
+
+
+def plot_value_at_risk(
+    table: pd.DataFrame, column: str, *, title: str, currency: str = ""
+) -> Figure:
+    """Bar chart of value at risk per group, from :func:`value_at_risk_by`."""
+    from custops.report.plots import bar
+
+    return bar(
+        table, column, "value_at_risk", title=title, ylabel=currency, horizontal=True, annotate=True
+    )
+
+
+def value_at_risk_figure(ctx: Any, scores: pd.DataFrame, has_segments: bool) -> Figure:
+    """Value at risk by segment (or value tier when there are no segments), titled for the period."""
+    column = "segment" if has_segments else "tier"
+    lang = ctx.language
+    if lang == "en":
+        title = f"{ctx.period.label}: value at risk by " + (
+            "segment" if has_segments else "value tier"
+        )
+    else:
+        title = f"{ctx.period.label}：各" + ("客群" if has_segments else "价值层级") + "的风险价值"
+    return plot_value_at_risk(
+        value_at_risk_by(scores, column), column, title=title, currency=ctx.cfg.currency
+    )

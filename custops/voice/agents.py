@@ -1,0 +1,668 @@
+"""Service work per agent: tickets, first-response and resolution times, reopens.
+
+Only when the tickets carry an ``agent`` column (optional in the data contract). Agent
+values are often staff **names**, which are personal data: nothing this module returns for
+display carries them. :func:`agent_labels` replaces them by labels:
+
+* ``keyed`` (the default whenever the key in ``privacy.id_key_env`` is set): ``A-`` + a keyed
+  hash (HMAC-SHA256, :func:`custops.ingest.privacy.pseudonymize`). The same agent gets the same
+  label every quarter; whoever holds the key (the team lead) recomputes an agent's label with
+  :func:`agent_lookup`; readers of the report cannot.
+* ``ranked`` (the default without a key): ``Agent 01``, ``Agent 02`` ... by ticket volume in
+  the period (ties in a fixed, name-independent order). The team lead, who knows the
+  workload, can tell who is who; the labels change when volumes change.
+* ``raw``: the values as exported, for columns that already hold staff codes (an analyst's
+  explicit choice; never the default).
+
+Statistics of tickets **created in the period** (the same population as the service KPIs of
+notebook 04): first response = ``first_response_at − created_at`` of answered tickets,
+resolution = ``resolved_at − created_at`` of resolved tickets, both in hours, median with a
+distribution-free 95% interval (order statistics) and the 90th percentile; the reopen rate of
+resolved tickets with a Wilson interval. Each agent is compared with the rest of the team
+(Mann-Whitney for times, two-proportion z-test for reopens), Holm-corrected over agents;
+agents with fewer than ``min_n`` tickets are flagged *small* and not compared. Agents handle
+different mixes of ticket categories and channels, so a difference is a question for the team
+lead, not a verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats
+
+from custops.core.config import Period, ReportConfig
+from custops.core.errors import ConfigError
+from custops.core.stats import wilson_ci
+from custops.ingest.privacy import MIN_KEY_LENGTH, id_key, pseudonymize
+
+__all__ = [
+    "LabelMode",
+    "agent_labels",
+    "agent_lookup",
+    "median_ci",
+    "AgentStats",
+    "agent_stats",
+    "agent_findings",
+    "agent_headlines",
+    "display_agents",
+    "plot_agents",
+]
+
+LabelMode = Literal["auto", "keyed", "ranked", "raw"]
+
+
+def _has_key(cfg: ReportConfig, environ: Mapping[str, str] | None) -> bool:
+    value = (os.environ if environ is None else environ).get(cfg.privacy.id_key_env, "")
+    return len(value) >= MIN_KEY_LENGTH
+
+
+def agent_labels(
+    agents: pd.Series,
+    cfg: ReportConfig,
+    *,
+    mode: LabelMode = "auto",
+    environ: Mapping[str, str] | None = None,
+) -> tuple[pd.Series, str]:
+    """Display labels for the agent values of a ticket table (one label per distinct agent).
+
+    Parameters
+    ----------
+    agents : Series
+        The ``agent`` column of the tickets to label (their volumes set the ``ranked`` order).
+    cfg : ReportConfig
+        ``privacy.id_key_env`` names the environment variable holding the key.
+    mode : {"auto", "keyed", "ranked", "raw"}
+        ``auto``: keyed when the key is set, else ranked.
+    environ : mapping, optional
+        Where the key is read (default ``os.environ``).
+
+    Returns
+    -------
+    (labels, mode)
+        ``labels`` has the same index as ``agents`` (missing stays missing); ``mode`` is the
+        one used.
+
+    Raises
+    ------
+    ConfigError
+        ``mode="keyed"`` without a usable key.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}}})
+    >>> labels, used = agent_labels(pd.Series(["王芳", "李雷", "王芳", None]), cfg, environ={})
+    >>> labels.tolist(), used
+    (['Agent 01', 'Agent 02', 'Agent 01', None], 'ranked')
+    >>> agent_labels(pd.Series(["王芳"]), cfg, environ={"CUSTOPS_ID_KEY": "k" * 16})[0].tolist()
+    ['A-17d10a65']
+    """
+    if mode == "auto":
+        mode = "keyed" if _has_key(cfg, environ) else "ranked"
+    values = agents.astype(object).where(agents.notna(), None)
+    present = values.dropna().astype(str).str.strip()
+    if mode == "raw":
+        return values.astype(object), mode
+    if mode == "keyed":
+        key = id_key(cfg, environ)
+        return pseudonymize(values, key, length=8, prefix="A-"), mode
+    if mode != "ranked":
+        raise ConfigError(
+            f"Unknown agent label mode {mode!r}.",
+            fix="Use 'auto', 'keyed', 'ranked' or 'raw'.",
+        )
+    counts = present.value_counts()
+    # ties broken by a hash of the value: a fixed order that does not follow the alphabet
+    order = sorted(
+        counts.index,
+        key=lambda v: (-counts[v], hashlib.sha256(v.encode("utf-8")).hexdigest()),
+    )
+    width = max(2, len(str(len(order))))
+    codes = {v: f"Agent {i:0{width}d}" for i, v in enumerate(order, start=1)}
+    out = pd.Series([None] * len(values), index=values.index, dtype=object)
+    out[present.index] = present.map(codes).to_numpy()
+    return out, mode
+
+
+def agent_lookup(
+    names: Sequence[str], cfg: ReportConfig, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """For the key holder: the keyed label of each agent name (run locally, never in the report).
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}}})
+    >>> agent_lookup(["王芳"], cfg, environ={"CUSTOPS_ID_KEY": "k" * 16})
+    {'王芳': 'A-17d10a65'}
+    """
+    labels = pseudonymize(
+        pd.Series(list(names), dtype=object), id_key(cfg, environ), length=8, prefix="A-"
+    )
+    return dict(zip(names, labels, strict=True))
+
+
+def median_ci(values: np.ndarray, conf: float = 0.95) -> tuple[float, float]:
+    """Distribution-free interval of the median from order statistics (binomial).
+
+    NaN when there are too few values for the level (fewer than 6 at 95%).
+
+    Examples
+    --------
+    >>> median_ci(np.arange(1, 101))
+    (40.0, 61.0)
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0:
+        return float("nan"), float("nan")
+    alpha = 1 - conf
+    # the largest k with P(B <= k - 1) <= alpha / 2, B ~ Binomial(n, 1/2): [x_(k), x_(n-k+1)]
+    j = int(stats.binom.ppf(alpha / 2, n, 0.5))
+    if stats.binom.cdf(j, n, 0.5) > alpha / 2:
+        j -= 1
+    k = j + 1
+    if k < 1:
+        return float("nan"), float("nan")
+    return float(x[k - 1]), float(x[n - k])
+
+
+@dataclass
+class AgentStats:
+    """Result of :func:`agent_stats`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per agent label (by tickets, descending) then ``team``: ``agent, tickets,
+        share, answered, frt_median_h, frt_low_h, frt_high_h, frt_p90_h, resolved,
+        resolution_median_h, resolution_low_h, resolution_high_h, resolution_p90_h,
+        open_at_end, reopened, reopen_rate, reopen_low, reopen_high, csat_mean, csat_n,
+        resolution_p_holm, reopen_p_holm, small, flag``.
+    mode : str
+        The label mode used (see :func:`agent_labels`).
+    n_tickets : int
+        Tickets created in the period (with or without an agent).
+    n_unassigned : int
+        Of them, without an agent.
+    min_n : int
+    period : str
+    """
+
+    table: pd.DataFrame
+    mode: str
+    n_tickets: int
+    n_unassigned: int
+    min_n: int
+    period: str
+    key_env: str = "CUSTOPS_ID_KEY"
+
+    def note(self, lang: str = "en") -> str:
+        """How agents are labelled and which tickets count.
+
+        Examples
+        --------
+        >>> print(AgentStats(pd.DataFrame(), "ranked", 10, 2, 30, "2025Q4").note())  # doctest: +ELLIPSIS
+        > Tickets created in 2025Q4: 10, of which 2 have no agent and are left out. ...
+        """
+        zh = lang == "zh"
+        how = {
+            "keyed": (
+                "坐席以带密钥的假名（A-xxxxxxxx）显示：同一坐席每季度标签不变；持有密钥的主管可用 "
+                "`custops.voice.agents.agent_lookup` 查到某位坐席的标签，报告读者无法反推姓名。",
+                "Agents appear as keyed pseudonyms (A-xxxxxxxx): the same agent keeps the same "
+                "label every quarter; the team lead, who holds the key, finds an agent's label with "
+                "`custops.voice.agents.agent_lookup`, readers of the report cannot.",
+            ),
+            "ranked": (
+                "坐席按本期工单量编号（Agent 01 工单最多），不显示姓名；编号随工单量变化，各季度之间不可对照。"
+                "设置环境变量 `{key}` 后改用每季度不变的带密钥假名。",
+                "Agents are numbered by ticket volume in the period (Agent 01 has the most), "
+                "never by name; numbers follow the volumes, so they do not carry over between "
+                "quarters. Set the key variable `{key}` for keyed pseudonyms that stay the same "
+                "every quarter.",
+            ),
+            "raw": (
+                "坐席按导出文件中的原值显示（分析师的选择：仅适用于工号，不适用于姓名）。",
+                "Agents are shown as exported (the analyst's choice: for staff codes, not names).",
+            ),
+        }[self.mode][0 if zh else 1]
+        if zh:
+            head = (
+                f"> {self.period} 新建工单 {self.n_tickets:,} 张"
+                + (
+                    f"，其中 {self.n_unassigned:,} 张没有坐席，不计入。"
+                    if self.n_unassigned
+                    else "。"
+                )
+                + f"工单少于 {self.min_n} 张的坐席标记为样本过小，不与团队比较。"
+                "各坐席处理的工单类别和渠道不同，差异是需要主管追问的问题，而非结论。"
+            )
+        else:
+            head = (
+                f"> Tickets created in {self.period}: {self.n_tickets:,}"
+                + (
+                    f", of which {self.n_unassigned:,} have no agent and are left out."
+                    if self.n_unassigned
+                    else "."
+                )
+                + f" Agents with fewer than {self.min_n} tickets are flagged small and not compared with the team. Agents "
+                "handle different mixes of categories and channels, so a difference is a question "
+                "for the team lead, not a verdict."
+            )
+        return head + "\n>\n> " + how.replace("{key}", self.key_env)
+
+
+def _hours(end: pd.Series, start: pd.Series) -> pd.Series:
+    return (end - start).dt.total_seconds() / 3600.0
+
+
+def _holm(p: pd.Series) -> pd.Series:
+    valid = p.dropna()
+    if valid.empty:
+        return p
+    order = valid.sort_values()
+    m = len(order)
+    adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * order.to_numpy()))
+    return pd.Series(adjusted, index=order.index).reindex(p.index)
+
+
+def _summary(group: pd.DataFrame) -> dict[str, Any]:
+    frt = group["frt_h"].dropna().to_numpy()
+    res = group["resolution_h"].dropna().to_numpy()
+    resolved = group["resolved_at"].notna()
+    reopened = int((group["reopened"].fillna(False).astype(bool) & resolved).sum())
+    n_res = int(resolved.sum())
+    low, high = wilson_ci(reopened, n_res)
+    frt_ci = median_ci(frt)
+    res_ci = median_ci(res)
+    csat = group["csat"].dropna() if "csat" in group else pd.Series(dtype=float)
+    return {
+        "tickets": len(group),
+        "answered": len(frt),
+        "frt_median_h": float(np.median(frt)) if len(frt) else np.nan,
+        "frt_low_h": frt_ci[0],
+        "frt_high_h": frt_ci[1],
+        "frt_p90_h": float(np.quantile(frt, 0.9)) if len(frt) else np.nan,
+        "resolved": n_res,
+        "resolution_median_h": float(np.median(res)) if len(res) else np.nan,
+        "resolution_low_h": res_ci[0],
+        "resolution_high_h": res_ci[1],
+        "resolution_p90_h": float(np.quantile(res, 0.9)) if len(res) else np.nan,
+        "open_at_end": int(len(group) - n_res),
+        "reopened": reopened,
+        "reopen_rate": reopened / n_res if n_res else np.nan,
+        "reopen_low": float(low),
+        "reopen_high": float(high),
+        "csat_mean": float(csat.mean()) if len(csat) else np.nan,
+        "csat_n": len(csat),
+    }
+
+
+def agent_stats(
+    tickets: pd.DataFrame | None,
+    period: Period | str,
+    cfg: ReportConfig,
+    *,
+    min_n: int = 30,
+    mode: LabelMode = "auto",
+    environ: Mapping[str, str] | None = None,
+) -> AgentStats | None:
+    """Per-agent service statistics of the tickets created in the period.
+
+    Parameters
+    ----------
+    tickets : DataFrame or None
+        Clean tickets (None: no ticket source) with an ``agent`` column (``created_at``; optional
+        ``first_response_at``, ``resolved_at``, ``reopened``, ``csat``).
+    period : Period or str
+    cfg : ReportConfig
+        Privacy settings (the label key).
+    min_n : int
+        Agents with fewer tickets are flagged ``small`` and not compared.
+    mode : {"auto", "keyed", "ranked", "raw"}
+        See :func:`agent_labels`.
+    environ : mapping, optional
+        Where the key is read (default ``os.environ``).
+
+    Returns
+    -------
+    AgentStats or None
+        None when there are no tickets, no ``agent`` column or no agent is named.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}}})
+    >>> t = pd.DataFrame({"ticket_id": ["1", "2", "3"], "agent": ["王芳", "王芳", "李雷"],
+    ...     "created_at": pd.to_datetime(["2025-10-01 09:00"] * 3),
+    ...     "first_response_at": pd.to_datetime(["2025-10-01 10:00", "2025-10-01 12:00", None]),
+    ...     "resolved_at": pd.to_datetime(["2025-10-02 09:00", None, None]), "reopened": [True, False, False]})
+    >>> s = agent_stats(t, "2025Q4", cfg, min_n=1, environ={})
+    >>> s.table[["agent", "tickets", "frt_median_h", "resolved", "reopen_rate"]].to_dict("records")[0]
+    {'agent': 'Agent 01', 'tickets': 2, 'frt_median_h': 2.0, 'resolved': 1, 'reopen_rate': 1.0}
+    """
+    if tickets is None or "agent" not in tickets.columns:
+        return None
+    period = Period.parse(period)
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end_exclusive)
+    t = tickets[(tickets["created_at"] >= start) & (tickets["created_at"] < end)].copy()
+    agent = t["agent"].astype(object).where(t["agent"].notna(), None)
+    agent = agent.where(agent.astype(str).str.strip() != "", None)
+    named = agent.notna()
+    n_tickets, n_unassigned = len(t), int((~named).sum())
+    t = t[named]
+    if t.empty:
+        return None
+    labels, used = agent_labels(agent[named], cfg, mode=mode, environ=environ)
+    t["agent"] = labels.to_numpy()  # raw values leave the frame here
+    for column in ("first_response_at", "resolved_at"):
+        if column not in t:
+            t[column] = pd.NaT
+    if "reopened" not in t:
+        t["reopened"] = False
+    t["frt_h"] = _hours(t["first_response_at"], t["created_at"])
+    t["resolution_h"] = _hours(t["resolved_at"], t["created_at"])
+    t.loc[t["frt_h"] < 0, "frt_h"] = np.nan
+    t.loc[t["resolution_h"] < 0, "resolution_h"] = np.nan
+    rows = []
+    for name, group in t.groupby("agent", sort=False):
+        rows.append({"agent": name, **_summary(group)})
+    table = pd.DataFrame(rows)
+    table["small"] = table["tickets"] < min_n
+    # each agent against the rest of the team
+    p_res, p_reopen = {}, {}
+    for i, r in table.iterrows():
+        if r["small"]:
+            continue
+        mine = t["agent"] == r["agent"]
+        a, b = t.loc[mine, "resolution_h"].dropna(), t.loc[~mine, "resolution_h"].dropna()
+        if len(a) and len(b):
+            p_res[i] = float(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+        rest_resolved = t.loc[~mine, "resolved_at"].notna()
+        n2 = int(rest_resolved.sum())
+        x2 = int((t.loc[~mine, "reopened"].fillna(False).astype(bool) & rest_resolved).sum())
+        n1, x1 = int(r["resolved"]), int(r["reopened"])
+        pooled = (x1 + x2) / (n1 + n2) if n1 + n2 else np.nan
+        if n1 and n2 and 0 < pooled < 1:
+            se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+            p_reopen[i] = float(2 * stats.norm.sf(abs(x1 / n1 - x2 / n2) / se))
+    table["resolution_p_holm"] = _holm(pd.Series(p_res, index=table.index, dtype=float))
+    table["reopen_p_holm"] = _holm(pd.Series(p_reopen, index=table.index, dtype=float))
+    team = {"agent": "team", **_summary(t), "small": False}
+    table = table.sort_values(["tickets", "agent"], ascending=[False, True], kind="stable")
+    table = pd.concat([table, pd.DataFrame([team])], ignore_index=True)
+    table["share"] = table["tickets"] / len(t)
+    team_res, team_reopen = team["resolution_median_h"], team["reopen_rate"]
+    flags = []
+    for r in table.itertuples(index=False):
+        items = []
+        if r.agent == "team":
+            flags.append("")
+            continue
+        if r.small:
+            items.append("small n")
+        if r.resolution_p_holm < 0.05:
+            items.append("slower" if r.resolution_median_h > team_res else "faster")
+        if r.reopen_p_holm < 0.05:
+            items.append("more reopens" if r.reopen_rate > team_reopen else "fewer reopens")
+        flags.append(", ".join(items))
+    table["flag"] = flags
+    order = [
+        "agent", "tickets", "share", "answered", "frt_median_h", "frt_low_h", "frt_high_h",
+        "frt_p90_h", "resolved", "resolution_median_h", "resolution_low_h", "resolution_high_h",
+        "resolution_p90_h", "open_at_end", "reopened", "reopen_rate", "reopen_low",
+        "reopen_high", "csat_mean", "csat_n", "resolution_p_holm", "reopen_p_holm", "small",
+        "flag",
+    ]  # fmt: skip
+    return AgentStats(
+        table[order], used, n_tickets, n_unassigned, min_n, period.label, cfg.privacy.id_key_env
+    )
+
+
+_FLAG_ZH = {
+    "small n": "样本过小",
+    "slower": "解决较慢",
+    "faster": "解决较快",
+    "more reopens": "重开较多",
+    "fewer reopens": "重开较少",
+}
+
+
+def agent_findings(result: AgentStats | None, lang: str = "en", *, note: bool = False) -> str:
+    """What a team lead needs: workload spread, who stands out (beyond chance), small n.
+
+    With ``note=True`` the scope and labelling note (:meth:`AgentStats.note`) comes first.
+
+    Examples
+    --------
+    >>> print(agent_findings(None))  # doctest: +ELLIPSIS
+    > The tickets have no `agent` column...
+    """
+    zh = lang == "zh"
+    if result is None:
+        return (
+            "> 工单表没有 `agent`（处理坐席）列，或本期工单都没有坐席，本节跳过。"
+            "如果工单系统能导出处理人，请在配置中把它映射为 `agent`（显示时会替换为假名）。"
+            if zh
+            else "> The tickets have no `agent` column (or no ticket of the period names one), so "
+            "this section is skipped. If the ticket system exports the handler, map it to `agent` "
+            "in the config (it is shown under a pseudonym)."
+        )
+    t = result.table
+    team = t[t["agent"] == "team"].iloc[0]
+    agents = t[t["agent"] != "team"]
+    big = agents[~agents["small"]]
+    lines = [result.note(lang), ""] if note else []
+    top_share = agents["share"].max()
+    if zh:
+        lines.append(
+            f"- **工作量：** {len(agents)} 位坐席处理 {int(team.tickets):,} 张工单，"
+            f"最多的一位占 {top_share:.0%}（平均 {1 / len(agents):.0%}）。团队首次响应中位数 "
+            f"{team.frt_median_h:.1f} 小时（P90 {team.frt_p90_h:.1f}），解决时长中位数 "
+            f"{team.resolution_median_h:.1f} 小时（P90 {team.resolution_p90_h:.1f}），重开率 "
+            f"{team.reopen_rate:.1%}（{team.reopen_low:.1%}–{team.reopen_high:.1%}）。"
+        )
+    else:
+        lines.append(
+            f"- **Workload:** {len(agents)} agents handled {int(team.tickets):,} tickets; the "
+            f"busiest took {top_share:.0%} (an even split is {1 / len(agents):.0%}). Team first "
+            f"response: median {team.frt_median_h:.1f} h (P90 {team.frt_p90_h:.1f} h); resolution: "
+            f"median {team.resolution_median_h:.1f} h (P90 {team.resolution_p90_h:.1f} h); reopen "
+            f"rate {team.reopen_rate:.1%} ({team.reopen_low:.1%}–{team.reopen_high:.1%})."
+        )
+    flagged = big[big["flag"] != ""]
+    if big.empty:
+        lines.append(
+            f"- **差异：** 没有坐席的工单达到 {result.min_n} 张，不作比较。"
+            if zh
+            else f"- **Differences:** no agent has {result.min_n} tickets or more, so none is "
+            "compared with the team."
+        )
+    elif flagged.empty:
+        lines.append(
+            f"- **差异：** 在 {len(big)} 位工单不少于 {result.min_n} 张的坐席中，没有人的解决时长或重开率"
+            "与团队其他人的差异超出随机波动（Holm 校正后）；按坐席排名没有依据。"
+            if zh
+            else f"- **Differences:** among the {len(big)} agents with at least {result.min_n} "
+            "tickets, none differs from the rest of the team in resolution time or reopen rate "
+            "beyond chance (Holm-corrected); there is no basis for ranking agents."
+        )
+    else:
+        for r in flagged.itertuples(index=False):
+            what = "、".join(_FLAG_ZH.get(f, f) for f in r.flag.split(", ")) if zh else r.flag
+            lines.append(
+                f"- **{r.agent}**（{what}）：解决时长中位数 {r.resolution_median_h:.1f} 小时"
+                f"（{r.resolution_low_h:.1f}–{r.resolution_high_h:.1f}），重开率 {r.reopen_rate:.1%}"
+                f"（{r.reopen_low:.1%}–{r.reopen_high:.1%}），{int(r.tickets)} 张工单。"
+                "先看其工单类别和渠道构成再下结论。"
+                if zh
+                else f"- **{r.agent}** ({what}): median resolution {r.resolution_median_h:.1f} h "
+                f"({r.resolution_low_h:.1f}–{r.resolution_high_h:.1f}), reopen rate "
+                f"{r.reopen_rate:.1%} ({r.reopen_low:.1%}–{r.reopen_high:.1%}), "
+                f"{int(r.tickets)} tickets. Check the ticket mix before drawing conclusions."
+            )
+    small = agents[agents["small"]]
+    if len(small):
+        names = ", ".join(small["agent"])
+        lines.append(
+            f"- **样本过小：** {names}（工单少于 {result.min_n} 张）只列出数字，不作比较。"
+            if zh
+            else f"- **Small n:** {names} (fewer than {result.min_n} tickets) are listed, not "
+            "compared."
+        )
+    return "\n".join(lines)
+
+
+def agent_headlines(result: AgentStats | None) -> dict[str, Any]:
+    """Glue values: number of agents, agents flagged beyond chance, largest workload share.
+
+    Examples
+    --------
+    >>> agent_headlines(None)
+    {}
+    """
+    if result is None:
+        return {}
+    agents = result.table[result.table["agent"] != "team"]
+    stand_out = agents["flag"].str.contains("slower|faster|reopens", regex=True)
+    return {
+        "service_agents": len(agents),
+        "service_agents_flagged": int(stand_out.sum()),
+        "service_agent_top_share": float(agents["share"].max()),
+    }
+
+
+def display_agents(result: AgentStats, lang: str = "en") -> pd.DataFrame:
+    """The per-agent table for people: medians with intervals in one cell, flags translated.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}}})
+    >>> t = pd.DataFrame({"ticket_id": ["1"], "agent": ["x"], "created_at": pd.to_datetime(["2025-10-01"])})
+    >>> list(display_agents(agent_stats(t, "2025Q4", cfg, environ={})).columns)[:3]
+    ['agent', 'tickets', 'share']
+    """
+    zh = lang == "zh"
+    t = result.table
+
+    def cell(v: float, lo: float, hi: float) -> str:
+        if pd.isna(v):
+            return "–"
+        return f"{v:.1f} ({lo:.1f}–{hi:.1f})" if not pd.isna(lo) else f"{v:.1f}"
+
+    def pct(v: float, lo: float, hi: float) -> str:
+        return "–" if pd.isna(v) else f"{v:.1%} ({lo:.1%}–{hi:.1%})"
+
+    flag = t["flag"]
+    if zh:
+        flag = flag.map(lambda s: "、".join(_FLAG_ZH.get(f, f) for f in s.split(", ")) if s else "")
+    out = pd.DataFrame(
+        {
+            "agent": t["agent"].replace("team", "团队" if zh else "team"),
+            "tickets": t["tickets"],
+            "share": t["share"].map(lambda v: f"{v:.1%}"),
+            "frt_median_h": [
+                cell(*v)
+                for v in zip(t["frt_median_h"], t["frt_low_h"], t["frt_high_h"], strict=True)
+            ],
+            "frt_p90_h": t["frt_p90_h"].map(lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
+            "resolution_median_h": [
+                cell(*v)
+                for v in zip(
+                    t["resolution_median_h"],
+                    t["resolution_low_h"],
+                    t["resolution_high_h"],
+                    strict=True,
+                )
+            ],
+            "resolution_p90_h": t["resolution_p90_h"].map(
+                lambda v: "–" if pd.isna(v) else f"{v:.1f}"
+            ),
+            "open_at_end": t["open_at_end"],
+            "reopen_rate": [
+                pct(*v)
+                for v in zip(t["reopen_rate"], t["reopen_low"], t["reopen_high"], strict=True)
+            ],
+            "csat_mean": t["csat_mean"].map(lambda v: "–" if pd.isna(v) else f"{v:.2f}"),
+            "flag": flag,
+        }
+    )
+    names = {
+        "agent": ("agent", "坐席"),
+        "tickets": ("tickets", "工单数"),
+        "share": ("share", "占比"),
+        "frt_median_h": ("first response, median h (95% CI)", "首次响应中位数（小时，95% 区间）"),
+        "frt_p90_h": ("first response P90 h", "首次响应 P90（小时）"),
+        "resolution_median_h": (
+            "resolution, median h (95% CI)",
+            "解决时长中位数（小时，95% 区间）",
+        ),
+        "resolution_p90_h": ("resolution P90 h", "解决时长 P90（小时）"),
+        "open_at_end": ("open at period end", "期末未解决"),
+        "reopen_rate": ("reopen rate (95% CI)", "重开率（95% 区间）"),
+        "csat_mean": ("CSAT", "满意度"),
+        "flag": ("flag", "标记"),
+    }
+    if t["csat_n"].sum() == 0:
+        out = out.drop(columns="csat_mean")
+    if lang == "zh":
+        return out.rename(columns={k: v[1] for k, v in names.items()})
+    return out
+
+
+def plot_agents(table: pd.DataFrame, lang: str = "en") -> Figure:
+    """Median resolution time (95% interval) and reopen rate per agent, from a finished table.
+
+    The team's values are dashed lines; small agents are drawn hollow and grey.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"agent": ["Agent 01", "team"], "resolution_median_h": [20.0, 22.0],
+    ...     "resolution_low_h": [18.0, 21.0], "resolution_high_h": [23.0, 23.0],
+    ...     "reopen_rate": [0.1, 0.08], "reopen_low": [0.05, 0.07], "reopen_high": [0.2, 0.1],
+    ...     "small": [False, False]})
+    >>> len(plot_agents(t).axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import PALETTE, percent_axis
+
+    zh = lang == "zh"
+    team = table[table["agent"] == "team"].iloc[0]
+    t = table[table["agent"] != "team"].reset_index(drop=True)
+    y = np.arange(len(t))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * len(t) + 1.8), sharey=True)
+    panels = (
+        ("resolution_median_h", "resolution_low_h", "resolution_high_h",
+         "解决时长中位数（小时）" if zh else "median resolution time (h)"),
+        ("reopen_rate", "reopen_low", "reopen_high", "重开率" if zh else "reopen rate"),
+    )  # fmt: skip
+    for ax, (col, lo, hi, title) in zip(axes, panels, strict=True):
+        for small, color, face in ((False, PALETTE[0], PALETTE[0]), (True, "#9a9a9a", "white")):
+            part = t[t["small"] == small]
+            if part.empty:
+                continue
+            yy = y[part.index]
+            err = np.vstack([part[col] - part[lo], part[hi] - part[col]])
+            ax.errorbar(part[col], yy, xerr=np.nan_to_num(np.abs(err)), fmt="o", color=color,
+                        mfc=face, ecolor=color, capsize=2)  # fmt: skip
+        ax.axvline(team[col], ls="--", color="#666", lw=1)
+        ax.set_title(title)
+        ax.set_xlabel("")
+    percent_axis(axes[1], "x")
+    axes[0].set_yticks(y, t["agent"])
+    axes[0].invert_yaxis()
+    fig.suptitle(
+        "各坐席与团队（虚线）对比；空心灰点为样本过小" if zh
+        else "Agents vs the team (dashed); hollow grey = small n",
+        fontsize=11,
+    )  # fmt: skip
+    fig.tight_layout()
+    return fig
