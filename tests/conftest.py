@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,15 @@ from custops.segments.segmentation import value_tiers
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_CUSTOMERS = 1500
+#: the real public exports of the team workspace (``../shared/data/real``; CI has the same folder)
+REAL_DATA = Path(os.environ.get("CUSTOPS_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """Folder of the real public exports; the test fails (not skips) when it is absent."""
+    assert REAL_DATA.is_dir(), f"the real exports are missing: {REAL_DATA} (set CUSTOPS_REAL_DATA)"
+    return REAL_DATA
 
 
 @pytest.fixture(scope="session")
