@@ -11,8 +11,9 @@ may hold a customer's name, phone number, e-mail address or ID number. The prote
   ``privacy.id_key_env``. The key is never written anywhere; whoever holds it can recompute
   the pseudonym of a known id (to act on a retention list), nobody else can reverse it.
   The same key gives the same pseudonym in every run and every table, so joins still work;
-* **free text** (survey comments) goes through :func:`redact` (one implementation, in
-  :mod:`custops.voice.text_mining`) which masks phones, e-mails and Chinese ID numbers;
+* **free text** (survey comments, ticket categories) goes through :func:`redact` (one
+  implementation, the layered redactor in :mod:`custops.ingest.redact`) which masks phones,
+  e-mails, resident-ID and card numbers, addresses and person names;
 * :func:`find_leaks` searches every file of a folder (HTML, CSV, Parquet, notebooks) for
   known personal values; the test suite runs it on a whole demo report.
 """
@@ -321,10 +322,10 @@ def pseudonymize_result(
 
 
 def redact(text: object) -> str | None:
-    """Mask phones, e-mails and Chinese ID numbers in free text (:func:`custops.voice.text_mining.redact`).
+    """Mask personal data in free text (:func:`custops.ingest.redact.redact`).
 
-    The one implementation lives with the comment analysis; this name is here so that
-    privacy code has a single place to import from.
+    The one implementation is the layered redactor in :mod:`custops.ingest.redact`; this
+    name is here so that privacy code has a single place to import from.
 
     Examples
     --------

@@ -1,10 +1,11 @@
 """Survey comments: personal-data redaction, tokens, keywords, themes and quotes.
 
 Comments are free text in Chinese or English. Customers paste contact details into them,
-so :func:`redact` masks phone numbers (mainland mobiles with or without ``+86``/``0086``,
-written with spaces or dashes; landlines; other international numbers), e-mail addresses
-and Chinese resident ID numbers. Every function here that returns comment text redacts it
-first; redact again anyway before showing text from elsewhere.
+so :func:`redact` (the layered redactor of :mod:`custops.ingest.redact`) masks phone
+numbers, e-mail addresses (also obfuscated), resident-ID and card numbers, addresses and
+person names. Every function here that returns comment text redacts it first; quotes in
+which the redactor is unsure (an unknown pair of capitalised words, a digit run that looks
+like a phone but does not validate) are left out.
 
 Chinese is segmented with jieba. jieba builds its prefix dictionary on first use, caches it
 in the temporary folder and logs that to stderr: the log is silenced here. ``enable_paddle``
