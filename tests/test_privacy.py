@@ -428,9 +428,14 @@ def test_planted_personal_data_reaches_no_file_of_the_build(tmp_path):
     assert not mobiles, mobiles[:10]
     emails = [(str(p), m) for p, t in files for m in re.findall(_EMAIL_RE, t)]
     assert not emails, emails[:10]
-    # the redactor was at work: the NPS chapter quotes masked comments
-    nps_html = next(t for p, t in files if p.name.startswith("04") and p.suffix == ".html")
-    assert "[name]" in nps_html or "[phone]" in nps_html
+    # the planted comments were read and masked, not dropped (every kind's placeholder)
+    surveys = pd.read_parquet(build / "2025Q4" / "artifacts" / "clean_surveys.parquet")
+    masked = " ".join(surveys["comment"].dropna())
+    for placeholder in ("[name]", "[phone]", "[email]", "[id]", "[card]", "[address]"):
+        assert placeholder in masked, placeholder
+    assert "我叫[name]，住[address]，快递一直没到" in masked
+    tickets = pd.read_parquet(build / "2025Q4" / "artifacts" / "clean_tickets.parquet")
+    assert "投诉 [name] [phone]" in set(tickets["category"])
 
 
 def _tiny_company(folder: Path, privacy: dict) -> ReportConfig:
