@@ -289,3 +289,223 @@ def test_whole_demo_report_holds_no_personal_data(small_demo, tmp_path):
     pii = demo_pii(small_demo)
     leaks = find_leaks([html, artifacts], pii["name"] + pii["phone"] + pii["email"])
     assert leaks.empty, leaks.head(20).to_string()
+
+
+# --------------------------------------------------------------------------- planted PII, end to end
+
+#: personal data planted in a demo company's raw files, every kind; none may appear in build/
+PLANTED_COMMENTS = [
+    "客服欧阳娜娜态度很差，请回电 13987654321",
+    "我叫李秀英，住北京市朝阳区建国路88号，快递一直没到",
+    "Johnathan Smithers here, mail me at john.smithers at gmail dot com about the refund",
+    "Emily Zhang-Hart never replied, send it to 221B Baker Street please",
+    "身份证 11010519491231002X 实名认证失败，邮箱 wangfang＠163.com",
+    "Charged twice on card 4111 1111 1111 1111, call +44 20 7946 0958",
+]
+PLANTED_VALUES = [
+    "欧阳娜娜",
+    "13987654321",
+    "李秀英",
+    "建国路88号",
+    "Johnathan",
+    "Smithers",
+    "john.smithers",
+    "Zhang-Hart",
+    "221B Baker",
+    "11010519491231002X",
+    "wangfang",
+    "4111 1111 1111 1111",
+    "4111111111111111",
+    "20 7946 0958",
+    "2079460958",
+    # ticket fields and customer columns
+    "王建华",
+    "13812349876",
+    "Priya McAllister",
+    "上海市浦东新区张江路100号",
+    "张江路100号",
+    "310115198807150014",
+    "Old Kent Road",
+]
+_MOBILE_RE = r"(?<![\d.])1[3-9]\d{9}(?![\d])"
+_EMAIL_RE = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+
+
+def _plant(demo: Path) -> None:
+    """Write the planted values into the demo's raw exports (its own tmp copy)."""
+    import numpy as np
+
+    surveys = pd.read_csv(demo / "nps_survey.csv", encoding="utf-8-sig", dtype=str)
+    in_q4 = surveys.index[surveys["responded_at"].str.startswith(("2025-10", "2025-11", "2025-12"))]
+    rows = np.asarray(in_q4[: len(PLANTED_COMMENTS) * 8])  # often enough to be typical quotes
+    surveys.loc[rows, "comment"] = [
+        PLANTED_COMMENTS[i % len(PLANTED_COMMENTS)] for i in range(len(rows))
+    ]
+    surveys.to_csv(demo / "nps_survey.csv", index=False, encoding="utf-8-sig")
+
+    tickets = pd.read_excel(demo / "service_tickets.xlsx", sheet_name="tickets")
+    recent = tickets.index[pd.to_datetime(tickets["created_at"]) >= "2025-10-01"][:60]
+    tickets["category"] = tickets["category"].astype(object)
+    tickets.loc[recent[:20], "category"] = "投诉 王建华 13812349876"
+    tickets["agent"] = tickets["agent"].astype(object)
+    tickets.loc[recent[20:40], "agent"] = "Priya McAllister"
+    tickets.loc[recent[40:60], "agent"] = "王建华"
+    with pd.ExcelWriter(demo / "service_tickets.xlsx", engine="openpyxl") as xl:
+        tickets.to_excel(xl, sheet_name="tickets", index=False)
+
+    customers = pd.read_csv(demo / "crm_customers.csv", encoding="gb18030", dtype=str)
+    customers["地址"] = ["上海市浦东新区张江路100号", "12 Old Kent Road, London"] * (
+        len(customers) // 2
+    ) + [None] * (len(customers) % 2)
+    customers["身份证号"] = "310115198807150014"
+    customers.to_csv(demo / "crm_customers.csv", index=False, encoding="gb18030")
+    config = yaml.safe_load((demo / "custops.yaml").read_text(encoding="utf-8"))
+    config["sources"]["customers"]["columns"].update({"address": "地址", "id_number": "身份证号"})
+    config["privacy"]["pii_columns"] = ["name", "phone", "email"]  # omits address, id_number
+    (demo / "custops.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
+def _text_files(root: Path):
+    from custops.ingest.privacy import _file_text
+
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        text = _file_text(path)
+        if text is not None:
+            yield path, text
+
+
+@pytest.mark.slow
+def test_planted_personal_data_reaches_no_file_of_the_build(tmp_path):
+    """Plant names, phones, e-mails (plain and obfuscated), ID and card numbers and addresses
+    in a 300-customer demo's comments, ticket category/agent fields and customer columns
+    (with a config whose pii_columns omits address and id_number), run `custops run`, and grep
+    every file under build/ (html, _sources, searchindex.js, notebooks, book source,
+    artifacts, logs) for every planted value, any 11-digit mobile and any e-mail."""
+    import re
+
+    custops = str(Path(sys.executable).with_name("custops"))
+    demo = tmp_path / "demo"
+    subprocess.run(
+        [custops, "demo-data", "--out", str(demo), "--customers", "300"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    _plant(demo)
+    raw = (demo / "nps_survey.csv").read_text(encoding="utf-8-sig")
+    assert all(c in raw for c in PLANTED_COMMENTS)  # planted where the run reads
+    build = tmp_path / "build"
+    proc = subprocess.run(
+        [
+            custops,
+            "run",
+            "--config",
+            str(demo / "custops.yaml"),
+            "--period",
+            "2025Q4",
+            "--out",
+            str(build),
+            "--no-progress",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    files = list(_text_files(build))
+    names = {p.name for p, _ in files}
+    assert {"index.html", "searchindex.js", "rejects.csv", "clean_customers.parquet"} <= names
+    assert any(p.suffix == ".ipynb" for p, _ in files) and any(
+        "_sources" in p.parts for p, _ in files
+    )
+    leaks = find_leaks(build, PLANTED_VALUES)
+    assert leaks.empty, leaks.head(20).to_string()
+    mobiles = [(str(p), m) for p, t in files for m in re.findall(_MOBILE_RE, t)]
+    assert not mobiles, mobiles[:10]
+    emails = [(str(p), m) for p, t in files for m in re.findall(_EMAIL_RE, t)]
+    assert not emails, emails[:10]
+    # the planted comments were read and masked, not dropped (every kind's placeholder)
+    surveys = pd.read_parquet(build / "2025Q4" / "artifacts" / "clean_surveys.parquet")
+    masked = " ".join(surveys["comment"].dropna())
+    for placeholder in ("[name]", "[phone]", "[email]", "[id]", "[card]", "[address]"):
+        assert placeholder in masked, placeholder
+    assert "我叫[name]，住[address]，快递一直没到" in masked
+    tickets = pd.read_parquet(build / "2025Q4" / "artifacts" / "clean_tickets.parquet")
+    assert "投诉 [name] [phone]" in set(tickets["category"])
+
+
+def _tiny_company(folder: Path, privacy: dict) -> ReportConfig:
+    pd.DataFrame(
+        {
+            "customer_id": ["C1", "C2", ""],
+            "signup_date": ["2025-01-02", "2025-02-03", "2025-03-04"],
+            "name": ["张伟", "Emily Zhang-Hart", "王芳"],
+            "address": ["北京市朝阳区建国路88号", "221B Baker Street", "上海市浦东新区张江路100号"],
+            "id_number": ["11010519491231002X", "310115198807150014", "110105194912310021"],
+        }
+    ).to_csv(folder / "customers.csv", index=False)
+    pd.DataFrame(
+        {
+            "order_id": ["o1", "o2"],
+            "customer_id": ["C1", "C2"],
+            "order_date": ["2025-10-02", "2025-11-03"],
+            "amount": ["10", "20"],
+        }
+    ).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame(
+        {
+            "ticket_id": ["t1", "t2", "t3"],
+            "customer_id": ["C1", "C2", "C2"],
+            "created_at": ["2025-10-02 10:00"] * 3,
+            "category": ["投诉 王建华 13812349876", "delivery", "delivery"],
+            "agent": ["Priya McAllister", "王建华", "王建华"],
+        }
+    ).to_csv(folder / "tickets.csv", index=False)
+    sources = {t: {"path": str(folder / f"{t}.csv")} for t in ("customers", "orders", "tickets")}
+    return ReportConfig.model_validate({"sources": sources, "privacy": privacy})
+
+
+def test_configured_pii_columns_only_add_and_allow_pii_is_logged(tmp_path, monkeypatch):
+    monkeypatch.delenv("CUSTOPS_ID_KEY", raising=False)
+    cfg = _tiny_company(tmp_path, {"pii_columns": ["name", "phone", "email"]})
+    result = load_and_clean(cfg, "2025Q4")
+    customers = result.tables["customers"]
+    assert not {"name", "address", "id_number"} & set(customers.columns)
+    # the rejected customer (empty id): masked in the rejects, address and ID included
+    text = result.rejects.to_csv(index=False)
+    assert find_values(text, ["王芳", "张江路100号", "110105194912310021"]) == set()
+    assert "上**" in text or "上*" in text
+    # ticket category redacted, agents pseudonymised (by volume: 王建华 has two tickets)
+    tickets = result.tables["tickets"]
+    assert tickets["category"].tolist() == ["投诉 [name] [phone]", "delivery", "delivery"]
+    assert tickets["agent"].tolist() == ["staff-2", "staff-1", "staff-1"]
+    assert not any("allow_pii" in n for n in result.notes)
+
+    allowed = _tiny_company(tmp_path, {"pii_columns": ["name"], "allow_pii": ["address", "agent"]})
+    result = load_and_clean(allowed, "2025Q4")
+    customers = result.tables["customers"]
+    assert "address" in customers.columns and "id_number" not in customers.columns
+    assert customers["address"].tolist() == ["北京市朝阳区建国路88号", "221B Baker Street"]
+    assert result.tables["tickets"]["agent"].tolist() == ["Priya McAllister", "王建华", "王建华"]
+    note = [n for n in result.notes if "allow_pii" in n]
+    assert note and "address, agent" in note[0]
+
+
+def test_keyed_agent_pseudonyms_match_the_agents_chapter(tmp_path, monkeypatch):
+    from custops.voice.agents import agent_labels, agent_lookup
+
+    monkeypatch.setenv("CUSTOPS_ID_KEY", KEY)
+    cfg = _tiny_company(tmp_path, {})
+    agents = load_and_clean(cfg, "2025Q4").tables["tickets"]["agent"]
+    expected = agent_lookup(["Priya McAllister", "王建华"], cfg)
+    assert agents.tolist() == [
+        expected["Priya McAllister"],
+        expected["王建华"],
+        expected["王建华"],
+    ]
+    labels, mode = agent_labels(agents, cfg)  # the chapter keeps the cleaned labels
+    assert mode == "keyed" and labels.tolist() == agents.tolist()

@@ -162,3 +162,19 @@ def test_redact_series_once_per_distinct_comment_equals_the_map():
     assert redact_series(mixed).tolist() == ["1", "1.0", "True", "x [phone]"]
     empty = redact_series(pd.Series([], dtype=object))
     assert empty.empty and empty.dtype == object
+
+
+def test_quotes_leave_out_comments_the_redactor_is_unsure_about():
+    """The most typical comment holds an unknown capitalised pair: it is not quoted, the
+    next ones are, names the redactor knows are masked, and the note counts the one left out."""
+    rows = (
+        [("slow reply from Zorvath Quellon", "detractor")] * 5
+        + [("slow reply again", "detractor")] * 2
+        + [("slow reply, Emily Zhang-Hart never called", "detractor")]
+    )
+    frame = pd.DataFrame(rows, columns=["comment", "nps_category"])
+    quotes = tm.representative_quotes(frame, per_group=2)
+    assert quotes["quote"].tolist() == ["slow reply again", "slow reply, [name] never called"]
+    assert quotes.attrs["withheld"] == 1
+    assert tm.quotes_note(quotes).startswith("1 comment that would have been quoted was left out")
+    assert "1 条" in tm.quotes_note(quotes, lang="zh")

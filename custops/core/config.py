@@ -409,11 +409,24 @@ class ReviewConfig(_Strict):
     actions: str | None = Field(None, description="YAML or CSV file with the action register")
 
 
-class PrivacyConfig(_Strict):
-    """Which columns hold personal data and how ids are shown."""
+#: columns that always hold personal data: a config's ``pii_columns`` can only add to them;
+#: keeping one needs ``privacy.allow_pii``
+BUILTIN_PII_COLUMNS = ("name", "phone", "email", "address", "id_number")
 
-    pii_columns: list[str] = Field(
-        default_factory=lambda: ["name", "phone", "email", "address", "id_number"]
+
+class PrivacyConfig(_Strict):
+    """Which columns hold personal data and how ids are shown.
+
+    ``pii_columns`` adds to :data:`BUILTIN_PII_COLUMNS` (it never removes one); a column of
+    either list is kept in the clean tables only when named in ``allow_pii`` (the cleaning
+    notes and chapter 01 say so). ``agent`` (ticket handlers' names) is personal data too:
+    it is replaced by a pseudonym unless ``allow_pii`` names it (staff codes).
+    """
+
+    pii_columns: list[str] = Field(default_factory=lambda: list(BUILTIN_PII_COLUMNS))
+    allow_pii: list[str] = Field(
+        default_factory=list,
+        description="personal-data columns deliberately kept in the clean tables (logged)",
     )
     pseudonymize_ids: bool = False
     id_key_env: str = "CUSTOPS_ID_KEY"

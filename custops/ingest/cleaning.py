@@ -39,7 +39,15 @@ from custops.core.parsing import (
     parse_ids,
     to_number,
 )
-from custops.ingest.privacy import mask_value, pseudonymize_result, redact, redact_series
+from custops.ingest.privacy import (
+    allowed_pii_note,
+    mask_value,
+    pii_columns,
+    pseudonymize_agents,
+    pseudonymize_result,
+    redact,
+    redact_series,
+)
 from custops.ingest.schema import CANONICAL, row_failures
 from custops.ingest.sources import load_raw
 
@@ -67,6 +75,14 @@ CATEGORY_COLUMNS = (
     "ab_group",
 )
 _MOSTLY_BAD = 0.5
+
+
+#: free-text fields beyond the schema's ``free`` kind: redacted like comments
+_FREE_TEXT_FIELDS = {("tickets", "category")}
+
+
+def _is_free_text(table: str, column: str) -> bool:
+    return CANONICAL[table].kind(column) == "free" or (table, column) in _FREE_TEXT_FIELDS
 
 
 def _keep_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
@@ -467,10 +483,10 @@ def clean_table(
     spec = CANONICAL[table]
     src = cfg.sources.get(table)
     label = file_label or (src.path if src and src.path else table)
-    pii = tuple(cfg.privacy.pii_columns)
+    pii = tuple(pii_columns(cfg)) + (("agent",) if "agent" not in cfg.privacy.allow_pii else ())
     raw = mapped  # only read (rejects quote it); columns of `frame` are replaced, never written
     frame = mapped.drop(columns=["_src_file", "_src_row"])
-    free_text = tuple(c for c in frame.columns if spec.kind(c) == "free")
+    free_text = tuple(c for c in frame.columns if _is_free_text(table, c))
     run = _Run(table, frame, raw, pii, free_text)
     run.log("read and map columns", len(frame), note=f"from {label}")
     recode = src.values if src else {}
@@ -779,7 +795,9 @@ def load_and_clean(
     period : Period or str, optional
         Reporting period; cleaning keeps rows after it (features filter by period).
     keep_pii : bool
-        Keep the personal-data columns named in ``privacy.pii_columns``
+        Keep the personal-data columns (:func:`custops.ingest.privacy.pii_columns`: the
+        built-in ones plus ``privacy.pii_columns``, less ``privacy.allow_pii``) and the raw
+        free text and agent names
         (default: drop them, keeping ``has_phone``/``has_email`` flags).
         With ``privacy.pseudonymize_ids`` every ``customer_id`` (also in the rejects) is
         replaced by its keyed hash (:func:`custops.ingest.privacy.pseudonymize_result`).
@@ -817,19 +835,30 @@ def load_and_clean(
                     f"{int(orphan.sum()):,} {table} rows belong to {tables[table].loc[orphan, 'customer_id'].nunique():,} "
                     "customer ids that are not in the customer file; they are kept (the customer view adds them)."
                 )
+    # the built-in personal-data columns always, plus the configured ones, less allow_pii
+    pii = pii_columns(cfg)
     customers = tables["customers"]
-    for column in cfg.privacy.pii_columns:
+    for column in pii:
         if column in customers.columns:
             if column in ("phone", "email"):
                 customers[f"has_{column}"] = customers[column].notna()
             if not keep_pii:
                 customers = customers.drop(columns=column)
     tables["customers"] = customers
-    if not keep_pii:  # phones, e-mails and id numbers typed into free text (survey comments)
-        for table, frame in tables.items():
+    if not keep_pii:
+        for table, frame in list(tables.items()):
+            if table != "customers" and set(pii) & set(frame.columns):
+                tables[table] = frame = frame.drop(columns=[c for c in pii if c in frame])
+            # personal data typed into free text (survey comments, ticket categories)
             for column in frame.columns:
-                if CANONICAL[table].kind(column) == "free":
+                if _is_free_text(table, column):
                     frame[column] = redact_series(frame[column])
+        tickets = tables.get("tickets")
+        if tickets is not None and "agent" in tickets and "agent" not in cfg.privacy.allow_pii:
+            tickets["agent"] = pseudonymize_agents(tickets["agent"], cfg).to_numpy()
+    allowed = allowed_pii_note(cfg)
+    if allowed:
+        notes.append(allowed)
     non_empty = [r for r in rejects if len(r)]
     result = CleanResult(
         tables=tables,

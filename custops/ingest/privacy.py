@@ -11,8 +11,9 @@ may hold a customer's name, phone number, e-mail address or ID number. The prote
   ``privacy.id_key_env``. The key is never written anywhere; whoever holds it can recompute
   the pseudonym of a known id (to act on a retention list), nobody else can reverse it.
   The same key gives the same pseudonym in every run and every table, so joins still work;
-* **free text** (survey comments) goes through :func:`redact` (one implementation, in
-  :mod:`custops.voice.text_mining`) which masks phones, e-mails and Chinese ID numbers;
+* **free text** (survey comments, ticket categories) goes through :func:`redact` (one
+  implementation, the layered redactor in :mod:`custops.ingest.redact`) which masks phones,
+  e-mails, resident-ID and card numbers, addresses and person names;
 * :func:`find_leaks` searches every file of a folder (HTML, CSV, Parquet, notebooks) for
   known personal values; the test suite runs it on a whole demo report.
 """
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from custops.core.config import ReportConfig
+from custops.core.config import BUILTIN_PII_COLUMNS, ReportConfig
 from custops.core.errors import ConfigError
 from custops.core.parsing import parse_ids
 from custops.ingest.redact import redact as _redact
@@ -55,6 +56,9 @@ __all__ = [
     "redact_series",
     "find_leaks",
     "find_values",
+    "pii_columns",
+    "allowed_pii_note",
+    "pseudonymize_agents",
 ]
 
 #: columns holding a customer id, pseudonymised together so that joins keep working
@@ -86,9 +90,48 @@ def mask_value(value: object) -> str:
     return text[:1] + "*" * max(1, len(text) - 1)
 
 
+def pii_columns(cfg: ReportConfig) -> list[str]:
+    """The personal-data columns of a config: the built-in ones plus ``privacy.pii_columns``,
+    less those named in ``privacy.allow_pii``.
+
+    A config's list can only add: leaving ``address`` out of ``pii_columns`` does not make
+    the address column public; ``allow_pii: [address]`` does, and is logged.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}},
+    ...     "privacy": {"pii_columns": ["name", "wechat"], "allow_pii": ["id_number"]}})
+    >>> pii_columns(cfg)
+    ['name', 'phone', 'email', 'address', 'wechat']
+    """
+    allowed = set(cfg.privacy.allow_pii)
+    columns = list(dict.fromkeys([*BUILTIN_PII_COLUMNS, *cfg.privacy.pii_columns]))
+    return [c for c in columns if c not in allowed]
+
+
+def allowed_pii_note(cfg: ReportConfig) -> str | None:
+    """The note the cleaning step logs when ``privacy.allow_pii`` keeps personal data.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}},
+    ...     "privacy": {"allow_pii": ["address"]}})
+    >>> allowed_pii_note(cfg)  # doctest: +ELLIPSIS
+    'privacy.allow_pii keeps the personal-data column(s) address unmasked ...'
+    """
+    if not cfg.privacy.allow_pii:
+        return None
+    names = ", ".join(cfg.privacy.allow_pii)
+    return (
+        f"privacy.allow_pii keeps the personal-data column(s) {names} unmasked in the clean "
+        "tables, the customer view and the rejects file, as the config asks; every other "
+        "personal-data column is dropped or masked."
+    )
+
+
 def _pii_columns(columns: ReportConfig | Iterable[str]) -> list[str]:
     if isinstance(columns, ReportConfig):
-        return list(columns.privacy.pii_columns)
+        return pii_columns(columns)
     return [str(c) for c in columns]
 
 
@@ -317,14 +360,50 @@ def pseudonymize_result(
     return dataclasses.replace(result, tables=tables, rejects=rejects, written={})
 
 
+def pseudonymize_agents(
+    agents: pd.Series, cfg: ReportConfig, environ: Mapping[str, str] | None = None
+) -> pd.Series:
+    """Replace ticket handlers' names by pseudonyms before the tickets are written anywhere.
+
+    With the key of ``privacy.id_key_env`` set: ``A-`` + 8 hex digits of the keyed hash (the
+    label :func:`custops.voice.agents.agent_labels` shows, which the key holder recomputes
+    with ``agent_lookup``). Without it: ``staff-001``, ``staff-002`` ... by ticket volume
+    (ties in a fixed hash order). Missing values stay missing.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}}})
+    >>> pseudonymize_agents(pd.Series(["王芳", "李雷", "王芳", None]), cfg, environ={}).tolist()
+    ['staff-1', 'staff-2', 'staff-1', None]
+    >>> pseudonymize_agents(pd.Series(["王芳"]), cfg, environ={"CUSTOPS_ID_KEY": "k" * 16}).tolist()
+    ['A-17d10a65']
+    """
+    values = agents.astype(object).where(agents.notna(), None)
+    present = values.dropna().astype(str).str.strip()
+    present = present[present != ""]
+    value = (os.environ if environ is None else environ).get(cfg.privacy.id_key_env, "")
+    out = pd.Series([None] * len(values), index=values.index, dtype=object)
+    if len(value) >= MIN_KEY_LENGTH:
+        out[present.index] = pseudonymize(present, value.encode("utf-8"), length=8, prefix="A-")
+        return out
+    counts = present.value_counts()
+    order = sorted(
+        counts.index, key=lambda v: (-counts[v], hashlib.sha256(v.encode("utf-8")).hexdigest())
+    )
+    width = len(str(len(order)))
+    codes = {v: f"staff-{i:0{width}d}" for i, v in enumerate(order, start=1)}
+    out[present.index] = present.map(codes).to_numpy()
+    return out
+
+
 # --------------------------------------------------------------------------- free text
 
 
 def redact(text: object) -> str | None:
-    """Mask phones, e-mails and Chinese ID numbers in free text (:func:`custops.voice.text_mining.redact`).
+    """Mask personal data in free text (:func:`custops.ingest.redact.redact`).
 
-    The one implementation lives with the comment analysis; this name is here so that
-    privacy code has a single place to import from.
+    The one implementation is the layered redactor in :mod:`custops.ingest.redact`; this
+    name is here so that privacy code has a single place to import from.
 
     Examples
     --------

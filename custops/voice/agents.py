@@ -112,7 +112,10 @@ def agent_labels(
         return values.astype(object), mode
     if mode == "keyed":
         key = id_key(cfg, environ)
-        return pseudonymize(values, key, length=8, prefix="A-"), mode
+        # the cleaning step already replaced names by these keyed labels (privacy): keep them
+        done = values.astype(str).str.fullmatch(r"A-[0-9a-f]{8}") & values.notna()
+        labels = pseudonymize(values.where(~done, None), key, length=8, prefix="A-")
+        return labels.where(~done, values).astype(object), mode
     if mode != "ranked":
         raise ConfigError(
             f"Unknown agent label mode {mode!r}.",

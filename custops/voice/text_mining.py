@@ -1,10 +1,11 @@
 """Survey comments: personal-data redaction, tokens, keywords, themes and quotes.
 
 Comments are free text in Chinese or English. Customers paste contact details into them,
-so :func:`redact` masks phone numbers (mainland mobiles with or without ``+86``/``0086``,
-written with spaces or dashes; landlines; other international numbers), e-mail addresses
-and Chinese resident ID numbers. Every function here that returns comment text redacts it
-first; redact again anyway before showing text from elsewhere.
+so :func:`redact` (the layered redactor of :mod:`custops.ingest.redact`) masks phone
+numbers, e-mail addresses (also obfuscated), resident-ID and card numbers, addresses and
+person names. Every function here that returns comment text redacts it first; quotes in
+which the redactor is unsure (an unknown pair of capitalised words, a digit run that looks
+like a phone but does not validate) are left out.
 
 Chinese is segmented with jieba. jieba builds its prefix dictionary on first use, caches it
 in the temporary folder and logs that to stderr: the log is silenced here. ``enable_paddle``
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from custops.ingest.redact import PLACEHOLDERS, redact, redact_series
+from custops.ingest.redact import PLACEHOLDERS, redact, redact_series, unsure_mask
 
 __all__ = [
     "THEMES",
@@ -42,6 +43,7 @@ __all__ = [
     "themes_by_group",
     "assign_themes",
     "representative_quotes",
+    "quotes_note",
 ]
 
 # --------------------------------------------------------------------------- language, tokens
@@ -391,7 +393,10 @@ def representative_quotes(
 
     A comment's typicality is the cosine similarity of its TF-IDF vector to the mean vector
     of its group (same language); identical comments are shown once, with how often they
-    occur.
+    occur. A comment in which the redactor is unsure (:func:`custops.ingest.redact.scan`: an
+    unknown pair of capitalised words, a digit run that looks like a phone but does not
+    validate ...) is never quoted; how many were passed over is in
+    ``result.attrs["withheld"]`` (see :func:`quotes_note`).
 
     Parameters
     ----------
@@ -415,9 +420,15 @@ def representative_quotes(
     ...                   "nps_category": "detractor"})
     >>> representative_quotes(f, per_group=2)[["quote", "times"]].to_dict("records")
     [{'quote': 'slow reply', 'times': 2}, {'quote': 'slow reply, call [phone]', 'times': 1}]
+    >>> f = pd.DataFrame({"comment": ["slow reply", "met Zorvath Quellon, slow reply"],
+    ...                   "nps_category": "detractor"})
+    >>> q = representative_quotes(f, per_group=2)
+    >>> q["quote"].tolist(), q.attrs["withheld"]
+    (['slow reply'], 1)
     """
     data = _prepare(frame, text, group)
     rows = []
+    withheld = 0
     for lang, part in data.groupby("language", sort=True):
         vec = _vectorizer(str(lang), min_df)
         try:
@@ -441,6 +452,12 @@ def representative_quotes(
             agg = agg.reset_index().sort_values(
                 ["similarity", "times", "quote"], ascending=[False, False, True]
             )
+            # quotes reach the book only when the redactor is sure about all of the text
+            unsure = unsure_mask(agg["quote"])
+            sure_at = np.flatnonzero(~unsure)
+            cutoff = sure_at[per_group - 1] + 1 if len(sure_at) >= per_group else len(unsure)
+            withheld += int(unsure[:cutoff].sum())
+            agg = agg[~unsure]
             for record in agg.head(per_group).itertuples(index=False):
                 rows.append(
                     {
@@ -453,4 +470,32 @@ def representative_quotes(
                 )
     columns = ["group", "language", "quote", "times", "similarity"]
     out = pd.DataFrame(rows, columns=columns)
-    return out.sort_values(["group", "language"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["group", "language"], kind="stable").reset_index(drop=True)
+    out.attrs["withheld"] = withheld
+    return out
+
+
+def quotes_note(quotes: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on the quotes left out because the redactor was unsure about them.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame(columns=["quote"]); q.attrs["withheld"] = 2
+    >>> quotes_note(q)  # doctest: +ELLIPSIS
+    '2 comments that would have been quoted were left out: ...'
+    >>> quotes_note(pd.DataFrame(columns=["quote"]))
+    ''
+    """
+    n = int(quotes.attrs.get("withheld", 0))
+    if not n:
+        return ""
+    if lang == "zh":
+        return (
+            f"有 {n} 条本应引用的评论未展示：脱敏程序无法确定其中是否含有个人信息"
+            "（如无法识别的人名、无法校验的号码）。"
+        )
+    return (
+        f"{n} comment{'s' if n != 1 else ''} that would have been quoted "
+        f"{'were' if n != 1 else 'was'} left out: the redactor could not tell whether "
+        "they hold personal data (an unknown name, a number that does not validate)."
+    )
