@@ -619,13 +619,16 @@ def early_warnings_text_ids(
 
 @pytest.mark.parametrize("period", ["2025Q2", "2025Q3", "2025Q4"])
 def test_early_warnings_equal_the_text_id_version(small_artifacts: Path, period: str) -> None:
-    from custops.core.index import _ORDER_KEYS
+    from custops.core.index import OrderIndex
 
     tables = read_clean_tables(small_artifacts)
-    _ORDER_KEYS.clear()
     got = clv.early_warnings(tables, period, contact_within_days=7)
     want = early_warnings_text_ids(tables, period, contact_within_days=7)
     pd.testing.assert_frame_equal(got, want)
+    ix = OrderIndex.from_orders(tables["orders"])  # the index a notebook passes
+    pd.testing.assert_frame_equal(
+        clv.early_warnings(tables, period, contact_within_days=7, index=ix), want
+    )
     assert got[list(clv.FLAGS)].sum().gt(0).all()
     # order lines (a second line for every fifth order) and rows after the period end
     o = tables["orders"]
@@ -655,14 +658,14 @@ def _early_days_reference(surv: pd.DataFrame, orders: pd.DataFrame, early_days: 
 
 @pytest.mark.parametrize("early_days", [30, 90])
 def test_early_order_rate_equals_a_groupby_recount(small_artifacts: Path, early_days: int) -> None:
-    from custops.core.index import _ORDER_KEYS
+    from custops.core.index import OrderIndex
 
     tables = read_clean_tables(small_artifacts)
     features = read_artifact(small_artifacts, "customer_features.parquet")
     surv = churn.survival_data(features, "2025Q4")
     surv.loc[surv.index[:5], "start_date"] = pd.NaT  # no start: no early orders
-    _ORDER_KEYS.clear()
-    got = churn.add_covariates(surv, tables["orders"], early_days=early_days)
+    ix = OrderIndex.from_orders(tables["orders"])
+    got = churn.add_covariates(surv, tables["orders"], early_days=early_days, index=ix)
     count = _early_days_reference(surv, tables["orders"], early_days)
     window = surv["tenure_days"].astype(float).clip(lower=30, upper=early_days)
     want = np.log1p(count / window * 365.0)

@@ -47,6 +47,7 @@ from scipy import stats
 from custops.core.arrays import distinct_code_days
 from custops.core.config import Period
 from custops.core.errors import CustopsError
+from custops.core.index import OrderIndex, order_index_of
 
 __all__ = [
     "KPI_LABELS",
@@ -123,11 +124,10 @@ def _rate_rows(kpi: str, months: pd.PeriodIndex, num: pd.Series, den: pd.Series)
 _NONE = np.iinfo(np.int64).max
 
 
-def _order_arrays(orders: pd.DataFrame, end: pd.Timestamp) -> dict:
+def _order_arrays(orders: pd.DataFrame, end: pd.Timestamp, index: OrderIndex | None) -> dict:
     """Order lines before ``end`` with a customer and a date, on the shared customer codes."""
-    from custops.core.index import order_codes  # cached per orders table
-
-    codes, labels = order_codes(orders)
+    ix = order_index_of(orders, index)
+    codes, labels = ix.codes, ix.labels
     when = orders["order_date"].to_numpy()
     keep = (codes >= 0) & (orders["order_date"] < end).to_numpy()
     return {"code": codes[keep], "when": when[keep], "labels": labels}
@@ -194,6 +194,7 @@ def monthly_kpis(
     inactivity_days: int = 180,
     activation_days: int = 30,
     min_n: int = 20,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """Monthly KPIs from the clean tables, up to the end of ``period``.
 
@@ -238,7 +239,7 @@ def monthly_kpis(
             "Monthly KPIs need the orders table.",
             fix="Add an `orders` source to the configuration.",
         )
-    o = _order_arrays(tables["orders"], end)
+    o = _order_arrays(tables["orders"], end, index)
     if not len(o["code"]):
         raise CustopsError(f"No orders before the end of {period.label}.")
     months = _months(pd.Timestamp(o["when"].min()), end - pd.Timedelta(days=1))

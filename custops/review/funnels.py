@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from custops.core.config import Period
+from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import Z95, wilson_ci
 from custops.features.order_heads import order_headers, order_heads_of
 
@@ -364,7 +365,11 @@ def _order_headers(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def acquisition_funnel(
-    customers: pd.DataFrame, orders: pd.DataFrame, period: Period | str
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    period: Period | str,
+    *,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """Signed up -> first order -> second order for this and the previous period's sign-ups.
 
@@ -406,7 +411,7 @@ def acquisition_funnel(
     if "signup_date" not in customers:
         return pd.DataFrame(columns=columns)
     p = Period.parse(period)
-    h = order_heads_of(orders)
+    h = order_heads_of(orders, index)
     rows = []
     for q in (p.previous(), p):
         start, end = pd.Timestamp(q.start), pd.Timestamp(q.end_exclusive)
@@ -593,6 +598,8 @@ def weak_channel_reach(
     touches: pd.DataFrame | None,
     period: Period | str,
     channels: pd.DataFrame | None = None,
+    *,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """How many of the period's active customers can only be reached through weak channels.
 
@@ -618,10 +625,9 @@ def weak_channel_reach(
     >>> weak_channel_reach(c, o, None, "2025Q4")[["measure", "n", "share"]].to_dict("records")
     [{'measure': 'not_app_bound', 'n': 1, 'share': 0.5}]
     """
-    from custops.core.index import customer_codes, order_codes  # shared per-table codes
-
     p = Period.parse(period)
-    codes, labels = order_codes(orders)
+    ix = order_index_of(orders, index)  # the customer codes shared with the other sections
+    codes, labels = ix.codes, ix.labels
     when = orders["order_date"]
     in_p = ((when >= pd.Timestamp(p.start)) & (when < pd.Timestamp(p.end_exclusive))).to_numpy()
     is_active = np.bincount(codes[in_p] + 1, minlength=len(labels) + 1)[1:] > 0
@@ -640,7 +646,7 @@ def weak_channel_reach(
         weak = channels.loc[channels["weak"], "channel"].tolist()
         sent = touches["sent_at"]
         t_in = ((sent >= pd.Timestamp(p.start)) & (sent < pd.Timestamp(p.end_exclusive))).to_numpy()
-        code = customer_codes(touches, labels)
+        code = ix.codes_of(touches)
         reached = t_in & (code >= 0)
         reached[reached] = is_active[code[reached]]
         other = reached & ~touches["channel"].isin(weak).to_numpy()  # a missing channel too

@@ -42,6 +42,7 @@ from matplotlib.figure import Figure
 
 from custops.core.config import ChurnConfig, Period
 from custops.core.errors import ConfigError, DataError
+from custops.core.index import OrderIndex, order_index_of
 
 __all__ = [
     "DEFAULT_COVARIATES",
@@ -428,6 +429,7 @@ def add_covariates(
     early_days: int = 90,
     min_window_days: int = 30,
     lang: str = "en",
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """Add the model covariates to a survival table (a new frame; inputs are not changed).
 
@@ -450,6 +452,8 @@ def add_covariates(
         Shortest window a young customer's rate is computed over.
     lang : {"en", "zh"}
         Language of the readable group columns ``app_binding`` and ``service_issue``.
+    index : OrderIndex, optional
+        The :class:`~custops.core.index.OrderIndex` of ``orders`` (built here when omitted).
 
     Returns
     -------
@@ -496,9 +500,9 @@ def add_covariates(
         # distinct purchase days per customer on integer codes (shared with the health score
         # and the paths) instead of isin/map/groupby on 20M text ids
         from custops.core.arrays import distinct_code_days
-        from custops.core.index import order_codes
 
-        codes, labels = order_codes(orders)
+        ix = order_index_of(orders, index)
+        codes, labels = ix.codes, ix.labels
         at = pd.Index(labels).get_indexer(out["customer_id"])  # survival row -> code
         start = np.full(len(labels) + 1, np.iinfo(np.int64).min, dtype=np.int64)
         start_day = pd.to_datetime(out["start_date"]).to_numpy(dtype="datetime64[ns]")

@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from custops.core.arrays import distinct_code_days
 from custops.core.config import ClvConfig, Period, PrivacyConfig
 from custops.core.errors import ConfigError
+from custops.core.index import OrderIndex, order_index_of
 from custops.survival.churn import ChurnModel, label
 
 __all__ = [
@@ -399,6 +400,7 @@ def early_warnings(
     recent_days: int = 90,
     drop_ratio: float = 0.5,
     min_expected_orders: float = 1.0,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """Early-warning flags per customer as of the period end, from the clean tables.
 
@@ -411,6 +413,9 @@ def early_warnings(
     * ``flag_frequency_drop``: orders in the last ``recent_days`` are at most
       ``drop_ratio`` x the number expected from the previous 12 months' rate, where at least
       ``min_expected_orders`` were expected.
+
+    ``index``: the :class:`~custops.core.index.OrderIndex` of ``tables["orders"]`` (built
+    here when omitted), shared with the health score and the paths.
 
     Returns
     -------
@@ -427,14 +432,13 @@ def early_warnings(
     >>> early_warnings({"orders": o, "tickets": t}, "2025Q4").set_index("customer_id").astype(int).values.tolist()
     [[0, 0, 1], [1, 0, 0]]
     """
-    from custops.core.index import customer_codes, order_keys
-
     period = Period.parse(period)
     end = pd.Timestamp(period.end_exclusive)
     orders = tables["orders"]
     # integer customer codes shared with the health score and the paths (one factorisation
     # of the 20M order rows per notebook); customers in order of first appearance
-    all_codes, labels, unique_orders = order_keys(orders)
+    ix = order_index_of(orders, index)
+    all_codes, labels, unique_orders = ix.codes, ix.labels, ix.ids_unique
     seen = np.flatnonzero((pd.to_datetime(orders["order_date"]) < end).to_numpy())
     row_code = all_codes[seen]
     missing = row_code < 0
@@ -452,7 +456,7 @@ def early_warnings(
 
     def per_customer(frame: pd.DataFrame) -> np.ndarray:
         """Positions in ``ids`` of a table's rows (-1: not a customer with orders by the end)."""
-        c = customer_codes(frame, order_keys(orders)[1])
+        c = ix.codes_of(frame)
         return np.where(c >= 0, position[np.maximum(c, 0)], -1)
 
     def latest(values: pd.Series, where: np.ndarray, pos: np.ndarray) -> pd.Series:
