@@ -346,10 +346,13 @@ def test_early_warning_flags_on_hand_made_cases():
     assert not flags.loc["steady", "flag_frequency_drop"]
 
 
-def test_pseudonymized_priority_list_uses_a_keyed_hash(monkeypatch):
+def test_pseudonymized_priority_list_keeps_the_ids_cleaning_gave(monkeypatch):
+    from custops.ingest.privacy import pseudonymize
+
+    raw = pd.Series(["C1", "C2"])
     scores = pd.DataFrame(
         {
-            "customer_id": ["C1", "C2"],
+            "customer_id": raw,
             "event": [0, 0],
             "churn_prob_90d": [0.1, 0.4],
             "clv": [500.0, 300.0],
@@ -360,13 +363,15 @@ def test_pseudonymized_priority_list_uses_a_keyed_hash(monkeypatch):
         }
     )
     privacy = PrivacyConfig(pseudonymize_ids=True, id_key_env="CUSTOPS_TEST_KEY")
-    monkeypatch.delenv("CUSTOPS_TEST_KEY", raising=False)
-    with pytest.raises(ConfigError, match="CUSTOPS_TEST_KEY"):
+    # raw ids with pseudonymisation on: the tables skipped cleaning; refuse, never hash here
+    with pytest.raises(ConfigError, match="not pseudonyms"):
         clv.priority_list(scores, horizon_days=90, privacy=privacy)
-    monkeypatch.setenv("CUSTOPS_TEST_KEY", "k3y")
-    out = clv.priority_list(scores, horizon_days=90, privacy=privacy)
-    expected = hmac.new(b"k3y", b"C2", hashlib.sha256).hexdigest()[:16]
-    assert out["customer"].tolist()[0] == expected
+    key = "k3y-k3y-k3y-k3y-k3y"
+    cleaned = scores.assign(customer_id=pseudonymize(raw, key))  # as cleaning writes them
+    monkeypatch.delenv("CUSTOPS_TEST_KEY", raising=False)  # no key needed: no second hash
+    out = clv.priority_list(cleaned, horizon_days=90, privacy=privacy)
+    expected = "P" + hmac.new(key.encode(), b"C2", hashlib.sha256).hexdigest()[:16]
+    assert out["customer"].tolist() == [expected, cleaned["customer_id"].iloc[0]]
     assert "C1" not in out.to_csv() and "C2" not in out.to_csv()
     assert out["playbook"].iloc[0].startswith("First close the open complaint")
 

@@ -50,6 +50,7 @@ from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
 
 __all__ = [
+    "alerts_headlines",
     "KPI_LABELS",
     "monthly_kpis",
     "control_chart",
@@ -709,3 +710,17 @@ def plot_control_charts(result: MonitorResult, lang: str = "en", *, ncols: int =
         ax.tick_params(axis="y", labelsize=7)
     fig.tight_layout()
     return fig
+
+
+def alerts_headlines(watch: MonitorResult) -> dict[str, int]:
+    """The glued headline number of the monthly KPI watch (the landing page quotes it).
+
+    ``review_kpi_alerts_worse``: the alerts of :func:`monitor` whose change is for the worse.
+
+    Examples
+    --------
+    >>> w = MonitorResult(pd.DataFrame(), pd.DataFrame({"change": ["worse", "better"]}), "2025Q4")
+    >>> alerts_headlines(w)
+    {'review_kpi_alerts_worse': 1}
+    """
+    return {"review_kpi_alerts_worse": int(watch.alerts["change"].eq("worse").sum())}

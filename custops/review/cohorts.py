@@ -23,8 +23,8 @@ import pandas as pd
 
 from custops.core.config import Period
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.stats import wilson_ci
 from custops.features.order_heads import order_heads_of
-from custops.review.funnels import wilson_ci
 
 __all__ = [
     "cohort_retention",

@@ -55,8 +55,8 @@ from scipy import stats
 from custops.core.config import Period, Target
 from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.stats import Z95, holm, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
-from custops.review.funnels import Z95, holm, two_proportion_test, wilson_ci
 
 __all__ = [
     "KPIS",
