@@ -1818,7 +1818,7 @@ def headlines(
     """The glued headline numbers of the NPS chapter (plain Python numbers, None if unknown).
 
     Keys: ``nps_value, nps_ci_low, nps_ci_high, nps_n, nps_change, nps_change_ci_low,
-    nps_change_ci_high, nps_change_p, nps_slow_gap, csat_mean, frt_median_hours`` and, when
+    nps_change_ci_high, nps_change_p, nps_slow_gap, nps_csat_mean, nps_frt_median_hours`` and, when
     the closed loop could be measured, ``nps_contacted_share``. Keys whose value cannot be
     computed (no previous period, no tickets) are left out.
 
@@ -1843,8 +1843,9 @@ def headlines(
     g = _row(gap)
     out["nps_slow_gap"] = _num(g["gap"]) if g is not None else None
     k = _row(kpis, channel="all") if kpis is not None and "channel" in kpis else None
-    out["csat_mean"] = _num(k["csat_mean"], 2) if k is not None and "csat_mean" in k else None
-    out["frt_median_hours"] = _num(k["frt_median_hours"], 2) if k is not None else None
+    csat = _num(k["csat_mean"], 2) if k is not None and "csat_mean" in k else None
+    out["nps_csat_mean"] = csat
+    out["nps_frt_median_hours"] = _num(k["frt_median_hours"], 2) if k is not None else None
     c = _row(loop, measure="contacted") if loop is not None else None
     if c is not None:
         out["nps_contacted_share"] = _num(c["rate"], 3)
