@@ -12,8 +12,9 @@ process (``PYTHONPATH`` = the tree) reads the clean tables and times
 * notebook 05: scorecard, monthly KPIs, acquisition funnel, weak-channel reach, cohorts,
   repurchase timing, follow-up gap and new-customer value.
 
-The "after" tree builds one ``OrderIndex`` per orders table (its time is included) and passes
-it, as the notebooks do; the "before" tree relies on its module caches. The best of the rounds
+Each notebook's part runs in a process of its own (as each notebook has its own kernel). The
+"after" tree builds one ``OrderIndex`` per orders table (its time is included in the total)
+and passes it, as the notebooks do; the "before" tree relies on its module caches. The best of the rounds
 is printed per tree with the ratio, and the load average next to it (the machine is shared).
 """
 
@@ -37,7 +38,7 @@ import pandas as pd
 from custops.ingest.artifacts import read_clean_tables
 from custops.survival import churn, clv, health, paths
 from custops.review import alerts, cohorts, economics, funnels, scorecard
-folder, period = Path(sys.argv[1]), "2025Q4"
+folder, period, part = Path(sys.argv[1]), "2025Q4", sys.argv[2]
 tables = read_clean_tables(folder)
 features = pd.read_parquet(folder / "customer_features.parquet")
 new = "index" in inspect.signature(clv.early_warnings).parameters
@@ -49,35 +50,38 @@ kw = {}
 t0 = time.perf_counter()
 if new:
     from custops.core.index import OrderIndex
-    kw = {"index": step("index", lambda: OrderIndex.from_orders(tables["orders"]))}
-surv = churn.survival_data(features, period)
-step("03 covariates", lambda: churn.add_covariates(surv, tables["orders"], **kw))
-step("03 early warnings", lambda: clv.early_warnings(tables, period, **kw))
-h = step("03 health prepare", lambda: health.prepare(tables, **kw)) if new else tables
-fit = {"seed": 42, "max_fit_customers": 200_000}
-step("03 health", lambda: (
-    health.weight_table(h, "2025-12-31", "learned", **fit),
-    health.health_scores(h, "2025-12-31", "learned", **fit),
-    health.validate(h, "2025-10-02", "learned", data_end="2025-12-31", **fit),
-    health.band_history(h, period, "learned", **fit),
-))
-def run_paths():
-    s = paths.events(tables, period, **kw) if new else paths.event_stream(tables, period)
-    o = paths.outcomes(s, period)
-    return paths.path_differences(s, o), paths.no_interaction_after_repurchase(s, o), paths.step_matrix(s, o)
-step("03 paths", run_paths)
-t3 = time.perf_counter()
-c, o = tables["customers"], tables["orders"]
-step("05 scorecard", lambda: scorecard.scorecard(tables, period, n_boot=200, **kw))
-step("05 monthly kpis", lambda: alerts.monthly_kpis(tables, period, **kw))
-step("05 funnels", lambda: (funnels.acquisition_funnel(c, o, period, **kw),
-                            funnels.weak_channel_reach(c, o, tables.get("touches"), period, **kw)))
-step("05 cohorts", lambda: (cohorts.cohort_retention(o, period, **kw), cohorts.repurchase_timing(o, period, **kw),
-                            cohorts.no_contact_after_repurchase(o, period, touches=tables.get("touches"),
-                                                                tickets=tables.get("tickets"), **kw)))
-step("05 new-customer value", lambda: economics.new_customer_value(c, o, None, period, margin=0.3, **kw))
-t5 = time.perf_counter()
-times["nb03 total"], times["nb05 total"] = t3 - t0, t5 - t3
+    kw = {"index": step(f"{part} index", lambda: OrderIndex.from_orders(tables["orders"]))}
+if part == "03":
+    surv = churn.survival_data(features, period)
+    step("03 covariates", lambda: churn.add_covariates(surv, tables["orders"], **kw))
+    step("03 early warnings", lambda: clv.early_warnings(tables, period, **kw))
+    h = step("03 health prepare", lambda: health.prepare(tables, **kw)) if new else tables
+    fit = {"seed": 42, "max_fit_customers": 200_000}
+    step("03 health", lambda: (
+        health.weight_table(h, "2025-12-31", "learned", **fit),
+        health.health_scores(h, "2025-12-31", "learned", **fit),
+        health.validate(h, "2025-10-02", "learned", data_end="2025-12-31", **fit),
+        health.band_history(h, period, "learned", **fit),
+    ))
+    def run_paths():
+        s = paths.events(tables, period, **kw) if new else paths.event_stream(tables, period)
+        o = paths.outcomes(s, period)
+        return (paths.path_differences(s, o), paths.no_interaction_after_repurchase(s, o),
+                paths.step_matrix(s, o))
+    step("03 paths", run_paths)
+else:
+    c, o = tables["customers"], tables["orders"]
+    step("05 scorecard", lambda: scorecard.scorecard(tables, period, n_boot=200, **kw))
+    step("05 monthly kpis", lambda: alerts.monthly_kpis(tables, period, **kw))
+    step("05 funnels", lambda: (funnels.acquisition_funnel(c, o, period, **kw),
+                                funnels.weak_channel_reach(c, o, tables.get("touches"), period, **kw)))
+    step("05 cohorts", lambda: (
+        cohorts.cohort_retention(o, period, **kw), cohorts.repurchase_timing(o, period, **kw),
+        cohorts.no_contact_after_repurchase(o, period, touches=tables.get("touches"),
+                                            tickets=tables.get("tickets"), **kw)))
+    step("05 new-customer value",
+         lambda: economics.new_customer_value(c, o, None, period, margin=0.3, **kw))
+times[f"nb{part} total"] = time.perf_counter() - t0
 print(json.dumps(times))
 """
 
@@ -116,12 +120,12 @@ def main() -> None:
     best: dict[str, dict[str, float]] = {}
     loads = []
     for r in range(args.rounds):
-        for name, tree in trees.items():
+        for (name, tree), part in [(t, p) for p in ("03", "05") for t in trees.items()]:
             env = {**os.environ, "PYTHONPATH": str(tree)}
             loads.append(os.getloadavg()[0])
             t = time.perf_counter()
             out = subprocess.run(
-                [sys.executable, "-c", WORKER, str(folder)],
+                [sys.executable, "-c", WORKER, str(folder), part],
                 env=env,
                 cwd=tree,
                 capture_output=True,
@@ -129,7 +133,7 @@ def main() -> None:
                 check=True,
             )
             times = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"round {r + 1} {name}: {time.perf_counter() - t:.1f} s wall", flush=True)
+            print(f"round {r + 1} {name} {part}: {time.perf_counter() - t:.1f} s", flush=True)
             for k, v in times.items():
                 best.setdefault(name, {})[k] = min(v, best.get(name, {}).get(k, float("inf")))
     print(

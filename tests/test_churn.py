@@ -489,13 +489,15 @@ def test_notebook_03_executes_and_writes_scores_and_the_priority_list(
     executed = out.read_text(encoding="utf-8")
     assert "Traceback" not in executed and "Warning" not in executed
     for key in (
-        "churn_rate",
+        "churn_period_rate",
         "churn_median_days",
         "churn_hr_unresolved",
         "churn_hr_slow",
         "churn_hr_app",
         "churn_concordance",
         "churn_value_at_risk_total",
+        "churn_health_red_share",
+        "churn_quiet_after_repurchase_share",
     ):
         assert f'"name": "{key}"' in executed, key
 
