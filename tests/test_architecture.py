@@ -104,3 +104,204 @@ def test_import_linter_contracts_are_kept() -> None:
     out = subprocess.run([exe], cwd=PACKAGE.parent, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "0 broken" in out.stdout
+
+
+# --------------------------------------------------------------------------- no hidden caches
+
+
+def _module_caches(source: str) -> list[str]:
+    """Module-level mutable containers and ``weakref`` imports of a module's source.
+
+    A module-level ``dict``/``list``/``set`` literal or call that is assigned and never
+    reassigned is a constant table when its name is in CAPITALS (``_LABELS = {...}``, read
+    only); a lower-case or empty one (``_cache: dict = {}``, ``_PREP = {}``), or any
+    ``weakref`` import, is hidden state.
+    """
+    found = []
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+            if any(n == "weakref" or n.startswith("weakref.") for n in names):
+                found.append(f"line {node.lineno}: imports weakref")
+    for node in tree.body:
+        targets, value = [], None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        for target in targets:
+            if not isinstance(target, ast.Name) or target.id.startswith("__"):
+                continue
+            mutable = isinstance(value, ast.Dict | ast.List | ast.Set) or (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Name)
+                and value.func.id in {"dict", "list", "set", "defaultdict", "OrderedDict"}
+            )
+            empty = (
+                isinstance(value, ast.Dict | ast.List | ast.Set)
+                and not getattr(value, "keys", getattr(value, "elts", None))
+            ) or (isinstance(value, ast.Call) and not value.args and not value.keywords)
+            constant_name = target.id.lstrip("_").isupper()
+            if mutable and (empty or not constant_name):
+                found.append(f"line {node.lineno}: module-level {target.id}")
+    return found
+
+
+def test_cache_detector_sees_the_old_caches() -> None:
+    src = (
+        "import weakref\n_ORDER_KEYS: dict = {}\n_cache = {}\n_LABELS = {'a': 'b'}\n"
+        "EVENTS = {'x': 1}\n_seen = set()\n"
+    )
+    assert _module_caches(src) == [
+        "line 1: imports weakref",
+        "line 2: module-level _ORDER_KEYS",
+        "line 3: module-level _cache",
+        "line 6: module-level _seen",
+    ]
+
+
+#: module-level containers that are not caches (none needed today)
+CACHE_ALLOW: set[str] = set()
+
+
+def test_no_module_level_caches_or_weak_references() -> None:
+    found = []
+    for name, path in _modules().items():
+        found += [
+            f"{name}: {f}"
+            for f in _module_caches(path.read_text(encoding="utf-8"))
+            if f"{name}: {f}" not in CACHE_ALLOW
+        ]
+    assert found == []
+
+
+# --------------------------------------------------------------------------- glue keys
+
+NOTEBOOKS = PACKAGE.parent / "notebooks"
+
+
+def _string_literals() -> dict[str, list[str]]:
+    """Every string constant of the package -> where it occurs.
+
+    Docstrings and ``__all__`` lists (names of Python objects, e.g. the function
+    ``nps.nps_value``) are left out.
+    """
+    out: dict[str, list[str]] = {}
+    for name, path in _modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef)
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)
+        }
+        docstrings |= {
+            id(e)
+            for n in tree.body
+            if isinstance(n, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in n.targets)
+            for e in ast.walk(n.value)
+        }
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings:
+                out.setdefault(n.value, []).append(f"{name}:{n.lineno}")
+    return out
+
+
+def _function(module: str, name: str) -> ast.FunctionDef:
+    path = _modules()[module]
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return node
+    raise AssertionError(f"{module}.{name} not found")
+
+
+def _produced_keys(fn: ast.FunctionDef) -> tuple[set[str], list[str]]:
+    """Keys of the dicts a headline function builds: dict-literal keys and ``out["k"] = ``
+    targets; keys that are not string literals (f-strings, variables) are reported."""
+    keys, dynamic = set(), []
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Dict):
+            for k in node.keys:
+                if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    keys.add(k.value)
+                elif k is not None and not isinstance(node, ast.DictComp):
+                    dynamic.append(f"{fn.name}:{k.lineno}")
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        for t in targets:
+            if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+                if isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str):
+                    keys.add(t.slice.value)
+                elif t.value.id == "out":
+                    dynamic.append(f"{fn.name}:{t.lineno}")
+    return keys, dynamic
+
+
+def _notebook_glue() -> tuple[dict[str, str], list[str]]:
+    """(key -> producing function ``module.function``, glue calls with a literal key)."""
+    import json
+
+    producers: dict[str, str] = {}
+    inline = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        tree = ast.parse(source)
+        alias = {}
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("custops")
+            ):
+                for a in node.names:
+                    alias[a.asname or a.name] = f"{node.module}.{a.name}"
+        for node in ast.walk(tree):
+            call = node.iter if isinstance(node, ast.For) else None
+            glues = [
+                n
+                for n in ast.walk(node)
+                if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute)
+                and n.func.attr == "glue"
+            ]
+            if (
+                isinstance(node, ast.Call)
+                and node in glues
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                inline.append(f"{path.name}: glue({node.args[0].value!r}, ...)")
+            if call is None or not glues:
+                continue
+            # for key, value in module.function(...).items(): nb.glue(key, value)
+            assert isinstance(call, ast.Call) and call.func.attr == "items", ast.unparse(call)
+            inner = call.func.value
+            assert isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+            module = alias[inner.func.value.id]
+            producers[f"{path.name}:{module}.{inner.func.attr}"] = module
+    return producers, inline
+
+
+def test_every_glued_key_is_produced_by_one_function_found_by_one_grep() -> None:
+    producers, inline = _notebook_glue()
+    assert inline == [], "notebooks glue what a custops function returns, not their own keys"
+    assert len(producers) >= 10, sorted(producers)
+    literals = _string_literals()
+    problems, keys = [], {}
+    for where, module in sorted(producers.items()):
+        fn = _function(module, where.rsplit(".", 1)[1])
+        produced, dynamic = _produced_keys(fn)
+        problems += [f"{module}.{d}: key built dynamically" for d in dynamic]
+        assert produced, where
+        for key in produced:
+            assert key not in keys, f"{key} glued by {keys[key]} and {where}"
+            keys[key] = where
+            places = literals.get(key, [])
+            if len(places) != 1:
+                problems.append(f"{key}: literal in {places or 'no place'} (want exactly one)")
+    assert problems == []
+    assert {"churn_health_red_share", "churn_value_at_risk_total", "nps_value"} <= set(keys)

@@ -346,10 +346,13 @@ def test_early_warning_flags_on_hand_made_cases():
     assert not flags.loc["steady", "flag_frequency_drop"]
 
 
-def test_pseudonymized_priority_list_uses_a_keyed_hash(monkeypatch):
+def test_pseudonymized_priority_list_keeps_the_ids_cleaning_gave(monkeypatch):
+    from custops.ingest.privacy import pseudonymize
+
+    raw = pd.Series(["C1", "C2"])
     scores = pd.DataFrame(
         {
-            "customer_id": ["C1", "C2"],
+            "customer_id": raw,
             "event": [0, 0],
             "churn_prob_90d": [0.1, 0.4],
             "clv": [500.0, 300.0],
@@ -360,13 +363,15 @@ def test_pseudonymized_priority_list_uses_a_keyed_hash(monkeypatch):
         }
     )
     privacy = PrivacyConfig(pseudonymize_ids=True, id_key_env="CUSTOPS_TEST_KEY")
-    monkeypatch.delenv("CUSTOPS_TEST_KEY", raising=False)
-    with pytest.raises(ConfigError, match="CUSTOPS_TEST_KEY"):
+    # raw ids with pseudonymisation on: the tables skipped cleaning; refuse, never hash here
+    with pytest.raises(ConfigError, match="not pseudonyms"):
         clv.priority_list(scores, horizon_days=90, privacy=privacy)
-    monkeypatch.setenv("CUSTOPS_TEST_KEY", "k3y")
-    out = clv.priority_list(scores, horizon_days=90, privacy=privacy)
-    expected = hmac.new(b"k3y", b"C2", hashlib.sha256).hexdigest()[:16]
-    assert out["customer"].tolist()[0] == expected
+    key = "k3y-k3y-k3y-k3y-k3y"
+    cleaned = scores.assign(customer_id=pseudonymize(raw, key))  # as cleaning writes them
+    monkeypatch.delenv("CUSTOPS_TEST_KEY", raising=False)  # no key needed: no second hash
+    out = clv.priority_list(cleaned, horizon_days=90, privacy=privacy)
+    expected = "P" + hmac.new(key.encode(), b"C2", hashlib.sha256).hexdigest()[:16]
+    assert out["customer"].tolist() == [expected, cleaned["customer_id"].iloc[0]]
     assert "C1" not in out.to_csv() and "C2" not in out.to_csv()
     assert out["playbook"].iloc[0].startswith("First close the open complaint")
 
@@ -484,13 +489,15 @@ def test_notebook_03_executes_and_writes_scores_and_the_priority_list(
     executed = out.read_text(encoding="utf-8")
     assert "Traceback" not in executed and "Warning" not in executed
     for key in (
-        "churn_rate",
+        "churn_period_rate",
         "churn_median_days",
         "churn_hr_unresolved",
         "churn_hr_slow",
         "churn_hr_app",
         "churn_concordance",
         "churn_value_at_risk_total",
+        "churn_health_red_share",
+        "churn_quiet_after_repurchase_share",
     ):
         assert f'"name": "{key}"' in executed, key
 
@@ -619,13 +626,16 @@ def early_warnings_text_ids(
 
 @pytest.mark.parametrize("period", ["2025Q2", "2025Q3", "2025Q4"])
 def test_early_warnings_equal_the_text_id_version(small_artifacts: Path, period: str) -> None:
-    from custops.core.index import _ORDER_KEYS
+    from custops.core.index import OrderIndex
 
     tables = read_clean_tables(small_artifacts)
-    _ORDER_KEYS.clear()
     got = clv.early_warnings(tables, period, contact_within_days=7)
     want = early_warnings_text_ids(tables, period, contact_within_days=7)
     pd.testing.assert_frame_equal(got, want)
+    ix = OrderIndex.from_orders(tables["orders"])  # the index a notebook passes
+    pd.testing.assert_frame_equal(
+        clv.early_warnings(tables, period, contact_within_days=7, index=ix), want
+    )
     assert got[list(clv.FLAGS)].sum().gt(0).all()
     # order lines (a second line for every fifth order) and rows after the period end
     o = tables["orders"]
@@ -655,14 +665,14 @@ def _early_days_reference(surv: pd.DataFrame, orders: pd.DataFrame, early_days: 
 
 @pytest.mark.parametrize("early_days", [30, 90])
 def test_early_order_rate_equals_a_groupby_recount(small_artifacts: Path, early_days: int) -> None:
-    from custops.core.index import _ORDER_KEYS
+    from custops.core.index import OrderIndex
 
     tables = read_clean_tables(small_artifacts)
     features = read_artifact(small_artifacts, "customer_features.parquet")
     surv = churn.survival_data(features, "2025Q4")
     surv.loc[surv.index[:5], "start_date"] = pd.NaT  # no start: no early orders
-    _ORDER_KEYS.clear()
-    got = churn.add_covariates(surv, tables["orders"], early_days=early_days)
+    ix = OrderIndex.from_orders(tables["orders"])
+    got = churn.add_covariates(surv, tables["orders"], early_days=early_days, index=ix)
     count = _early_days_reference(surv, tables["orders"], early_days)
     window = surv["tenure_days"].astype(float).clip(lower=30, upper=early_days)
     want = np.log1p(count / window * 365.0)

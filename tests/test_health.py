@@ -252,20 +252,35 @@ def test_components_with_one_row_per_order_equal_the_order_lines(demo) -> None:
     pd.testing.assert_frame_equal(from_heads, from_lines, check_exact=False, rtol=1e-9)
 
 
-def test_cached_order_codes_give_the_same_components_at_every_date(demo) -> None:
+def test_prepared_tables_give_the_same_components_at_every_date(demo) -> None:
     tables = demo["tables"]
     dates = ["2025-06-30", "2025-09-30", "2025-12-31"]
-    warm = [health.components(tables, d) for d in dates]  # the arrays are reused after the first
+    data = health.prepare(tables, index=index.OrderIndex.from_orders(tables["orders"]))
+    warm = [health.components(data, d) for d in dates]  # the arrays are built once
     for d, got in zip(dates, warm, strict=True):
-        health._PREP.clear()
-        index._ORDER_KEYS.clear()
-        pd.testing.assert_frame_equal(got, health.components(tables, d))
-    # another orders table (same length, other customers) is not served from the cache
+        pd.testing.assert_frame_equal(got, health.components(tables, d))  # prepared here
+        pd.testing.assert_frame_equal(got, components_reference(tables, d), check_dtype=False)
+    # another orders table (same length, other customers) gets its own arrays
     other = tables["orders"].assign(
         customer_id=tables["orders"]["customer_id"].iloc[::-1].to_numpy()
     )
     moved = health.components(dict(tables, orders=other), dates[-1])
     assert not moved.equals(warm[-1])
+    # an index of another table is refused, not silently used
+    with pytest.raises(ValueError, match="another orders table"):
+        health.prepare(tables, index=index.OrderIndex.from_orders(other))
+
+
+def test_a_table_edited_in_place_gets_the_new_answer(demo) -> None:
+    tables = {k: v.copy() for k, v in demo["tables"].items()}
+    before = health.components(tables, "2025-12-31").set_index("customer_id")
+    orders = tables["orders"]
+    moved = orders.index[orders["customer_id"] == before.index[0]]
+    orders.loc[moved, "customer_id"] = "zz-new"  # in place, as an analyst does in JupyterLab
+    after = health.components(tables, "2025-12-31").set_index("customer_id")
+    assert "zz-new" in after.index and before.index[0] not in after.index
+    want = components_reference(tables, "2025-12-31").set_index("customer_id")
+    pd.testing.assert_frame_equal(after, want, check_dtype=False)
 
 
 # --------------------------------------------------------------------------- reference
@@ -434,8 +449,6 @@ def _with_lines(tables: dict) -> dict:
 @pytest.mark.parametrize("lines", [False, True], ids=["one row per order", "order lines"])
 def test_components_equal_the_pandas_reference_at_many_dates(demo, lines) -> None:
     tables = _with_lines(demo["tables"]) if lines else demo["tables"]
-    health._PREP.clear()
-    index._ORDER_KEYS.clear()
     for as_of, inactivity in [
         ("2025-12-31", 180),
         ("2025-10-02", 180),

@@ -424,6 +424,6 @@ def test_notebook_runs_on_small_demo_and_writes_summary(small_demo, small_artifa
         "nps_change",
         "nps_change_p",
         "nps_slow_gap",
-        "csat_mean",
-        "frt_median_hours",
+        "nps_csat_mean",
+        "nps_frt_median_hours",
     } <= glued

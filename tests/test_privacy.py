@@ -25,6 +25,7 @@ from custops.ingest.privacy import (
     find_leaks,
     find_values,
     id_key,
+    is_pseudonym,
     mask_pii,
     pseudonymize,
     pseudonymize_result,
@@ -509,3 +510,47 @@ def test_keyed_agent_pseudonyms_match_the_agents_chapter(tmp_path, monkeypatch):
     ]
     labels, mode = agent_labels(agents, cfg)  # the chapter keeps the cleaned labels
     assert mode == "keyed" and labels.tolist() == agents.tolist()
+
+
+@pytest.mark.slow
+def test_every_customer_level_artifact_carries_the_ids_of_the_clean_tables(tmp_path, monkeypatch):
+    """With pseudonymisation on, the ids of every artifact are those of clean_customers /
+    clean_orders (one pseudonymiser: no chapter hashes the pseudonyms again)."""
+    from custops.demo.synth import write_demo_data
+    from custops.run import pipeline
+
+    config = write_demo_data(tmp_path / "data", n_customers=400, seed=7)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["privacy"]["pseudonymize_ids"] = True
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("CUSTOPS_ID_KEY", KEY)  # the kernels inherit it
+    result = pipeline.run(
+        config, "2025Q4", out=tmp_path / "build", book=False, progress=False, log=lambda _: None
+    )
+    assert [r.status for r in result.notebooks] == ["ok"] * len(result.notebooks)
+    folder = tmp_path / "build" / "2025Q4" / "artifacts"
+    clean = set(pd.read_parquet(folder / "clean_customers.parquet")["customer_id"].dropna())
+    clean |= set(pd.read_parquet(folder / "clean_orders.parquet")["customer_id"].dropna())
+    assert clean and all(is_pseudonym(pd.Series(sorted(clean))))
+    checked = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        elif path.suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str)
+        else:
+            continue
+        for column in ("customer_id", "customer"):
+            if column in frame and path.name not in ("rejects.csv", "ledger.csv"):
+                ids = set(frame[column].dropna().astype(str))
+                assert ids, path.name
+                assert ids <= clean, (path.name, sorted(ids - clean)[:3])
+                checked[path.name] = len(ids)
+    must = {
+        "retention_priority.csv",
+        "churn_scores.parquet",
+        "segments.parquet",
+        "customer_features.parquet",
+        "health_scores.parquet",
+    }
+    assert must <= set(checked), sorted(checked)

@@ -8,7 +8,13 @@ import pytest
 
 from custops.core.config import Period, load_config
 from custops.features.features import customer_features
-from custops.features.purchases import PURCHASE_COLUMNS, code_days, order_index, purchase_view
+from custops.features.purchases import (
+    PURCHASE_COLUMNS,
+    code_days,
+    order_ids_unique,
+    order_index,
+    purchase_view,
+)
 from custops.ingest.cleaning import load_and_clean
 from custops.segments import segmentation as seg
 
@@ -151,11 +157,41 @@ def test_reactivated_shares_the_cached_pairs_across_periods(demo):
     for period in ("2025Q4", "2025Q3", "2025Q1", "2025Q4"):
         got = seg.reactivated_customers(orders, period, 60)
         assert got.tolist() == _reactivated_recount(orders, period, 60)
-    # another table of the same length is not served from the cache
+    # one index shared by the periods (as notebook 02 passes it) gives the same answers
+    ix = order_index(orders)
+    for period in ("2025Q4", "2025Q3"):
+        got = seg.reactivated_customers(orders, period, 60, index=ix)
+        assert got.tolist() == _reactivated_recount(orders, period, 60)
+    # another table of the same length gets its own codes
     other = orders.assign(customer_id=orders["customer_id"].to_numpy()[::-1])
     assert order_index(other).codes.tolist() != order_index(orders).codes.tolist()
     got = seg.reactivated_customers(other, "2025Q4", 60)
     assert got.tolist() == _reactivated_recount(other, "2025Q4", 60)
+    with pytest.raises(ValueError, match="another orders table"):
+        seg.reactivated_customers(other, "2025Q4", 60, index=ix)
+
+
+def test_a_frame_edited_in_place_gets_the_correct_answer():
+    orders = pd.DataFrame(
+        {
+            "order_id": ["1", "2", "3"],
+            "customer_id": ["a", "b", "b"],
+            "order_date": pd.to_datetime(["2025-10-01", "2025-10-02", "2025-10-03"]),
+            "amount": [1.0, 2.0, 4.0],
+        }
+    )
+    assert order_index(orders).labels.tolist() == ["a", "b"]
+    assert order_ids_unique(orders)
+    orders.loc[0, "customer_id"] = "z"  # in place, as an analyst does in JupyterLab
+    assert order_index(orders).labels.tolist() == ["b", "z"]
+    assert order_index(orders).codes.tolist() == [1, 0, 0]
+    orders.loc[2, "order_id"] = "2"  # a duplicated order id
+    assert not order_ids_unique(orders)
+    assert not order_index(orders).one_row_per_order
+    # the purchase view counts the merged order once and credits "z"
+    view = purchase_view(orders, None, "2025Q4").set_index("customer_id")
+    assert view["n_orders"].to_dict() == {"b": 1, "z": 1}
+    assert view["revenue_total"].to_dict() == {"b": 6.0, "z": 1.0}
 
 
 def test_code_days_skip_missing_ids_and_dates():

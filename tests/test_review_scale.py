@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from custops.core import index as core_index
 from custops.core.config import Period
 from custops.core.errors import CustopsError
 from custops.features import order_heads
@@ -280,7 +281,7 @@ def test_first_two_orders_per_customer_against_a_sort():
     rng = np.random.default_rng(0)
     code = rng.integers(-1, 50, 2000)
     ts = rng.integers(0, 30, 2000)  # many ties
-    first, second = order_heads._first_two(code, ts, 52)
+    first, second = core_index._first_two(code, ts, 52)
     frame = pd.DataFrame({"c": code, "t": ts}).query("c >= 0").sort_values(["c", "t"])
     ranks = frame.groupby("c").cumcount()
     want_first = (
@@ -295,12 +296,29 @@ def test_first_two_orders_per_customer_against_a_sort():
     assert (second == none).any() and (first == none).any() and (first == second).any()
 
 
-def test_order_heads_are_kept_per_table():
+def test_order_heads_are_kept_by_the_index_of_their_table():
     tables = edge_tables()
-    a = order_heads.order_heads_of(tables["orders"])
-    assert order_heads.order_heads_of(tables["orders"]) is a
+    ix = core_index.OrderIndex.from_orders(tables["orders"])
+    a = order_heads.order_heads_of(tables["orders"], ix)
+    assert order_heads.order_heads_of(tables["orders"], ix) is a is ix.heads
     other = tables["orders"].copy()
-    assert order_heads.order_heads_of(other) is not a
+    with pytest.raises(ValueError, match="another orders table"):
+        order_heads.order_heads_of(other, ix)
+    fresh = order_heads.order_heads_of(other)  # no index: built for this table
+    assert fresh is not a and np.array_equal(fresh.code, a.code)
+
+
+def test_order_heads_follow_an_in_place_edit():
+    orders = edge_tables()["orders"].copy()
+    before = order_heads.order_heads_of(orders)
+    orders.loc[orders.index[0], "customer_id"] = "zz-new"
+    after = order_heads.order_heads_of(orders)
+    heads = order_headers(orders)
+    heads = heads[heads["order_date"].notna()]
+    assert sorted(after.labels[after.code[after.code >= 0]]) == sorted(
+        heads["customer_id"].dropna()
+    )
+    assert "zz-new" in after.labels.tolist() and "zz-new" not in before.labels.tolist()
 
 
 # --------------------------------------------------------------------------- cohorts

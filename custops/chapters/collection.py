@@ -9,10 +9,17 @@ from custops.features.features import customer_features
 from custops.features.purchases import order_ids_unique
 from custops.ingest.artifacts import write_artifact
 from custops.ingest.cleaning import CleanResult, load_and_clean
-from custops.report.notebook import Context, fmt_int, fmt_pct
+from custops.report.notebook import Context, fmt_int, fmt_money, fmt_pct
 from custops.segments.segmentation import value_tiers
 
-__all__ = ["collect", "source_table", "overview", "analyst_sample", "write_outputs"]
+__all__ = [
+    "collect",
+    "source_table",
+    "overview",
+    "analyst_sample",
+    "write_outputs",
+    "headlines",
+]
 
 
 def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
@@ -158,3 +165,27 @@ def write_outputs(ctx: Context, result: CleanResult, features: pd.DataFrame) -> 
     return pd.DataFrame(
         {"artifact": [p.name for p in written], "bytes": [p.stat().st_size for p in written]}
     )
+
+
+def headlines(features: pd.DataFrame, sources: pd.DataFrame, currency: str = "") -> dict:
+    """The glued headline numbers of notebook 01 (the landing page quotes them).
+
+    Customers in the view, customers active in the period, the period's revenue (formatted
+    with ``currency``), the input rows read and the share of them rejected (formatted), from
+    the customer view and :func:`source_table`.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"active_in_period": [True, False], "revenue_period": [10.0, 0.0]})
+    >>> s = pd.DataFrame({"rows_in": [90, 10], "rejected": [4, 1]})
+    >>> h = headlines(f, s)
+    >>> h["data_customers"], h["data_active_customers"], h["data_rows_in"], h["data_reject_share"]
+    (2, 1, 100, '5.0%')
+    """
+    return {
+        "data_customers": len(features),
+        "data_active_customers": int(features["active_in_period"].sum()),
+        "data_revenue_period": fmt_money(float(features["revenue_period"].sum()), currency),
+        "data_rows_in": int(sources["rows_in"].sum()),
+        "data_reject_share": fmt_pct(sources["rejected"].sum() / sources["rows_in"].sum()),
+    }

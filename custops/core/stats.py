@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
+import pandas as pd
 from scipy import stats as _stats
 
-__all__ = ["Z95", "z_for", "wilson_ci"]
+__all__ = [
+    "Z95",
+    "z_for",
+    "wilson_ci",
+    "holm",
+    "median_ci",
+    "TwoProportions",
+    "two_proportion_test",
+]
 
 Z95 = float(_stats.norm.ppf(0.975))
 
@@ -56,3 +68,118 @@ def wilson_ci(successes, trials, z: float = Z95) -> tuple[np.ndarray, np.ndarray
         low = np.where(x == 0, 0.0, np.clip(centre - half, 0, 1))
         high = np.where(x == n, 1.0, np.clip(centre + half, 0, 1))
     return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
+
+
+@dataclass(frozen=True)
+class TwoProportions:
+    """Comparison of two proportions ``p1 = x1/n1`` (e.g. treatment) and ``p2 = x2/n2``."""
+
+    p1: float
+    p2: float
+    diff: float
+    diff_low: float
+    diff_high: float
+    ratio: float
+    ratio_low: float
+    ratio_high: float
+    z: float
+    p_value: float
+
+
+def two_proportion_test(x1: float, n1: float, x2: float, n2: float) -> TwoProportions:
+    """Pooled two-proportion z-test with Newcombe (difference) and Katz log (ratio) intervals.
+
+    Parameters
+    ----------
+    x1, n1 : float
+        Successes and trials of the first group (the one compared: this period, treatment).
+    x2, n2 : float
+        Successes and trials of the reference group (previous period, control).
+
+    Returns
+    -------
+    TwoProportions
+        ``diff = p1 - p2`` and ``ratio = p1 / p2`` with 95% intervals, ``z`` and the two-sided
+        ``p_value`` (NaN when a group is empty or the pooled rate is 0 or 1).
+
+    Examples
+    --------
+    >>> r = two_proportion_test(60, 1000, 40, 1000)
+    >>> round(r.diff, 3), round(r.ratio, 2), round(r.p_value, 4)
+    (0.02, 1.5, 0.0402)
+    """
+    p1 = x1 / n1 if n1 else np.nan
+    p2 = x2 / n2 if n2 else np.nan
+    pooled = (x1 + x2) / (n1 + n2) if (n1 + n2) else np.nan
+    se0 = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)) if n1 and n2 else np.nan
+    if not np.isfinite(se0) or se0 == 0:
+        z = p_value = np.nan
+    else:
+        z = (p1 - p2) / se0
+        p_value = float(2 * _stats.norm.sf(abs(z)))
+    (l1, l2), (u1, u2) = wilson_ci([x1, x2], [n1, n2])
+    diff = p1 - p2
+    diff_low = diff - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    diff_high = diff + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    if x1 > 0 and x2 > 0:
+        ratio = p1 / p2
+        se_log = np.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
+        ratio_low, ratio_high = ratio * np.exp(-Z95 * se_log), ratio * np.exp(Z95 * se_log)
+    else:
+        ratio = p1 / p2 if p2 else np.nan
+        ratio_low = ratio_high = np.nan
+    return TwoProportions(
+        *(
+            float(v)
+            for v in (p1, p2, diff, diff_low, diff_high, ratio, ratio_low, ratio_high, z, p_value)
+        )
+    )
+
+
+def holm(p_values: Sequence[float]) -> np.ndarray:
+    """Holm's step-down adjusted p-values (NaN stays NaN and does not count as a test).
+
+    Examples
+    --------
+    >>> holm([0.01, 0.04, float("nan"), 0.03]).round(2).tolist()
+    [0.03, 0.06, nan, 0.06]
+    """
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    valid = np.flatnonzero(np.isfinite(p))
+    if not len(valid):
+        return out
+    order = valid[np.argsort(p[valid], kind="stable")]
+    m = len(order)
+    adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    out[order] = adjusted
+    return out
+
+
+def median_ci(values, conf: float = 0.95) -> tuple[float, float, float]:
+    """Median with its distribution-free (order-statistic, binomial) interval.
+
+    Missing values are dropped. The interval is ``[x_(k), x_(n-k+1)]`` with the largest ``k``
+    such that P(B <= k - 1) <= (1 - conf) / 2 for B ~ Binomial(n, 1/2); NaN bounds when there
+    are too few values for the level (fewer than 6 at 95%); all NaN without values.
+
+    Examples
+    --------
+    >>> median_ci(range(1, 101))
+    (50.5, 40.0, 61.0)
+    >>> median_ci([1.0, 2.0, float("nan")])
+    (1.5, nan, nan)
+    """
+    x = np.sort(pd.Series(values, dtype="float64").dropna().to_numpy())
+    n = len(x)
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    med = float(np.median(x))
+    alpha = 1 - conf
+    j = int(_stats.binom.ppf(alpha / 2, n, 0.5))
+    if _stats.binom.cdf(j, n, 0.5) > alpha / 2:
+        j -= 1
+    k = j + 1
+    if k < 1:
+        return med, float("nan"), float("nan")
+    return med, float(x[k - 1]), float(x[n - k])

@@ -5,22 +5,20 @@ first purchase, recency, order count, total and 12-month revenue. :func:`purchas
 computes exactly these columns of :func:`custops.features.features.customer_features` with numpy on
 customer codes (no engine pass, no service, survey or touch joins), and
 :func:`code_days` gives the distinct (customer, purchase day) pairs the reactivated stage
-reads. The customer codes, days and pairs of the last orders table seen are kept (by
-identity and length), so the current and the previous period share one factorisation.
+reads. All of them read the :class:`~custops.core.index.OrderIndex` of the orders table
+(``index=``), so the current and the previous period share one factorisation.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from custops.core.arrays import distinct_code_days
 from custops.core.config import Period
+from custops.core.index import OrderIndex, ids_one_per_row, order_index_of
 
 __all__ = [
     "OrderIndex",
@@ -75,32 +73,10 @@ def read_orders(folder: str | Path, columns: Sequence[str] = ORDER_COLUMNS) -> p
     return table.to_pandas(types_mapper=strings.get)
 
 
-@dataclass
-class OrderIndex:
-    """Integer view of an orders table.
-
-    Attributes
-    ----------
-    codes : ndarray of int64
-        Customer code of every row (index into ``labels``; -1 for a missing id).
-    labels : ndarray of object
-        Sorted distinct customer ids.
-    day : ndarray of int64
-        Calendar day of every row in days since 1970-01-01 (``_NAT`` for a missing date).
-    """
-
-    codes: np.ndarray
-    labels: np.ndarray
-    day: np.ndarray
-    _pairs: tuple[np.ndarray, np.ndarray] | None = None
-
-
-_CACHE: dict = {}
-_UNIQUE: dict = {}
-
-
 def order_index(orders: pd.DataFrame) -> OrderIndex:
-    """Customer codes and days of ``orders``, kept for the last table seen.
+    """The :class:`~custops.core.index.OrderIndex` of ``orders`` (customer codes and days).
+
+    Build it once per orders table and pass it (``index=``) to the functions reading the table.
 
     Examples
     --------
@@ -110,23 +86,15 @@ def order_index(orders: pd.DataFrame) -> OrderIndex:
     >>> ix.codes.tolist(), ix.labels.tolist(), ix.day[:2].tolist()
     ([1, 0, -1], ['a', 'b'], [1, 2])
     """
-    from custops.core.index import order_codes  # the customer codes every module shares
-
-    hit = _CACHE.get("ref")
-    if hit is not None and hit[0]() is orders and hit[1] == len(orders):
-        return _CACHE["value"]
-    codes, labels = order_codes(orders)
-    dates = pd.to_datetime(orders["order_date"]).to_numpy(dtype="datetime64[D]")
-    value = OrderIndex(codes=codes, labels=labels, day=dates.astype(np.int64))  # NaT: int64 min
-    _CACHE.clear()
-    _CACHE["ref"], _CACHE["value"] = (weakref.ref(orders), len(orders)), value
-    return value
+    return OrderIndex.from_orders(orders)
 
 
-def code_days(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def code_days(
+    orders: pd.DataFrame, index: OrderIndex | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (customer code, day) pairs of the rows with a customer and a date.
 
-    Sorted by code then day, ``day`` as datetime64[D]; codes index ``order_index(orders).labels``.
+    Sorted by code then day, ``day`` as datetime64[D]; codes index the index's ``labels``.
     Filtering the pairs by day gives the pairs of the rows before that day.
 
     Examples
@@ -137,19 +105,13 @@ def code_days(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     >>> c.tolist(), d.astype(str).tolist()
     ([0, 1], ['2025-01-05', '2025-01-02'])
     """
-    ix = order_index(orders)
-    if ix._pairs is None:
-        ok = (ix.codes >= 0) & (ix.day != _NAT)
-        ix._pairs = distinct_code_days(ix.codes[ok], ix.day[ok].astype("datetime64[D]"))
-    return ix._pairs
+    return order_index_of(orders, index).code_days
 
 
-def order_ids_unique(orders: pd.DataFrame) -> bool:
+def order_ids_unique(orders: pd.DataFrame, index: OrderIndex | None = None) -> bool:
     """Whether every row has an order id and no id repeats (one row per order).
 
-    Kept for the last table seen. The ids are hashed to 64 bits and the hashes tested (an
-    integer hash table, much cheaper than one of 20M strings); only when two hashes agree are
-    the ids themselves compared, so the answer is exact.
+    Exact (see :func:`~custops.core.index.ids_one_per_row`); that of ``index`` when given.
 
     Examples
     --------
@@ -160,25 +122,17 @@ def order_ids_unique(orders: pd.DataFrame) -> bool:
     >>> order_ids_unique(pd.DataFrame({"order_id": ["1", None]}))
     False
     """
-    hit = _UNIQUE.get("ref")
-    if hit is not None and hit[0]() is orders and hit[1] == len(orders):
-        return _UNIQUE["value"]
-    ids = orders["order_id"]
-    if ids.isna().any():
-        value = False
-    elif pd.api.types.is_numeric_dtype(ids):
-        value = bool(ids.is_unique)
-    else:
-        values = ids.to_numpy(dtype=object) if ids.dtype != object else ids.to_numpy()
-        hashes = np.sort(pd.util.hash_array(values, categorize=False))
-        value = not bool((hashes[1:] == hashes[:-1]).any()) or bool(ids.is_unique)
-    _UNIQUE.clear()
-    _UNIQUE["ref"], _UNIQUE["value"] = (weakref.ref(orders), len(orders)), value
-    return value
+    if index is None:
+        return ids_one_per_row(orders["order_id"])
+    return index.check(orders).one_row_per_order
 
 
 def purchase_view(
-    orders: pd.DataFrame, customers: pd.DataFrame | None, period: Period | str
+    orders: pd.DataFrame,
+    customers: pd.DataFrame | None,
+    period: Period | str,
+    *,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """The purchase columns of the customer view of ``period`` (see :data:`PURCHASE_COLUMNS`).
 
@@ -198,6 +152,8 @@ def purchase_view(
     customers : DataFrame or None
         Clean customers (``customer_id`` and optionally ``signup_date``).
     period : Period or str
+    index : OrderIndex, optional
+        The index of ``orders`` (built here when omitted).
 
     Returns
     -------
@@ -214,14 +170,14 @@ def purchase_view(
     """
     period = Period.parse(period)
     end = int((pd.Timestamp(period.end) - pd.Timestamp("1970-01-01")).days)
-    ix = order_index(orders)
+    ix = order_index_of(orders, index)
     if (ix.codes < 0).any():
         raise ValueError("purchase_view needs a customer id on every order line")
     keep = (ix.day <= end) & (ix.day != _NAT)
     code, day = ix.codes[keep], ix.day[keep]
     amount = pd.to_numeric(orders["amount"], errors="coerce").to_numpy(dtype="float64")[keep]
     amount = np.where(np.isnan(amount), 0.0, amount)
-    if order_ids_unique(orders):
+    if ix.one_row_per_order:
         counted = np.ones(len(code), dtype=np.int64)
     else:  # order lines: one order per (customer, order id), dated by its earliest line
         oid, _ = pd.factorize(orders["order_id"].to_numpy()[keep])  # missing -> -1

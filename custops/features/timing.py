@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from custops.core.config import Period, ReportConfig
+from custops.core.index import OrderIndex
 
 __all__ = [
     "WEEKDAYS",
@@ -314,6 +315,7 @@ def weekday_hour_table(
     min_n: int = 30,
     timezone: str | None = None,
     conf: float = 0.95,
+    index: OrderIndex | None = None,
 ) -> WeekdayHour:
     """Orders and average order value per weekday × hour.
 
@@ -331,6 +333,9 @@ def weekday_hour_table(
         Label of the zone the times are in (see :func:`timezone_label`); only reported.
     conf : float
         Confidence level of the AOV intervals.
+    index : OrderIndex, optional
+        The :class:`~custops.core.index.OrderIndex` of ``orders`` (its order-id uniqueness is
+        reused; tested here when omitted).
 
     Returns
     -------
@@ -350,7 +355,7 @@ def weekday_hour_table(
     """
     period = Period.parse(period)
     start, end = _window(period, window)
-    ts_all, amount_all = _window_orders(orders, start, end)
+    ts_all, amount_all = _window_orders(orders, start, end, index)
     resolution, share = time_resolution(pd.Series(ts_all))
     base = {
         "start": start,
@@ -430,7 +435,7 @@ _NS_PER_DAY = 24 * _NS_PER_HOUR
 
 
 def _window_orders(
-    orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+    orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, index: OrderIndex | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Time (datetime64, the column's unit) and amount of the orders in ``[start, end)``, by order id.
 
@@ -442,7 +447,7 @@ def _window_orders(
 
     ids = orders["order_id"]
     plain = pd.api.types.is_numeric_dtype(ids) or _string_ids(ids)
-    if plain and order_ids_unique(orders):
+    if plain and order_ids_unique(orders, index):
         ts = pd.to_datetime(orders["order_date"]).to_numpy()
         inside = np.flatnonzero((ts >= start.to_datetime64()) & (ts < end.to_datetime64()))
         ids = orders["order_id"].iloc[inside]

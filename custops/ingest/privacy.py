@@ -52,6 +52,7 @@ __all__ = [
     "id_key",
     "pseudonymize",
     "pseudonymize_result",
+    "is_pseudonym",
     "redact",
     "redact_series",
     "find_leaks",
@@ -598,3 +599,15 @@ def find_leaks(
                 continue
             rows += [(str(path), value) for value in sorted(find_values(text, needles))]
     return pd.DataFrame(rows, columns=["file", "value"])
+
+
+def is_pseudonym(ids: pd.Series, *, length: int = 16, prefix: str = "P") -> pd.Series:
+    """Whether each id has the form :func:`pseudonymize` gives (``prefix`` + ``length`` hex).
+
+    Examples
+    --------
+    >>> is_pseudonym(pd.Series(["Pf37ad2d1201dd19b", "C001"])).tolist()
+    [True, False]
+    """
+    pattern = re.escape(prefix) + f"[0-9a-f]{{{length}}}"
+    return ids.astype("string").str.fullmatch(pattern).fillna(False).astype(bool)

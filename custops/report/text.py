@@ -247,6 +247,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "glue.n_segments": {"en": "Segments", "zh": "客群数"},
     "glue.top_segment": {"en": "Largest segment", "zh": "最大客群"},
     "glue.churn_rate": {"en": "Churn rate", "zh": "流失率"},
+    "glue.churn_period_rate": {"en": "Churn rate", "zh": "流失率"},
     "glue.retention_rate": {"en": "Retention rate", "zh": "留存率"},
     "glue.median_lifetime_days": {
         "en": "Median customer lifetime (days)",

@@ -47,8 +47,10 @@ from scipy import stats
 from custops.core.arrays import distinct_code_days
 from custops.core.config import Period
 from custops.core.errors import CustopsError
+from custops.core.index import OrderIndex, order_index_of
 
 __all__ = [
+    "alerts_headlines",
     "KPI_LABELS",
     "monthly_kpis",
     "control_chart",
@@ -123,11 +125,10 @@ def _rate_rows(kpi: str, months: pd.PeriodIndex, num: pd.Series, den: pd.Series)
 _NONE = np.iinfo(np.int64).max
 
 
-def _order_arrays(orders: pd.DataFrame, end: pd.Timestamp) -> dict:
+def _order_arrays(orders: pd.DataFrame, end: pd.Timestamp, index: OrderIndex | None) -> dict:
     """Order lines before ``end`` with a customer and a date, on the shared customer codes."""
-    from custops.core.index import order_codes  # cached per orders table
-
-    codes, labels = order_codes(orders)
+    ix = order_index_of(orders, index)
+    codes, labels = ix.codes, ix.labels
     when = orders["order_date"].to_numpy()
     keep = (codes >= 0) & (orders["order_date"] < end).to_numpy()
     return {"code": codes[keep], "when": when[keep], "labels": labels}
@@ -194,6 +195,7 @@ def monthly_kpis(
     inactivity_days: int = 180,
     activation_days: int = 30,
     min_n: int = 20,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """Monthly KPIs from the clean tables, up to the end of ``period``.
 
@@ -238,7 +240,7 @@ def monthly_kpis(
             "Monthly KPIs need the orders table.",
             fix="Add an `orders` source to the configuration.",
         )
-    o = _order_arrays(tables["orders"], end)
+    o = _order_arrays(tables["orders"], end, index)
     if not len(o["code"]):
         raise CustopsError(f"No orders before the end of {period.label}.")
     months = _months(pd.Timestamp(o["when"].min()), end - pd.Timedelta(days=1))
@@ -708,3 +710,17 @@ def plot_control_charts(result: MonitorResult, lang: str = "en", *, ncols: int =
         ax.tick_params(axis="y", labelsize=7)
     fig.tight_layout()
     return fig
+
+
+def alerts_headlines(watch: MonitorResult) -> dict[str, int]:
+    """The glued headline number of the monthly KPI watch (the landing page quotes it).
+
+    ``review_kpi_alerts_worse``: the alerts of :func:`monitor` whose change is for the worse.
+
+    Examples
+    --------
+    >>> w = MonitorResult(pd.DataFrame(), pd.DataFrame({"change": ["worse", "better"]}), "2025Q4")
+    >>> alerts_headlines(w)
+    {'review_kpi_alerts_worse': 1}
+    """
+    return {"review_kpi_alerts_worse": int(watch.alerts["change"].eq("worse").sum())}

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from custops.core.config import Period
-from custops.core.index import customer_codes  # shared per-table customer codes
+from custops.core.index import OrderIndex, order_index_of
+from custops.core.stats import wilson_ci
 from custops.features.order_heads import order_heads_of
-from custops.review.funnels import wilson_ci
 
 __all__ = [
     "cohort_retention",
@@ -47,7 +47,12 @@ def _label(index: int) -> str:
 
 
 def cohort_retention(
-    orders: pd.DataFrame, period: Period | str, *, n_cohorts: int = 12, max_k: int = 12
+    orders: pd.DataFrame,
+    period: Period | str,
+    *,
+    n_cohorts: int = 12,
+    max_k: int = 12,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """Share of each first-order-month cohort that bought in month k after its first month.
 
@@ -74,10 +79,10 @@ def cohort_retention(
     >>> cohort_retention(o, "2025Q4")[["cohort", "k", "buyers", "share"]].to_dict("records")
     [{'cohort': '2025-10', 'k': 0, 'buyers': 2, 'share': 1.0}, {'cohort': '2025-10', 'k': 1, 'buyers': 1, 'share': 0.5}, {'cohort': '2025-10', 'k': 2, 'buyers': 0, 'share': 0.0}]
     """
-    from custops.core.index import order_codes  # shared customer codes of the orders table
 
     p = Period.parse(period)
-    codes, labels = order_codes(orders)
+    ix = order_index_of(orders, index)  # the customer codes shared with the other sections
+    codes, labels = ix.codes, ix.labels
     keep = (codes >= 0) & (orders["order_date"] < pd.Timestamp(p.end_exclusive)).to_numpy()
     code = codes[keep]
     # month index year * 12 + month - 1 (datetime64[M] counts months from 1970-01)
@@ -159,7 +164,11 @@ def cohort_sentence(retention: pd.DataFrame, lang: str = "en", k: int = 1) -> st
 
 
 def repurchase_timing(
-    orders: pd.DataFrame, period: Period | str, *, windows: Sequence[int] = (30, 60, 90, 180)
+    orders: pd.DataFrame,
+    period: Period | str,
+    *,
+    windows: Sequence[int] = (30, 60, 90, 180),
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """Share of first-time buyers who placed a second order within ``w`` days.
 
@@ -188,7 +197,7 @@ def repurchase_timing(
     """
     p = Period.parse(period)
     end = pd.Timestamp(p.end_exclusive)
-    h = order_heads_of(orders)
+    h = order_heads_of(orders, index)
     stop = h.stamp(end)
     seen = h.first < stop
     first, second = h.first[seen], h.second[seen]
@@ -244,6 +253,7 @@ def no_contact_after_repurchase(
     *,
     touches: pd.DataFrame | None = None,
     tickets: pd.DataFrame | None = None,
+    index: OrderIndex | None = None,
 ) -> dict:
     """Customers whose first repurchase fell in the period and who heard nothing from us since.
 
@@ -275,7 +285,7 @@ def no_contact_after_repurchase(
         return {}
     p = Period.parse(period)
     start, end = pd.Timestamp(p.start), pd.Timestamp(p.end_exclusive)
-    h = order_heads_of(orders)
+    h = order_heads_of(orders, index)
     first_at, stop = h.stamp(start), h.stamp(end)
     repeat = np.flatnonzero((h.second >= first_at) & (h.second < stop))  # customer codes
     second = h.second[repeat]
@@ -285,7 +295,7 @@ def no_contact_after_repurchase(
     last_contact = np.full(len(h.labels), np.iinfo(np.int64).min)
     for frame, column in ((touches, "sent_at"), (tickets, "created_at")):
         if frame is not None and len(frame):
-            code = customer_codes(frame, h.labels)
+            code = h.codes_of(frame["customer_id"])
             at = frame[column].to_numpy().astype("datetime64[ns]").astype(np.int64)
             keep = (code >= 0) & (at < end_ns)  # NaT is the smallest int64: never a contact
             np.maximum.at(last_contact, code[keep], at[keep])

@@ -35,6 +35,7 @@ from matplotlib.figure import Figure
 
 from custops.core.config import Period, ReportConfig
 from custops.core.errors import ConfigError
+from custops.core.index import OrderIndex, order_index_of
 
 __all__ = [
     "UNKNOWN_CHANNEL",
@@ -136,6 +137,7 @@ def new_customer_value(
     period: Period | str,
     *,
     margin: float,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """One row per customer who signed up in the period: channel, margin so far, expected margin.
 
@@ -188,9 +190,8 @@ def new_customer_value(
     )
     # order lines of the new customers on the shared integer customer codes; the revenue is a
     # groupby sum over the same lines in the same order as a groupby on the ids
-    from custops.core.index import order_codes
-
-    codes, labels = order_codes(orders)
+    ix = order_index_of(orders, index)
+    codes, labels = ix.codes, ix.labels
     new_code = pd.Index(labels).get_indexer(pd.Index(out["customer_id"]))
     is_new = np.zeros(len(labels) + 1, dtype=bool)
     is_new[new_code + 1] = True
@@ -332,6 +333,7 @@ def unit_economics(
     min_n: int = 30,
     n_boot: int = 2000,
     conf: float = 0.95,
+    index: OrderIndex | None = None,
 ) -> UnitEconomics:
     """CAC, CLV and CLV/CAC by acquisition channel for the customers acquired in the period.
 
@@ -384,7 +386,9 @@ def unit_economics(
     if not spend_cfg:
         notes.append("no_costs")
     spend = check_channels(spend_cfg, customers["acquisition_channel"]) if spend_cfg else {}
-    value = new_customer_value(customers, orders, scores, period, margin=cfg.clv.margin)
+    value = new_customer_value(
+        customers, orders, scores, period, margin=cfg.clv.margin, index=index
+    )
     has_clv = scores is not None
     if not has_clv:
         notes.append("no_clv")

@@ -21,15 +21,12 @@ two-proportion z-test; the difference of two rates gets Newcombe's hybrid-score 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from custops.core.config import Period
-from custops.core.stats import Z95, wilson_ci
+from custops.core.index import OrderIndex, order_index_of
+from custops.core.stats import Z95, TwoProportions, holm, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_headers, order_heads_of
 
 __all__ = [
@@ -91,92 +88,6 @@ _STEP_EN = {"signed_up": "signed up", "first_order": "first order", "second_orde
 
 
 # --------------------------------------------------------------------------- rate statistics
-
-
-@dataclass(frozen=True)
-class TwoProportions:
-    """Comparison of two proportions ``p1 = x1/n1`` (e.g. treatment) and ``p2 = x2/n2``."""
-
-    p1: float
-    p2: float
-    diff: float
-    diff_low: float
-    diff_high: float
-    ratio: float
-    ratio_low: float
-    ratio_high: float
-    z: float
-    p_value: float
-
-
-def two_proportion_test(x1: float, n1: float, x2: float, n2: float) -> TwoProportions:
-    """Pooled two-proportion z-test with Newcombe (difference) and Katz log (ratio) intervals.
-
-    Parameters
-    ----------
-    x1, n1 : float
-        Successes and trials of the first group (the one compared: this period, treatment).
-    x2, n2 : float
-        Successes and trials of the reference group (previous period, control).
-
-    Returns
-    -------
-    TwoProportions
-        ``diff = p1 - p2`` and ``ratio = p1 / p2`` with 95% intervals, ``z`` and the two-sided
-        ``p_value`` (NaN when a group is empty or the pooled rate is 0 or 1).
-
-    Examples
-    --------
-    >>> r = two_proportion_test(60, 1000, 40, 1000)
-    >>> round(r.diff, 3), round(r.ratio, 2), round(r.p_value, 4)
-    (0.02, 1.5, 0.0402)
-    """
-    p1 = x1 / n1 if n1 else np.nan
-    p2 = x2 / n2 if n2 else np.nan
-    pooled = (x1 + x2) / (n1 + n2) if (n1 + n2) else np.nan
-    se0 = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)) if n1 and n2 else np.nan
-    if not np.isfinite(se0) or se0 == 0:
-        z = p_value = np.nan
-    else:
-        z = (p1 - p2) / se0
-        p_value = float(2 * stats.norm.sf(abs(z)))
-    (l1, l2), (u1, u2) = wilson_ci([x1, x2], [n1, n2])
-    diff = p1 - p2
-    diff_low = diff - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    diff_high = diff + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    if x1 > 0 and x2 > 0:
-        ratio = p1 / p2
-        se_log = np.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
-        ratio_low, ratio_high = ratio * np.exp(-Z95 * se_log), ratio * np.exp(Z95 * se_log)
-    else:
-        ratio = p1 / p2 if p2 else np.nan
-        ratio_low = ratio_high = np.nan
-    return TwoProportions(
-        *(
-            float(v)
-            for v in (p1, p2, diff, diff_low, diff_high, ratio, ratio_low, ratio_high, z, p_value)
-        )
-    )
-
-
-def holm(p_values: Sequence[float]) -> np.ndarray:
-    """Holm's step-down adjusted p-values (NaN stays NaN and does not count as a test).
-
-    Examples
-    --------
-    >>> holm([0.01, 0.04, float("nan"), 0.03]).round(2).tolist()
-    [0.03, 0.06, nan, 0.06]
-    """
-    p = np.asarray(p_values, dtype=float)
-    out = np.full(p.shape, np.nan)
-    valid = np.flatnonzero(np.isfinite(p))
-    if not len(valid):
-        return out
-    order = valid[np.argsort(p[valid], kind="stable")]
-    m = len(order)
-    adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
-    out[order] = adjusted
-    return out
 
 
 def _in_period(frame: pd.DataFrame, column: str, period: Period | str | None) -> pd.DataFrame:
@@ -364,7 +275,11 @@ def _order_headers(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def acquisition_funnel(
-    customers: pd.DataFrame, orders: pd.DataFrame, period: Period | str
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    period: Period | str,
+    *,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """Signed up -> first order -> second order for this and the previous period's sign-ups.
 
@@ -406,7 +321,7 @@ def acquisition_funnel(
     if "signup_date" not in customers:
         return pd.DataFrame(columns=columns)
     p = Period.parse(period)
-    h = order_heads_of(orders)
+    h = order_heads_of(orders, index)
     rows = []
     for q in (p.previous(), p):
         start, end = pd.Timestamp(q.start), pd.Timestamp(q.end_exclusive)
@@ -593,6 +508,8 @@ def weak_channel_reach(
     touches: pd.DataFrame | None,
     period: Period | str,
     channels: pd.DataFrame | None = None,
+    *,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """How many of the period's active customers can only be reached through weak channels.
 
@@ -618,10 +535,9 @@ def weak_channel_reach(
     >>> weak_channel_reach(c, o, None, "2025Q4")[["measure", "n", "share"]].to_dict("records")
     [{'measure': 'not_app_bound', 'n': 1, 'share': 0.5}]
     """
-    from custops.core.index import customer_codes, order_codes  # shared per-table codes
-
     p = Period.parse(period)
-    codes, labels = order_codes(orders)
+    ix = order_index_of(orders, index)  # the customer codes shared with the other sections
+    codes, labels = ix.codes, ix.labels
     when = orders["order_date"]
     in_p = ((when >= pd.Timestamp(p.start)) & (when < pd.Timestamp(p.end_exclusive))).to_numpy()
     is_active = np.bincount(codes[in_p] + 1, minlength=len(labels) + 1)[1:] > 0
@@ -640,7 +556,7 @@ def weak_channel_reach(
         weak = channels.loc[channels["weak"], "channel"].tolist()
         sent = touches["sent_at"]
         t_in = ((sent >= pd.Timestamp(p.start)) & (sent < pd.Timestamp(p.end_exclusive))).to_numpy()
-        code = customer_codes(touches, labels)
+        code = ix.codes_of(touches)
         reached = t_in & (code >= 0)
         reached[reached] = is_active[code[reached]]
         other = reached & ~touches["channel"].isin(weak).to_numpy()  # a missing channel too

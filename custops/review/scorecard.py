@@ -54,8 +54,9 @@ from scipy import stats
 
 from custops.core.config import Period, Target
 from custops.core.errors import ConfigError
+from custops.core.index import OrderIndex, order_index_of
+from custops.core.stats import Z95, holm, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
-from custops.review.funnels import Z95, holm, two_proportion_test, wilson_ci
 
 __all__ = [
     "KPIS",
@@ -297,6 +298,7 @@ def period_measures(
     sla_hours: float = 48.0,
     seed: int = 42,
     n_boot: int = 2000,
+    index: OrderIndex | None = None,
 ) -> dict[str, Measure]:
     """Every KPI of one period, with what its comparison test needs.
 
@@ -311,6 +313,9 @@ def period_measures(
         Seed of the bootstrap (``cfg.seed``).
     n_boot : int
         Bootstrap resamples for the median.
+    index : OrderIndex, optional
+        The :class:`~custops.core.index.OrderIndex` of ``tables["orders"]`` (built here when
+        omitted).
 
     Returns
     -------
@@ -331,7 +336,7 @@ def period_measures(
     rng = np.random.default_rng(seed)
     out: dict[str, Measure] = {}
 
-    h = order_heads_of(tables["orders"])
+    h = order_heads_of(tables["orders"], index)
     lo, hi = h.stamp(start), h.stamp(end)
     now = (h.ts >= lo) & (h.ts < hi)
     before = (h.ts >= h.stamp(prev.start)) & (h.ts < h.stamp(prev.end_exclusive))
@@ -481,6 +486,7 @@ def scorecard(
     alpha: float = 0.05,
     n_boot: int = 2000,
     lang: str = "en",
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """The KPI scorecard: this period vs the previous one vs the target.
 
@@ -501,6 +507,9 @@ def scorecard(
         Bootstrap resamples.
     lang : {"en", "zh"}
         Language of the ``label`` column.
+    index : OrderIndex, optional
+        The :class:`~custops.core.index.OrderIndex` of ``tables["orders"]`` (built here when
+        omitted); both periods read its order heads.
 
     Returns
     -------
@@ -519,8 +528,12 @@ def scorecard(
     {'value': 2.0, 'previous': 1.0, 'status': 'green'}
     """
     p = Period.parse(period)
-    cur = period_measures(tables, p, sla_hours=sla_hours, seed=seed, n_boot=n_boot)
-    prev = period_measures(tables, p.previous(), sla_hours=sla_hours, seed=seed + 1, n_boot=n_boot)
+    if "orders" in tables:
+        index = order_index_of(tables["orders"], index)
+    cur = period_measures(tables, p, sla_hours=sla_hours, seed=seed, n_boot=n_boot, index=index)
+    prev = period_measures(
+        tables, p.previous(), sla_hours=sla_hours, seed=seed + 1, n_boot=n_boot, index=index
+    )
     rng = np.random.default_rng(seed)
     by_kpi = _targets_by_kpi(targets)
     rows = []

@@ -42,8 +42,9 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from custops.core.config import Period, ReportConfig, SegmentConfig
+from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import wilson_ci
-from custops.features.purchases import code_days, order_index, purchase_view
+from custops.features.purchases import purchase_view
 
 __all__ = [
     "RFM_SEGMENTS",
@@ -705,6 +706,7 @@ def reactivated_customers(
     *,
     customer_id: str = "customer_id",
     order_date: str = "order_date",
+    index: OrderIndex | None = None,
 ) -> pd.Index:
     """Customers who bought in ``period`` after more than ``sleeping_days`` without a purchase.
 
@@ -717,6 +719,8 @@ def reactivated_customers(
         Clean order lines (``customer_id``, ``order_date``).
     period : Period or str
     sleeping_days : int
+    index : OrderIndex, optional
+        The :class:`~custops.core.index.OrderIndex` of ``orders`` (built here when omitted).
 
     Returns
     -------
@@ -734,11 +738,13 @@ def reactivated_customers(
     period = Period.parse(period)
     if (customer_id, order_date) != ("customer_id", "order_date"):
         orders = orders.rename(columns={customer_id: "customer_id", order_date: "order_date"})
-    # distinct (customer, day) pairs as integers, one numpy sort, kept for the orders table
+        index = None  # the index of the renamed frame is built here
+    # distinct (customer, day) pairs as integers, one numpy sort, kept by the orders' index
     # (20M orders at 1M customers: drop_duplicates + sort_values on text ids took ~60 s; the
-    # previous period's segments reuse the pairs of the current one)
-    labels = order_index(orders).labels
-    pair_code, pair_day = code_days(orders)
+    # previous period's segments reuse the pairs of the current one through the same index)
+    ix = order_index_of(orders, index)
+    labels = ix.labels
+    pair_code, pair_day = ix.code_days
     seen = pair_day < np.datetime64(pd.Timestamp(period.end_exclusive).date())
     pair_code, pair_day = pair_code[seen], pair_day[seen]
     same = np.r_[False, pair_code[1:] == pair_code[:-1]]
@@ -1201,6 +1207,7 @@ def segment_customers(
     seed: int = 42,
     mapping: Mapping[str, Mapping[str, tuple[int, int]]] | None = None,
     clusters: bool = True,
+    index: OrderIndex | None = None,
 ) -> Segmentation:
     """RFM segments, value tiers, lifecycle stages and clusters of every customer.
 
@@ -1219,6 +1226,8 @@ def segment_customers(
         Segment rules (default :data:`RFM_SEGMENTS`).
     clusters : bool
         Fit the clusters (skip for the previous period's migration).
+    index : OrderIndex, optional
+        The :class:`~custops.core.index.OrderIndex` of ``orders`` (built here when omitted).
 
     Returns
     -------
@@ -1240,7 +1249,7 @@ def segment_customers(
     ).reset_index(drop=True)
     table = score_rfm(view, bins=settings.rfm_bins, mapping=mapping)
     table["tier"] = value_tiers(view, settings.tiers).to_numpy()
-    back = reactivated_customers(orders, period, settings.sleeping_days)
+    back = reactivated_customers(orders, period, settings.sleeping_days, index=index)
     table["lifecycle"] = lifecycle_stages(
         view,
         period,
@@ -1522,7 +1531,11 @@ def migration(
 
 
 def previous_segmentation(
-    tables: Mapping[str, pd.DataFrame], period: Period | str, cfg: ReportConfig
+    tables: Mapping[str, pd.DataFrame],
+    period: Period | str,
+    cfg: ReportConfig,
+    *,
+    index: OrderIndex | None = None,
 ) -> Segmentation:
     """Segments of the period before ``period`` (no clusters), from the clean tables.
 
@@ -1531,6 +1544,8 @@ def previous_segmentation(
     values as :func:`custops.features.features.customer_features`, without its engine pass and its
     service, survey and touch joins), so ``view`` holds only :data:`PURCHASE_COLUMNS` and the
     segment columns. Orders with a missing customer id take the full customer view.
+    ``index``: the :class:`~custops.core.index.OrderIndex` of ``tables["orders"]`` (built
+    here when omitted), shared with the current period's :func:`segment_customers`.
 
     Examples
     --------
@@ -1541,7 +1556,8 @@ def previous_segmentation(
     previous = Period.parse(period).previous()
     orders = tables["orders"]
     if orders["customer_id"].notna().all():
-        view = purchase_view(orders, tables.get("customers"), previous)
+        index = order_index_of(orders, index)
+        view = purchase_view(orders, tables.get("customers"), previous, index=index)
     else:
         from custops.features.features import customer_features
 
@@ -1551,7 +1567,7 @@ def previous_segmentation(
             inactivity_days=cfg.churn.inactivity_days,
             slow_response_hours=cfg.nps.slow_response_hours,
         )
-    return segment_customers(view, orders, previous, cfg, clusters=False)
+    return segment_customers(view, orders, previous, cfg, clusters=False, index=index)
 
 
 def _pct(value: float) -> str:

@@ -42,6 +42,7 @@ from matplotlib.figure import Figure
 
 from custops.core.config import ChurnConfig, Period
 from custops.core.errors import ConfigError, DataError
+from custops.core.index import OrderIndex, order_index_of
 
 __all__ = [
     "DEFAULT_COVARIATES",
@@ -428,6 +429,7 @@ def add_covariates(
     early_days: int = 90,
     min_window_days: int = 30,
     lang: str = "en",
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """Add the model covariates to a survival table (a new frame; inputs are not changed).
 
@@ -450,6 +452,8 @@ def add_covariates(
         Shortest window a young customer's rate is computed over.
     lang : {"en", "zh"}
         Language of the readable group columns ``app_binding`` and ``service_issue``.
+    index : OrderIndex, optional
+        The :class:`~custops.core.index.OrderIndex` of ``orders`` (built here when omitted).
 
     Returns
     -------
@@ -496,9 +500,9 @@ def add_covariates(
         # distinct purchase days per customer on integer codes (shared with the health score
         # and the paths) instead of isin/map/groupby on 20M text ids
         from custops.core.arrays import distinct_code_days
-        from custops.core.index import order_codes
 
-        codes, labels = order_codes(orders)
+        ix = order_index_of(orders, index)
+        codes, labels = ix.codes, ix.labels
         at = pd.Index(labels).get_indexer(out["customer_id"])  # survival row -> code
         start = np.full(len(labels) + 1, np.iinfo(np.int64).min, dtype=np.int64)
         start_day = pd.to_datetime(out["start_date"]).to_numpy(dtype="datetime64[ns]")
@@ -1968,35 +1972,44 @@ def headline_numbers(
 ) -> dict[str, float]:
     """The glue values of this chapter (plain floats/ints).
 
-    Keys: ``churn_rate`` (+``_low``/``_high``), ``churn_km_1y`` (+CI), ``churn_median_days``
+    Keys: ``churn_period_rate`` (+``_low``/``_high``), ``churn_km_1y`` (+CI), ``churn_median_days``
     (+CI; NaN when not reached), ``churn_hr_unresolved``/``slow``/``app`` (+CI),
-    ``churn_concordance``, ``churn_n_events``, ``churn_n_censored``.
+    ``churn_concordance``, ``churn_n_events``, ``churn_n_censored``. Every key is written
+    out once here, so a grep of a key on the landing page finds this function.
     """
     row = km.table.iloc[0]
     out: dict[str, float] = {
-        "churn_rate": rate["rate"],
-        "churn_rate_low": rate["low"],
-        "churn_rate_high": rate["high"],
+        "churn_period_rate": rate["rate"],
+        "churn_period_rate_low": rate["low"],
+        "churn_period_rate_high": rate["high"],
         "churn_km_1y": 1 - row["survival_365d"],
         "churn_km_1y_low": 1 - row["survival_365d_high"],
         "churn_km_1y_high": 1 - row["survival_365d_low"],
     }
-    for key, column in (
-        ("churn_median_days", "median_days"),
-        ("churn_median_days_low", "median_low"),
-        ("churn_median_days_high", "median_high"),
-    ):
-        out[key] = float(row[column]) if np.isfinite(row[column]) else math.nan
+
+    def days(column: str) -> float:
+        return float(row[column]) if np.isfinite(row[column]) else math.nan
+
+    out["churn_median_days"] = days("median_days")
+    out["churn_median_days_low"] = days("median_low")
+    out["churn_median_days_high"] = days("median_high")
     hr = model.hazard_ratios().set_index("covariate")
-    for short, column in (
-        ("unresolved", "unresolved_complaint"),
-        ("slow", "slow_first_response"),
-        ("app", "app_bound"),
-    ):
-        if column in hr.index:
-            out[f"churn_hr_{short}"] = float(hr.loc[column, "hr"])
-            out[f"churn_hr_{short}_low"] = float(hr.loc[column, "hr_low"])
-            out[f"churn_hr_{short}_high"] = float(hr.loc[column, "hr_high"])
+
+    def ratio(column: str, field: str) -> float:
+        return float(hr.loc[column, field])
+
+    if "unresolved_complaint" in hr.index:
+        out["churn_hr_unresolved"] = ratio("unresolved_complaint", "hr")
+        out["churn_hr_unresolved_low"] = ratio("unresolved_complaint", "hr_low")
+        out["churn_hr_unresolved_high"] = ratio("unresolved_complaint", "hr_high")
+    if "slow_first_response" in hr.index:
+        out["churn_hr_slow"] = ratio("slow_first_response", "hr")
+        out["churn_hr_slow_low"] = ratio("slow_first_response", "hr_low")
+        out["churn_hr_slow_high"] = ratio("slow_first_response", "hr_high")
+    if "app_bound" in hr.index:
+        out["churn_hr_app"] = ratio("app_bound", "hr")
+        out["churn_hr_app_low"] = ratio("app_bound", "hr_low")
+        out["churn_hr_app_high"] = ratio("app_bound", "hr_high")
     out["churn_concordance"] = float(folds["concordance"].mean())
     out["churn_n_events"] = int(row["events"])
     out["churn_n_censored"] = int(row["censored"])

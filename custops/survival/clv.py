@@ -21,11 +21,8 @@ A BG/NBD + Gamma-Gamma CLV is offered only when ``pymc_marketing`` is importable
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import importlib.util
 import math
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,9 +33,12 @@ from matplotlib.figure import Figure
 from custops.core.arrays import distinct_code_days
 from custops.core.config import ClvConfig, Period, PrivacyConfig
 from custops.core.errors import ConfigError
+from custops.core.index import OrderIndex, order_index_of
+from custops.ingest.privacy import is_pseudonym
 from custops.survival.churn import ChurnModel, label
 
 __all__ = [
+    "value_headlines",
     "DAYS_PER_MONTH",
     "PLAYBOOKS",
     "DRIVER_ACTIONS",
@@ -47,7 +47,6 @@ __all__ = [
     "early_warnings",
     "top_drivers",
     "playbook",
-    "pseudonymize",
     "churn_scores",
     "priority_list",
     "value_at_risk_interval",
@@ -399,6 +398,7 @@ def early_warnings(
     recent_days: int = 90,
     drop_ratio: float = 0.5,
     min_expected_orders: float = 1.0,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """Early-warning flags per customer as of the period end, from the clean tables.
 
@@ -411,6 +411,9 @@ def early_warnings(
     * ``flag_frequency_drop``: orders in the last ``recent_days`` are at most
       ``drop_ratio`` x the number expected from the previous 12 months' rate, where at least
       ``min_expected_orders`` were expected.
+
+    ``index``: the :class:`~custops.core.index.OrderIndex` of ``tables["orders"]`` (built
+    here when omitted), shared with the health score and the paths.
 
     Returns
     -------
@@ -427,14 +430,13 @@ def early_warnings(
     >>> early_warnings({"orders": o, "tickets": t}, "2025Q4").set_index("customer_id").astype(int).values.tolist()
     [[0, 0, 1], [1, 0, 0]]
     """
-    from custops.core.index import customer_codes, order_keys
-
     period = Period.parse(period)
     end = pd.Timestamp(period.end_exclusive)
     orders = tables["orders"]
     # integer customer codes shared with the health score and the paths (one factorisation
     # of the 20M order rows per notebook); customers in order of first appearance
-    all_codes, labels, unique_orders = order_keys(orders)
+    ix = order_index_of(orders, index)
+    all_codes, labels, unique_orders = ix.codes, ix.labels, ix.ids_unique
     seen = np.flatnonzero((pd.to_datetime(orders["order_date"]) < end).to_numpy())
     row_code = all_codes[seen]
     missing = row_code < 0
@@ -452,7 +454,7 @@ def early_warnings(
 
     def per_customer(frame: pd.DataFrame) -> np.ndarray:
         """Positions in ``ids`` of a table's rows (-1: not a customer with orders by the end)."""
-        c = customer_codes(frame, order_keys(orders)[1])
+        c = ix.codes_of(frame)
         return np.where(c >= 0, position[np.maximum(c, 0)], -1)
 
     def latest(values: pd.Series, where: np.ndarray, pos: np.ndarray) -> pd.Series:
@@ -695,31 +697,6 @@ def _segment_actions() -> Mapping[str, Mapping[str, str]]:
     return SEGMENT_ACTIONS
 
 
-def pseudonymize(ids: pd.Series, key: str | bytes) -> pd.Series:
-    """Keyed hash (HMAC-SHA256, first 16 hex characters) of customer ids.
-
-    Examples
-    --------
-    >>> pseudonymize(pd.Series(["C00001"]), "secret").tolist()
-    ['f7b19ce6bcf5b86c']
-    """
-    secret = key.encode() if isinstance(key, str) else key
-    return ids.astype(str).map(
-        lambda v: hmac.new(secret, v.encode(), hashlib.sha256).hexdigest()[:16]
-    )
-
-
-def _id_key(privacy: PrivacyConfig) -> str:
-    key = os.environ.get(privacy.id_key_env, "")
-    if not key:
-        raise ConfigError(
-            f"privacy.pseudonymize_ids is on but the environment variable {privacy.id_key_env} is empty.",
-            cause="The keyed hash needs a secret key that is not stored in the config.",
-            fix=f"Set {privacy.id_key_env} (the CRM team keeps the key) before running, or turn pseudonymize_ids off.",
-        )
-    return key
-
-
 # --------------------------------------------------------------------------- artifacts
 
 
@@ -802,14 +779,16 @@ def priority_list(
 ) -> pd.DataFrame:
     """The ``retention_priority.csv`` artifact: active customers ranked by value at risk.
 
-    No personal data: the customer id (a keyed hash of it when
-    ``privacy.pseudonymize_ids``; the key comes from the environment variable
-    ``privacy.id_key_env``), numbers, drivers, warnings and the playbook.
+    No personal data: the customer id, numbers, drivers, warnings and the playbook. With
+    ``privacy.pseudonymize_ids`` the ids are already the keyed pseudonyms cleaning gave
+    every table (:func:`custops.ingest.privacy.pseudonymize_result`, the one pseudonymiser),
+    so the list joins the clean tables and the CRM export; they are not hashed again.
 
     Raises
     ------
     ConfigError
-        When pseudonymization is on and the key variable is empty.
+        When pseudonymization is on but the ids are not pseudonyms (tables that did not go
+        through cleaning with this config).
 
     Examples
     --------
@@ -835,8 +814,13 @@ def priority_list(
         playbooks=playbooks,
     )
     ids = active["customer_id"].astype(str)
-    if privacy.pseudonymize_ids:
-        ids = pseudonymize(ids, _id_key(privacy))
+    if privacy.pseudonymize_ids and not is_pseudonym(ids).all():
+        raise ConfigError(
+            "privacy.pseudonymize_ids is on, but the scores hold customer ids that are not "
+            f"pseudonyms (e.g. {ids[~is_pseudonym(ids)].iloc[0][:3]}…).",
+            cause="The tables were not cleaned with this config (cleaning pseudonymises the ids).",
+            fix="Run notebook 01 (or `custops run`) with this config, then this chapter.",
+        )
     warn = _warning_texts(flags, lang)
     out = pd.DataFrame(
         {
@@ -1011,3 +995,28 @@ def value_at_risk_figure(ctx: Any, scores: pd.DataFrame, has_segments: bool) -> 
     return plot_value_at_risk(
         value_at_risk_by(scores, column), column, title=title, currency=ctx.cfg.currency
     )
+
+
+def value_headlines(scores: pd.DataFrame, interval: dict, horizon_days: int) -> dict[str, float]:
+    """The glued headline numbers of the value-at-risk section (the landing page quotes them).
+
+    Over the active customers (``event == 0``) of :func:`churn_scores`: the value at risk
+    (``churn_value_at_risk_total`` with the bootstrap interval of
+    :func:`value_at_risk_interval` as ``_low``/``_high``), the expected churners within
+    ``horizon_days`` and the total CLV.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"event": [0, 0, 1], "value_at_risk": [10.0, 5.0, 99.0],
+    ...     "churn_prob_365d": [0.5, 0.25, 1.0], "clv": [100.0, 50.0, 0.0]})
+    >>> value_headlines(s, {"var_low": 12.0, "var_high": 18.0}, 365)
+    {'churn_value_at_risk_total': 15.0, 'churn_value_at_risk_low': 12.0, 'churn_value_at_risk_high': 18.0, 'churn_expected_churners': 0.75, 'churn_clv_total': 150.0}
+    """
+    active = scores[scores["event"] == 0]
+    return {
+        "churn_value_at_risk_total": float(active["value_at_risk"].sum()),
+        "churn_value_at_risk_low": interval["var_low"],
+        "churn_value_at_risk_high": interval["var_high"],
+        "churn_expected_churners": float(active[f"churn_prob_{horizon_days}d"].sum()),
+        "churn_clv_total": float(active["clv"].sum()),
+    }

@@ -11,8 +11,6 @@ baseline hazards, predictions, PH test) is lifelines' own code.
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pandas as pd
 from lifelines import CoxPHFitter as _LifelinesCox
@@ -161,22 +159,19 @@ class _SemiParametric(SemiParametricPHFitter):
 
         lifelines splits the same frames again at every Newton step (a groupby and four
         ``.loc`` look-ups on a non-unique index per stratum); the parts are only read.
-        Only during :meth:`fit` (the fitted model keeps no cache and pickles as lifelines').
+        Only during :meth:`fit`, on this fitter (the inputs are held while lifelines holds
+        them; the fitted model keeps no parts and pickles as lifelines').
         """
         args = (X, T, E, entries, weights)
         if not getattr(self, "_in_fit", False):
             yield from super()._partition_by_strata(*args)
             return
         hit = getattr(self, "_strata_parts", None)
-        if hit is not None and all(
-            (ref is None and a is None) or (ref is not None and ref() is a)
-            for ref, a in zip(hit[0], args, strict=True)
-        ):
+        if hit is not None and all(held is a for held, a in zip(hit[0], args, strict=True)):
             yield from hit[1]
             return
         parts = list(super()._partition_by_strata(*args))
-        refs = tuple(None if a is None else weakref.ref(a) for a in args)
-        self._strata_parts = (refs, parts)
+        self._strata_parts = (args, parts)
         yield from parts
 
     def _compute_schoenfeld_within_strata(self, X, T, E, weights, entries) -> np.ndarray:

@@ -29,8 +29,7 @@ churners that were red, calibration by score decile (Wilson CIs).
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +37,7 @@ import pandas as pd
 
 from custops.core.config import HEALTH_COMPONENTS, Period
 from custops.core.errors import CustopsError
-from custops.core.index import customer_codes, order_keys
+from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import wilson_ci
 
 __all__ = [
@@ -57,6 +56,9 @@ __all__ = [
     "plot_calibration",
     "plot_band_history",
     "Validation",
+    "HealthData",
+    "prepare",
+    "health_headlines",
 ]
 
 COMPONENTS = HEALTH_COMPONENTS
@@ -90,7 +92,6 @@ def _ts(value) -> pd.Timestamp:
 
 
 _NEVER = np.int64(2**40)  # a day after every real date (NaT "resolved by" / "responded by")
-_PREP: dict = {}
 #: alive customers above which weights are learned on a stratified sample (config
 #: ``health.max_fit_customers``)
 MAX_FIT_CUSTOMERS = 200_000
@@ -113,7 +114,7 @@ def _day(value) -> int:
 
 @dataclass(eq=False)
 class _Prepared:
-    """The tables as integer arrays, built once per set of tables (see :func:`_prepare`).
+    """The tables as integer arrays, built once per set of tables (see :func:`prepare`).
 
     Customer codes index ``labels`` (the sorted customer ids of the orders); days are days
     since 1970-01-01. Every array family is sorted by its day so that a window of days is a
@@ -152,36 +153,62 @@ def _sorted_by(days: np.ndarray, **arrays: np.ndarray) -> dict:
     return out
 
 
-def _prepare(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
-    """Integer-coded copies of the tables the score reads, cached for the last tables seen.
+class HealthData(Mapping):
+    """The tables of the health score and their integer-coded arrays, prepared once.
 
-    One report scores the same tables at ~30 dates (learning, validation, band history), so
-    customer ids are factorised and days computed once; the cache is keyed by the identity
-    and length of each table (a table changed in place keeps a stale cache: pass a new one).
+    One report scores the same tables at ~30 dates (learning, validation, band history):
+    build this once with :func:`prepare` and pass it instead of the tables to
+    :func:`components`, :func:`health_scores`, :func:`learn_weights`, :func:`validate`,
+    :func:`band_history` and :func:`weight_table`. It reads like the mapping of tables it was
+    built from; learned weights are kept on it (one fit per date and settings). It describes
+    the tables as they were when it was built: after changing a table, prepare again.
     """
-    names = ("orders", "tickets", "surveys", "touches")
-    key = tuple(
-        (id(tables.get(n)), len(tables[n]) if tables.get(n) is not None else -1) for n in names
-    )
-    hit = _PREP.get("key")
-    if (
-        hit is not None
-        and hit[0] == key
-        and all(ref() is tables.get(n) for ref, n in zip(hit[1], names, strict=True))
-    ):
-        return _PREP["value"]
-    value = _build(tables)
-    refs = tuple(
-        weakref.ref(tables[n]) if tables.get(n) is not None else (lambda: None) for n in names
-    )
-    _PREP.clear()
-    _PREP["key"], _PREP["value"] = (key, refs), value
-    return value
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], prepared: _Prepared) -> None:
+        self._tables = dict(tables)
+        self.prepared = prepared
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
 
 
-def _build(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
+def prepare(tables: Mapping[str, pd.DataFrame], *, index: OrderIndex | None = None) -> HealthData:
+    """The tables of the health score with their integer-coded arrays (see :class:`HealthData`).
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        ``orders`` (required), ``tickets``, ``surveys``, ``touches``.
+    index : OrderIndex, optional
+        The :class:`~custops.core.index.OrderIndex` of ``tables["orders"]`` (built here when
+        omitted).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "b"], "order_id": ["1", "2"],
+    ...     "order_date": pd.to_datetime(["2025-06-29", "2025-03-01"]), "amount": 10.0})
+    >>> data = prepare({"orders": o})
+    >>> health_scores(data, "2025-06-30")["band"].tolist()
+    ['green', 'red']
+    """
+    if isinstance(tables, HealthData):
+        return tables
+    if "orders" not in tables:
+        raise CustopsError(
+            "The health score needs the orders table.", fix="Add an `orders` source."
+        )
+    return HealthData(tables, _build(tables, order_index_of(tables["orders"], index)))
+
+
+def _build(tables: Mapping[str, pd.DataFrame], index: OrderIndex) -> _Prepared:
     o = tables["orders"]
-    codes, labels, unique = order_keys(o)
+    codes, labels, unique = index.codes, index.labels, index.ids_unique
     day = _days(o["order_date"])
     keep = (codes >= 0) & (day != _NEVER)
     amount = pd.to_numeric(o["amount"], errors="coerce").to_numpy(dtype=float)
@@ -207,7 +234,7 @@ def _build(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
         orders = {"day": lines["day"], "code": lines["code"]}
 
     def coded(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-        c = customer_codes(frame, labels)
+        c = index.codes_of(frame)
         d = _days(frame[column])
         return c, (c >= 0) & (d != _NEVER)
 
@@ -356,11 +383,8 @@ def _components_at(p: _Prepared, t: int, inactivity_days: int) -> tuple[np.ndarr
 
 
 def _components_of(tables: Mapping[str, pd.DataFrame]) -> _Prepared:
-    if "orders" not in tables:
-        raise CustopsError(
-            "The health score needs the orders table.", fix="Add an `orders` source."
-        )
-    return _prepare(tables)
+    """The prepared arrays of a :class:`HealthData`, or of plain tables (prepared here)."""
+    return prepare(tables).prepared
 
 
 def components(
@@ -369,8 +393,9 @@ def components(
     """Health components (0-1) of customers alive at ``as_of``, using data up to ``as_of`` only.
 
     Alive: last order on or before ``as_of`` within ``inactivity_days`` days. Computed on
-    integer-coded arrays of the tables built once and reused for every date (band history,
-    learning and validation score the same tables at ~30 dates).
+    integer-coded arrays of the tables; pass a :class:`HealthData` (:func:`prepare`) to build
+    them once for every date (band history, learning and validation score the same tables at
+    ~30 dates); plain tables are prepared on each call.
 
     Examples
     --------
@@ -455,6 +480,7 @@ def health_scores(
                 f"Unknown health weights {weights!r}.",
                 fix="Pass a dict of component weights, None (the defaults) or 'learned'.",
             )
+        tables = prepare(tables)  # learned and scored on the same prepared arrays
         weights = _learned(tables, as_of, horizon_days, inactivity_days, seed, max_fit_customers)
     _check_bands(red_below, green_from)
     weights = dict(weights or DEFAULT_WEIGHTS)
@@ -508,7 +534,7 @@ def _bought_in(p: _Prepared, first: int, last: int) -> np.ndarray:
 
 
 def _churned_next(tables: Mapping[str, pd.DataFrame], ids: pd.Series, as_of, horizon_days: int):
-    p = _prepare(tables)
+    p = _components_of(tables)
     t = _day(as_of)
     bought = _bought_in(p, t + 1, t + horizon_days)
     codes = pd.Index(p.labels).get_indexer(ids)
@@ -549,8 +575,9 @@ def learn_weights(
     When more than ``max_fit_customers`` customers are alive at the training date (config
     ``health.max_fit_customers``; ``None`` = never), the regression is fitted on a random
     sample of that many, stratified by the outcome (each class keeps its share) and drawn
-    with ``seed``; below that size every customer is used. The weights of one set of tables,
-    date and settings are computed once and reused (a report asks for them several times).
+    with ``seed``; below that size every customer is used. Given a :class:`HealthData`, the
+    weights of one date and settings are fitted once and kept on it (a report asks for them
+    several times).
 
     Returns
     -------
@@ -686,6 +713,7 @@ def validate(
             f"window ends after the last order in the data ({data_end.date()}).",
             fix=f"Validate at {(data_end - pd.Timedelta(days=horizon_days)).date()} or earlier.",
         )
+    tables = prepare(tables)  # scored and observed on the same prepared arrays
     sc = health_scores(
         tables,
         t,
@@ -778,7 +806,8 @@ def band_history(
     [1, 0, 1]
     """
     _check_bands(red_below, green_from)
-    p = _components_of(tables)
+    tables = prepare(tables)  # every month scored on the same prepared arrays
+    p = tables.prepared
     end = pd.Timestamp(Period.parse(period).end_exclusive)
     rows = []
     for i in range(months, 0, -1):
@@ -1024,3 +1053,28 @@ def plot_band_history(history: pd.DataFrame, lang: str = "en"):
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1), frameon=False)
     fig.tight_layout()
     return fig
+
+
+def health_headlines(check: Validation, scores: pd.DataFrame) -> dict[str, float]:
+    """The glued headline numbers of the health score (the landing page quotes them).
+
+    ``churn_health_auc`` with its 95% interval (``_low``/``_high``) from the out-of-time
+    validation, and ``churn_health_red_share``: the share of scored customers in the red band
+    now.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "b"], "order_id": ["1", "2"],
+    ...     "order_date": pd.to_datetime(["2025-06-29", "2025-03-01"]), "amount": 10.0})
+    >>> now = health_scores({"orders": o}, "2025-06-30")
+    >>> check = Validation(pd.Timestamp("2025-03-31"), 90, 2, 1, 0.75, (0.5, 1.0), 1.0,
+    ...     (0.5, 1.5), 1.0, (0.2, 1.0), pd.DataFrame(), pd.DataFrame())
+    >>> health_headlines(check, now)
+    {'churn_health_auc': 0.75, 'churn_health_auc_low': 0.5, 'churn_health_auc_high': 1.0, 'churn_health_red_share': 0.5}
+    """
+    return {
+        "churn_health_auc": round(check.auc, 2),
+        "churn_health_auc_low": round(check.auc_ci[0], 2),
+        "churn_health_auc_high": round(check.auc_ci[1], 2),
+        "churn_health_red_share": round(float(scores["band"].eq("red").mean()), 3),
+    }

@@ -17,7 +17,6 @@ retained customer's at E. "Interaction" means any touch, ticket or survey.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -28,11 +27,15 @@ from scipy import stats
 
 from custops.core.config import Period
 from custops.core.errors import CustopsError
+from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import wilson_ci, z_for
 
 __all__ = [
     "EVENTS",
+    "EventStream",
+    "events",
     "event_stream",
+    "paths_headlines",
     "outcomes",
     "transition_matrix",
     "step_matrix",
@@ -87,24 +90,36 @@ class _Coded:
     seq: np.ndarray
 
 
-_STREAMS: dict = {}
+@dataclass(frozen=True, eq=False)
+class EventStream:
+    """An event stream (:func:`events`) with its integer form, built together once.
 
+    Pass it wherever a stream frame is accepted (:func:`outcomes`, :func:`step_matrix`,
+    :func:`path_differences`, ...): the statistics then read the integer arrays built with
+    the stream instead of factorising the frame's ids again. It describes ``frame`` as it was
+    built: after changing the frame, pass the frame (or build the stream again).
 
-def _remember(stream: pd.DataFrame, coded: _Coded) -> None:
-    """Keep the integer form of the last stream built (by identity and length)."""
-    _STREAMS.clear()
-    _STREAMS["value"] = (weakref.ref(stream), len(stream), coded)
-
-
-def _coded(stream: pd.DataFrame) -> _Coded:
-    """The integer form of a stream: cached from :func:`event_stream`, else built here.
-
-    A stream changed in place after :func:`event_stream` keeps a stale cache (as the health
-    score's tables do): pass a new frame.
+    Attributes
+    ----------
+    frame : DataFrame
+        ``customer_id, event, ts, seq`` (as :func:`event_stream` returns it).
     """
-    hit = _STREAMS.get("value")
-    if hit is not None and hit[0]() is stream and hit[1] == len(stream):
-        return hit[2]
+
+    frame: pd.DataFrame
+    coded: _Coded
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def _frame(stream: pd.DataFrame | EventStream) -> pd.DataFrame:
+    return stream.frame if isinstance(stream, EventStream) else stream
+
+
+def _coded(stream: pd.DataFrame | EventStream) -> _Coded:
+    """The integer form of a stream: that of an :class:`EventStream`, else built here."""
+    if isinstance(stream, EventStream):
+        return stream.coded
     code, labels = pd.factorize(stream["customer_id"], sort=True)
     event, names = pd.factorize(stream["event"])
     ts = pd.to_datetime(stream["ts"]).to_numpy(dtype="datetime64[ns]").astype(np.int64)
@@ -203,8 +218,31 @@ def _time_order(code: np.ndarray, ts: np.ndarray, event: np.ndarray) -> np.ndarr
     return inner[np.argsort(code[inner], kind="stable")]
 
 
+def events(
+    tables: Mapping[str, pd.DataFrame],
+    period: Period | str,
+    *,
+    index: OrderIndex | None = None,
+) -> EventStream:
+    """The event stream of :func:`event_stream` with its integer form (:class:`EventStream`).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a"], "order_id": ["1", "2"],
+    ...     "order_date": pd.to_datetime(["2025-01-01", "2025-02-01"]), "amount": 1.0})
+    >>> s = events({"orders": o}, "2025Q1")
+    >>> s.frame["event"].tolist(), outcomes(s, "2025Q1")["churned"].tolist()
+    (['first_order', 'repurchase'], [False])
+    """
+    return _events(tables, period, index)
+
+
 def event_stream(
-    tables: Mapping[str, pd.DataFrame], period: Period | str, *, con=None
+    tables: Mapping[str, pd.DataFrame],
+    period: Period | str,
+    *,
+    con=None,
+    index: OrderIndex | None = None,
 ) -> pd.DataFrame:
     """One ordered event stream per customer up to the end of ``period``.
 
@@ -219,6 +257,9 @@ def event_stream(
         Not used (kept for callers; the stream is built with numpy on integer customer codes,
         the same rows and order the DuckDB window query gave: time, then event priority,
         then the source id as text; timestamps in microseconds).
+    index : OrderIndex, optional
+        The :class:`~custops.core.index.OrderIndex` of ``tables["orders"]`` (built here when
+        omitted).
 
     Returns
     -------
@@ -236,8 +277,12 @@ def event_stream(
     >>> event_stream({"orders": o, "touches": t}, "2025Q1")["event"].tolist()
     ['first_order', 'touch_opened', 'repurchase']
     """
-    from custops.core.index import customer_codes, order_keys
+    return _events(tables, period, index).frame
 
+
+def _events(
+    tables: Mapping[str, pd.DataFrame], period: Period | str, index: OrderIndex | None
+) -> EventStream:
     period = Period.parse(period)
     if "orders" not in tables:
         raise CustopsError(
@@ -245,7 +290,8 @@ def event_stream(
         )
     end = int(np.datetime64(pd.Timestamp(period.end_exclusive), "us").astype(np.int64))
     orders = tables["orders"]
-    all_codes, labels, unique = order_keys(orders)
+    ix = order_index_of(orders, index)
+    all_codes, labels, unique = ix.codes, ix.labels, ix.ids_unique
     oid_all = orders["order_id"]
     ok = (all_codes >= 0) & orders["order_date"].notna().to_numpy() & oid_all.notna().to_numpy()
     code, ts, oid = all_codes[ok], _us(orders["order_date"])[ok], oid_all.to_numpy()[ok]
@@ -268,7 +314,7 @@ def event_stream(
     parts = [(code, ts, event, oid)]
 
     def coded(frame: pd.DataFrame, when: str, cols: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
-        c = customer_codes(frame, labels)  # -1 also for a missing id
+        c = ix.codes_of(frame)  # -1 also for a missing id
         keep = (c >= 0) & frame[[when, *cols]].notna().all(axis=1).to_numpy()
         keep[keep] = customers[c[keep]]
         return frame[keep], c[keep]
@@ -332,12 +378,11 @@ def event_stream(
         }
     )
     # the integer form, for outcomes and the path statistics on the same frame
-    _remember(stream, _Coded(code, labels, event, names, ts * 1000, seq.astype(np.int64)))
-    return stream
+    return EventStream(stream, _Coded(code, labels, event, names, ts * 1000, seq.astype(np.int64)))
 
 
 def outcomes(
-    stream: pd.DataFrame, period: Period | str, *, inactivity_days: int = 180
+    stream: pd.DataFrame | EventStream, period: Period | str, *, inactivity_days: int = 180
 ) -> pd.DataFrame:
     """Churned or retained at the period end, and where each customer's path is cut.
 
@@ -362,7 +407,7 @@ def outcomes(
     np.maximum.at(top, c.code[is_order], c.ts[is_order])
     has = np.flatnonzero(top != np.iinfo(np.int64).min)  # codes in sorted id order
     last = pd.Series(
-        top[has].astype("datetime64[ns]").astype(stream["ts"].dtype),
+        top[has].astype("datetime64[ns]").astype(_frame(stream)["ts"].dtype),
         index=pd.Index(c.labels[has], name="customer_id"),
         name="ts",
     )  # = the last order time per customer (groupby max on the text ids)
@@ -379,8 +424,8 @@ def outcomes(
     ).reset_index(drop=True)
 
 
-def _cut(stream: pd.DataFrame, out: pd.DataFrame, con) -> None:
-    con.register("stream", stream)
+def _cut(stream: pd.DataFrame | EventStream, out: pd.DataFrame, con) -> None:
+    con.register("stream", _frame(stream))
     con.register("outc", out)
     con.execute(
         """CREATE OR REPLACE TEMP TABLE cut AS
@@ -390,7 +435,7 @@ def _cut(stream: pd.DataFrame, out: pd.DataFrame, con) -> None:
     )
 
 
-def transition_matrix(stream: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
+def transition_matrix(stream: pd.DataFrame | EventStream, out: pd.DataFrame) -> pd.DataFrame:
     """Counts and row shares of event → next event, ending in ``churned``/``retained``.
 
     Examples
@@ -416,7 +461,9 @@ def transition_matrix(stream: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
     return counts.sort_values(["from_event", "to_event"], ignore_index=True)
 
 
-def step_matrix(stream: pd.DataFrame, out: pd.DataFrame, *, n_steps: int = 5) -> pd.DataFrame:
+def step_matrix(
+    stream: pd.DataFrame | EventStream, out: pd.DataFrame, *, n_steps: int = 5
+) -> pd.DataFrame:
     """Share of customers whose k-th last event (k = 1..n_steps) is each event, by outcome.
 
     Returns
@@ -454,7 +501,7 @@ def step_matrix(stream: pd.DataFrame, out: pd.DataFrame, *, n_steps: int = 5) ->
     return df.sort_values(["group", "step", "event"], ignore_index=True)
 
 
-def _paths(stream: pd.DataFrame, out: pd.DataFrame, n_steps: int) -> pd.DataFrame:
+def _paths(stream: pd.DataFrame | EventStream, out: pd.DataFrame, n_steps: int) -> pd.DataFrame:
     """``customer_id, churned, path``: each customer's last ``n_steps`` events before the cutoff.
 
     The events are packed into one integer per customer (digit ``k`` = 1 + the event code
@@ -493,7 +540,7 @@ def _paths(stream: pd.DataFrame, out: pd.DataFrame, n_steps: int) -> pd.DataFram
 
 
 def path_differences(
-    stream: pd.DataFrame,
+    stream: pd.DataFrame | EventStream,
     out: pd.DataFrame,
     *,
     n_steps: int = 3,
@@ -560,7 +607,7 @@ def path_differences(
 
 
 def no_interaction_after_repurchase(
-    stream: pd.DataFrame, out: pd.DataFrame, *, conf: float = 0.95
+    stream: pd.DataFrame | EventStream, out: pd.DataFrame, *, conf: float = 0.95
 ) -> pd.DataFrame:
     """Share of customers with no touch, ticket or survey after their first repurchase.
 
@@ -610,6 +657,28 @@ def no_interaction_after_repurchase(
             }
         )
     return pd.DataFrame(rows)
+
+
+def paths_headlines(quiet: pd.DataFrame) -> dict[str, float]:
+    """The glued headline numbers of the paths section (the landing page quotes them).
+
+    ``churn_quiet_after_repurchase_share``: the share of churned customers with no touch,
+    ticket or survey after their first repurchase, with its 95% interval (``_low``/``_high``),
+    from :func:`no_interaction_after_repurchase`.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"group": ["churned", "retained"], "share": [0.5, 0.2],
+    ...     "ci_low": [0.3, 0.1], "ci_high": [0.7, 0.3]})
+    >>> paths_headlines(q)["churn_quiet_after_repurchase_share"]
+    0.5
+    """
+    churned = quiet.set_index("group").loc["churned"]
+    return {
+        "churn_quiet_after_repurchase_share": round(float(churned["share"]), 3),
+        "churn_quiet_after_repurchase_share_low": round(float(churned["ci_low"]), 3),
+        "churn_quiet_after_repurchase_share_high": round(float(churned["ci_high"]), 3),
+    }
 
 
 def paths_findings(diffs: pd.DataFrame, quiet: pd.DataFrame, lang: str = "en") -> str:

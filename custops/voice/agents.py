@@ -40,14 +40,13 @@ from scipy import stats
 
 from custops.core.config import Period, ReportConfig
 from custops.core.errors import ConfigError
-from custops.core.stats import wilson_ci
+from custops.core.stats import holm, median_ci, wilson_ci
 from custops.ingest.privacy import MIN_KEY_LENGTH, id_key, pseudonymize
 
 __all__ = [
     "LabelMode",
     "agent_labels",
     "agent_lookup",
-    "median_ci",
     "AgentStats",
     "agent_stats",
     "agent_findings",
@@ -151,31 +150,6 @@ def agent_lookup(
     return dict(zip(names, labels, strict=True))
 
 
-def median_ci(values: np.ndarray, conf: float = 0.95) -> tuple[float, float]:
-    """Distribution-free interval of the median from order statistics (binomial).
-
-    NaN when there are too few values for the level (fewer than 6 at 95%).
-
-    Examples
-    --------
-    >>> median_ci(np.arange(1, 101))
-    (40.0, 61.0)
-    """
-    x = np.sort(np.asarray(values, dtype=float))
-    n = len(x)
-    if n == 0:
-        return float("nan"), float("nan")
-    alpha = 1 - conf
-    # the largest k with P(B <= k - 1) <= alpha / 2, B ~ Binomial(n, 1/2): [x_(k), x_(n-k+1)]
-    j = int(stats.binom.ppf(alpha / 2, n, 0.5))
-    if stats.binom.cdf(j, n, 0.5) > alpha / 2:
-        j -= 1
-    k = j + 1
-    if k < 1:
-        return float("nan"), float("nan")
-    return float(x[k - 1]), float(x[n - k])
-
-
 @dataclass
 class AgentStats:
     """Result of :func:`agent_stats`.
@@ -266,16 +240,6 @@ def _hours(end: pd.Series, start: pd.Series) -> pd.Series:
     return (end - start).dt.total_seconds() / 3600.0
 
 
-def _holm(p: pd.Series) -> pd.Series:
-    valid = p.dropna()
-    if valid.empty:
-        return p
-    order = valid.sort_values()
-    m = len(order)
-    adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * order.to_numpy()))
-    return pd.Series(adjusted, index=order.index).reindex(p.index)
-
-
 def _summary(group: pd.DataFrame) -> dict[str, Any]:
     frt = group["frt_h"].dropna().to_numpy()
     res = group["resolution_h"].dropna().to_numpy()
@@ -283,8 +247,8 @@ def _summary(group: pd.DataFrame) -> dict[str, Any]:
     reopened = int((group["reopened"].fillna(False).astype(bool) & resolved).sum())
     n_res = int(resolved.sum())
     low, high = wilson_ci(reopened, n_res)
-    frt_ci = median_ci(frt)
-    res_ci = median_ci(res)
+    frt_ci = median_ci(frt)[1:]
+    res_ci = median_ci(res)[1:]
     csat = group["csat"].dropna() if "csat" in group else pd.Series(dtype=float)
     return {
         "tickets": len(group),
@@ -395,8 +359,8 @@ def agent_stats(
         if n1 and n2 and 0 < pooled < 1:
             se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
             p_reopen[i] = float(2 * stats.norm.sf(abs(x1 / n1 - x2 / n2) / se))
-    table["resolution_p_holm"] = _holm(pd.Series(p_res, index=table.index, dtype=float))
-    table["reopen_p_holm"] = _holm(pd.Series(p_reopen, index=table.index, dtype=float))
+    table["resolution_p_holm"] = holm(pd.Series(p_res, index=table.index, dtype=float))
+    table["reopen_p_holm"] = holm(pd.Series(p_reopen, index=table.index, dtype=float))
     team = {"agent": "team", **_summary(t), "small": False}
     table = table.sort_values(["tickets", "agent"], ascending=[False, True], kind="stable")
     table = pd.concat([table, pd.DataFrame([team])], ignore_index=True)

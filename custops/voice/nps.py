@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from custops.core.config import Period
-from custops.core.stats import wilson_ci, z_for
+from custops.core.stats import holm, median_ci, wilson_ci, z_for
 from custops.voice.text_mining import redact_series
 
 __all__ = [
@@ -303,28 +303,6 @@ def wilson(count: int, n: int, *, conf: float = 0.95) -> tuple[float, float, flo
         return (float("nan"),) * 3
     low, high = wilson_ci(count, n, z_for(conf))
     return count / n, float(low), float(high)
-
-
-def median_ci(values: pd.Series | Sequence[float], *, conf: float = 0.95) -> tuple[float, ...]:
-    """Median with its distribution-free (order-statistic) interval; NaN bounds below 6 values.
-
-    Examples
-    --------
-    >>> median_ci(range(1, 101))
-    (50.5, 40.0, 61.0)
-    """
-    v = np.sort(pd.Series(values, dtype="float64").dropna().to_numpy())
-    n = len(v)
-    if n == 0:
-        return (float("nan"),) * 3
-    med = float(np.median(v))
-    if n < 6:
-        return med, float("nan"), float("nan")
-    alpha = 1 - conf
-    lo = int(stats.binom.ppf(alpha / 2, n, 0.5))  # 1-based rank of the lower bound
-    hi = n - lo + 1
-    lo, hi = max(lo, 1), min(hi, n)
-    return med, float(v[lo - 1]), float(v[hi - 1])
 
 
 # =========================================================================== inputs
@@ -903,7 +881,6 @@ def group_changes(
     >>> group_changes(r, "2025Q4", by=["region"])[["group", "change", "significant"]].to_dict("records")
     [{'group': 'east', 'change': -100.0, 'significant': True}]
     """
-    from statsmodels.stats.multitest import multipletests
 
     p = Period.parse(period)
     base = p.previous() if baseline == "previous" else p.same_period_last_year()
@@ -953,9 +930,7 @@ def group_changes(
     out["p_holm"] = np.nan
     tested = ~out["small_group"] & out["p_value"].notna()
     if tested.any():
-        out.loc[tested, "p_holm"] = multipletests(
-            out.loc[tested, "p_value"].to_numpy(), alpha=alpha, method="holm"
-        )[1]
+        out.loc[tested, "p_holm"] = holm(out.loc[tested, "p_value"].to_numpy())
     out["significant"] = (out["p_holm"] < alpha).fillna(False).astype(bool)
     return out[columns]
 
@@ -1441,7 +1416,6 @@ def response_time_tests(
     >>> res[["test", "difference", "significant"]].to_dict("records")[0]
     {'test': 'nps_fast_vs_rest', 'difference': 200.0, 'significant': True}
     """
-    from statsmodels.stats.multitest import multipletests
 
     rows = []
     h = linked.get("prior_frt_median_hours", pd.Series(dtype=float))
@@ -1507,7 +1481,7 @@ def response_time_tests(
     out["p_holm"] = np.nan
     ok = out["p_value"].notna()
     if ok.any():
-        out.loc[ok, "p_holm"] = multipletests(out.loc[ok, "p_value"], method="holm")[1]
+        out.loc[ok, "p_holm"] = holm(out.loc[ok, "p_value"].to_numpy())
     out["significant"] = (out["p_holm"] < alpha).fillna(False).astype(bool)
     return out
 
@@ -1844,7 +1818,7 @@ def headlines(
     """The glued headline numbers of the NPS chapter (plain Python numbers, None if unknown).
 
     Keys: ``nps_value, nps_ci_low, nps_ci_high, nps_n, nps_change, nps_change_ci_low,
-    nps_change_ci_high, nps_change_p, nps_slow_gap, csat_mean, frt_median_hours`` and, when
+    nps_change_ci_high, nps_change_p, nps_slow_gap, nps_csat_mean, nps_frt_median_hours`` and, when
     the closed loop could be measured, ``nps_contacted_share``. Keys whose value cannot be
     computed (no previous period, no tickets) are left out.
 
@@ -1869,8 +1843,9 @@ def headlines(
     g = _row(gap)
     out["nps_slow_gap"] = _num(g["gap"]) if g is not None else None
     k = _row(kpis, channel="all") if kpis is not None and "channel" in kpis else None
-    out["csat_mean"] = _num(k["csat_mean"], 2) if k is not None and "csat_mean" in k else None
-    out["frt_median_hours"] = _num(k["frt_median_hours"], 2) if k is not None else None
+    csat = _num(k["csat_mean"], 2) if k is not None and "csat_mean" in k else None
+    out["nps_csat_mean"] = csat
+    out["nps_frt_median_hours"] = _num(k["frt_median_hours"], 2) if k is not None else None
     c = _row(loop, measure="contacted") if loop is not None else None
     if c is not None:
         out["nps_contacted_share"] = _num(c["rate"], 3)

@@ -33,7 +33,7 @@ import yaml
 from scipy import stats
 
 from custops.core.config import Period
-from custops.core.stats import wilson_ci
+from custops.core.stats import holm, wilson_ci
 
 __all__ = [
     "load_lexicon",
@@ -473,7 +473,6 @@ def aspect_changes(
         ``aspect, mentions, share_negative, mentions_prev, share_negative_prev, change,
         ci_low, ci_high, p_holm, moved`` sorted by |change|.
     """
-    from statsmodels.stats.multitest import multipletests
 
     p = Period.parse(period)
     cur = aspect_segment_table(clauses.assign(segment="all"), p, min_mentions=0)
@@ -500,7 +499,7 @@ def aspect_changes(
             "change": d,
             "ci_low": d - 1.96 * se,
             "ci_high": d + 1.96 * se,
-            "p_holm": multipletests(pv, method="holm")[1] if len(pv) else [],
+            "p_holm": holm(pv) if len(pv) else [],
         }
     )
     out["moved"] = out["p_holm"] < alpha
