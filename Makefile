@@ -51,7 +51,8 @@ lab: setup $(if $(filter data/sample/custops.yaml,$(CONFIG)),demo-data) ## Open 
 	@echo "open the http://$(LAB_IP):$(LAB_PORT)/lab?token=... URL printed below; Ctrl-C stops the server"
 	CUSTOPS_CONFIG=$(abspath $(CONFIG)) CUSTOPS_BUILD_DIR=$(abspath build) \
 	  $(BIN)/jupyter lab --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) \
-	  --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=custops
+	  --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=custops \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 report: setup ## Build the report for CONFIG and PERIOD (e.g. make report CONFIG=my.yaml PERIOD=2026Q1)
 	$(BIN)/custops run --config $(CONFIG) --period $(PERIOD) --out build
