@@ -9,9 +9,12 @@ CONFIG ?= data/sample/custops.yaml
 CUSTOMERS ?= 5000
 CONSTRAINTS := requirements/constraints.txt
 PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check -q -c $(CONSTRAINTS)
+KERNEL := $(VENV)/share/jupyter/kernels/custops/kernel.json
+LAB_IP ?= 127.0.0.1
+LAB_PORT ?= 8888
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-spark demo demo-data validate report test test-fast lint format lock clean browser-deps
+.PHONY: help setup setup-spark demo demo-data validate report test test-fast lint format lock clean browser-deps lab
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,7 +26,11 @@ $(BIN)/custops: pyproject.toml $(CONSTRAINTS)
 	@$(PIP_INSTALL) -e ".[dev]"
 	@touch $(BIN)/custops
 
-setup: $(BIN)/custops ## Create .venv and install custops with pinned dependencies
+$(KERNEL): $(BIN)/custops
+	@$(BIN)/python -m ipykernel install --sys-prefix --name custops --display-name "custops" >/dev/null
+	@echo "registered the Jupyter kernel 'custops' inside $(VENV) (used by JupyterLab and papermill)"
+
+setup: $(BIN)/custops $(KERNEL) ## Create .venv, install custops with pinned dependencies, register the custops kernel
 
 setup-spark: setup ## Also install the Spark extra (needs Java 17)
 	@$(PIP_INSTALL) -e ".[dev,spark]"
@@ -38,6 +45,14 @@ validate: demo-data ## Read, map and clean the sources; print the row ledger
 
 demo: demo-data ## Set everything up and build the report on the demo data
 	$(BIN)/custops run --config $(CONFIG) --period $(PERIOD) --out build
+
+lab: setup $(if $(filter data/sample/custops.yaml,$(CONFIG)),demo-data) ## Open JupyterLab on notebooks/ with CONFIG (the demo by default); prints the URL with its token
+	@echo "JupyterLab on notebooks/ with the config $(abspath $(CONFIG)) and the build folder $(abspath build)"
+	@echo "open the http://$(LAB_IP):$(LAB_PORT)/lab?token=... URL printed below; Ctrl-C stops the server"
+	CUSTOPS_CONFIG=$(abspath $(CONFIG)) CUSTOPS_BUILD_DIR=$(abspath build) \
+	  $(BIN)/jupyter lab --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) \
+	  --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=custops \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 report: setup ## Build the report for CONFIG and PERIOD (e.g. make report CONFIG=my.yaml PERIOD=2026Q1)
 	$(BIN)/custops run --config $(CONFIG) --period $(PERIOD) --out build

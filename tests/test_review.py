@@ -737,7 +737,7 @@ def test_notebook_reads_artifacts_and_fits_no_model():
     ):
         assert forbidden not in code, forbidden
     assert "review.read_upstream(ctx.artifacts)" in code
-    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.metadata["kernelspec"]["name"] == "custops"
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     langs = [t for c in nb.cells for t in c.metadata.get("tags", []) if t.startswith("lang-")]
     assert langs.count("lang-en") == langs.count("lang-zh") > 0

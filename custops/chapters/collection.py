@@ -13,13 +13,18 @@ from custops.report.notebook import Context, fmt_int, fmt_money, fmt_pct
 from custops.segments.segmentation import value_tiers
 
 __all__ = [
+    "INPUTS",
     "collect",
+    "ensure_inputs",
     "source_table",
     "overview",
     "analyst_sample",
     "write_outputs",
     "headlines",
 ]
+
+#: the artifacts of notebook 01 every later chapter reads
+INPUTS = ("customer_features.parquet", "clean_orders.parquet", "ledger.csv")
 
 
 def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
@@ -189,3 +194,73 @@ def headlines(features: pd.DataFrame, sources: pd.DataFrame, currency: str = "")
         "data_rows_in": int(sources["rows_in"].sum()),
         "data_reject_share": fmt_pct(sources["rejected"].sum() / sources["rows_in"].sum()),
     }
+
+
+def ensure_inputs(ctx: Context, *, build: bool | None = None) -> pd.DataFrame | None:
+    """Make sure notebook 01's artifacts exist for the period; build them when they do not.
+
+    Chapters 02-05 read what notebook 01 wrote for the same period. An analyst who opens a
+    chapter in JupyterLab and changes ``period`` would otherwise have to run notebook 01 by
+    hand first. With the artifacts present this does nothing (and shows nothing).
+
+    Parameters
+    ----------
+    ctx : Context
+        From :func:`custops.report.notebook.start`.
+    build : bool, optional
+        Build missing artifacts (collect, clean, customer view: what notebook 01 computes).
+        Default: yes interactively; no inside ``custops run`` (its staged run executes
+        notebook 01 first; a missing artifact there is an error naming the ``--only`` to run).
+
+    Returns
+    -------
+    DataFrame or None
+        The artifacts written (as :func:`write_outputs` lists them), or None when nothing was
+        missing.
+
+    Raises
+    ------
+    CustopsError
+        When artifacts are missing and ``build`` is false: which ``custops run --only`` to run.
+
+    Examples
+    --------
+    >>> ensure_inputs(nb.start(None, "2025Q3"))  # doctest: +SKIP
+    """
+    import os
+
+    from custops.core.errors import CustopsError
+    from custops.ingest.artifacts import STAGE_ENV, has_artifact
+    from custops.report.notebook import md
+
+    missing = [name for name in INPUTS if not has_artifact(ctx.artifacts, name)]
+    if not missing:
+        return None
+    label = ctx.period.label
+    config = ctx.config_file or ctx.cfg.base_dir / "custops.yaml"
+    command = f"custops run --config {config} --period {label}"
+    if build is None:
+        build = not os.environ.get(STAGE_ENV)
+    if not build:
+        raise CustopsError(
+            f"The artifacts of notebook 01 for {label} are missing in {ctx.artifacts}: "
+            f"{', '.join(missing)}.",
+            cause="notebook 01 (data collection) has not run for this period.",
+            fix=f"Run `{command} --only 01` first (or the whole report without --only).",
+        )
+    zh = ctx.language == "zh"
+    md(
+        f"> 缺少 {label} 的数据采集产出（{', '.join(missing)}），现在按第 01 章的方法生成，"
+        f"等同于 `{command} --only 01`。"
+        if zh
+        else f"> The data collection artifacts of {label} ({', '.join(missing)}) are missing; "
+        f"building them now with chapter 01's code (the same as `{command} --only 01`)."
+    )
+    result, features = collect(ctx)
+    written = write_outputs(ctx, result, features)
+    md(
+        f"> 已写入 {ctx.artifacts}：{fmt_int(len(features))} 位客户。"
+        if zh
+        else f"> Written to {ctx.artifacts}: {fmt_int(len(features))} customers."
+    )
+    return written

@@ -478,6 +478,12 @@ class ReportConfig(_Strict):
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     engine: EngineConfig = Field(default_factory=EngineConfig)
+    commentary: str | None = Field(
+        "notes/{period}.md",
+        description="the team's commentary per period (markdown, one `## <chapter>` section "
+        "per chapter; {period} is replaced by the period label; a missing file shows nothing; "
+        "null turns it off)",
+    )
     base_dir: Path = Field(Path("."), exclude=True, description="folder relative paths start from")
 
     @field_validator("sources")

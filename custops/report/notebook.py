@@ -27,7 +27,12 @@ from custops.ingest.artifacts import artifacts_dir
 from custops.report.labels import column_label
 
 __all__ = [
+    "CONFIG_ENV",
+    "BUILD_DIR_ENV",
     "Context",
+    "project_root",
+    "resolve_config",
+    "resolve_build_dir",
     "start",
     "table",
     "glue",
@@ -47,6 +52,7 @@ class Context:
     period: Period
     artifacts: Path
     build_dir: Path
+    config_file: Path | None = None
 
     @property
     def language(self) -> str:
@@ -65,18 +71,77 @@ class Context:
 
 _LANGUAGE = "en"  # set by start(); the default language of table headers
 
+#: the config a notebook opened in JupyterLab uses when its ``config`` parameter is None
+#: (``make lab`` sets it to the absolute path of ``CONFIG``)
+CONFIG_ENV = "CUSTOPS_CONFIG"
+#: the build root a notebook uses when its ``build_dir`` parameter is None
+BUILD_DIR_ENV = "CUSTOPS_BUILD_DIR"
+DEMO_CONFIG = Path("data") / "sample" / "custops.yaml"
 
-def start(config: str | Path, period: str | None, build_dir: str | Path = "../build") -> Context:
+
+def project_root() -> Path:
+    """The project folder holding ``custops/`` (and ``notebooks/``, ``data/``, ``build/``).
+
+    Examples
+    --------
+    >>> (project_root() / "custops" / "report" / "notebook.py").is_file()
+    True
+    """
+    return Path(__file__).resolve().parents[2]
+
+
+def resolve_config(config: str | Path | None) -> Path:
+    """The config file a notebook reads, as an absolute path.
+
+    ``None`` (the notebooks' default) means ``$CUSTOPS_CONFIG`` when set, else the demo config
+    ``data/sample/custops.yaml`` of the project: resolved from the project, not from the
+    kernel's working directory, which differs between JupyterLab, papermill and a copied
+    notebook (papermill#316). A relative path given explicitly starts from the working
+    directory, as everywhere in Python.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop(CONFIG_ENV, None) and None
+    >>> resolve_config(None) == project_root() / "data" / "sample" / "custops.yaml"
+    True
+    """
+    if config is None or str(config) == "":
+        config = os.environ.get(CONFIG_ENV) or project_root() / DEMO_CONFIG
+    return Path(config).expanduser().resolve()
+
+
+def resolve_build_dir(build_dir: str | Path | None) -> Path:
+    """The build root a notebook writes to: ``None`` means ``$CUSTOPS_BUILD_DIR``, else the
+    project's ``build/`` (see :func:`resolve_config`).
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop(BUILD_DIR_ENV, None) and None
+    >>> resolve_build_dir(None) == project_root() / "build"
+    True
+    """
+    if build_dir is None or str(build_dir) == "":
+        build_dir = os.environ.get(BUILD_DIR_ENV) or project_root() / "build"
+    return Path(build_dir).expanduser().resolve()
+
+
+def start(
+    config: str | Path | None, period: str | None, build_dir: str | Path | None = None
+) -> Context:
     """Load the config, parse the period, apply the chart theme and quiet library warnings.
 
     Parameters
     ----------
-    config : str or Path
-        ``custops.yaml``.
+    config : str, Path or None
+        ``custops.yaml``; ``None`` takes ``$CUSTOPS_CONFIG``, else the project's demo config
+        (:func:`resolve_config`).
     period : str or None
         ``2025Q4`` etc.; ``None`` takes ``period`` from the config.
-    build_dir : str or Path
-        Root of the build folder; artifacts go to ``<build_dir>/<period>/artifacts``.
+    build_dir : str, Path or None
+        Root of the build folder; artifacts go to ``<build_dir>/<period>/artifacts``;
+        ``None`` takes ``$CUSTOPS_BUILD_DIR``, else the project's ``build/``.
 
     Returns
     -------
@@ -91,7 +156,9 @@ def start(config: str | Path, period: str | None, build_dir: str | Path = "../bu
     warnings.filterwarnings("ignore")
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
     logging.getLogger("jieba").setLevel(logging.ERROR)
-    cfg = load_config(config)
+    config_file = resolve_config(config)
+    cfg = load_config(config_file)
+    build_dir = resolve_build_dir(build_dir)
     label = period or cfg.period
     if not label:
         from custops.core.errors import ConfigError
@@ -111,7 +178,8 @@ def start(config: str | Path, period: str | None, build_dir: str | Path = "../bu
         cfg=cfg,
         period=p,
         artifacts=artifacts_dir(build_dir, p),
-        build_dir=Path(build_dir).resolve(),
+        build_dir=build_dir,
+        config_file=config_file,
     )
 
 

@@ -52,6 +52,42 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Not part of this edition (not run for {period}): {names}.",
         "zh": "本期未包含(尚未针对 {period} 运行):{names}。",
     },
+    # ------------------------------------------------------------------ team commentary
+    "commentary.title": {"en": "Team commentary", "zh": "团队点评"},
+    "commentary.template.title": {
+        "en": "Team commentary — {period}",
+        "zh": "团队点评 — {period}",
+    },
+    "commentary.template.help": {
+        "en": (
+            "Written by the team. Each section below appears, marked as the team's commentary, "
+            "at the top of its chapter and under the chapter's headline numbers on the landing "
+            "page. Write markdown under a heading; a section left empty (or holding only these "
+            "comments) shows nothing. A heading names a chapter by number or name (## 03 or "
+            "## churn). Phone numbers, e-mail addresses and ID numbers are masked in the book."
+        ),
+        "zh": (
+            "由团队撰写。下面每一节会以“团队点评”的形式显示在对应章节的开头，以及首页该章节核心指标的下方。"
+            "在标题下用 markdown 书写；留空（或只有这些注释）的小节不会显示。标题用章节编号或名称指明章节"
+            "（## 03 或 ## churn）。书中会遮盖手机号、邮箱和身份证号。"
+        ),
+    },
+    "commentary.template.findings": {
+        "en": "{title}. The chapter's key findings, to explain:",
+        "zh": "{title}。本章的核心结论，供点评参考：",
+    },
+    "commentary.template.unbuilt": {
+        "en": (
+            "{period} has not been built in {build} yet, so there are no key findings to quote; "
+            "run `custops run --config {config} --period {period}` and `custops notes` again "
+            "(with --force) for a template with them."
+        ),
+        "zh": (
+            "{period} 尚未在 {build} 中生成，因此没有可引用的核心结论；运行 "
+            "`custops run --config {config} --period {period}` 后再执行 `custops notes`"
+            "（加 --force）即可得到带核心结论的模板。"
+        ),
+    },
     # ------------------------------------------------------------------ methods page
     "methods.churn.inactivity": {
         "en": (

@@ -30,6 +30,7 @@ examples:
   custops run --config data/sample/custops.yaml --period 2025Q4
   custops run --config data/sample/custops.yaml --period 2025Q4 --only 02
   custops book --period 2025Q4
+  custops notes --config data/sample/custops.yaml --period 2025Q4
 
 exit status: 0 ok, 1 a notebook or the book failed, 2 configuration or data error.
 """
@@ -190,6 +191,47 @@ def _cmd_book(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_notes(args: argparse.Namespace) -> int:
+    from custops.core.config import Period, load_config
+    from custops.run.pipeline import write_notes
+
+    build_root = Path(args.out).expanduser().resolve()
+    period = Period.parse(args.period)
+    config_path = args.config
+    if config_path is None:
+        manifest = build_root / period.label / "run.json"
+        if not manifest.exists():
+            raise CustopsError(
+                f"No earlier run of {period.label} in {build_root}, so the config is unknown.",
+                fix="Pass --config FILE.",
+            )
+        config_path = json.loads(manifest.read_text(encoding="utf-8"))["config"]
+    config = load_config(config_path)
+    path, built = write_notes(
+        config,
+        period,
+        build_root=build_root,
+        notebooks_dir=args.notebooks,
+        config_label=str(config_path),
+        force=args.force,
+    )
+    out = _console()
+    out.print(f"commentary template written: [bold]{path}[/bold]", markup=True)
+    if built:
+        out.print("each chapter's key findings are quoted under its heading as prompts (comments)")
+    else:
+        out.print(
+            f"{period.label} has not been built in {build_root}: headings only. "
+            f"Run `custops run --config {config_path} --period {period.label}` and then "
+            "`custops notes ... --force` for the key findings as prompts."
+        )
+    out.print(
+        "write under each heading; the text appears at the top of that chapter and on the "
+        f"landing page at the next `custops run` or `custops book --period {period.label}`"
+    )
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -286,6 +328,22 @@ def build_parser() -> argparse.ArgumentParser:
     book.add_argument("--config", help="the custops.yaml (default: the one of the last run)")
     book_options(book)
     book.set_defaults(func=_cmd_book)
+
+    notes = sub.add_parser(
+        "notes",
+        help="write the team's commentary template of a period (one heading per chapter)",
+        description="Write the period's commentary file (the `commentary` path of the config, "
+        "default notes/{period}.md next to it): one `## <chapter>` heading per chapter, with "
+        "the chapter's key findings as prompts when the period has been built. What the team "
+        "writes under a heading appears, marked as the team's commentary, at the top of that "
+        "chapter and on the landing page.",
+    )
+    notes.add_argument("--period", required=True, help="reporting period, e.g. 2025Q4")
+    notes.add_argument("--config", help="the custops.yaml (default: the one of the last run)")
+    notes.add_argument("--out", default="build", help="build root (default: build)")
+    notes.add_argument("--notebooks", help="notebooks folder (default: ./notebooks)")
+    notes.add_argument("--force", action="store_true", help="replace an existing file")
+    notes.set_defaults(func=_cmd_notes)
     return parser
 
 

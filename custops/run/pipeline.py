@@ -51,6 +51,7 @@ from custops.core.config import Period, ReportConfig, load_config
 from custops.core.errors import ConfigError, PipelineError
 from custops.ingest.artifacts import STAGE_ENV
 from custops.report.text import glue_label, t
+from custops.run import commentary as notes
 
 __all__ = [
     "BookFailed",
@@ -59,17 +60,23 @@ __all__ = [
     "RunResult",
     "artifacts_dir",
     "build_book",
+    "chapter_findings",
     "discover_notebooks",
+    "kernel_name",
     "period_dir",
     "prepare_notebook",
     "run",
     "select_notebook",
     "write_archive_index",
+    "write_notes",
 ]
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 REQUIRED_PARAMETERS = ("period", "config", "build_dir")
-KERNEL_NAME = "python3"
+#: the project's kernel, registered inside the venv by `make setup`
+#: (``python -m ipykernel install --sys-prefix --name custops``); notebooks name it in their metadata
+KERNEL_NAME = "custops"
+FALLBACK_KERNEL = "python3"
 BOOK_PAGES = ("intro", "how_to_read", "methods")
 GLUE_PREFIX = "application/papermill.record/"
 _HIDING_TAGS = {
@@ -147,7 +154,7 @@ def artifacts_dir(build_dir: str | Path, period: str | Period) -> Path:
 
 
 def _project_root() -> Path:
-    return Path(__file__).resolve().parents[1]
+    return Path(__file__).resolve().parents[2]  # custops/run/pipeline.py -> the project
 
 
 def default_notebooks_dir() -> Path:
@@ -401,6 +408,29 @@ class BookFailed(PipelineError):
 # --------------------------------------------------------------------------- executing
 
 
+def kernel_name() -> str:
+    """The kernel papermill runs the notebooks in: ``custops`` when registered, else ``python3``.
+
+    ``make setup`` registers the ``custops`` kernel inside the venv (its ``kernel.json`` names
+    the venv's Python by absolute path, so JupyterLab and papermill use the interpreter that
+    has custops installed). A venv set up without ``make`` may lack it; the run then uses the
+    ``python3`` kernel of the same interpreter (jupyter_client maps ``python`` to the running
+    Python).
+
+    Examples
+    --------
+    >>> kernel_name() in {"custops", "python3"}
+    True
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        return FALLBACK_KERNEL
+    return KERNEL_NAME
+
+
 def _execute(
     notebook: Path,
     output: Path,
@@ -423,7 +453,7 @@ def _execute(
             str(notebook),
             str(output),
             parameters=parameters,
-            kernel_name=KERNEL_NAME,
+            kernel_name=kernel_name(),
             cwd=str(cwd),
             progress_bar=progress_bar,
             request_save_on_cell_execute=True,
@@ -848,8 +878,15 @@ def _glue_ref(chapter: _Chapter, name: str, format_like: str) -> str:
     return f"{{glue:text}}`{chapter.doc}.ipynb::{name}:{fmt}`"
 
 
-def _headlines_md(chapters: Sequence[_Chapter], lang: str) -> str:
-    """One short two-column table per chapter; estimates show their 95% interval in the same cell."""
+def _headlines_md(
+    chapters: Sequence[_Chapter], lang: str, commentary: dict[str, str] | None = None
+) -> str:
+    """One short two-column table per chapter; estimates show their 95% interval in the same cell.
+
+    The team's commentary of a chapter (``commentary``: notebook stem -> markdown) follows
+    its table.
+    """
+    commentary = commentary or {}
     blocks = []
     header = [t("intro.headlines.figure", lang), t("intro.headlines.value", lang)]
     ci = "95% CI" if lang == "en" else "95% 置信区间"
@@ -866,11 +903,18 @@ def _headlines_md(chapters: Sequence[_Chapter], lang: str) -> str:
                 low, high = (_glue_ref(chapter, b, key) for b in pair)
                 value += f" ({ci} {low} – {high})"
             rows.append([glue_label(key, lang), value])
-        if rows:
-            blocks.append(
-                f"### [{chapter.title or chapter.name}]({chapter.doc}.ipynb)\n\n"
-                ":::{table}\n:class: custops-headlines\n\n" + _md_table(header, rows) + "\n:::"
-            )
+        note = commentary.get(chapter.name)
+        if rows or note:
+            block = f"### [{chapter.title or chapter.name}]({chapter.doc}.ipynb)"
+            if rows:
+                block += (
+                    "\n\n:::{table}\n:class: custops-headlines\n\n"
+                    + _md_table(header, rows)
+                    + "\n:::"
+                )
+            if note:
+                block += "\n\n" + notes.commentary_block(note, lang)
+            blocks.append(block)
     if not blocks:
         return t("intro.headlines.none", lang)
     return "\n\n".join(blocks)
@@ -1026,6 +1070,7 @@ def prepare_book_source(
     missing: Sequence[str] = (),
     artifacts: Path,
     durations: dict[str, float] | None = None,
+    commentary: dict[str, str] | None = None,
 ) -> list[str]:
     """Assemble the book source folder for one period from the template and executed notebooks.
 
@@ -1046,6 +1091,10 @@ def prepare_book_source(
         ``build/<P>/artifacts`` (the ledger is read from there).
     durations : dict, optional
         Seconds per notebook name, overriding papermill's recorded duration.
+    commentary : dict, optional
+        The team's commentary, notebook stem -> markdown (``custops.run.commentary``): shown
+        in a box below the chapter's title and under its headline numbers on the landing
+        page. Chapters without an entry are unchanged.
 
     Returns
     -------
@@ -1079,6 +1128,8 @@ def prepare_book_source(
     for path in executed:
         nb = nbformat.read(path, as_version=4)
         book_nb = prepare_notebook(nb, language)
+        if commentary and commentary.get(path.stem):
+            _insert_commentary(book_nb, notes.commentary_block(commentary[path.stem], language))
         nbformat.write(book_nb, source / "notebooks" / path.name)
         executed_at, seconds = _chapter_meta(nb)
         if durations and path.name in durations:
@@ -1099,7 +1150,7 @@ def prepare_book_source(
         _fill(
             intro,
             {
-                "headlines": _headlines_md(chapters, language),
+                "headlines": _headlines_md(chapters, language, commentary),
                 "chapters": "\n".join(f"- {{doc}}`{c.doc}`" for c in chapters),
                 "edition": _edition_md(chapters, missing, period.label, language),
             },
@@ -1123,6 +1174,157 @@ def prepare_book_source(
         yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     return [f"{c.doc}::{key}" for c in chapters for key in c.glue]
+
+
+def _insert_commentary(nb: nbformat.NotebookNode, block: str) -> None:
+    """Put the commentary box right after the cell holding the chapter's ``# `` title."""
+    at = next(
+        (
+            i + 1
+            for i, cell in enumerate(nb.cells)
+            if cell.cell_type == "markdown"
+            and any(line.startswith("# ") for line in cell.source.splitlines())
+        ),
+        0,
+    )
+    cell = nbformat.v4.new_markdown_cell(block, metadata={"tags": ["custops-commentary"]})
+    cell.pop("id", None)
+    nb.cells.insert(at, cell)
+
+
+def chapter_findings(executed: Path, lang: str) -> tuple[str, list[str]]:
+    """A chapter's title and its glued headline numbers, as the landing page formats them.
+
+    Parameters
+    ----------
+    executed : Path
+        The executed notebook (``build/<P>/notebooks/NN_name.ipynb``).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    (str, list of str)
+        The title (period filled in) and one markdown list item per headline number,
+        ``- <label>: <value>`` with its 95% interval when the chapter glued one.
+
+    Examples
+    --------
+    >>> chapter_findings(Path("build/2025Q4/notebooks/03_churn_survival.ipynb"), "en")
+    ... # doctest: +SKIP
+    ('Churn and customer lifetime — 2025Q4', ['- Churn rate: 18.3% (95% CI 17.2% – 19.4%)', ...])
+    """
+    nb = prepare_notebook(nbformat.read(executed, as_version=4), lang)
+    period = str(nb.metadata.get("papermill", {}).get("parameters", {}).get("period", ""))
+    title = _title(nb) or executed.stem
+    if period:
+        title = re.sub(r"\{\{\s*period\s*\}\}", period, title)
+    glue = glued_scalars(nb)
+    keys = list(glue)
+    bounds = {b for k in keys if (pair := _interval_keys(k, keys)) for b in pair}
+
+    def shown(key: str, like: str) -> str:
+        text = glue[key]
+        try:
+            return format(ast.literal_eval(text.strip()), glue_format(like, glue[like]))
+        except (ValueError, TypeError, SyntaxError):
+            return text.strip().strip("'\"")
+
+    lines = []
+    for key in keys:
+        if key in bounds or key.startswith("_"):
+            continue
+        value = shown(key, key)
+        pair = _interval_keys(key, keys)
+        if pair:
+            value += f" (95% CI {shown(pair[0], key)} – {shown(pair[1], key)})"
+        lines.append(f"- {glue_label(key, lang)}: {value}")
+    return title, lines
+
+
+def write_notes(
+    config: ReportConfig,
+    period: str | Period,
+    *,
+    build_root: str | Path = "build",
+    notebooks_dir: str | Path | None = None,
+    config_label: str = "FILE",
+    force: bool = False,
+) -> tuple[Path, bool]:
+    """Write the period's commentary template to the config's ``commentary`` path.
+
+    One ``## <chapter>`` heading per chapter; when the period has been built, the chapter's
+    title and key findings (its glued headline numbers) are quoted under it as prompts, inside
+    an HTML comment that the book never shows.
+
+    Parameters
+    ----------
+    config : ReportConfig
+    period : str or Period
+    build_root : str or Path
+        The build root whose ``<P>/notebooks/`` hold the executed chapters.
+    notebooks_dir : str or Path, optional
+        Default ``./notebooks`` (else the project's).
+    config_label : str
+        How the config is named in the hint for an unbuilt period.
+    force : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    (Path, bool)
+        The file written, and whether the period had been built (findings quoted).
+
+    Raises
+    ------
+    ConfigError
+        When the config turns commentary off, or the file exists and ``force`` is false.
+
+    Examples
+    --------
+    >>> write_notes(load_config("data/sample/custops.yaml"), "2025Q4")  # doctest: +SKIP
+    (PosixPath('.../data/sample/notes/2025Q4.md'), True)
+    """
+    label = Period.parse(period).label
+    path = notes.commentary_path(config, label)
+    if path is None:
+        raise ConfigError(
+            "The config turns commentary off (commentary: null).",
+            fix="Set `commentary: notes/{period}.md` in the config.",
+        )
+    if path.exists() and not force:
+        raise ConfigError(
+            f"The commentary file {path} already exists.",
+            fix="Edit it, or pass --force to replace it with a fresh template.",
+        )
+    lang = config.language
+    notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
+    executed_dir = Path(build_root).expanduser().resolve() / label / "notebooks"
+    chapters = []
+    built = False
+    for nb in notebooks:
+        heading = notes.chapter_key(nb, notebooks)
+        executed = executed_dir / nb.name
+        if executed.is_file() and not _notebook_failed(executed):
+            title, findings = chapter_findings(executed, lang)
+            built = True
+        else:
+            title, findings = nb.stem, []
+        chapters.append((heading, title, findings))
+    note = (
+        ""
+        if built
+        else t(
+            "commentary.template.unbuilt",
+            lang,
+            period=label,
+            build=str(build_root),
+            config=config_label,
+        )
+    )
+    text = notes.notes_template(chapters, period=label, lang=lang, unbuilt_note=note)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path, built
 
 
 # --------------------------------------------------------------------------- building the book
@@ -1393,6 +1595,11 @@ def publish(
         )
     if missing:
         log(f"not part of this edition (never run for {period.label}): {', '.join(missing)}")
+    commentary = notes.read_commentary(config, period, notebooks, select_notebook)
+    if commentary:
+        log(
+            f"team commentary for {', '.join(commentary)} from {notes.commentary_path(config, period)}"
+        )
     source = pdir / "book-src"
     prepare_book_source(
         template=template or default_book_template(),
@@ -1404,6 +1611,7 @@ def publish(
         missing=missing,
         artifacts=artifacts or artifacts_dir(build_root, period),
         durations=durations,
+        commentary=commentary,
     )
     log(f"building the book ({len(executed)} chapter(s)) ...")
     seconds = build_book(
@@ -1482,6 +1690,8 @@ def run(
     build_root = Path(out).expanduser().resolve()
     all_notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
     chosen = [select_notebook(all_notebooks, only)] if only else list(all_notebooks)
+    if book:  # a heading that names no chapter fails now, not after the notebooks ran
+        notes.read_commentary(config, the_period, all_notebooks, select_notebook)
     first = all_notebooks.index(chosen[0]) + 1
     live_artifacts = artifacts_dir(build_root, the_period)
     stage_root, staged = _stage_artifacts(live_artifacts, the_period)
