@@ -307,6 +307,15 @@ class NpsConfig(_Strict):
     slow_response_hours: float = Field(24.0, gt=0)
     sla_hours: float = Field(48.0, gt=0)
     contact_within_days: int = Field(7, gt=0)
+    groups: list[str] = Field(
+        default_factory=list,
+        description="extra survey or customer columns to break NPS down by (e.g. airline, cabin_class)",
+    )
+    scale_note: dict[str, str] | None = Field(
+        None,
+        description="how the export's score was mapped to 0-10, in words per language; shown in "
+        "the NPS chapter (else the chapter states `sources.surveys.values.score` itself)",
+    )
 
 
 #: the components of the customer health score (custops.survival.health), in display order
@@ -454,6 +463,11 @@ class ReportConfig(_Strict):
     currency: str = "CNY"
     seed: int = 42
     period: str | None = None
+    observation_end: date | None = Field(
+        None,
+        description="the day the data are observed to (default: the earlier of the period end "
+        "and the last timestamp in the data)",
+    )
     sources: dict[str, SourceConfig]
     cleaning: CleaningConfig = Field(default_factory=CleaningConfig)
     churn: ChurnConfig = Field(default_factory=ChurnConfig)
@@ -476,9 +490,13 @@ class ReportConfig(_Strict):
             raise ValueError(
                 f"unknown table(s) {unknown}; tables are {list(TABLES)}" + "".join(hints)
             )
-        missing = [name for name in ("orders", "customers") if name not in value]
-        if missing:
-            raise ValueError(f"the required table(s) {missing} have no source")
+        # any one table with events is enough: customers are derived from orders when absent,
+        # and a surveys-only or tickets-only export still gets its NPS / service chapter
+        if not any(name in value for name in ("orders", "surveys", "tickets")):
+            raise ValueError(
+                "no source for orders, surveys or tickets: at least one of them is needed "
+                "(customers alone describe nobody's behaviour)"
+            )
         return value
 
     @field_validator("period")

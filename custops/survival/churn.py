@@ -476,15 +476,15 @@ def add_covariates(
         )
     if "app_bound" in out:
         out["app_bound"] = out["app_bound"].astype("boolean").fillna(False).astype(int)
+    words = _GROUP_WORDS[lang if lang in _GROUP_WORDS else "en"]
     if "app_bound" in out:
-        words = _GROUP_WORDS[lang if lang in _GROUP_WORDS else "en"]
         out["app_binding"] = np.where(out["app_bound"] == 1, words["app"], words["no_app"])
-        if "unresolved_complaint" in out and "slow_first_response" in out:
-            out["service_issue"] = np.select(
-                [out["unresolved_complaint"] == 1, out["slow_first_response"] == 1],
-                [words["unresolved"], words["slow"]],
-                words["none"],
-            )
+    if "unresolved_complaint" in out and "slow_first_response" in out:
+        out["service_issue"] = np.select(
+            [out["unresolved_complaint"] == 1, out["slow_first_response"] == 1],
+            [words["unresolved"], words["slow"]],
+            words["none"],
+        )
     if "n_complaints" in out:
         out["log_complaints"] = np.log1p(out["n_complaints"].fillna(0).astype(float))
     if "nps_category" in out:
@@ -1069,6 +1069,10 @@ def _bands(values: pd.Series, bins: int) -> tuple[pd.Series, np.ndarray]:
     ), inner
 
 
+class NoCovariates(DataError):
+    """Every covariate of the Cox model is missing, constant or collinear."""
+
+
 class ChurnModel:
     """A Cox proportional-hazards churn model with the checks this handbook holds to.
 
@@ -1224,6 +1228,16 @@ class ChurnModel:
             rows, list(self.covariates), lang=self.lang, baselines=self.baselines
         )
         X = self.design_.X
+        if X.shape[1] == 0:
+            raise NoCovariates(
+                "customer_features.parquet",
+                None,
+                "no covariate is left for the Cox model: "
+                + "; ".join(self.design_.notes[:-1] or self.design_.notes),
+                fix="Map customer attributes (e.g. acquisition_channel, app_bound) or add "
+                "tickets, so that the model has something to compare; the Kaplan-Meier curves "
+                "do not need them.",
+            )
         data = X.assign(
             duration_days=rows["duration_days"].astype(float), event=rows["event"].astype(int)
         )
@@ -1258,6 +1272,10 @@ class ChurnModel:
                 sources.append(source)
         self.ph_failing_ = sources
         chosen = [s for s in sources if s not in self.protect][: self.max_strata]
+        # stratifying on every covariate would leave a Cox model with none: keep the last one
+        # in the model (its hazard ratio is then an average over time, said in the notes)
+        while chosen and all(self.design_.sources[c] in chosen for c in X.columns):
+            chosen.pop()
         self.ph_unstratified_ = [s for s in sources if s not in chosen]
         self.strata_ = []
         self.strata_sources_ = chosen
@@ -1932,6 +1950,11 @@ def km_section(
 
     lang = ctx.language
     min_n = ctx.cfg.nps.min_group_n
+    if group is not None and (group not in surv or surv[group].nunique(dropna=True) < 2):
+        md(group_missing_sentence(group, group in surv, lang))
+        return None, pd.DataFrame(
+            columns=["group_a", "group_b", "chi2", "p", "p_holm", "significant"]
+        )
     km = km_by_group(surv, group, min_n=min_n)
     tests = (
         pairwise_logrank(surv, group, exclude=small_groups(km))
@@ -1964,7 +1987,10 @@ def km_section(
 
 
 def headline_numbers(
-    km: KMResult, model: ChurnModel, folds: pd.DataFrame, rate: dict[str, float]
+    km: KMResult,
+    model: ChurnModel | None,
+    folds: pd.DataFrame | None,
+    rate: dict[str, float],
 ) -> dict[str, float]:
     """The glue values of this chapter (plain floats/ints).
 
@@ -1987,7 +2013,11 @@ def headline_numbers(
         ("churn_median_days_high", "median_high"),
     ):
         out[key] = float(row[column]) if np.isfinite(row[column]) else math.nan
-    hr = model.hazard_ratios().set_index("covariate")
+    hr = (
+        model.hazard_ratios().set_index("covariate")
+        if model is not None
+        else pd.DataFrame(index=pd.Index([], name="covariate"))
+    )
     for short, column in (
         ("unresolved", "unresolved_complaint"),
         ("slow", "slow_first_response"),
@@ -1997,10 +2027,52 @@ def headline_numbers(
             out[f"churn_hr_{short}"] = float(hr.loc[column, "hr"])
             out[f"churn_hr_{short}_low"] = float(hr.loc[column, "hr_low"])
             out[f"churn_hr_{short}_high"] = float(hr.loc[column, "hr_high"])
-    out["churn_concordance"] = float(folds["concordance"].mean())
+    if folds is not None:  # no Cox model (no covariate left): no concordance
+        out["churn_concordance"] = float(folds["concordance"].mean())
     out["churn_n_events"] = int(row["events"])
     out["churn_n_censored"] = int(row["censored"])
     return {k: (float(v) if not isinstance(v, int) else v) for k, v in out.items()}
+
+
+def fit_model(ctx: Any, surv: pd.DataFrame) -> ChurnModel | None:
+    """Fit the chapter's Cox model; when it cannot be fitted, say why in one sentence and return None.
+
+    No covariate left (all missing, constant or collinear) or too few churn events: the
+    sections built on the model (hazard ratios, churn probabilities, CLV, the priority list)
+    are skipped and the Kaplan-Meier curves stand.
+
+    Examples
+    --------
+    >>> model = fit_model(ctx, surv)  # doctest: +SKIP
+    """
+    from custops.report.notebook import md
+
+    lang = ctx.language
+    try:
+        return ChurnModel(
+            penalizer=ctx.cfg.churn.penalizer,
+            max_fit_rows=ctx.cfg.churn.max_fit_rows,
+            random_state=ctx.seed,
+            lang=lang,
+        ).fit(surv)
+    except DataError as exc:
+        reason = exc.message.split(": ", 1)[-1].splitlines()[0]  # without the file name
+        if lang == "zh":
+            md(
+                f"> 无法拟合 Cox 模型（{reason}）：下面基于模型的各节（风险比、流失概率、生命周期价值、"
+                "挽留名单）跳过，上面的 Kaplan-Meier 曲线不受影响。映射客户属性（如 "
+                "`sources.customers.columns.acquisition_channel`、`app_bound`）或加入工单表"
+                "（`sources.tickets`）后即可拟合。"
+            )
+        else:
+            md(
+                f"> The Cox model cannot be fitted ({reason}): the sections built on it (hazard "
+                "ratios, churn probabilities, lifetime value, the priority list) are skipped; the "
+                "Kaplan-Meier curves above stand. Map customer attributes (e.g. "
+                "`sources.customers.columns.acquisition_channel`, `app_bound`) or add tickets "
+                "(`sources.tickets`) to fit it."
+            )
+        return None
 
 
 def forest_figure(ctx: Any, model: ChurnModel) -> Figure:
@@ -2023,6 +2095,43 @@ def calibration_figure(ctx: Any, calibration: pd.DataFrame, at_days: float) -> F
         + (f"calibration at {at_days:.0f} days" if lang == "en" else f"{at_days:.0f} 天校准"),
         xlabel="predicted churn" if lang == "en" else "预测流失率",
         ylabel="observed churn (Kaplan-Meier)" if lang == "en" else "实际流失率（Kaplan-Meier）",
+    )
+
+
+#: survival group column -> (what provides it: config key, en words, zh words)
+GROUP_SOURCES = {
+    "acquisition_channel": (
+        "sources.customers.columns.acquisition_channel",
+        "acquisition channel",
+        "获客渠道",
+    ),
+    "app_binding": ("sources.customers.columns.app_bound", "APP binding", "APP 绑定"),
+    "service_issue": ("sources.tickets", "service tickets", "服务工单"),
+    "region": ("sources.customers.columns.region", "region", "地区"),
+    "tier": ("segments.tiers", "value tier", "价值层级"),
+    "segment": ("notebook 02 (segments.parquet)", "segment", "客群"),
+}
+
+
+def group_missing_sentence(group: str, constant: bool = False, lang: str = "en") -> str:
+    """One sentence: the survival curves by ``group`` are skipped, and which config key provides it.
+
+    Examples
+    --------
+    >>> group_missing_sentence("acquisition_channel")
+    '> The data have no acquisition channel (config key `sources.customers.columns.acquisition_channel`), so the survival curves by it are skipped.'
+    """
+    key, en, zh = GROUP_SOURCES.get(
+        group, (f"sources.customers.columns.{group}", f"`{group}`", f"`{group}`")
+    )
+    if lang == "zh":
+        if constant:
+            return f"> 所有客户的{zh}都相同，按{zh}的生存曲线跳过。"
+        return f"> 数据中没有{zh}（配置项 `{key}`），按{zh}的生存曲线跳过。"
+    if constant:
+        return f"> Every customer has the same value of {en}, so the survival curves by it are skipped."
+    return (
+        f"> The data have no {en} (config key `{key}`), so the survival curves by it are skipped."
     )
 
 
