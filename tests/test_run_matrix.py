@@ -47,6 +47,7 @@ NO_APP = "The data have no APP binding (config key `sources.customers.columns.ap
 NO_TICKETS_KM = "The data have no service tickets (config key `sources.tickets`)"
 NO_CUSTOMERS = "There is no customers table (sources.customers)"
 NO_TOUCHES = "The configuration has no touches source"
+NO_ORDERS_SECTION = "There is no orders table (config key `sources.orders`), so this section"
 
 ALL = ("orders", "customers", "tickets", "surveys", "touches")
 
@@ -102,6 +103,17 @@ VARIANTS = {
         ("region", "acquisition_channel", "app_bound"),
         {"03_churn_survival": [NO_CHANNEL, NO_APP]},
     ),
+    # a CRM's contract snapshot: tenure in months and a churned flag, no dates, nothing else
+    "contract_snapshot": (
+        ("contract",),
+        (),
+        {
+            "02_segmentation": [NEEDS_ORDERS],
+            "03_churn_survival": [NO_ORDERS_SECTION, NO_APP],
+            "04_nps": [NEEDS_VOICE],
+            "05_review_retrospective": [NEEDS_ORDERS],
+        },
+    ),
 }
 #: two groups of about equal run time (two whole books vs. short skipped chapters)
 GROUPS = {
@@ -113,6 +125,7 @@ GROUPS = {
     "plus_surveys": "matrix-b",
     "tickets_only": "matrix-b",
     "customers_without_attributes": "matrix-b",
+    "contract_snapshot": "matrix-a",
 }
 
 
@@ -146,6 +159,37 @@ def matrix_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_demo_data(tmp_path_factory.mktemp("matrix-demo"), n_customers=300, seed=42)
 
 
+def write_contract(demo: Path, folder: Path) -> dict:
+    """A contract snapshot of the demo's customers: tenure (months) and churned (是/否), no dates."""
+    import numpy as np
+    import pandas as pd
+
+    customers = pd.read_csv(demo.parent / "crm_customers.csv", encoding="gb18030")
+    rng = np.random.default_rng(7)
+    snapshot = pd.DataFrame(
+        {
+            "客户编号": customers["客户编号"],
+            "在网月数": rng.integers(1, 60, len(customers)),
+            "已流失": rng.choice(["是", "否"], len(customers), p=[0.3, 0.7]),
+            "地区": customers["地区"],
+            "获客渠道": customers["获客渠道"],
+        }
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    snapshot.to_csv(folder / "contract.csv", index=False)
+    return {
+        "path": str(folder / "contract.csv"),
+        "columns": {
+            "customer_id": "客户编号",
+            "tenure": "在网月数",
+            "churned": "已流失",
+            "region": "地区",
+            "acquisition_channel": "获客渠道",
+        },
+        "values": {"churned": {"是": True, "否": False}},
+    }
+
+
 def write_variant(demo: Path, folder: Path, keep: tuple[str, ...], unmapped: tuple[str, ...]):
     config = yaml.safe_load(demo.read_text(encoding="utf-8"))
     sources = {}
@@ -157,6 +201,9 @@ def write_variant(demo: Path, folder: Path, keep: tuple[str, ...], unmapped: tup
             src["columns"] = {k: v for k, v in src["columns"].items() if k not in unmapped}
             src["values"] = {k: v for k, v in src.get("values", {}).items() if k not in unmapped}
         sources[table] = src
+    if keep == ("contract",):
+        sources["customers"] = write_contract(demo, folder)
+        config["churn"].update(definition="contractual", tenure_unit="months")
     config["sources"] = sources
     config["review"]["actions"] = str(demo.parent / config["review"]["actions"])
     folder.mkdir(parents=True, exist_ok=True)
@@ -195,8 +242,10 @@ def test_book_is_published_for_every_table_combination(variant, matrix_demo, tmp
     # a chapter that has its tables is computed, not a one-sentence stub
     for chapter in CHAPTERS[1:]:
         stubbed = visible(NEEDS_ORDERS) in texts[chapter] or visible(NEEDS_VOICE) in texts[chapter]
-        needs = ("surveys", "tickets") if chapter == "04_nps" else ("orders",)
-        assert stubbed == (not any(t in keep for t in needs)), f"{variant}: {chapter}"
+        needs = {"04_nps": ("surveys", "tickets"), "03_churn_survival": ("orders", "contract")}
+        assert stubbed == (not any(t in keep for t in needs.get(chapter, ("orders",)))), (
+            f"{variant}: {chapter}"
+        )
 
 
 # --------------------------------------------------------------------------- airline reviews

@@ -6,6 +6,7 @@ import pandas as pd
 
 from custops.features.engine import connect
 from custops.features.features import Observation, customer_features, observation
+from custops.features.features import read_observation as features_read_observation
 from custops.features.purchases import order_ids_unique
 from custops.ingest.artifacts import write_artifact
 from custops.ingest.cleaning import CleanResult, load_and_clean
@@ -84,13 +85,7 @@ def read_observation(ctx: Context) -> Observation:
     >>> read_observation(ctx).partial  # doctest: +SKIP
     False
     """
-    from custops.ingest.artifacts import has_artifact, read_artifact
-
-    if not has_artifact(ctx.artifacts, "observation.csv"):  # built before observation.csv
-        p = ctx.period
-        return Observation(p.label, p.end, None, p.end, 1.0)
-    row = read_artifact(ctx.artifacts, "observation.csv").iloc[0].to_dict()
-    return Observation.from_dict({k: (None if pd.isna(v) else v) for k, v in row.items()})
+    return features_read_observation(ctx.artifacts, ctx.period)
 
 
 def observation_note(ctx: Context) -> str:

@@ -270,10 +270,31 @@ class ChurnConfig(_Strict):
     """The churn definition and the horizon for churn probabilities."""
 
     definition: Literal["inactivity", "contractual"] = "inactivity"
+    tenure_unit: Literal["days", "weeks", "months", "years"] = Field(
+        "days",
+        description="unit of a contractual snapshot's `tenure` column (customers mapped with "
+        "`tenure` and `churned`, no dates; the snapshot is taken at the observation end)",
+    )
     inactivity_days: int = Field(180, gt=0)
     horizon_days: int = Field(90, gt=0)
     penalizer: float = Field(0.01, ge=0)
     max_fit_rows: int = Field(200_000, gt=1000)
+    covariates: list[str] | None = Field(
+        None,
+        description="Cox covariates (customer-view columns; text one-hot with a stated baseline, "
+        "numbers as they are); default custops.survival.churn.DEFAULT_COVARIATES",
+    )
+    baselines: dict[str, str] = Field(
+        default_factory=dict, description="categorical covariate -> its baseline level"
+    )
+    groups: list[str] = Field(
+        default_factory=list,
+        description="extra categorical columns with Kaplan-Meier curves (e.g. contract, region)",
+    )
+    horizons_days: list[int] = Field(
+        default_factory=lambda: [90, 180, 365],
+        description="days at which the survival table reports S(t) (365 is always included)",
+    )
 
 
 class ClvConfig(_Strict):
@@ -490,14 +511,22 @@ class ReportConfig(_Strict):
             raise ValueError(
                 f"unknown table(s) {unknown}; tables are {list(TABLES)}" + "".join(hints)
             )
-        # any one table with events is enough: customers are derived from orders when absent,
-        # and a surveys-only or tickets-only export still gets its NPS / service chapter
-        if not any(name in value for name in ("orders", "surveys", "tickets")):
-            raise ValueError(
-                "no source for orders, surveys or tickets: at least one of them is needed "
-                "(customers alone describe nobody's behaviour)"
-            )
         return value
+
+    @model_validator(mode="after")
+    def _enough_tables(self) -> ReportConfig:
+        # any one table with events is enough: customers are derived from orders when absent,
+        # and a surveys-only or tickets-only export still gets its NPS / service chapter; a
+        # contractual customer snapshot (churn.definition: contractual) stands on its own
+        if any(name in self.sources for name in ("orders", "surveys", "tickets")):
+            return self
+        if self.churn.definition == "contractual" and "customers" in self.sources:
+            return self
+        raise ValueError(
+            "no source for orders, surveys or tickets: at least one of them is needed "
+            "(customers alone describe nobody's behaviour, unless they are a contractual "
+            "snapshot: churn.definition: contractual)"
+        )
 
     @field_validator("period")
     @classmethod

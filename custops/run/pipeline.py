@@ -535,7 +535,7 @@ def execute_notebooks(
     parameters = {"period": period, "config": str(config_path), "build_dir": str(build_root)}
     total = total or len(notebooks)
     if available is None:
-        available = list(load_config(config_path).sources)
+        available = available_tables(load_config(config_path))
     runs: list[NotebookRun] = []
     for offset, notebook in enumerate(notebooks):
         check_parameters(notebook, parameters)
@@ -547,7 +547,7 @@ def execute_notebooks(
             with contextlib.suppress(FileNotFoundError):
                 (failed_dir / notebook.name).unlink()
             runs.append(NotebookRun(notebook.name, 0.0, "skipped", final))
-            keys = " or ".join(f"sources.{n}" for n in needs)
+            keys = " or ".join(_TABLE_KEYS.get(n, f"sources.{n}").replace("`", "") for n in needs)
             log(f"{step} skipped: no {' or '.join(needs)} table ({keys})")
             continue
         log(f"{step} ...")
@@ -626,7 +626,26 @@ _TABLE_WORDS = {
     "surveys": ("a surveys table", "问卷表"),
     "tickets": ("a tickets table", "服务工单表"),
     "touches": ("a touches table", "营销触达表"),
+    "contract": ("a contractual customer snapshot", "合同制客户快照"),
 }
+#: the config keys named for each requirement (``contract``: a contractual customer table)
+_TABLE_KEYS = {"contract": "churn.definition: contractual` with `sources.customers"}
+
+
+def available_tables(config: ReportConfig) -> list[str]:
+    """The tables a config provides, plus ``contract`` for a contractual customer snapshot.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"customers": {"path": "c.csv"}},
+    ...     "churn": {"definition": "contractual"}})
+    >>> available_tables(cfg)
+    ['customers', 'contract']
+    """
+    tables = list(config.sources)
+    if config.churn.definition == "contractual" and "customers" in tables:
+        tables.append("contract")
+    return tables
 
 
 def notebook_requirements(notebook: Path | nbformat.NotebookNode) -> list[str]:
@@ -653,9 +672,13 @@ def missing_tables_sentence(tables: Sequence[str], period: str, lang: str) -> st
     'This chapter needs the orders table (config key `sources.orders`); this export has none, so the chapter is not computed for 2025Q4.'
     """
     if lang == "zh":
-        names = " 或 ".join(f"{_TABLE_WORDS[n][1]}（配置项 `sources.{n}`）" for n in tables)
+        names = " 或 ".join(
+            f"{_TABLE_WORDS[n][1]}（配置项 `{_TABLE_KEYS.get(n, f'sources.{n}')}`）" for n in tables
+        )
         return f"本章需要{names}；本次导出没有，所以 {period} 不计算本章。"
-    names = " or ".join(f"{_TABLE_WORDS[n][0]} (config key `sources.{n}`)" for n in tables)
+    names = " or ".join(
+        f"{_TABLE_WORDS[n][0]} (config key `{_TABLE_KEYS.get(n, f'sources.{n}')}`)" for n in tables
+    )
     return f"This chapter needs {names}; this export has none, so the chapter is not computed for {period}."
 
 
@@ -1743,7 +1766,7 @@ def _run_staged(
         first_index=first if only else 1,
         timeout=timeout,
         keep_going=keep_going,
-        available=list(config.sources),
+        available=available_tables(config),
     )
     result = RunResult(period=the_period.label, notebooks=runs)
     if only:

@@ -33,6 +33,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,30 @@ _T: dict[str, dict[str, str]] = {
             "**流失口径。** 客户在合同或会员终止之日（`churned_at`）流失；时间从注册日起算。没有终止日期的"
             "客户在 {end} 被*删失*。**{n:,}** 位客户中，**{events:,}** 位（{event_share:.0%}）为流失事件，"
             "**{censored:,}** 位为删失。"
+        ),
+    },
+    "def.snapshot": {
+        "en": (
+            "**Churn definition.** A contractual snapshot taken on {end}: each customer has a tenure "
+            "(in {unit}) and a churned flag, with no dates. A churned customer's tenure is the time "
+            "to churn; an active customer's is the time so far (*censored*). Of **{n:,}** customers, "
+            "**{events:,}** ({event_share:.0%}) are marked churned and **{censored:,}** are active."
+        ),
+        "zh": (
+            "**流失口径。** 截至 {end} 的合同制客户快照：每位客户有在网时长（单位：{unit}）和是否流失的标记，"
+            "没有日期。已流失客户的在网时长即流失前的时长；仍在网客户的时长是到快照日为止（*删失*）。"
+            "**{n:,}** 位客户中，**{events:,}** 位（{event_share:.0%}）标记为流失，**{censored:,}** 位仍在网。"
+        ),
+    },
+    "rate.snapshot": {
+        "en": (
+            "The snapshot does not date the churn, so the report's churn rate is the churned share "
+            "of the snapshot: **{rate:.1%}** (95% CI {low:.1%}–{high:.1%}; {k:,} of {n:,}); every "
+            "churn figure of this report uses it."
+        ),
+        "zh": (
+            "快照没有流失日期，所以本报告的流失率是快照中已流失客户的占比：**{rate:.1%}**（95% 置信区间 "
+            "{low:.1%}–{high:.1%}；{n:,} 位中 {k:,} 位）；本报告所有流失数字都使用这一口径。"
         ),
     },
     "rate": {
@@ -343,10 +368,52 @@ def label(column: str, lang: str = "en") -> str:
 # --------------------------------------------------------------------------- survival table
 
 
+#: days per unit of a contractual snapshot's tenure (a month is 365.25 / 12 days)
+TENURE_DAYS = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
+
+
+def contract_snapshot(features: pd.DataFrame, snapshot: pd.Timestamp, unit: str) -> pd.DataFrame:
+    """The survival table of a contractual snapshot: ``tenure`` (in ``unit``) and a ``churned`` flag.
+
+    CRMs export such tables without dates: every customer is observed at the snapshot
+    (the observation end); a churned customer's tenure is the time to churn, an active
+    customer's the time so far (censored). ``start_date`` = snapshot − tenure.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"customer_id": ["a", "b"], "tenure": [12, 3], "churned": ["Yes", "no"]})
+    >>> s = contract_snapshot(f, pd.Timestamp("2025-12-31"), "months")
+    >>> s[["duration_days", "event"]].round(1).to_dict("records")
+    [{'duration_days': 365.2, 'event': 1}, {'duration_days': 91.3, 'event': 0}]
+    """
+    if "churned" not in features:
+        raise DataError(
+            "customers",
+            "churned",
+            "the contractual snapshot has a tenure column but no churned flag",
+            fix="Map the churn flag to `churned` in sources.customers.columns (values: {churned: {Yes: true, No: false}}).",
+        )
+    out = features.copy()
+    tenure = pd.to_numeric(out["tenure"], errors="coerce")
+    flag = out["churned"]
+    if not pd.api.types.is_bool_dtype(flag):
+        text = flag.astype(str).str.strip().str.lower()
+        flag = text.isin(["1", "1.0", "true", "yes", "y", "churned", "是"])
+    out = out[tenure.notna() & (tenure >= 0)].copy()
+    out["duration_days"] = (tenure[out.index] * TENURE_DAYS[unit]).astype(float)
+    out["event"] = flag[out.index].astype(bool).astype(int)
+    out["start_date"] = snapshot - pd.to_timedelta(out["duration_days"].round(), unit="D")
+    out["churn_date"] = pd.Series(snapshot, index=out.index).where(out["event"] == 1)
+    out["contract_snapshot"] = True  # churn is known at the snapshot, not dated
+    return out.reset_index(drop=True)
+
+
 def survival_data(
     features: pd.DataFrame,
     period: Period | str,
     churn: ChurnConfig | None = None,
+    *,
+    observation_end: date | None = None,
 ) -> pd.DataFrame:
     """The survival table of the customers who can churn, with every feature column kept.
 
@@ -358,6 +425,9 @@ def survival_data(
         Reporting period; customers are observed until its end.
     churn : ChurnConfig, optional
         The churn definition (default: inactivity with 180 days).
+    observation_end : date, optional
+        The day the data are observed to (default: the period end); a contractual snapshot
+        (``tenure`` + ``churned``, no dates) is taken on that day.
 
     Returns
     -------
@@ -383,7 +453,9 @@ def survival_data(
     """
     churn = churn or ChurnConfig()
     period = Period.parse(period)
-    end = pd.Timestamp(period.end)
+    end = pd.Timestamp(observation_end or period.end)
+    if churn.definition == "contractual" and "tenure" in features and "churned_at" not in features:
+        return contract_snapshot(features, end, churn.tenure_unit)
     if churn.definition == "contractual":
         if "churned_at" not in features:
             raise DataError(
@@ -538,12 +610,20 @@ def definition_text(surv: pd.DataFrame, churn: ChurnConfig, period: Period | str
     n = len(surv)
     events = int(surv["event"].sum())
     key = "def.contractual" if churn.definition == "contractual" else "def.inactivity"
+    end = period.end
+    if "contract_snapshot" in surv and len(surv):
+        key = "def.snapshot"
+        end = (
+            pd.Timestamp(surv["start_date"].iloc[0])
+            + pd.Timedelta(days=round(float(surv["duration_days"].iloc[0])))
+        ).date()
     return _t(
         key,
         lang,
         days=churn.inactivity_days,
         period=period.label,
-        end=period.end.isoformat(),
+        end=end.isoformat(),
+        unit=churn.tenure_unit,
         n=n,
         events=events,
         censored=n - events,
@@ -572,6 +652,11 @@ def period_churn_rate(surv: pd.DataFrame, period: Period | str) -> dict[str, flo
     """
     from statsmodels.stats.proportion import proportion_confint
 
+    if "contract_snapshot" in surv and len(surv):  # undated churn: the snapshot's churned share
+        n, k = len(surv), int(surv["event"].sum())
+        low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+        rate = {"n": n, "churned": k, "rate": k / n, "low": float(low), "high": float(high)}
+        return {**rate, "snapshot": 1}
     period = Period.parse(period)
     start = pd.Timestamp(period.start)
     stop = pd.Timestamp(period.end_exclusive)
@@ -587,6 +672,17 @@ def period_churn_rate(surv: pd.DataFrame, period: Period | str) -> dict[str, flo
     return {"n": n, "churned": k, "rate": k / n, "low": float(low), "high": float(high)}
 
 
+def rate_frame(rate: dict[str, float], churn: ChurnConfig) -> pd.DataFrame:
+    """The period churn rate as the one-row ``churn_rate.csv`` (with its definition).
+
+    Examples
+    --------
+    >>> rate_frame({"n": 10, "churned": 2, "rate": 0.2, "low": 0.06, "high": 0.51}, ChurnConfig()).columns.tolist()
+    ['definition', 'n', 'churned', 'rate', 'low', 'high']
+    """
+    return pd.DataFrame([{"definition": churn.definition, **rate}])
+
+
 def rate_text(rate: dict[str, float], period: Period | str, lang: str) -> str:
     """Sentence for :func:`period_churn_rate`.
 
@@ -595,7 +691,8 @@ def rate_text(rate: dict[str, float], period: Period | str, lang: str) -> str:
     >>> rate_text({"n": 100, "churned": 10, "rate": 0.1, "low": 0.05, "high": 0.17}, "2025Q4", "en")[:30]
     'Of the **100** customers activ'
     """
-    return _t("rate", lang, period=Period.parse(period).label, k=rate["churned"], **rate)
+    key = "rate.snapshot" if rate.get("snapshot") else "rate"
+    return _t(key, lang, period=Period.parse(period).label, k=rate["churned"], **rate)
 
 
 # --------------------------------------------------------------------------- Kaplan-Meier
@@ -1845,7 +1942,10 @@ def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.
             features = features.drop(columns=["segment"], errors="ignore")
             features["segment"] = features["customer_id"].map(names)
             has_segments = bool(features["segment"].notna().any())
-    surv = survival_data(features, ctx.period, ctx.cfg.churn)
+    from custops.features.features import read_observation
+
+    seen = read_observation(ctx.artifacts, ctx.period)
+    surv = survival_data(features, ctx.period, ctx.cfg.churn, observation_end=seen.observation_end)
     surv = add_covariates(surv, tables.get("orders"), early_days=early_days, lang=ctx.language)
     return surv, tables, has_segments
 
@@ -1955,7 +2055,8 @@ def km_section(
         return None, pd.DataFrame(
             columns=["group_a", "group_b", "chi2", "p", "p_holm", "significant"]
         )
-    km = km_by_group(surv, group, min_n=min_n)
+    times = sorted({*ctx.cfg.churn.horizons_days, 365})
+    km = km_by_group(surv, group, times=times, min_n=min_n)
     tests = (
         pairwise_logrank(surv, group, exclude=small_groups(km))
         if group is not None
@@ -1981,9 +2082,86 @@ def km_section(
 
     plt.close(fig)
     display(table(km_display(km.table, lang)))
+    if group is not None:
+        overall = overall_logrank(surv, group, exclude=small_groups(km))
+        if overall is not None:
+            md(overall_logrank_text(overall, lang))
     if len(tests):
         display(table(logrank_display(tests, lang)))
     return km, tests
+
+
+def overall_logrank(
+    surv: pd.DataFrame, group: str, *, exclude: Sequence[str] = ()
+) -> dict[str, float] | None:
+    """The k-group log-rank test (lifelines' ``multivariate_logrank_test``) over the levels of ``group``.
+
+    Returns ``None`` with fewer than two levels left after ``exclude``.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_waltons
+    >>> w = load_waltons().rename(columns={"T": "duration_days", "E": "event"})
+    >>> r = overall_logrank(w, "group")
+    >>> r["groups"], r["df"], r["p"] < 0.001
+    (2, 1, True)
+    """
+    from lifelines.statistics import multivariate_logrank_test
+
+    keys = surv[group].astype(object).where(surv[group].notna(), "unknown").astype(str)
+    keep = ~keys.isin(list(exclude))
+    k = int(keys[keep].nunique())
+    if k < 2:
+        return None
+    result = multivariate_logrank_test(
+        surv.loc[keep, "duration_days"], keys[keep], surv.loc[keep, "event"]
+    )
+    return {
+        "groups": k,
+        "df": k - 1,
+        "chi2": float(result.test_statistic),
+        "p": float(result.p_value),
+    }
+
+
+def overall_logrank_text(test: dict[str, float], lang: str = "en") -> str:
+    """One sentence for :func:`overall_logrank`.
+
+    Examples
+    --------
+    >>> overall_logrank_text({"groups": 3, "df": 2, "chi2": 12.5, "p": 0.0019})
+    'Overall log-rank test across the 3 groups (not small): χ² = 12.5, df = 2, p = 0.0019 — the curves differ.'
+    """
+    p = f"{test['p']:.2g}" if test["p"] >= 1e-4 else "<0.0001"
+    differ = test["p"] < 0.05
+    if lang == "zh":
+        verdict = "曲线之间存在差异" if differ else "没有证据表明曲线之间存在差异"
+        return (
+            f"{test['groups']} 个分组（不含小样本组）的整体 log-rank 检验：χ² = {test['chi2']:.1f}，"
+            f"自由度 {test['df']}，p = {p}——{verdict}。"
+        )
+    verdict = "the curves differ" if differ else "no evidence that the curves differ"
+    return (
+        f"Overall log-rank test across the {test['groups']} groups (not small): "
+        f"χ² = {test['chi2']:.1f}, df = {test['df']}, p = {p} — {verdict}."
+    )
+
+
+def km_config_groups(ctx: Any, surv: pd.DataFrame) -> dict[str, KMResult | None]:
+    """One Kaplan-Meier section per column of ``churn.groups`` (a heading, curves, tables, tests).
+
+    Examples
+    --------
+    >>> km_config_groups(ctx, surv)  # doctest: +SKIP
+    """
+    from custops.report.notebook import md
+
+    out: dict[str, KMResult | None] = {}
+    for group in ctx.cfg.churn.groups:
+        name = label(group, ctx.language)
+        md(f"### {'按' + name if ctx.language == 'zh' else 'By ' + name}")
+        out[group], _ = km_section(ctx, surv, group)
+    return out
 
 
 def headline_numbers(
@@ -2034,6 +2212,31 @@ def headline_numbers(
     return {k: (float(v) if not isinstance(v, int) else v) for k, v in out.items()}
 
 
+def needs_orders(ctx: Any, section: str) -> bool:
+    """Without an orders table say so in one sentence (``sources.orders``) and return True.
+
+    A contractual customer snapshot has survival curves and a Cox model, but no purchases
+    for lifetime value, the health score or the paths.
+
+    Examples
+    --------
+    >>> needs_orders(ctx, "customer health score")  # doctest: +SKIP
+    False
+    """
+    from custops.report.notebook import md
+
+    if ctx.has("orders"):
+        return False
+    if ctx.language == "zh":
+        md(f"> 没有订单表（配置项 `sources.orders`），本节（{section}）跳过。")
+    else:
+        md(
+            f"> There is no orders table (config key `sources.orders`), so this section "
+            f"({section}) is skipped."
+        )
+    return True
+
+
 def fit_model(ctx: Any, surv: pd.DataFrame) -> ChurnModel | None:
     """Fit the chapter's Cox model; when it cannot be fitted, say why in one sentence and return None.
 
@@ -2050,6 +2253,8 @@ def fit_model(ctx: Any, surv: pd.DataFrame) -> ChurnModel | None:
     lang = ctx.language
     try:
         return ChurnModel(
+            covariates=ctx.cfg.churn.covariates or DEFAULT_COVARIATES,
+            baselines=ctx.cfg.churn.baselines or None,
             penalizer=ctx.cfg.churn.penalizer,
             max_fit_rows=ctx.cfg.churn.max_fit_rows,
             random_state=ctx.seed,
