@@ -103,7 +103,7 @@ VARIANTS = {
         ("region", "acquisition_channel", "app_bound"),
         {"03_churn_survival": [NO_CHANNEL, NO_APP]},
     ),
-    # a CRM's contract snapshot: tenure in months and a churned flag, no dates, nothing else
+    # a CRM's contract snapshot: tenure in months and a churned flag, no churn dates, no other table
     "contract_snapshot": (
         ("contract",),
         (),
@@ -160,7 +160,7 @@ def matrix_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def write_contract(demo: Path, folder: Path) -> dict:
-    """A contract snapshot of the demo's customers: tenure (months) and churned (是/否), no dates."""
+    """A contract snapshot of the demo's customers: tenure (months) and churned (是/否), no churn date."""
     import numpy as np
     import pandas as pd
 
@@ -169,6 +169,7 @@ def write_contract(demo: Path, folder: Path) -> dict:
     snapshot = pd.DataFrame(
         {
             "客户编号": customers["客户编号"],
+            "注册日期": customers["注册日期"],  # the customers table still requires signup_date
             "在网月数": rng.integers(1, 60, len(customers)),
             "已流失": rng.choice(["是", "否"], len(customers), p=[0.3, 0.7]),
             "地区": customers["地区"],
@@ -181,6 +182,7 @@ def write_contract(demo: Path, folder: Path) -> dict:
         "path": str(folder / "contract.csv"),
         "columns": {
             "customer_id": "客户编号",
+            "signup_date": "注册日期",
             "tenure": "在网月数",
             "churned": "已流失",
             "region": "地区",

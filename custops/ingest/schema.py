@@ -9,7 +9,6 @@ the cleaning step turns into rejects with a readable reason.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -38,9 +37,8 @@ CANONICAL: dict[str, Table] = {
     "customers": Table(
         "customers",
         "customer_id",
-        ("customer_id",),
+        ("customer_id", "signup_date"),
         (
-            "signup_date",  # optional: a contractual snapshot has tenure instead of dates
             "region",
             "acquisition_channel",
             "app_bound",
@@ -119,7 +117,7 @@ class CustomersSchema(pa.DataFrameModel):
     """Cleaned customers: one row per customer."""
 
     customer_id: Series[str] = pa.Field(nullable=False, unique=True, str_length={"min_value": 1})
-    signup_date: Optional[Series[pd.Timestamp]] = pa.Field(nullable=False)  # noqa: UP045
+    signup_date: Series[pd.Timestamp] = pa.Field(nullable=False)
 
     class Config:
         strict = False
