@@ -293,3 +293,59 @@ def test_airline_reviews_nps_chapter(real_data, tmp_path):
             if hit:
                 leaks.append((str(path.relative_to(build)), hit.group().decode()))
     assert not leaks, leaks[:5]
+
+
+# --------------------------------------------------------------------------- --keep-going
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("matrix-a")
+def test_keep_going_publishes_the_chapters_that_succeeded(tmp_path):
+    import shutil
+
+    import nbformat
+
+    fixtures = ROOT / "tests" / "fixtures" / "pipeline_notebooks"
+    notebooks = tmp_path / "nbs"
+    shutil.copytree(fixtures, notebooks)
+    shutil.copy(notebooks / "02_review.ipynb", notebooks / "03_after.ipynb")  # runs after it
+    config = tmp_path / "cfg" / "custops.yaml"
+    config.parent.mkdir()
+    sources = {"orders": {"path": "orders.csv"}, "customers": {"path": "customers.csv"}}
+    config.write_text(yaml.safe_dump({"company": "Acme", "sources": sources}), "utf-8")
+    build = tmp_path / "build"
+    common = ["--config", str(config), "--period", "2025Q4", "--out", str(build)]
+    common += ["--notebooks", str(notebooks), "--book-template", str(ROOT / "book")]
+    assert custops("run", *common, cwd=tmp_path).returncode == 0
+    index = build / "2025Q4" / "html" / "index.html"
+    first = index.stat().st_mtime_ns
+
+    failing = nbformat.read(notebooks / "02_review.ipynb", as_version=4)
+    failing.cells.insert(
+        4, nbformat.v4.new_code_cell("raise ValueError('the review table is empty')")
+    )
+    nbformat.write(failing, notebooks / "02_review.ipynb")
+
+    # without --keep-going: the published report stays, the run's artifacts are kept aside
+    stopped = custops("run", *common, cwd=tmp_path)
+    assert stopped.returncode == 1
+    assert "ValueError: the review table is empty" in stopped.stderr
+    assert index.stat().st_mtime_ns == first
+    assert (build / "2025Q4" / "failed" / "artifacts" / "ledger.csv").exists()
+
+    # with it: the other chapters are published under a banner naming chapter, cell and error
+    going = custops("run", *common, "--keep-going", cwd=tmp_path)
+    assert going.returncode == 1, going.stderr
+    assert "failed: 02_review, cell In [" in going.stderr
+    html_dir = build / "2025Q4" / "html"
+    assert index.stat().st_mtime_ns != first
+    assert (html_dir / "notebooks" / "01_collect.html").exists()
+    assert (html_dir / "notebooks" / "03_after.html").exists()
+    assert not (html_dir / "notebooks" / "02_review.html").exists()
+    intro = page_text(html_dir / "intro.html")
+    assert "This edition is incomplete" in intro
+    assert re.search(r"02_review, cell In \[\d+\]: ValueError: the review table is empty", intro)
+    banner = page_text(html_dir / "notebooks" / "03_after.html")  # on every page
+    assert "These chapters failed" in intro and "This edition is incomplete" in banner
+    for page in html_dir.rglob("*.html"):
+        assert "Traceback" not in page.read_text(encoding="utf-8"), page
