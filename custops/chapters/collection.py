@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from custops.features.engine import connect
-from custops.features.features import customer_features
+from custops.features.features import Observation, customer_features, observation
+from custops.features.features import read_observation as features_read_observation
 from custops.features.purchases import order_ids_unique
 from custops.ingest.artifacts import write_artifact
 from custops.ingest.cleaning import CleanResult, load_and_clean
@@ -15,7 +16,10 @@ from custops.segments.segmentation import value_tiers
 __all__ = [
     "INPUTS",
     "collect",
+    "derived_customers",
     "ensure_inputs",
+    "observation_note",
+    "read_observation",
     "source_table",
     "overview",
     "analyst_sample",
@@ -45,26 +49,75 @@ def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
     # The clean orders are written first and the engine reads that Parquet file (DuckDB scans
     # it in parallel; a frame of text ids is scanned object by object). With one row per order
     # (unique order ids) the engine skips grouping lines to orders: same features.
-    orders = result.tables["orders"]
-    orders_file = write_artifact(orders, ctx.artifacts, "clean_orders.parquet")
-    result.written["orders"] = orders_file
+    orders = result.tables.get("orders")
+    tables = dict(result.tables)
+    seen = observation(result.tables, ctx.period, ctx.cfg.observation_end)
+    write_artifact(pd.DataFrame([seen.to_dict()]), ctx.artifacts, "observation.csv")
     engine = connect(ctx.cfg.engine)
-    # only DuckDB reads the local file; a SQL database (engine.database URL) cannot read
-    # files and a Spark cluster's executors may not see this machine's disk: the frame
-    source = str(orders_file) if engine.name == "duckdb" else orders
+    if orders is not None:
+        orders_file = write_artifact(orders, ctx.artifacts, "clean_orders.parquet")
+        result.written["orders"] = orders_file
+        # only DuckDB reads the local file; a SQL database (engine.database URL) cannot read
+        # files and a Spark cluster's executors may not see this machine's disk: the frame
+        tables["orders"] = str(orders_file) if engine.name == "duckdb" else orders
     try:
         features = customer_features(
-            {**result.tables, "orders": source},
+            tables,
             ctx.period,
             inactivity_days=ctx.cfg.churn.inactivity_days,
             slow_response_hours=ctx.cfg.nps.slow_response_hours,
-            grain="orders" if order_ids_unique(orders) else "lines",
+            grain="orders" if orders is not None and order_ids_unique(orders) else "lines",
             engine=engine,
+            observation_end=seen.observation_end,
         )
     finally:
         engine.close()
-    features["tier"] = value_tiers(features, ctx.cfg.segments.tiers)  # for the stratified sample
+    if orders is not None:  # spend tiers; without orders everybody would be the lowest tier
+        features["tier"] = value_tiers(
+            features, ctx.cfg.segments.tiers
+        )  # for the stratified sample
+    if "customers" not in result.tables:
+        # no customer file: the customers are derived from the other tables (first order =
+        # signup; result.notes says so), and the later chapters read them as any customers table
+        result.tables["customers"] = derived_customers(features)
     return result, features
+
+
+def read_observation(ctx: Context) -> Observation:
+    """The period's observation end as notebook 01 measured it (``observation.csv``).
+
+    Examples
+    --------
+    >>> read_observation(ctx).partial  # doctest: +SKIP
+    False
+    """
+    return features_read_observation(ctx.artifacts, ctx.period)
+
+
+def observation_note(ctx: Context) -> str:
+    """The partial-period sentence every chapter shows ('' when the data cover the period).
+
+    Examples
+    --------
+    >>> observation_note(ctx)  # doctest: +SKIP
+    ''
+    """
+    return read_observation(ctx).sentence(ctx.language)
+
+
+def derived_customers(features: pd.DataFrame) -> pd.DataFrame:
+    """A customers table from the customer view: ``customer_id`` and ``signup_date`` (first order).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"customer_id": ["a"], "signup_date": pd.to_datetime(["2025-01-02"]), "n_orders": [3]})
+    >>> derived_customers(f).columns.tolist()
+    ['customer_id', 'signup_date']
+    """
+    out = pd.DataFrame({"customer_id": features["customer_id"].to_numpy()})
+    signup = features.get("signup_date", pd.NaT)
+    out["signup_date"] = pd.to_datetime(pd.Series(signup, index=features.index)).to_numpy()
+    return out
 
 
 def source_table(ctx: Context, result: CleanResult) -> pd.DataFrame:

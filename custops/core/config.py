@@ -270,10 +270,31 @@ class ChurnConfig(_Strict):
     """The churn definition and the horizon for churn probabilities."""
 
     definition: Literal["inactivity", "contractual"] = "inactivity"
+    tenure_unit: Literal["days", "weeks", "months", "years"] = Field(
+        "days",
+        description="unit of a contractual snapshot's `tenure` column (customers mapped with "
+        "`tenure` and `churned`, no dates; the snapshot is taken at the observation end)",
+    )
     inactivity_days: int = Field(180, gt=0)
     horizon_days: int = Field(90, gt=0)
     penalizer: float = Field(0.01, ge=0)
     max_fit_rows: int = Field(200_000, gt=1000)
+    covariates: list[str] | None = Field(
+        None,
+        description="Cox covariates (customer-view columns; text one-hot with a stated baseline, "
+        "numbers as they are); default custops.survival.churn.DEFAULT_COVARIATES",
+    )
+    baselines: dict[str, str] = Field(
+        default_factory=dict, description="categorical covariate -> its baseline level"
+    )
+    groups: list[str] = Field(
+        default_factory=list,
+        description="extra categorical columns with Kaplan-Meier curves (e.g. contract, region)",
+    )
+    horizons_days: list[int] = Field(
+        default_factory=lambda: [90, 180, 365],
+        description="days at which the survival table reports S(t) (365 is always included)",
+    )
 
 
 class ClvConfig(_Strict):
@@ -307,6 +328,15 @@ class NpsConfig(_Strict):
     slow_response_hours: float = Field(24.0, gt=0)
     sla_hours: float = Field(48.0, gt=0)
     contact_within_days: int = Field(7, gt=0)
+    groups: list[str] = Field(
+        default_factory=list,
+        description="extra survey or customer columns to break NPS down by (e.g. airline, cabin_class)",
+    )
+    scale_note: dict[str, str] | None = Field(
+        None,
+        description="how the export's score was mapped to 0-10, in words per language; shown in "
+        "the NPS chapter (else the chapter states `sources.surveys.values.score` itself)",
+    )
 
 
 #: the components of the customer health score (custops.survival.health), in display order
@@ -467,6 +497,11 @@ class ReportConfig(_Strict):
     currency: str = "CNY"
     seed: int = 42
     period: str | None = None
+    observation_end: date | None = Field(
+        None,
+        description="the day the data are observed to (default: the earlier of the period end "
+        "and the last timestamp in the data)",
+    )
     sources: dict[str, SourceConfig]
     cleaning: CleaningConfig = Field(default_factory=CleaningConfig)
     churn: ChurnConfig = Field(default_factory=ChurnConfig)
@@ -495,10 +530,22 @@ class ReportConfig(_Strict):
             raise ValueError(
                 f"unknown table(s) {unknown}; tables are {list(TABLES)}" + "".join(hints)
             )
-        missing = [name for name in ("orders", "customers") if name not in value]
-        if missing:
-            raise ValueError(f"the required table(s) {missing} have no source")
         return value
+
+    @model_validator(mode="after")
+    def _enough_tables(self) -> ReportConfig:
+        # any one table with events is enough: customers are derived from orders when absent,
+        # and a surveys-only or tickets-only export still gets its NPS / service chapter; a
+        # contractual customer snapshot (churn.definition: contractual) stands on its own
+        if any(name in self.sources for name in ("orders", "surveys", "tickets")):
+            return self
+        if self.churn.definition == "contractual" and "customers" in self.sources:
+            return self
+        raise ValueError(
+            "no source for orders, surveys or tickets: at least one of them is needed "
+            "(customers alone describe nobody's behaviour, unless they are a contractual "
+            "snapshot: churn.definition: contractual)"
+        )
 
     @field_validator("period")
     @classmethod

@@ -18,7 +18,9 @@ censored at E: ``duration_days`` = E - first.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import ibis
 import pandas as pd
@@ -199,6 +201,7 @@ def order_features(
     grain: str = "lines",
     engine: Engine | None = None,
     partitions: int | None = None,
+    observation_end: date | None = None,
 ) -> pd.DataFrame:
     """Purchase features per customer as of the end of ``period``, computed in the engine.
 
@@ -216,6 +219,9 @@ def order_features(
         Defaults to a new in-memory DuckDB.
     partitions : int, optional
         Passes over hash partitions of the customers (DuckDB; default ``engine.partitions``).
+    observation_end : date, optional
+        The day the data are observed to (default the period end; earlier when the data stop
+        before the period ends): recency, tenure, ``T`` and the churn censoring count to it.
 
     Returns
     -------
@@ -236,7 +242,8 @@ def order_features(
     period = Period.parse(period)
     own = engine is None
     engine = engine or connect()
-    end = _day(period.end)
+    observed_to = observation_end or period.end
+    end = _day(observed_to)
     start = _day(period.start)
     prev = period.previous()
     prev_start, prev_end = _day(prev.start), _day(prev.end)
@@ -291,7 +298,7 @@ def order_features(
     # BG/NBD summary (time unit: days) from the same aggregation
     frame["frequency"] = (frame["n_purchase_days"] - 1).astype(float)
     frame["recency"] = (frame["last_purchase"] - frame["first_purchase"]).dt.days.astype(float)
-    frame["T"] = (pd.Timestamp(period.end) - frame["first_purchase"]).dt.days.astype(float)
+    frame["T"] = (pd.Timestamp(observed_to) - frame["first_purchase"]).dt.days.astype(float)
     for column in (*_ORDER_COUNTS, "recency_days", "tenure_days", "event", "duration_days"):
         frame[column] = frame[column].astype("int64")
     return frame
@@ -307,6 +314,150 @@ def survival_table(features: pd.DataFrame) -> pd.DataFrame:
     ['customer_id', 'duration_days', 'event']
     """
     return features[["customer_id", "duration_days", "event"]].copy()
+
+
+#: the timestamp column of each event table (the data end is the last of them)
+EVENT_TIMES = {
+    "orders": "order_date",
+    "tickets": "created_at",
+    "surveys": "responded_at",
+    "touches": "sent_at",
+}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """How far the data reach into the period.
+
+    Attributes
+    ----------
+    period_end : date
+    data_end : date or None
+        Last day with an event (orders, tickets, surveys, touches) up to the period end.
+    observation_end : date
+        The day recency, tenure, ``T`` and churn censoring count to: the config's
+        ``observation_end`` if set, else the earlier of the period end and ``data_end``.
+    share : float
+        Share of the period's days the data cover (1.0 when complete).
+    """
+
+    period: str
+    period_end: date
+    data_end: date | None
+    observation_end: date
+    share: float
+
+    @property
+    def partial(self) -> bool:
+        """Whether the observation stops before the period ends (its KPIs are partial)."""
+        return self.observation_end < self.period_end
+
+    def sentence(self, lang: str = "en") -> str:
+        """One sentence for a chapter when the period is partial ('' when it is complete).
+
+        Examples
+        --------
+        >>> o = Observation("2011Q4", date(2011, 12, 31), date(2011, 12, 9), date(2011, 12, 9), 0.76)
+        >>> o.sentence()[:49]
+        '> **The data end on 2011-12-09: 76% of 2011Q4.** '
+        """
+        if not self.partial:
+            return ""
+        day = self.observation_end.isoformat()
+        if lang == "zh":
+            return (
+                f"> **数据截止于 {day}：覆盖 {self.period} 的 {self.share:.0%}。** 最近购买间隔、客户年龄、"
+                f"T 和流失删失都按 {day} 计算；本期的合计与 KPI 是不完整时期的数值（标为部分期）。"
+            )
+        return (
+            f"> **The data end on {day}: {self.share:.0%} of {self.period}.** Recency, tenure, T "
+            f"and churn censoring are measured to {day}; the period's totals and KPIs cover a "
+            "partial period (marked partial)."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (dates as ISO strings)."""
+        return {
+            "period": self.period,
+            "period_end": self.period_end.isoformat(),
+            "data_end": self.data_end.isoformat() if self.data_end else None,
+            "observation_end": self.observation_end.isoformat(),
+            "share": self.share,
+            "partial": self.partial,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Observation:
+        """The inverse of :meth:`to_dict`."""
+        return cls(
+            data["period"],
+            date.fromisoformat(data["period_end"]),
+            date.fromisoformat(data["data_end"]) if data.get("data_end") else None,
+            date.fromisoformat(data["observation_end"]),
+            float(data["share"]),
+        )
+
+
+def read_observation(folder: Any, period: Period | str) -> Observation:
+    """The observation end notebook 01 wrote (``observation.csv``); the period end without it.
+
+    Examples
+    --------
+    >>> read_observation("/nonexistent", "2025Q4").observation_end.isoformat()
+    '2025-12-31'
+    """
+    from pathlib import Path
+
+    from custops.ingest.artifacts import read_artifact
+
+    period = Period.parse(period)
+    if not (Path(folder) / "observation.csv").exists():
+        return Observation(period.label, period.end, None, period.end, 1.0)
+    row = read_artifact(Path(folder), "observation.csv").iloc[0].to_dict()
+    return Observation.from_dict({k: (None if pd.isna(v) else v) for k, v in row.items()})
+
+
+def observation(
+    tables: dict[str, pd.DataFrame], period: Period | str, override: date | None = None
+) -> Observation:
+    """The observation end of a period: the earlier of its end and the last event in the data.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        Clean tables; the timestamps of :data:`EVENT_TIMES` count (rows after the period end
+        are ignored).
+    period : Period or str
+    override : date, optional
+        The config's ``observation_end`` (wins when set).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"order_date": pd.to_datetime(["2011-10-02 08:00", "2011-12-09 12:00"])})
+    >>> obs = observation({"orders": o}, "2011Q4")
+    >>> obs.observation_end.isoformat(), round(obs.share, 2), obs.partial
+    ('2011-12-09', 0.76, True)
+    """
+    period = Period.parse(period)
+    stop = pd.Timestamp(period.end_exclusive)
+    last = None
+    for table, column in EVENT_TIMES.items():
+        frame = tables.get(table)
+        if isinstance(frame, pd.DataFrame) and column in frame and len(frame):
+            times = pd.to_datetime(frame[column])
+            times = times[times < stop]
+            if len(times) and times.notna().any():
+                day = times.max().date()
+                last = day if last is None or day > last else last
+    if override is not None:
+        end = min(override, period.end)
+    elif last is not None:
+        end = min(last, period.end)
+    else:
+        end = period.end
+    covered = (end - period.start).days + 1
+    share = max(0.0, min(1.0, covered / period.days))
+    return Observation(period.label, period.end, last, end, share)
 
 
 def _service(
@@ -357,6 +508,7 @@ def customer_features(
     slow_response_hours: float = 24.0,
     grain: str = "lines",
     engine: Engine | None = None,
+    observation_end: date | None = None,
 ) -> pd.DataFrame:
     """The unified customer view: one row per customer, joining every source.
 
@@ -378,6 +530,8 @@ def customer_features(
         ``"orders"`` when the orders are one row per order (see :func:`order_features`).
     engine : Engine, optional
         Engine for the order features.
+    observation_end : date, optional
+        See :func:`order_features` (default: the period end).
 
     Returns
     -------
@@ -393,11 +547,29 @@ def customer_features(
     """
     period = Period.parse(period)
     end = pd.Timestamp(period.end_exclusive)
-    base = tables["customers"]
+    base = tables.get("customers")
+    if base is None:  # no customer file: every customer id seen in the other tables
+        seen = [
+            pd.Index(frame["customer_id"].dropna())
+            for name, frame in tables.items()
+            if isinstance(frame, pd.DataFrame) and "customer_id" in frame
+        ]
+        ids = seen[0].append(seen[1:]).unique() if seen else pd.Index([])
+        base = pd.DataFrame({"customer_id": pd.Series(ids, dtype=object)})
     base = base[base["signup_date"] < end] if "signup_date" in base else base
-    orders = order_features(
-        tables["orders"], period, inactivity_days=inactivity_days, grain=grain, engine=engine
-    )
+    if "orders" in tables:
+        orders = order_features(
+            tables["orders"],
+            period,
+            inactivity_days=inactivity_days,
+            grain=grain,
+            engine=engine,
+            observation_end=observation_end,
+        )
+    else:  # surveys- or tickets-only export: nobody has an order
+        orders = pd.DataFrame({"customer_id": pd.Series([], dtype=object)})
+        for column in (*_ORDER_COUNTS, *_MONEY):
+            orders[column] = pd.Series([], dtype=float)
     ids = pd.Index(base["customer_id"]).union(pd.Index(orders["customer_id"]))
     view = pd.DataFrame({"customer_id": ids}).merge(base, on="customer_id", how="left")
     view = view.merge(orders, on="customer_id", how="left")
@@ -406,9 +578,14 @@ def customer_features(
         view[column] = view[column].fillna(0).astype("int64")
     for column in _MONEY:
         view[column] = view[column].fillna(0.0)
-    if "signup_date" in view:
+    if "signup_date" not in view and "first_purchase" in view:
+        view["signup_date"] = view["first_purchase"]  # derived customers: first order = signup
+    if "signup_date" in view and "first_purchase" in view:
         view["signup_date"] = view["signup_date"].fillna(view["first_purchase"])
-        view["customer_age_days"] = (pd.Timestamp(period.end) - view["signup_date"]).dt.days
+    if "signup_date" in view:
+        view["customer_age_days"] = (
+            pd.Timestamp(observation_end or period.end) - view["signup_date"]
+        ).dt.days
     view["is_new"] = (
         view["signup_date"] >= pd.Timestamp(period.start) if "signup_date" in view else False
     )

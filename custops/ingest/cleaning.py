@@ -825,9 +825,22 @@ def load_and_clean(
         rejects.append(rej)
         del mapped
     notes = []
-    known = pd.Index(tables["customers"]["customer_id"].dropna().unique())
+    if "customers" not in tables:  # derived in the customer view (first order = signup)
+        events = [t for t in ("orders", "tickets", "surveys", "touches") if t in tables]
+        first = ", with the first order as the signup date" if "orders" in tables else ""
+        notes.append(
+            f"There is no customers table (sources.customers): the customer view is derived from "
+            f"{', '.join(events)}{first}."
+        )
+    known = (
+        pd.Index(tables["customers"]["customer_id"].dropna().unique())
+        if "customers" in tables
+        else None
+    )
     for table in ("orders", "tickets", "surveys", "touches"):
-        if table in tables:  # hash-table lookup on arrays (a Python set was 41 % of this step)
+        if (
+            table in tables and known is not None
+        ):  # hash-table lookup on arrays (a Python set was 41 % of this step)
             missing = _not_in(tables[table]["customer_id"], known)
             orphan = pd.Series(missing, index=tables[table].index)
             if orphan.any():
@@ -837,14 +850,15 @@ def load_and_clean(
                 )
     # the built-in personal-data columns always, plus the configured ones, less allow_pii
     pii = pii_columns(cfg)
-    customers = tables["customers"]
+    customers = tables.get("customers")
     for column in pii:
-        if column in customers.columns:
+        if customers is not None and column in customers.columns:
             if column in ("phone", "email"):
                 customers[f"has_{column}"] = customers[column].notna()
             if not keep_pii:
                 customers = customers.drop(columns=column)
-    tables["customers"] = customers
+    if customers is not None:
+        tables["customers"] = customers
     if not keep_pii:
         for table, frame in list(tables.items()):
             if table != "customers" and set(pii) & set(frame.columns):

@@ -295,6 +295,17 @@ def md(text: str) -> Any:
     return out
 
 
+def note(text: str) -> Any:
+    """Show ``text`` as Markdown only when it says something (a cell with '' shows nothing).
+
+    Examples
+    --------
+    >>> note("") is None
+    True
+    """
+    return md(text) if text else None
+
+
 def missing_table_note(ctx: Context, table: str, section: str) -> bool:
     """If ``table`` has no source, say so (in words) and return True so the caller skips.
 

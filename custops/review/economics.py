@@ -291,10 +291,12 @@ class UnitEconomics:
         ]
         if "no_channel" in self.notes:
             parts.append(
-                "> 客户表没有 `acquisition_channel` 列，无法按渠道计算 CAC 与 CLV；请在配置中映射该列。"
+                "> 客户表没有 `acquisition_channel` 列，无法按渠道计算 CAC 与 CLV；请在配置中映射该列"
+                "（`sources.customers.columns.acquisition_channel`）。"
                 if zh
                 else "> The customer table has no `acquisition_channel` column, so CAC and CLV "
-                "cannot be split by channel; map that column in the config."
+                "cannot be split by channel; map that column in the config "
+                "(`sources.customers.columns.acquisition_channel`)."
             )
         if "no_costs" in self.notes:
             parts.append(
@@ -385,7 +387,12 @@ def unit_economics(
     spend_cfg = dict(cfg.costs.acquisition)
     if not spend_cfg:
         notes.append("no_costs")
-    spend = check_channels(spend_cfg, customers["acquisition_channel"]) if spend_cfg else {}
+    # without channels the spend cannot be matched to anyone: the note says so, no error
+    spend = (
+        check_channels(spend_cfg, customers["acquisition_channel"])
+        if spend_cfg and "no_channel" not in notes
+        else {}
+    )
     value = new_customer_value(
         customers, orders, scores, period, margin=cfg.clv.margin, index=index
     )

@@ -487,6 +487,8 @@ def scorecard(
     n_boot: int = 2000,
     lang: str = "en",
     index: OrderIndex | None = None,
+    churn: dict[str, float] | None = None,
+    partial_until: str | None = None,
 ) -> pd.DataFrame:
     """The KPI scorecard: this period vs the previous one vs the target.
 
@@ -510,6 +512,14 @@ def scorecard(
     index : OrderIndex, optional
         The :class:`~custops.core.index.OrderIndex` of ``tables["orders"]`` (built here when
         omitted); both periods read its order heads.
+    churn : dict, optional
+        The report's churn rate when the churn definition is not the orders' inactivity
+        (``churn_rate.csv`` of notebook 03: ``rate, low, high, n``; a contractual churn):
+        ``churn_rate`` and ``retention_rate`` use it, so every churn figure of the report
+        has one definition (no previous-period test: the snapshot has no history).
+    partial_until : str, optional
+        The observation end when the data stop before the period ends: every label says
+        the KPI covers a partial period.
 
     Returns
     -------
@@ -534,6 +544,14 @@ def scorecard(
     prev = period_measures(
         tables, p.previous(), sla_hours=sla_hours, seed=seed + 1, n_boot=n_boot, index=index
     )
+    if churn is not None and np.isfinite(churn.get("rate", np.nan)):
+        n = int(churn.get("n", 0))
+        for name, value, low, high in (
+            ("churn_rate", churn["rate"], churn["low"], churn["high"]),
+            ("retention_rate", 1 - churn["rate"], 1 - churn["high"], 1 - churn["low"]),
+        ):
+            cur[name] = Measure(value=float(value), n=n, ci_low=float(low), ci_high=float(high))
+            prev.pop(name, None)
     rng = np.random.default_rng(seed)
     by_kpi = _targets_by_kpi(targets)
     rows = []
@@ -556,7 +574,16 @@ def scorecard(
                 "direction": direction,
                 "change": c.value - b.value,
                 "unit": spec.unit,
-                "label": spec.label(lang),
+                "label": spec.label(lang)
+                + (
+                    ""
+                    if not partial_until
+                    else (
+                        f"（部分期，数据截至 {partial_until}）"
+                        if lang == "zh"
+                        else f" (partial: data end {partial_until})"
+                    )
+                ),
                 "ci_low": c.ci_low,
                 "ci_high": c.ci_high,
                 "n": c.n,
@@ -802,6 +829,41 @@ def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
     from custops.ingest.artifacts import read_clean_tables
 
     return read_clean_tables(Path(folder), columns={"orders": ORDER_COLUMNS})
+
+
+def report_churn(folder: Path | str, churn: Any) -> dict[str, float] | None:
+    """Notebook 03's churn rate when the report's churn definition is not the orders' inactivity.
+
+    With ``churn.definition: contractual`` the scorecard must quote the same churn as
+    chapter 03 (``churn_rate.csv``); with inactivity churn it computes its own from the
+    orders (``None`` here).
+
+    Examples
+    --------
+    >>> from custops.core.config import ChurnConfig
+    >>> report_churn("/nonexistent", ChurnConfig()) is None
+    True
+    """
+    if getattr(churn, "definition", "inactivity") != "contractual":
+        return None
+    path = Path(folder) / "churn_rate.csv"
+    if not path.exists():
+        return None
+    row = pd.read_csv(path).iloc[0]
+    return {k: float(row[k]) for k in ("rate", "low", "high", "n")}
+
+
+def partial_until(observation: Any) -> str | None:
+    """The observation end as text when the period is partial, else None (for :func:`scorecard`).
+
+    Examples
+    --------
+    >>> partial_until(None) is None
+    True
+    """
+    if observation is None or not getattr(observation, "partial", False):
+        return None
+    return observation.observation_end.isoformat()
 
 
 def read_upstream(folder: Path | str) -> dict[str, pd.DataFrame | None]:

@@ -113,9 +113,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
         book=not args.no_book,
         timeout=args.timeout,
         log=lambda line: err.print(line, markup=False),
+        keep_going=args.keep_going,
         **_run_options(args),
     )
     _print_summary(result, t, args.language or _language_of(args.config))
+    if result.failed:  # --keep-going: published without them, but the run did not succeed
+        for nb in result.failed:
+            err.print(f"failed: {nb.error}", markup=False)
+            err.print(f"  partly executed notebook: {nb.output}", markup=False)
+        return 1
     return 0
 
 
@@ -310,6 +316,13 @@ def build_parser() -> argparse.ArgumentParser:
         "from the others' executed copies",
     )
     run.add_argument("--no-book", action="store_true", help="execute the notebooks only")
+    run.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="a failing notebook does not stop the run: the book is published from the "
+        "chapters that succeeded, with a banner naming the failed chapter, cell and error "
+        "(exit status 1)",
+    )
     run.add_argument("--no-progress", action="store_true", help="no cell progress bar")
     run.add_argument(
         "--timeout", type=float, help="seconds a single cell may run (default: no limit)"

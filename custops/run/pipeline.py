@@ -319,9 +319,10 @@ class NotebookRun:
 
     name: str
     seconds: float
-    status: str  # "ok", "failed", "kept" (not rerun with --only)
+    status: str  # "ok", "failed", "kept" (not rerun with --only), "skipped" (no input table)
     output: Path
     stderr_cells: int = 0
+    error: str = ""  # with status "failed" (--keep-going): chapter, cell and error in one line
 
 
 @dataclass
@@ -346,6 +347,11 @@ class RunResult:
     total_seconds: float = 0.0
     index_html: Path = Path()
     archive_html: Path = Path()
+
+    @property
+    def failed(self) -> list[NotebookRun]:
+        """Notebooks that failed in a ``keep_going`` run (left out of the book)."""
+        return [r for r in self.notebooks if r.status == "failed"]
 
 
 class NotebookFailed(PipelineError):
@@ -498,6 +504,8 @@ def execute_notebooks(
     total: int | None = None,
     first_index: int = 1,
     timeout: float | None = None,
+    keep_going: bool = False,
+    available: Sequence[str] | None = None,
 ) -> list[NotebookRun]:
     """Execute notebooks in order with papermill into ``build/<P>/notebooks/``.
 
@@ -520,6 +528,14 @@ def execute_notebooks(
         For the "[i/n]" display when running a subset.
     timeout : float, optional
         Seconds a single cell may run.
+    keep_going : bool
+        A failing notebook is recorded (status ``"failed"`` with its cell and error) and the
+        next ones still run, instead of raising.
+    available : sequence of str, optional
+        Tables the config has a source for (default: read from ``config_path``). A notebook
+        whose ``requires_any`` tables are all absent is not executed: its executed copy is
+        its title and one sentence naming the missing table and config key (status
+        ``"skipped"``).
 
     Returns
     -------
@@ -528,7 +544,8 @@ def execute_notebooks(
     Raises
     ------
     NotebookFailed
-        With notebook, cell and error; nothing after the failing notebook runs.
+        With notebook, cell and error; nothing after the failing notebook runs
+        (unless ``keep_going``).
 
     Examples
     --------
@@ -547,21 +564,34 @@ def execute_notebooks(
     artifacts_dir(build_root, period)
     parameters = {"period": period, "config": str(config_path), "build_dir": str(build_root)}
     total = total or len(notebooks)
+    if available is None:
+        available = available_tables(load_config(config_path))
     runs: list[NotebookRun] = []
     for offset, notebook in enumerate(notebooks):
         check_parameters(notebook, parameters)
         step = f"[{first_index + offset}/{total}] {notebook.stem}"
+        needs = notebook_requirements(notebook)
+        if needs and not any(table in available for table in needs):
+            final = out_dir / notebook.name
+            nbformat.write(skipped_notebook(notebook, needs, period), final)
+            with contextlib.suppress(FileNotFoundError):
+                (failed_dir / notebook.name).unlink()
+            runs.append(NotebookRun(notebook.name, 0.0, "skipped", final))
+            keys = " or ".join(_TABLE_KEYS.get(n, f"sources.{n}").replace("`", "") for n in needs)
+            log(f"{step} skipped: no {' or '.join(needs)} table ({keys})")
+            continue
         log(f"{step} ...")
         staged = staging / notebook.name
         bar: bool | dict[str, Any] = {"desc": step, "leave": False} if progress else False
         started = time.perf_counter()
+        failure: NotebookFailed | None = None
         try:
             _execute(
                 notebook, staged, parameters, cwd=notebook.parent, progress_bar=bar, timeout=timeout
             )
         except PapermillExecutionError as exc:
             partial = _keep_failed(staged, failed_dir)
-            raise NotebookFailed(
+            failure = NotebookFailed(
                 notebook.name,
                 exec_count=exc.exec_count,
                 cell_index=exc.cell_index,
@@ -569,19 +599,40 @@ def execute_notebooks(
                 evalue=exc.evalue,
                 source=exc.source or "",
                 partial=partial,
-                published=pdir / "html",
-            ) from None
+                published=None if keep_going else pdir / "html",
+            )
         except Exception as exc:  # kernel died, timeout, unreadable notebook
             partial = _keep_failed(staged, failed_dir)
-            raise NotebookFailed(
+            failure = NotebookFailed(
                 notebook.name,
                 exec_count=None,
                 cell_index=None,
                 ename=type(exc).__name__,
                 evalue=str(exc).strip().splitlines()[-1] if str(exc).strip() else "",
                 partial=partial,
-                published=pdir / "html",
-            ) from exc
+                published=None if keep_going else pdir / "html",
+            )
+        if failure is not None:
+            if not keep_going:
+                raise failure from None
+            where = (
+                f"cell In [{failure.exec_count}]" if failure.exec_count is not None else "a cell"
+            )
+            error = f"{notebook.stem}, {where}: {failure.ename}: {failure.evalue}".strip()
+            # the chapter is left out of this edition, not shown from an older run
+            with contextlib.suppress(FileNotFoundError):
+                (out_dir / notebook.name).unlink()
+            runs.append(
+                NotebookRun(
+                    notebook.name,
+                    time.perf_counter() - started,
+                    "failed",
+                    failure.partial or Path(),
+                    error=error.splitlines()[0][:400],
+                )
+            )
+            log(f"{step} FAILED ({error.splitlines()[0][:300]}); going on (--keep-going)")
+            continue
         seconds = time.perf_counter() - started
         final = out_dir / notebook.name
         os.replace(staged, final)
@@ -594,6 +645,98 @@ def execute_notebooks(
     with contextlib.suppress(OSError):
         staging.rmdir()
     return runs
+
+
+# --------------------------------------------------------------------------- absent tables
+
+#: the config key that provides each table, named in the sentence of a skipped chapter
+_TABLE_WORDS = {
+    "orders": ("the orders table", "订单表"),
+    "customers": ("the customers table", "客户表"),
+    "surveys": ("a surveys table", "问卷表"),
+    "tickets": ("a tickets table", "服务工单表"),
+    "touches": ("a touches table", "营销触达表"),
+    "contract": ("a contractual customer snapshot", "合同制客户快照"),
+}
+#: the config keys named for each requirement (``contract``: a contractual customer table)
+_TABLE_KEYS = {"contract": "churn.definition: contractual` with `sources.customers"}
+
+
+def available_tables(config: ReportConfig) -> list[str]:
+    """The tables a config provides, plus ``contract`` for a contractual customer snapshot.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"customers": {"path": "c.csv"}},
+    ...     "churn": {"definition": "contractual"}})
+    >>> available_tables(cfg)
+    ['customers', 'contract']
+    """
+    tables = list(config.sources)
+    if config.churn.definition == "contractual" and "customers" in tables:
+        tables.append("contract")
+    return tables
+
+
+def notebook_requirements(notebook: Path | nbformat.NotebookNode) -> list[str]:
+    """The tables a notebook needs at least one of (``metadata.custops.requires_any``).
+
+    An empty list means the notebook runs on any export (it says itself what it skips).
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(metadata={"custops": {"requires_any": ["orders"]}})
+    >>> notebook_requirements(nb)
+    ['orders']
+    """
+    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, 4)
+    return list(nb.metadata.get("custops", {}).get("requires_any", []))
+
+
+def missing_tables_sentence(tables: Sequence[str], period: str, lang: str) -> str:
+    """One sentence: the chapter needs one of ``tables`` (with their config keys) and has none.
+
+    Examples
+    --------
+    >>> missing_tables_sentence(["orders"], "2025Q4", "en")
+    'This chapter needs the orders table (config key `sources.orders`); this export has none, so the chapter is not computed for 2025Q4.'
+    """
+    if lang == "zh":
+        names = " 或 ".join(
+            f"{_TABLE_WORDS[n][1]}（配置项 `{_TABLE_KEYS.get(n, f'sources.{n}')}`）" for n in tables
+        )
+        return f"本章需要{names}；本次导出没有，所以 {period} 不计算本章。"
+    names = " or ".join(
+        f"{_TABLE_WORDS[n][0]} (config key `{_TABLE_KEYS.get(n, f'sources.{n}')}`)" for n in tables
+    )
+    return f"This chapter needs {names}; this export has none, so the chapter is not computed for {period}."
+
+
+def skipped_notebook(notebook: Path, tables: Sequence[str], period: str) -> nbformat.NotebookNode:
+    """The executed copy of a chapter whose tables are absent: its title and one sentence per language.
+
+    Examples
+    --------
+    >>> nb = skipped_notebook(discover_notebooks("notebooks")[1], ["orders"], "2025Q4")  # doctest: +SKIP
+    """
+    source = nbformat.read(notebook, as_version=4)
+    cells = []
+    for lang in ("en", "zh"):
+        heading = next(
+            (
+                line
+                for c in source.cells
+                if c.cell_type == "markdown" and f"lang-{lang}" in c.metadata.get("tags", [])
+                for line in c.source.splitlines()
+                if line.startswith("# ")
+            ),
+            f"# {notebook.stem}",
+        )
+        text = f"{heading}\n\n> {missing_tables_sentence(tables, period, lang)}"
+        cells.append(nbformat.v4.new_markdown_cell(text, metadata={"tags": [f"lang-{lang}"]}))
+    out = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(source.metadata))
+    out.metadata["custops"] = {**out.metadata.get("custops", {}), "skipped": list(tables)}
+    return out
 
 
 def _keep_failed(staged: Path, failed_dir: Path) -> Path | None:
@@ -946,6 +1089,28 @@ def _edition_md(
     return text
 
 
+def _failure_banner(failures: Sequence[str], lang: str) -> str:
+    if lang == "zh":
+        return "本期报告不完整：以下章节运行失败，未包含在内：" + "；".join(failures)
+    return "This edition is incomplete: these chapters failed and are left out: " + "; ".join(
+        failures
+    )
+
+
+def _failures_md(failures: Sequence[str], lang: str) -> str:
+    """A warning box naming each failed chapter, its cell and error (no traceback)."""
+    if not failures:
+        return ""
+    title = "本期报告不完整" if lang == "zh" else "This edition is incomplete"
+    lead = (
+        "以下章节运行失败，未包含在本期报告中（其他章节正常）："
+        if lang == "zh"
+        else "These chapters failed in this run and are left out (the other chapters are complete):"
+    )
+    items = "\n".join(f"- `{line.replace('`', '')}`" for line in failures)
+    return f":::{{danger}} {title}\n{lead}\n\n{items}\n:::\n\n"
+
+
 def _ledger_md(artifacts: Path, lang: str) -> str:
     path = artifacts / "ledger.csv"
     if not path.exists():
@@ -1071,6 +1236,7 @@ def prepare_book_source(
     artifacts: Path,
     durations: dict[str, float] | None = None,
     commentary: dict[str, str] | None = None,
+    failures: Sequence[str] = (),
 ) -> list[str]:
     """Assemble the book source folder for one period from the template and executed notebooks.
 
@@ -1095,6 +1261,9 @@ def prepare_book_source(
         The team's commentary, notebook stem -> markdown (``custops.run.commentary``): shown
         in a box below the chapter's title and under its headline numbers on the landing
         page. Chapters without an entry are unchanged.
+    failures : sequence of str
+        Chapters that failed in this run (``--keep-going``), one line each with the cell and
+        the error: a banner on every page and on the landing page names them.
 
     Returns
     -------
@@ -1152,7 +1321,8 @@ def prepare_book_source(
             {
                 "headlines": _headlines_md(chapters, language, commentary),
                 "chapters": "\n".join(f"- {{doc}}`{c.doc}`" for c in chapters),
-                "edition": _edition_md(chapters, missing, period.label, language),
+                "edition": _failures_md(failures, language)
+                + _edition_md(chapters, missing, period.label, language),
             },
         )
     methods = source / "methods.md"
@@ -1166,6 +1336,10 @@ def prepare_book_source(
             },
         )
     book = _book_config(template / "_config.yml", config, period, language, built_at)
+    if failures:
+        book.setdefault("html", {})["announcement"] = html.escape(
+            _failure_banner(failures, language)
+        )
     (source / "_config.yml").write_text(
         yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
@@ -1547,6 +1721,7 @@ def publish(
     durations: dict[str, float] | None = None,
     log: Progress = print,
     artifacts: Path | None = None,
+    failures: Sequence[str] = (),
 ) -> float:
     """Build the book of one period from the executed notebooks present, and the archive index.
 
@@ -1581,7 +1756,12 @@ def publish(
     pdir = build_root / period.label
     executed_dir = pdir / "notebooks"
     executed = [executed_dir / nb.name for nb in notebooks if (executed_dir / nb.name).exists()]
-    missing = [nb.stem for nb in notebooks if not (executed_dir / nb.name).exists()]
+    missing = [
+        nb.stem
+        for nb in notebooks
+        if not (executed_dir / nb.name).exists()
+        and not any(f.startswith(f"{nb.stem},") for f in failures)  # named in the banner
+    ]
     if not executed:
         raise PipelineError(
             f"No executed notebook for {period.label} in {executed_dir}.",
@@ -1612,6 +1792,7 @@ def publish(
         artifacts=artifacts or artifacts_dir(build_root, period),
         durations=durations,
         commentary=commentary,
+        failures=failures,
     )
     log(f"building the book ({len(executed)} chapter(s)) ...")
     seconds = build_book(
@@ -1635,6 +1816,7 @@ def run(
     book: bool = True,
     timeout: float | None = None,
     log: Progress = print,
+    keep_going: bool = False,
 ) -> RunResult:
     """Execute the notebooks of one period and publish its book.
 
@@ -1663,6 +1845,12 @@ def run(
         Seconds one cell may run.
     log : callable
         Receives progress lines.
+    keep_going : bool
+        A failing notebook does not stop the run: the book is published from the chapters
+        that succeeded, with a banner naming each failed chapter, its cell and error
+        (``RunResult.failed``). Without it a failure leaves the published report and its
+        artifacts as they were; the artifacts the run had written are kept in
+        ``build/<P>/failed/artifacts`` (nothing is lost).
 
     Returns
     -------
@@ -1673,7 +1861,7 @@ def run(
     ConfigError
         Bad config, period or ``only``.
     NotebookFailed
-        A notebook raised; the published HTML is unchanged.
+        A notebook raised (without ``keep_going``); the published HTML is unchanged.
     BookFailed
         The book build failed; the published HTML is unchanged.
 
@@ -1716,8 +1904,16 @@ def run(
             book=book,
             timeout=timeout,
             log=log,
+            keep_going=keep_going,
         )
         _swap_in(staged, live_artifacts)
+    except NotebookFailed:
+        # the published report keeps its artifacts; the ones this run wrote are kept aside
+        kept = build_root / the_period.label / "failed" / "artifacts"
+        shutil.rmtree(kept, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            shutil.copytree(staged, kept, ignore=shutil.ignore_patterns(".*.tmp"))
+        raise
     finally:
         if redirect_before is None:
             os.environ.pop(STAGE_ENV, None)
@@ -1767,6 +1963,7 @@ def _run_staged(
     book: bool,
     timeout: float | None,
     log: Progress,
+    keep_going: bool = False,
 ) -> RunResult:
     runs = execute_notebooks(
         chosen,
@@ -1778,6 +1975,8 @@ def _run_staged(
         total=len(all_notebooks) if only else len(chosen),
         first_index=first if only else 1,
         timeout=timeout,
+        keep_going=keep_going,
+        available=available_tables(config),
     )
     result = RunResult(period=the_period.label, notebooks=runs)
     if only:
@@ -1798,6 +1997,7 @@ def _run_staged(
             durations={r.name: r.seconds for r in runs},
             log=log,
             artifacts=staged,
+            failures=[r.error for r in runs if r.status == "failed"],
         )
     return result
 

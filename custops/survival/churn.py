@@ -33,6 +33,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,30 @@ _T: dict[str, dict[str, str]] = {
             "**流失口径。** 客户在合同或会员终止之日（`churned_at`）流失；时间从注册日起算。没有终止日期的"
             "客户在 {end} 被*删失*。**{n:,}** 位客户中，**{events:,}** 位（{event_share:.0%}）为流失事件，"
             "**{censored:,}** 位为删失。"
+        ),
+    },
+    "def.snapshot": {
+        "en": (
+            "**Churn definition.** A contractual snapshot taken on {end}: each customer has a tenure "
+            "(in {unit}) and a churned flag, with no dates. A churned customer's tenure is the time "
+            "to churn; an active customer's is the time so far (*censored*). Of **{n:,}** customers, "
+            "**{events:,}** ({event_share:.0%}) are marked churned and **{censored:,}** are active."
+        ),
+        "zh": (
+            "**流失口径。** 截至 {end} 的合同制客户快照：每位客户有在网时长（单位：{unit}）和是否流失的标记，"
+            "没有日期。已流失客户的在网时长即流失前的时长；仍在网客户的时长是到快照日为止（*删失*）。"
+            "**{n:,}** 位客户中，**{events:,}** 位（{event_share:.0%}）标记为流失，**{censored:,}** 位仍在网。"
+        ),
+    },
+    "rate.snapshot": {
+        "en": (
+            "The snapshot does not date the churn, so the report's churn rate is the churned share "
+            "of the snapshot: **{rate:.1%}** (95% CI {low:.1%}–{high:.1%}; {k:,} of {n:,}); every "
+            "churn figure of this report uses it."
+        ),
+        "zh": (
+            "快照没有流失日期，所以本报告的流失率是快照中已流失客户的占比：**{rate:.1%}**（95% 置信区间 "
+            "{low:.1%}–{high:.1%}；{n:,} 位中 {k:,} 位）；本报告所有流失数字都使用这一口径。"
         ),
     },
     "rate": {
@@ -344,10 +369,52 @@ def label(column: str, lang: str = "en") -> str:
 # --------------------------------------------------------------------------- survival table
 
 
+#: days per unit of a contractual snapshot's tenure (a month is 365.25 / 12 days)
+TENURE_DAYS = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
+
+
+def contract_snapshot(features: pd.DataFrame, snapshot: pd.Timestamp, unit: str) -> pd.DataFrame:
+    """The survival table of a contractual snapshot: ``tenure`` (in ``unit``) and a ``churned`` flag.
+
+    CRMs export such tables without dates: every customer is observed at the snapshot
+    (the observation end); a churned customer's tenure is the time to churn, an active
+    customer's the time so far (censored). ``start_date`` = snapshot − tenure.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"customer_id": ["a", "b"], "tenure": [12, 3], "churned": ["Yes", "no"]})
+    >>> s = contract_snapshot(f, pd.Timestamp("2025-12-31"), "months")
+    >>> s[["duration_days", "event"]].round(1).to_dict("records")
+    [{'duration_days': 365.2, 'event': 1}, {'duration_days': 91.3, 'event': 0}]
+    """
+    if "churned" not in features:
+        raise DataError(
+            "customers",
+            "churned",
+            "the contractual snapshot has a tenure column but no churned flag",
+            fix="Map the churn flag to `churned` in sources.customers.columns (values: {churned: {Yes: true, No: false}}).",
+        )
+    out = features.copy()
+    tenure = pd.to_numeric(out["tenure"], errors="coerce")
+    flag = out["churned"]
+    if not pd.api.types.is_bool_dtype(flag):
+        text = flag.astype(str).str.strip().str.lower()
+        flag = text.isin(["1", "1.0", "true", "yes", "y", "churned", "是"])
+    out = out[tenure.notna() & (tenure >= 0)].copy()
+    out["duration_days"] = (tenure[out.index] * TENURE_DAYS[unit]).astype(float)
+    out["event"] = flag[out.index].astype(bool).astype(int)
+    out["start_date"] = snapshot - pd.to_timedelta(out["duration_days"].round(), unit="D")
+    out["churn_date"] = pd.Series(snapshot, index=out.index).where(out["event"] == 1)
+    out["contract_snapshot"] = True  # churn is known at the snapshot, not dated
+    return out.reset_index(drop=True)
+
+
 def survival_data(
     features: pd.DataFrame,
     period: Period | str,
     churn: ChurnConfig | None = None,
+    *,
+    observation_end: date | None = None,
 ) -> pd.DataFrame:
     """The survival table of the customers who can churn, with every feature column kept.
 
@@ -359,6 +426,9 @@ def survival_data(
         Reporting period; customers are observed until its end.
     churn : ChurnConfig, optional
         The churn definition (default: inactivity with 180 days).
+    observation_end : date, optional
+        The day the data are observed to (default: the period end); a contractual snapshot
+        (``tenure`` + ``churned``, no dates) is taken on that day.
 
     Returns
     -------
@@ -384,7 +454,9 @@ def survival_data(
     """
     churn = churn or ChurnConfig()
     period = Period.parse(period)
-    end = pd.Timestamp(period.end)
+    end = pd.Timestamp(observation_end or period.end)
+    if churn.definition == "contractual" and "tenure" in features and "churned_at" not in features:
+        return contract_snapshot(features, end, churn.tenure_unit)
     if churn.definition == "contractual":
         if "churned_at" not in features:
             raise DataError(
@@ -480,15 +552,15 @@ def add_covariates(
         )
     if "app_bound" in out:
         out["app_bound"] = out["app_bound"].astype("boolean").fillna(False).astype(int)
+    words = _GROUP_WORDS[lang if lang in _GROUP_WORDS else "en"]
     if "app_bound" in out:
-        words = _GROUP_WORDS[lang if lang in _GROUP_WORDS else "en"]
         out["app_binding"] = np.where(out["app_bound"] == 1, words["app"], words["no_app"])
-        if "unresolved_complaint" in out and "slow_first_response" in out:
-            out["service_issue"] = np.select(
-                [out["unresolved_complaint"] == 1, out["slow_first_response"] == 1],
-                [words["unresolved"], words["slow"]],
-                words["none"],
-            )
+    if "unresolved_complaint" in out and "slow_first_response" in out:
+        out["service_issue"] = np.select(
+            [out["unresolved_complaint"] == 1, out["slow_first_response"] == 1],
+            [words["unresolved"], words["slow"]],
+            words["none"],
+        )
     if "n_complaints" in out:
         out["log_complaints"] = np.log1p(out["n_complaints"].fillna(0).astype(float))
     if "nps_category" in out:
@@ -542,12 +614,20 @@ def definition_text(surv: pd.DataFrame, churn: ChurnConfig, period: Period | str
     n = len(surv)
     events = int(surv["event"].sum())
     key = "def.contractual" if churn.definition == "contractual" else "def.inactivity"
+    end = period.end
+    if "contract_snapshot" in surv and len(surv):
+        key = "def.snapshot"
+        end = (
+            pd.Timestamp(surv["start_date"].iloc[0])
+            + pd.Timedelta(days=round(float(surv["duration_days"].iloc[0])))
+        ).date()
     return _t(
         key,
         lang,
         days=churn.inactivity_days,
         period=period.label,
-        end=period.end.isoformat(),
+        end=end.isoformat(),
+        unit=churn.tenure_unit,
         n=n,
         events=events,
         censored=n - events,
@@ -576,6 +656,11 @@ def period_churn_rate(surv: pd.DataFrame, period: Period | str) -> dict[str, flo
     """
     from statsmodels.stats.proportion import proportion_confint
 
+    if "contract_snapshot" in surv and len(surv):  # undated churn: the snapshot's churned share
+        n, k = len(surv), int(surv["event"].sum())
+        low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+        rate = {"n": n, "churned": k, "rate": k / n, "low": float(low), "high": float(high)}
+        return {**rate, "snapshot": 1}
     period = Period.parse(period)
     start = pd.Timestamp(period.start)
     stop = pd.Timestamp(period.end_exclusive)
@@ -591,6 +676,17 @@ def period_churn_rate(surv: pd.DataFrame, period: Period | str) -> dict[str, flo
     return {"n": n, "churned": k, "rate": k / n, "low": float(low), "high": float(high)}
 
 
+def rate_frame(rate: dict[str, float], churn: ChurnConfig) -> pd.DataFrame:
+    """The period churn rate as the one-row ``churn_rate.csv`` (with its definition).
+
+    Examples
+    --------
+    >>> rate_frame({"n": 10, "churned": 2, "rate": 0.2, "low": 0.06, "high": 0.51}, ChurnConfig()).columns.tolist()
+    ['definition', 'n', 'churned', 'rate', 'low', 'high']
+    """
+    return pd.DataFrame([{"definition": churn.definition, **rate}])
+
+
 def rate_text(rate: dict[str, float], period: Period | str, lang: str) -> str:
     """Sentence for :func:`period_churn_rate`.
 
@@ -599,7 +695,8 @@ def rate_text(rate: dict[str, float], period: Period | str, lang: str) -> str:
     >>> rate_text({"n": 100, "churned": 10, "rate": 0.1, "low": 0.05, "high": 0.17}, "2025Q4", "en")[:30]
     'Of the **100** customers activ'
     """
-    return _t("rate", lang, period=Period.parse(period).label, k=rate["churned"], **rate)
+    key = "rate.snapshot" if rate.get("snapshot") else "rate"
+    return _t(key, lang, period=Period.parse(period).label, k=rate["churned"], **rate)
 
 
 # --------------------------------------------------------------------------- Kaplan-Meier
@@ -1073,6 +1170,10 @@ def _bands(values: pd.Series, bins: int) -> tuple[pd.Series, np.ndarray]:
     ), inner
 
 
+class NoCovariates(DataError):
+    """Every covariate of the Cox model is missing, constant or collinear."""
+
+
 class ChurnModel:
     """A Cox proportional-hazards churn model with the checks this handbook holds to.
 
@@ -1228,6 +1329,16 @@ class ChurnModel:
             rows, list(self.covariates), lang=self.lang, baselines=self.baselines
         )
         X = self.design_.X
+        if X.shape[1] == 0:
+            raise NoCovariates(
+                "customer_features.parquet",
+                None,
+                "no covariate is left for the Cox model: "
+                + "; ".join(self.design_.notes[:-1] or self.design_.notes),
+                fix="Map customer attributes (e.g. acquisition_channel, app_bound) or add "
+                "tickets, so that the model has something to compare; the Kaplan-Meier curves "
+                "do not need them.",
+            )
         data = X.assign(
             duration_days=rows["duration_days"].astype(float), event=rows["event"].astype(int)
         )
@@ -1262,6 +1373,10 @@ class ChurnModel:
                 sources.append(source)
         self.ph_failing_ = sources
         chosen = [s for s in sources if s not in self.protect][: self.max_strata]
+        # stratifying on every covariate would leave a Cox model with none: keep the last one
+        # in the model (its hazard ratio is then an average over time, said in the notes)
+        while chosen and all(self.design_.sources[c] in chosen for c in X.columns):
+            chosen.pop()
         self.ph_unstratified_ = [s for s in sources if s not in chosen]
         self.strata_ = []
         self.strata_sources_ = chosen
@@ -1831,7 +1946,10 @@ def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.
             features = features.drop(columns=["segment"], errors="ignore")
             features["segment"] = features["customer_id"].map(names)
             has_segments = bool(features["segment"].notna().any())
-    surv = survival_data(features, ctx.period, ctx.cfg.churn)
+    from custops.features.features import read_observation
+
+    seen = read_observation(ctx.artifacts, ctx.period)
+    surv = survival_data(features, ctx.period, ctx.cfg.churn, observation_end=seen.observation_end)
     surv = add_covariates(surv, tables.get("orders"), early_days=early_days, lang=ctx.language)
     return surv, tables, has_segments
 
@@ -1936,7 +2054,13 @@ def km_section(
 
     lang = ctx.language
     min_n = ctx.cfg.nps.min_group_n
-    km = km_by_group(surv, group, min_n=min_n)
+    if group is not None and (group not in surv or surv[group].nunique(dropna=True) < 2):
+        md(group_missing_sentence(group, group in surv, lang))
+        return None, pd.DataFrame(
+            columns=["group_a", "group_b", "chi2", "p", "p_holm", "significant"]
+        )
+    times = sorted({*ctx.cfg.churn.horizons_days, 365})
+    km = km_by_group(surv, group, times=times, min_n=min_n)
     tests = (
         pairwise_logrank(surv, group, exclude=small_groups(km))
         if group is not None
@@ -1962,13 +2086,93 @@ def km_section(
 
     plt.close(fig)
     display(table(km_display(km.table, lang)))
+    if group is not None:
+        overall = overall_logrank(surv, group, exclude=small_groups(km))
+        if overall is not None:
+            md(overall_logrank_text(overall, lang))
     if len(tests):
         display(table(logrank_display(tests, lang)))
     return km, tests
 
 
+def overall_logrank(
+    surv: pd.DataFrame, group: str, *, exclude: Sequence[str] = ()
+) -> dict[str, float] | None:
+    """The k-group log-rank test (lifelines' ``multivariate_logrank_test``) over the levels of ``group``.
+
+    Returns ``None`` with fewer than two levels left after ``exclude``.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_waltons
+    >>> w = load_waltons().rename(columns={"T": "duration_days", "E": "event"})
+    >>> r = overall_logrank(w, "group")
+    >>> r["groups"], r["df"], r["p"] < 0.001
+    (2, 1, True)
+    """
+    from lifelines.statistics import multivariate_logrank_test
+
+    keys = surv[group].astype(object).where(surv[group].notna(), "unknown").astype(str)
+    keep = ~keys.isin(list(exclude))
+    k = int(keys[keep].nunique())
+    if k < 2:
+        return None
+    result = multivariate_logrank_test(
+        surv.loc[keep, "duration_days"], keys[keep], surv.loc[keep, "event"]
+    )
+    return {
+        "groups": k,
+        "df": k - 1,
+        "chi2": float(result.test_statistic),
+        "p": float(result.p_value),
+    }
+
+
+def overall_logrank_text(test: dict[str, float], lang: str = "en") -> str:
+    """One sentence for :func:`overall_logrank`.
+
+    Examples
+    --------
+    >>> overall_logrank_text({"groups": 3, "df": 2, "chi2": 12.5, "p": 0.0019})
+    'Overall log-rank test across the 3 groups (not small): χ² = 12.5, df = 2, p = 0.0019 — the curves differ.'
+    """
+    p = f"{test['p']:.2g}" if test["p"] >= 1e-4 else "<0.0001"
+    differ = test["p"] < 0.05
+    if lang == "zh":
+        verdict = "曲线之间存在差异" if differ else "没有证据表明曲线之间存在差异"
+        return (
+            f"{test['groups']} 个分组（不含小样本组）的整体 log-rank 检验：χ² = {test['chi2']:.1f}，"
+            f"自由度 {test['df']}，p = {p}——{verdict}。"
+        )
+    verdict = "the curves differ" if differ else "no evidence that the curves differ"
+    return (
+        f"Overall log-rank test across the {test['groups']} groups (not small): "
+        f"χ² = {test['chi2']:.1f}, df = {test['df']}, p = {p} — {verdict}."
+    )
+
+
+def km_config_groups(ctx: Any, surv: pd.DataFrame) -> dict[str, KMResult | None]:
+    """One Kaplan-Meier section per column of ``churn.groups`` (a heading, curves, tables, tests).
+
+    Examples
+    --------
+    >>> km_config_groups(ctx, surv)  # doctest: +SKIP
+    """
+    from custops.report.notebook import md
+
+    out: dict[str, KMResult | None] = {}
+    for group in ctx.cfg.churn.groups:
+        name = label(group, ctx.language)
+        md(f"### {'按' + name if ctx.language == 'zh' else 'By ' + name}")
+        out[group], _ = km_section(ctx, surv, group)
+    return out
+
+
 def headline_numbers(
-    km: KMResult, model: ChurnModel, folds: pd.DataFrame, rate: dict[str, float]
+    km: KMResult,
+    model: ChurnModel | None,
+    folds: pd.DataFrame | None,
+    rate: dict[str, float],
 ) -> dict[str, float]:
     """The glue values of this chapter (plain floats/ints).
 
@@ -1986,34 +2190,99 @@ def headline_numbers(
         "churn_km_1y_low": 1 - row["survival_365d_high"],
         "churn_km_1y_high": 1 - row["survival_365d_low"],
     }
-
-    def days(column: str) -> float:
-        return float(row[column]) if np.isfinite(row[column]) else math.nan
-
-    out["churn_median_days"] = days("median_days")
-    out["churn_median_days_low"] = days("median_low")
-    out["churn_median_days_high"] = days("median_high")
-    hr = model.hazard_ratios().set_index("covariate")
-
-    def ratio(column: str, field: str) -> float:
-        return float(hr.loc[column, field])
-
-    if "unresolved_complaint" in hr.index:
-        out["churn_hr_unresolved"] = ratio("unresolved_complaint", "hr")
-        out["churn_hr_unresolved_low"] = ratio("unresolved_complaint", "hr_low")
-        out["churn_hr_unresolved_high"] = ratio("unresolved_complaint", "hr_high")
-    if "slow_first_response" in hr.index:
-        out["churn_hr_slow"] = ratio("slow_first_response", "hr")
-        out["churn_hr_slow_low"] = ratio("slow_first_response", "hr_low")
-        out["churn_hr_slow_high"] = ratio("slow_first_response", "hr_high")
-    if "app_bound" in hr.index:
-        out["churn_hr_app"] = ratio("app_bound", "hr")
-        out["churn_hr_app_low"] = ratio("app_bound", "hr_low")
-        out["churn_hr_app_high"] = ratio("app_bound", "hr_high")
-    out["churn_concordance"] = float(folds["concordance"].mean())
+    for key, column in (
+        ("churn_median_days", "median_days"),
+        ("churn_median_days_low", "median_low"),
+        ("churn_median_days_high", "median_high"),
+    ):
+        out[key] = float(row[column]) if np.isfinite(row[column]) else math.nan
+    hr = (
+        model.hazard_ratios().set_index("covariate")
+        if model is not None
+        else pd.DataFrame(index=pd.Index([], name="covariate"))
+    )
+    for short, column in (
+        ("unresolved", "unresolved_complaint"),
+        ("slow", "slow_first_response"),
+        ("app", "app_bound"),
+    ):
+        if column in hr.index:
+            out[f"churn_hr_{short}"] = float(hr.loc[column, "hr"])
+            out[f"churn_hr_{short}_low"] = float(hr.loc[column, "hr_low"])
+            out[f"churn_hr_{short}_high"] = float(hr.loc[column, "hr_high"])
+    if folds is not None:  # no Cox model (no covariate left): no concordance
+        out["churn_concordance"] = float(folds["concordance"].mean())
     out["churn_n_events"] = int(row["events"])
     out["churn_n_censored"] = int(row["censored"])
     return {k: (float(v) if not isinstance(v, int) else v) for k, v in out.items()}
+
+
+def needs_orders(ctx: Any, section: str) -> bool:
+    """Without an orders table say so in one sentence (``sources.orders``) and return True.
+
+    A contractual customer snapshot has survival curves and a Cox model, but no purchases
+    for lifetime value, the health score or the paths.
+
+    Examples
+    --------
+    >>> needs_orders(ctx, "customer health score")  # doctest: +SKIP
+    False
+    """
+    from custops.report.notebook import md
+
+    if ctx.has("orders"):
+        return False
+    if ctx.language == "zh":
+        md(f"> 没有订单表（配置项 `sources.orders`），本节（{section}）跳过。")
+    else:
+        md(
+            f"> There is no orders table (config key `sources.orders`), so this section "
+            f"({section}) is skipped."
+        )
+    return True
+
+
+def fit_model(ctx: Any, surv: pd.DataFrame) -> ChurnModel | None:
+    """Fit the chapter's Cox model; when it cannot be fitted, say why in one sentence and return None.
+
+    No covariate left (all missing, constant or collinear) or too few churn events: the
+    sections built on the model (hazard ratios, churn probabilities, CLV, the priority list)
+    are skipped and the Kaplan-Meier curves stand.
+
+    Examples
+    --------
+    >>> model = fit_model(ctx, surv)  # doctest: +SKIP
+    """
+    from custops.report.notebook import md
+
+    lang = ctx.language
+    try:
+        return ChurnModel(
+            covariates=ctx.cfg.churn.covariates or DEFAULT_COVARIATES,
+            baselines=ctx.cfg.churn.baselines or None,
+            penalizer=ctx.cfg.churn.penalizer,
+            max_fit_rows=ctx.cfg.churn.max_fit_rows,
+            random_state=ctx.seed,
+            lang=lang,
+        ).fit(surv)
+    except DataError as exc:
+        reason = exc.message.split(": ", 1)[-1].splitlines()[0]  # without the file name
+        if lang == "zh":
+            md(
+                f"> 无法拟合 Cox 模型（{reason}）：下面基于模型的各节（风险比、流失概率、生命周期价值、"
+                "挽留名单）跳过，上面的 Kaplan-Meier 曲线不受影响。映射客户属性（如 "
+                "`sources.customers.columns.acquisition_channel`、`app_bound`）或加入工单表"
+                "（`sources.tickets`）后即可拟合。"
+            )
+        else:
+            md(
+                f"> The Cox model cannot be fitted ({reason}): the sections built on it (hazard "
+                "ratios, churn probabilities, lifetime value, the priority list) are skipped; the "
+                "Kaplan-Meier curves above stand. Map customer attributes (e.g. "
+                "`sources.customers.columns.acquisition_channel`, `app_bound`) or add tickets "
+                "(`sources.tickets`) to fit it."
+            )
+        return None
 
 
 def forest_figure(ctx: Any, model: ChurnModel) -> Figure:
@@ -2036,6 +2305,43 @@ def calibration_figure(ctx: Any, calibration: pd.DataFrame, at_days: float) -> F
         + (f"calibration at {at_days:.0f} days" if lang == "en" else f"{at_days:.0f} 天校准"),
         xlabel="predicted churn" if lang == "en" else "预测流失率",
         ylabel="observed churn (Kaplan-Meier)" if lang == "en" else "实际流失率（Kaplan-Meier）",
+    )
+
+
+#: survival group column -> (what provides it: config key, en words, zh words)
+GROUP_SOURCES = {
+    "acquisition_channel": (
+        "sources.customers.columns.acquisition_channel",
+        "acquisition channel",
+        "获客渠道",
+    ),
+    "app_binding": ("sources.customers.columns.app_bound", "APP binding", "APP 绑定"),
+    "service_issue": ("sources.tickets", "service tickets", "服务工单"),
+    "region": ("sources.customers.columns.region", "region", "地区"),
+    "tier": ("segments.tiers", "value tier", "价值层级"),
+    "segment": ("notebook 02 (segments.parquet)", "segment", "客群"),
+}
+
+
+def group_missing_sentence(group: str, constant: bool = False, lang: str = "en") -> str:
+    """One sentence: the survival curves by ``group`` are skipped, and which config key provides it.
+
+    Examples
+    --------
+    >>> group_missing_sentence("acquisition_channel")
+    '> The data have no acquisition channel (config key `sources.customers.columns.acquisition_channel`), so the survival curves by it are skipped.'
+    """
+    key, en, zh = GROUP_SOURCES.get(
+        group, (f"sources.customers.columns.{group}", f"`{group}`", f"`{group}`")
+    )
+    if lang == "zh":
+        if constant:
+            return f"> 所有客户的{zh}都相同，按{zh}的生存曲线跳过。"
+        return f"> 数据中没有{zh}（配置项 `{key}`），按{zh}的生存曲线跳过。"
+    if constant:
+        return f"> Every customer has the same value of {en}, so the survival curves by it are skipped."
+    return (
+        f"> The data have no {en} (config key `{key}`), so the survival curves by it are skipped."
     )
 
 

@@ -542,6 +542,94 @@ def load_inputs(folder: str | Path, period: Period | str) -> NpsInputs:
     )
 
 
+def summary_groups(config: Any = None) -> dict[str, str]:
+    """The NPS breakdowns: :data:`SUMMARY_GROUPS` plus the config's ``nps.groups`` columns.
+
+    Examples
+    --------
+    >>> from custops.core.config import NpsConfig
+    >>> list(summary_groups(NpsConfig(groups=["airline"])))[-2:]
+    ['month', 'airline']
+    """
+    groups = dict(SUMMARY_GROUPS)
+    for column in getattr(config, "groups", None) or []:
+        groups.setdefault(column, column)
+    return groups
+
+
+def scale_text(cfg: Any, lang: str = "en") -> str:
+    """How the export's score became the 0–10 recommend score, in one sentence ('' when unchanged).
+
+    ``nps.scale_note`` (per language) when the config gives one; otherwise the recoding of
+    ``sources.surveys.values.score`` written out.
+
+    Examples
+    --------
+    >>> from custops.core.config import ReportConfig
+    >>> cfg = ReportConfig.model_validate({"sources": {"surveys": {"path": "s.csv",
+    ...     "values": {"score": {"1": 0, "5": 10}}}}})
+    >>> scale_text(cfg)
+    '> The survey scores were recoded to the 0–10 scale by the config (`sources.surveys.values.score`): 1 → 0, 5 → 10.'
+    """
+    note = getattr(cfg.nps, "scale_note", None)
+    if note:
+        return "> " + note.get(lang, note.get("en", next(iter(note.values()))))
+    src = cfg.sources.get("surveys")
+    mapping = src.values.get("score") if src is not None else None
+    if not mapping:
+        return ""
+    pairs = ", ".join(f"{k} → {v}" for k, v in mapping.items())
+    if lang == "zh":
+        return f"> 问卷评分已按配置（`sources.surveys.values.score`）换算为 0–10 分：{pairs}。"
+    return (
+        "> The survey scores were recoded to the 0–10 scale by the config "
+        f"(`sources.surveys.values.score`): {pairs}."
+    )
+
+
+def no_answers_note(
+    data: NpsInputs, section: str, lang: str = "en", *, column: str | None = None
+) -> bool:
+    """Without survey answers (or their ``column``), say so in one sentence and return True.
+
+    Sections built on the answers call this first and skip when it is True; the service
+    KPIs of the tickets do not depend on it. The sentence names the config key that
+    provides what is missing (``sources.surveys`` or ``sources.surveys.columns.<column>``).
+
+    Examples
+    --------
+    >>> empty = NpsInputs({}, None, None, pd.DataFrame(), pd.DataFrame())
+    >>> no_answers_note(empty, "Drivers of detraction")  # doctest: +ELLIPSIS
+    <IPython...Markdown object>
+    True
+    """
+    from custops.report.notebook import md
+
+    if "surveys" in data.tables and len(data.responses_all):
+        if column is None or column in data.tables["surveys"].columns:
+            return False
+        if lang == "zh":
+            md(
+                f"> 问卷答复中没有 `{column}` 列（配置项 `sources.surveys.columns.{column}`），"
+                f"本节（{section}）跳过。"
+            )
+        else:
+            md(
+                f"> The survey answers have no `{column}` column (config key "
+                f"`sources.surveys.columns.{column}`), so this section ({section}) is skipped."
+            )
+        return True
+
+    if lang == "zh":
+        md(f"> 没有问卷答复（配置项 `sources.surveys`），本节（{section}）跳过。")
+    else:
+        md(
+            f"> There are no survey answers (config key `sources.surveys`), so this section "
+            f"({section}) is skipped."
+        )
+    return True
+
+
 def write_outputs(
     folder: str | Path, summary: pd.DataFrame, comparison: pd.DataFrame
 ) -> pd.DataFrame:
