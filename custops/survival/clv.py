@@ -853,6 +853,10 @@ def priority_list(
     )
     if "tier" in active and "segment" in active:
         out.insert(3, "tier", active["tier"].to_numpy())
+    # the BTYD columns of chapter 03's "Two views of customer value", when present
+    for column in active.columns:
+        if column in ("p_alive", "clv_btyd") or column.startswith("expected_purchases_"):
+            out[column] = active[column].to_numpy()
     return out
 
 
