@@ -183,6 +183,12 @@ def test_bgnbd_recovers_simulated_parameters():
         # within 3 standard errors and 15% of the truth
         assert abs(table.loc[name, "coef"] - value) < 3 * table.loc[name, "se(coef)"], name
         assert abs(table.loc[name, "coef"] / value - 1) < 0.15, name
+    # the closed-form P(X(T) = x) (FHL 2005 eq. 8) at the true parameters vs the simulated counts
+    model.params_ = pd.Series(truth)
+    probs = model.frequency_probabilities(data["T"].to_numpy(), 7)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-12)
+    counts = np.bincount(np.minimum(data["frequency"].to_numpy(), 7).astype(int), minlength=8)
+    np.testing.assert_allclose(probs.sum(axis=0), counts, rtol=0.06, atol=60)
 
 
 def test_pareto_nbd_recovers_simulated_parameters():
@@ -258,6 +264,9 @@ def test_clv_interval_contains_the_point_and_is_seeded(bg, gg, cdnow):
     two = customer_value(bg, gg, cdnow, n_draws=100, random_state=3, method="draws")
     other = customer_value(bg, gg, cdnow, n_draws=100, random_state=4, method="draws")
     pd.testing.assert_frame_equal(one, two)
+    assert one.attrs["total_low"] < one.attrs["total"] < one.attrs["total_high"]
+    # no wider than the sum of the customers' upper bounds
+    assert one.attrs["total_high"] <= one["clv_btyd_high"].sum() * 1.0001
     assert not np.allclose(one["clv_btyd_low"], other["clv_btyd_low"])
     assert (
         (one["clv_btyd_low"] <= one["clv_btyd"]) & (one["clv_btyd"] <= one["clv_btyd_high"])

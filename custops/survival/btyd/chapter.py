@@ -124,7 +124,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "frequency, but among the {n} repeat customers the correlation is {r:.2f} (Spearman "
         "{rho:.2f}, p = {p:.3g}). The BTYD CLV is biased for the most and least frequent buyers; "
         "read it as a ranking, not as an amount.",
-        "zh": "> **警告：** Gamma-Gamma 假设单次消费额与购买频次无关，但 {n} 位复购客户中二者相关系数为 "
+        "zh": "> 警告：Gamma-Gamma 假设单次消费额与购买频次无关，但 {n} 位复购客户中二者相关系数为 "
         "{r:.2f}（Spearman {rho:.2f}，p = {p:.3g}）。对购买最频繁和最不频繁的客户，BTYD CLV 有偏，"
         "请把它当作排序而不是金额。",
     },
