@@ -305,6 +305,30 @@ class ClvConfig(_Strict):
     horizon_months: int = Field(24, gt=0)
 
 
+class BtydConfig(_Strict):
+    """Buy-till-you-die models beside survival (chapter 03, "Two views of customer value")."""
+
+    enabled: bool = True
+    model: Literal["bgnbd", "pareto"] = Field(
+        "bgnbd", description="model behind the p_alive / expected_purchases / clv_btyd columns"
+    )
+    calibration_end: date | None = Field(
+        None,
+        description="last calibration day of the holdout check (default: day before the period start)",
+    )
+    time_unit_days: float = Field(
+        7.0, gt=0, description="days per time unit of the fits (7: weeks)"
+    )
+    penalizer: float = Field(0.0, ge=0, description="ridge weight on the log-parameters")
+    n_draws: int = Field(200, ge=0, description="parameter draws of the CLV intervals")
+    min_repeat_customers: int = Field(
+        30, ge=5, description="fewer repeat customers: section skipped"
+    )
+    independence_threshold: float = Field(
+        0.3, gt=0, lt=1, description="|corr(frequency, spend)| that fails the Gamma-Gamma check"
+    )
+
+
 class SegmentConfig(_Strict):
     """RFM bins, value tier thresholds (annual spend) and lifecycle windows."""
 
@@ -506,6 +530,7 @@ class ReportConfig(_Strict):
     cleaning: CleaningConfig = Field(default_factory=CleaningConfig)
     churn: ChurnConfig = Field(default_factory=ChurnConfig)
     clv: ClvConfig = Field(default_factory=ClvConfig)
+    btyd: BtydConfig = Field(default_factory=BtydConfig)
     segments: SegmentConfig = Field(default_factory=SegmentConfig)
     nps: NpsConfig = Field(default_factory=NpsConfig)
     health: HealthConfig = Field(default_factory=HealthConfig)

@@ -15,8 +15,8 @@ playbook from the customer's segment (or value tier) and top driver. Early-warni
 computed from the clean tables: a complaint not resolved within ``contact_within_days``,
 no interaction after the first repurchase, and a sharp drop in order frequency.
 
-A BG/NBD + Gamma-Gamma CLV is offered only when ``pymc_marketing`` is importable
-(:func:`bgnbd_note`); it is not a dependency.
+The BG/NBD + Gamma-Gamma CLV beside it is custops' own fit (:mod:`custops.survival.btyd`,
+chapter 03's "Two views of customer value"); :func:`bgnbd_note` points there.
 """
 
 from __future__ import annotations
@@ -200,12 +200,12 @@ _T: dict[str, dict[str, str]] = {
         ),
     },
     "bgnbd.missing": {
-        "en": "A BG/NBD + Gamma-Gamma CLV would be shown next to this one, but `pymc_marketing` is not installed; the survival-based CLV above is the one used.",
-        "zh": "若安装了 `pymc_marketing`，这里会并列给出 BG/NBD + Gamma-Gamma 的 CLV；当前未安装，采用上面基于生存分析的 CLV。",
+        "en": "A BG/NBD + Gamma-Gamma CLV is set beside this one, and both are backtested, in \"Two views of customer value\" below; the retention list ranks by the survival-based CLV above.",
+        "zh": "下文“客户价值的两种视角”并列给出 BG/NBD + Gamma-Gamma 的 CLV 并对两者做回测；挽留名单按上面基于生存分析的 CLV 排序。",
     },
     "bgnbd.present": {
-        "en": "`pymc_marketing` is installed: a BG/NBD + Gamma-Gamma CLV can be fitted on the same customers for comparison (not part of this chapter's numbers).",
-        "zh": "已安装 `pymc_marketing`：可在同一批客户上拟合 BG/NBD + Gamma-Gamma CLV 作对比（不计入本章数字）。",
+        "en": "A BG/NBD + Gamma-Gamma CLV is set beside this one, and both are backtested, in \"Two views of customer value\" below; the retention list ranks by the survival-based CLV above.",
+        "zh": "下文“客户价值的两种视角”并列给出 BG/NBD + Gamma-Gamma 的 CLV 并对两者做回测；挽留名单按上面基于生存分析的 CLV 排序。",
     },
     "story": {
         "en": (
@@ -837,6 +837,10 @@ def priority_list(
     )
     if "tier" in active and "segment" in active:
         out.insert(3, "tier", active["tier"].to_numpy())
+    # the BTYD columns of chapter 03's "Two views of customer value", when present
+    for column in active.columns:
+        if column in ("p_alive", "clv_btyd") or column.startswith("expected_purchases_"):
+            out[column] = active[column].to_numpy()
     return out
 
 
@@ -864,7 +868,7 @@ def value_at_risk_by(scores: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def bgnbd_note(lang: str = "en") -> str:
-    """Whether the optional BG/NBD + Gamma-Gamma comparison is available, in words.
+    """Where the BG/NBD + Gamma-Gamma comparison of this chapter is, in words.
 
     Examples
     --------

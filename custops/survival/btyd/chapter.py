@@ -1,0 +1,539 @@
+"""Chapter 03, "Two views of customer value": survival CLV beside BTYD CLV, both backtested.
+
+:func:`two_views` does the whole section (the notebook calls it once): it fits BG/NBD,
+Pareto/NBD and Gamma-Gamma on the purchases up to the observation end, adds ``p_alive``,
+``expected_purchases_<h>d``, ``clv_btyd`` (with its 95% interval) to the churn scores,
+compares the two CLVs (Spearman rank correlation, top-decile overlap), backtests both model
+families on a holdout (fit up to ``btyd.calibration_end``, default the day before the period
+start; predict the purchases from then to the observation end) and checks the Gamma-Gamma
+independence assumption. A contractual churn definition, missing orders or too few repeat
+customers end the section with one sentence.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from custops.core.config import Period
+from custops.survival.btyd.gamma_gamma import GammaGammaFitter, independence_check
+from custops.survival.btyd.holdout import MODELS, HoldoutResult, holdout_validation
+from custops.survival.btyd.summary import btyd_summary
+from custops.survival.btyd.value import customer_value
+
+__all__ = ["TwoViews", "two_views", "BTYD_COLUMNS", "rank_agreement", "survival_predictor"]
+
+#: columns the section adds to churn_scores.parquet (and retention_priority.csv)
+BTYD_COLUMNS = ("p_alive", "expected_purchases", "clv_btyd", "clv_btyd_low", "clv_btyd_high")
+
+_TEXT: dict[str, dict[str, str]] = {
+    "contractual": {
+        "en": "> The churn definition here is contractual (a recorded `churned_at` or a tenure "
+        "snapshot): we see when each customer leaves. BG/NBD and Pareto/NBD are models for "
+        "non-contractual purchases, where that moment is never observed and has to be inferred "
+        "from silence; with a known end date they add nothing the survival model does not "
+        "already know, so this section is skipped.",
+        "zh": "> 本期的流失口径是合同制（有记录的 `churned_at` 或在网时长快照）：每位客户何时离开是已知的。"
+        "BG/NBD 与 Pareto/NBD 是非合同制购买的模型，离开的时刻观察不到、只能从沉默中推断；"
+        "离开日期已知时，它们不能提供生存模型之外的信息，因此本节跳过。",
+    },
+    "disabled": {
+        "en": "> The BTYD comparison is switched off (`btyd.enabled: false`).",
+        "zh": "> BTYD 对比已在配置中关闭（`btyd.enabled: false`）。",
+    },
+    "no_orders": {
+        "en": "> No orders table for this period, so the BTYD models cannot be fitted.",
+        "zh": "> 本期没有订单表，无法拟合 BTYD 模型。",
+    },
+    "too_few": {
+        "en": "> Only {n} customers bought more than once by {end} (at least {need} are needed), "
+        "so the BTYD models are not fitted this period.",
+        "zh": "> 截至 {end} 只有 {n} 位客户有过复购（至少需要 {need} 位），本期不拟合 BTYD 模型。",
+    },
+    "fits": {
+        "en": "The BTYD models are fitted by maximum likelihood on {n} customers' purchase days up to "
+        "{end} (time unit {unit:g} days). BG/NBD: r = {r:.3f}, α = {alpha:.3f}, a = {a:.3f}, b = {b:.3f} "
+        "({bg_conv}); Pareto/NBD: {pn_conv}; Gamma-Gamma on {n_rep} repeat customers: "
+        "p = {p:.2f}, q = {q:.2f}, v = {v:.2f} ({gg_conv}). The `{model}` model gives the "
+        "P(alive), expected purchases and BTYD CLV columns.",
+        "zh": "BTYD 模型用截至 {end} 的 {n} 位客户的购买日按最大似然拟合（时间单位 {unit:g} 天）。"
+        "BG/NBD：r = {r:.3f}，α = {alpha:.3f}，a = {a:.3f}，b = {b:.3f}（{bg_conv}）；Pareto/NBD：{pn_conv}；"
+        "Gamma-Gamma 基于 {n_rep} 位复购客户：p = {p:.2f}，q = {q:.2f}，v = {v:.2f}（{gg_conv}）。"
+        "P(存活)、预期购买次数和 BTYD CLV 列来自 `{model}` 模型。",
+    },
+    "converged": {"en": "converged", "zh": "已收敛"},
+    "not_converged": {"en": "NOT converged", "zh": "未收敛"},
+    "compare": {
+        "en": "On the {n} active customers both models value, the survival CLV totals {surv} and the "
+        "BTYD CLV {btyd} (95% interval of the BTYD total from the parameter uncertainty: {low} to "
+        "{high}). Their rankings agree with a Spearman correlation of {rho:.2f}; {overlap:.0%} of "
+        "the survival model's top 10% are also in the BTYD top 10%.",
+        "zh": "在两种模型都能估值的 {n} 位活跃客户中，生存模型 CLV 合计 {surv}，BTYD CLV 合计 {btyd}"
+        "（参数不确定性给出的 BTYD 合计 95% 区间：{low} 至 {high}）。两者排序的 Spearman 相关系数为 "
+        "{rho:.2f}；生存模型前 10% 的客户中有 {overlap:.0%} 也在 BTYD 前 10%。",
+    },
+    "no_compare": {
+        "en": "No active customer has both a survival and a BTYD CLV, so the two are not compared.",
+        "zh": "没有同时具有生存模型 CLV 与 BTYD CLV 的活跃客户，二者不做比较。",
+    },
+    "holdout": {
+        "en": "Backtest: every model is fitted on the purchases up to {cal} and predicts each "
+        "customer's purchase days from then to {end} ({days} days). The {n} customers made "
+        "{actual:,.0f} purchases in that window. {rows} By the mean absolute error per customer "
+        "the backtest favours **{winner}** on this data.",
+        "zh": "回测：每个模型只用截至 {cal} 的购买拟合，预测每位客户此后到 {end}（{days} 天）的购买天数。"
+        "这 {n} 位客户在此期间实际购买 {actual:,.0f} 次。{rows}按每位客户的平均绝对误差，"
+        "本数据上回测更支持 {winner}。",
+    },
+    "holdout_row": {
+        "en": "{model} expected {expected:,.0f} ({error:+.0%}, MAE {mae:.2f}).",
+        "zh": "{model} 预期 {expected:,.0f}（{error:+.0%}，平均绝对误差 {mae:.2f}）。",
+    },
+    "holdout_short": {
+        "en": "> The holdout window from {cal} to {end} is too short or has too few repeat "
+        "customers before it ({n}), so the backtest is skipped.",
+        "zh": "> 从 {cal} 到 {end} 的验证窗口太短，或此前的复购客户太少（{n} 位），回测跳过。",
+    },
+    "no_survival": {
+        "en": "The survival model could not be refitted on the calibration window ({why}), so "
+        "only the BTYD models are backtested.",
+        "zh": "生存模型无法在校准窗口上重新拟合（{why}），因此只回测 BTYD 模型。",
+    },
+    "survival_note": {
+        "en": "The survival model's prediction is its expected remaining days alive in the window "
+        "(conditional survival from the Cox model refitted on the calibration window) times the "
+        "customer's order rate over the preceding 12 months; customers it counts as churned at "
+        "the calibration end get 0.",
+        "zh": "生存模型的预测 = 窗口内预期仍存活的天数（在校准窗口上重新拟合的 Cox 模型的条件生存）× "
+        "客户此前 12 个月的下单频率；在校准期末已被判为流失的客户预测为 0。",
+    },
+    "gg_ok": {
+        "en": "Gamma-Gamma assumes spend per purchase is independent of purchase frequency: among "
+        "the {n} repeat customers the correlation is {r:.2f} (Spearman {rho:.2f}), below the "
+        "{threshold:.2f} the check allows.",
+        "zh": "Gamma-Gamma 假设单次消费额与购买频次无关：{n} 位复购客户中二者相关系数为 {r:.2f}"
+        "（Spearman {rho:.2f}），低于检验允许的 {threshold:.2f}。",
+    },
+    "gg_fail": {
+        "en": "> **Warning:** Gamma-Gamma assumes spend per purchase is independent of purchase "
+        "frequency, but among the {n} repeat customers the correlation is {r:.2f} (Spearman "
+        "{rho:.2f}, p = {p:.3g}). The BTYD CLV is biased for the most and least frequent buyers; "
+        "read it as a ranking, not as an amount.",
+        "zh": "> 警告：Gamma-Gamma 假设单次消费额与购买频次无关，但 {n} 位复购客户中二者相关系数为 "
+        "{r:.2f}（Spearman {rho:.2f}，p = {p:.3g}）。对购买最频繁和最不频繁的客户，BTYD CLV 有偏，"
+        "请把它当作排序而不是金额。",
+    },
+    "tracking_title": {
+        "en": "{period}: cumulative purchases in the holdout",
+        "zh": "{period}：验证期累计购买次数",
+    },
+    "scatter_title": {
+        "en": "{period}: survival CLV vs BTYD CLV",
+        "zh": "{period}：生存模型 CLV 与 BTYD CLV",
+    },
+    "scatter_x": {"en": "survival CLV", "zh": "生存模型 CLV"},
+    "scatter_y": {"en": "BTYD CLV", "zh": "BTYD CLV"},
+    "survival_name": {"en": "survival (Cox)", "zh": "生存模型 (Cox)"},
+}
+
+
+_GREEK = {"alpha": "α", "beta": "β"}
+
+
+def _t(key: str, lang: str, **kwargs: Any) -> str:
+    entry = _TEXT[key]
+    text = entry.get(lang, entry["en"])
+    return text.format(**kwargs) if kwargs else text
+
+
+def _money(value: float, currency: str) -> str:
+    return f"{currency} {value:,.0f}".strip()
+
+
+def rank_agreement(a: pd.Series, b: pd.Series, *, top: float = 0.1) -> dict[str, float]:
+    """Spearman correlation and top-share overlap of two value columns (rows with both).
+
+    ``overlap`` is the share of ``a``'s top ``top`` fraction that is also in ``b``'s.
+
+    Examples
+    --------
+    >>> a = pd.Series(range(100), dtype=float)
+    >>> rank_agreement(a, a * 2)
+    {'n': 100, 'spearman': 1.0, 'overlap': 1.0}
+    """
+    both = pd.concat([a.rename("a"), b.rename("b")], axis=1).dropna()
+    n = len(both)
+    if n < 3:
+        return {"n": n, "spearman": float("nan"), "overlap": float("nan")}
+    k = max(1, int(np.ceil(top * n)))
+    top_a = set(both["a"].sort_values(ascending=False, kind="stable").index[:k])
+    top_b = set(both["b"].sort_values(ascending=False, kind="stable").index[:k])
+    rho = float(stats.spearmanr(both["a"], both["b"]).statistic)
+    return {"n": n, "spearman": round(rho, 12), "overlap": len(top_a & top_b) / k}
+
+
+def _before(tables: dict[str, pd.DataFrame], end: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    """The tables as they were at the end of ``end`` (rows dated later dropped)."""
+    columns = {
+        "orders": "order_date",
+        "tickets": "created_at",
+        "surveys": "responded_at",
+        "touches": "sent_at",
+        "customers": "signup_date",
+    }
+    out = {}
+    for name, frame in tables.items():
+        column = columns.get(name)
+        if column and column in frame:
+            frame = frame[pd.to_datetime(frame[column]) < end + pd.Timedelta(days=1)]
+        out[name] = frame
+    return out
+
+
+def survival_predictor(ctx: Any, tables: dict[str, pd.DataFrame], calibration: Period) -> Any:
+    """The chapter's Cox model refitted as of ``calibration``'s end, as a holdout predictor.
+
+    Returns ``f(customer_ids, offsets_days) -> (n, k)`` cumulative expected purchase days:
+    order rate over the last 12 months (per day, at least 30 days observed) times the
+    expected days alive in ``(0, offset]`` (trapezoid over the offsets of the conditional
+    survival); 0 for customers churned at the calibration end or unknown to the model.
+    """
+    from custops.features.features import customer_features
+    from custops.survival.churn import ChurnModel, add_covariates, survival_data
+
+    end = pd.Timestamp(calibration.end)
+    past = _before(tables, end)
+    features = customer_features(past, calibration, inactivity_days=ctx.cfg.churn.inactivity_days)
+    surv = survival_data(features, calibration, ctx.cfg.churn)
+    surv = add_covariates(surv, past.get("orders"), lang=ctx.language)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ChurnModel(
+            penalizer=ctx.cfg.churn.penalizer,
+            max_fit_rows=ctx.cfg.churn.max_fit_rows,
+            random_state=ctx.seed,
+            lang=ctx.language,
+        ).fit(surv)
+    active = surv[surv["event"] == 0]
+    days = active["tenure_days"].astype(float).clip(lower=30.0, upper=365.0)
+    rate = active["orders_365d"].astype(float).fillna(0.0).to_numpy() / days.to_numpy()
+    ids = active["customer_id"].to_numpy()
+
+    def predict(customers: pd.Series, offsets: np.ndarray) -> np.ndarray:
+        grid = np.concatenate([[0.0], np.asarray(offsets, dtype=float)])
+        s = np.hstack(
+            [
+                np.ones((len(active), 1)),
+                model.survival_at(active, list(grid[1:]), conditional=True).to_numpy(),
+            ]
+        )
+        alive_days = np.cumsum((s[:, 1:] + s[:, :-1]) / 2.0 * np.diff(grid), axis=1)
+        expected = pd.DataFrame(alive_days * rate[:, None], index=ids)
+        return expected.reindex(customers.to_numpy()).fillna(0.0).to_numpy()
+
+    return predict
+
+
+@dataclass
+class TwoViews:
+    """What the section shows: texts, tables, figures, glued numbers and the scores."""
+
+    scores: pd.DataFrame
+    texts: list[str] = field(default_factory=list)
+    holdout: HoldoutResult | None = None
+    comparison: dict[str, float] = field(default_factory=dict)
+    independence: dict[str, Any] = field(default_factory=dict)
+    models: dict[str, Any] = field(default_factory=dict)
+    glue: dict[str, Any] = field(default_factory=dict)
+    figures: list[Any] = field(default_factory=list)
+    tables: list[tuple[pd.DataFrame, dict[str, Any]]] = field(default_factory=list)
+
+    def show(self) -> None:
+        """Display the section (Markdown, tables and figures, in order)."""
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        from custops.report.notebook import md, table
+
+        for text in self.texts:
+            md(text)
+        for frame, formats in self.tables:
+            display(table(frame, **formats))
+        for fig in self.figures:
+            display(fig)
+            plt.close(fig)
+
+    def glue_values(self) -> dict[str, Any]:
+        """Headline numbers for ``nb.glue`` (``btyd_*`` keys)."""
+        return dict(self.glue)
+
+
+def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame) -> TwoViews:
+    """The whole "Two views of customer value" section; see the module docs.
+
+    Parameters
+    ----------
+    ctx : custops.report.notebook.Context
+    tables : dict of DataFrame
+        The clean tables (``orders`` needed).
+    scores : DataFrame
+        :func:`custops.survival.clv.churn_scores` (``customer_id``, ``event``, ``clv``).
+
+    Returns
+    -------
+    TwoViews
+        ``scores`` gains :data:`BTYD_COLUMNS` (with ``expected_purchases_<h>d``) when the
+        models are fitted.
+
+    Examples
+    --------
+    >>> views = two_views(ctx, tables, scores)  # doctest: +SKIP
+    >>> views.show()  # doctest: +SKIP
+    """
+    lang = ctx.language
+    cfg = ctx.cfg.btyd
+    out = TwoViews(scores=scores)
+    if not cfg.enabled:
+        out.texts.append(_t("disabled", lang))
+        return out
+    if ctx.cfg.churn.definition == "contractual":
+        out.texts.append(_t("contractual", lang))
+        return out
+    orders = tables.get("orders")
+    if orders is None or orders.empty:
+        out.texts.append(_t("no_orders", lang))
+        return out
+    last = pd.to_datetime(orders["order_date"]).max().normalize()
+    obs_end = min(pd.Timestamp(ctx.period.end), last)
+    summary = btyd_summary(orders, obs_end, time_unit_days=cfg.time_unit_days)
+    n_rep = int((summary["frequency"] > 0).sum())
+    if n_rep < cfg.min_repeat_customers:
+        out.texts.append(
+            _t("too_few", lang, n=n_rep, end=obs_end.date(), need=cfg.min_repeat_customers)
+        )
+        return out
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fits = {name: cls(penalizer=cfg.penalizer).fit(summary) for name, cls in MODELS.items()}
+        spend = GammaGammaFitter(penalizer=cfg.penalizer).fit(summary)
+    out.models = {**fits, "Gamma-Gamma": spend}
+    chosen = "BG/NBD" if cfg.model == "bgnbd" else "Pareto/NBD"
+    conv = {
+        k: _t("converged" if m.converged_ else "not_converged", lang) for k, m in out.models.items()
+    }
+    bg, pn = fits["BG/NBD"], fits["Pareto/NBD"]
+    pn_text = (
+        ", ".join(f"{k} = {v:.3f}" for k, v in pn.params_.items()) + f" ({conv['Pareto/NBD']})"
+    )
+    out.texts.append(
+        _t(
+            "fits",
+            lang,
+            n=f"{len(summary):,}",
+            end=obs_end.date(),
+            unit=cfg.time_unit_days,
+            **bg.params_.to_dict(),
+            bg_conv=conv["BG/NBD"],
+            pn_conv=pn_text,
+            n_rep=f"{spend.n_customers_:,}",
+            **spend.params_.to_dict(),
+            gg_conv=conv["Gamma-Gamma"],
+            model=chosen,
+        )
+    )
+
+    # ------------------------------------------------------------ the BTYD columns
+    horizon = ctx.cfg.churn.horizon_days
+    valued = scores
+    if "event" in valued:
+        valued = valued[valued["event"] == 0]
+    if "clv" in valued:
+        valued = valued[valued["clv"].notna()]
+    value = customer_value(
+        fits[chosen],
+        spend,
+        summary,
+        margin=ctx.cfg.clv.margin,
+        annual_discount_rate=ctx.cfg.clv.annual_discount_rate,
+        horizon_months=ctx.cfg.clv.horizon_months,
+        time_unit_days=cfg.time_unit_days,
+        purchases_days=horizon,
+        n_draws=cfg.n_draws,
+        random_state=ctx.seed,
+        total_of=summary["customer_id"].isin(valued["customer_id"]).to_numpy(),
+    )
+    value.index = summary["customer_id"].to_numpy()
+    purchases_col = f"expected_purchases_{horizon}d"
+    added = scores.copy()
+    for column in BTYD_COLUMNS:
+        target = purchases_col if column == "expected_purchases" else column
+        added[target] = added["customer_id"].map(value[column]).to_numpy(dtype=float)
+    out.scores = added
+
+    # ------------------------------------------------------------ side by side
+    active = added[(added["event"] == 0)] if "event" in added else added
+    agree = rank_agreement(active["clv"], active["clv_btyd"]) if "clv" in active else {"n": 0}
+    out.comparison = agree
+    cur = ctx.cfg.currency
+    if agree["n"] >= 3:
+        both = active[active["clv"].notna() & active["clv_btyd"].notna()]
+        low, high = value.attrs["total_low"], value.attrs["total_high"]
+        out.texts.append(
+            _t(
+                "compare",
+                lang,
+                n=f"{agree['n']:,}",
+                surv=_money(both["clv"].sum(), cur),
+                btyd=_money(both["clv_btyd"].sum(), cur),
+                low=_money(low, cur),
+                high=_money(high, cur),
+                rho=agree["spearman"],
+                overlap=agree["overlap"],
+            )
+        )
+        out.glue.update(
+            btyd_clv_spearman=round(agree["spearman"], 3),
+            btyd_clv_top_decile_overlap=round(agree["overlap"], 3),
+            btyd_clv_total=float(both["clv_btyd"].sum()),
+        )
+        out.figures.append(_scatter(ctx, both))
+    else:
+        out.texts.append(_t("no_compare", lang))
+
+    # ------------------------------------------------------------ independence check
+    check = independence_check(summary, threshold=cfg.independence_threshold)
+    out.independence = check
+    if np.isfinite(check["pearson"]):
+        key = "gg_ok" if check["passed"] else "gg_fail"
+        out.texts.append(
+            _t(
+                key,
+                lang,
+                n=f"{check['n']:,}",
+                r=check["pearson"],
+                rho=check["spearman"],
+                p=check["p_value"],
+                threshold=cfg.independence_threshold,
+            )
+        )
+    out.glue["btyd_spend_frequency_corr"] = round(float(check["pearson"]), 3)
+
+    # ------------------------------------------------------------ holdout
+    _holdout(ctx, tables, orders, obs_end, out)
+    return out
+
+
+def _holdout(
+    ctx: Any,
+    tables: dict[str, pd.DataFrame],
+    orders: pd.DataFrame,
+    obs_end: pd.Timestamp,
+    out: TwoViews,
+) -> None:
+    lang = ctx.language
+    cfg = ctx.cfg.btyd
+    cal_end = pd.Timestamp(cfg.calibration_end or ctx.period.start) - pd.Timedelta(
+        days=0 if cfg.calibration_end else 1
+    )
+    cal_summary = (
+        btyd_summary(orders, cal_end, time_unit_days=cfg.time_unit_days)
+        if cal_end < obs_end
+        else None
+    )
+    n_rep = 0 if cal_summary is None else int((cal_summary["frequency"] > 0).sum())
+    if cal_summary is None or (obs_end - cal_end).days < 7 or n_rep < cfg.min_repeat_customers:
+        out.texts.append(_t("holdout_short", lang, cal=cal_end.date(), end=obs_end.date(), n=n_rep))
+        return
+    extra = {}
+    previous = ctx.period.previous()
+    survival_name = _t("survival_name", lang)
+    why = None
+    if pd.Timestamp(previous.end) == cal_end:
+        try:
+            extra[survival_name] = survival_predictor(ctx, tables, previous)
+        except Exception as error:  # a failed refit is reported in words, not raised
+            why = str(error).splitlines()[0][:160]
+    else:
+        why = "btyd.calibration_end is not the end of the previous period"
+    result = holdout_validation(
+        orders,
+        cal_end,
+        obs_end,
+        time_unit_days=cfg.time_unit_days,
+        penalizer=cfg.penalizer,
+        extra=extra,
+        summary=cal_summary,
+    )
+    out.holdout = result
+    totals = result.totals()
+    rows = ("" if lang == "zh" else " ").join(
+        _t("holdout_row", lang, model=r.model, expected=r.expected, error=r.error_pct, mae=r.mae)
+        for r in totals.itertuples()
+    )
+    winner = result.winner()
+    out.texts.append(
+        _t(
+            "holdout",
+            lang,
+            cal=cal_end.date(),
+            end=obs_end.date(),
+            days=(obs_end - cal_end).days,
+            n=f"{len(result.customers):,}",
+            actual=float(result.customers["actual"].sum()),
+            rows=rows,
+            winner=winner,
+        )
+    )
+    out.texts.append(_t("survival_note", lang) if why is None else _t("no_survival", lang, why=why))
+    out.tables.append(
+        (totals, {"percent": ("error_pct",), "decimals": {"mae": 2, "expected": 0, "actual": 0}})
+    )
+    out.tables.append(
+        (result.by_frequency(), {"decimals": {c: 2 for c in result.by_frequency().columns[2:]}})
+    )
+    out.figures.append(_tracking(ctx, result))
+    out.glue.update(
+        btyd_holdout_actual=float(result.customers["actual"].sum()),
+        btyd_holdout_expected=float(totals.set_index("model").loc["BG/NBD", "expected"]),
+        btyd_holdout_winner=str(winner),
+    )
+
+
+def _tracking(ctx: Any, result: HoldoutResult) -> Any:
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    result.plot_tracking(
+        ax=axes[0],
+        lang=ctx.language,
+        title=_t("tracking_title", ctx.language, period=ctx.period.label),
+    )
+    result.plot_by_frequency(ax=axes[1], lang=ctx.language)
+    fig.tight_layout()
+    plt.close(fig)  # shown once, by TwoViews.show
+    return fig
+
+
+def _scatter(ctx: Any, both: pd.DataFrame) -> Any:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    x = both["clv"].clip(lower=0.01)
+    y = both["clv_btyd"].clip(lower=0.01)
+    ax.scatter(x, y, s=6, alpha=0.4)
+    lim = [min(x.min(), y.min()), max(x.max(), y.max())]
+    ax.plot(lim, lim, color="grey", lw=1, ls=":")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(_t("scatter_x", ctx.language))
+    ax.set_ylabel(_t("scatter_y", ctx.language))
+    ax.set_title(_t("scatter_title", ctx.language, period=ctx.period.label))
+    fig.tight_layout()
+    plt.close(fig)  # shown once, by TwoViews.show
+    return fig

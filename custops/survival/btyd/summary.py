@@ -1,0 +1,93 @@
+"""The calibration summary and the holdout counts the BTYD models are fitted and checked on.
+
+Purchases are counted per customer-day (several orders of one customer on one day are one
+transaction, the convention of Fader, Hardie & Lee's CDNOW analyses). ``recency`` and ``T``
+are in continuous units of ``time_unit_days`` days (weeks by default: 272 days = 38.86).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from custops.features.engine import Engine
+from custops.features.features import rfm_summary
+
+__all__ = ["btyd_summary", "holdout_counts", "holdout_days"]
+
+
+def btyd_summary(
+    orders: pd.DataFrame | str,
+    calibration_end: date | str | pd.Timestamp,
+    *,
+    time_unit_days: float = 7.0,
+    grain: str = "lines",
+    engine: Engine | None = None,
+) -> pd.DataFrame:
+    """``frequency, recency, T, monetary_value`` per customer at ``calibration_end``.
+
+    :func:`custops.features.features.rfm_summary` on purchase days (``time_unit="D"``), with
+    ``recency`` and ``T`` divided by ``time_unit_days``. ``frequency`` = distinct purchase
+    days - 1; ``monetary_value`` = mean revenue of the repeat purchase days (0 without).
+
+    Parameters
+    ----------
+    orders : DataFrame or str
+        Clean order lines (``customer_id, order_id, order_date, amount``) or a Parquet path.
+    calibration_end : date-like
+        Last calibration day (inclusive); later purchases are ignored.
+    time_unit_days : float
+        Days per time unit (7: weeks).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "order_id": ["1", "2", "3"],
+    ...     "order_date": pd.to_datetime(["1997-01-01", "1997-01-31", "1997-02-01"]),
+    ...     "amount": [10.0, 20.0, 5.0]})
+    >>> btyd_summary(o, "1997-09-30").round(2).to_dict("records")[0]
+    {'customer_id': 'a', 'frequency': 1.0, 'recency': 4.29, 'T': 38.86, 'monetary_value': 20.0}
+    """
+    if not time_unit_days > 0:
+        raise ValueError(f"time_unit_days must be > 0, not {time_unit_days}")
+    out = rfm_summary(orders, calibration_end, time_unit="D", grain=grain, engine=engine)
+    out["recency"] = out["recency"] / time_unit_days
+    out["T"] = out["T"] / time_unit_days
+    return out
+
+
+def holdout_days(
+    orders: pd.DataFrame, start: date | str | pd.Timestamp, end: date | str | pd.Timestamp
+) -> pd.DataFrame:
+    """Distinct ``(customer_id, day)`` purchases with ``start <= day <= end`` (pandas)."""
+    day = pd.to_datetime(orders["order_date"]).dt.normalize()
+    keep = (day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end))
+    return (
+        pd.DataFrame(
+            {"customer_id": orders.loc[keep, "customer_id"].to_numpy(), "day": day[keep].to_numpy()}
+        )
+        .drop_duplicates()
+        .reset_index(drop=True)
+    )
+
+
+def holdout_counts(
+    orders: pd.DataFrame,
+    customers: pd.Series,
+    calibration_end: date | str | pd.Timestamp,
+    holdout_end: date | str | pd.Timestamp,
+) -> np.ndarray:
+    """Purchase days of each of ``customers`` in ``(calibration_end, holdout_end]``.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "a", "b"],
+    ...     "order_date": pd.to_datetime(["1997-01-01", "1997-10-02", "1997-10-02", "1998-07-01"])})
+    >>> holdout_counts(o, pd.Series(["a", "b"]), "1997-09-30", "1998-06-30").tolist()
+    [1, 0]
+    """
+    start = pd.Timestamp(calibration_end) + pd.Timedelta(days=1)
+    days = holdout_days(orders, start, holdout_end)
+    counts = days["customer_id"].value_counts()
+    return customers.map(counts).fillna(0).to_numpy(dtype=np.int64)
