@@ -328,9 +328,9 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame) -
         k: _t("converged" if m.converged_ else "not_converged", lang) for k, m in out.models.items()
     }
     bg, pn = fits["BG/NBD"], fits["Pareto/NBD"]
-    pn_text = (
-        ", ".join(f"{k} = {v:.3f}" for k, v in pn.params_.items()) + f" ({conv['Pareto/NBD']})"
-    )
+    sep, paren = ("，", "（{}）") if lang == "zh" else (", ", " ({})")
+    pn_text = sep.join(f"{_GREEK.get(k, k)} = {v:.3f}" for k, v in pn.params_.items())
+    pn_text += paren.format(conv["Pareto/NBD"])
     out.texts.append(
         _t(
             "fits",
