@@ -378,7 +378,7 @@ def section_inputs(small_demo, small_artifacts):
 
 
 def test_chapter_section_adds_columns_and_backtests_both_families(section_inputs):
-    from custops.survival.btyd.chapter import two_views
+    from custops.survival.btyd.chapter import headlines, two_views
 
     ctx, tables, scores = section_inputs
     views = two_views(ctx, tables, scores)
@@ -400,9 +400,9 @@ def test_chapter_section_adds_columns_and_backtests_both_families(section_inputs
     end = min(pd.Timestamp("2025-12-31"), day.max())
     keep = (day > pd.Timestamp("2025-09-30")) & (day <= end) & (first <= pd.Timestamp("2025-09-30"))
     recount = pd.DataFrame({"c": orders["customer_id"][keep], "d": day[keep]}).drop_duplicates()
-    assert views.glue_values()["btyd_holdout_actual"] == len(recount)
+    assert headlines(views)["btyd_holdout_actual"] == len(recount)
     assert "Spearman" in views.texts[1]
-    assert -1 <= views.glue_values()["btyd_clv_spearman"] <= 1
+    assert -1 <= headlines(views)["btyd_clv_spearman"] <= 1
 
 
 def test_chapter_section_in_chinese_and_when_it_cannot_apply(section_inputs):

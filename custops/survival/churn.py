@@ -2190,26 +2190,34 @@ def headline_numbers(
         "churn_km_1y_low": 1 - row["survival_365d_high"],
         "churn_km_1y_high": 1 - row["survival_365d_low"],
     }
-    for key, column in (
-        ("churn_median_days", "median_days"),
-        ("churn_median_days_low", "median_low"),
-        ("churn_median_days_high", "median_high"),
-    ):
-        out[key] = float(row[column]) if np.isfinite(row[column]) else math.nan
+
+    def days(column: str) -> float:
+        return float(row[column]) if np.isfinite(row[column]) else math.nan
+
+    out["churn_median_days"] = days("median_days")
+    out["churn_median_days_low"] = days("median_low")
+    out["churn_median_days_high"] = days("median_high")
     hr = (
         model.hazard_ratios().set_index("covariate")
         if model is not None
         else pd.DataFrame(index=pd.Index([], name="covariate"))
     )
-    for short, column in (
-        ("unresolved", "unresolved_complaint"),
-        ("slow", "slow_first_response"),
-        ("app", "app_bound"),
-    ):
-        if column in hr.index:
-            out[f"churn_hr_{short}"] = float(hr.loc[column, "hr"])
-            out[f"churn_hr_{short}_low"] = float(hr.loc[column, "hr_low"])
-            out[f"churn_hr_{short}_high"] = float(hr.loc[column, "hr_high"])
+
+    def ratio(column: str, field: str) -> float:
+        return float(hr.loc[column, field])
+
+    if "unresolved_complaint" in hr.index:
+        out["churn_hr_unresolved"] = ratio("unresolved_complaint", "hr")
+        out["churn_hr_unresolved_low"] = ratio("unresolved_complaint", "hr_low")
+        out["churn_hr_unresolved_high"] = ratio("unresolved_complaint", "hr_high")
+    if "slow_first_response" in hr.index:
+        out["churn_hr_slow"] = ratio("slow_first_response", "hr")
+        out["churn_hr_slow_low"] = ratio("slow_first_response", "hr_low")
+        out["churn_hr_slow_high"] = ratio("slow_first_response", "hr_high")
+    if "app_bound" in hr.index:
+        out["churn_hr_app"] = ratio("app_bound", "hr")
+        out["churn_hr_app_low"] = ratio("app_bound", "hr_low")
+        out["churn_hr_app_high"] = ratio("app_bound", "hr_high")
     if folds is not None:  # no Cox model (no covariate left): no concordance
         out["churn_concordance"] = float(folds["concordance"].mean())
     out["churn_n_events"] = int(row["events"])

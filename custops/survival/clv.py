@@ -200,11 +200,11 @@ _T: dict[str, dict[str, str]] = {
         ),
     },
     "bgnbd.missing": {
-        "en": "A BG/NBD + Gamma-Gamma CLV is set beside this one, and both are backtested, in \"Two views of customer value\" below; the retention list ranks by the survival-based CLV above.",
+        "en": 'A BG/NBD + Gamma-Gamma CLV is set beside this one, and both are backtested, in "Two views of customer value" below; the retention list ranks by the survival-based CLV above.',
         "zh": "下文“客户价值的两种视角”并列给出 BG/NBD + Gamma-Gamma 的 CLV 并对两者做回测；挽留名单按上面基于生存分析的 CLV 排序。",
     },
     "bgnbd.present": {
-        "en": "A BG/NBD + Gamma-Gamma CLV is set beside this one, and both are backtested, in \"Two views of customer value\" below; the retention list ranks by the survival-based CLV above.",
+        "en": 'A BG/NBD + Gamma-Gamma CLV is set beside this one, and both are backtested, in "Two views of customer value" below; the retention list ranks by the survival-based CLV above.',
         "zh": "下文“客户价值的两种视角”并列给出 BG/NBD + Gamma-Gamma 的 CLV 并对两者做回测；挽留名单按上面基于生存分析的 CLV 排序。",
     },
     "story": {

@@ -26,7 +26,14 @@ from custops.survival.btyd.holdout import MODELS, HoldoutResult, holdout_validat
 from custops.survival.btyd.summary import btyd_summary
 from custops.survival.btyd.value import customer_value
 
-__all__ = ["TwoViews", "two_views", "BTYD_COLUMNS", "rank_agreement", "survival_predictor"]
+__all__ = [
+    "TwoViews",
+    "two_views",
+    "headlines",
+    "BTYD_COLUMNS",
+    "rank_agreement",
+    "survival_predictor",
+]
 
 #: columns the section adds to churn_scores.parquet (and retention_priority.csv)
 BTYD_COLUMNS = ("p_alive", "expected_purchases", "clv_btyd", "clv_btyd_low", "clv_btyd_high")
@@ -249,7 +256,8 @@ class TwoViews:
     comparison: dict[str, float] = field(default_factory=dict)
     independence: dict[str, Any] = field(default_factory=dict)
     models: dict[str, Any] = field(default_factory=dict)
-    glue: dict[str, Any] = field(default_factory=dict)
+    #: holdout totals: ``actual``, ``expected`` (BG/NBD) repeat purchases and the ``winner``
+    backtest: dict[str, Any] = field(default_factory=dict)
     figures: list[Any] = field(default_factory=list)
     tables: list[tuple[pd.DataFrame, dict[str, Any]]] = field(default_factory=list)
 
@@ -268,9 +276,34 @@ class TwoViews:
             display(fig)
             plt.close(fig)
 
-    def glue_values(self) -> dict[str, Any]:
-        """Headline numbers for ``nb.glue`` (``btyd_*`` keys)."""
-        return dict(self.glue)
+
+def headlines(views: TwoViews) -> dict[str, Any]:
+    """The section's glued numbers (``btyd_*`` keys), from what :func:`two_views` found.
+
+    Only the numbers the section could compute are present: the rank agreement when at
+    least three customers have both values, the spend-frequency correlation when the
+    Gamma-Gamma check ran, the holdout totals when there was a holdout.
+
+    Examples
+    --------
+    >>> v = TwoViews(scores=pd.DataFrame(), comparison={"n": 5, "spearman": 0.81234,
+    ...     "overlap": 0.5, "total": 120.0})
+    >>> headlines(v)
+    {'btyd_clv_spearman': 0.812, 'btyd_clv_top_decile_overlap': 0.5, 'btyd_clv_total': 120.0}
+    """
+    out: dict[str, Any] = {}
+    agree = views.comparison
+    if agree.get("n", 0) >= 3:
+        out["btyd_clv_spearman"] = round(agree["spearman"], 3)
+        out["btyd_clv_top_decile_overlap"] = round(agree["overlap"], 3)
+        out["btyd_clv_total"] = float(agree["total"])
+    if views.independence:
+        out["btyd_spend_frequency_corr"] = round(float(views.independence["pearson"]), 3)
+    if views.backtest:
+        out["btyd_holdout_actual"] = float(views.backtest["actual"])
+        out["btyd_holdout_expected"] = float(views.backtest["expected"])
+        out["btyd_holdout_winner"] = str(views.backtest["winner"])
+    return out
 
 
 def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame) -> TwoViews:
@@ -397,11 +430,7 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame) -
                 overlap=agree["overlap"],
             )
         )
-        out.glue.update(
-            btyd_clv_spearman=round(agree["spearman"], 3),
-            btyd_clv_top_decile_overlap=round(agree["overlap"], 3),
-            btyd_clv_total=float(both["clv_btyd"].sum()),
-        )
+        agree["total"] = float(both["clv_btyd"].sum())
         out.figures.append(_scatter(ctx, both))
     else:
         out.texts.append(_t("no_compare", lang))
@@ -422,7 +451,6 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame) -
                 threshold=cfg.independence_threshold,
             )
         )
-    out.glue["btyd_spend_frequency_corr"] = round(float(check["pearson"]), 3)
 
     # ------------------------------------------------------------ holdout
     _holdout(ctx, tables, orders, obs_end, out)
@@ -498,11 +526,11 @@ def _holdout(
         (result.by_frequency(), {"decimals": {c: 2 for c in result.by_frequency().columns[2:]}})
     )
     out.figures.append(_tracking(ctx, result))
-    out.glue.update(
-        btyd_holdout_actual=float(result.customers["actual"].sum()),
-        btyd_holdout_expected=float(totals.set_index("model").loc["BG/NBD", "expected"]),
-        btyd_holdout_winner=str(winner),
-    )
+    out.backtest = {
+        "actual": float(result.customers["actual"].sum()),
+        "expected": float(totals.set_index("model").loc["BG/NBD", "expected"]),
+        "winner": str(winner),
+    }
 
 
 def _tracking(ctx: Any, result: HoldoutResult) -> Any:
