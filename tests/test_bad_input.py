@@ -87,6 +87,7 @@ class Case:
     )  # file name -> str | bytes | DataFrame | callable(path)
     orders: dict | None = None  # sources.orders override
     customers: dict | None = None
+    tickets: dict | None = None  # sources.tickets (absent unless given)
     extra: dict = field(default_factory=dict)  # top-level config keys
     config_text: str | None = None  # raw YAML instead of a generated config
     rc: int = 0
@@ -124,6 +125,8 @@ class Case:
             "customers": self.customers or {"path": "customers.csv"},
             "orders": self.orders or {"path": "orders.csv"},
         }
+        if self.tickets:
+            sources["tickets"] = self.tickets
         config.write_text(
             yaml.safe_dump({"sources": sources, **self.extra}, allow_unicode=True), encoding="utf-8"
         )
@@ -483,6 +486,51 @@ CASES = [
             "sources.orders.timezone: Value error, unknown time zone 'Beijing'",
         ),
     ),
+    # ---- issue 19: numbers read wrong, silently
+    Case(
+        "csv_utc_word_in_dates",
+        {"orders.csv": ORDERS + "o4,c1,2025-11-05 10:00:00 UTC,5\no5,c2,2025-11-05 10:00:00,5\n"},
+        kept={"orders": 5},
+        ledger_note="1 order_date value(s) carried a UTC offset and were converted to UTC",
+    ),
+    Case(
+        "csv_utc_word_to_local_zone",
+        {
+            "orders.csv": ORDERS
+            + "o4,c1,2025-11-05 10:00:00 UTC,5\no5,c1,5 Nov 2025 10:00 GMT+8,5\n"
+        },
+        orders={"path": "orders.csv", "timezone": "Asia/Shanghai"},
+        kept={"orders": 5},
+        ledger_note="2 order_date value(s) carried a UTC offset and were converted to Asia/Shanghai",
+    ),
+    Case(
+        "csv_placeholder_ids",
+        {
+            "customers.csv": CUSTOMERS + "NULL,2024-04-05,East\n#N/A,2024-04-05,East\n",
+            "orders.csv": ORDERS
+            + "".join(
+                f"o{i},{pid},2025-10-0{i - 3},5\n"
+                for i, pid in enumerate(["#N/A", "NULL", "-", "None", "nan", " ", "n/a"], start=4)
+            )
+            + "NULL,c1,2025-10-09,5\n",
+        },
+        rejected={"missing id": 10},
+        kept={"customers": 3, "orders": 3},
+    ),
+    Case(
+        "tickets_before_they_were_opened",
+        {
+            "tickets.csv": "ticket_id,customer_id,created_at,first_response_at,resolved_at\n"
+            "t1,c1,2025-10-02 10:00,2025-10-02 11:00,2025-10-03 09:00\n"
+            "t2,c1,2025-10-02 10:00,2025-10-02 09:00,2025-10-03 09:00\n"
+            "t3,c2,2025-10-05 10:00,2025-10-05 10:30,2025-10-01 09:00\n"
+            "t4,c3,2025-10-06 10:00,,\n"
+            "t5,c3,2025-10-06 10:00,2025-10-06 10:00,2025-10-06 10:00\n"
+        },
+        tickets={"path": "tickets.csv"},
+        rejected={"time order": 2},
+        kept={"tickets": 3},
+    ),
     Case(
         "config_pseudonymize_without_key",
         extra={"privacy": {"pseudonymize_ids": True, "id_key_env": "CUSTOPS_TEST_NO_SUCH_KEY"}},
@@ -609,6 +657,50 @@ def test_mixed_formats_and_zones_land_on_the_intended_day(runs):
     assert result.tables["orders"]["order_date"].tolist() == [
         pd.Timestamp("2025-10-01 03:00")
     ] * 2 + [pd.Timestamp("2025-10-01 04:00")]
+
+
+def test_utc_word_lands_on_the_configured_zone(runs):
+    result = load_and_clean(load_config(runs["csv_utc_word_to_local_zone"][0]), PERIOD)
+    orders = result.tables["orders"].set_index("order_id")["order_date"]
+    assert orders["o4"] == pd.Timestamp("2025-11-05 18:00")  # 10:00 UTC in Shanghai
+    assert orders["o5"] == pd.Timestamp("2025-11-05 10:00")  # 10:00 at UTC+8 is Shanghai time
+    result = load_and_clean(load_config(runs["csv_utc_word_in_dates"][0]), PERIOD)
+    orders = result.tables["orders"].set_index("order_id")["order_date"]
+    assert str(orders.dtype) == "datetime64[ns]"
+    assert orders["o4"] == orders["o5"] == pd.Timestamp("2025-11-05 10:00")
+
+
+def test_placeholder_ids_are_missing_ids_not_customers(runs):
+    result = load_and_clean(load_config(runs["csv_placeholder_ids"][0]), PERIOD)
+    for table in ("customers", "orders"):
+        ids = set(result.tables[table]["customer_id"])
+        assert ids == {"c1", "c2", "c3"}, ids
+    rejects = result.rejects
+    assert set(rejects["rule"]) == {"missing id"}
+    orders = rejects[rejects["table"] == "orders"].set_index("source_row")
+    assert orders.loc[4, "reason"] == "empty customer_id"
+    assert json.loads(orders.loc[4, "raw"])["customer_id"] == "#N/A"  # the original value kept
+    assert orders.loc[11, "reason"] == "empty order_id"  # order id NULL
+    assert len(rejects[rejects["table"] == "customers"]) == 2
+
+
+def test_tickets_answered_before_they_were_opened_are_set_aside(runs):
+    result = load_and_clean(load_config(runs["tickets_before_they_were_opened"][0]), PERIOD)
+    rejects = result.rejects.set_index("source_row")
+    assert rejects.loc[2, "reason"] == (
+        "first_response_at 2025-10-02 09:00:00 is before created_at 2025-10-02 10:00:00"
+    )
+    assert rejects.loc[3, "reason"] == (
+        "resolved_at 2025-10-01 09:00:00 is before created_at 2025-10-05 10:00:00"
+    )
+    tickets = result.tables["tickets"]
+    assert sorted(tickets["ticket_id"]) == ["t1", "t4", "t5"]
+    for column in ("first_response_at", "resolved_at"):
+        hours = (tickets[column] - tickets["created_at"]).dt.total_seconds().dropna()
+        assert (hours >= 0).all()
+    step = result.ledger.query("table == 'tickets' and rule == 'time order'")
+    assert step["rejected"].tolist() == [2]
+    assert "answered or resolved before it was opened" in step["note"].iloc[0]
 
 
 def fingerprints(folder: Path) -> dict[str, tuple[str, int]]:

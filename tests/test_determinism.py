@@ -294,12 +294,12 @@ def test_killed_run_keeps_last_good_artifacts(toy_project):
     )
     try:
         deadline = time.monotonic() + 240
-        # wait until 02 is running: 01's executed copy has been published
-        executed = toy_project / "build" / PERIOD / "notebooks" / "01_collect.ipynb"
-        start = executed.stat().st_mtime_ns
-        while executed.stat().st_mtime_ns == start and time.monotonic() < deadline:
+        # wait until 02 is running: 01's executed copy is in the run's staging folder
+        executed = toy_project / "build" / PERIOD / f".stage-{proc.pid}" / "notebooks"
+        executed = executed / "01_collect.ipynb"
+        while not executed.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert executed.stat().st_mtime_ns != start, "the second run never got to notebook 02"
+        assert executed.exists(), "the second run never got to notebook 02"
         time.sleep(1.0)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the run and its kernel, all at once

@@ -3,15 +3,32 @@
 Every number is checked against an independent pandas / numpy recount on small frames and
 on the small demo; the degraded paths (date-only times, no costs, no churn scores, no agent
 column) are checked by the note they show; agent names never reach any output.
+
+Operations (issue 19, second half of the file): one run at a time per output folder (two
+concurrent runs publish one of them, file by file), a killed run and `custops book`, stale
+staging folders, unwritable --out, a --config that is a folder or not UTF-8, demo-data over
+foreign files, periods without orders.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from custops.core.config import ReportConfig, load_config
 from custops.core.errors import ConfigError
@@ -19,6 +36,7 @@ from custops.features import timing
 from custops.ingest.artifacts import read_clean_tables
 from custops.report import plots
 from custops.review import economics
+from custops.run import cli, guard, pipeline
 from custops.voice import agents
 
 PERIOD = "2025Q4"
@@ -575,3 +593,365 @@ def test_notebook_02_timing_section_with_date_only_orders(small_demo, small_arti
     assert "seg_peak_hour_block" not in glued
     cells = [c for c in nb.cells if c.source.startswith("if when.has_times:")]
     assert len(cells) == 1 and not any("image/png" in o.get("data", {}) for o in cells[0].outputs)
+
+
+# --------------------------------------------------------------------------- one writer per folder
+# (issue 19, operations) Two runs into one --out, a killed run, stale staging folders,
+# unwritable --out, a --config that is a folder or not UTF-8, periods without orders.
+
+
+CUSTOPS = Path(sys.executable).with_name("custops")
+
+# 01 writes an artifact whose content comes from input.txt next to the config and waits while
+# `hold` exists there; 02 reads it back. Two data folders = two different data sets.
+TOY_COLLECT = """\
+import time
+from pathlib import Path
+import pandas as pd
+from custops.ingest.artifacts import artifacts_dir, write_artifact
+here = Path(config).parent
+value = (here / "input.txt").read_text().strip()
+write_artifact(pd.DataFrame({"value": [value]}), artifacts_dir(build_dir, period), "marker.csv")
+while (here / "hold").exists():
+    time.sleep(0.2)
+print(value)
+"""
+TOY_REVIEW = """\
+from pathlib import Path
+import pandas as pd
+from custops.ingest.artifacts import artifacts_dir, read_artifact, write_artifact
+here = Path(config).parent
+marker = read_artifact(artifacts_dir(build_dir, period), "marker.csv")
+write_artifact(marker.assign(reviewed=True), artifacts_dir(build_dir, period), "review.csv")
+print(marker["value"].iloc[0])
+"""
+
+
+def _toy_notebook(title: str, code: str) -> nbformat.NotebookNode:
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(f"# {title} — {{{{ period }}}}"),
+            new_code_cell(
+                'period = "2025Q4"\nconfig = "custops.yaml"\nbuild_dir = "../build"',
+                metadata={"tags": ["parameters"]},
+            ),
+            new_code_cell(code),
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return nb
+
+
+@pytest.fixture
+def toy(tmp_path) -> Path:
+    """Fixture notebooks and two data folders ``alpha`` and ``beta`` (different data sets)."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(_toy_notebook("Collect", TOY_COLLECT), notebooks / "01_collect.ipynb")
+    nbformat.write(_toy_notebook("Review", TOY_REVIEW), notebooks / "02_review.ipynb")
+    for name in ("alpha", "beta"):
+        data = tmp_path / name
+        data.mkdir()
+        (data / "input.txt").write_text(name)
+        (data / "custops.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "company": name,
+                    "sources": {"orders": {"path": "o.csv"}, "customers": {"path": "c.csv"}},
+                }
+            )
+        )
+    return tmp_path
+
+
+def _cmd(toy: Path, data: str, out: Path, *extra: str) -> list[str]:
+    return [
+        str(CUSTOPS), "run", "--config", str(toy / data / "custops.yaml"), "--period", PERIOD,
+        "--out", str(out), "--notebooks", str(toy / "notebooks"),
+        "--book-template", str(ROOT / "book"), "--no-progress", *extra,
+    ]  # fmt: skip
+
+
+def _env() -> dict:
+    # one build time for every run: the book is then byte-identical for the same inputs
+    return dict(os.environ, COLUMNS="200", NO_COLOR="1", SOURCE_DATE_EPOCH="1767225600")
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """sha256 of every published file (html, artifacts), by relative path.
+
+    The build root appears in the injected parameters (``build_dir``) of the notebooks and of
+    the book's ``_sources``; it is replaced by ``BUILD`` so that builds into two folders compare.
+    """
+    out = {}
+    root = str(folder.parent).encode()
+    for sub in ("html", "artifacts"):  # executed notebooks carry their run times
+        for p in sorted((folder / sub).rglob("*")):
+            if p.is_file():
+                data = p.read_bytes().replace(root, b"BUILD")
+                out[p.relative_to(folder).as_posix()] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+def _wait_for_owner(folder: Path, pid: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError):
+            if json.loads((folder / guard.OWNER_NAME).read_text())["pid"] == pid:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"pid {pid} never took the lock of {folder}")
+
+
+@pytest.mark.slow
+def test_two_runs_into_one_folder_publish_one_of_them_file_by_file(toy):
+    out = toy / "shared"
+    pdir = out / PERIOD
+    (toy / "alpha" / "hold").touch()
+    first = subprocess.Popen(_cmd(toy, "alpha", out), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=_env())  # fmt: skip
+    try:
+        _wait_for_owner(pdir, first.pid)
+        # without --wait the second run stops at once and names the first
+        busy = subprocess.run(_cmd(toy, "beta", out), capture_output=True, text=True, env=_env(),
+                              timeout=120)  # fmt: skip
+        assert busy.returncode == 3, busy.stderr
+        flat = " ".join(busy.stderr.split())
+        assert f"error: Another custops run is writing {pdir} (pid {first.pid}, started" in flat
+        assert "--wait" in flat and "Traceback" not in busy.stderr
+        # with --wait it queues behind the first one and then publishes its own data
+        second = subprocess.Popen(_cmd(toy, "beta", out, "--wait"), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, env=_env())  # fmt: skip
+        time.sleep(3.0)  # it is blocked on the lock, not finished
+        assert second.poll() is None, "the waiting run did not wait"
+    finally:
+        (toy / "alpha" / "hold").unlink()
+    out1, err1 = first.communicate(timeout=300)
+    assert first.returncode == 0, err1
+    out2, err2 = second.communicate(timeout=300)
+    assert second.returncode == 0, err2
+    assert f"Another custops run is writing {pdir} (pid {first.pid}" in " ".join(err2.split())
+    assert "waiting for it to finish" in err2
+    published = _tree(pdir)
+    # the same two runs, each alone in its own folder
+    refs = {}
+    for name in ("alpha", "beta"):
+        ref = subprocess.run(_cmd(toy, name, toy / f"ref-{name}"), capture_output=True, text=True,
+                             env=_env(), timeout=300)  # fmt: skip
+        assert ref.returncode == 0, ref.stderr
+        refs[name] = _tree(toy / f"ref-{name}" / PERIOD)
+    assert refs["alpha"] != refs["beta"]
+    # file by file: the published report is the second run's, nothing of the first is left
+    assert published == refs["beta"]
+    assert pd.read_csv(pdir / "artifacts" / "review.csv")["value"].tolist() == ["beta"]
+    assert not [
+        p.name for p in pdir.iterdir() if p.name.startswith((".stage", ".html-build", ".running"))
+    ]
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_stale_staging_folders_of_dead_runs_are_removed(tmp_path):
+    dead = _dead_pid()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        names = [f".html-build-{dead}", f".stage-{dead}", f".html.old-{dead}",
+                 f".artifacts.old-{dead}", f".running-{dead}", ".stage", ".running",
+                 f".html-build-{sleeper.pid}", "html", "artifacts", ".hidden-1"]  # fmt: skip
+        for name in names:
+            (tmp_path / name / "sub").mkdir(parents=True)
+            (tmp_path / name / "sub" / "page.html").write_text("x" * 1000)
+        lines = []
+        removed = guard.clean_stale(tmp_path, log=lines.append)
+        assert sorted(p.name for p in removed) == sorted(names[:7])
+        left = sorted(p.name for p in tmp_path.iterdir())
+        assert left == sorted([f".html-build-{sleeper.pid}", "html", "artifacts", ".hidden-1"])
+        assert lines == [
+            "removed 7 staging folder(s) left by an interrupted run: "
+            + ", ".join(sorted(names[:7]))
+        ]
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_lock_held_by_another_process_stops_or_waits(tmp_path):
+    folder = tmp_path / "build" / PERIOD
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from custops.run.guard import RunLock\n"
+         "with RunLock(Path(sys.argv[1]), command='custops run'):\n"
+         "    print('locked', flush=True); time.sleep(120)", str(folder)],
+        stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(guard.FolderBusy) as info, guard.RunLock(folder):
+            pass
+        message = str(info.value)
+        assert re.match(
+            rf"Another custops run is writing {re.escape(folder.as_posix())} "
+            rf"\(pid {holder.pid}, started \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)\.",
+            message,
+        ), message
+        assert "--wait" in message and info.value.exit_code == 3
+        told = []
+        with (
+            pytest.raises(guard.FolderBusy, match=r"gave up after waiting \d+ s"),
+            guard.RunLock(folder, wait=0.5, log=told.append),
+        ):
+            pass
+        assert told and "waiting for it to finish" in told[0]
+    finally:
+        holder.send_signal(signal.SIGKILL)  # killed: the OS releases its lock
+        holder.wait()
+    with guard.RunLock(folder, wait=None) as lock:
+        assert lock.owner()["pid"] == os.getpid()
+    assert not (folder / guard.OWNER_NAME).exists()
+
+
+@pytest.mark.slow
+def test_killed_run_leaves_book_and_staging_consistent(toy):
+    out = toy / "build"
+    pdir = out / PERIOD
+    done = subprocess.run(_cmd(toy, "alpha", out), capture_output=True, text=True, env=_env(),
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    good = _tree(pdir)
+    good_notebooks = {p.name: p.read_bytes() for p in (pdir / "notebooks").iterdir()}
+    (toy / "beta" / "hold").touch()
+    proc = subprocess.Popen(_cmd(toy, "beta", out), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=_env(), start_new_session=True)  # fmt: skip
+    try:
+        # notebook 01 of the second run has written beta's artifact into its stage and waits
+        staged = pdir / f".stage-{proc.pid}" / PERIOD / "artifacts" / "marker.csv"
+        deadline = time.monotonic() + 240
+        while not staged.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert staged.exists(), "the second run never got into notebook 01"
+        time.sleep(0.5)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the run and its kernel
+        proc.wait(timeout=30)
+        (toy / "beta" / "hold").unlink()
+    assert (pdir / f".stage-{proc.pid}").exists()  # what a killed run leaves behind
+    assert {p.name: p.read_bytes() for p in (pdir / "notebooks").iterdir()} == good_notebooks
+    # `custops book` now rebuilds alpha's report exactly, and removes the dead run's staging
+    book = subprocess.run(
+        [str(CUSTOPS), "book", "--period", PERIOD, "--out", str(out), "--notebooks",
+         str(toy / "notebooks"), "--book-template", str(ROOT / "book")],
+        capture_output=True, text=True, env=_env(), timeout=300,
+    )  # fmt: skip
+    assert book.returncode == 0, book.stderr
+    assert f"staging folder(s) left by an interrupted run: .stage-{proc.pid}" in book.stderr
+    assert _tree(pdir) == good
+    assert not [p for p in pdir.iterdir() if re.match(r"\.(stage|html-build|running)", p.name)]
+
+
+# --------------------------------------------------------------------------- clear CLI errors
+
+
+def _cli(*args: str, capsys) -> tuple[int, str]:
+    code = cli.main(list(args))
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Traceback" not in err
+    return code, err
+
+
+def test_unwritable_out_is_one_sentence_exit_2(tmp_path, capsys, small_demo):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    cases = {
+        str(blocker): f"Cannot write the report to --out {blocker}: it is a file, not a folder.",
+        str(blocker / "build"): f"it is below {blocker}, which is a file, not a folder.",
+        "/proc/custops-no-such-root/build": "Cannot create --out /proc/custops-no-such-root/build:",
+    }
+    for out, says in cases.items():
+        code, err = _cli("run", "--config", str(small_demo), "--period", PERIOD, "--out", out,
+                         capsys=capsys)  # fmt: skip
+        assert code == 2 and err.startswith("error:") and says in err, err
+        assert "fix:" in err
+    code, err = _cli("book", "--period", PERIOD, "--out", str(blocker), "--config",
+                     str(small_demo), capsys=capsys)  # fmt: skip
+    assert code == 2 and "it is a file, not a folder" in err
+
+
+def test_config_that_is_a_folder_or_not_utf8_exit_2(tmp_path, capsys):
+    folder = tmp_path / "cfg"
+    folder.mkdir()
+    code, err = _cli("validate", "--config", str(folder), capsys=capsys)
+    assert code == 2 and f"The configuration {folder} is a folder, not a file." in err
+    gbk = tmp_path / "custops.yaml"
+    gbk.write_bytes("company: 演示公司\nsources: {}\n".encode("gbk"))
+    code, err = _cli("run", "--config", str(gbk), "--period", PERIOD, capsys=capsys)
+    assert code == 2 and f"The configuration {gbk} is not UTF-8 text (byte 9, line 1:" in err
+    assert "Save it as UTF-8" in err
+
+
+def test_demo_data_refuses_a_folder_with_other_files(tmp_path, capsys):
+    mine = tmp_path / "exports"
+    mine.mkdir()
+    (mine / "orders_2025.csv").write_text("my real data")
+    (mine / "custops.yaml").write_text("company: Mine\n")
+    code, err = _cli("demo-data", "--out", str(mine), "--customers", "200", capsys=capsys)
+    assert code == 2
+    assert (
+        f"Not writing the demo data into {mine}: it holds 1 file(s) that are not demo files (orders_2025.csv)"
+        in err
+    )
+    assert (mine / "custops.yaml").read_text() == "company: Mine\n"  # untouched
+    code, err = _cli("demo-data", "--out", str(mine / "orders_2025.csv"), capsys=capsys)
+    assert code == 2 and "is a file, not a folder" in err
+    # a new folder, and again over the demo just written, are fine
+    demo = tmp_path / "demo"
+    assert cli.main(["demo-data", "--out", str(demo), "--customers", "200"]) == 0
+    assert {p.name for p in demo.iterdir()} == cli.DEMO_FILES
+    assert cli.main(["demo-data", "--out", str(demo), "--customers", "200", "--seed", "7"]) == 0
+
+
+# --------------------------------------------------------------------------- periods without data
+
+
+@pytest.fixture(scope="module")
+def demo_range(small_demo) -> tuple[str, str]:
+    raw = pd.read_csv(small_demo.parent / "invoice_lines.csv", usecols=["InvoiceDate"])
+    # the demo plants unreadable and implausible dates (00/00/0000, 2099): cleaning rejects them
+    dates = pd.to_datetime(raw["InvoiceDate"], format="mixed", errors="coerce")
+    dates = dates[(dates >= "2000-01-01") & (dates <= pd.Timestamp.now() + pd.Timedelta(days=1))]
+    return dates.min().date().isoformat(), dates.max().date().isoformat()
+
+
+@pytest.mark.parametrize("period", ["2019Q4", "2030Q1", "9999Q4", "2026-03"])
+def test_period_without_orders_stops_before_any_notebook(
+    period, small_demo, demo_range, tmp_path, capsys
+):
+    first, last = demo_range
+    out = tmp_path / "build"
+    code, err = _cli("run", "--config", str(small_demo), "--period", period, "--out", str(out),
+                     capsys=capsys)  # fmt: skip
+    assert code == 2, err
+    assert (
+        f"error: invoice_lines.csv, column 'order_date': no orders in {period}; the data cover {first} … {last}"
+        in err
+    )
+    assert "fix: Pass a period inside that range with --period (e.g. 2025Q4)" in err
+    assert not (out / period).exists()  # nothing ran, nothing was written for the period
+
+
+@pytest.mark.parametrize("period", ["0000Q1", "2025Q5", "2025-13", "25Q4", "Q4 2025"])
+def test_malformed_period_exit_2(period, small_demo, capsys):
+    code, err = _cli("validate", "--config", str(small_demo), "--period", period, capsys=capsys)
+    assert code == 2 and f"Cannot read the period {period.strip()!r}." in err
+    assert "Write it like 2025Q4, 2025-11, 2025H2 or 2025." in err
+
+
+def test_period_with_orders_passes_the_check(small_demo):
+    pipeline.check_period_has_orders(load_config(small_demo), pipeline.Period.parse(PERIOD))

@@ -414,7 +414,8 @@ def test_run_writes_executed_notebooks_artifacts_and_archive(published):
     assert 'period = "2025Q4"' in injected[0].source
     assert f'build_dir = "{tmp / "build"}"' in injected[0].source
     assert (pdir / "artifacts" / "ledger.csv").read_text().startswith("table,rows_in,kept,rejected")
-    assert not (pdir / "failed").exists() and not (pdir / ".running").exists()
+    assert not (pdir / "failed").exists()
+    assert not [p.name for p in pdir.iterdir() if p.name.startswith((".running", ".stage"))]
     archive = (tmp / "build" / "index.html").read_text(encoding="utf-8")
     assert 'href="2025Q4/html/index.html"' in archive
     manifest = json.loads((pdir / "run.json").read_text())

@@ -98,6 +98,8 @@ class Period:
                 index = int(match.group(2)) if kind != "year" else 1
                 if kind == "month" and not 1 <= index <= 12:
                     break
+                if year < 1:  # no calendar date before year 1
+                    break
                 return cls(kind, year, index)
         raise ConfigError(
             f"Cannot read the period {raw!r}.",
@@ -640,6 +642,26 @@ def format_validation_error(error: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
+def _read_config_text(file: Path) -> str:
+    """The text of a config file, or a ConfigError naming why it cannot be read."""
+    if file.is_dir():
+        raise ConfigError(
+            f"The configuration {file} is a folder, not a file.",
+            fix=f"Pass the YAML file itself, e.g. --config {file / 'custops.yaml'}.",
+        )
+    data = file.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"The configuration {file} is not UTF-8 text (byte {exc.start}, line {line}: "
+            f"{data[exc.start : exc.start + 4]!r}).",
+            cause="It was saved in another encoding (GBK, Latin-1), or it is not a YAML file.",
+            fix="Save it as UTF-8 (most editors: 'Save with encoding'), or pass the right file.",
+        ) from None
+
+
 def load_config(path: str | Path) -> ReportConfig:
     """Read and validate a ``custops.yaml``; relative paths start from its folder.
 
@@ -671,7 +693,7 @@ def load_config(path: str | Path) -> ReportConfig:
             fix="Check the path; for the demo run `make demo` (or `custops demo-data --out data/sample`).",
         )
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8-sig")) or {}
+        raw = yaml.safe_load(_read_config_text(file)) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(
             f"{file} is not valid YAML: {exc}",

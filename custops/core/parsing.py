@@ -12,10 +12,29 @@ import warnings
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_dates", "parse_bool", "parse_ids", "to_number", "failed_examples"]
+__all__ = [
+    "PLACEHOLDER_IDS",
+    "parse_dates",
+    "parse_bool",
+    "parse_ids",
+    "to_number",
+    "failed_examples",
+]
 
-#: a time of day followed by a UTC offset or Z (a zoned timestamp)
-TZ_SUFFIX = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$")
+#: what exports write where an id is missing (compared trimmed and lower-cased): these are
+#: missing ids, never a customer called "NULL"
+PLACEHOLDER_IDS = frozenset(
+    {"#n/a", "n/a", "na", "null", "none", "nan", "nil", "-", "--", "—", "?", "(null)", "(blank)",
+     "#null!", "#value!", "undefined"}
+)  # fmt: skip
+
+#: a time of day followed by a UTC offset, Z, UTC or GMT (a zoned timestamp)
+TZ_SUFFIX = re.compile(
+    r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*"
+    r"(?:Z|[+-]\d{2}:?\d{2}|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?)$"
+)
+_ZONE_WORD = re.compile(r"\s*(?:UTC|GMT)\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$")
+_SPACED_OFFSET = re.compile(r"\s+([+-]\d{2}:?\d{2})$")
 _FORMATS = (
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
@@ -56,12 +75,13 @@ def to_number(values: pd.Series) -> pd.Series:
 
 
 def parse_ids(values: pd.Series) -> pd.Series:
-    """Ids as trimmed text; Excel's ``12345.0`` becomes ``12345``; blanks become missing.
+    """Ids as trimmed text; Excel's ``12345.0`` becomes ``12345``; blanks and placeholders
+    (``#N/A``, ``NULL``, ``-``, ``None``, ``nan``: :data:`PLACEHOLDER_IDS`) become missing.
 
     Examples
     --------
-    >>> parse_ids(pd.Series([" A1 ", 12345.0, "", None, 7])).tolist()
-    ['A1', '12345', None, None, '7']
+    >>> parse_ids(pd.Series([" A1 ", 12345.0, "", None, 7, "#N/A", " NULL", "-"])).tolist()
+    ['A1', '12345', None, None, '7', None, None, None]
     """
 
     def one(v: object) -> str | None:
@@ -72,6 +92,8 @@ def parse_ids(values: pd.Series) -> pd.Series:
         text = str(v).strip()
         if re.fullmatch(r"\d+\.0+", text):
             text = text.split(".")[0]
+        if text.lower() in PLACEHOLDER_IDS:
+            return None
         return text or None
 
     return pd.Series([one(v) for v in values], index=values.index, dtype=object)
@@ -105,6 +127,42 @@ def parse_bool(values: pd.Series, mapping: dict | None = None) -> pd.Series:
     return pd.Series(out, index=values.index, dtype="boolean")
 
 
+def _iso_offsets(text: pd.Series) -> pd.Series:
+    """``10:00:00 UTC`` -> ``10:00:00+00:00``, ``GMT+8`` -> ``+08:00``, ``10:00 +0800`` -> ``10:00+0800``.
+
+    Examples
+    --------
+    >>> _iso_offsets(pd.Series(["2025-11-05 10:00:00 UTC", "2025-11-05 10:00 GMT+8",
+    ...                         "2025-11-05 10:00 +0800"])).tolist()
+    ['2025-11-05 10:00:00+00:00', '2025-11-05 10:00+08:00', '2025-11-05 10:00+0800']
+    """
+
+    def offset(match: re.Match[str]) -> str:
+        sign, hours, minutes = match.groups()
+        if not sign:
+            return "+00:00"
+        return f"{sign}{int(hours):02d}:{minutes or '00'}"
+
+    return text.str.replace(_ZONE_WORD, offset, regex=True).str.replace(
+        _SPACED_OFFSET, r"\1", regex=True
+    )
+
+
+def _naive(parsed: pd.Series, timezone: str | None) -> pd.Series:
+    """A parsed column as naive ``datetime64[ns]``: zoned values converted to ``timezone`` (UTC)."""
+    if pd.api.types.is_datetime64_any_dtype(parsed):
+        if getattr(parsed.dt, "tz", None) is not None:
+            return parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+        return parsed.astype("datetime64[ns]")
+
+    def one(v: object) -> object:
+        if isinstance(v, pd.Timestamp) and v.tzinfo is not None:
+            return v.tz_convert(timezone or "UTC").tz_localize(None)
+        return v
+
+    return pd.to_datetime(parsed.map(one), errors="coerce").astype("datetime64[ns]")
+
+
 def parse_dates(
     values: pd.Series,
     *,
@@ -116,8 +174,9 @@ def parse_dates(
 
     Understands ISO (``2025-01-03``, with time or offset), ``2025/1/3``, ``03.01.2025``
     (day first), ``2025年1月3日``, Excel serial numbers (``45660``), ``20250103`` and
-    datetime objects. Times with an offset are converted to ``timezone`` (default UTC) and
-    returned without a zone, like the others.
+    datetime objects. Times with an offset (``+08:00``, ``Z``, ``UTC``, ``GMT+8``) are
+    converted to ``timezone`` (default UTC) and returned without a zone, like the others;
+    the result is always naive ``datetime64[ns]``, so zoned and plain values compare.
 
     Examples
     --------
@@ -151,7 +210,12 @@ def parse_dates(
             return out
         zoned = todo.str.contains(TZ_SUFFIX, na=False)
         if zoned.any():
-            parsed = pd.to_datetime(todo[zoned], format="ISO8601", errors="coerce", utc=True)
+            iso = _iso_offsets(todo[zoned])
+            parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce", utc=True)
+            if parsed.isna().any():  # "5 Nov 2025 10:00 UTC"
+                parsed[parsed.isna()] = pd.to_datetime(
+                    iso[parsed.isna()], format="mixed", dayfirst=dayfirst, errors="coerce", utc=True
+                )
             out[parsed.index] = (
                 parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None).to_numpy()
             )
@@ -176,7 +240,7 @@ def parse_dates(
                 todo = todo[~excel]
         if not todo.empty:
             parsed = pd.to_datetime(todo, format="mixed", dayfirst=dayfirst, errors="coerce")
-            out[parsed.index] = parsed.to_numpy()
+            out[parsed.index] = _naive(parsed, timezone).to_numpy()
     return out
 
 

@@ -17,6 +17,7 @@ Rules, in the order they run on each table:
 8. key duplicate: the same key (``customer_id`` ...) with other values -> merged into the last
 9. outlier (orders): log(amount) above Q3 + k * IQR, or above ``max_amount`` -> rejected
 10. standardise: categories trimmed and cased, optional values parsed (changed, not removed)
+11. time order (tickets): answered or resolved before it was opened -> rejected
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import pandas as pd
 from custops.core.config import Period, ReportConfig
 from custops.core.errors import DataError
 from custops.core.parsing import (
+    PLACEHOLDER_IDS,
     TZ_SUFFIX,
     failed_examples,
     parse_bool,
@@ -193,6 +195,7 @@ def _parse_ids(values: pd.Series) -> pd.Series:
     if pc.any(pc.match_substring(text, ".")).as_py():  # the regex only when it can match
         text = pc.replace_substring_regex(text, r"^(\d+)\.0+$", r"\1")
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    text = _blank_placeholder_ids(text)
     # keep the original string objects where nothing changed (shared with the raw frame:
     # new copies of 40M ids cost ~2 GB); only changed or missing values are replaced
     same = pc.fill_null(pc.equal(text, source), False).to_numpy(zero_copy_only=False)
@@ -200,6 +203,15 @@ def _parse_ids(values: pd.Series) -> pd.Series:
     if not same.all():
         out[~same] = text.filter(pa.array(~same)).to_numpy(zero_copy_only=False)
     return pd.Series(out, index=values.index, dtype=object)
+
+
+def _blank_placeholder_ids(text):
+    """Arrow strings with ``#N/A``, ``NULL``, ``-`` ... (``PLACEHOLDER_IDS``) made missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    placeholder = pc.is_in(pc.utf8_lower(text), value_set=pa.array(sorted(PLACEHOLDER_IDS)))
+    return pc.if_else(pc.fill_null(placeholder, False), pa.scalar(None, pa.string()), text)
 
 
 def _standardise_category(values: pd.Series, case: str) -> tuple[int, pd.Series]:
@@ -692,6 +704,8 @@ def clean_table(
         changed=changed,
         note="categories trimmed, case variants unified; unreadable optional values blanked",
     )
+    if table == "tickets":
+        _reject_time_travel(run)
     if run.frame.empty:
         raise DataError(
             label,
@@ -710,6 +724,40 @@ def clean_table(
     clean = run.frame  # a frame of this run (take/setitem results), not the caller's
     clean.index = pd.RangeIndex(len(clean))  # reset_index(drop=True) without a copy
     return clean, pd.DataFrame(run.steps, columns=LEDGER_COLUMNS), rejects[REJECT_COLUMNS]
+
+
+#: ticket times that cannot come before the ticket was opened
+_AFTER_CREATED = ("first_response_at", "resolved_at")
+
+
+def _reject_time_travel(run: _Run) -> None:
+    """11. (tickets) answered or resolved before it was opened -> rejected with both times.
+
+    A negative first-response or resolution time would pass as "answered in time" and pull
+    the service KPIs down; the row is set aside with the two times in its reason.
+    """
+    frame = run.frame
+    if "created_at" not in frame.columns:
+        return
+    bad = pd.Series(False, index=frame.index)
+    why = pd.Series("", index=frame.index, dtype=object)
+    for column in _AFTER_CREATED:
+        if column not in frame.columns:
+            continue
+        early = (frame[column] < frame["created_at"]).fillna(False).astype(bool) & ~bad
+        why[early] = (
+            f"{column} "
+            + frame.loc[early, column].astype(str)
+            + " is before created_at "
+            + frame.loc[early, "created_at"].astype(str)
+        )
+        bad |= early
+    run.reject(
+        bad,
+        "time order",
+        why,
+        note="answered or resolved before it was opened (a negative duration)" if bad.any() else "",
+    )
 
 
 def _not_in(values: pd.Series, known: pd.Index) -> np.ndarray:

@@ -1,8 +1,8 @@
 """The ``custops`` command: demo data, validation, the quarterly run and the book.
 
 Exit status: 0 success; 1 a notebook or the book build failed; 2 a problem with the
-configuration or the input data (printed without a traceback, with the likely cause and
-the fix); 130 interrupted.
+configuration, the input data or the output folder (printed without a traceback, with the
+likely cause and the fix); 3 another run is writing the same output folder; 130 interrupted.
 
 Examples
 --------
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from custops import __version__
-from custops.core.errors import CustopsError, PipelineError
+from custops.core.errors import ConfigError, CustopsError, PipelineError
 
 __all__ = ["build_parser", "main"]
 
@@ -32,8 +32,25 @@ examples:
   custops book --period 2025Q4
   custops notes --config data/sample/custops.yaml --period 2025Q4
 
-exit status: 0 ok, 1 a notebook or the book failed, 2 configuration or data error.
+exit status: 0 ok, 1 a notebook or the book failed, 2 configuration or data error,
+  3 another run is writing the same BUILD/P folder (see --wait).
 """
+
+#: what ``custops demo-data`` writes (``custops.demo.synth.write_demo_data``); a folder holding
+#: anything else is not overwritten
+DEMO_FILES = frozenset(
+    {
+        "crm_customers.csv",
+        "invoice_lines.csv",
+        "service_tickets.xlsx",
+        "nps_survey.csv",
+        "marketing_touches.parquet",
+        "truth.json",
+        "actions.yaml",
+        "custops.yaml",
+    }
+)
+_HARMLESS = frozenset({"README.md", ".gitignore", ".DS_Store"})
 
 
 def _console(stderr: bool = False):
@@ -48,10 +65,42 @@ def _console(stderr: bool = False):
 # --------------------------------------------------------------------------- commands
 
 
+def _check_demo_folder(out: str) -> None:
+    """Refuse to write the demo into a file, or into a folder holding files that are not demo files."""
+    folder = Path(out).expanduser().absolute()
+    blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise ConfigError(
+            f"Cannot write the demo data to --out {folder}: {blocker} is a file, not a folder.",
+            fix="Pass a new or empty folder, e.g. --out data/sample.",
+        )
+    if not folder.is_dir():
+        return
+    foreign = sorted(p.name for p in folder.iterdir() if p.name not in DEMO_FILES | _HARMLESS)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise ConfigError(
+            f"Not writing the demo data into {folder}: it holds {len(foreign)} file(s) that are "
+            f"not demo files ({shown}), and the demo would overwrite its custops.yaml and exports.",
+            fix="Pass a new or empty folder (e.g. --out data/sample), or one that holds only an "
+            "earlier demo.",
+        )
+
+
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from custops.demo.synth import write_demo_data
 
-    path = write_demo_data(args.out, n_customers=args.customers, seed=args.seed)
+    _check_demo_folder(args.out)
+    try:
+        path = write_demo_data(args.out, n_customers=args.customers, seed=args.seed)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot write the demo data to --out {args.out}: "
+            f"{(exc.strerror or type(exc).__name__).lower()}.",
+            fix="Pass a folder you can write to.",
+        ) from None
     out = _console()
     out.print(f"demo data written; config: [bold]{path}[/bold]")
     out.print(f"next: custops validate --config {path}")
@@ -114,6 +163,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         log=lambda line: err.print(line, markup=False),
         keep_going=args.keep_going,
+        wait=args.wait,
         **_run_options(args),
     )
     _print_summary(result, t, args.language or _language_of(args.config))
@@ -158,6 +208,7 @@ def _print_summary(result, t, lang: str) -> None:
 def _cmd_book(args: argparse.Namespace) -> int:
     from custops.core.config import Period, load_config
     from custops.report.text import t
+    from custops.run.guard import RunLock, check_output_root, clean_stale
     from custops.run.pipeline import default_notebooks_dir, discover_notebooks, publish
 
     build_root = Path(args.out).expanduser().resolve()
@@ -174,16 +225,24 @@ def _cmd_book(args: argparse.Namespace) -> int:
     config = load_config(config_path)
     options = _run_options(args)
     err = _console(stderr=True)
-    seconds = publish(
-        config=config,
-        period=period,
-        build_root=build_root,
-        notebooks=discover_notebooks(options["notebooks_dir"] or default_notebooks_dir()),
-        template=Path(options["template"]) if options["template"] else None,
-        language=options["language"],
-        strict=options["strict"],
-        log=lambda line: err.print(line, markup=False),
-    )
+    notebooks = discover_notebooks(options["notebooks_dir"] or default_notebooks_dir())
+    build_root = check_output_root(build_root)
+
+    def log(line: str) -> None:
+        err.print(line, markup=False)
+
+    with RunLock(build_root / period.label, wait=args.wait, command="custops book", log=log):
+        clean_stale(build_root / period.label, log=log)
+        seconds = publish(
+            config=config,
+            period=period,
+            build_root=build_root,
+            notebooks=notebooks,
+            template=Path(options["template"]) if options["template"] else None,
+            language=options["language"],
+            strict=options["strict"],
+            log=log,
+        )
     lang = options["language"] or config.language
     out = _console()
     out.print(f"{t('run.summary.book', lang)}: {seconds:.1f} s")
@@ -294,6 +353,16 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="publish even if Sphinx reports warnings (errors still fail the build)",
         )
+        p.add_argument(
+            "--wait",
+            nargs="?",
+            type=float,
+            const=-1.0,
+            default=None,
+            metavar="SECONDS",
+            help="when another run is writing BUILD/P, wait for it to finish (up to SECONDS, "
+            "default: as long as it takes) instead of stopping at once with exit status 3",
+        )
 
     run = sub.add_parser(
         "run",
@@ -301,7 +370,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Execute notebooks/NN_*.ipynb in order for one period (into "
         "BUILD/P/notebooks/), then build the Jupyter Book into BUILD/P/html/. The published "
         "report is replaced only when everything succeeded; a failing notebook is named with "
-        "its cell and error, and its partly executed copy is kept in BUILD/P/failed/.",
+        "its cell and error, and its partly executed copy is kept in BUILD/P/failed/. "
+        "One run at a time writes BUILD/P: a second one stops at once with 'another run is "
+        "writing BUILD/P (pid N)' and exit status 3, or queues behind the first with --wait. "
+        "A period without any order stops before any notebook runs (exit status 2).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
         "  custops run --config data/sample/custops.yaml --period 2025Q4\n"
@@ -371,7 +443,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 ok, 1 a notebook or the book failed, 2 configuration or data error, 130 interrupted.
+        0 ok, 1 a notebook or the book failed, 2 configuration or data error, 3 another run
+        is writing the same output folder, 130 interrupted.
 
     Examples
     --------
@@ -390,6 +463,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return getattr(exc, "exit_code", 1)
     except CustopsError as exc:
         err.print(f"[bold red]error:[/bold red] {escape(str(exc))}")
+        return 2
+    except OSError as exc:  # a file system refusal not foreseen above: a sentence, no traceback
+        where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+        err.print(
+            f"[bold red]error:[/bold red] {escape((exc.strerror or str(exc)) + where)}\n"
+            "  fix: Check that the paths given exist and can be read and written."
+        )
         return 2
     except KeyboardInterrupt:
         err.print("interrupted")

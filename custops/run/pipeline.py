@@ -40,7 +40,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ from custops.core.errors import ConfigError, PipelineError
 from custops.ingest.artifacts import STAGE_ENV
 from custops.report.text import glue_label, t
 from custops.run import commentary as notes
+from custops.run.guard import RunLock, check_output_root, clean_stale
 
 __all__ = [
     "BookFailed",
@@ -61,6 +62,7 @@ __all__ = [
     "artifacts_dir",
     "build_book",
     "chapter_findings",
+    "check_period_has_orders",
     "discover_notebooks",
     "kernel_name",
     "period_dir",
@@ -506,6 +508,7 @@ def execute_notebooks(
     timeout: float | None = None,
     keep_going: bool = False,
     available: Sequence[str] | None = None,
+    out_dir: Path | None = None,
 ) -> list[NotebookRun]:
     """Execute notebooks in order with papermill into ``build/<P>/notebooks/``.
 
@@ -536,6 +539,9 @@ def execute_notebooks(
         whose ``requires_any`` tables are all absent is not executed: its executed copy is
         its title and one sentence naming the missing table and config key (status
         ``"skipped"``).
+    out_dir : Path, optional
+        Where the finished notebooks go (default ``build/<P>/notebooks``; ``run`` passes its
+        staging folder, renamed over ``build/<P>/notebooks`` when the whole run succeeded).
 
     Returns
     -------
@@ -556,8 +562,8 @@ def execute_notebooks(
     from papermill.exceptions import PapermillExecutionError
 
     pdir = build_root / period
-    out_dir = pdir / "notebooks"
-    staging = pdir / ".running"
+    out_dir = out_dir or pdir / "notebooks"
+    staging = pdir / f".running-{os.getpid()}"
     failed_dir = pdir / "failed"
     for folder in (out_dir, staging):
         folder.mkdir(parents=True, exist_ok=True)
@@ -839,7 +845,75 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
         cell.setdefault("metadata", {})["tags"] = sorted(tags)
         cells.append(cell)
     out.cells = cells
-    return out
+    return _stable(out)
+
+
+_STYLER_ID = re.compile(r"T_[0-9a-f]{5}(?![0-9a-zA-Z])")
+_ADDRESS = re.compile(r"(<[^<>\n]*?) at 0x[0-9a-fA-F]+>")
+#: metadata papermill and the kernel stamp on every execution (times, durations)
+_VOLATILE_CELL_META = ("papermill", "execution", "ExecuteTime")
+
+
+def _stable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    r"""Make the book copy of a notebook the same for every run of the same inputs.
+
+    * pandas Styler tables get a random id per render (``T_3f9a2``): renumbered by order of
+      appearance in the notebook (``T_00001``), so ids stay unique on the page;
+    * reprs with an object address (``<Figure size 640x480 with 1 Axes at 0x7f3a...>``) lose
+      the address;
+    * papermill's and the kernel's execution times are dropped from the metadata, and cell
+      ids (random for the cell papermill injects) follow the cell order.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("s", outputs=[
+    ...     nbformat.v4.new_output("display_data", data={
+    ...         "text/html": '<style>#T_3f9a2_row0_col0 {}</style><table id="T_3f9a2">',
+    ...         "text/plain": "<pandas.io.formats.style.Styler at 0x7f3a9c1d2e50>"})])])
+    >>> out = _stable(nb).cells[0].outputs[0].data
+    >>> out["text/html"], out["text/plain"]
+    ('<style>#T_00001_row0_col0 {}</style><table id="T_00001">', '<pandas.io.formats.style.Styler>')
+    """
+    ids: dict[str, str] = {}
+
+    def renumber(match: re.Match[str]) -> str:
+        return ids.setdefault(match.group(0), f"T_{len(ids) + 1:05d}")
+
+    nb.metadata.pop("papermill", None)
+    for number, cell in enumerate(nb.cells):
+        if "id" in cell:  # papermill gives the injected cell a random id
+            cell["id"] = f"cell-{number:03d}"
+        for key in _VOLATILE_CELL_META:
+            cell.get("metadata", {}).pop(key, None)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for mime, value in list(data.items()):
+                if not isinstance(value, str):
+                    continue
+                if mime.endswith("text/html"):
+                    value = _STYLER_ID.sub(renumber, value)
+                if mime.endswith(("text/plain", "text/html")):
+                    value = _ADDRESS.sub(r"\1>", value)
+                data[mime] = value
+            if output.get("output_type") == "stream" and isinstance(output.get("text"), str):
+                output["text"] = _ADDRESS.sub(r"\1>", output["text"])
+    return nb
+
+
+def _build_time() -> datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention).
+
+    Examples
+    --------
+    >>> os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
+    >>> _build_time().isoformat()
+    '2026-01-01T00:00:00+00:00'
+    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
 
 
 def glued_scalars(nb: nbformat.NotebookNode) -> dict[str, str]:
@@ -1291,7 +1365,8 @@ def prepare_book_source(
     for stray in [*source.glob("*.zh.md"), *source.glob("*.en.md")]:
         stray.unlink()
 
-    built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    fixed_time = os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit()
+    built_at = _build_time().strftime("%Y-%m-%d %H:%M UTC")
     chapters: list[_Chapter] = []
     (source / "notebooks").mkdir(exist_ok=True)
     for path in executed:
@@ -1303,6 +1378,8 @@ def prepare_book_source(
         executed_at, seconds = _chapter_meta(nb)
         if durations and path.name in durations:
             seconds = durations[path.name]
+        if fixed_time:  # a reproducible build: no clock readings in the pages
+            executed_at, seconds = built_at.removesuffix(" UTC"), None
         chapters.append(
             _Chapter(
                 f"notebooks/{path.stem}",
@@ -1709,6 +1786,96 @@ def _resolve_period(period: str | Period | None, config: ReportConfig) -> Period
     return Period.parse(period)
 
 
+def _period_end(period: Period) -> date:
+    """Last day of the period, also for the last periods of year 9999."""
+    try:
+        return period.end
+    except ValueError:
+        return date.max
+
+
+def _order_dates(config: ReportConfig):
+    """The plausible order dates of the orders source and its label, or ``None``.
+
+    Reads the orders and parses their ``order_date`` as cleaning does; dates before
+    ``cleaning.min_date`` or in the future (which cleaning rejects) do not count. ``None``
+    when the orders cannot be read or hold no date: the run then reports the problem in
+    notebook 01, as before.
+    """
+    from custops.core.errors import CustopsError
+    from custops.core.parsing import parse_dates
+    from custops.ingest.sources import map_columns, read_source
+
+    src = config.sources.get("orders")
+    if src is None:
+        return None
+    label = src.path or "orders query"
+    try:
+        raw = read_source("orders", src, config)
+        mapped = map_columns("orders", raw, src, label)
+        if "order_date" not in mapped or mapped.empty:
+            return None
+        dates = parse_dates(
+            mapped["order_date"],
+            date_format=src.date_format,
+            dayfirst=src.dayfirst,
+            timezone=src.timezone,
+        )
+    except (CustopsError, OSError, ValueError, TypeError):
+        return None
+    low = datetime.combine(config.cleaning.min_date, datetime.min.time())
+    high = datetime.combine(datetime.now().date(), datetime.min.time()) + timedelta(
+        days=config.cleaning.future_tolerance_days + 1
+    )
+    dates = dates[(dates >= low) & (dates < high)]
+    return (dates, Path(label).name) if len(dates) else None
+
+
+def check_period_has_orders(config: ReportConfig, period: Period) -> None:
+    """Stop before any notebook runs when no order falls inside ``period``.
+
+    A period before the first or after the last order (or in a gap of the data) would
+    otherwise fail deep inside a chapter (a clustering error after a minute) or publish
+    empty pages. When the orders cannot be read, nothing is checked here: notebook 01
+    reports that problem with its file and column.
+
+    Raises
+    ------
+    DataError
+        ``invoice_lines.csv, column 'order_date': no orders in 2030Q1; the data cover
+        2023-01-04 … 2025-12-31``.
+
+    Examples
+    --------
+    >>> check_period_has_orders(load_config("data/sample/custops.yaml"),
+    ...                         Period.parse("2030Q1"))  # doctest: +SKIP
+    Traceback (most recent call last):
+    DataError: invoice_lines.csv, column 'order_date': no orders in 2030Q1; ...
+    """
+    from custops.core.errors import DataError
+
+    found = _order_dates(config)
+    if found is None:
+        return
+    dates, label = found
+    start = datetime.combine(period.start, datetime.min.time())
+    end = _period_end(period)
+    inside = dates >= start
+    if end < date.max:
+        inside &= dates < datetime.combine(end, datetime.min.time()) + timedelta(days=1)
+    if inside.any():
+        return
+    first, last = dates.min().date(), dates.max().date()
+    suggestion = Period("quarter", last.year, (last.month - 1) // 3 + 1).label
+    raise DataError(
+        label,
+        "order_date",
+        f"no orders in {period.label}; the data cover {first.isoformat()} … {last.isoformat()}",
+        fix=f"Pass a period inside that range with --period (e.g. {suggestion}), or point "
+        "`sources.orders` at the export that covers it.",
+    )
+
+
 def publish(
     *,
     config: ReportConfig,
@@ -1722,6 +1889,7 @@ def publish(
     log: Progress = print,
     artifacts: Path | None = None,
     failures: Sequence[str] = (),
+    executed_dir: Path | None = None,
 ) -> float:
     """Build the book of one period from the executed notebooks present, and the archive index.
 
@@ -1733,6 +1901,9 @@ def publish(
     artifacts : Path, optional
         Where the ledger for the methods page is read (default ``build/<P>/artifacts``;
         ``run`` passes its staged copy).
+    executed_dir : Path, optional
+        Where the executed notebooks are read (default ``build/<P>/notebooks``; ``run``
+        passes its staged copy).
 
     Returns
     -------
@@ -1754,7 +1925,7 @@ def publish(
     """
     language = language or config.language
     pdir = build_root / period.label
-    executed_dir = pdir / "notebooks"
+    executed_dir = executed_dir or pdir / "notebooks"
     executed = [executed_dir / nb.name for nb in notebooks if (executed_dir / nb.name).exists()]
     missing = [
         nb.stem
@@ -1817,6 +1988,8 @@ def run(
     timeout: float | None = None,
     log: Progress = print,
     keep_going: bool = False,
+    wait: float | None = None,
+    check_period: bool = True,
 ) -> RunResult:
     """Execute the notebooks of one period and publish its book.
 
@@ -1851,6 +2024,13 @@ def run(
         (``RunResult.failed``). Without it a failure leaves the published report and its
         artifacts as they were; the artifacts the run had written are kept in
         ``build/<P>/failed/artifacts`` (nothing is lost).
+    wait : float, optional
+        When another run is writing the same ``<out>/<P>``: ``None``/``0`` stop at once
+        (``FolderBusy``), a number of seconds to wait for it, a negative number wait as long
+        as it takes.
+    check_period : bool
+        Before any notebook runs, check that the orders have a date inside the period
+        (``check_period_has_orders``; skipped with ``only``).
 
     Returns
     -------
@@ -1859,7 +2039,11 @@ def run(
     Raises
     ------
     ConfigError
-        Bad config, period or ``only``.
+        Bad config, period or ``only``; ``out`` cannot be written.
+    DataError
+        No order falls in the period.
+    FolderBusy
+        Another run holds the lock of ``<out>/<P>``.
     NotebookFailed
         A notebook raised (without ``keep_going``); the published HTML is unchanged.
     BookFailed
@@ -1875,14 +2059,67 @@ def run(
     config_file = Path(config_path).expanduser().resolve()
     config = load_config(config_file)
     the_period = _resolve_period(period, config)
-    build_root = Path(out).expanduser().resolve()
+    build_root = check_output_root(out)
     all_notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
     chosen = [select_notebook(all_notebooks, only)] if only else list(all_notebooks)
     if book:  # a heading that names no chapter fails now, not after the notebooks ran
         notes.read_commentary(config, the_period, all_notebooks, select_notebook)
     first = all_notebooks.index(chosen[0]) + 1
+    if check_period and not only:
+        check_period_has_orders(config, the_period)
+    pdir = build_root / the_period.label
+    with RunLock(pdir, wait=wait, command="custops run", log=log):
+        clean_stale(pdir, log=log)
+        result = _run_locked(
+            chosen=chosen,
+            all_notebooks=all_notebooks,
+            first=first,
+            only=only,
+            config=config,
+            config_file=config_file,
+            the_period=the_period,
+            build_root=build_root,
+            template=template,
+            language=language,
+            strict=strict,
+            progress=progress,
+            book=book,
+            timeout=timeout,
+            log=log,
+            keep_going=keep_going,
+        )
+        result.total_seconds = time.perf_counter() - started
+        result.index_html = pdir / "html" / "index.html"
+        result.archive_html = build_root / "index.html"
+        _write_manifest(result, config_file, language or config.language)
+    return result
+
+
+def _run_locked(
+    *,
+    chosen: list[Path],
+    all_notebooks: list[Path],
+    first: int,
+    only: str | None,
+    config: ReportConfig,
+    config_file: Path,
+    the_period: Period,
+    build_root: Path,
+    template: str | Path | None,
+    language: str | None,
+    strict: bool,
+    progress: bool,
+    book: bool,
+    timeout: float | None,
+    log: Progress,
+    keep_going: bool = False,
+) -> RunResult:
+    """The run, holding the folder's lock: stage, execute, publish, swap in."""
+    pdir = build_root / the_period.label
     live_artifacts = artifacts_dir(build_root, the_period)
+    live_notebooks = pdir / "notebooks"
     stage_root, staged = _stage_artifacts(live_artifacts, the_period)
+    staged_notebooks = _stage_notebooks(live_notebooks, stage_root, keep=bool(only))
     redirect_before = os.environ.get(STAGE_ENV)
     os.environ[STAGE_ENV] = f"{live_artifacts}{os.pathsep}{staged}"  # read by the kernels
     try:
@@ -1897,6 +2134,7 @@ def run(
             build_root=build_root,
             stage_root=stage_root,
             staged=staged,
+            staged_notebooks=staged_notebooks,
             template=template,
             language=language,
             strict=strict,
@@ -1906,6 +2144,8 @@ def run(
             log=log,
             keep_going=keep_going,
         )
+        # the book is in place; the notebooks and artifacts it was built from follow at once
+        _swap_in(staged_notebooks, live_notebooks)
         _swap_in(staged, live_artifacts)
     except NotebookFailed:
         # the published report keeps its artifacts; the ones this run wrote are kept aside
@@ -1920,28 +2160,43 @@ def run(
         else:
             os.environ[STAGE_ENV] = redirect_before
         shutil.rmtree(stage_root, ignore_errors=True)
-    result.total_seconds = time.perf_counter() - started
-    result.index_html = build_root / the_period.label / "html" / "index.html"
-    result.archive_html = build_root / "index.html"
-    _write_manifest(result, config_file, language or config.language)
+    for nb_run in result.notebooks:
+        nb_run.output = live_notebooks / nb_run.output.name
     return result
 
 
 def _stage_artifacts(live: Path, period: Period) -> tuple[Path, Path]:
-    """Copy the period's artifacts into ``build/<P>/.stage/<P>/artifacts`` for the notebooks.
+    """Copy the period's artifacts into ``build/<P>/.stage-<pid>/<P>/artifacts`` for the notebooks.
 
     During the run ``custops.ingest.artifacts.artifacts_dir`` sends the notebooks there (through the
     ``CUSTOPS_ARTIFACTS_STAGE`` environment variable the kernels inherit; their ``build_dir``
     parameter is unchanged), not into ``build/<P>/artifacts``: the artifacts the published
     book was built from stay as they are until the whole run succeeded (a failed or killed
-    run leaves them intact; the next run removes the leftover stage).
+    run leaves them intact; the next run removes the leftover stage, see
+    ``custops.run.guard.clean_stale``).
     """
-    stage_root = live.parent / ".stage"
+    stage_root = live.parent / f".stage-{os.getpid()}"
     shutil.rmtree(stage_root, ignore_errors=True)
     staged = artifacts_dir(stage_root, period)
     shutil.rmtree(staged)
     shutil.copytree(live, staged, ignore=shutil.ignore_patterns(".*.tmp"))
     return stage_root, staged
+
+
+def _stage_notebooks(live: Path, stage_root: Path, *, keep: bool) -> Path:
+    """The staging folder of the executed notebooks (``.stage-<pid>/notebooks``).
+
+    With ``keep`` (``--only``) it starts as a copy of ``build/<P>/notebooks`` (the book is
+    built from the other notebooks' executed copies); otherwise empty. It replaces
+    ``build/<P>/notebooks`` only when the whole run succeeded, so ``custops book`` after a
+    killed run sees the notebooks that belong to the published artifacts, never a mix.
+    """
+    staged = stage_root / "notebooks"
+    if keep and live.is_dir():
+        shutil.copytree(live, staged, ignore=shutil.ignore_patterns(".*"))
+    else:
+        staged.mkdir(parents=True, exist_ok=True)
+    return staged
 
 
 def _run_staged(
@@ -1956,6 +2211,7 @@ def _run_staged(
     build_root: Path,
     stage_root: Path,
     staged: Path,
+    staged_notebooks: Path,
     template: str | Path | None,
     language: str | None,
     strict: bool,
@@ -1977,13 +2233,15 @@ def _run_staged(
         timeout=timeout,
         keep_going=keep_going,
         available=available_tables(config),
+        out_dir=staged_notebooks,
     )
     result = RunResult(period=the_period.label, notebooks=runs)
     if only:
-        executed_dir = build_root / the_period.label / "notebooks"
         for nb in all_notebooks:
-            if nb not in chosen and (executed_dir / nb.name).exists():
-                result.notebooks.append(NotebookRun(nb.name, 0.0, "kept", executed_dir / nb.name))
+            if nb not in chosen and (staged_notebooks / nb.name).exists():
+                result.notebooks.append(
+                    NotebookRun(nb.name, 0.0, "kept", staged_notebooks / nb.name)
+                )
         result.notebooks.sort(key=lambda r: r.name)
     if book:
         result.book_seconds = publish(
@@ -1998,6 +2256,7 @@ def _run_staged(
             log=log,
             artifacts=staged,
             failures=[r.error for r in runs if r.status == "failed"],
+            executed_dir=staged_notebooks,
         )
     return result
 
