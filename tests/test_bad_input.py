@@ -267,15 +267,151 @@ CASES = [
         ledger_note="1 customer_id(s) appeared more than once with different values; the last row is kept",
         kept={"customers": 3},
     ),
-    Case(
+    Case(  # a negative amount is a refund or credit: the cancellation rule sets it aside
         "csv_negative_amounts",
         {"orders.csv": ORDERS + "o4,c1,2025-10-05,-5\no5,c1,2025-10-05,(12)\n"},
-        rejected={"out of range": 2},
+        rejected={"cancellation": 2},
     ),
     Case(
+        "csv_negative_amounts_out_of_range",
+        {"orders.csv": ORDERS + "o4,c1,2025-10-05,-5\n"},
+        orders={"path": "orders.csv", "cancellation": {"negative_amount": False}},
+        rejected={"out of range": 1},
+    ),
+    Case(  # zero amounts are purchases (free items), kept and counted
+        "csv_zero_amounts",
+        {"orders.csv": ORDERS + "o4,c1,2025-10-05,0\no5,c2,2025-10-06,0.00\n"},
+        kept={"orders": 5},
+    ),
+    Case(
+        "csv_zero_amounts_min_amount",
+        {"orders.csv": ORDERS + "o4,c1,2025-10-05,0\no5,c2,2025-10-06,0.00\n"},
+        extra={"cleaning": {"min_amount": 0.01}},
+        rejected={"below min_amount": 2},
+        ledger_note="rule: amount < cleaning.min_amount 0.01",
+    ),
+    Case(  # flagged, not rejected, by default
         "csv_absurd_amount",
         {"orders.csv": many_orders() + "big,c1,2025-10-05,99999999\n"},
+        kept={"orders": 121},
+        ledger_note="1 line(s) flagged is_outlier and kept",
+    ),
+    Case(
+        "csv_absurd_amount_rejected",
+        {"orders.csv": many_orders() + "big,c1,2025-10-05,99999999\n"},
+        extra={"cleaning": {"outlier_action": "reject"}},
         rejected={"outlier": 1},
+    ),
+    Case(  # a 1997 log is kept whole: no default date window
+        "csv_old_export",
+        {"orders.csv": HEADER + "o1,c1,1997-01-01,10\no2,c2,1997-03-05,20\no3,c1,1899-12-31,5\n"},
+        kept={"orders": 2},
+        rejected={"date out of range": 1},
+        ledger_note="no date window (cleaning.min_date unset)",
+    ),
+    Case(  # a window the user set that leaves nothing: the error names the rule and its knob
+        "csv_window_rejects_everything",
+        {"orders.csv": HEADER + "o1,c1,1997-01-01,10\no2,c2,1997-03-05,20\n"},
+        extra={"cleaning": {"min_date": "2000-01-01"}},
+        rc=2,
+        says=(
+            "orders.csv: no usable rows remain after cleaning",
+            "date out of range: order_date before cleaning.min_date 2000-01-01: 1997-01-01",
+            "likely cause: The rule 'date out of range' removed 2 of 2 rows",
+            "change `cleaning.min_date, cleaning.future_tolerance_days`",
+        ),
+    ),
+    Case(  # lines of one invoice that differ only in an unmapped column are distinct lines
+        "csv_duplicates_over_every_source_column",
+        {
+            "orders.csv": "order_id,customer_id,order_date,amount,StockCode\n"
+            "o1,c1,2025-10-03,10,A\no1,c1,2025-10-03,10,B\no1,c1,2025-10-03,10,A\n"
+        },
+        kept={"orders": 2},
+        merged=1,
+        ledger_note="identical in every column of the source record (mapped or not)",
+    ),
+    Case(  # a log without order ids: identical records are repeated purchases
+        "csv_log_without_order_ids",
+        {"orders.csv": "customer_id,order_date,amount\nc1,2025-10-03,10\nc1,2025-10-03,10\n"},
+        orders={"path": "orders.csv", "record_ids": True},
+        kept={"orders": 2},
+        ledger_note="identical records are kept as repeated purchases",
+    ),
+    Case(
+        "csv_log_without_order_ids_not_configured",
+        {"orders.csv": "customer_id,order_date,amount\nc1,2025-10-03,10\n"},
+        rc=2,
+        says=(
+            "orders.csv, column 'order_id': the required column orders.order_id is missing",
+            "set `sources.orders.record_ids: true`",
+        ),
+    ),
+    Case(
+        "csv_whitespace_headerless",
+        {"orders.csv": " 1  c1 20251003  10.5\r\n 2  c2 20251104   7\r\n"},
+        orders={
+            "path": "orders.csv",
+            "sep": "whitespace",
+            "header": False,
+            "names": ["order_id", "customer_id", "order_date", "amount"],
+        },
+        kept={"orders": 2},
+    ),
+    Case(
+        "csv_headerless_read_with_a_header",
+        {"orders.csv": "1,c1,2025-10-03,10.5\n2,c2,2025-11-04,7\n"},
+        orders={"path": "orders.csv", "columns": {"order_id": "id"}},
+        rc=2,
+        says=(
+            "orders.csv, column 'id': the column mapped to orders.order_id is not in the file",
+            "looks like a data record, not a header",
+            "set `header: false` and `names: [...]`",
+        ),
+    ),
+    Case(
+        "csv_space_aligned_without_delimiter",
+        {"orders.csv": "order_id customer_id order_date amount\n1 c1 2025-10-03 10\n"},
+        rc=2,
+        says=("it looks whitespace-separated; set `delimiter: whitespace`",),
+    ),
+    Case(
+        "csv_names_do_not_fit",
+        {"orders.csv": "1,c1,2025-10-03,10.5\n"},
+        orders={"path": "orders.csv", "header": False, "names": ["order_id", "customer_id"]},
+        rc=2,
+        says=(
+            "orders.csv: `names` lists 2 column(s) but the file has 4 field(s) per record",
+            "record 1: ['1', 'c1', '2025-10-03', '10.5']",
+            "fix: Give one name per field",
+        ),
+    ),
+    Case(
+        "csv_derive_with_spaces_and_cjk",
+        {
+            "orders.csv": "order_id,customer_id,order_date,Unit Price,数量\n"
+            "o1,c1,2025-10-03,2.5,4\no2,c2,2025-11-04,1,3\n"
+        },
+        orders={"path": "orders.csv", "derive": {"amount": "`Unit Price` * 数量"}},
+        kept={"orders": 2},
+    ),
+    Case(
+        "csv_derive_unquoted_name_with_a_space",
+        {"orders.csv": "order_id,customer_id,order_date,Unit Price,Qty\no1,c1,2025-10-03,2.5,4\n"},
+        orders={"path": "orders.csv", "derive": {"amount": "Unit Price * Qty"}},
+        rc=2,
+        says=(
+            "orders.csv, column 'Unit': cannot compute `Unit Price * Qty` for orders.amount",
+            "'Unit' is not a column of the file",
+            "Did you mean `Unit Price` (in back quotes",
+            "fix: Fix `sources.orders.derive.amount`",
+        ),
+    ),
+    Case(  # orders alone: customers are derived from them
+        "csv_orders_only",
+        config_text="sources:\n  orders: {path: orders.csv}\n",
+        kept={"orders": 3},
+        note="No customer table is configured: 3 customers are derived from the clean orders",
     ),
     Case(
         "csv_absurd_amount_capped",
@@ -374,7 +510,7 @@ CASES = [
         rc=2,
         says=("orders.parquet: has a header but no rows",),
     ),
-    Case(
+    Case(  # the negative amount is a refund (cancellation rule)
         "parquet_zoned_and_negative",
         {
             "orders.parquet": pd.DataFrame(
@@ -389,7 +525,7 @@ CASES = [
             )
         },
         orders={"path": "orders.parquet"},
-        rejected={"out of range": 1},
+        rejected={"cancellation": 1},
         ledger_note="2 order_date value(s) carried a UTC offset and were converted to UTC",
     ),
     Case(
@@ -436,7 +572,7 @@ CASES = [
         "duckdb_query",
         {"shop.duckdb": duckdb_orders},
         orders={"path": "shop.duckdb", "query": "select * from orders"},
-        rejected={"out of range": 1},
+        rejected={"cancellation": 1},
         note="1 orders rows belong to 1 customer ids",
     ),
     Case(

@@ -296,11 +296,16 @@ def test_rule_5_out_of_range_amount_and_score():
         ]
     )
     clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
-    assert clean["order_id"].tolist() == ["o1"]
-    assert rejects["reason"].tolist() == [
-        "amount must be greater than 0 (got -5.0)",
-        "amount must be greater than 0 (got 0.0)",
-    ]
+    # a zero amount is a purchase (a free item); a negative one is a refund (cancellation rule)
+    assert clean["order_id"].tolist() == ["o1", "o3"]
+    assert rejects["rule"].tolist() == ["cancellation"]
+    assert rejects["reason"].tolist() == ["negative amount (refund or credit): -5.0"]
+    check_ledger(ledger, rejects, 3, 2)
+    no_refunds = make_cfg(orders={"cancellation": {"negative_amount": False}})
+    clean, ledger, rejects = clean_table("orders", raw, no_refunds, now=NOW)
+    assert clean["order_id"].tolist() == ["o1", "o3"]
+    assert rejects["rule"].tolist() == ["out of range"]
+    assert rejects["reason"].tolist() == ["amount must be at least 0 (got -5.0)"]
     surveys = frame(
         "surveys",
         [
@@ -321,16 +326,52 @@ def test_rule_6_future_and_too_old_dates():
             ("o2", "c1", "2099-01-01", "5"),
             ("o3", "c1", "1999-12-31", "5"),
             ("o4", "c1", "2026-01-16", "5"),
+            ("o5", "c1", "1899-12-30", "5"),
+            ("o6", "c1", "1997-01-01", "5"),
         ]
     )
     clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
-    # one day of tolerance: 16 January is accepted on 15 January
-    assert clean["order_id"].tolist() == ["o1", "o4"]
+    # one day of tolerance: 16 January is accepted on 15 January; no default window: a 1997
+    # log is kept, only implausible dates (before 1900, in the future) are rejected
+    assert clean["order_id"].tolist() == ["o1", "o3", "o4", "o6"]
     assert rejects["reason"].tolist() == [
-        "order_date in the future: 2099-01-01",
-        "order_date before 2000-01-01: 1999-12-31",
+        "order_date in the future (after 2026-01-16, today + cleaning.future_tolerance_days): "
+        "2099-01-01",
+        "order_date before 1900-01-01 (implausible): 1899-12-30",
     ]
-    check_ledger(ledger, rejects, 4, 2)
+    assert "no date window (cleaning.min_date unset)" in step(ledger, "date out of range")["note"]
+    check_ledger(ledger, rejects, 6, 4)
+    window = make_cfg(cleaning={"min_date": "2000-01-01"})
+    clean, ledger, rejects = clean_table("orders", raw, window, now=NOW)
+    assert clean["order_id"].tolist() == ["o1", "o4"]
+    assert rejects.set_index("source_row").loc[[3, 6], "reason"].tolist() == [
+        "order_date before cleaning.min_date 2000-01-01: 1999-12-31",
+        "order_date before cleaning.min_date 2000-01-01: 1997-01-01",
+    ]
+    check_ledger(ledger, rejects, 6, 2)
+
+
+def test_min_amount_is_opt_in_and_zero_amounts_are_purchases():
+    raw = orders(
+        [
+            ("o1", "c1", "2025-10-01", "5"),
+            ("o2", "c1", "2025-10-01", "0"),
+            ("o3", "c1", "2025-10-01", "0.004"),
+        ]
+    )
+    clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
+    assert clean["amount"].tolist() == [5.0, 0.0, 0.004] and rejects.empty
+    assert "zero amounts are kept" in step(ledger, "below min_amount")["note"]
+    cfg = make_cfg(cleaning={"min_amount": 0.01})
+    clean, ledger, rejects = clean_table("orders", raw, cfg, now=NOW)
+    assert clean["order_id"].tolist() == ["o1"]
+    assert rejects["rule"].unique().tolist() == ["below min_amount"]
+    assert rejects["reason"].tolist() == [
+        "amount below cleaning.min_amount 0.01: 0.0",
+        "amount below cleaning.min_amount 0.01: 0.004",
+    ]
+    assert step(ledger, "below min_amount")["rejected"] == 2
+    check_ledger(ledger, rejects, 3, 1)
 
 
 def test_rule_7_exact_duplicates_are_merged_into_the_first():
@@ -372,11 +413,20 @@ def test_rule_9_outliers_by_log_iqr_and_by_cap():
         (f"o{i}", "c1", "2025-10-01", f"{v:.2f}") for i, v in enumerate(rng.lognormal(4, 0.5, 200))
     ]
     rows += [("big", "c1", "2025-10-01", "999999"), ("typo", "c1", "2025-10-01", "1e12")]
+    rows += [("free", "c1", "2025-10-01", "0")]  # log(0): never an outlier, never an error
+    # default: flagged and kept (a large real wholesale line is not an error)
     clean, ledger, rejects = clean_table("orders", orders(rows), make_cfg(), now=NOW)
+    assert rejects.empty and len(clean) == 203
+    assert clean.loc[clean["is_outlier"], "order_id"].tolist() == ["big", "typo"]
+    assert step(ledger, "outlier")["changed"] == 2
+    assert "2 line(s) flagged is_outlier and kept" in step(ledger, "outlier")["note"]
+    check_ledger(ledger, rejects, 203, 203)
+    rejecting = make_cfg(cleaning={"outlier_action": "reject"})
+    clean, ledger, rejects = clean_table("orders", orders(rows), rejecting, now=NOW)
     assert set(rejects["source_row"]) == {201, 202}
-    assert (rejects["rule"] == "outlier").all()
+    assert (rejects["rule"] == "outlier").all() and not clean["is_outlier"].any()
     assert "exp(Q3 + 3*IQR of log amount)" in step(ledger, "outlier")["note"]
-    check_ledger(ledger, rejects, 202, 200)
+    check_ledger(ledger, rejects, 203, 201)
     capped = make_cfg(cleaning={"outlier_method": "none", "max_amount": 100})
     clean, ledger, rejects = clean_table("orders", orders(rows), capped, now=NOW)
     assert (clean["amount"] <= 100).all()

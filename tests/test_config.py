@@ -79,8 +79,10 @@ def test_unknown_and_missing_tables(tmp_path):
         write(tmp_path, {"sources": {"order": {"path": "o.csv"}, "customers": {"path": "c.csv"}}})
     )
     assert "unknown table(s) ['order']" in text and "(did you mean 'orders'?)" in text
-    # orders alone are enough (customers are derived from them); customers alone are not
-    load_config(write(tmp_path, {"sources": {"orders": {"path": "o.csv"}}}))
+    # orders alone are enough (customers are derived from them); no table at all is not
+    assert load_config(write(tmp_path, {"sources": {"orders": {"path": "o.csv"}}})).has("orders")
+    text = config_error(write(tmp_path, {"sources": {}}))
+    assert "sources: Value error, no table has a source; give at least `orders`" in text
     text = config_error(write(tmp_path, {"sources": {"customers": {"path": "c.csv"}}}))
     assert "no source for orders, surveys or tickets: at least one of them is needed" in text
     text = config_error(

@@ -302,11 +302,13 @@ def test_mapping_matches_names_ignoring_case_spaces_and_dashes_and_ignores_extra
         }
     )
     mapped = map_columns("orders", raw, SourceConfig(path="x.csv"), "x.csv")
+    # the unmapped column is not carried through, only summarised for exact duplicates
     assert list(mapped.columns) == [
         "order_id",
         "customer_id",
         "order_date",
         "amount",
+        "_src_record",
         "_src_file",
         "_src_row",
     ]

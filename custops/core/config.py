@@ -196,19 +196,53 @@ class CancellationRule(_Strict):
         default_factory=lambda: ["cancelled", "canceled", "returned", "refunded"],
         description="values of the status column that mark a cancelled line",
     )
+    negative_amount: bool = Field(
+        True,
+        description="a negative amount marks a refund or credit line (set aside as a "
+        "cancellation); false: it is rejected as out of range instead",
+    )
+
+
+#: spellings of ``delimiter`` (or ``sep``) that stand for a character class or a control character
+DELIMITER_WORDS = {"whitespace": r"\s+", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
 
 class SourceConfig(_Strict):
     """Where one canonical table comes from and how its columns map.
 
     ``columns`` maps canonical names to source column names; ``derive`` computes canonical
-    columns from source columns with a DuckDB SQL expression (``amount: Quantity * UnitPrice``).
+    columns from source columns with a pandas expression over the source columns
+    (``amount: Quantity * UnitPrice``; names with spaces or other characters in back quotes:
+    ``amount: "`Unit Price` * `数量`"``). Text files: ``delimiter`` (alias ``sep``; ``whitespace``
+    for runs of spaces/tabs, ``tab``), ``header: false`` with ``names:`` for files without a
+    header line. ``keep_columns`` carries source columns that map to no canonical column into
+    the clean table under their own names (``all``: every unmapped one). ``record_ids: true``
+    numbers the records as the table's id when the export has none (a transaction log): every
+    record is then its own row, and identical records are kept (repeated purchases).
     """
 
     path: str | None = None
     format: Literal["csv", "excel", "parquet", "sql", "duckdb"] | None = None
     encoding: str = "auto"
-    delimiter: str | None = None
+    delimiter: str | None = Field(
+        None,
+        description="field separator of a text file (alias `sep`): a character, or "
+        "`whitespace` (runs of spaces and tabs), `tab`; default: sniffed",
+    )
+    header: bool = Field(True, description="false: the file has no header line (give `names`)")
+    names: list[str] | None = Field(
+        None, description="column names of a file without a header line, in file order"
+    )
+    keep_columns: list[str] | Literal["all"] = Field(
+        default_factory=list,
+        description="source columns (not mapped to a canonical column) carried into the clean "
+        "table under their own names; `all`: every unmapped column",
+    )
+    record_ids: bool = Field(
+        False,
+        description="the export has no id column: the record number (1, 2, ...) becomes the "
+        "table's id, so identical records stay separate rows (repeated purchases)",
+    )
     sheet: str | int | None = None
     query: str | None = None
     url: str | None = None
@@ -246,26 +280,79 @@ class SourceConfig(_Strict):
                 ) from None
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _sep(cls, data: Any) -> Any:
+        """``sep`` (pandas' name) is accepted for ``delimiter``."""
+        if isinstance(data, dict) and "sep" in data:
+            data = dict(data)
+            if "delimiter" in data:
+                raise ValueError("give `delimiter` or `sep`, not both (they are the same key)")
+            data["delimiter"] = data.pop("sep")
+        return data
+
+    @field_validator("delimiter")
+    @classmethod
+    def _delimiter(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        word = value.strip().lower()
+        if word in DELIMITER_WORDS:
+            return DELIMITER_WORDS[word]
+        if value == r"\s+" or len(value) == 1:
+            return value
+        raise ValueError(
+            f"unknown delimiter {value!r}; use one character (',', ';', '|'), `tab` or `whitespace`"
+        )
+
     @model_validator(mode="after")
     def _where(self) -> SourceConfig:
         if not self.path and not self.query:
             raise ValueError("give either `path` (a file or glob) or `query` (SQL, with `url`)")
+        if self.names is not None and len(set(self.names)) != len(self.names):
+            repeated = sorted({n for n in self.names if self.names.count(n) > 1})
+            raise ValueError(f"`names` repeats {repeated}; every column needs its own name")
+        if not self.header and not self.names:
+            raise ValueError(
+                "`header: false` needs `names:` (the columns of the file, in order), "
+                "e.g. names: [customer_id, date, quantity, amount]"
+            )
         return self
 
 
 class CleaningConfig(_Strict):
-    """Cleaning rules that are a matter of policy rather than of the data format."""
+    """Cleaning rules that are a matter of policy rather than of the data format.
+
+    The defaults are safe on real exports: zero amounts are purchases (kept), outliers are
+    flagged (``is_outlier`` in the clean orders) rather than rejected, and there is no date
+    window beyond plausibility (1900-01-01 up to today + ``future_tolerance_days``).
+    """
 
     outlier_method: Literal["log_iqr", "none"] = "log_iqr"
     outlier_k: float = Field(3.0, gt=0, description="IQR multiple on log(amount)")
+    outlier_action: Literal["flag", "reject"] = Field(
+        "flag",
+        description="flag: outlier lines are kept with is_outlier = true (model fits can leave "
+        "them out); reject: they are set aside with the reason",
+    )
     max_amount: float | None = Field(
         None, gt=0, description="absolute cap; above it a line is rejected"
+    )
+    min_amount: float | None = Field(
+        None,
+        ge=0,
+        description="lines with an amount below this are rejected (default: none; zero "
+        "amounts are purchases)",
     )
     future_tolerance_days: int = Field(1, ge=0)
     category_case: Literal["most_common", "lower", "upper", "keep"] = Field(
         "most_common", description="how case variants of a category are unified"
     )
-    min_date: date = date(2000, 1, 1)
+    min_date: date | None = Field(
+        None,
+        description="rows dated before this are rejected (default: none; dates before "
+        "1900-01-01 are always implausible)",
+    )
 
 
 class ChurnConfig(_Strict):
@@ -447,6 +534,11 @@ class Target(_Strict):
     deadline: str | None = None
     amber_tolerance: float = Field(0.05, ge=0, description="relative gap still counted amber")
 
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _deadline_text(cls, value: Any) -> Any:
+        return _period_text(value)
+
     @field_validator("deadline")
     @classmethod
     def _deadline(cls, value: str | None) -> str | None:
@@ -557,7 +649,17 @@ class ReportConfig(_Strict):
             raise ValueError(
                 f"unknown table(s) {unknown}; tables are {list(TABLES)}" + "".join(hints)
             )
+        if not value:
+            raise ValueError(
+                "no table has a source; give at least `orders` (customers are derived from "
+                "the orders when there is no customer table)"
+            )
         return value
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period_text(cls, value: Any) -> Any:
+        return _period_text(value)
 
     @model_validator(mode="after")
     def _enough_tables(self) -> ReportConfig:
@@ -592,6 +694,17 @@ class ReportConfig(_Strict):
     def has(self, table: str) -> bool:
         """Whether a source is configured for ``table``."""
         return table in self.sources
+
+
+def _period_text(value: Any) -> Any:
+    """A period written as a YAML number (``period: 2023``, ``202511``) as its text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
 
 
 def _suggest(word: str, options: Any) -> str:

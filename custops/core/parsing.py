@@ -19,6 +19,7 @@ __all__ = [
     "parse_ids",
     "to_number",
     "failed_examples",
+    "matches",
 ]
 
 #: what exports write where an id is missing (compared trimmed and lower-cased): these are
@@ -163,6 +164,29 @@ def _naive(parsed: pd.Series, timezone: str | None) -> pd.Series:
     return pd.to_datetime(parsed.map(one), errors="coerce").astype("datetime64[ns]")
 
 
+def matches(text: pd.Series, pattern: str) -> np.ndarray:
+    r"""Whether each (trimmed) text value contains ``pattern``; missing values do not.
+
+    The same as ``text.astype("string").str.strip().str.contains(pattern)`` for text, run by
+    Arrow's regex engine (RE2) over the whole column instead of Python's ``re`` value by value.
+
+    Examples
+    --------
+    >>> matches(pd.Series([" 2025-01-01 10:00+08:00 ", "2025-01-01", None]), r"\+\d{2}:\d{2}$").tolist()
+    [True, False, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        array = pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text
+        values = text.astype("string").str.strip()
+        return values.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+    found = pc.match_substring_regex(pc.utf8_trim_whitespace(array), pattern)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+
+
 def parse_dates(
     values: pd.Series,
     *,
@@ -189,9 +213,12 @@ def parse_dates(
         return values.astype("datetime64[ns]")
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     objects = values.astype(object)
-    is_stamp = objects.map(
-        lambda v: isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "isoformat")
-    )
+    if pd.api.types.infer_dtype(objects, skipna=True) in ("string", "empty"):
+        is_stamp = pd.Series(False, index=values.index)  # text only (CSV): no value map
+    else:
+        is_stamp = objects.map(
+            lambda v: isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "isoformat")
+        )
     if is_stamp.any():
         stamps = pd.to_datetime(objects[is_stamp], errors="coerce", utc=True)
         out[is_stamp] = stamps.dt.tz_convert(timezone or "UTC").dt.tz_localize(None).to_numpy()
@@ -199,16 +226,19 @@ def parse_dates(
     text = text[text.notna() & (text != "")]
     if text.empty:
         return out
-    text = text.str.replace(
-        r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True
-    )
+    chinese = matches(text, "年")
+    if chinese.any():
+        text = text.copy()
+        text[chinese] = text[chinese].str.replace(
+            r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True
+        )
     todo = text
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if date_format:
             out[todo.index] = pd.to_datetime(todo, format=date_format, errors="coerce").to_numpy()
             return out
-        zoned = todo.str.contains(TZ_SUFFIX, na=False)
+        zoned = pd.Series(matches(todo, TZ_SUFFIX.pattern), index=todo.index)
         if zoned.any():
             iso = _iso_offsets(todo[zoned])
             parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce", utc=True)

@@ -1039,7 +1039,14 @@ def demo_config(spec: DemoSpec) -> dict[str, Any]:
             "surveys": {"path": "nps_survey.csv"},
             "touches": {"path": "marketing_touches.parquet"},
         },
-        "cleaning": {"outlier_method": "log_iqr", "outlier_k": 3.0, "max_amount": 200000},
+        # the demo's planted data-entry errors are rejected, as before outliers were flagged
+        # by default (real exports: flagged, custops.ingest.cleaning rule 10)
+        "cleaning": {
+            "outlier_method": "log_iqr",
+            "outlier_k": 3.0,
+            "outlier_action": "reject",
+            "max_amount": 200000,
+        },
         "churn": {"definition": "inactivity", "inactivity_days": 180, "horizon_days": 90},
         "segments": {"tiers": {"A": 20000, "B": 6000, "C": 1500}},
         "nps": {"slow_response_hours": spec.slow_hours_threshold},

@@ -10,14 +10,24 @@ Rules, in the order they run on each table:
 1. missing id: a required id (``customer_id``, ``order_id`` ...) is empty -> rejected
 2. unreadable date: a required date cannot be parsed -> rejected
 3. not a number: ``amount`` / ``score`` is not a number -> rejected
-4. cancellation (orders): invoice prefix (``C``), negative quantity or a cancelled status -> rejected
-5. out of range: pandera rules (amount > 0, score 0-10) -> rejected
-6. date out of range: before ``cleaning.min_date`` or in the future -> rejected
-7. exact duplicate: the same values in every column -> merged into the first
-8. key duplicate: the same key (``customer_id`` ...) with other values -> merged into the last
-9. outlier (orders): log(amount) above Q3 + k * IQR, or above ``max_amount`` -> rejected
-10. standardise: categories trimmed and cased, optional values parsed (changed, not removed)
-11. time order (tickets): answered or resolved before it was opened -> rejected
+4. cancellation (orders): invoice prefix (``C``), negative quantity, negative amount
+   (``cancellation.negative_amount``) or a cancelled status -> rejected
+5. out of range: pandera rules (amount >= 0, score 0-10) -> rejected; zero amounts are
+   purchases (free items) and are kept
+6. below min_amount (orders): amount below ``cleaning.min_amount`` (default: no minimum) -> rejected
+7. date out of range: implausible (before 1900-01-01, or later than today +
+   ``cleaning.future_tolerance_days``) or before ``cleaning.min_date`` (default: none) -> rejected
+8. exact duplicate: the same values in every column of the source record, mapped or not
+   -> merged into the first; with ``record_ids`` (no id in the export) identical records
+   are repeated purchases and are kept
+9. key duplicate: the same key (``customer_id`` ...) with other values -> merged into the last
+10. outlier (orders): log(amount) above Q3 + k * IQR -> flagged (``is_outlier``, kept) or,
+    with ``cleaning.outlier_action: reject``, rejected; above ``max_amount`` -> rejected
+11. standardise: categories trimmed and cased, optional values parsed (changed, not removed)
+12. time order (tickets): answered or resolved before it was opened -> rejected
+
+A rule that removes more than 5 % of a table is announced (:func:`large_removals`) with the
+config key that controls it.
 """
 
 from __future__ import annotations
@@ -25,7 +35,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,6 +45,7 @@ from custops.core.parsing import (
     PLACEHOLDER_IDS,
     TZ_SUFFIX,
     failed_examples,
+    matches,
     parse_bool,
     parse_dates,
     parse_ids,
@@ -51,9 +61,20 @@ from custops.ingest.privacy import (
     redact_series,
 )
 from custops.ingest.schema import CANONICAL, row_failures
-from custops.ingest.sources import load_raw
+from custops.ingest.sources import RECORD_COLUMN, load_raw
 
-__all__ = ["CleanResult", "clean_table", "load_and_clean", "mask_value", "LEDGER_COLUMNS"]
+__all__ = [
+    "CleanResult",
+    "clean_table",
+    "load_and_clean",
+    "mask_value",
+    "large_removals",
+    "coverage",
+    "LEDGER_COLUMNS",
+    "RULE_KNOBS",
+    "ANNOUNCE_SHARE",
+    "EARLIEST_DATE",
+]
 
 LEDGER_COLUMNS = [
     "table",
@@ -77,6 +98,34 @@ CATEGORY_COLUMNS = (
     "ab_group",
 )
 _MOSTLY_BAD = 0.5
+#: a rule removing (rejecting or merging) more than this share of a table is announced
+ANNOUNCE_SHARE = 0.05
+#: dates before this are implausible in any export (sentinels such as 0001-01-01, 1899-12-30)
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+#: the config keys that control each rule (what to change when a rule removes too much)
+RULE_KNOBS = {
+    "missing id": "sources.<table>.columns (is the right id column mapped?); an export without "
+    "an id of its own rows: sources.<table>.record_ids",
+    "unreadable date": "sources.<table>.columns, sources.<table>.date_format / dayfirst",
+    "not a number": "sources.<table>.columns or sources.<table>.derive",
+    "cancellation": "sources.orders.cancellation (invoice_prefix, negative_quantity, "
+    "negative_amount, status_values)",
+    "out of range": "sources.<table>.values (recode the scale), nps.scale_max",
+    "below min_amount": "cleaning.min_amount",
+    "date out of range": "cleaning.min_date, cleaning.future_tolerance_days",
+    "exact duplicate": "sources.<table>.record_ids (an export without ids: identical records "
+    "are separate purchases)",
+    "key duplicate": "sources.<table>.columns.<id> (the id must identify one row)",
+    "outlier": "cleaning.outlier_action (flag | reject), cleaning.outlier_k, cleaning.max_amount",
+}
+#: the date column that places each table's rows in time
+DATE_COLUMNS = {
+    "customers": "signup_date",
+    "orders": "order_date",
+    "tickets": "created_at",
+    "surveys": "responded_at",
+    "touches": "sent_at",
+}
 
 
 #: free-text fields beyond the schema's ``free`` kind: redacted like comments
@@ -119,10 +168,7 @@ class _Run:
                         "source_row": raw["_src_row"].astype(int),
                         "rule": rule,
                         "reason": why,
-                        "raw": [
-                            self._raw_json(r)
-                            for r in raw.drop(columns=["_src_file", "_src_row"]).to_dict("records")
-                        ],
+                        "raw": self._raw_jsons(raw),
                     },
                     index=hit,
                 )
@@ -162,21 +208,46 @@ class _Run:
             }
         )
 
-    def _raw_json(self, record: dict) -> str:
-        clean = {}
-        for key, value in record.items():
-            if isinstance(value, float) and np.isnan(value):
-                value = None
-            if key in self.pii and value is not None:
-                value = mask_value(value)
-            elif key in self.free_text and isinstance(value, str):
-                value = redact(value)
-            clean[key] = (
-                value
-                if value is None or isinstance(value, bool | int | float | str)
-                else str(value)
-            )
-        return json.dumps(clean, ensure_ascii=False, default=str)
+    def _raw_jsons(self, raw: pd.DataFrame) -> list[str]:
+        """The original values of each row as JSON (personal data masked, free text redacted).
+
+        Column by column (a text column of a CSV is taken as it is, not value by value);
+        missing values are ``null``, values that are not JSON types are written as text.
+        """
+        frame = raw.drop(columns=["_src_file", "_src_row", RECORD_COLUMN], errors="ignore")
+        keys = [str(k) for k in frame.columns]
+        columns = []
+        for key in frame.columns:
+            col = frame[key]
+            kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else ""
+            if kind == "f":
+                values = [None if v != v else v for v in col.tolist()]
+            elif kind in ("i", "u", "b"):
+                values = col.tolist()
+            elif kind == "O" and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+                values = col.where(col.notna(), None).tolist()
+            else:
+                values = [_plain(v) for v in col.astype(object).tolist()]
+            if key in self.pii:
+                values = [None if v is None else mask_value(v) for v in values]
+            elif key in self.free_text:
+                values = [redact(v) if isinstance(v, str) else v for v in values]
+            columns.append(values)
+        return [
+            json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False, default=str)
+            for row in zip(*columns, strict=True)
+        ] or [json.dumps({})] * len(frame)
+
+
+def _plain(value: object) -> object:
+    """A value as JSON can hold it: missing -> None, numpy scalars -> Python, others -> text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None if value is not pd.NaT else "NaT"
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value if isinstance(value, bool | int | float | str) else str(value)
 
 
 def _parse_ids(values: pd.Series) -> pd.Series:
@@ -262,12 +333,39 @@ def _most_common_spelling(text: pd.Series) -> pd.Series:
     )
 
 
+def _missing_reasons(frame: pd.DataFrame, columns: list[str], empty: pd.Series) -> pd.Series:
+    """``"empty a, b"`` per row of ``empty``: the pattern of missing ids, one text per pattern.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": [None, "x", None], "b": [None, None, "y"]})
+    >>> _missing_reasons(f, ["a", "b"], pd.Series([True, True, True])).tolist()
+    ['empty a, b', 'empty b', 'empty a']
+    """
+    hit = empty.to_numpy(dtype=bool)
+    pattern = np.zeros(int(hit.sum()), dtype=np.int64)
+    for bit, column in enumerate(columns):
+        pattern |= frame[column].isna().to_numpy()[hit].astype(np.int64) << bit
+    texts = {
+        code: "empty " + ", ".join(c for bit, c in enumerate(columns) if code >> bit & 1)
+        for code in np.unique(pattern).tolist()
+    }
+    return pd.Series(
+        pd.Series(pattern).map(texts).to_numpy(dtype=object), index=frame.index[hit], dtype=object
+    )
+
+
 def _count_zoned(values: pd.Series) -> int:
     """How many date values carry a UTC offset (``+08:00``, ``Z``, a tz-aware column)."""
     if getattr(getattr(values, "dt", None), "tz", None) is not None:
         return int(values.notna().sum())
     if pd.api.types.is_datetime64_any_dtype(values):
         return 0
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in (
+        "string",
+        "empty",
+    ):  # text only (CSV): no value can carry a tzinfo; the regex in Arrow, not per value
+        return int(matches(values, TZ_SUFFIX.pattern).sum())
     stamps = values.map(lambda v: getattr(v, "tzinfo", None) is not None)
     text = values[~stamps].astype("string").str.strip()
     return int(stamps.sum()) + int(text.str.contains(TZ_SUFFIX, na=False).sum())
@@ -330,8 +428,12 @@ def _row_hash(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return out
 
 
-def exact_duplicates(frame: pd.DataFrame) -> np.ndarray:
+def exact_duplicates(frame: pd.DataFrame, record: np.ndarray | None = None) -> np.ndarray:
     """Rows that print the same as an earlier row in every column (``keep="first"``).
+
+    ``record`` (int64 codes per row, :func:`custops.ingest.sources.record_codes` of the source
+    columns that are not in ``frame``) must be equal as well: rows are then duplicates only
+    when the whole source record is.
 
     The same flags as ``_text_keys(frame).duplicated(keep="first")``, without turning every
     text cell into a key: rows can only be duplicates if their typed columns (dates,
@@ -344,6 +446,8 @@ def exact_duplicates(frame: pd.DataFrame) -> np.ndarray:
     >>> f = pd.DataFrame({"id": ["a", "a", "b", "a"], "amount": [1.0, 1.0, 1.0, 2.0]})
     >>> exact_duplicates(f).tolist()
     [False, True, False, False]
+    >>> exact_duplicates(f, record=np.array([0, 1, 0, 0])).tolist()
+    [False, False, False, False]
     """
     n = len(frame)
     out = np.zeros(n, dtype=bool)
@@ -351,6 +455,9 @@ def exact_duplicates(frame: pd.DataFrame) -> np.ndarray:
     rows = np.arange(n)
     # equal text implies equal values, which imply equal hashes: a superset of the duplicates
     hashes = _row_hash(frame, typed)
+    if record is not None:
+        record = np.asarray(record, dtype=np.int64)
+        hashes = hashes * np.uint64(0x9E3779B97F4A7C15) + record.view(np.uint64)
     for name in [None, *[c for c in frame.columns if c not in typed]]:
         if name is not None:
             codes = _text_codes(frame[name].iloc[rows])
@@ -363,6 +470,8 @@ def exact_duplicates(frame: pd.DataFrame) -> np.ndarray:
             return out
     as_is = {c for c in frame.columns if _as_is(frame[c])}  # decided on the whole column
     sub = _text_keys(frame.iloc[rows], as_is=as_is)
+    if record is not None:
+        sub[RECORD_COLUMN] = record[rows]
     out[rows] = sub.duplicated(keep="first").to_numpy(dtype=bool)
     return out
 
@@ -497,7 +606,7 @@ def clean_table(
     label = file_label or (src.path if src and src.path else table)
     pii = tuple(pii_columns(cfg)) + (("agent",) if "agent" not in cfg.privacy.allow_pii else ())
     raw = mapped  # only read (rejects quote it); columns of `frame` are replaced, never written
-    frame = mapped.drop(columns=["_src_file", "_src_row"])
+    frame = mapped.drop(columns=["_src_file", "_src_row", RECORD_COLUMN], errors="ignore")
     free_text = tuple(c for c in frame.columns if _is_free_text(table, c))
     run = _Run(table, frame, raw, pii, free_text)
     run.log("read and map columns", len(frame), note=f"from {label}")
@@ -518,11 +627,7 @@ def clean_table(
     empty = pd.Series(np.zeros(len(run.frame), dtype=bool), index=run.frame.index)
     for column in ids:  # column by column: run.frame[ids] would copy the id columns
         empty |= run.frame[column].isna()
-    reasons = (
-        run.frame.loc[empty, ids].isna().apply(lambda r: "empty " + ", ".join(r.index[r]), axis=1)
-        if empty.any()
-        else ""
-    )
+    reasons = _missing_reasons(run.frame, ids, empty) if empty.any() else ""
     run.reject(empty, "missing id", reasons)
 
     # 2. required dates
@@ -596,6 +701,12 @@ def clean_table(
             hit = status.isin([s.lower() for s in rule.status_values]).fillna(False).astype(bool)
             why[hit & ~cancel] = "status is " + status[hit & ~cancel].astype(str)
             cancel |= hit
+        if rule and rule.negative_amount:
+            hit = run.frame["amount"] < 0
+            why[hit & ~cancel] = _reasons(
+                "negative amount (refund or credit): ", run.frame["amount"], hit & ~cancel
+            )
+            cancel |= hit
         run.reject(cancel, "cancellation", why)
 
     # 5. pandera row rules (positive amounts, score range, ...)
@@ -609,31 +720,89 @@ def clean_table(
     else:
         run.log("out of range", len(run.frame))
 
-    # 6. dates outside a plausible window
+    # 6. a minimum amount (opt-in: zero amounts are purchases)
+    if table == "orders":
+        floor = cfg.cleaning.min_amount
+        low_amount = (
+            run.frame["amount"] < floor
+            if floor is not None
+            else pd.Series(False, index=run.frame.index)
+        )
+        run.reject(
+            low_amount,
+            "below min_amount",
+            _reasons(
+                f"amount below cleaning.min_amount {floor:g}: ", run.frame["amount"], low_amount
+            )
+            if floor is not None
+            else "",
+            note=f"rule: amount < cleaning.min_amount {floor:g}"
+            if floor is not None
+            else "no minimum (cleaning.min_amount unset): zero amounts are kept as purchases",
+        )
+
+    # 7. implausible dates, and an optional window
     if dates:
         reference = pd.Timestamp(now or datetime.now()) + pd.Timedelta(
             days=cfg.cleaning.future_tolerance_days
         )
-        low = pd.Timestamp(cfg.cleaning.min_date)
+        window = pd.Timestamp(cfg.cleaning.min_date) if cfg.cleaning.min_date else None
         bad = pd.Series(False, index=run.frame.index)
         why = pd.Series("", index=run.frame.index, dtype=object)
         for column in dates:
-            too_old = run.frame[column] < low
-            future = run.frame[column] > reference
-            why[too_old & ~bad] = f"{column} before {low.date()}: " + run.frame.loc[
-                too_old & ~bad, column
-            ].astype(str)
-            why[future & ~bad] = f"{column} in the future: " + run.frame.loc[
-                future & ~bad, column
-            ].astype(str)
-            bad |= too_old | future
-        run.reject(bad, "date out of range", why)
+            values = run.frame[column]
+            checks = [
+                (values < EARLIEST_DATE, f"{column} before {EARLIEST_DATE.date()} (implausible): "),
+                (
+                    values > reference,
+                    f"{column} in the future (after {reference.date()}, today + "
+                    f"cleaning.future_tolerance_days): ",
+                ),
+            ]
+            if window is not None and window > EARLIEST_DATE:
+                checks.append(
+                    (values < window, f"{column} before cleaning.min_date {window.date()}: ")
+                )
+            for hit, prefix in checks:
+                new = hit & ~bad
+                if new.any():
+                    why[new] = _reasons(prefix, values, new)
+                bad |= hit
+        run.reject(
+            bad,
+            "date out of range",
+            why,
+            note=f"implausible: before {EARLIEST_DATE.date()} or after {reference.date()}"
+            + (
+                f"; window: from cleaning.min_date {window.date()}"
+                if window is not None
+                else "; no date window (cleaning.min_date unset)"
+            ),
+        )
 
-    # 7. exact duplicates
-    dup = pd.Series(exact_duplicates(run.frame), index=run.frame.index)
-    run.merge(dup, "exact duplicate", note="identical rows exported twice; the first is kept")
+    # 8. exact duplicates over the whole source record (mapped columns and the others)
+    if src is not None and src.record_ids:
+        run.log(
+            "exact duplicate",
+            len(run.frame),
+            note=f"the export has no {spec.key}: every record is its own row (record_ids), "
+            "identical records are kept as repeated purchases",
+        )
+    else:
+        record = (
+            raw.loc[run.frame.index, RECORD_COLUMN].to_numpy(dtype=np.int64)
+            if RECORD_COLUMN in raw.columns
+            else None
+        )
+        dup = pd.Series(exact_duplicates(run.frame, record), index=run.frame.index)
+        run.merge(
+            dup,
+            "exact duplicate",
+            note="identical in every column of the source record (mapped or not), exported "
+            "twice; the first is kept",
+        )
 
-    # 8. key duplicates (orders are lines: one order_id has several lines)
+    # 9. key duplicates (orders are lines: one order_id has several lines)
     if table != "orders":
         key = spec.key
         dup_key, n_conflict = _key_duplicates(run.frame[key])
@@ -649,25 +818,41 @@ def clean_table(
             note="orders are lines; duplicates are checked on whole rows",
         )
 
-    # 9. outliers
+    # 10. outliers: flagged (kept) by default, rejected on request; above max_amount rejected
     if table == "orders" and len(run.frame):
         amount = run.frame["amount"]
-        bad = pd.Series(False, index=run.frame.index)
-        note = ""
-        if cfg.cleaning.outlier_method == "log_iqr" and len(amount) >= 20:
-            logs = np.log(amount)
+        unusual = pd.Series(False, index=run.frame.index)
+        capped = pd.Series(False, index=run.frame.index)
+        notes = []
+        positive = amount[amount > 0].to_numpy()  # log(0) is undefined: zero amounts never count
+        if cfg.cleaning.outlier_method == "log_iqr" and len(positive) >= 20:
+            logs = np.log(positive)
             q1, q3 = np.percentile(logs, [25, 75])
             limit = float(np.exp(q3 + cfg.cleaning.outlier_k * (q3 - q1)))
-            bad |= amount > limit
-            note = f"rule: amount > exp(Q3 + {cfg.cleaning.outlier_k:g}*IQR of log amount) = {limit:,.2f}"
+            unusual |= amount > limit
+            notes.append(
+                f"rule: amount > exp(Q3 + {cfg.cleaning.outlier_k:g}*IQR of log amount) = {limit:,.2f}"
+            )
         if cfg.cleaning.max_amount:
-            bad |= amount > cfg.cleaning.max_amount
-            note += f"; or amount > max_amount {cfg.cleaning.max_amount:,.0f}"
+            capped |= amount > cfg.cleaning.max_amount
+            notes.append(f"or amount > max_amount {cfg.cleaning.max_amount:,.0f} (rejected)")
+        reject = capped | unusual if cfg.cleaning.outlier_action == "reject" else capped
+        flagged = unusual & ~reject
+        if cfg.cleaning.outlier_action == "flag" and cfg.cleaning.outlier_method != "none":
+            notes.append(
+                f"{int(flagged.sum()):,} line(s) flagged is_outlier and kept "
+                "(cleaning.outlier_action: reject sets them aside)"
+            )
         run.reject(
-            bad, "outlier", _reasons("amount is an outlier: ", amount, bad), note=note.strip("; ")
+            reject,
+            "outlier",
+            _reasons("amount is an outlier: ", amount, reject),
+            note="; ".join(notes),
         )
+        run.frame["is_outlier"] = flagged.reindex(run.frame.index).to_numpy(dtype=bool)
+        run.steps[-1]["changed"] = int(flagged.sum())
 
-    # 10. standardise optional values
+    # 11. standardise optional values
     changed = 0
     for column in run.frame.columns:
         kind = spec.kind(column)
@@ -707,6 +892,18 @@ def clean_table(
     if table == "tickets":
         _reject_time_travel(run)
     if run.frame.empty:
+        steps = pd.DataFrame(run.steps)
+        removed = steps["rejected"] + steps["merged"]
+        worst = steps.loc[removed.idxmax()] if removed.max() > 0 else None
+        knob = RULE_KNOBS.get(str(worst["rule"]), "") if worst is not None else ""
+        by_rule = (
+            f"The rule {worst['rule']!r} removed {int(removed.max()):,} of "
+            f"{int(steps['rows_in'].iloc[0]):,} rows"
+            + (f" ({worst['note']})" if worst["note"] else "")
+            + "."
+            if worst is not None
+            else None
+        )
         raise DataError(
             label,
             None,
@@ -714,7 +911,14 @@ def clean_table(
             examples=[f"{r.rule}: {r.reason}" for r in pd.concat(run.rejects).head(3).itertuples()]
             if run.rejects
             else [],
-            fix="Look at the reasons above; most likely a column is mapped wrongly.",
+            cause=by_rule,
+            fix="Look at the reasons above: "
+            + (
+                f"change `{knob.replace('<table>', table)}` if the rule does not fit this export, "
+                "or check the column mapping."
+                if knob
+                else "most likely a column is mapped wrongly."
+            ),
         )
     rejects = (
         pd.concat(run.rejects, ignore_index=True)
@@ -779,52 +983,111 @@ def _not_in(values: pd.Series, known: pd.Index) -> np.ndarray:
     return ~pc.is_in(ids, value_set=value_set).to_numpy(zero_copy_only=False)
 
 
-@dataclass
-class CleanResult:
-    """Clean canonical tables with their ledger and rejects.
+def large_removals(ledger: pd.DataFrame, threshold: float = ANNOUNCE_SHARE) -> pd.DataFrame:
+    """The rules that removed (rejected or merged) more than ``threshold`` of a table.
 
-    Attributes
+    Parameters
+    ----------
+    ledger : DataFrame
+        ``CleanResult.ledger`` (``LEDGER_COLUMNS``).
+    threshold : float
+        Share of the table's input rows above which a rule is announced (default 5 %).
+
+    Returns
+    -------
+    DataFrame
+        ``table, rule, removed, rows_in, share, note, knob`` (the config keys that control
+        the rule), largest share first; empty when no rule removed that much.
+
+    Examples
+    --------
+    >>> ledger = pd.DataFrame({"table": ["orders"] * 2, "step": [1, 2],
+    ...     "rule": ["read and map columns", "exact duplicate"], "rows_in": [100, 100],
+    ...     "rejected": [0, 0], "merged": [0, 30], "changed": [0, 0], "rows_out": [100, 70],
+    ...     "note": ["", ""]})
+    >>> large_removals(ledger)[["table", "rule", "removed", "share"]].to_dict("records")
+    [{'table': 'orders', 'rule': 'exact duplicate', 'removed': 30, 'share': 0.3}]
+    """
+    columns = ["table", "rule", "removed", "rows_in", "share", "note", "knob"]
+    rows = []
+    for table, steps in ledger.groupby("table", sort=False):
+        rows_in = int(steps["rows_in"].iloc[0])
+        for step in steps.itertuples():
+            removed = int(step.rejected) + int(step.merged)
+            if rows_in and removed / rows_in > threshold:
+                knob = RULE_KNOBS.get(str(step.rule), "").replace("<table>", str(table))
+                rows.append(
+                    (table, step.rule, removed, rows_in, removed / rows_in, step.note, knob)
+                )
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values("share", ascending=False, kind="stable", ignore_index=True)
+
+
+def coverage(tables: dict[str, pd.DataFrame], period: Period | str | None = None) -> pd.DataFrame:
+    """Per clean table: the date range its rows cover and how many fall in ``period``.
+
+    Parameters
     ----------
     tables : dict of DataFrame
-        Clean tables by canonical name; personal-data columns are dropped unless asked for.
-    ledger : DataFrame
-        One row per table and rule (``LEDGER_COLUMNS``).
-    rejects : DataFrame
-        One row per rejected input row (``REJECT_COLUMNS``), personal data masked.
-    notes : list of str
-        Observations that do not remove rows (e.g. orders of customers missing from the
-        customer file).
-    written : dict of Path
-        Clean tables already written as artifacts, by name (set by
-        :func:`custops.chapters.collection.collect`, which writes the orders before the features).
+        ``CleanResult.tables``.
+    period : Period or str, optional
+        The reporting period; without it the ``in_period`` columns are left empty.
+
+    Returns
+    -------
+    DataFrame
+        ``table, date_column, rows, first, last, in_period, period_days_covered, note``;
+        ``period_days_covered`` counts the period's days up to the table's last date (not
+        for customers: signups end when a cohort is closed).
+
+    Examples
+    --------
+    >>> t = {"orders": pd.DataFrame({"order_date": pd.to_datetime(["2011-10-02", "2011-12-09"])})}
+    >>> coverage(t, "2011Q4")[["rows", "in_period", "period_days_covered"]].to_dict("records")
+    [{'rows': 2, 'in_period': 2, 'period_days_covered': 70}]
     """
-
-    tables: dict[str, pd.DataFrame]
-    ledger: pd.DataFrame
-    rejects: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
-    written: dict[str, Path] = field(default_factory=dict)
-
-    def summary(self) -> pd.DataFrame:
-        """Per table: rows in, kept, merged, rejected and whether they balance.
-
-        Examples
-        --------
-        >>> CleanResult({}, pd.DataFrame(columns=LEDGER_COLUMNS), pd.DataFrame()).summary().columns.tolist()
-        ['table', 'rows_in', 'kept', 'merged', 'rejected', 'balanced']
-        """
-        rows = []
-        for table, steps in self.ledger.groupby("table", sort=False):
-            rows_in = int(steps["rows_in"].iloc[0])
-            kept = int(steps["rows_out"].iloc[-1])
-            merged = int(steps["merged"].sum())
-            rejected = int(steps["rejected"].sum())
-            rows.append(
-                (table, rows_in, kept, merged, rejected, rows_in == kept + merged + rejected)
+    p = Period.parse(period) if period is not None else None
+    rows = []
+    for table, frame in tables.items():
+        column = DATE_COLUMNS.get(table)
+        if column is None or column not in frame.columns:
+            continue
+        dates = frame[column]
+        first, last = dates.min(), dates.max()
+        in_period = covered = None
+        note = ""
+        if p is not None:
+            start, end = pd.Timestamp(p.start), pd.Timestamp(p.end_exclusive)
+            in_period = int(((dates >= start) & (dates < end)).sum())
+            covered = (
+                0
+                if pd.isna(last) or last < start
+                else min(p.days, (last.normalize() - start).days + 1)
             )
-        return pd.DataFrame(
-            rows, columns=["table", "rows_in", "kept", "merged", "rejected", "balanced"]
-        )
+            if table == "customers":  # signups: a closed cohort has none later, that is no gap
+                covered = None
+                note = f"no signups in {p.label}" if in_period == 0 else ""
+            elif in_period == 0:
+                note = f"no {table} rows in {p.label}"
+            elif covered < p.days:
+                note = (
+                    f"the data end on {last.date()}: {covered} of {p.days} days of {p.label} "
+                    f"({covered / p.days:.0%})"
+                )
+        rows.append((table, column, len(frame), first, last, in_period, covered, note))
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "table",
+            "date_column",
+            "rows",
+            "first",
+            "last",
+            "in_period",
+            "period_days_covered",
+            "note",
+        ],
+    )
 
 
 def load_and_clean(

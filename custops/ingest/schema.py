@@ -125,12 +125,12 @@ class CustomersSchema(pa.DataFrameModel):
 
 
 class OrdersSchema(pa.DataFrameModel):
-    """Cleaned order lines: positive amounts, known customers ids, readable dates."""
+    """Cleaned order lines: amounts >= 0 (zero: a free item), known customers ids, readable dates."""
 
     order_id: Series[str] = pa.Field(nullable=False)
     customer_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
     order_date: Series[pd.Timestamp] = pa.Field(nullable=False)
-    amount: Series[float] = pa.Field(nullable=False, gt=0)
+    amount: Series[float] = pa.Field(nullable=False, ge=0)
 
     class Config:
         strict = False

@@ -22,7 +22,16 @@ from custops.core.errors import DataError
 from custops.core.parsing import to_number
 from custops.ingest.schema import CANONICAL, Table
 
-__all__ = ["detect_encoding", "read_source", "map_columns", "load_raw", "to_number"]
+__all__ = [
+    "detect_encoding",
+    "read_source",
+    "map_columns",
+    "load_raw",
+    "to_number",
+    "record_codes",
+    "derive_names",
+    "RECORD_COLUMN",
+]
 
 _SNIFF_BYTES = 4 * 1024 * 1024
 _SOURCE_COLUMNS = ["_src_file", "_src_row"]
@@ -118,6 +127,7 @@ def _read_csv(path: Path, src: SourceConfig) -> pd.DataFrame:
             keep_default_na=False,
             encoding=encoding,
             sep=delimiter,
+            header=0 if src.header else None,
             skipinitialspace=False,
             on_bad_lines="error",
         )
@@ -133,13 +143,28 @@ def _read_csv(path: Path, src: SourceConfig) -> pd.DataFrame:
             str(path), None, "the file has no header and no rows", fix="Export the table again."
         ) from None
     except pd.errors.ParserError as exc:
+        shown = "whitespace" if delimiter == r"\s+" else repr(delimiter)
         raise DataError(
             str(path),
             None,
-            f"is not a regular {delimiter!r}-separated table: {str(exc).strip()}",
+            f"is not a regular {shown}-separated table: {str(exc).strip()}",
             fix="Check the delimiter (set `delimiter:` in the config) and quoting of text fields.",
         ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    if src.names is not None:
+        if len(src.names) != frame.shape[1]:
+            first = frame.iloc[0].tolist() if len(frame) else []
+            raise DataError(
+                str(path),
+                None,
+                f"`names` lists {len(src.names)} column(s) but the file has {frame.shape[1]} "
+                f"field(s) per record",
+                examples=[f"record 1: {first!r}"] if first else [],
+                fix="Give one name per field in `names:` (in file order), or check "
+                "`delimiter:` (`whitespace` for space-aligned text).",
+            )
+        frame.columns = list(src.names)
+    else:
+        frame.columns = [str(c).strip() for c in frame.columns]
     return frame.replace({"": None})
 
 
@@ -366,12 +391,18 @@ def read_source(table: str, src: SourceConfig, cfg: ReportConfig) -> pd.DataFram
 
 
 def _delimiter_cause(raw: pd.DataFrame) -> str | None:
-    """When a file was read as one column whose name holds another delimiter, say so."""
+    """When a file was read as one column whose name holds another delimiter, say so;
+    when its header looks like a data record, say that the file may have no header."""
     columns = [str(c) for c in raw.columns if c not in _SOURCE_COLUMNS]
     if len(columns) != 1:
-        return None
+        return _headerless_cause(columns)
     found = [sep for sep in (",", ";", "\t", "|") if sep in columns[0]]
     if not found:
+        if len(columns[0].split()) > 1:
+            return (
+                f"The file was read as a single column {columns[0][:60]!r}: it looks "
+                "whitespace-separated; set `delimiter: whitespace` for this source."
+            )
         return None
     return (
         f"The file was read as a single column {columns[0][:60]!r}: it looks "
@@ -379,17 +410,197 @@ def _delimiter_cause(raw: pd.DataFrame) -> str | None:
     )
 
 
+def _headerless_cause(columns: list[str]) -> str | None:
+    """Half or more of the header's names are numbers or dates: the file likely has no header."""
+    looks_like_values = [c for c in columns if re.fullmatch(r"[-+]?[\d.,/: ]+", c.strip())]
+    if columns and len(looks_like_values) * 2 >= len(columns):
+        return (
+            f"The first line ({', '.join(columns)[:80]}) looks like a data record, not a header: "
+            "set `header: false` and `names: [...]` for this source."
+        )
+    return None
+
+
 def _normalise(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+#: in a mapped frame: integer codes equal exactly where the source columns that map to no
+#: canonical column are equal (exact duplicates compare the whole source record)
+RECORD_COLUMN = "_src_record"
+#: functions a ``derive`` expression may call (pandas ``eval``)
+_EVAL_FUNCTIONS = frozenset(
+    [
+        "sin",
+        "cos",
+        "tan",
+        "exp",
+        "log",
+        "log10",
+        "log1p",
+        "expm1",
+        "sqrt",
+        "sinh",
+        "cosh",
+        "tanh",
+        "arcsin",
+        "arccos",
+        "arctan",
+        "arccosh",
+        "arcsinh",
+        "arctanh",
+        "abs",
+        "arctan2",
+        "True",
+        "False",
+        "None",
+    ]
+)
+
+
+def record_codes(frame: pd.DataFrame) -> np.ndarray:
+    """One int64 per row, equal exactly where the rows hold equal values in every column.
+
+    Each column is factorised (missing values alike) and its codes folded into the running
+    codes, which are factorised again so they stay below the number of rows: no hashing, no
+    collisions, no text formatting of the values.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": ["x", "x", "y", None, None], "b": [1, 1, 1, 2.0, float("nan")]})
+    >>> record_codes(f).tolist()
+    [0, 0, 1, 2, 3]
+    """
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for name in frame.columns:
+        column_codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+        folded = codes * (len(uniques) + 1) + (column_codes.astype(np.int64) + 1)
+        codes = pd.factorize(folded)[0].astype(np.int64)
+    return codes
+
+
+def derive_names(expression: str) -> list[str]:
+    """The column names a ``derive`` expression uses: back-quoted ones and bare identifiers.
+
+    Examples
+    --------
+    >>> derive_names("`Unit Price` * 数量 + abs(Fee) - 1e3")
+    ['Unit Price', '数量', 'Fee']
+    """
+    import io
+    import keyword
+    import tokenize
+
+    names = []
+    rest = []
+    for i, part in enumerate(re.split(r"`", expression)):
+        if i % 2:  # inside back quotes
+            names.append(part)
+            rest.append(" 0 ")
+        else:
+            rest.append(part)
+    bare = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO("".join(rest)).readline):
+            if (
+                token.type == tokenize.NAME
+                and not keyword.iskeyword(token.string)
+                and token.string not in _EVAL_FUNCTIONS
+            ):
+                bare.append(token.string)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass  # the evaluation reports the syntax error
+    ordered = []  # in order of appearance, each once
+    positions = {n: expression.find(f"`{n}`") for n in names}
+    positions.update({n: expression.find(n) for n in bare if n not in positions})
+    for name in sorted(positions, key=lambda n: positions[n]):
+        if name not in ordered:
+            ordered.append(name)
+    return ordered
+
+
+def _derive(
+    table: str,
+    canonical: str,
+    expression: str,
+    raw: pd.DataFrame,
+    file_label: str,
+) -> pd.Series:
+    """Evaluate one ``derive`` expression over the source columns it names (read as numbers)."""
+    import difflib
+
+    where = f"sources.{table}.derive.{canonical}"
+    columns = [str(c) for c in raw.columns if c not in _SOURCE_COLUMNS]
+    if expression.count("`") % 2:
+        raise DataError(
+            file_label,
+            canonical,
+            f"cannot compute `{expression}`: a back quote is not closed",
+            fix=f"Fix `{where}`: write names with spaces or symbols in back quotes, "
+            "e.g. `Unit Price` * Quantity.",
+        )
+    used = derive_names(expression)
+    unknown = [n for n in used if n not in raw.columns]
+    if unknown:
+        name = unknown[0]
+        close = difflib.get_close_matches(name, columns, n=1, cutoff=0.5)
+        spaced = [c for c in columns if name in re.split(r"[^\w]+", c) and c != name]
+        if spaced:
+            hint = f" Did you mean `{spaced[0]}` (in back quotes: its name has a space or symbol)?"
+        elif close:
+            hint = f" Did you mean {close[0]!r}?"
+        else:
+            hint = ""
+        raise DataError(
+            file_label,
+            name,
+            f"cannot compute `{expression}` for {table}.{canonical}: {name!r} is not a column "
+            f"of the file. The file has: {', '.join(columns)}.{hint}",
+            fix=f"Fix `{where}`; it may use only the file's columns (names with spaces, "
+            "symbols or a leading digit in back quotes).",
+        )
+    scope = pd.DataFrame({c: to_number(raw[c]) for c in used}, index=raw.index)
+    try:
+        value = scope.eval(expression, engine="python") if used else scope.eval(expression)
+    except Exception as exc:  # pandas raises many types for a bad expression
+        raise DataError(
+            file_label,
+            canonical,
+            f"cannot compute `{expression}`: {exc}",
+            fix=f"Fix `{where}`; it may use only the file's columns.",
+        ) from None
+    if not isinstance(value, pd.Series):
+        value = pd.Series(value, index=raw.index, dtype=float)
+    value = to_number(value) if value.dtype == object else value.astype(float)
+    readable = pd.Series(True, index=raw.index)
+    for column in used:
+        readable &= scope[column].notna()
+    if len(value) and readable.any() and value[readable].isna().all():
+        rows = raw.loc[readable[readable].index[:3], ["_src_row", *used]]
+        raise DataError(
+            file_label,
+            canonical,
+            f"`{expression}` gives no value in any row, although its columns hold numbers",
+            examples=[
+                f"row {r['_src_row']}: " + ", ".join(f"{c}={r[c]!r}" for c in used)
+                for _, r in rows.iterrows()
+            ],
+            fix=f"Fix `{where}`.",
+        )
+    return value
 
 
 def map_columns(table: str, raw: pd.DataFrame, src: SourceConfig, file_label: str) -> pd.DataFrame:
     """Rename source columns to canonical names and evaluate derived columns.
 
     Unmapped canonical columns are matched by name (case, spaces and dashes ignored).
-    ``derive`` expressions are pandas expressions over source columns; the columns they
-    use are read as numbers (text that is not a number becomes missing, and the row is
-    rejected later with its original value).
+    ``derive`` expressions are pandas expressions over source columns (names with spaces
+    or symbols in back quotes); the columns they use are read as numbers (text that is not
+    a number becomes missing, and the row is rejected later). A name that is not a column
+    of the file, or an expression that yields nothing where its columns hold numbers, is an
+    error. ``keep_columns`` are carried through under their own names; the other unmapped
+    columns are summarised in :data:`RECORD_COLUMN`, so exact duplicates compare the whole
+    source record. ``record_ids`` numbers the records as the table's id.
 
     Examples
     --------
@@ -404,10 +615,21 @@ def map_columns(table: str, raw: pd.DataFrame, src: SourceConfig, file_label: st
     known = {_normalise(c): c for c in raw.columns if c not in _SOURCE_COLUMNS}
     out = pd.DataFrame(index=raw.index)
     mapped = dict(src.columns)
+    if src.record_ids and spec.key in mapped:
+        raise DataError(
+            file_label,
+            mapped[spec.key],
+            f"`record_ids: true` numbers the records as {table}.{spec.key}, but "
+            f"`columns.{spec.key}` maps a column to it as well",
+            fix=f"Remove `sources.{table}.record_ids` or `sources.{table}.columns.{spec.key}`.",
+        )
     for name in [*spec.required, *spec.optional]:
+        if src.record_ids and name == spec.key:
+            continue
         if name not in mapped and name not in src.derive and _normalise(name) in known:
             mapped[name] = known[_normalise(name)]
     problems = []
+    used_sources = set()
     for canonical, source in mapped.items():
         if source not in raw.columns:
             alt = known.get(_normalise(source))
@@ -415,6 +637,7 @@ def map_columns(table: str, raw: pd.DataFrame, src: SourceConfig, file_label: st
                 problems.append((canonical, source))
                 continue
             source = alt
+        used_sources.add(source)
         out[canonical] = raw[source]
     if problems:
         canonical, source = problems[0]
@@ -431,31 +654,64 @@ def map_columns(table: str, raw: pd.DataFrame, src: SourceConfig, file_label: st
             fix=f"Fix `sources.{table}.columns.{canonical}` in the config.",
         )
     for canonical, expression in src.derive.items():
-        used = [
-            c
-            for c in raw.columns
-            if re.search(rf"(?<![\w`]){re.escape(str(c))}(?![\w`])", expression)
-        ]
-        scope = pd.DataFrame({c: to_number(raw[c]) for c in used}, index=raw.index)
-        try:
-            out[canonical] = scope.eval(expression, engine="python") if used else np.nan
-        except Exception as exc:  # pandas raises many types for a bad expression
-            raise DataError(
-                file_label,
-                canonical,
-                f"cannot compute `{expression}`: {exc}",
-                fix=f"Fix `sources.{table}.derive.{canonical}`; it may use only the file's columns.",
-            ) from None
+        out[canonical] = _derive(table, canonical, expression, raw, file_label)
+    if src.record_ids:
+        out.insert(0, spec.key, np.arange(1, len(raw) + 1).astype(str).astype(object))
     missing = [c for c in spec.required if c not in out.columns]
     if missing:
         available = ", ".join(map(str, raw.columns.drop(_SOURCE_COLUMNS, errors="ignore")))
+        no_key = (
+            f" If the export has no id column (a transaction log), set "
+            f"`sources.{table}.record_ids: true`."
+            if missing[0] == spec.key
+            else ""
+        )
         raise DataError(
             file_label,
             missing[0],
             f"the required column {table}.{missing[0]} is missing (the file has: {available})",
             cause=_delimiter_cause(raw),
-            fix=f"Map it in the config: `sources.{table}.columns.{missing[0]}: <column in the file>`.",
+            fix=f"Map it in the config: `sources.{table}.columns.{missing[0]}: <column in the file>`."
+            + no_key,
         )
+    unmapped = [c for c in raw.columns if c not in _SOURCE_COLUMNS and c not in used_sources]
+    keep = unmapped if src.keep_columns == "all" else list(src.keep_columns)
+    for column in keep:
+        if column not in raw.columns:
+            import difflib
+
+            close = difflib.get_close_matches(str(column), [str(c) for c in unmapped], n=1)
+            raise DataError(
+                file_label,
+                column,
+                f"`keep_columns` names a column that is not in the file. The file has: "
+                f"{', '.join(map(str, raw.columns.drop(_SOURCE_COLUMNS, errors='ignore')))}."
+                + (f" Did you mean {close[0]!r}?" if close else ""),
+                fix=f"Fix `sources.{table}.keep_columns` in the config.",
+            )
+        if column in used_sources:
+            raise DataError(
+                file_label,
+                column,
+                f"`keep_columns` names a column that is already mapped to a canonical {table} column",
+                fix=f"Remove it from `sources.{table}.keep_columns`.",
+            )
+        if (
+            column in out.columns
+            or column in (*spec.required, *spec.optional)
+            or column.startswith("_")
+        ):
+            raise DataError(
+                file_label,
+                column,
+                f"`keep_columns` would carry {column!r} under a name the clean {table} table "
+                "already uses (a canonical column or an internal one)",
+                fix=f"Map it under `sources.{table}.columns` instead, or rename it in the export.",
+            )
+        out[column] = raw[column]
+    rest = [c for c in unmapped if c not in keep]
+    if rest:
+        out[RECORD_COLUMN] = record_codes(raw[rest])
     for column in _SOURCE_COLUMNS:
         out[column] = raw[column].to_numpy()
     return out

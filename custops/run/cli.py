@@ -112,18 +112,69 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from custops.ingest.cleaning import load_and_clean
 
     config = load_config(args.config)
-    period = Period.parse(args.period) if args.period else None
+    label = args.period or config.period
+    period = Period.parse(label) if label else None
     result = load_and_clean(config, period)
     _print_frame(result.ledger, title=f"Row ledger — {args.config}")
     summary = result.summary()
     summary["balanced"] = summary["balanced"].map({True: "yes", False: "NO"})
     _print_frame(summary, title="Rows in = kept + merged + rejected")
+    _print_coverage(result, period)
     for note in result.notes:
         _console().print(f"note: {note}")
     rejects = getattr(result, "rejects", None)
     if rejects is not None and len(rejects):
         _console().print(f"{len(rejects):,} row(s) set aside; reasons are in the rejects table.")
+    _print_large_removals(result)
     return 0
+
+
+def _print_coverage(result, period) -> None:
+    """The date range of every clean table and, with a period, the period's own rows."""
+    import pandas as pd
+
+    cover = result.coverage(period)
+    if cover.empty:
+        return
+    shown = cover.copy()
+    for column in ("first", "last"):
+        stamps = pd.to_datetime(shown[column])
+        midnight = (stamps.dropna() == stamps.dropna().dt.normalize()).all()
+        shown[column] = stamps.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M").fillna("")
+    if period is None:
+        shown = shown.drop(columns=["in_period", "period_days_covered"])
+        title = "Dates each clean table covers"
+    else:
+        shown["in_period"] = shown["in_period"].map(lambda v: f"{int(v):,}")
+        shown["period_days_covered"] = shown["period_days_covered"].map(
+            lambda v: "" if v is None or v != v else f"{int(v)} of {period.days}"
+        )
+        shown = shown.rename(
+            columns={
+                "in_period": f"rows in {period.label}",
+                "period_days_covered": f"days of {period.label} with data",
+            }
+        )
+        title = f"Dates each clean table covers, and its rows in {period.label}"
+    _print_frame(shown, title=title)
+
+
+def _print_large_removals(result) -> None:
+    """Every rule that removed more than 5 % of a table, with the config key to change."""
+    from rich.markup import escape
+
+    large = result.large_removals()
+    if large.empty:
+        return
+    out = _console()
+    for row in large.itertuples():
+        text = (
+            f"{row.table}: the rule '{row.rule}' removed {row.removed:,} of {row.rows_in:,} "
+            f"rows ({row.share:.1%})"
+            + (f" — {row.note}" if row.note else "")
+            + (f"; controlled by {row.knob}" if row.knob else "")
+        )
+        out.print(f"[bold yellow]WARNING[/bold yellow] {escape(text)}", markup=True)
 
 
 def _print_frame(frame, title: str) -> None:
