@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -1088,6 +1089,74 @@ def coverage(tables: dict[str, pd.DataFrame], period: Period | str | None = None
             "note",
         ],
     )
+
+
+@dataclass
+class CleanResult:
+    """Clean canonical tables with their ledger and rejects.
+
+    Attributes
+    ----------
+    tables : dict of DataFrame
+        Clean tables by canonical name; personal-data columns are dropped unless asked for.
+    ledger : DataFrame
+        One row per table and rule (``LEDGER_COLUMNS``).
+    rejects : DataFrame
+        One row per rejected input row (``REJECT_COLUMNS``), personal data masked.
+    notes : list of str
+        Observations that do not remove rows (e.g. orders of customers missing from the
+        customer file).
+    written : dict of Path
+        Clean tables already written as artifacts, by name (set by
+        :func:`custops.chapters.collection.collect`, which writes the orders before the features).
+    """
+
+    tables: dict[str, pd.DataFrame]
+    ledger: pd.DataFrame
+    rejects: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    written: dict[str, Path] = field(default_factory=dict)
+
+    def large_removals(self, threshold: float = ANNOUNCE_SHARE) -> pd.DataFrame:
+        """Rules that removed more than ``threshold`` of a table (:func:`large_removals`).
+
+        Examples
+        --------
+        >>> CleanResult({}, pd.DataFrame(columns=LEDGER_COLUMNS), pd.DataFrame()).large_removals().empty
+        True
+        """
+        return large_removals(self.ledger, threshold)
+
+    def coverage(self, period: Period | str | None = None) -> pd.DataFrame:
+        """Date range and rows in ``period`` of every clean table (:func:`coverage`).
+
+        Examples
+        --------
+        >>> CleanResult({}, pd.DataFrame(columns=LEDGER_COLUMNS), pd.DataFrame()).coverage().empty
+        True
+        """
+        return coverage(self.tables, period)
+
+    def summary(self) -> pd.DataFrame:
+        """Per table: rows in, kept, merged, rejected and whether they balance.
+
+        Examples
+        --------
+        >>> CleanResult({}, pd.DataFrame(columns=LEDGER_COLUMNS), pd.DataFrame()).summary().columns.tolist()
+        ['table', 'rows_in', 'kept', 'merged', 'rejected', 'balanced']
+        """
+        rows = []
+        for table, steps in self.ledger.groupby("table", sort=False):
+            rows_in = int(steps["rows_in"].iloc[0])
+            kept = int(steps["rows_out"].iloc[-1])
+            merged = int(steps["merged"].sum())
+            rejected = int(steps["rejected"].sum())
+            rows.append(
+                (table, rows_in, kept, merged, rejected, rows_in == kept + merged + rejected)
+            )
+        return pd.DataFrame(
+            rows, columns=["table", "rows_in", "kept", "merged", "rejected", "balanced"]
+        )
 
 
 def load_and_clean(
