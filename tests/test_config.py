@@ -171,3 +171,48 @@ def test_health_max_fit_customers_is_checked_and_typos_are_hinted(tmp_path):
     assert "health.max_fit_customers: Input should be greater than 1000 (got 10)" in text
     text = config_error(write(tmp_path, {**MINIMAL, "health": {"max_fit_customer": 5000}}))
     assert "health.max_fit_customer: unknown key (did you mean 'max_fit_customers'?)" in text
+
+
+def test_period_written_as_a_yaml_number_is_a_year_or_a_month(tmp_path):
+    cfg = load_config(write(tmp_path, "period: 2023\nsources: {orders: {path: o.csv}}\n"))
+    assert cfg.period == "2023"
+    assert (Period.parse(cfg.period).start, Period.parse(cfg.period).end) == (
+        date(2023, 1, 1),
+        date(2023, 12, 31),
+    )
+    assert load_config(
+        write(tmp_path, "period: 202311\nsources: {orders: {path: o}}\n")
+    ).period == ("2023-11")
+    text = config_error(write(tmp_path, "period: 20231\nsources: {orders: {path: o.csv}}\n"))
+    assert "period: Value error, Cannot read the period '20231'" in text
+    deadline = {"review": {"targets": [{"kpi": "nps", "target": 30, "deadline": 2026}]}}
+    cfg = load_config(write(tmp_path, {**MINIMAL, **deadline}))
+    assert cfg.review.targets[0].deadline == "2026"
+
+
+def test_text_file_options_sep_header_names_and_their_mistakes(tmp_path):
+    orders = {"path": "o.txt", "sep": "whitespace", "header": False, "names": ["a", "b"]}
+    cfg = load_config(write(tmp_path, {"sources": {"orders": orders}}))
+    src = cfg.sources["orders"]
+    assert (src.delimiter, src.header, src.names) == (r"\s+", False, ["a", "b"])
+    assert load_config(write(tmp_path, {"sources": {"orders": {"path": "o", "delimiter": "tab"}}}))
+    text = config_error(
+        write(tmp_path, {"sources": {"orders": {"path": "o", "sep": ";", "delimiter": ","}}})
+    )
+    assert "give `delimiter` or `sep`, not both" in text
+    text = config_error(write(tmp_path, {"sources": {"orders": {"path": "o", "sep": "spaces"}}}))
+    assert "unknown delimiter 'spaces'; use one character" in text and "`whitespace`" in text
+    text = config_error(write(tmp_path, {"sources": {"orders": {"path": "o", "header": False}}}))
+    assert "`header: false` needs `names:`" in text
+    twice = {"path": "o", "header": False, "names": ["a", "b", "a"]}
+    assert "`names` repeats ['a']" in config_error(write(tmp_path, {"sources": {"orders": twice}}))
+
+
+def test_cleaning_defaults_are_safe_on_real_exports():
+    cleaning = ReportConfig.model_validate(MINIMAL).cleaning
+    assert cleaning.outlier_action == "flag"
+    assert cleaning.min_amount is None and cleaning.min_date is None
+    with pytest.raises(Exception, match="outlier_action"):
+        ReportConfig.model_validate({**MINIMAL, "cleaning": {"outlier_action": "drop"}})
+    with pytest.raises(Exception, match="min_amount"):
+        ReportConfig.model_validate({**MINIMAL, "cleaning": {"min_amount": -1}})

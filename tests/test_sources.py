@@ -463,3 +463,172 @@ def test_read_clean_tables_columns_and_skip_equal_pandas(tmp_path):
     assert list(both["orders"]) == ["order_id"]
     with pytest.raises(Exception, match="No clean tables"):
         read_clean_tables(tmp_path / "empty", columns={"orders": ["order_id"]})
+
+
+# --------------------------------------------------------------------------- real-export options
+
+
+def test_whitespace_separated_text_with_crlf_and_leading_spaces(tmp_path):
+    (tmp_path / "log.txt").write_bytes(
+        b" customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n"
+        b" 00002 19970112  5   77.00\r\n"
+    )
+    raw = read_orders(tmp_path, path="log.txt", delimiter="whitespace")
+    assert raw.drop(columns=["_src_file", "_src_row"]).to_dict("records") == [
+        {"customer_id": "00001", "date": "19970101", "number_of_cds": "1", "dollar_value": "11.77"},
+        {"customer_id": "00002", "date": "19970112", "number_of_cds": "5", "dollar_value": "77.00"},
+    ]
+    assert raw["_src_row"].tolist() == [1, 2]
+
+
+def test_headerless_file_takes_the_names_and_every_record_is_a_row(tmp_path):
+    (tmp_path / "s.txt").write_text("00004 0001 19970101 2 29.33\n00004 0001 19970118 2 29.73\n")
+    names = ["customer_id", "customer_index", "date", "cds", "value"]
+    raw = read_orders(tmp_path, path="s.txt", sep="whitespace", header=False, names=names)
+    assert list(raw.columns[:5]) == names and len(raw) == 2
+    assert raw["_src_row"].tolist() == [1, 2] and raw["value"].tolist() == ["29.33", "29.73"]
+    with pytest.raises(DataError) as info:
+        read_orders(tmp_path, path="s.txt", sep="whitespace", header=False, names=names[:3])
+    text = str(info.value)
+    assert "s.txt: `names` lists 3 column(s) but the file has 5 field(s) per record" in text
+    assert "record 1: ['00004', '0001', '19970101', '2', '29.33']" in text
+    assert "fix: Give one name per field" in text
+
+
+def test_headerless_file_read_with_a_header_says_so(tmp_path):
+    (tmp_path / "s.txt").write_text("00004 0001 19970101 2 29.33\n")
+    cfg = cfg_for(
+        tmp_path, {"path": "s.txt", "sep": "whitespace", "columns": {"customer_id": "cust"}}
+    )
+    raw = read_source("orders", cfg.sources["orders"], cfg)
+    with pytest.raises(DataError) as info:
+        map_columns("orders", raw, cfg.sources["orders"], "s.txt")
+    text = str(info.value)
+    assert (
+        "s.txt, column 'cust': the column mapped to orders.customer_id is not in the file" in text
+    )
+    assert "looks like a data record, not a header: set `header: false` and `names: [...]`" in text
+
+
+def test_derive_with_back_quoted_spaces_and_cjk_names():
+    raw = raw_frame(
+        Inv=["1", "2"],
+        Cust=["a", "b"],
+        Day=["2025-01-01"] * 2,
+        **{"Unit Price": ["2.5", "1,000"], "数量": ["4", "3"], "Fee (CNY)": ["1", "0"]},
+    )
+    cols = {"order_id": "Inv", "customer_id": "Cust", "order_date": "Day"}
+    for expression in ("`Unit Price` * `数量` + `Fee (CNY)`", "`Unit Price` * 数量 + `Fee (CNY)`"):
+        src = SourceConfig(path="x.csv", columns=cols, derive={"amount": expression})
+        assert map_columns("orders", raw, src, "x.csv")["amount"].tolist() == [11.0, 3000.0]
+
+
+@pytest.mark.parametrize(
+    ("expression", "fragments"),
+    [
+        (  # the silent-NaN case of the issue: a name with a space written without quotes
+            "Unit Price * 数量",
+            (
+                "x.csv, column 'Unit': cannot compute `Unit Price * 数量` for orders.amount",
+                "'Unit' is not a column of the file. The file has: Inv, Cust, Day, Unit Price, 数量",
+                "Did you mean `Unit Price` (in back quotes",
+                "fix: Fix `sources.orders.derive.amount`",
+            ),
+        ),
+        ("`Unit Prize` * 数量", ("'Unit Prize' is not a column", "Did you mean 'Unit Price'?")),
+        ("`Unit Price * 数量", ("a back quote is not closed",)),
+        ("单价 * 数量", ("x.csv, column '单价'", "'单价' is not a column of the file")),
+    ],
+)
+def test_derive_names_that_are_not_columns_fail_loudly(expression, fragments):
+    raw = raw_frame(
+        Inv=["1"], Cust=["a"], Day=["2025-01-01"], **{"Unit Price": ["2.5"], "数量": ["4"]}
+    )
+    src = SourceConfig(
+        path="x.csv",
+        columns={"order_id": "Inv", "customer_id": "Cust", "order_date": "Day"},
+        derive={"amount": expression},
+    )
+    with pytest.raises(DataError) as info:
+        map_columns("orders", raw, src, "x.csv")
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_derive_that_yields_nothing_where_its_columns_hold_numbers_fails():
+    raw = raw_frame(Inv=["1", "2"], Cust=["a", "b"], Day=["2025-01-01"] * 2, Qty=["2", "3"])
+    src = SourceConfig(
+        path="x.csv",
+        columns={"order_id": "Inv", "customer_id": "Cust", "order_date": "Day"},
+        derive={"amount": "log(Qty - 5)"},
+    )
+    with pytest.raises(DataError) as info:
+        map_columns("orders", raw, src, "x.csv")
+    text = str(info.value)
+    assert "`log(Qty - 5)` gives no value in any row, although its columns hold numbers" in text
+    assert "row 1: Qty='2'" in text
+
+
+def test_keep_columns_carries_unmapped_columns_and_the_rest_become_record_codes():
+    raw = raw_frame(
+        order_id=["1", "1", "1"],
+        customer_id=["a"] * 3,
+        order_date=["2025-01-01"] * 3,
+        amount=["5"] * 3,
+        Country=["UK", "UK", "FR"],
+        StockCode=["A", "B", "A"],
+    )
+    mapped = map_columns("orders", raw, SourceConfig(path="x", keep_columns=["Country"]), "x")
+    assert mapped["Country"].tolist() == ["UK", "UK", "FR"]
+    # StockCode is not carried; its values still tell the three lines apart
+    assert "StockCode" not in mapped and mapped["_src_record"].tolist() == [0, 1, 0]
+    everything = map_columns("orders", raw, SourceConfig(path="x", keep_columns="all"), "x")
+    assert {"Country", "StockCode"} <= set(everything) and "_src_record" not in everything
+    for keep, message in [
+        (["Contry"], "`keep_columns` names a column that is not in the file"),
+        (["amount"], "already mapped to a canonical orders column"),
+    ]:
+        with pytest.raises(DataError, match=re.escape(message)) as info:
+            map_columns("orders", raw, SourceConfig(path="x", keep_columns=keep), "x")
+        assert "fix: " in str(info.value) and "sources.orders.keep_columns" in str(info.value)
+    assert "Did you mean 'Country'?" in str(
+        pytest.raises(
+            DataError,
+            map_columns,
+            "orders",
+            raw,
+            SourceConfig(path="x", keep_columns=["Contry"]),
+            "x",
+        ).value
+    )
+
+
+def test_record_ids_number_the_records_and_conflict_with_a_mapped_id():
+    raw = raw_frame(customer_id=["a", "a"], order_date=["2025-01-01"] * 2, amount=["5", "5"])
+    mapped = map_columns("orders", raw, SourceConfig(path="x", record_ids=True), "x")
+    assert mapped["order_id"].tolist() == ["1", "2"]
+    with pytest.raises(DataError, match="the required column orders.order_id is missing") as info:
+        map_columns("orders", raw, SourceConfig(path="x"), "x")
+    assert "set `sources.orders.record_ids: true`" in str(info.value)
+    raw["Inv"] = ["9", "9"]
+    src = SourceConfig(path="x", record_ids=True, columns={"order_id": "Inv"})
+    with pytest.raises(
+        DataError, match="`record_ids: true` numbers the records as orders.order_id"
+    ):
+        map_columns("orders", raw, src, "x")
+
+
+def test_record_codes_are_equal_exactly_where_every_column_is():
+    from custops.ingest.sources import record_codes
+
+    frame = pd.DataFrame(
+        {
+            "a": ["x", "x", "x", None, None, "x"],
+            "b": [1.0, 1.0, 2.0, None, float("nan"), 1.0],
+            "c": ["p", "p", "p", "q", "q", "r"],
+        }
+    )
+    codes = record_codes(frame)
+    groups = frame.astype(str).apply(tuple, axis=1)  # independent: the rows as text tuples
+    same = groups.to_numpy()[:, None] == groups.to_numpy()[None, :]
+    assert ((codes[:, None] == codes[None, :]) == same).all()

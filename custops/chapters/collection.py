@@ -9,8 +9,10 @@ from custops.features.features import Observation, customer_features, observatio
 from custops.features.features import read_observation as features_read_observation
 from custops.features.purchases import order_ids_unique
 from custops.ingest.artifacts import write_artifact
-from custops.ingest.cleaning import CleanResult, load_and_clean
+from custops.ingest.cleaning import ANNOUNCE_SHARE, CleanResult, load_and_clean
+from custops.report import notebook as nb
 from custops.report.notebook import Context, fmt_int, fmt_money, fmt_pct
+from custops.report.text import t
 from custops.segments.segmentation import value_tiers
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "read_observation",
     "source_table",
     "overview",
+    "announce_removals",
     "analyst_sample",
     "write_outputs",
     "headlines",
@@ -128,9 +131,42 @@ def source_table(ctx: Context, result: CleanResult) -> pd.DataFrame:
     >>> source_table(ctx, result)  # doctest: +SKIP
     """
     summary = result.summary()
-    summary.insert(1, "source", [_source_label(ctx, t) for t in summary["table"]])
+    summary.insert(1, "source", [_source_label(ctx, name) for name in summary["table"]])
     summary["rejected_share"] = summary["rejected"] / summary["rows_in"]
     return summary
+
+
+def announce_removals(ctx: Context, result: CleanResult) -> pd.DataFrame:
+    """Say prominently (en or zh) which cleaning rule removed more than 5 % of a table.
+
+    Each such rule gets a warning paragraph with its config key; nothing is shown when no
+    rule removed that much.
+
+    Returns
+    -------
+    DataFrame
+        :meth:`custops.ingest.cleaning.CleanResult.large_removals` (empty: nothing shown).
+
+    Examples
+    --------
+    >>> announce_removals(ctx, result)  # doctest: +SKIP
+    """
+    large = result.large_removals()
+    for row in large.itertuples():
+        nb.md(
+            t(
+                "collection.large_removal",
+                ctx.language,
+                threshold=fmt_pct(ANNOUNCE_SHARE, 0),
+                table=row.table,
+                rule=row.rule,
+                removed=fmt_int(row.removed),
+                rows_in=fmt_int(row.rows_in),
+                share=fmt_pct(row.share),
+                knob=row.knob,
+            )
+        )
+    return large
 
 
 def _source_label(ctx: Context, table: str) -> str:

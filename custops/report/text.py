@@ -297,6 +297,19 @@ CATALOG: dict[str, dict[str, str]] = {
     "glue.n_responses": {"en": "Survey responses", "zh": "问卷回复数"},
     "glue.kpis_on_target": {"en": "KPIs on target", "zh": "达标 KPI 数"},
     "glue.kpis_off_target": {"en": "KPIs off target", "zh": "未达标 KPI 数"},
+    # ------------------------------------------------------------------ chapter 01, cleaning
+    "collection.large_removal": {
+        "en": (
+            "> **Warning: one cleaning rule removed more than {threshold} of a table.** "
+            "{table}: the rule “{rule}” removed {removed} of {rows_in} rows ({share}). "
+            "If that does not fit this export, change `{knob}` in the config."
+        ),
+        "zh": (
+            "> **注意 一条清洗规则移除了超过 {threshold} 的行** "
+            "表 {table} 的规则“{rule}”移除了 {rows_in} 行中的 {removed} 行（{share}）。"
+            "如果这不符合本数据导出的实际情况，请修改配置中的 `{knob}`。"
+        ),
+    },
 }
 
 
