@@ -14,7 +14,7 @@ LAB_IP ?= 127.0.0.1
 LAB_PORT ?= 8888
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-spark demo demo-data validate report test test-fast lint format lock clean browser-deps lab
+.PHONY: real-data help setup setup-spark demo demo-data validate report test test-fast lint format lock clean browser-deps lab
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,6 +53,9 @@ lab: setup $(if $(filter data/sample/custops.yaml,$(CONFIG)),demo-data) ## Open 
 	  $(BIN)/jupyter lab --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) \
 	  --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=custops \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
+
+real-data: setup ## Build the report on every real export in data/real/*.yaml (reads ../shared/data/real)
+	$(BIN)/python tools/real_data.py data/real/*.yaml --out build/real
 
 report: setup ## Build the report for CONFIG and PERIOD (e.g. make report CONFIG=my.yaml PERIOD=2026Q1)
 	$(BIN)/custops run --config $(CONFIG) --period $(PERIOD) --out build
