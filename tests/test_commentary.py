@@ -135,6 +135,17 @@ def test_notes_for_an_unbuilt_period_writes_headings_only_and_says_so(tmp_path, 
     assert "already exists" in capsys.readouterr().err
 
 
+def test_a_bad_heading_stops_the_run_before_any_notebook(tmp_path):
+    from custops.demo.synth import write_demo_data
+
+    config = write_demo_data(tmp_path / "demo", n_customers=60, seed=3)
+    (config.parent / "notes").mkdir()
+    (config.parent / "notes" / "2025Q4.md").write_text("## chrun\nStrike.\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"2025Q4\.md: the heading '## chrun' names no single"):
+        pipeline.run(config, "2025Q4", out=tmp_path / "build", progress=False, log=print)
+    assert not (tmp_path / "build").exists()
+
+
 # --------------------------------------------------------------------------- the book
 
 COMMENTARY = """# Team commentary — 2025Q4
@@ -147,7 +158,7 @@ Customers who called 13812345678 were called back within a day.
 ## nps
 
 <!-- prompt left in place: shown nowhere -->
-The strike also shows in the detractors' comments (theme *delivery*).
+The strike also shows in the comments of detractors (theme *delivery*).
 """
 
 
@@ -220,7 +231,7 @@ def test_commentary_appears_in_chapter_and_landing_page_in_both_editions(built):
         assert "13812345678" not in html["notebooks/03_churn_survival.html"]
         assert "[phone]" in churn[0]
         nps = _boxes(html["notebooks/04_nps.html"])
-        assert len(nps) == 1 and "The strike also shows in the detractors' comments" in nps[0]
+        assert len(nps) == 1 and "The strike also shows in the comments of detractors" in nps[0]
         assert "prompt left in place" not in html["notebooks/04_nps.html"]
         for other in ("01_data_collection", "02_segmentation", "05_review_retrospective"):
             assert _boxes(html[f"notebooks/{other}.html"]) == [], other
@@ -229,7 +240,8 @@ def test_commentary_appears_in_chapter_and_landing_page_in_both_editions(built):
         assert "<em>delivery</em>" in html["notebooks/04_nps.html"]
         # at the top of the chapter: right after the title paragraph, before any output
         chapter = html["notebooks/03_churn_survival.html"]
-        assert chapter.index("custops-commentary") < chapter.index("cell_output")
+        chapter = chapter[chapter.index("<article") :]
+        assert chapter.index("custops-commentary") < chapter.index('class="cell docutils')
         # the landing page: under the chapter's headline numbers
         landing = html["intro.html"]
         boxes = _boxes(landing)

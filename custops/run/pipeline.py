@@ -1188,7 +1188,7 @@ def _insert_commentary(nb: nbformat.NotebookNode, block: str) -> None:
         0,
     )
     cell = nbformat.v4.new_markdown_cell(block, metadata={"tags": ["custops-commentary"]})
-    cell.pop("id", None)
+    cell["id"] = "custops-commentary"  # stable: the same book source from the same inputs
     nb.cells.insert(at, cell)
 
 
