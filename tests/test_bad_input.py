@@ -411,7 +411,7 @@ CASES = [
         "csv_orders_only",
         config_text="sources:\n  orders: {path: orders.csv}\n",
         kept={"orders": 3},
-        note="No customer table is configured: 3 customers are derived from the clean orders",
+        note="There is no customers table (sources.customers): the customer view is derived from orders",
     ),
     Case(
         "csv_absurd_amount_capped",

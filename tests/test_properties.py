@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from custops.core.config import ReportConfig
 from custops.core.errors import DataError
-from custops.core.parsing import parse_bool, parse_dates, to_number
+from custops.core.parsing import PLACEHOLDER_IDS, parse_bool, parse_dates, to_number
 from custops.ingest.cleaning import LEDGER_COLUMNS, REJECT_COLUMNS, clean_table
 from custops.ingest.privacy import pseudonymize, redact
 
@@ -226,7 +226,10 @@ def test_redact_removes_planted_contact_details(noise, contact):
 @PROFILE
 @given(
     st.lists(
-        st.text(min_size=1, max_size=12).filter(str.strip),
+        # placeholder ids (NULL, nan, #N/A, ...) are missing ids, not ids
+        st.text(min_size=1, max_size=12).filter(
+            lambda v: v.strip() and v.strip().lower() not in PLACEHOLDER_IDS
+        ),
         min_size=1,
         max_size=50,
         unique_by=str.strip,

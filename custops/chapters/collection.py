@@ -30,7 +30,7 @@ __all__ = [
     "headlines",
 ]
 
-#: the artifacts of notebook 01 every later chapter reads
+#: the artifacts of notebook 01 every later chapter reads (the first two only with orders)
 INPUTS = ("customer_features.parquet", "clean_orders.parquet", "ledger.csv")
 
 
@@ -322,7 +322,9 @@ def ensure_inputs(ctx: Context, *, build: bool | None = None) -> pd.DataFrame | 
     from custops.ingest.artifacts import STAGE_ENV, has_artifact
     from custops.report.notebook import md
 
-    missing = [name for name in INPUTS if not has_artifact(ctx.artifacts, name)]
+    # a surveys-only or tickets-only export has no orders and so no customer view
+    needed = INPUTS if "orders" in ctx.cfg.sources else ("ledger.csv",)
+    missing = [name for name in needed if not has_artifact(ctx.artifacts, name)]
     if not missing:
         return None
     label = ctx.period.label

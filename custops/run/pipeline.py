@@ -50,6 +50,7 @@ import yaml
 from custops.core.config import Period, ReportConfig, load_config
 from custops.core.errors import ConfigError, PipelineError
 from custops.ingest.artifacts import STAGE_ENV
+from custops.ingest.cleaning import EARLIEST_DATE
 from custops.report.text import glue_label, t
 from custops.run import commentary as notes
 from custops.run.guard import RunLock, check_output_root, clean_stale
@@ -1823,7 +1824,9 @@ def _order_dates(config: ReportConfig):
         )
     except (CustopsError, OSError, ValueError, TypeError):
         return None
-    low = datetime.combine(config.cleaning.min_date, datetime.min.time())
+    # the plausible window of the cleaning step (EARLIEST_DATE unless min_date is set)
+    floor = config.cleaning.min_date
+    low = EARLIEST_DATE if floor is None else datetime.combine(floor, datetime.min.time())
     high = datetime.combine(datetime.now().date(), datetime.min.time()) + timedelta(
         days=config.cleaning.future_tolerance_days + 1
     )

@@ -34,15 +34,16 @@ def check_summary(
     """Validate a customer summary and return its columns as float arrays.
 
     Raises ``ValueError`` naming the column and example rows when a column is missing,
-    not finite or negative, when ``recency > T`` or when ``frequency`` is not a whole number.
+    not finite or negative (``recency > T`` is :func:`check_recency`, a fractional
+    ``frequency`` :func:`check_whole`).
 
     Examples
     --------
-    >>> s = pd.DataFrame({"frequency": [1.0], "recency": [2.0], "T": [1.0]})
+    >>> s = pd.DataFrame({"frequency": [1.0], "recency": [-2.0], "T": [1.0]})
     >>> check_summary(s, ["frequency", "recency", "T"])
     Traceback (most recent call last):
     ...
-    ValueError: summary: recency is larger than T in 1 rows (first rows: [0]); recency must lie between 0 and T (time from the first purchase to the observation end).
+    ValueError: summary: column 'recency' has 1 missing, infinite or negative values (first rows: [0]); drop or fix those customers before fitting.
     """
     missing = [c for c in columns if c not in summary]
     if missing:

@@ -95,7 +95,7 @@ class GammaGammaFitter(BTYDModel):
         >>> m = GammaGammaFitter()
         >>> m.params_ = pd.Series([6.25, 3.74, 15.44], index=["p", "q", "v"])
         >>> m.expected_spend(frequency=[0, 2], monetary_value=[0.0, 30.0]).round(2).tolist()
-        [35.22, 31.52]
+        [35.22, 30.94]
         """
         if summary is not None:
             frequency, monetary_value = summary["frequency"], summary["monetary_value"]
