@@ -2062,11 +2062,11 @@ def run(
     config_file = Path(config_path).expanduser().resolve()
     config = load_config(config_file)
     the_period = _resolve_period(period, config)
-    build_root = check_output_root(out)
     all_notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
     chosen = [select_notebook(all_notebooks, only)] if only else list(all_notebooks)
-    if book:  # a heading that names no chapter fails now, not after the notebooks ran
+    if book:  # a heading that names no chapter fails now, before anything is written
         notes.read_commentary(config, the_period, all_notebooks, select_notebook)
+    build_root = check_output_root(out)
     first = all_notebooks.index(chosen[0]) + 1
     if check_period and not only:
         check_period_has_orders(config, the_period)
