@@ -1444,7 +1444,7 @@ def _insert_commentary(nb: nbformat.NotebookNode, block: str) -> None:
     nb.cells.insert(at, cell)
 
 
-def chapter_findings(executed: Path, lang: str) -> tuple[str, list[str]]:
+def chapter_findings(executed: Path, lang: str, period: str | None = None) -> tuple[str, list[str]]:
     """A chapter's title and its glued headline numbers, as the landing page formats them.
 
     Parameters
@@ -1466,7 +1466,10 @@ def chapter_findings(executed: Path, lang: str) -> tuple[str, list[str]]:
     ('Churn and customer lifetime — 2025Q4', ['- Churn rate: 18.3% (95% CI 17.2% – 19.4%)', ...])
     """
     nb = prepare_notebook(nbformat.read(executed, as_version=4), lang)
-    period = str(nb.metadata.get("papermill", {}).get("parameters", {}).get("period", ""))
+    # the period the notebook ran for (papermill's parameters), else the caller's
+    period = str(
+        nb.metadata.get("papermill", {}).get("parameters", {}).get("period") or period or ""
+    )
     title = _title(nb) or executed.stem
     if period:
         title = re.sub(r"\{\{\s*period\s*\}\}", period, title)
@@ -1557,7 +1560,7 @@ def write_notes(
         heading = notes.chapter_key(nb, notebooks)
         executed = executed_dir / nb.name
         if executed.is_file() and not _notebook_failed(executed):
-            title, findings = chapter_findings(executed, lang)
+            title, findings = chapter_findings(executed, lang, period=label)
             built = True
         else:
             title, findings = nb.stem, []
