@@ -438,3 +438,15 @@ def test_chapter_section_in_chinese_and_when_it_cannot_apply(section_inputs):
         scores,
     )
     assert len(skipped.texts) == 1 and "non-contractual" in skipped.texts[0]
+    # no survival model (too few events, or a contractual snapshot): the section still runs
+    alone = two_views(ctx, tables, None)
+    assert alone.scores["customer_id"].nunique() == tables["orders"]["customer_id"].nunique()
+    assert alone.scores["p_alive"].between(0, 1).all() and "clv" not in alone.scores
+    assert alone.comparison == {"n": 0}
+    assert two_views(
+        type(ctx)(
+            cfg=contract, period=ctx.period, artifacts=ctx.artifacts, build_dir=ctx.build_dir
+        ),
+        tables,
+        None,
+    ).scores is None

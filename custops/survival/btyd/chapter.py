@@ -250,7 +250,7 @@ def survival_predictor(ctx: Any, tables: dict[str, pd.DataFrame], calibration: P
 class TwoViews:
     """What the section shows: texts, tables, figures, glued numbers and the scores."""
 
-    scores: pd.DataFrame
+    scores: pd.DataFrame | None
     texts: list[str] = field(default_factory=list)
     holdout: HoldoutResult | None = None
     comparison: dict[str, float] = field(default_factory=dict)
@@ -306,7 +306,9 @@ def headlines(views: TwoViews) -> dict[str, Any]:
     return out
 
 
-def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame) -> TwoViews:
+def two_views(
+    ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | None
+) -> TwoViews:
     """The whole "Two views of customer value" section; see the module docs.
 
     Parameters
@@ -314,8 +316,10 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame) -
     ctx : custops.report.notebook.Context
     tables : dict of DataFrame
         The clean tables (``orders`` needed).
-    scores : DataFrame
-        :func:`custops.survival.clv.churn_scores` (``customer_id``, ``event``, ``clv``).
+    scores : DataFrame or None
+        :func:`custops.survival.clv.churn_scores` (``customer_id``, ``event``, ``clv``);
+        ``None`` when the survival model was not fitted: the BTYD models are still fitted
+        on the orders and ``scores`` becomes one row per customer with their columns.
 
     Returns
     -------
@@ -383,6 +387,8 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame) -
 
     # ------------------------------------------------------------ the BTYD columns
     horizon = ctx.cfg.churn.horizon_days
+    if scores is None:
+        scores = summary[["customer_id"]].copy()
     valued = scores
     if "event" in valued:
         valued = valued[valued["event"] == 0]
