@@ -443,10 +443,13 @@ def test_chapter_section_in_chinese_and_when_it_cannot_apply(section_inputs):
     assert alone.scores["customer_id"].nunique() == tables["orders"]["customer_id"].nunique()
     assert alone.scores["p_alive"].between(0, 1).all() and "clv" not in alone.scores
     assert alone.comparison == {"n": 0}
-    assert two_views(
-        type(ctx)(
-            cfg=contract, period=ctx.period, artifacts=ctx.artifacts, build_dir=ctx.build_dir
-        ),
-        tables,
-        None,
-    ).scores is None
+    assert (
+        two_views(
+            type(ctx)(
+                cfg=contract, period=ctx.period, artifacts=ctx.artifacts, build_dir=ctx.build_dir
+            ),
+            tables,
+            None,
+        ).scores
+        is None
+    )

@@ -306,9 +306,7 @@ def headlines(views: TwoViews) -> dict[str, Any]:
     return out
 
 
-def two_views(
-    ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | None
-) -> TwoViews:
+def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | None) -> TwoViews:
     """The whole "Two views of customer value" section; see the module docs.
 
     Parameters
