@@ -318,7 +318,7 @@ CASES = [
             "orders.csv: no usable rows remain after cleaning",
             "date out of range: order_date before cleaning.min_date 2000-01-01: 1997-01-01",
             "likely cause: The rule 'date out of range' removed 2 of 2 rows",
-            "change `cleaning.min_date, cleaning.future_tolerance_days`",
+            "change `cleaning.min_date` or `cleaning.future_tolerance_days` if the rule",
         ),
     ),
     Case(  # lines of one invoice that differ only in an unmapped column are distinct lines

@@ -224,12 +224,16 @@ def test_rule_3_not_a_number():
             ("o1", "c1", "2025-10-01", "1,200"),
             ("o2", "c1", "2025-10-01", "n/a"),
             ("o3", "c1", "2025-10-01", "¥7"),
+            ("o4", "c1", "2025-10-01", "inf"),
         ]
     )
     clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
     assert clean["amount"].tolist() == [1200.0, 7.0]
-    assert rejects["reason"].tolist() == ["amount is not a number: n/a"]
-    check_ledger(ledger, rejects, 3, 2)
+    assert rejects["reason"].tolist() == [
+        "amount is not a number: n/a",
+        "amount is not a number: inf",
+    ]
+    check_ledger(ledger, rejects, 4, 2)
 
 
 def test_rule_3_mostly_text_in_amount_stops():
@@ -847,3 +851,163 @@ def test_row_failures_skip_is_dropping_the_column():
     assert "csat" in set(row_failures("tickets", frame)["column"])  # the skipped failures
     text_csat = frame.assign(csat=["1", "x", None])  # not parsed yet: a dtype failure, skipped
     pd.testing.assert_frame_equal(row_failures("tickets", text_csat, skip=("csat",)), want)
+
+
+# --------------------------------------------------------------------------- real-export defaults
+
+
+def test_exact_duplicates_compare_the_whole_source_record():
+    from custops.ingest.sources import map_columns
+
+    raw = frame(
+        "orders",
+        [
+            {
+                "InvoiceNo": "1",
+                "Cust": "a",
+                "Day": "2025-10-01",
+                "Qty": "6",
+                "Price": "2.55",
+                "Stock": "A",
+            },
+            {
+                "InvoiceNo": "1",
+                "Cust": "a",
+                "Day": "2025-10-01",
+                "Qty": "6",
+                "Price": "2.55",
+                "Stock": "B",
+            },
+            {
+                "InvoiceNo": "1",
+                "Cust": "a",
+                "Day": "2025-10-01",
+                "Qty": "6",
+                "Price": "2.55",
+                "Stock": "A",
+            },
+            # the same amount from another quantity and price: another line
+            {
+                "InvoiceNo": "1",
+                "Cust": "a",
+                "Day": "2025-10-01",
+                "Qty": "3",
+                "Price": "5.10",
+                "Stock": "A",
+            },
+        ],
+    )
+    cfg = make_cfg(
+        orders={
+            "columns": {"order_id": "InvoiceNo", "customer_id": "Cust", "order_date": "Day"},
+            "derive": {"amount": "Qty * Price"},
+        }
+    )
+    mapped = map_columns("orders", raw, cfg.sources["orders"], "orders.csv")
+    clean, ledger, rejects = clean_table("orders", mapped, cfg, now=NOW)
+    # only the third record repeats one before it in every column (mapped or not)
+    assert len(clean) == 3 and step(ledger, "exact duplicate")["merged"] == 1
+    assert (
+        "every column of the source record (mapped or not)"
+        in step(ledger, "exact duplicate")["note"]
+    )
+    assert "_src_record" not in clean and "Stock" not in clean
+    check_ledger(ledger, rejects, 4, 3)
+
+
+def test_a_log_without_ids_keeps_identical_records_as_repeated_purchases():
+    from custops.ingest.sources import map_columns
+
+    raw = frame("orders", [{"customer_id": "a", "order_date": "19970112", "amount": "12"}] * 3)
+    cfg = make_cfg(orders={"record_ids": True, "date_format": "%Y%m%d"})
+    mapped = map_columns("orders", raw, cfg.sources["orders"], "orders.csv")
+    clean, ledger, rejects = clean_table("orders", mapped, cfg, now=NOW)
+    assert clean["order_id"].tolist() == ["1", "2", "3"]
+    assert (clean["order_date"] == pd.Timestamp("1997-01-12")).all()
+    row = step(ledger, "exact duplicate")
+    assert row["merged"] == 0 and "identical records are kept as repeated purchases" in row["note"]
+    check_ledger(ledger, rejects, 3, 3)
+
+
+def test_missing_ids_name_every_empty_id_column():
+    raw = orders(
+        [
+            ("o1", None, "2025-10-01", "5"),
+            (None, None, "2025-10-01", "5"),
+            (None, "c", "2025-10-01", "1"),
+            ("o4", "c", "2025-10-01", "1"),
+        ]
+    )
+    clean, ledger, rejects = clean_table("orders", raw, make_cfg(), now=NOW)
+    assert clean["order_id"].tolist() == ["o4"]
+    assert rejects["reason"].tolist() == [
+        "empty customer_id",
+        "empty order_id, customer_id",
+        "empty order_id",
+    ]
+    check_ledger(ledger, rejects, 4, 1)
+
+
+def test_large_removals_name_the_rule_share_and_knob():
+    from custops.ingest.cleaning import large_removals
+
+    raw = orders(
+        [(f"o{i}", "c1" if i % 4 else None, "2025-10-01", "5") for i in range(20)]
+        + [("o1", "c1", "2025-10-01", "5")]  # one exact duplicate: 1 of 21, below 5 %
+    )
+    _, ledger, _ = clean_table("orders", raw, make_cfg(), now=NOW)
+    large = large_removals(ledger)
+    assert large[["table", "rule", "removed", "rows_in"]].to_dict("records") == [
+        {"table": "orders", "rule": "missing id", "removed": 5, "rows_in": 21}
+    ]
+    assert large["share"].iloc[0] == pytest.approx(5 / 21)
+    assert large["knob"].iloc[0] == "sources.orders.columns"
+    assert large_removals(ledger, threshold=0.5).empty
+
+
+def test_coverage_reports_the_date_range_and_the_period_rows():
+    from custops.ingest.cleaning import coverage
+
+    tables = {
+        "orders": pd.DataFrame(
+            {
+                "order_date": pd.to_datetime(
+                    ["2011-09-30 09:00", "2011-10-01 00:00", "2011-12-09 12:50"]
+                )
+            }
+        ),
+        "customers": pd.DataFrame({"signup_date": pd.to_datetime(["2011-01-05"])}),
+        "surveys": pd.DataFrame({"responded_at": pd.to_datetime(["2010-05-01"])}),
+    }
+    cover = coverage(tables, "2011Q4").set_index("table")
+    assert cover.loc["orders", ["rows", "in_period", "period_days_covered"]].tolist() == [3, 2, 70]
+    assert cover.loc["orders", "last"] == pd.Timestamp("2011-12-09 12:50")
+    assert (
+        cover.loc["orders", "note"] == "the data end on 2011-12-09: 70 of 92 days of 2011Q4 (76%)"
+    )
+    assert cover.loc["customers", "note"] == "no signups in 2011Q4"
+    assert cover.loc["surveys", "note"] == "no surveys rows in 2011Q4"
+    assert coverage(tables)["in_period"].isna().all()
+
+
+def test_orders_only_config_derives_customers_from_the_first_order(tmp_path):
+    from custops.chapters.collection import derived_customers
+    from custops.core.config import load_config
+    from custops.ingest.cleaning import load_and_clean
+
+    (tmp_path / "o.csv").write_text(
+        "order_id,customer_id,order_date,amount\n1,b,2025-01-05,3\n2,a,2025-02-01,0\n3,b,2025-01-02,4\n"
+    )
+    (tmp_path / "c.yaml").write_text("sources: {orders: {path: o.csv}}\n")
+    result = load_and_clean(load_config(tmp_path / "c.yaml"), "2025Q1", now=NOW)
+    assert "customers" not in result.tables  # chapter 01 derives them from the customer view
+    assert len(result.tables["orders"]) == 3  # the zero amount is a purchase
+    assert any("the customer view is derived from orders" in n for n in result.notes)
+    assert set(result.ledger["table"]) == {"orders"}  # derived rows are not input rows
+    orders = result.tables["orders"]
+    first = orders.groupby("customer_id")["order_date"].min().dt.normalize()  # independent
+    view = pd.DataFrame({"customer_id": first.index, "signup_date": first.to_numpy()})
+    assert derived_customers(view).to_dict("records") == [
+        {"customer_id": "a", "signup_date": pd.Timestamp("2025-02-01")},
+        {"customer_id": "b", "signup_date": pd.Timestamp("2025-01-02")},
+    ]

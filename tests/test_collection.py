@@ -175,3 +175,49 @@ def test_collect_features_equal_the_in_memory_view(
     pd.testing.assert_frame_equal(pd.read_parquet(written), tables["orders"])
     listing = collection.write_outputs(ctx, got_result, features)
     assert listing["artifact"].tolist().count("clean_orders.parquet") == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "fragments"),
+    [
+        (
+            "en",
+            (
+                "**Warning: one cleaning rule removed more than 5% of a table.**",
+                "orders: the rule “missing id” removed 135,080 of 541,909 rows (24.9%)",
+                "see `sources.orders.columns` in the config",
+            ),
+        ),
+        (
+            "zh",
+            (
+                "移除了超过 5% 的行",
+                "移除了 541,909 行中的 135,080 行（24.9%）",
+                "`sources.orders.columns`",
+            ),
+        ),
+    ],
+)
+def test_chapter_01_announces_a_rule_removing_more_than_5_percent(monkeypatch, language, fragments):
+    from types import SimpleNamespace
+
+    from custops.chapters import collection
+    from custops.ingest.cleaning import LEDGER_COLUMNS, CleanResult
+
+    ledger = pd.DataFrame(
+        [
+            ("orders", 1, "read and map columns", 541909, 0, 0, 0, 541909, ""),
+            ("orders", 2, "missing id", 541909, 135080, 0, 0, 406829, ""),
+            ("orders", 3, "exact duplicate", 406829, 0, 5192, 0, 401637, ""),  # 1%: not shown
+        ],
+        columns=LEDGER_COLUMNS,
+    )
+    shown: list[str] = []
+    monkeypatch.setattr(collection.nb, "md", shown.append)
+    large = collection.announce_removals(
+        SimpleNamespace(language=language), CleanResult({}, ledger, pd.DataFrame())
+    )
+    assert large["rule"].tolist() == ["missing id"] and len(shown) == 1
+    for fragment in fragments:
+        assert fragment in shown[0], shown[0]
+    assert "**，" not in shown[0] and "，**" not in shown[0]

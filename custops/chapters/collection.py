@@ -163,7 +163,7 @@ def announce_removals(ctx: Context, result: CleanResult) -> pd.DataFrame:
                 removed=fmt_int(row.removed),
                 rows_in=fmt_int(row.rows_in),
                 share=fmt_pct(row.share),
-                knob=row.knob,
+                knob=", ".join(f"`{k}`" for k in row.knob.split(", ")),
             )
         )
     return large

@@ -105,19 +105,16 @@ ANNOUNCE_SHARE = 0.05
 EARLIEST_DATE = pd.Timestamp("1900-01-01")
 #: the config keys that control each rule (what to change when a rule removes too much)
 RULE_KNOBS = {
-    "missing id": "sources.<table>.columns (is the right id column mapped?); an export without "
-    "an id of its own rows: sources.<table>.record_ids",
-    "unreadable date": "sources.<table>.columns, sources.<table>.date_format / dayfirst",
-    "not a number": "sources.<table>.columns or sources.<table>.derive",
-    "cancellation": "sources.orders.cancellation (invoice_prefix, negative_quantity, "
-    "negative_amount, status_values)",
-    "out of range": "sources.<table>.values (recode the scale), nps.scale_max",
+    "missing id": "sources.<table>.columns",
+    "unreadable date": "sources.<table>.columns, sources.<table>.date_format, sources.<table>.dayfirst",
+    "not a number": "sources.<table>.columns, sources.<table>.derive",
+    "cancellation": "sources.orders.cancellation",
+    "out of range": "sources.<table>.values, nps.scale_max",
     "below min_amount": "cleaning.min_amount",
     "date out of range": "cleaning.min_date, cleaning.future_tolerance_days",
-    "exact duplicate": "sources.<table>.record_ids (an export without ids: identical records "
-    "are separate purchases)",
-    "key duplicate": "sources.<table>.columns.<id> (the id must identify one row)",
-    "outlier": "cleaning.outlier_action (flag | reject), cleaning.outlier_k, cleaning.max_amount",
+    "exact duplicate": "sources.<table>.record_ids",
+    "key duplicate": "sources.<table>.columns",
+    "outlier": "cleaning.outlier_action, cleaning.outlier_k, cleaning.max_amount",
 }
 #: the date column that places each table's rows in time
 DATE_COLUMNS = {
@@ -667,7 +664,7 @@ def clean_table(
     numbers = [c for c in spec.required if spec.kind(c) == "number"]
     for column in numbers:
         parsed = to_number(run.frame[column])
-        failed = parsed.isna()
+        failed = parsed.isna() | np.isinf(parsed)  # "inf" is no amount (it would be kept now)
         _check_mostly_bad(
             run,
             column,
@@ -915,8 +912,9 @@ def clean_table(
             cause=by_rule,
             fix="Look at the reasons above: "
             + (
-                f"change `{knob.replace('<table>', table)}` if the rule does not fit this export, "
-                "or check the column mapping."
+                "change "
+                + " or ".join(f"`{k}`" for k in knob.replace("<table>", table).split(", "))
+                + " if the rule does not fit this export, or check the column mapping."
                 if knob
                 else "most likely a column is mapped wrongly."
             ),

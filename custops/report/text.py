@@ -302,12 +302,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": (
             "> **Warning: one cleaning rule removed more than {threshold} of a table.** "
             "{table}: the rule “{rule}” removed {removed} of {rows_in} rows ({share}). "
-            "If that does not fit this export, change `{knob}` in the config."
+            "If that does not fit this export, see {knob} in the config."
         ),
         "zh": (
             "> **注意 一条清洗规则移除了超过 {threshold} 的行** "
             "表 {table} 的规则“{rule}”移除了 {rows_in} 行中的 {removed} 行（{share}）。"
-            "如果这不符合本数据导出的实际情况，请修改配置中的 `{knob}`。"
+            "如果这不符合本数据导出的实际情况，请检查配置中的 {knob}。"
         ),
     },
 }
