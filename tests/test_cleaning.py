@@ -1012,3 +1012,46 @@ def test_orders_only_config_derives_customers_from_the_first_order(tmp_path):
         {"customer_id": "b", "signup_date": pd.Timestamp("2025-01-02")},
     ]
 
+
+def test_contract_snapshot_without_dates_gets_signup_from_tenure(tmp_path):
+    from custops.core.config import load_config
+    from custops.ingest.cleaning import load_and_clean
+
+    (tmp_path / "c.csv").write_text(
+        "id,months,gone\na,12,Yes\nb,0,No\nc,n/a,No\nd,30,No\n", encoding="utf-8"
+    )
+    (tmp_path / "c.yaml").write_text(
+        "sources: {customers: {path: c.csv, columns: {customer_id: id, tenure: months, "
+        "churned: gone}}}\nchurn: {definition: contractual, tenure_unit: months}\n"
+    )
+    cfg = load_config(tmp_path / "c.yaml")
+    result = load_and_clean(cfg, "2025Q4", now=NOW)
+    got = result.tables["customers"].set_index("customer_id")["signup_date"]
+    # by hand: 2025-12-31 minus 12 months of 30.4375 days = 365.25 -> 365 days; 30 months = 913 days
+    assert got["a"] == pd.Timestamp("2024-12-31")
+    assert got["b"] == pd.Timestamp("2025-12-31")
+    assert got["d"] == pd.Timestamp("2025-12-31") - pd.Timedelta(days=913)
+    assert "c" not in got.index  # no readable tenure: rejected with its reason, not lost
+    rej = result.rejects
+    assert rej.loc[rej["table"] == "customers", "reason"].str.contains("date").all()
+    assert result.summary().set_index("table").loc["customers", "balanced"]
+    assert any("signup_date = 2025-12-31 (the snapshot day)" in n for n in result.notes)
+    assert any("1 row(s) with no readable tenure" in n for n in result.notes)
+    # observation_end moves the snapshot day
+    cfg2 = cfg.model_copy(update={"observation_end": pd.Timestamp("2025-06-30").date()})
+    moved = load_and_clean(cfg2, "2025Q4", now=NOW).tables["customers"]
+    assert moved.set_index("customer_id").loc["a", "signup_date"] == pd.Timestamp("2024-06-30")
+
+
+def test_customers_without_signup_or_tenure_is_a_clear_error(tmp_path):
+    from custops.core.config import load_config
+    from custops.core.errors import DataError
+    from custops.ingest.cleaning import load_and_clean
+
+    (tmp_path / "c.csv").write_text("id,region\na,north\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(
+        "sources: {customers: {path: c.csv, columns: {customer_id: id}}}\n"
+        "churn: {definition: contractual}\n"
+    )
+    with pytest.raises(DataError, match="required column customers.signup_date is missing"):
+        load_and_clean(load_config(tmp_path / "c.yaml"), "2025Q4", now=NOW)

@@ -261,6 +261,19 @@ def test_bootstrap_is_seeded_and_matches_an_independent_bootstrap():
     assert row["ratio_high"] == pytest.approx(row["clv_high"] / 100.0)
 
 
+def test_a_period_without_new_customers_gives_an_empty_table_and_no_chart():
+    """CDNOW 1998Q2: the whole cohort signed up in 1997, nobody is acquired in the period."""
+    customers, orders, scores = _econ_frames()
+    old = customers.assign(signup_date=pd.Timestamp("2020-01-01"))
+    result = economics.unit_economics(old, orders, scores, PERIOD, _cfg(), min_n=2)
+    assert len(result.table) == 0
+    assert list(result.table.columns) == list(economics.ECONOMICS_COLUMNS)
+    assert economics.plot_cac_clv(result.table) is None
+    assert economics.economics_findings(result, "en", "CNY") == "> No customer signed up in 2025Q4."
+    assert len(economics.display_economics(result, "en")) == 0
+    assert economics.economics_headlines(result) == {}  # nothing glued that was not computed
+
+
 def test_unknown_channel_in_the_config_names_it_and_the_channels_present():
     customers, orders, scores = _econ_frames()
     cfg = _cfg(costs={"acquisition": {"ads": 1.0, "search_adz": 5.0}})

@@ -169,7 +169,6 @@ def write_contract(demo: Path, folder: Path) -> dict:
     snapshot = pd.DataFrame(
         {
             "客户编号": customers["客户编号"],
-            "注册日期": customers["注册日期"],  # the customers table still requires signup_date
             "在网月数": rng.integers(1, 60, len(customers)),
             "已流失": rng.choice(["是", "否"], len(customers), p=[0.3, 0.7]),
             "地区": customers["地区"],
@@ -182,8 +181,7 @@ def write_contract(demo: Path, folder: Path) -> dict:
         "path": str(folder / "contract.csv"),
         "columns": {
             "customer_id": "客户编号",
-            "signup_date": "注册日期",
-            "tenure": "在网月数",
+            "tenure": "在网月数",  # no dates at all: signup = snapshot day - tenure
             "churned": "已流失",
             "region": "地区",
             "acquisition_channel": "获客渠道",

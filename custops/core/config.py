@@ -355,6 +355,10 @@ class CleaningConfig(_Strict):
     )
 
 
+#: days per unit of a contractual snapshot's tenure (a month is 365.25 / 12 days)
+TENURE_DAYS = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
+
+
 class ChurnConfig(_Strict):
     """The churn definition and the horizon for churn probabilities."""
 

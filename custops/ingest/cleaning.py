@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from custops.core.config import Period, ReportConfig
+from custops.core.config import TENURE_DAYS, Period, ReportConfig
 from custops.core.errors import DataError
 from custops.core.parsing import (
     PLACEHOLDER_IDS,
@@ -65,6 +65,7 @@ from custops.ingest.schema import CANONICAL, row_failures
 from custops.ingest.sources import RECORD_COLUMN, load_raw
 
 __all__ = [
+    "signup_from_tenure",
     "CleanResult",
     "clean_table",
     "load_and_clean",
@@ -1157,6 +1158,82 @@ class CleanResult:
         )
 
 
+def signup_from_tenure(
+    mapped: pd.DataFrame,
+    cfg: ReportConfig,
+    period: Period | str | None,
+    *,
+    file_label: str = "customers",
+) -> tuple[pd.DataFrame, str]:
+    """A contract snapshot's ``signup_date``: the snapshot day minus the tenure.
+
+    A CRM snapshot has a ``tenure`` (in ``churn.tenure_unit``) and a churned flag but no
+    dates. It is taken at ``observation_end`` when the config sets one, else at the period
+    end. A tenure that is not a number leaves the date empty, so the row is rejected as an
+    unreadable date (the note says so). The raw ``tenure`` column is left as it was.
+
+    Parameters
+    ----------
+    mapped : DataFrame
+        The mapped customers table (``customer_id``, ``tenure``, ...).
+    cfg : ReportConfig
+    period : Period or str or None
+        The reporting period (needed unless ``observation_end`` is set).
+    file_label : str
+        The file named in errors.
+
+    Returns
+    -------
+    (DataFrame, str)
+        The table with ``signup_date`` added, and the sentence for the notes.
+
+    Examples
+    --------
+    >>> cfg = ReportConfig.model_validate({"sources": {"customers": {"path": "c.csv"}},
+    ...     "churn": {"definition": "contractual", "tenure_unit": "months"}})
+    >>> m = pd.DataFrame({"customer_id": ["a", "b"], "tenure": ["12", "x"]})
+    >>> out, note = signup_from_tenure(m, cfg, "2025Q4")
+    >>> out["signup_date"].tolist()
+    [Timestamp('2024-12-31 00:00:00'), NaT]
+    """
+    if "tenure" not in mapped:
+        raise DataError(
+            file_label,
+            "signup_date",
+            "the customers table has neither a signup date nor a tenure",
+            fix="Map `sources.customers.columns.signup_date`, or for a contract snapshot "
+            "`tenure` and `churned` (with `churn.definition: contractual`).",
+        )
+    if cfg.observation_end is not None:
+        snapshot = pd.Timestamp(cfg.observation_end)
+    elif period is not None:
+        snapshot = pd.Timestamp(Period.parse(period).end)
+    else:
+        raise DataError(
+            file_label,
+            "tenure",
+            "a contract snapshot without dates needs the day it was taken",
+            fix="Give the period (`--period`) or set `observation_end:` in the config.",
+        )
+    unit = cfg.churn.tenure_unit
+    tenure = to_number(mapped["tenure"])
+    tenure = tenure.where(tenure >= 0)
+    days = (tenure * TENURE_DAYS[unit]).round()
+    out = mapped.copy()
+    out["signup_date"] = snapshot.normalize() - pd.to_timedelta(days, unit="D")
+    bad = int(tenure.isna().sum())
+    note = (
+        f"The customers table is a contract snapshot without dates: signup_date = "
+        f"{snapshot.date()} (the snapshot day) minus the tenure in {unit}"
+        + (
+            f"; {bad:,} row(s) with no readable tenure are rejected as unreadable dates."
+            if bad
+            else "."
+        )
+    )
+    return out, note
+
+
 def load_and_clean(
     cfg: ReportConfig,
     period: Period | str | None = None,
@@ -1194,15 +1271,18 @@ def load_and_clean(
     """
     raw = load_raw(cfg)
     tables, ledgers, rejects = {}, [], []
+    notes = []
     for table in list(raw):
         mapped = raw.pop(table)  # freed once its table is clean (the rejects quote it)
         label = cfg.sources[table].path or f"{table} query"
+        if table == "customers" and "signup_date" not in mapped:
+            mapped, note = signup_from_tenure(mapped, cfg, period, file_label=label)
+            notes.append(note)
         clean, ledger, rej = clean_table(table, mapped, cfg, file_label=label, now=now)
         tables[table] = clean
         ledgers.append(ledger)
         rejects.append(rej)
         del mapped
-    notes = []
     if "customers" not in tables:  # derived in the customer view (first order = signup)
         events = [t for t in ("orders", "tickets", "surveys", "touches") if t in tables]
         first = ", with the first order as the signup date" if "orders" in tables else ""

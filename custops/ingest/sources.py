@@ -658,6 +658,8 @@ def map_columns(table: str, raw: pd.DataFrame, src: SourceConfig, file_label: st
     if src.record_ids:
         out.insert(0, spec.key, np.arange(1, len(raw) + 1).astype(str).astype(object))
     missing = [c for c in spec.required if c not in out.columns]
+    if table == "customers" and "tenure" in out.columns and "signup_date" in missing:
+        missing.remove("signup_date")  # a contract snapshot: signup = snapshot - tenure (cleaning)
     if missing:
         available = ", ".join(map(str, raw.columns.drop(_SOURCE_COLUMNS, errors="ignore")))
         no_key = (

@@ -325,6 +325,27 @@ class UnitEconomics:
         return "\n>\n".join(parts)
 
 
+#: the columns of :attr:`UnitEconomics.table` (one row per acquisition channel)
+ECONOMICS_COLUMNS = (
+    "channel",
+    "spend",
+    "new_customers",
+    "buyers",
+    "cac",
+    "cost_per_buyer",
+    "margin_to_date",
+    "expected_margin",
+    "clv",
+    "clv_low",
+    "clv_high",
+    "clv_to_cac",
+    "ratio_low",
+    "ratio_high",
+    "small",
+    "status",
+)
+
+
 def unit_economics(
     customers: pd.DataFrame,
     orders: pd.DataFrame,
@@ -447,7 +468,7 @@ def unit_economics(
         )
     n_unscored = int((value["bought"] & ~value["scored"]).sum()) if has_clv else 0
     return UnitEconomics(
-        table=pd.DataFrame(rows),
+        table=pd.DataFrame(rows, columns=ECONOMICS_COLUMNS),  # columns even with no channel
         customers=value,
         has_clv=has_clv,
         horizon_months=cfg.clv.horizon_months,
@@ -650,7 +671,7 @@ def display_economics(result: UnitEconomics, lang: str = "en") -> pd.DataFrame:
     return out.rename(columns={k: v[1 if zh else 0] for k, v in _DISPLAY.items()})
 
 
-def plot_cac_clv(table: pd.DataFrame, lang: str = "en", currency: str = "") -> Figure:
+def plot_cac_clv(table: pd.DataFrame, lang: str = "en", currency: str = "") -> Figure | None:
     """CAC next to mean CLV (with its 95% interval) per channel, from a finished table.
 
     Examples
@@ -666,6 +687,8 @@ def plot_cac_clv(table: pd.DataFrame, lang: str = "en", currency: str = "") -> F
 
     zh = lang == "zh"
     t = table[table["channel"] != ALL_PAID].reset_index(drop=True)
+    if t.empty:  # no customer was acquired in the period: nothing to draw
+        return None
     y = np.arange(len(t))
     fig, ax = plt.subplots(figsize=(8, 0.6 * len(t) + 1.6))
     ax.barh(y + 0.2, t["clv"].fillna(0), height=0.38, color=PALETTE[0], label="CLV")

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from custops.core.config import ChurnConfig, Period
+from custops.core.config import TENURE_DAYS, ChurnConfig, Period
 from custops.core.errors import ConfigError, DataError
 from custops.core.index import OrderIndex, order_index_of
 
@@ -367,10 +367,6 @@ def label(column: str, lang: str = "en") -> str:
 
 
 # --------------------------------------------------------------------------- survival table
-
-
-#: days per unit of a contractual snapshot's tenure (a month is 365.25 / 12 days)
-TENURE_DAYS = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
 
 
 def contract_snapshot(features: pd.DataFrame, snapshot: pd.Timestamp, unit: str) -> pd.DataFrame:
