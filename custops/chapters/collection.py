@@ -266,7 +266,8 @@ def headlines(features: pd.DataFrame, sources: pd.DataFrame, currency: str = "")
 
     Customers in the view, customers active in the period, the period's revenue (formatted
     with ``currency``), the input rows read and the share of them rejected (formatted), from
-    the customer view and :func:`source_table`.
+    the customer view and :func:`source_table`. Without an orders table (``sources`` lists
+    the tables) the active customers and the revenue are left out, not shown as 0.
 
     Examples
     --------
@@ -275,14 +276,20 @@ def headlines(features: pd.DataFrame, sources: pd.DataFrame, currency: str = "")
     >>> h = headlines(f, s)
     >>> h["data_customers"], h["data_active_customers"], h["data_rows_in"], h["data_reject_share"]
     (2, 1, 100, '5.0%')
+    >>> sorted(headlines(f, s.assign(table=["customers", "surveys"])))  # no orders: no revenue
+    ['data_customers', 'data_reject_share', 'data_rows_in']
     """
-    return {
+    out = {
         "data_customers": len(features),
         "data_active_customers": int(features["active_in_period"].sum()),
         "data_revenue_period": fmt_money(float(features["revenue_period"].sum()), currency),
         "data_rows_in": int(sources["rows_in"].sum()),
         "data_reject_share": fmt_pct(sources["rejected"].sum() / sources["rows_in"].sum()),
     }
+    if "table" in sources and "orders" not in set(sources["table"]):
+        # without an orders table nobody "ordered" and there is no revenue: not 0, unknown
+        del out["data_active_customers"], out["data_revenue_period"]
+    return out
 
 
 def ensure_inputs(ctx: Context, *, build: bool | None = None) -> pd.DataFrame | None:
