@@ -283,6 +283,27 @@ def test_scorecard_without_the_optional_tables_greys_their_kpis(tables):
     assert got.loc["active_customers", "status"] == "green"
 
 
+def test_contractual_churn_and_partial_periods_reach_every_kpi_label(tables):
+    """One churn definition per report; a partial period marks every KPI."""
+    small = {"orders": tables["orders"], "customers": tables["customers"]}
+    # a contract snapshot's rate (notebook 03's churn_rate.csv): 89 of 300, Wilson by hand
+    n, k, z = 300, 89, 1.959963984540054
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    rate = {"rate": p, "low": centre - half, "high": centre + half, "n": n}
+    card = review.scorecard(small, PERIOD, churn=rate, partial_until="2025-12-09").set_index("kpi")
+    assert card.loc["churn_rate", "value"] == pytest.approx(89 / 300)
+    assert card.loc["retention_rate", "value"] == pytest.approx(211 / 300)
+    assert card.loc["retention_rate", "ci_low"] == pytest.approx(1 - rate["high"])
+    assert math.isnan(card.loc["churn_rate", "previous"])  # a snapshot has no history
+    assert card["label"].str.endswith("(partial: data end 2025-12-09)").all()
+    zh = review.scorecard(small, PERIOD, lang="zh", partial_until="2025-12-09")
+    assert zh["label"].str.endswith("（部分期，数据截至 2025-12-09）").all()
+    whole = review.scorecard(small, PERIOD)
+    assert not whole["label"].str.contains("partial").any()
+
+
 def test_unknown_target_kpi_is_reported_with_a_suggestion(card):
     text = review.scorecard_sentences(card, [Target(kpi="churn_rte", target=0.1)])
     assert any("`churn_rte`" in s and "did you mean `churn_rate`" in s for s in text)
