@@ -525,3 +525,27 @@ def test_learned_weights_on_a_stratified_sample_above_max_fit_customers(demo) ->
     # the planted drivers survive the sample: recency first, complaints raise churn odds
     s = sampled.set_index("component")
     assert s["weight"].idxmax() == "recency" and s.loc["complaints", "odds_ratio"] < 0.8
+
+
+def test_band_history_skips_the_months_before_weights_can_be_learned(demo) -> None:
+    """An export that starts late (online retail: 2010-12) cannot learn weights in its first months."""
+    tables = dict(demo["tables"])
+    start = pd.Timestamp("2025-03-01")
+    tables["orders"] = tables["orders"][tables["orders"]["order_date"] >= start]
+    got = health.band_history(tables, "2025Q4", "learned", months=12)
+    months = [m.strftime("%Y-%m") for m in pd.date_range("2025-01-31", "2025-12-31", freq="ME")]
+    present = list(dict.fromkeys(got["month"]))
+    skipped = got.attrs["skipped_months"]
+    assert sorted(present + skipped) == months and not set(present) & set(skipped)
+    # nobody is alive before the first order: those months cannot be learned
+    ends = pd.to_datetime([m + "-01" for m in months]) + pd.offsets.MonthEnd(0)
+    assert {m for m, e in zip(months, ends) if e - pd.Timedelta(days=90) < start} <= set(skipped)
+    assert "2025-12" in present
+    # a learnable month is scored exactly as the reference loop scores it
+    w = learn_reference(tables, "2025-12-31")
+    comp = components_reference(tables, "2025-12-31")
+    vals, wv = comp[list(w)], pd.Series(w)
+    score = (100 * vals.fillna(0).mul(wv).sum(axis=1) / vals.notna().mul(wv).sum(axis=1)).round(1)
+    row = got[got["month"] == "2025-12"].set_index("band")["customers"].to_dict()
+    assert row["red"] == int((score < 50).sum()) and row["green"] == int((score >= 75).sum())
+    assert health.plot_band_history(got.iloc[0:0]) is None

@@ -603,7 +603,7 @@ def learn_weights(
     x = x.fillna(x.mean()).fillna(0.5)
     if len(np.unique(y)) < 2:
         train_at = _ts(as_of) - pd.Timedelta(days=horizon_days)
-        raise CustopsError(
+        raise OneClassOutcome(
             f"Cannot learn health weights at {train_at.date()}: the outcome has one class only.",
             fix="Use configured weights (DEFAULT_WEIGHTS) or an earlier as-of date.",
         )
@@ -773,6 +773,10 @@ def validate(
     )
 
 
+class OneClassOutcome(CustopsError):
+    """Weights cannot be learned at a date: every customer alive then had the same outcome."""
+
+
 def band_history(
     tables: Mapping[str, pd.DataFrame],
     period: Period | str,
@@ -796,7 +800,9 @@ def band_history(
     Returns
     -------
     DataFrame
-        ``month, band, customers, share``.
+        ``month, band, customers, share``. Months where ``"learned"`` weights cannot be
+        learned yet (early in an export: nobody alive then had churned, or nobody was alive)
+        are left out and listed in ``attrs["skipped_months"]``.
 
     Examples
     --------
@@ -809,7 +815,7 @@ def band_history(
     tables = prepare(tables)  # every month scored on the same prepared arrays
     p = tables.prepared
     end = pd.Timestamp(Period.parse(period).end_exclusive)
-    rows = []
+    rows, skipped = [], []
     for i in range(months, 0, -1):
         month_end = (end - pd.DateOffset(months=i - 1)) - pd.Timedelta(days=1)
         if isinstance(weights, str):
@@ -818,7 +824,13 @@ def band_history(
                     f"Unknown health weights {weights!r}.",
                     fix="Pass a dict of component weights, None (the defaults) or 'learned'.",
                 )
-            w = _learned(tables, month_end, horizon_days, inactivity_days, seed, max_fit_customers)
+            try:
+                w = _learned(
+                    tables, month_end, horizon_days, inactivity_days, seed, max_fit_customers
+                )
+            except OneClassOutcome:
+                skipped.append(month_end.strftime("%Y-%m"))
+                continue
         else:
             w = dict(weights or DEFAULT_WEIGHTS)
             unknown = set(w) - set(COMPONENTS)
@@ -839,7 +851,9 @@ def band_history(
                     "share": n / max(len(comp), 1),
                 }
             )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["month", "band", "customers", "share"])
+    out.attrs["skipped_months"] = skipped
+    return out
 
 
 def weights_from_config(config) -> dict[str, float] | str:
@@ -1023,7 +1037,7 @@ def plot_calibration(v: Validation, lang: str = "en"):
     return fig
 
 
-def plot_band_history(history: pd.DataFrame, lang: str = "en"):
+def plot_band_history(history: pd.DataFrame, lang: str = "en") -> Any:
     """Stacked shares of red/amber/green customers by month, from :func:`band_history`.
 
     Examples
@@ -1038,6 +1052,8 @@ def plot_band_history(history: pd.DataFrame, lang: str = "en"):
 
     from custops.report.plots import STATUS_COLORS
 
+    if history.empty:  # no month could be scored (band_history's skipped_months)
+        return None
     wide = history.pivot(index="month", columns="band", values="share").reindex(
         columns=list(BANDS), fill_value=0
     )
