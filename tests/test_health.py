@@ -539,7 +539,9 @@ def test_band_history_skips_the_months_before_weights_can_be_learned(demo) -> No
     assert sorted(present + skipped) == months and not set(present) & set(skipped)
     # nobody is alive before the first order: those months cannot be learned
     ends = pd.to_datetime([m + "-01" for m in months]) + pd.offsets.MonthEnd(0)
-    assert {m for m, e in zip(months, ends) if e - pd.Timedelta(days=90) < start} <= set(skipped)
+    assert {
+        m for m, e in zip(months, ends, strict=True) if e - pd.Timedelta(days=90) < start
+    } <= set(skipped)
     assert "2025-12" in present
     # a learnable month is scored exactly as the reference loop scores it
     w = learn_reference(tables, "2025-12-31")

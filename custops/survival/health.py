@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,9 @@ from custops.core.config import HEALTH_COMPONENTS, Period
 from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import wilson_ci
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "COMPONENTS",
@@ -1037,7 +1041,7 @@ def plot_calibration(v: Validation, lang: str = "en"):
     return fig
 
 
-def plot_band_history(history: pd.DataFrame, lang: str = "en") -> Any:
+def plot_band_history(history: pd.DataFrame, lang: str = "en") -> Figure | None:
     """Stacked shares of red/amber/green customers by month, from :func:`band_history`.
 
     Examples
