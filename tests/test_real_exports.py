@@ -150,3 +150,58 @@ def test_cdnow_sample_summary_equals_the_published_summary(real_data):
     for column in ("recency", "T"):  # the published file has two decimals
         diff = np.abs(got[column].to_numpy() - published[column].to_numpy())
         assert diff.max() <= 0.005 + 1e-9, column
+
+
+def _book_text(path: Path) -> str:
+    import html
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+def test_airline_reviews_publish_the_nps_chapter_by_airline_and_class(real_data, tmp_path):
+    """Surveys only, 1-10 ratings: the book is published, its NPS equals pandas, no reviewer named."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("custops")
+    run = subprocess.run(
+        [
+            str(exe),
+            "run",
+            "--config",
+            str(CONFIGS / "airline_reviews.yaml"),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    raw = pd.read_csv(real_data / "airlines_reviews_10_airlines.csv")
+    day = pd.to_datetime(raw["Review Date"], format="%m/%d/%Y")
+    rating = raw.loc[day.dt.year == 2023, "Overall Rating"]
+    nps = 100 * ((rating >= 9).mean() - (rating <= 6).mean())
+    page = _book_text(tmp_path / "2023" / "html" / "notebooks" / "04_nps.html")
+    assert f"In 2023 the NPS was {nps:.1f}".replace("-", "−") in page
+    assert f"n = {len(rating):,} answers" in page
+    assert "reads that rating as the 0–10 recommend score unchanged" in page  # scale stated
+    summary = pd.read_csv(tmp_path / "2023" / "artifacts" / "nps_summary.csv")
+    for group, column in (("airline", "Airline"), ("cabin_class", "Class")):
+        rows = summary[summary["group_type"] == group].set_index("group")
+        this = raw[day.dt.year == 2023]
+        for value, answers in this.groupby(column)["Overall Rating"]:
+            want = 100 * ((answers >= 9).mean() - (answers <= 6).mean())
+            assert rows.loc[value, "n"] == len(answers), (group, value)
+            assert rows.loc[value, "nps"] == pytest.approx(want, abs=0.05), (group, value)
+    # the export names every reviewer: no name reaches a page, the search index or an artifact
+    names = {n.strip() for n in raw["Name"].dropna().astype(str) if len(n.strip()) >= 8}
+    names = {n for n in names if " " in n}
+    shared = [p for p in (tmp_path / "2023").rglob("*") if p.suffix in {".html", ".js", ".csv"}]
+    leaks = {
+        n for p in shared for n in names if n in p.read_text(encoding="utf-8", errors="ignore")
+    }
+    assert not leaks, sorted(leaks)[:5]
