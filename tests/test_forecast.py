@@ -332,3 +332,93 @@ def test_history_accumulates_one_row_per_period_model_and_metric() -> None:
     table = forecast.history_table(history, "en")
     assert table["period"].tolist() == ["2025Q3", "2025Q4"]
     assert table.loc[1, "AUC"] == f"{check.auc:.2f}"
+
+
+# --------------------------------------------------------------------------- the archive
+
+
+def test_the_archive_accumulates_forecast_checks_and_shows_the_trend(tmp_path) -> None:
+    from custops.run.pipeline import write_archive_index
+
+    orders, scores = _world()
+    check = forecast.score_forecasts(
+        _previous(scores), orders, "2025Q4", inactivity_days=W, observation_end=date(2025, 12, 31)
+    )
+    rows = forecast.history_rows(check)
+    older = rows.assign(period="2025Q3", previous="2025Q2", value=0.25)
+    for period, frame in (("2025Q3", older), ("2025Q4", rows)):
+        (tmp_path / period / "html").mkdir(parents=True)
+        (tmp_path / period / "html" / "index.html").write_text("x")
+        (tmp_path / period / "artifacts").mkdir()
+        frame.to_csv(tmp_path / period / "artifacts" / "forecast_checks.csv", index=False)
+    page = write_archive_index(tmp_path, company="Acme").read_text()
+    history = pd.read_csv(tmp_path / "forecast_checks.csv")
+    assert len(history) == 2 * len(rows)
+    assert not history.duplicated(["period", "model", "metric"]).any()
+    assert "Forecasts, scored" in page and f"{check.auc:.2f}" in page and "0.250" in page
+    # a period whose folder is gone keeps its rows in the archive's file
+    (tmp_path / "2025Q3" / "artifacts" / "forecast_checks.csv").unlink()
+    write_archive_index(tmp_path, company="Acme")
+    assert len(pd.read_csv(tmp_path / "forecast_checks.csv")) == 2 * len(rows)
+
+
+# --------------------------------------------------------------------------- the demo
+
+
+def test_demo_outreach_is_opt_in_and_only_adds_rows() -> None:
+    from custops.demo.synth import DemoSpec, generate
+
+    plain = generate(DemoSpec(n_customers=400, seed=5))
+    planted = generate(DemoSpec(n_customers=400, seed=5, outreach=True))
+    assert "outreach" not in plain["truth"] and "outreach" in planted["truth"]
+    for name in ("customers", "tickets", "surveys", "src_customers"):
+        pd.testing.assert_frame_equal(plain[name], planted[name])
+    for name in ("orders", "src_orders", "touches"):
+        n = len(plain[name])
+        pd.testing.assert_frame_equal(plain[name], planted[name].iloc[:n])
+    truth = planted["truth"]["outreach"]
+    added = planted["orders"].iloc[len(plain["orders"]) :]
+    assert len(added) == truth["won_back"] > 0
+    touches = planted["touches"].iloc[len(plain["touches"]) :]
+    assert (touches["campaign"] == "2025Q4_retention").all()
+    assert len(touches) == truth["reached_customers"]
+
+
+def test_demo_outreach_effect_is_recovered_inside_the_95pct_interval() -> None:
+    """5,000 customers: the intention-to-treat difference covers the planted one and excludes 0."""
+    from custops.demo.synth import DemoSpec, generate
+
+    demo = generate(DemoSpec(n_customers=5000, outreach=True))
+    truth = demo["truth"]["outreach"]
+    orders = demo["orders"].rename(columns={"order_ts": "order_date"})
+    last = orders[orders["order_date"].dt.date <= PREV_END].groupby("customer_id")["order_date"]
+    recency = (pd.Timestamp(PREV_END) - last.max().dt.normalize()).dt.days
+    listed = sorted(recency[recency <= W].index)
+    assert len(listed) == truth["list_customers"]
+    priority = pd.DataFrame(
+        {
+            "customer": listed,
+            "holdout": holdout_flags(listed, 0.10, seed=42, salt="2025Q3"),
+        }
+    )
+    assert priority["holdout"].sum() == truth["holdout_customers"]
+    outcomes = forecast.actual_outcomes(
+        orders,
+        listed,
+        start=PREV_END,
+        horizon_days=H,
+        inactivity_days=W,
+        observed_until=date(2025, 12, 31),
+    )
+    u = forecast.outreach_uplift(
+        priority,
+        outcomes,
+        touches=demo["touches"],
+        campaign="retention",
+        start=PREV_END,
+        end=PREV_END + timedelta(days=H),
+    )
+    assert u.itt.diff_low <= truth["itt_retention_difference"] <= u.itt.diff_high
+    assert u.itt.diff_low > 0
+    assert u.touched_among_contact == truth["reached_customers"]
+    assert u.touched_among_holdout == 0

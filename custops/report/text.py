@@ -150,6 +150,10 @@ CATALOG: dict[str, dict[str, str]] = {
             "`custops run --config {config} --period {previous}` 重新生成。"
         ),
     },
+    "forecast.no_orders": {
+        "en": "Without an orders table there are no actuals to score {previous}'s forecasts against.",
+        "zh": "没有订单表，无法用实际结果评估 {previous} 的预测。",
+    },
     "forecast.partial": {
         "en": (
             "**Partial**: the data end on {until}, before the forecast horizon ends on {due}; "

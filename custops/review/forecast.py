@@ -388,7 +388,7 @@ class ForecastCheck:
 
 def score_forecasts(
     previous: PreviousReport | None,
-    orders: pd.DataFrame,
+    orders: pd.DataFrame | None,
     period: Period | str,
     *,
     inactivity_days: int,
@@ -429,6 +429,9 @@ def score_forecasts(
         out.reason = "no_previous"
         return out
     out.previous = previous.period
+    if orders is None or "customer_id" not in orders:
+        out.reason = "no_orders"
+        return out
     h = previous.horizon_days
     if previous.scores is None or h is None:
         out.reason = "no_scores"
@@ -646,7 +649,10 @@ def calibration_display(check: ForecastCheck, lang: str = "en") -> pd.DataFrame:
         "low": t("forecast.col.low", lang),
         "high": t("forecast.col.high", lang),
     }
-    return table[list(names)].rename(columns=names)
+    shown = table[list(names)].copy()
+    for column in ("predicted", "actual", "low", "high"):
+        shown[column] = [_pct(v) for v in shown[column]]
+    return shown.rename(columns=names)
 
 
 def purchases_display(check: ForecastCheck, lang: str = "en") -> pd.DataFrame:
@@ -662,7 +668,10 @@ def purchases_display(check: ForecastCheck, lang: str = "en") -> pd.DataFrame:
         "predicted_revenue": t("forecast.col.predicted_revenue", lang),
         "revenue": t("forecast.col.revenue", lang),
     }
-    return table[list(names)].rename(columns=names)
+    shown = table[list(names)].copy()
+    for column in ("expected", "actual", "predicted_revenue", "revenue"):
+        shown[column] = [f"{v:,.0f}" for v in shown[column]]
+    return shown.rename(columns=names)
 
 
 def uplift_display(check: ForecastCheck, lang: str = "en") -> pd.DataFrame:
@@ -679,12 +688,14 @@ def uplift_display(check: ForecastCheck, lang: str = "en") -> pd.DataFrame:
             {
                 t("forecast.col.comparison", lang): t(f"forecast.row.{key}", lang),
                 t("forecast.col.n1", lang): n1,
-                t("forecast.col.p1", lang): r.p1,
+                t("forecast.col.p1", lang): _pct(r.p1),
                 t("forecast.col.n2", lang): n2,
-                t("forecast.col.p2", lang): r.p2,
-                t("forecast.col.diff", lang): round(r.diff * 100, 1),
+                t("forecast.col.p2", lang): _pct(r.p2),
+                t("forecast.col.diff", lang): _pp(r.diff),
                 t("forecast.col.diff_ci", lang): f"{_pp(r.diff_low)} – {_pp(r.diff_high)}",
-                t("forecast.col.p_value", lang): r.p_value,
+                t("forecast.col.p_value", lang): (
+                    f"{r.p_value:.3f}" if math.isfinite(r.p_value) else "–"
+                ),
                 t("forecast.col.causal", lang): t(
                     "forecast.yes" if causal else "forecast.no", lang
                 ),
