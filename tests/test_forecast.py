@@ -7,8 +7,10 @@ never by calling the code under test.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -315,6 +317,10 @@ def test_priority_list_marks_the_holdout_do_not_contact() -> None:
     )
     assert zh.loc[zh["holdout"], "playbook"].str.startswith("请勿联系").all()
     assert not clv.priority_list(scores, horizon_days=90)["holdout"].any()
+    out["warnings"] = ""
+    text = clv.priority_text(out)
+    assert f"**{int(out['holdout'].sum()):,}** customers of the list" in text
+    assert "*do not contact*" in text
 
 
 def test_history_accumulates_one_row_per_period_model_and_metric() -> None:
@@ -422,3 +428,73 @@ def test_demo_outreach_effect_is_recovered_inside_the_95pct_interval() -> None:
     assert u.itt.diff_low > 0
     assert u.touched_among_contact == truth["reached_customers"]
     assert u.touched_among_holdout == 0
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def check_two_period_build(demo: Path, build: Path) -> dict[str, float]:
+    """Recount the 2025Q4 report's scoring of 2025Q3 from the artifacts (returns the figures).
+
+    Shared by the slow test below and by a manual run of the same two commands.
+    """
+    truth = json.loads((demo / "truth.json").read_text(encoding="utf-8"))["outreach"]
+    q3, q4 = build / "2025Q3" / "artifacts", build / "2025Q4" / "artifacts"
+    scores = pd.read_parquet(q3 / "churn_scores.parquet")
+    priority = pd.read_csv(q3 / "retention_priority.csv", dtype={"customer": str})
+    orders = pd.read_parquet(q4 / "clean_orders.parquet")
+    rows = pd.read_csv(q4 / "forecast_checks.csv").set_index(["model", "metric"])
+    assert (rows["period"] == "2025Q4").all() and (rows["previous"] == "2025Q3").all()
+    assert not rows["partial"].any()
+    assert (
+        priority["holdout"].tolist()
+        == holdout_flags(priority["customer"], 0.10, seed=42, salt="2025Q3").tolist()
+    )
+    assert priority.loc[priority["holdout"], "playbook"].str.startswith("Do not contact").all()
+    outcome = _hand_outcomes(
+        orders[orders["customer_id"].isin(scores["customer_id"])], date(2025, 12, 31)
+    )
+    active = scores[(scores["event"] == 0) & scores["churn_prob_90d"].notna()]
+    y = np.array([outcome[c][0] for c in active["customer_id"]], dtype=float)
+    p = active["churn_prob_90d"].to_numpy()
+    brier = float(np.mean((p - y) ** 2))
+    auc = float(roc_auc_score(y, p))
+    assert rows.loc[("churn", "actual_rate"), "value"] == pytest.approx(y.mean())
+    assert rows.loc[("churn", "brier"), "value"] == pytest.approx(brier)
+    assert rows.loc[("churn", "auc"), "value"] == pytest.approx(auc)
+    retained = np.array([not outcome[c][0] for c in priority["customer"]])
+    held = priority["holdout"].to_numpy()
+    diff = retained[~held].mean() - retained[held].mean()
+    itt = rows.loc[("outreach_itt", "retention_diff")]
+    assert itt["value"] == pytest.approx(diff)
+    assert itt["low"] <= truth["itt_retention_difference"] <= itt["high"]
+    page = (build / "2025Q4" / "html" / "notebooks" / "05_review_retrospective.html").read_text()
+    assert "Last quarter’s forecasts, scored" in page or "Last quarter's forecasts, scored" in page
+    before = (build / "2025Q3" / "html" / "notebooks" / "05_review_retrospective.html").read_text()
+    assert "There is no earlier report to score: 2025Q2 has not been built" in before
+    assert "Forecasts, scored" in (build / "index.html").read_text()
+    return {
+        "n": len(y),
+        "actual_churn": float(y.mean()),
+        "predicted_churn": float(p.mean()),
+        "brier": brier,
+        "auc": auc,
+        "itt": float(diff),
+        "itt_low": float(itt["low"]),
+        "itt_high": float(itt["high"]),
+        "truth_itt": truth["itt_retention_difference"],
+    }
+
+
+@pytest.mark.slow
+def test_two_consecutive_periods_score_the_previous_report(tmp_path) -> None:
+    from custops.demo.synth import write_demo_data
+    from custops.run.cli import main
+
+    config = write_demo_data(tmp_path / "demo", n_customers=500, outreach=True)
+    for period in ("2025Q3", "2025Q4"):
+        code = main(
+            ["run", "--config", str(config), "--period", period, "--out", str(tmp_path / "b")]
+        )
+        assert code == 0, period
+    check_two_period_build(tmp_path / "demo", tmp_path / "b")

@@ -156,6 +156,17 @@ _FLAG_LABELS = {
 }
 
 _T: dict[str, dict[str, str]] = {
+    "holdout_note": {
+        "en": (
+            "**{n:,}** customers of the list, drawn at random (`review.retention_holdout_share`), "
+            "are marked *do not contact* (column `holdout`): they are the control group against "
+            "which the next report measures what the outreach achieved."
+        ),
+        "zh": (
+            "名单中随机抽取的 **{n:,}** 位客户（`review.retention_holdout_share`）标记为请勿联系"
+            "（`holdout` 列）：他们是对照组，下一期报告据此衡量挽留外呼的效果。"
+        ),
+    },
     "holdout": {
         "en": "Do not contact: control group of the retention outreach "
         "(review.retention_holdout_share)",
@@ -967,7 +978,7 @@ def priority_text(
     total = float(priority["value_at_risk"].sum())
     drivers = head["drivers"].fillna("").str.split("; ").str[0]
     drivers = drivers[drivers != ""]
-    return _t(
+    text = _t(
         "priority",
         lang,
         n=len(priority),
@@ -977,6 +988,11 @@ def priority_text(
         driver=drivers.mode().iat[0] if len(drivers) else "–",
         ids=_t("ids.hashed" if pseudonymized else "ids.raw", lang),
     )
+    if "holdout" in priority and priority["holdout"].any():
+        text += ("" if lang == "zh" else " ") + _t(
+            "holdout_note", lang, n=int(priority["holdout"].sum())
+        )
+    return text
 
 
 def story_text(
