@@ -2128,6 +2128,10 @@ def run(
         result.total_seconds = time.perf_counter() - started
         result.index_html = pdir / "html" / "index.html"
         result.archive_html = build_root / "index.html"
+        if book and result.index_html.is_file():  # again, now this run's artifacts are published
+            write_archive_index(
+                build_root, company=config.company, language=language or config.language
+            )
         _write_manifest(result, config_file, language or config.language)
     return result
 
