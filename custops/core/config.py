@@ -559,6 +559,18 @@ class ReviewConfig(_Strict):
 
     targets: list[Target] = Field(default_factory=list)
     actions: str | None = Field(None, description="YAML or CSV file with the action register")
+    retention_holdout_share: float = Field(
+        0.10,
+        ge=0.0,
+        lt=1.0,
+        description="seeded random share of the retention priority list marked 'do not "
+        "contact' (the control group the next report measures the outreach against)",
+    )
+    retention_campaign: str | None = Field(
+        None,
+        description="touches whose campaign contains this text are the retention outreach "
+        "(who was actually contacted; enables the as-treated comparison in chapter 05)",
+    )
 
 
 #: columns that always hold personal data: a config's ``pii_columns`` can only add to them;

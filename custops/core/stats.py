@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ __all__ = [
     "median_ci",
     "TwoProportions",
     "two_proportion_test",
+    "holdout_flags",
 ]
 
 Z95 = float(_stats.norm.ppf(0.975))
@@ -183,3 +185,44 @@ def median_ci(values, conf: float = 0.95) -> tuple[float, float, float]:
     if k < 1:
         return med, float("nan"), float("nan")
     return med, float(x[k - 1]), float(x[n - k])
+
+
+def holdout_flags(ids: Iterable[object], share: float, *, seed: int, salt: str = "") -> np.ndarray:
+    """Seeded random holdout assignment: True for about ``share`` of the ids.
+
+    Each id is assigned on its own, from the SHA-256 of ``"<seed>:<salt>:<id>"`` read as a
+    uniform number in [0, 1): the flag of a customer does not depend on which other customers
+    are listed or in which order, so anyone holding the seed (the demo company, an audit) can
+    recompute the control group. ``salt`` is the period of the list, so every quarter draws a
+    new group.
+
+    Parameters
+    ----------
+    ids : iterable
+        Customer ids (compared as strings).
+    share : float
+        Expected share held out, in [0, 1].
+    seed : int
+        The config's seed.
+    salt : str
+        Separates assignments (the list's period label).
+
+    Returns
+    -------
+    ndarray of bool
+
+    Examples
+    --------
+    >>> flags = holdout_flags([f"C{i}" for i in range(10000)], 0.1, seed=42, salt="2025Q3")
+    >>> bool(0.09 < flags.mean() < 0.11)
+    True
+    >>> bool(holdout_flags(["C1"], 0.0, seed=42)[0]), bool(holdout_flags(["C1"], 1.0, seed=42)[0])
+    (False, True)
+    """
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"the holdout share must be between 0 and 1, not {share}")
+    values = [
+        int.from_bytes(hashlib.sha256(f"{seed}:{salt}:{i}".encode()).digest()[:8], "big") / 2**64
+        for i in ids
+    ]
+    return np.asarray(values, dtype=float) < share

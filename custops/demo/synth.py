@@ -92,6 +92,21 @@ class DemoSpec:
     delivery_region: str = "华南"  # a courier partner failing in this region in the period
     delivery_complaint_share: float = 0.6  # of the region's passives/detractors in the period
     quiet_share: float = 0.5  # of churned repurchasers: no touches after the first repurchase
+    # the retention outreach (issue 23), opt-in so every other planted effect is unchanged:
+    # the list of `outreach_period` (customers active at its end, i.e. ordered within
+    # `outreach_inactivity_days`), its seeded holdout (the same flags custops.survival.clv
+    # .priority_list gives with the config's seed), a campaign reaching `outreach_reach` of the
+    # assigned customers in the first two weeks after the period, and a planted effect: a
+    # reached customer who would have churned within `outreach_horizon_days` is won back (one
+    # more order before the churn date) with probability `outreach_win_back`
+    outreach: bool = False
+    outreach_period: str = "2025Q3"
+    outreach_holdout_share: float = 0.10
+    outreach_reach: float = 0.85
+    outreach_win_back: float = 0.8
+    outreach_inactivity_days: int = 180
+    outreach_horizon_days: int = 90
+    outreach_campaign: str = "2025Q4_retention"
 
 
 # ----------------------------------------------------------------------------- customers
@@ -519,6 +534,147 @@ def _inject_mess(
         "customers_slash_dates": len(slash),
     }
     return messy, cust_messy, mess
+
+
+# ----------------------------------------------------------------------------- outreach
+
+
+def _churn_within(days: list, start: np.datetime64, end: np.datetime64, window: int) -> bool:
+    """Whether a customer active at ``start`` churns by ``end``: from the last purchase on or
+    before ``start``, some purchase is followed by more than ``window`` days without one."""
+    seq = [d for d in days if d <= end]
+    last = max(d for d in seq if d <= start)
+    seq = [d for d in seq if d >= last]
+    return any(
+        ((seq[i + 1] if i + 1 < len(seq) else end) - d) // DAY > window for i, d in enumerate(seq)
+    )
+
+
+def _plant_outreach(
+    spec: DemoSpec,
+    orders: pd.DataFrame,
+    src_orders: pd.DataFrame,
+    touches: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The retention outreach of ``spec.outreach_period``'s list and its effect (see DemoSpec).
+
+    Runs on its own random stream, after everything else. Returns the orders, the source
+    order lines and the touches with the won-back orders and the campaign's touches added,
+    and ``truth["outreach"]``.
+    """
+    from custops.core.config import Period
+    from custops.core.stats import holdout_flags
+
+    rng = np.random.default_rng([spec.seed, 23])
+    period = Period.parse(spec.outreach_period)
+    start = np.datetime64(period.end, "D")
+    end = start + spec.outreach_horizon_days * DAY
+    w = spec.outreach_inactivity_days
+    day = orders["order_ts"].to_numpy().astype("datetime64[D]")
+    by_customer: dict[str, list] = {}
+    for cid, d in zip(orders["customer_id"].to_numpy(), day, strict=True):
+        by_customer.setdefault(cid, []).append(d)
+    listed = sorted(
+        cid
+        for cid, ds in by_customer.items()
+        if min(ds) <= start and (start - max(d for d in ds if d <= start)) // DAY <= w
+    )
+    held = holdout_flags(listed, spec.outreach_holdout_share, seed=spec.seed, salt=period.label)
+    assigned = ~held
+    reached = assigned & (rng.random(len(listed)) < spec.outreach_reach)
+    touch_day = start + rng.integers(1, 15, len(listed)) * DAY
+    would_churn = np.array([_churn_within(by_customer[c], start, end, w) for c in listed])
+    last = np.array([max(d for d in by_customer[c] if d <= start) for c in listed])
+    churn_day = last + w * DAY
+    can = reached & would_churn & (touch_day + DAY <= churn_day)
+    won = can & (rng.random(len(listed)) < spec.outreach_win_back)
+    ids = np.array(listed, dtype=object)
+    span = np.maximum((churn_day - touch_day) // DAY, 1)
+    new_day = touch_day + (1 + np.floor(rng.random(len(listed)) * span).astype(int)) * DAY
+    new_day = np.minimum(new_day, churn_day)
+    n_new = int(won.sum())
+    ts = new_day[won].astype("datetime64[m]") + (
+        rng.integers(9 * 60, 22 * 60, n_new).astype("timedelta64[m]")
+    )
+    amount = np.round(rng.gamma(4.0, 280.0 / 4.0, n_new), 2)
+    first_id = int(orders["order_id"].astype(int).max()) + 1
+    order_ids = [f"{first_id + i}" for i in range(n_new)]
+    new_orders = pd.DataFrame(
+        {
+            "customer_id": ids[won],
+            "order_ts": pd.to_datetime(ts),
+            "amount": amount,
+            "channel": "app",
+            "order_id": order_ids,
+        }
+    )
+    new_lines = pd.DataFrame(
+        {
+            "InvoiceNo": order_ids,
+            "StockCode": [f"SKU{k:05d}" for k in rng.integers(1, 3000, n_new)],
+            "Quantity": 1,
+            "UnitPrice": amount,
+            "InvoiceDate": pd.to_datetime(ts).strftime("%Y-%m-%d %H:%M"),
+            "CustomerID": ids[won],
+            "Channel": "app",
+            "Category": rng.choice(CATEGORIES, n_new),
+        }
+    )
+    orders = pd.concat([orders, new_orders[orders.columns]], ignore_index=True)
+    src_orders = pd.concat([src_orders, new_lines[src_orders.columns]], ignore_index=True)
+    n_touch = int(reached.sum())
+    first_touch = int(touches["touch_id"].str[1:].astype(int).max()) + 1
+    new_touches = pd.DataFrame(
+        {
+            "touch_id": [f"M{first_touch + i:07d}" for i in range(n_touch)],
+            "customer_id": ids[reached],
+            "sent_at": pd.to_datetime(
+                touch_day[reached].astype("datetime64[h]")
+                + rng.integers(9, 20, n_touch).astype("timedelta64[h]")
+            ),
+            "channel": rng.choice(["sms", "app_push"], n_touch),
+            "campaign": spec.outreach_campaign,
+            "ab_group": None,
+            "delivered": True,
+            "opened": False,
+            "clicked": False,
+            "converted": False,
+        }
+    )
+    touches = pd.concat([touches, new_touches[touches.columns]], ignore_index=True)
+    n_assigned = int(assigned.sum())
+    truth = {
+        "description": (
+            f"retention outreach of the {period.label} priority list: a seeded holdout of "
+            f"{spec.outreach_holdout_share:.0%} ('do not contact', the flags of "
+            "custops.core.stats.holdout_flags with the config's seed and the list's period), "
+            f"the campaign '{spec.outreach_campaign}' reaching {spec.outreach_reach:.0%} of the "
+            "assigned customers within 14 days of the period end; a reached customer who would "
+            f"have churned within {spec.outreach_horizon_days} days ({w}-day inactivity) is won "
+            f"back with probability {spec.outreach_win_back} (one order before the churn date)"
+        ),
+        "list_period": period.label,
+        "campaign": spec.outreach_campaign,
+        "holdout_share": spec.outreach_holdout_share,
+        "reach": spec.outreach_reach,
+        "win_back_probability": spec.outreach_win_back,
+        "list_customers": len(listed),
+        "holdout_customers": int(held.sum()),
+        "assigned_customers": n_assigned,
+        "reached_customers": n_touch,
+        "would_churn_assigned": int((assigned & would_churn).sum()),
+        "won_back": n_new,
+        "itt_retention_difference": n_new / n_assigned if n_assigned else float("nan"),
+        "att_retention_difference": n_new / n_touch if n_touch else float("nan"),
+        "statistic": (
+            "itt_retention_difference = won back / assigned: the retention the assignment "
+            "added among the assigned customers (their own counterfactual is known here); "
+            "retention = not churned within the horizon"
+        ),
+        "tolerance": "itt_retention_difference inside the 95% CI of contacted minus held-out "
+        "retention (chapter 05, intention to treat)",
+    }
+    return orders, src_orders, touches, truth
 
 
 # ----------------------------------------------------------------------------- truth
@@ -982,9 +1138,14 @@ def generate(spec: DemoSpec | None = None) -> dict[str, Any]:
         tickets, surveys, touches, diagnostics = _plant_diagnostics(
             spec, cust, orders, tickets, surveys, touches
         )
+    outreach = None
+    if spec.outreach:
+        orders, src_orders, touches, outreach = _plant_outreach(spec, orders, src_orders, touches)
     truth = _truth(spec, cust, orders, tickets, surveys, touches, mess)
     if diagnostics is not None:
         truth["diagnostics"] = diagnostics
+    if outreach is not None:
+        truth["outreach"] = outreach
     return {
         "customers": cust,
         "orders": orders,
@@ -1000,7 +1161,7 @@ def generate(spec: DemoSpec | None = None) -> dict[str, Any]:
 
 def demo_config(spec: DemoSpec) -> dict[str, Any]:
     """The ``custops.yaml`` that maps the demo exports to the canonical tables."""
-    return {
+    config: dict[str, Any] = {
         "company": "Demo Retail Co. (synthetic)",
         "language": "en",
         "currency": "CNY",
@@ -1092,6 +1253,9 @@ def demo_config(spec: DemoSpec) -> dict[str, Any]:
         },
         "privacy": {"pii_columns": ["name", "phone", "email"], "pseudonymize_ids": False},
     }
+    if spec.outreach:  # touches of this campaign show who was actually contacted
+        config["review"]["retention_campaign"] = spec.outreach_campaign.split("_")[-1]
+    return config
 
 
 def _actions(spec: DemoSpec) -> list[dict[str, Any]]:
@@ -1150,7 +1314,9 @@ def _reproducible_xlsx(path: Path) -> None:
     tmp.replace(path)
 
 
-def write_demo_data(out_dir: str | Path, n_customers: int = 5000, seed: int = 42) -> Path:
+def write_demo_data(
+    out_dir: str | Path, n_customers: int = 5000, seed: int = 42, *, outreach: bool = False
+) -> Path:
     """Write the demo exports, ``custops.yaml``, ``actions.yaml`` and ``truth.json``.
 
     Parameters
@@ -1161,6 +1327,9 @@ def write_demo_data(out_dir: str | Path, n_customers: int = 5000, seed: int = 42
         Number of customers of the demo company.
     seed : int
         Random seed; the same seed gives byte-identical source files.
+    outreach : bool
+        Plant the retention outreach of 2025Q3's priority list (``DemoSpec.outreach``,
+        ``truth.json["outreach"]``); build 2025Q3 then 2025Q4 to see it measured.
 
     Returns
     -------
@@ -1173,7 +1342,7 @@ def write_demo_data(out_dir: str | Path, n_customers: int = 5000, seed: int = 42
     >>> cfg.name  # doctest: +SKIP
     'custops.yaml'
     """
-    spec = DemoSpec(n_customers=n_customers, seed=seed)
+    spec = DemoSpec(n_customers=n_customers, seed=seed, outreach=outreach)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     demo = generate(spec)

@@ -127,6 +127,186 @@ CATALOG: dict[str, dict[str, str]] = {
     "archive.built": {"en": "Built (UTC)", "zh": "生成时间 (UTC)"},
     "archive.open": {"en": "Open the report", "zh": "打开报告"},
     "archive.none": {"en": "No period has been published yet.", "zh": "尚未发布任何报告期。"},
+    # ------------------------------------------------------------------ forecast check (05)
+    "forecast.no_previous": {
+        "en": (
+            "There is no earlier report to score: {previous} has not been built into this build "
+            "folder. Build it with `custops run --config {config} --period {previous}` (same "
+            "`--out`), and the next run of this period scores its forecasts here."
+        ),
+        "zh": (
+            "没有可以评估的上期报告：{previous} 尚未生成到本构建目录。运行 "
+            "`custops run --config {config} --period {previous}`（相同的 `--out`）后，"
+            "本期再次运行时会在这里评估它的预测。"
+        ),
+    },
+    "forecast.no_scores": {
+        "en": (
+            "The report of {previous} has no churn scores (`churn_scores.parquet`) to score; "
+            "rebuild it with `custops run --config {config} --period {previous}`."
+        ),
+        "zh": (
+            "{previous} 的报告没有流失评分（`churn_scores.parquet`）可供评估；请运行 "
+            "`custops run --config {config} --period {previous}` 重新生成。"
+        ),
+    },
+    "forecast.no_orders": {
+        "en": "Without an orders table there are no actuals to score {previous}'s forecasts against.",
+        "zh": "没有订单表，无法用实际结果评估 {previous} 的预测。",
+    },
+    "forecast.partial": {
+        "en": (
+            "**Partial**: the data end on {until}, before the forecast horizon ends on {due}; "
+            "churn, purchases and revenue below are counted up to {until} only."
+        ),
+        "zh": (
+            "**不完整**：数据截至 {until}，早于预测期结束日 {due}；以下流失、购买和收入只统计到 {until}。"
+        ),
+    },
+    "forecast.churn": {
+        "en": (
+            "The {previous} report gave **{n}** active customers a probability of churning within "
+            "{h} days: on average **{predicted}**; **{actual}** actually churned. Brier score "
+            "**{brier}** (a constant forecast of the observed rate would score {brier0}; lower is "
+            "better), AUC **{auc}** (0.5 = no better than chance)."
+        ),
+        "zh": (
+            "{previous} 的报告为 **{n}** 位活跃客户给出了 {h} 天内流失的概率：平均 **{predicted}**；"
+            "实际流失 **{actual}**。Brier 分数 **{brier}**（用实际流失率作常数预测为 {brier0}，"
+            "越低越好），AUC **{auc}**（0.5 相当于随机）。"
+        ),
+    },
+    "forecast.purchases": {
+        "en": (
+            "BTYD expected **{expected}** purchase days in the horizon; the customers had "
+            "**{actual}** (error {error}). Revenue predicted from them (expected purchase days × "
+            "each customer's mean revenue per purchase day so far): {rev_pred}; actual: {rev}."
+        ),
+        "zh": (
+            "BTYD 模型预计预测期内有 **{expected}** 个购买日；客户实际为 **{actual}** 个（误差 {error}）。"
+            "据此预测的收入（预期购买日 × 客户至今每个购买日的平均消费）：{rev_pred}；实际：{rev}。"
+        ),
+    },
+    "forecast.top": {
+        "en": (
+            "Of the top **{n}** customers of last quarter's retention priority list, **{retained}** "
+            "({rate}) were retained (not churned within the horizon); the list predicted {predicted}."
+        ),
+        "zh": (
+            "上季度挽留优先名单前 **{n}** 位客户中，**{retained}** 位（{rate}）留存（预测期内未流失）；"
+            "名单预测的留存率为 {predicted}。"
+        ),
+    },
+    "forecast.uplift.no_list": {
+        "en": "Last quarter's report has no retention priority list, so the outreach cannot be measured.",
+        "zh": "上季度报告没有挽留优先名单，无法评估挽留外呼的效果。",
+    },
+    "forecast.uplift.no_holdout": {
+        "en": (
+            "Last quarter's priority list had no control group, so the outreach cannot be "
+            "measured; lists now mark a seeded random share 'do not contact' "
+            "(`review.retention_holdout_share`, default 10%)."
+        ),
+        "zh": (
+            "上季度的优先名单没有对照组，无法评估挽留外呼的效果；现在的名单会按固定随机种子把一部分客户"
+            "标记为“请勿联系”（`review.retention_holdout_share`，默认 10%）。"
+        ),
+    },
+    "forecast.uplift.itt": {
+        "en": (
+            "**Outreach, intention to treat** (causal: the control group was drawn at random): "
+            "of the {n_contact} list customers assigned to be contacted, **{p_contact}** were "
+            "retained, against **{p_holdout}** of the {n_holdout} held out ('do not contact'): "
+            "a difference of **{diff} percentage points** (95% CI {low} to {high}; two-proportion "
+            "z-test p = {p})."
+        ),
+        "zh": (
+            "**挽留外呼，意向性分析**（因果结论：对照组随机抽取）：名单中被安排联系的 {n_contact} 位客户"
+            "留存 **{p_contact}**，被留作对照（“请勿联系”）的 {n_holdout} 位留存 **{p_holdout}**："
+            "相差 **{diff} 个百分点**（95% 置信区间 {low} 至 {high}；两比例 z 检验 p = {p}）。"
+        ),
+    },
+    "forecast.uplift.as_treated": {
+        "en": (
+            "**As treated** (descriptive, not causal: who is actually reached is not random): "
+            "the retention campaign's touches reached {reached} of the {n_contact} assigned "
+            "customers and {holdout_reached} held-out ones; reached customers were retained at "
+            "{p_touched} against {p_untouched} of the others ({diff} pp, 95% CI {low} to {high})."
+        ),
+        "zh": (
+            "**按实际接触分析**（仅描述，非因果：实际触达到谁并不随机）：挽留活动的触达覆盖了被安排联系的 "
+            "{n_contact} 位中的 {reached} 位、对照组中的 {holdout_reached} 位；被触达客户留存 {p_touched}，"
+            "其他客户 {p_untouched}（{diff} 个百分点，95% 置信区间 {low} 至 {high}）。"
+        ),
+    },
+    "forecast.col.decile": {"en": "decile of the prediction", "zh": "预测十分位"},
+    "forecast.col.n": {"en": "customers", "zh": "客户数"},
+    "forecast.col.predicted": {"en": "predicted churn", "zh": "预测流失率"},
+    "forecast.col.actual": {"en": "actual churn", "zh": "实际流失率"},
+    "forecast.col.low": {"en": "95% CI low", "zh": "95% 置信下限"},
+    "forecast.col.high": {"en": "95% CI high", "zh": "95% 置信上限"},
+    "forecast.col.expected": {"en": "expected purchase days", "zh": "预期购买日"},
+    "forecast.col.actual_purchases": {"en": "actual purchase days", "zh": "实际购买日"},
+    "forecast.col.predicted_revenue": {"en": "predicted revenue", "zh": "预测收入"},
+    "forecast.col.revenue": {"en": "actual revenue", "zh": "实际收入"},
+    "forecast.col.comparison": {"en": "comparison", "zh": "比较"},
+    "forecast.col.n1": {"en": "customers (contacted)", "zh": "客户数（联系）"},
+    "forecast.col.p1": {"en": "retained (contacted)", "zh": "留存率（联系）"},
+    "forecast.col.n2": {"en": "customers (not contacted)", "zh": "客户数（未联系）"},
+    "forecast.col.p2": {"en": "retained (not contacted)", "zh": "留存率（未联系）"},
+    "forecast.col.diff": {"en": "difference (pp)", "zh": "差值（百分点）"},
+    "forecast.col.diff_ci": {"en": "95% CI (pp)", "zh": "95% 置信区间（百分点）"},
+    "forecast.col.p_value": {"en": "p-value", "zh": "p 值"},
+    "forecast.col.causal": {"en": "causal", "zh": "因果结论"},
+    "forecast.row.itt": {
+        "en": "intention to treat: assigned vs held out",
+        "zh": "意向性分析：安排联系 vs 对照组",
+    },
+    "forecast.row.as_treated": {
+        "en": "as treated: reached vs not reached",
+        "zh": "按实际接触：已触达 vs 未触达",
+    },
+    "forecast.yes": {"en": "yes", "zh": "是"},
+    "forecast.no": {"en": "no", "zh": "否"},
+    "forecast.hist.period": {"en": "period", "zh": "报告期"},
+    "forecast.hist.partial": {"en": "partial", "zh": "不完整"},
+    "forecast.hist.brier": {"en": "Brier", "zh": "Brier 分数"},
+    "forecast.hist.auc": {"en": "AUC", "zh": "AUC"},
+    "forecast.hist.predicted": {"en": "predicted churn", "zh": "预测流失率"},
+    "forecast.hist.actual": {"en": "actual churn", "zh": "实际流失率"},
+    "forecast.hist.top": {"en": "top of the list retained", "zh": "名单前列留存率"},
+    "forecast.hist.uplift": {
+        "en": "outreach uplift, pp (95% CI)",
+        "zh": "挽留外呼提升，百分点（95% 置信区间）",
+    },
+    "forecast.plot.ideal": {"en": "perfect calibration", "zh": "完美校准"},
+    "forecast.plot.deciles": {"en": "deciles (95% CI)", "zh": "十分位（95% 置信区间）"},
+    "forecast.plot.x": {
+        "en": "churn probability predicted in {previous}",
+        "zh": "{previous} 预测的流失概率",
+    },
+    "forecast.plot.y": {"en": "share churned within {h} days", "zh": "{h} 天内实际流失占比"},
+    "archive.forecast.title": {"en": "Forecasts, scored", "zh": "预测复盘"},
+    "archive.forecast.intro": {
+        "en": (
+            "Each report scores the previous report's churn forecasts and retention outreach "
+            "(chapter 05); every row of forecast_checks.csv, one per period, model and metric."
+        ),
+        "zh": "每期报告都会评估上期报告的流失预测和挽留外呼（第 05 章）；明细见 forecast_checks.csv（每个报告期、模型、指标一行）。",
+    },
+    "glue.forecast_brier": {
+        "en": "Last quarter's churn forecast: Brier score",
+        "zh": "上季度流失预测：Brier 分数",
+    },
+    "glue.forecast_auc": {"en": "Last quarter's churn forecast: AUC", "zh": "上季度流失预测：AUC"},
+    "glue.forecast_top_retained_rate": {
+        "en": "Top of last quarter's priority list retained",
+        "zh": "上季度优先名单前列的留存率",
+    },
+    "glue.forecast_uplift_pp": {
+        "en": "Retention uplift of the outreach vs control, pp",
+        "zh": "挽留外呼相对对照组的留存提升（百分点）",
+    },
     # ------------------------------------------------------------------ run summary (CLI)
     "run.summary.notebook": {"en": "Notebook", "zh": "笔记本"},
     "run.summary.seconds": {"en": "Seconds", "zh": "秒"},

@@ -94,7 +94,9 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
     _check_demo_folder(args.out)
     try:
-        path = write_demo_data(args.out, n_customers=args.customers, seed=args.seed)
+        path = write_demo_data(
+            args.out, n_customers=args.customers, seed=args.seed, outreach=args.outreach
+        )
     except OSError as exc:
         raise ConfigError(
             f"Cannot write the demo data to --out {args.out}: "
@@ -381,6 +383,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--customers", type=int, default=5000, help="number of customers (default 5000)"
     )
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument(
+        "--outreach",
+        action="store_true",
+        help="plant a retention outreach of 2025Q3's priority list with a control group "
+        "(truth.json 'outreach'); build 2025Q3 then 2025Q4 to see it measured in chapter 05",
+    )
     demo.set_defaults(func=_cmd_demo_data)
 
     validate = sub.add_parser(

@@ -1747,6 +1747,7 @@ def write_archive_index(build_root: Path, *, company: str = "", language: str = 
         if rows
         else f"<p>{html.escape(t('archive.none', language))}</p>"
     )
+    body += _forecast_history_html(build_root, [folder for _, folder in periods], language)
     page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if language == "zh" else "en"}">
 <head>
@@ -1774,6 +1775,36 @@ a {{ color: #0b5cad; }}
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, target)
     return target
+
+
+def _forecast_history_html(build_root: Path, folders: Sequence[Path], language: str) -> str:
+    """Accumulate ``build/forecast_checks.csv`` and render the trend table (issue 23).
+
+    The archive's file keeps every row it held; each published period's
+    ``artifacts/forecast_checks.csv`` (chapter 05) replaces that period's rows.
+    """
+    import pandas as pd
+
+    from custops.review import forecast
+
+    target = build_root / "forecast_checks.csv"
+    frames = [pd.read_csv(target)] if target.is_file() else []
+    frames += [
+        pd.read_csv(f / "artifacts" / "forecast_checks.csv")
+        for f in sorted(folders)
+        if (f / "artifacts" / "forecast_checks.csv").is_file()
+    ]
+    history = forecast.collect_history(frames)
+    if history.empty:
+        return ""
+    tmp = target.with_suffix(".csv.tmp")
+    history.to_csv(tmp, index=False)
+    os.replace(tmp, target)
+    table = forecast.history_table(history, language).to_html(index=False, border=0)
+    return (
+        f"\n<h2>{html.escape(t('archive.forecast.title', language))}</h2>\n"
+        f"<p>{html.escape(t('archive.forecast.intro', language))}</p>\n{table}"
+    )
 
 
 # --------------------------------------------------------------------------- the run
@@ -2097,6 +2128,10 @@ def run(
         result.total_seconds = time.perf_counter() - started
         result.index_html = pdir / "html" / "index.html"
         result.archive_html = build_root / "index.html"
+        if book and result.index_html.is_file():  # again, now this run's artifacts are published
+            write_archive_index(
+                build_root, company=config.company, language=language or config.language
+            )
         _write_manifest(result, config_file, language or config.language)
     return result
 

@@ -34,6 +34,7 @@ from custops.core.arrays import distinct_code_days
 from custops.core.config import ClvConfig, Period, PrivacyConfig
 from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.stats import holdout_flags
 from custops.ingest.privacy import is_pseudonym
 from custops.survival.churn import ChurnModel, label
 
@@ -155,6 +156,22 @@ _FLAG_LABELS = {
 }
 
 _T: dict[str, dict[str, str]] = {
+    "holdout_note": {
+        "en": (
+            "**{n:,}** customers of the list, drawn at random (`review.retention_holdout_share`), "
+            "are marked *do not contact* (column `holdout`): they are the control group against "
+            "which the next report measures what the outreach achieved."
+        ),
+        "zh": (
+            "名单中随机抽取的 **{n:,}** 位客户（`review.retention_holdout_share`）标记为请勿联系"
+            "（`holdout` 列）：他们是对照组，下一期报告据此衡量挽留外呼的效果。"
+        ),
+    },
+    "holdout": {
+        "en": "Do not contact: control group of the retention outreach "
+        "(review.retention_holdout_share)",
+        "zh": "请勿联系：挽留外呼的对照组（review.retention_holdout_share）",
+    },
     "clv": {
         "en": (
             "The **{n:,}** active customers are expected to bring **{total}** of margin over the next "
@@ -776,8 +793,17 @@ def priority_list(
     privacy: PrivacyConfig | None = None,
     lang: str = "en",
     playbooks: Mapping[str, Mapping[str, str]] = PLAYBOOKS,
+    holdout_share: float = 0.0,
+    seed: int = 0,
+    period: Period | str | None = None,
 ) -> pd.DataFrame:
     """The ``retention_priority.csv`` artifact: active customers ranked by value at risk.
+
+    ``holdout`` marks a seeded random control group (about ``holdout_share`` of the list,
+    :func:`custops.core.stats.holdout_flags` with ``seed`` and the ``period`` label): its
+    playbook reads "Do not contact", so the next report can measure what the outreach did
+    (chapter 05, :mod:`custops.review.forecast`). Chapter 03 passes
+    ``review.retention_holdout_share`` (default 0.10) and the config's seed.
 
     No personal data: the customer id, numbers, drivers, warnings and the playbook. With
     ``privacy.pseudonymize_ids`` the ids are already the keyed pseudonyms cleaning gave
@@ -797,6 +823,9 @@ def priority_list(
     ...     "drivers": ["", "not APP bound"], "tier": ["A", "C"]})
     >>> priority_list(s, horizon_days=90)[["rank", "customer", "playbook"]].values.tolist()
     [[1, 'b', 'First invite to bind the APP (coupon), then: Targeted offer on favourite categories'], [2, 'a', 'Account manager call within a week']]
+    >>> priority_list(s, horizon_days=90, holdout_share=0.5, seed=3, period="2025Q3")[
+    ...     ["customer", "holdout", "playbook"]].values.tolist()[0]
+    ['b', True, 'Do not contact: control group of the retention outreach (review.retention_holdout_share)']
     """
     privacy = privacy or PrivacyConfig()
     prob_col = f"churn_prob_{horizon_days}d"
@@ -822,6 +851,10 @@ def priority_list(
             fix="Run notebook 01 (or `custops run`) with this config, then this chapter.",
         )
     warn = _warning_texts(flags, lang)
+    held = holdout_flags(
+        ids, holdout_share, seed=seed, salt="" if period is None else Period.parse(period).label
+    )
+    plays = pd.Series(np.where(held, _t("holdout", lang), plays.to_numpy()), index=plays.index)
     out = pd.DataFrame(
         {
             "rank": np.arange(1, len(active) + 1),
@@ -833,6 +866,7 @@ def priority_list(
             "drivers": active["drivers"].to_numpy(),
             "warnings": warn,
             "playbook": plays.to_numpy(),
+            "holdout": held,
         }
     )
     if "tier" in active and "segment" in active:
@@ -944,7 +978,7 @@ def priority_text(
     total = float(priority["value_at_risk"].sum())
     drivers = head["drivers"].fillna("").str.split("; ").str[0]
     drivers = drivers[drivers != ""]
-    return _t(
+    text = _t(
         "priority",
         lang,
         n=len(priority),
@@ -954,6 +988,11 @@ def priority_text(
         driver=drivers.mode().iat[0] if len(drivers) else "–",
         ids=_t("ids.hashed" if pseudonymized else "ids.raw", lang),
     )
+    if "holdout" in priority and priority["holdout"].any():
+        text += ("" if lang == "zh" else " ") + _t(
+            "holdout_note", lang, n=int(priority["holdout"].sum())
+        )
+    return text
 
 
 def story_text(
