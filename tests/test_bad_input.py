@@ -1165,3 +1165,90 @@ def test_raw_inputs_are_untouched(runs):
         if case.rc == 0:
             load_and_clean(load_config(runs[name][0]), PERIOD)
     assert fingerprints(root) == before
+
+
+# ---- issue 19, the rest: the values behind the cases above, checked independently
+
+
+def test_decimal_commas_give_the_amounts_written(runs):
+    for name, expected in [
+        ("csv_european_export", EURO_AMOUNTS),
+        ("csv_decimal_comma_amounts", {"o1": 98.31, "o2": 1234.50, "o3": 7.0}),
+        ("csv_decimal_configured", {"o1": 1234.0, "o2": 12.0}),
+    ]:
+        result = load_and_clean(load_config(runs[name][0]), PERIOD)
+        amounts = result.tables["orders"].set_index("order_id")["amount"].to_dict()
+        assert amounts == pytest.approx(expected), name
+    # the European export: day-first dotted dates, revenue as written (not 74.7x)
+    orders = load_and_clean(load_config(runs["csv_european_export"][0]), PERIOD).tables["orders"]
+    assert orders["amount"].sum() == pytest.approx(2 * 2.55 + 1234.50 + 3 * 10)
+    assert orders.set_index("order_id")["order_date"]["o2"] == pd.Timestamp("2025-11-04")
+
+
+def test_day_first_inferred_from_the_column(runs):
+    result = load_and_clean(load_config(runs["csv_day_first_inferred"][0]), PERIOD)
+    dates = result.tables["orders"].set_index("order_id")["order_date"]
+    assert dates.to_dict() == {
+        "o1": pd.Timestamp("2025-11-05"),
+        "o2": pd.Timestamp("2025-11-25"),
+        "o3": pd.Timestamp("2025-10-12"),
+    }
+
+
+def test_swapped_days_repaired_give_the_true_dates(runs):
+    result = load_and_clean(load_config(runs["csv_swapped_days_repaired"][0]), PERIOD)
+    orders = result.tables["orders"]
+    order = orders["order_id"].str[1:].astype(int)
+    truth = pd.Series(q4_days(), name="order_date")
+    assert (orders["order_date"].to_numpy() == truth[order].to_numpy()).all()
+
+
+def test_zero_padded_ids_match_the_customer_file(runs):
+    result = load_and_clean(load_config(runs["csv_leading_zeros_padded"][0]), PERIOD)
+    ids = set(result.tables["orders"]["customer_id"])
+    assert ids == {f"{950 + i:05d}" for i in range(20)}
+    assert not any("not in the customer file" in n for n in result.notes)
+
+
+def test_second_file_with_another_header_keeps_its_customers(runs):
+    result = load_and_clean(load_config(runs["csv_two_files_header_spelling"][0]), PERIOD)
+    orders = result.tables["orders"].set_index("order_id")
+    assert orders["customer_id"].to_dict() == {"o1": "c1", "o2": "c2", "o3": "c3"}
+    assert orders["amount"].to_dict() == {"o1": 10.0, "o2": 5.0, "o3": 7.0}
+
+
+def test_fractional_nps_score_is_rejected_with_its_value(runs):
+    result = load_and_clean(load_config(runs["surveys_fractional_score"][0]), PERIOD)
+    rejects = result.rejects.set_index("source_row")
+    assert rejects.loc[2, "reason"] == (
+        "score is not a whole number (answers are 0, 1, ... 10): 7.5"
+    )
+    assert sorted(result.tables["surveys"]["score"]) == [3.0, 9.0]
+
+
+def test_damaged_gbk_bytes_replaced_keep_every_customer(runs):
+    result = load_and_clean(load_config(runs["csv_gbk_with_damaged_bytes_replaced"][0]), PERIOD)
+    regions = result.tables["customers"]["region"]
+    assert (regions.str.contains("\ufffd").sum()) == 0  # damaged bytes sit in the ids
+    ids = result.tables["customers"]["customer_id"]
+    assert ids.str.contains("\ufffd").sum() == 2
+    assert regions.isin(["华东", "华南", "西北", "东北"]).all()
+
+
+def test_decoding_error_names_the_real_byte_and_line(runs):
+    config, proc = runs["csv_undecodable_past_4mb"]
+    data = (config.parent / "orders.csv").read_bytes()
+    offset = data.index(b"\xe9 (latin-1)")
+    assert offset > 4 * 1024 * 1024
+    line = data[:offset].count(b"\n") + 1
+    assert f"at byte {offset:,} (line {line:,}: b'\\xe9')" in proc.stderr, proc.stderr
+
+
+def test_rejected_derived_amount_quotes_its_source_values(runs):
+    result = load_and_clean(load_config(runs["csv_derived_amount_from_null"][0]), PERIOD)
+    (reject,) = result.rejects.itertuples()
+    assert reject.source_row == 2 and reject.rule == "not a number"
+    raw = json.loads(reject.raw)
+    assert raw["UnitPrice"] == "NULL" and raw["Quantity"] == "3"
+    assert "UnitPrice" not in result.tables["orders"].columns
+    assert not any(c.startswith("_src_value") for c in result.tables["orders"].columns)
