@@ -199,6 +199,12 @@ def excel_as_csv(path: Path) -> None:
     frame.to_excel(path, index=False, engine="openpyxl")
 
 
+def swapped_tickets() -> str:
+    """Tickets resolved on 1-8 November, the resolution dates exported day/month-swapped."""
+    rows = "".join(f"t{d},c{d % 3 + 1},2025-10-2{d},2025-{d:02d}-11 09:00\n" for d in range(1, 9))
+    return "ticket_id,customer_id,created_at,resolved_at\n" + rows
+
+
 SURVEYS = (
     "response_id,customer_id,responded_at,score\n"
     "r1,c1,2025-10-02,9\nr2,c2,2025-10-03,7.5\nr3,c3,2025-10-04,3\n"
@@ -969,6 +975,23 @@ CASES = [
         says=(
             "orders.csv, column 'order_date': no orders in 2030Q1; the data cover 2025-10-03 … 2025-12-01",
         ),
+    ),
+    Case(  # events of one ticket running backwards: the ledger says the swap would fix them
+        "tickets_resolved_dates_swapped",
+        {"tickets.csv": swapped_tickets()},
+        tickets={"path": "tickets.csv"},
+        rc=2,
+        says=(
+            "tickets.csv: no usable rows remain after cleaning",
+            "8 of the 8 would be in order with day and month swapped where the day is <= 12",
+        ),
+    ),
+    Case(
+        "tickets_resolved_dates_swapped_repaired",
+        {"tickets.csv": swapped_tickets()},
+        tickets={"path": "tickets.csv", "swap_day_month": ["resolved_at"]},
+        kept={"tickets": 8},
+        ledger_note="8 resolved_at value(s) with day <= 12 had day and month swapped back",
     ),
 ]
 BY_NAME = {case.name: case for case in CASES}

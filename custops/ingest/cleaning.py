@@ -1122,12 +1122,27 @@ def _reject_time_travel(run: _Run) -> None:
             + frame.loc[early, "created_at"].astype(str)
         )
         bad |= early
-    run.reject(
-        bad,
-        "time order",
-        why,
-        note="answered or resolved before it was opened (a negative duration)" if bad.any() else "",
-    )
+    note = "answered or resolved before it was opened (a negative duration)" if bad.any() else ""
+    if bad.sum() >= 5:  # events running backwards: a day/month-swapped export?
+        created = frame.loc[bad, "created_at"]
+        fixed = pd.Series(False, index=created.index)
+        for column in _AFTER_CREATED:
+            if column in frame.columns:
+                later = frame.loc[bad, column]
+                low = (later.dt.day <= 12).fillna(False).to_numpy()
+                swapped = swap_day_month(later, low)
+                low_created = (created.dt.day <= 12).fillna(False).to_numpy()
+                fixed |= (swapped >= created).fillna(False) & (later < created).fillna(False)
+                fixed |= (later >= swap_day_month(created, low_created)).fillna(False) & (
+                    later < created
+                ).fillna(False)
+        if fixed.sum() * 2 >= bad.sum():
+            note += (
+                f"; {int(fixed.sum()):,} of the {int(bad.sum()):,} would be in order with day "
+                "and month swapped where the day is <= 12: a day/month-swapped export? "
+                "(sources.tickets.swap_day_month)"
+            )
+    run.reject(bad, "time order", why, note=note)
 
 
 def _not_in(values: pd.Series, known: pd.Index) -> np.ndarray:
