@@ -1348,7 +1348,8 @@ def prepare_book_source(
     artifacts : Path
         ``build/<P>/artifacts`` (the ledger is read from there).
     durations : dict, optional
-        Seconds per notebook name, overriding papermill's recorded duration.
+        Seconds per notebook name. Accepted for callers; the pages show no run times or
+        durations (they would make two builds of the same inputs differ; see ``run.json``).
     commentary : dict, optional
         The team's commentary, notebook stem -> markdown (``custops.run.commentary``): shown
         in a box below the chapter's title and under its headline numbers on the landing
