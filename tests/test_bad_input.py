@@ -88,6 +88,8 @@ class Case:
     orders: dict | None = None  # sources.orders override
     customers: dict | None = None
     tickets: dict | None = None  # sources.tickets (absent unless given)
+    surveys: dict | None = None  # sources.surveys (absent unless given)
+    period: str = PERIOD  # validate --period
     extra: dict = field(default_factory=dict)  # top-level config keys
     config_text: str | None = None  # raw YAML instead of a generated config
     rc: int = 0
@@ -127,10 +129,86 @@ class Case:
         }
         if self.tickets:
             sources["tickets"] = self.tickets
+        if self.surveys:
+            sources["surveys"] = self.surveys
         config.write_text(
             yaml.safe_dump({"sources": sources, **self.extra}, allow_unicode=True), encoding="utf-8"
         )
         return config
+
+
+# ---- issue 19, the rest: numbers, dates, ids, headers and encodings read wrong silently
+EURO_ORDERS = (
+    "order_id;customer_id;order_date;Quantity;UnitPrice\n"
+    "o1;c1;03.10.2025;2;2,55\no2;c2;04.11.2025;1;1.234,50\no3;c3;01.12.2025;3;10\n"
+)
+#: the amounts of EURO_ORDERS, computed by hand
+EURO_AMOUNTS = {"o1": 2 * 2.55, "o2": 1234.50, "o3": 30.0}
+
+
+def q4_days(n_per_day: int = 4) -> list[pd.Timestamp]:
+    return [d for d in pd.date_range("2025-10-01", "2025-12-31") for _ in range(n_per_day)]
+
+
+def swapped_orders() -> str:
+    """Q4 orders whose dates with day <= 12 were exported with day and month swapped."""
+    lines = [HEADER]
+    for i, day in enumerate(q4_days()):
+        stored = day.replace(month=day.day, day=day.month) if day.day <= 12 else day
+        lines.append(f"o{i},c{i % 3 + 1},{stored.date()},5\n")
+    return "".join(lines)
+
+
+def padded_customers() -> str:
+    return "customer_id,signup_date\n" + "".join(f"{i:05d},2024-01-05\n" for i in range(950, 970))
+
+
+def unpadded_orders() -> str:
+    return HEADER + "".join(f"o{i},{950 + i % 20},2025-10-{i % 28 + 1:02d},5\n" for i in range(40))
+
+
+def gbk_customers(bad: bool) -> bytes:
+    regions = ["华东", "华南", "西北", "东北"]
+    rows = "".join(f"c{i},2024-01-05,{regions[i % 4]}\n" for i in range(1, 151))
+    data = ("customer_id,signup_date,地区\n" + rows).encode("gbk")
+    if bad:  # two damaged bytes (0xFF is no GB18030 byte) in the middle of records 40 and 90
+        for marker in (b"c40,", b"c90,"):
+            at = data.index(marker) + 2
+            data = data[:at] + b"\xff" + data[at:]
+    return data
+
+
+def big_utf8_orders(path: Path) -> None:
+    """A UTF-8 export past 4 MB (the encoding sniff window) with one latin-1 byte near the end."""
+    line = "o{},c1,2025-10-03,10,Caf\u00e9 au lait and a long description of the item\n"
+    body = "".join(line.format(i) for i in range(70_000))
+    data = ("order_id,customer_id,order_date,amount,note\n" + body).encode("utf-8")
+    data += b"late,c1,2025-10-03,10,Caf\xe9 (latin-1)\n"
+    path.write_bytes(data)
+
+
+def excel_as_csv(path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "order_id": ["o1", "o2", "o3"],
+            "customer_id": ["c1", "c2", "c3"],
+            "order_date": ["2025-10-01", "2025-10-02", "2025-10-03"],
+            "amount": [1.5, 2.5, 3.5],
+        }
+    )
+    frame.to_excel(path, index=False, engine="openpyxl")
+
+
+def swapped_tickets() -> str:
+    """Tickets resolved on 1-8 November, the resolution dates exported day/month-swapped."""
+    rows = "".join(f"t{d},c{d % 3 + 1},2025-10-2{d},2025-{d:02d}-11 09:00\n" for d in range(1, 9))
+    return "ticket_id,customer_id,created_at,resolved_at\n" + rows
+
+
+SURVEYS = (
+    "response_id,customer_id,responded_at,score\n"
+    "r1,c1,2025-10-02,9\nr2,c2,2025-10-03,7.5\nr3,c3,2025-10-04,3\n"
+)
 
 
 SQLITE_ROWS = [
@@ -214,6 +292,7 @@ CASES = [
             + "o1,c1,2025-01-03,1\no2,c1,2025/1/3,1\no3,c1,03.01.2025,1\no4,c1,45660,1\no5,c1,2025年1月3日,1\no6,c1,20250103,1\n"
         },
         kept={"orders": 6},
+        period="2025Q1",  # validate --period: the period of the data
     ),
     Case(
         "csv_unreadable_dates_most",
@@ -308,6 +387,7 @@ CASES = [
         kept={"orders": 2},
         rejected={"date out of range": 1},
         ledger_note="no date window (cleaning.min_date unset)",
+        period="1997Q1",  # validate --period: the period of the data
     ),
     Case(  # a window the user set that leaves nothing: the error names the rule and its knob
         "csv_window_rejects_everything",
@@ -527,6 +607,7 @@ CASES = [
         orders={"path": "orders.parquet"},
         rejected={"cancellation": 1},
         ledger_note="2 order_date value(s) carried a UTC offset and were converted to UTC",
+        period="2025Q3",  # validate --period: the period of the data
     ),
     Case(
         "parquet_corrupt",
@@ -673,6 +754,245 @@ CASES = [
         rc=2,
         says=("environment variable CUSTOPS_TEST_NO_SUCH_KEY", "fix: Set it before the run"),
     ),
+    Case(  # a ';'-separated European export: decimal commas detected, amounts right
+        "csv_european_export",
+        {"orders.csv": EURO_ORDERS},
+        orders={"path": "orders.csv", "derive": {"amount": "Quantity * UnitPrice"}},
+        kept={"orders": 3},
+        ledger_note="UnitPrice read with a decimal comma (2 value(s) such as '2,55' need it",
+    ),
+    Case(
+        "csv_decimal_comma_amounts",
+        {
+            "orders.csv": HEADER.replace(",", ";")
+            + "o1;c1;2025-10-03;98,31\no2;c2;2025-11-03;1.234,50\no3;c3;2025-12-01;7\n"
+        },
+        kept={"orders": 3},
+        ledger_note="amount read with a decimal comma",
+    ),
+    Case(
+        "csv_decimal_marks_mixed",
+        {
+            "orders.csv": HEADER.replace(",", ";")
+            + "o1;c1;2025-10-03;98,31\no2;c2;2025-11-03;12.5\no3;c3;2025-12-01;7\n"
+        },
+        rc=2,
+        says=(
+            "orders.csv, column 'amount': the numbers mix two formats",
+            "row 1: '98,31' (decimal comma)",
+            "row 2: '12.5' (decimal point)",
+            "`sources.orders.decimal: ','`",
+        ),
+    ),
+    Case(  # 1.234 fits both marks: the config decides
+        "csv_decimal_configured",
+        {"orders.csv": HEADER.replace(",", ";") + "o1;c1;2025-10-03;1.234\no2;c2;2025-11-03;12\n"},
+        orders={"path": "orders.csv", "decimal": ",", "thousands": "."},
+        kept={"orders": 2},
+    ),
+    Case(  # 25/11/2025 can only be day first: 05/11/2025 in the same column is 5 November
+        "csv_day_first_inferred",
+        {"orders.csv": HEADER + "o1,c1,05/11/2025,1\no2,c2,25/11/2025,1\no3,c3,12/10/2025,1\n"},
+        kept={"orders": 3},
+        ledger_note="order_date read day first (1 value(s) such as '25/11/2025'",
+    ),
+    Case(
+        "csv_day_month_mixed",
+        {"orders.csv": HEADER + "o1,c1,25/11/2025,1\no2,c2,11/25/2025,1\no3,c3,05/11/2025,1\n"},
+        rc=2,
+        says=(
+            "orders.csv, column 'order_date': the dates mix two orders",
+            "row 1: '25/11/2025' (day first)",
+            "row 2: '11/25/2025' (month first)",
+            "`sources.orders.dayfirst: true`",
+        ),
+    ),
+    Case(
+        "csv_swapped_days",
+        {"orders.csv": swapped_orders()},
+        rc=2,
+        says=(
+            "orders.csv, column 'order_date': the dates look day/month-swapped for days up to 12",
+            "days 1, 2, 3, 4, 5, 6, 7, 8, 9 occur 0-0 times while days 13-28 occur 12 times each",
+            "144 of 368 values have a day <= 12",
+            "row 1: '2025-01-10' read as 2025-01-10, swapped 2025-10-01",
+            "`sources.orders.swap_day_month: [order_date]`",
+        ),
+    ),
+    Case(
+        "csv_swapped_days_repaired",
+        {"orders.csv": swapped_orders()},
+        orders={"path": "orders.csv", "swap_day_month": ["order_date"]},
+        kept={"orders": 368},
+        ledger_note="144 order_date value(s) with day <= 12 had day and month swapped back",
+    ),
+    Case(
+        "csv_leading_zeros",
+        {"customers.csv": padded_customers(), "orders.csv": unpadded_orders()},
+        rc=2,
+        says=(
+            "orders.csv and customers.csv, column 'customer_id': only 0% of 40 orders belong to",
+            "With leading zeros ignored, 100% of the orders would match",
+            "customers write ids as 5 digits, 100% with leading zeros, e.g. '00950', '00951', '00952'",
+            "orders write ids as 3 digits, no leading zeros, e.g. '950', '951', '952'",
+            "`sources.orders.id_format: zero_pad` with `id_width:`",
+        ),
+    ),
+    Case(
+        "csv_leading_zeros_padded",
+        {"customers.csv": padded_customers(), "orders.csv": unpadded_orders()},
+        orders={"path": "orders.csv", "id_format": "zero_pad", "id_width": 5},
+        kept={"orders": 40, "customers": 20},
+    ),
+    Case(  # a second export spells a header differently: matched by name, per file
+        "csv_two_files_header_spelling",
+        {
+            "orders_1.csv": "InvoiceNo,CustomerID,InvoiceDate,Amount\no1,c1,2025-10-03,10\no2,c2,2025-10-04,5\n",
+            "orders_2.csv": "InvoiceNo,Customer ID,InvoiceDate,Amount\no3,c3,2025-11-03,7\n",
+        },
+        orders={
+            "path": "orders_*.csv",
+            "columns": {
+                "order_id": "InvoiceNo",
+                "customer_id": "CustomerID",
+                "order_date": "InvoiceDate",
+            },
+        },
+        kept={"orders": 3},
+        ledger_note="orders_2.csv: header spelt differently from orders_1.csv (Customer ID); matched by name",
+    ),
+    Case(
+        "csv_two_files_header_mismatch",
+        {
+            "orders_1.csv": "InvoiceNo,CustomerID,InvoiceDate,Amount\no1,c1,2025-10-03,10\n",
+            "orders_2.csv": "InvoiceNo,Kunde,InvoiceDate,Amount\no3,c3,2025-11-03,7\n",
+        },
+        orders={
+            "path": "orders_*.csv",
+            "columns": {
+                "order_id": "InvoiceNo",
+                "customer_id": "CustomerID",
+                "order_date": "InvoiceDate",
+            },
+        },
+        rc=2,
+        says=(
+            "orders_2.csv, column 'Kunde': its header differs from that of orders_1.csv",
+            "only in orders_2.csv: Kunde; only in orders_1.csv: CustomerID",
+            "fix: Export every file of this source with the same columns",
+        ),
+    ),
+    Case(
+        "csv_duplicate_column_after_trimming",
+        {
+            "orders.csv": "order_id,customer_id,order_date,amount,customer_id \no1,c1,2025-10-03,10,c9\n"
+        },
+        rc=2,
+        says=(
+            "orders.csv, column 'customer_id': the header names 'customer_id' twice (fields 2 and 5, after trimming spaces)",
+            "`header: false`, `skip_rows: 1` and `names: [...]`",
+        ),
+    ),
+    Case(
+        "csv_second_quantity_column",
+        {
+            "orders.csv": "order_id,customer_id,order_date,amount,quantity,quantity\no1,c1,2025-10-03,10,1,2\n"
+        },
+        rc=2,
+        says=("orders.csv, column 'quantity': the header names 'quantity' twice (fields 5 and 6)",),
+    ),
+    Case(
+        "surveys_fractional_score",
+        {"surveys.csv": SURVEYS},
+        surveys={"path": "surveys.csv"},
+        rejected={"out of range": 1},
+        kept={"surveys": 2},
+    ),
+    Case(
+        "csv_gbk_with_damaged_bytes",
+        {"customers.csv": gbk_customers(bad=True)},
+        customers={"path": "customers.csv", "columns": {"region": "地区"}},
+        rc=2,
+        says=(
+            "customers.csv: cannot be decoded as gb18030",
+            "line 41",
+            "`encoding_errors: replace`",
+        ),
+    ),
+    Case(
+        "csv_gbk_with_damaged_bytes_replaced",
+        {"customers.csv": gbk_customers(bad=True)},
+        customers={
+            "path": "customers.csv",
+            "columns": {"region": "地区"},
+            "encoding_errors": "replace",
+        },
+        kept={"customers": 150},
+        ledger_note="customers.csv: 2 byte sequence(s) invalid in gb18030 were read as U+FFFD",
+    ),
+    Case(
+        "csv_undecodable_past_4mb",
+        {"orders.csv": big_utf8_orders},
+        rc=2,
+        says=("orders.csv: cannot be decoded as utf-8", "line 70,002"),
+    ),
+    Case(
+        "excel_named_csv",
+        {"orders.csv": excel_as_csv},
+        kept={"orders": 3},
+        ledger_note="orders.csv is an Excel workbook, not a text file: read as Excel",
+    ),
+    Case(
+        "csv_title_row",
+        {"orders.csv": "Sales export 2025Q4\n" + ORDERS},
+        rc=2,
+        says=(
+            "orders.csv: line 1 ('Sales export 2025Q4') looks like a title above the header",
+            "the header seems to be line 2 (order_id, customer_id, order_date, amount)",
+            "fix: Set `skip_rows: 1`",
+        ),
+    ),
+    Case(
+        "csv_title_row_skipped",
+        {"orders.csv": "Sales export 2025Q4\n" + ORDERS},
+        orders={"path": "orders.csv", "skip_rows": 1},
+        kept={"orders": 3},
+    ),
+    Case(  # a derived amount that cannot be computed: the rejects quote the source value
+        "csv_derived_amount_from_null",
+        {
+            "orders.csv": "order_id,customer_id,order_date,Quantity,UnitPrice\no1,c1,2025-10-03,2,1.5\no2,c2,2025-10-04,3,NULL\n"
+        },
+        orders={"path": "orders.csv", "derive": {"amount": "Quantity * UnitPrice"}},
+        rejected={"not a number": 1},
+        kept={"orders": 1},
+    ),
+    Case(
+        "validate_period_without_orders",
+        config_text="sources:\n  orders: {path: orders.csv}\n",
+        period="2030Q1",
+        rc=2,
+        says=(
+            "orders.csv, column 'order_date': no orders in 2030Q1; the data cover 2025-10-03 … 2025-12-01",
+        ),
+    ),
+    Case(  # events of one ticket running backwards: the ledger says the swap would fix them
+        "tickets_resolved_dates_swapped",
+        {"tickets.csv": swapped_tickets()},
+        tickets={"path": "tickets.csv"},
+        rc=2,
+        says=(
+            "tickets.csv: no usable rows remain after cleaning",
+            "8 of the 8 would be in order with day and month swapped where the day is <= 12",
+        ),
+    ),
+    Case(
+        "tickets_resolved_dates_swapped_repaired",
+        {"tickets.csv": swapped_tickets()},
+        tickets={"path": "tickets.csv", "swap_day_month": ["resolved_at"]},
+        kept={"tickets": 8},
+        ledger_note="8 resolved_at value(s) with day <= 12 had day and month swapped back",
+    ),
 ]
 BY_NAME = {case.name: case for case in CASES}
 assert len(BY_NAME) == len(CASES)
@@ -695,7 +1015,14 @@ def runs(tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]
     def run(name: str) -> subprocess.CompletedProcess:
         for _ in range(2):
             proc = subprocess.run(
-                [str(CLI), "validate", "--config", str(configs[name]), "--period", PERIOD],
+                [
+                    str(CLI),
+                    "validate",
+                    "--config",
+                    str(configs[name]),
+                    "--period",
+                    BY_NAME[name].period,
+                ],
                 capture_output=True,
                 text=True,
                 env=env,
@@ -711,7 +1038,9 @@ def runs(tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]
     def run_in_process(name: str) -> subprocess.CompletedProcess:
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["validate", "--config", str(configs[name]), "--period", PERIOD])
+            code = cli.main(
+                ["validate", "--config", str(configs[name]), "--period", BY_NAME[name].period]
+            )
         return subprocess.CompletedProcess([], code, out.getvalue(), err.getvalue())
 
     before = fingerprints(root)
@@ -859,3 +1188,90 @@ def test_raw_inputs_are_untouched(runs):
         if case.rc == 0:
             load_and_clean(load_config(runs[name][0]), PERIOD)
     assert fingerprints(root) == before
+
+
+# ---- issue 19, the rest: the values behind the cases above, checked independently
+
+
+def test_decimal_commas_give_the_amounts_written(runs):
+    for name, expected in [
+        ("csv_european_export", EURO_AMOUNTS),
+        ("csv_decimal_comma_amounts", {"o1": 98.31, "o2": 1234.50, "o3": 7.0}),
+        ("csv_decimal_configured", {"o1": 1234.0, "o2": 12.0}),
+    ]:
+        result = load_and_clean(load_config(runs[name][0]), PERIOD)
+        amounts = result.tables["orders"].set_index("order_id")["amount"].to_dict()
+        assert amounts == pytest.approx(expected), name
+    # the European export: day-first dotted dates, revenue as written (not 74.7x)
+    orders = load_and_clean(load_config(runs["csv_european_export"][0]), PERIOD).tables["orders"]
+    assert orders["amount"].sum() == pytest.approx(2 * 2.55 + 1234.50 + 3 * 10)
+    assert orders.set_index("order_id")["order_date"]["o2"] == pd.Timestamp("2025-11-04")
+
+
+def test_day_first_inferred_from_the_column(runs):
+    result = load_and_clean(load_config(runs["csv_day_first_inferred"][0]), PERIOD)
+    dates = result.tables["orders"].set_index("order_id")["order_date"]
+    assert dates.to_dict() == {
+        "o1": pd.Timestamp("2025-11-05"),
+        "o2": pd.Timestamp("2025-11-25"),
+        "o3": pd.Timestamp("2025-10-12"),
+    }
+
+
+def test_swapped_days_repaired_give_the_true_dates(runs):
+    result = load_and_clean(load_config(runs["csv_swapped_days_repaired"][0]), PERIOD)
+    orders = result.tables["orders"]
+    order = orders["order_id"].str[1:].astype(int)
+    truth = pd.Series(q4_days(), name="order_date")
+    assert (orders["order_date"].to_numpy() == truth[order].to_numpy()).all()
+
+
+def test_zero_padded_ids_match_the_customer_file(runs):
+    result = load_and_clean(load_config(runs["csv_leading_zeros_padded"][0]), PERIOD)
+    ids = set(result.tables["orders"]["customer_id"])
+    assert ids == {f"{950 + i:05d}" for i in range(20)}
+    assert not any("not in the customer file" in n for n in result.notes)
+
+
+def test_second_file_with_another_header_keeps_its_customers(runs):
+    result = load_and_clean(load_config(runs["csv_two_files_header_spelling"][0]), PERIOD)
+    orders = result.tables["orders"].set_index("order_id")
+    assert orders["customer_id"].to_dict() == {"o1": "c1", "o2": "c2", "o3": "c3"}
+    assert orders["amount"].to_dict() == {"o1": 10.0, "o2": 5.0, "o3": 7.0}
+
+
+def test_fractional_nps_score_is_rejected_with_its_value(runs):
+    result = load_and_clean(load_config(runs["surveys_fractional_score"][0]), PERIOD)
+    rejects = result.rejects.set_index("source_row")
+    assert rejects.loc[2, "reason"] == (
+        "score is not a whole number (answers are 0, 1, ... 10): 7.5"
+    )
+    assert sorted(result.tables["surveys"]["score"]) == [3.0, 9.0]
+
+
+def test_damaged_gbk_bytes_replaced_keep_every_customer(runs):
+    result = load_and_clean(load_config(runs["csv_gbk_with_damaged_bytes_replaced"][0]), PERIOD)
+    regions = result.tables["customers"]["region"]
+    assert (regions.str.contains("\ufffd").sum()) == 0  # damaged bytes sit in the ids
+    ids = result.tables["customers"]["customer_id"]
+    assert ids.str.contains("\ufffd").sum() == 2
+    assert regions.isin(["华东", "华南", "西北", "东北"]).all()
+
+
+def test_decoding_error_names_the_real_byte_and_line(runs):
+    config, proc = runs["csv_undecodable_past_4mb"]
+    data = (config.parent / "orders.csv").read_bytes()
+    offset = data.index(b"\xe9 (latin-1)")
+    assert offset > 4 * 1024 * 1024
+    line = data[:offset].count(b"\n") + 1
+    assert f"at byte {offset:,} (line {line:,}: b'\\xe9')" in proc.stderr, proc.stderr
+
+
+def test_rejected_derived_amount_quotes_its_source_values(runs):
+    result = load_and_clean(load_config(runs["csv_derived_amount_from_null"][0]), PERIOD)
+    (reject,) = result.rejects.itertuples()
+    assert reject.source_row == 2 and reject.rule == "not a number"
+    raw = json.loads(reject.raw)
+    assert raw["UnitPrice"] == "NULL" and raw["Quantity"] == "3"
+    assert "UnitPrice" not in result.tables["orders"].columns
+    assert not any(c.startswith("_src_value") for c in result.tables["orders"].columns)

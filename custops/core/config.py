@@ -249,8 +249,52 @@ class SourceConfig(_Strict):
     columns: dict[str, str] = Field(default_factory=dict)
     derive: dict[str, str] = Field(default_factory=dict)
     date_format: str | None = None
-    dayfirst: bool = False
+    dayfirst: bool | None = Field(
+        None,
+        description="true: 05/11/2025 is 5 November; false: 11 May; unset: inferred per column "
+        "from the values (25/11/2025 is day first); a column with both kinds is an error",
+    )
     timezone: str | None = None
+    decimal: Literal[".", ","] | None = Field(
+        None,
+        description="decimal mark of the numbers in a text file ('.' or ','); unset: detected "
+        "per column (98,31 and 1.234,50 need ','); a column with both kinds is an error",
+    )
+    thousands: str | None = Field(
+        None,
+        description="grouping mark of the numbers (default: ',' with a decimal point, '.' with "
+        "a decimal comma; spaces are always ignored)",
+    )
+    swap_day_month: list[str] = Field(
+        default_factory=list,
+        description="date columns (canonical names) whose values with day <= 12 were exported "
+        "with day and month swapped: they are swapped back (the check that finds them is "
+        "`check_swapped_days`)",
+    )
+    check_swapped_days: bool = Field(
+        True,
+        description="stop when a date column looks day/month-swapped for days <= 12 (a hole in "
+        "the day-of-month histogram); false: skip the check",
+    )
+    id_format: Literal["as_is", "strip_zeros", "zero_pad"] = Field(
+        "as_is",
+        description="how all-digit customer ids are written: as_is; strip_zeros (00961 -> 961); "
+        "zero_pad (961 -> 00961, to `id_width` digits); the same ids must match across tables",
+    )
+    id_width: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="the width of zero-padded customer ids (`id_format: zero_pad`)",
+    )
+    skip_rows: int = Field(
+        0, ge=0, description="lines above the header to skip (a title row of a report export)"
+    )
+    encoding_errors: Literal["strict", "replace"] = Field(
+        "strict",
+        description="strict: bytes that are invalid in the encoding stop the read (naming the "
+        "byte and line); replace: they become U+FFFD and the count is noted in the ledger",
+    )
     values: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="per-column value recoding, e.g. score scales"
     )
@@ -312,6 +356,10 @@ class SourceConfig(_Strict):
         if self.names is not None and len(set(self.names)) != len(self.names):
             repeated = sorted({n for n in self.names if self.names.count(n) > 1})
             raise ValueError(f"`names` repeats {repeated}; every column needs its own name")
+        if self.id_format == "zero_pad" and self.id_width is None:
+            raise ValueError("`id_format: zero_pad` needs `id_width:` (the number of digits)")
+        if self.decimal is not None and self.thousands == self.decimal:
+            raise ValueError("`thousands` and `decimal` must be different marks")
         if not self.header and not self.names:
             raise ValueError(
                 "`header: false` needs `names:` (the columns of the file, in order), "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,12 @@ __all__ = [
     "to_number",
     "failed_examples",
     "matches",
+    "NumberFormat",
+    "number_format",
+    "DayOrder",
+    "day_order",
+    "swapped_days",
+    "swap_day_month",
 ]
 
 #: what exports write where an id is missing (compared trimmed and lower-cased): these are
@@ -50,29 +57,260 @@ _TRUE = {"true", "t", "yes", "y", "1", "1.0", "是", "已绑定", "绑定", "on"
 _FALSE = {"false", "f", "no", "n", "0", "0.0", "否", "未绑定", "off"}
 
 
-def to_number(values: pd.Series) -> pd.Series:
+def to_number(values: pd.Series, *, decimal: str = ".", thousands: str | None = None) -> pd.Series:
     """Parse numbers written as text: thousands separators, currency signs, spaces.
 
-    Non-numbers become NaN (the caller decides whether that rejects the row).
+    ``decimal`` is the decimal mark (``"."`` or ``","``); ``thousands`` the grouping mark
+    (default: ``","`` for a decimal point, ``"."`` for a decimal comma; spaces are always
+    dropped). Non-numbers become NaN (the caller decides whether that rejects the row).
+    :func:`number_format` tells which marks a column uses.
 
     Examples
     --------
     >>> to_number(pd.Series(["1,234.5", "¥12", " 7 ", "abc", None, "(3)"])).tolist()
     [1234.5, 12.0, 7.0, nan, nan, -3.0]
+    >>> to_number(pd.Series(["98,31", "1.234,50", "7"]), decimal=",").tolist()
+    [98.31, 1234.5, 7.0]
     """
     if pd.api.types.is_bool_dtype(values):
         return values.astype(float)
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float)
+    if decimal == ",":
+        group = thousands if thousands is not None else "."
+        text = values.astype("string").str.strip()
+        text = text.str.replace(r"^\((.*)\)$", r"-\1", regex=True)
+        text = text.str.replace(r"[¥$€£￥\s\u00a0']|RMB|CNY|EUR|元", "", regex=True)
+        if group and group != ",":
+            text = text.str.replace(group, "", regex=False)
+        text = text.str.replace(",", ".", regex=False)
+        parsed = pd.to_numeric(text, errors="coerce").astype(float)
+        # values that are numbers already (Excel cells) stay as they are
+        native = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+        if native.any():
+            parsed[native] = pd.to_numeric(values[native], errors="coerce").astype(float)
+        return parsed
     fast = pd.to_numeric(values, errors="coerce").astype(float)
     todo = fast.isna() & values.notna()
     if not todo.any():
         return fast
     text = values[todo].astype("string").str.strip()
     text = text.str.replace(r"^\((.*)\)$", r"-\1", regex=True)  # accounting negatives
-    text = text.str.replace(r"[¥$€£￥,\s]|RMB|CNY|元", "", regex=True)
+    group = re.escape(thousands) if thousands and thousands != "." else ","
+    text = text.str.replace(rf"[¥$€£￥\s\u00a0]|{group}|RMB|CNY|EUR|元", "", regex=True)
     fast[todo] = pd.to_numeric(text, errors="coerce").astype(float)
     return fast
+
+
+#: a decimal comma: ``98,31``, ``12,5``, ``0,1234``, ``1.234,50``, ``1.234.567``
+_COMMA_DECIMAL = (
+    r"^[^,.]*\d,(?:\d{1,2}|\d{4,})\D*$|\d\.\d{3},\d|^\D*\d{1,3}(?:\.\d{3}){2,}\D*$|^\D*0,\d+\D*$"
+)
+#: a decimal point: ``98.31``, ``12.5``, ``0.1234``, ``1,234.50``, ``1,234,567``
+_POINT_DECIMAL = (
+    r"^[^,.]*\d\.(?:\d{1,2}|\d{4,})\D*$|\d,\d{3}\.\d|^\D*\d{1,3}(?:,\d{3}){2,}\D*$|^\D*0\.\d+\D*$"
+)
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """The decimal and grouping marks of a column of numbers written as text.
+
+    Attributes
+    ----------
+    decimal, thousands : str
+        The marks to read the column with (:func:`to_number`).
+    comma, point : ndarray of bool
+        Values that can only be read with a decimal comma (``98,31``, ``1.234,50``) and
+        values that can only be read with a decimal point (``98.31``, ``1,234.50``).
+    configured : bool
+        The marks came from the config, not from the values.
+    """
+
+    decimal: str
+    thousands: str | None
+    comma: np.ndarray
+    point: np.ndarray
+    configured: bool = False
+
+    @property
+    def ambiguous(self) -> bool:
+        """Both kinds of evidence in one column (and no configured marks)."""
+        return not self.configured and bool(self.comma.any() and self.point.any())
+
+    @property
+    def detected_comma(self) -> bool:
+        """The decimal comma was read from the values (not configured)."""
+        return not self.configured and self.decimal == ","
+
+
+def number_format(
+    values: pd.Series, *, decimal: str | None = None, thousands: str | None = None
+) -> NumberFormat:
+    """Which decimal mark a column of numbers uses, from its values (or the config).
+
+    A value such as ``98,31`` or ``1.234,50`` can only be read with a decimal comma,
+    ``98.31`` or ``1,234.50`` only with a decimal point; ``1,234`` and ``1.234`` fit both and
+    decide nothing. A column with evidence of one kind is read that way, one without any
+    with a decimal point (the marks of the config win: ``decimal``, ``thousands``); a column
+    with both kinds is :attr:`NumberFormat.ambiguous` (the caller reports it).
+
+    Examples
+    --------
+    >>> number_format(pd.Series(["98,31", "1.234,50", "7"])).decimal
+    ','
+    >>> number_format(pd.Series(["98.31", "1,234", None])).decimal
+    '.'
+    >>> number_format(pd.Series(["98,31", "12.5"])).ambiguous
+    True
+    """
+    n = len(values)
+    none = np.zeros(n, dtype=bool)
+    if decimal is not None:
+        return NumberFormat(decimal, thousands, none, none, configured=True)
+    if (
+        pd.api.types.is_numeric_dtype(values)
+        or pd.api.types.is_bool_dtype(values)
+        or not n
+        or not matches(values, r"[,.]").any()
+    ):
+        return NumberFormat(".", thousands, none, none)
+    comma = matches(values, _COMMA_DECIMAL)
+    if not comma.any():  # the common case: no value needs a decimal comma
+        return NumberFormat(".", thousands, none, none)
+    point = matches(values, _POINT_DECIMAL)
+    if point.any():
+        return NumberFormat(".", thousands, comma, point)
+    return NumberFormat(",", thousands, comma, point)
+
+
+@dataclass(frozen=True)
+class DayOrder:
+    """Whether the ``dd/mm/yyyy``-like dates of a column put the day or the month first.
+
+    Attributes
+    ----------
+    dayfirst : bool or None
+        True (day first), False (month first), None (no value decides, e.g. ``05/11/2025``).
+    day_first, month_first : ndarray of bool
+        Values that can only be day first (``25/11/2025``) or only month first (``11/25/2025``).
+    """
+
+    dayfirst: bool | None
+    day_first: np.ndarray
+    month_first: np.ndarray
+
+    @property
+    def mixed(self) -> bool:
+        """Values of both kinds in one column."""
+        return bool(self.day_first.any() and self.month_first.any())
+
+
+#: ``05/11/2025``, ``5.11.25``, ``05-11-2025 10:00``: two numbers up to 12 or 31 and a year
+_DMY = r"^\s*(\d{1,2})([/.\-])(\d{1,2})([/.\-])(\d{4}|\d{2})(?:[\sT].*)?$"
+_DMY_ANY = r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})(?:[\sT].*)?$"
+
+
+def day_order(values: pd.Series) -> DayOrder:
+    """Day first or month first, from the values of a column of dates written as text.
+
+    ``25/11/2025`` is day first, ``11/25/2025`` month first, ``05/11/2025`` either.
+
+    Examples
+    --------
+    >>> day_order(pd.Series(["05/11/2025", "25/11/2025"])).dayfirst
+    True
+    >>> day_order(pd.Series(["05/11/2025", "2025-11-05"])).dayfirst is None
+    True
+    >>> day_order(pd.Series(["25/11/2025", "11/25/2025"])).mixed
+    True
+    """
+    n = len(values)
+    none = np.zeros(n, dtype=bool)
+    if (
+        pd.api.types.is_datetime64_any_dtype(values)
+        or pd.api.types.is_numeric_dtype(values)
+        or not n
+    ):
+        return DayOrder(None, none, none)
+    candidate = matches(values, _DMY_ANY)
+    if not candidate.any():
+        return DayOrder(None, none, none)
+    parts = values[candidate].astype("string").str.extract(_DMY)
+    first = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+    second = pd.to_numeric(parts[2], errors="coerce").to_numpy()
+    day_first, month_first = none.copy(), none.copy()
+    day_first[candidate] = (first > 12) & (first <= 31) & (second <= 12)
+    month_first[candidate] = (second > 12) & (second <= 31) & (first <= 12)
+    if day_first.any() and not month_first.any():
+        return DayOrder(True, day_first, month_first)
+    if month_first.any() and not day_first.any():
+        return DayOrder(False, day_first, month_first)
+    return DayOrder(None, day_first, month_first)
+
+
+def swapped_days(dates: pd.Series, *, min_rows: int = 200) -> dict | None:
+    """Evidence that the dates with day <= 12 were stored with day and month swapped.
+
+    When an export writes ``05/11`` (5 November) as 11 May for the days that allow it, the
+    stored days 1-12 come from the months of the data: a column covering October to
+    December then has (almost) no days 1-9, while days 13-28 are as frequent as ever. The
+    day-of-month histogram has a hole: days 1-12 seen less than a fifth as often as the
+    median of days 13-28, for at least three of them.
+
+    Returns
+    -------
+    dict or None
+        ``hole_days`` (the rare days), ``counts`` (rows per day 1-12), ``median`` (of days
+        13-28), ``low_days`` (rows with day <= 12) and ``rows``; None without evidence.
+
+    Examples
+    --------
+    >>> true = pd.Series(pd.date_range("2025-10-01", "2025-12-31").repeat(5))
+    >>> swapped_days(true) is None
+    True
+    >>> stored = swap_day_month(true, true.dt.day <= 12)
+    >>> swapped_days(stored)["hole_days"][:3]
+    [1, 2, 3]
+    """
+    day = dates.dropna().dt.day
+    if len(day) < min_rows:
+        return None
+    counts = np.bincount(day.to_numpy(), minlength=32)
+    median = float(np.median(counts[13:29]))
+    if median < 10:
+        return None
+    hole = [d for d in range(1, 13) if counts[d] < 0.2 * median]
+    if len(hole) < 3:
+        return None
+    return {
+        "hole_days": hole,
+        "counts": {d: int(counts[d]) for d in range(1, 13)},
+        "median": median,
+        "low_days": int(counts[1:13].sum()),
+        "rows": len(day),
+    }
+
+
+def swap_day_month(dates: pd.Series, where: pd.Series | np.ndarray) -> pd.Series:
+    """``dates`` with day and month exchanged where ``where`` holds (and the day is <= 12).
+
+    Examples
+    --------
+    >>> d = pd.Series(pd.to_datetime(["2025-05-11 10:30", "2025-11-25"], format="ISO8601"))
+    >>> swap_day_month(d, d.dt.day <= 12).dt.strftime("%Y-%m-%d %H:%M").tolist()
+    ['2025-11-05 10:30', '2025-11-25 00:00']
+    """
+    where = np.asarray(where, dtype=bool) & (dates.dt.day <= 12).fillna(False).to_numpy()
+    out = dates.copy()
+    if where.any():
+        d = dates[where]
+        swapped = pd.to_datetime(
+            pd.DataFrame({"year": d.dt.year, "month": d.dt.day, "day": d.dt.month}),
+            errors="coerce",
+        )
+        out[where] = (swapped + (d - d.dt.normalize())).to_numpy()
+    return out
 
 
 def parse_ids(values: pd.Series) -> pd.Series:
@@ -191,7 +429,7 @@ def parse_dates(
     values: pd.Series,
     *,
     date_format: str | None = None,
-    dayfirst: bool = False,
+    dayfirst: bool | None = None,
     timezone: str | None = None,
 ) -> pd.Series:
     """Parse dates in the formats exports use; what cannot be read becomes NaT.
@@ -201,6 +439,10 @@ def parse_dates(
     datetime objects. Times with an offset (``+08:00``, ``Z``, ``UTC``, ``GMT+8``) are
     converted to ``timezone`` (default UTC) and returned without a zone, like the others;
     the result is always naive ``datetime64[ns]``, so zoned and plain values compare.
+    ``dayfirst`` decides ``05/11/2025``-like values (``05.11.2025``, ``05-11-25``): True
+    reads 5 November, False 11 May (a value that does not fit is unreadable); None (the
+    default) reads dotted dates day first and the others month first, as pandas does;
+    :func:`day_order` infers it from a column.
 
     Examples
     --------
@@ -244,7 +486,11 @@ def parse_dates(
             parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce", utc=True)
             if parsed.isna().any():  # "5 Nov 2025 10:00 UTC"
                 parsed[parsed.isna()] = pd.to_datetime(
-                    iso[parsed.isna()], format="mixed", dayfirst=dayfirst, errors="coerce", utc=True
+                    iso[parsed.isna()],
+                    format="mixed",
+                    dayfirst=bool(dayfirst),
+                    errors="coerce",
+                    utc=True,
                 )
             out[parsed.index] = (
                 parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None).to_numpy()
@@ -253,6 +499,26 @@ def parse_dates(
         parsed = pd.to_datetime(todo, format="ISO8601", errors="coerce")
         out[parsed.index] = parsed.to_numpy()
         todo = todo[parsed.isna()]
+        if dayfirst is not None and not todo.empty:
+            dmy = pd.Series(matches(todo, _DMY_ANY), index=todo.index)
+            if dmy.any():
+                parts = todo[dmy].str.extract(
+                    r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(.*)$"
+                )
+                day, month = (parts[0], parts[1]) if dayfirst else (parts[1], parts[0])
+                year = pd.to_numeric(parts[2], errors="coerce")
+                year = year.where(year >= 100, year + np.where(year < 69, 2000, 1900))
+                iso = (
+                    year.astype("Int64").astype("string")
+                    + "-"
+                    + month.str.zfill(2)
+                    + "-"
+                    + day.str.zfill(2)
+                    + parts[3].str.replace(r"^[T\s]+", " ", regex=True).fillna("")
+                )
+                parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce")
+                out[parsed.index] = parsed.to_numpy()
+                todo = todo[~dmy]
         for fmt in _FORMATS:
             if todo.empty:
                 break
@@ -269,7 +535,7 @@ def parse_dates(
                 ).to_numpy()
                 todo = todo[~excel]
         if not todo.empty:
-            parsed = pd.to_datetime(todo, format="mixed", dayfirst=dayfirst, errors="coerce")
+            parsed = pd.to_datetime(todo, format="mixed", dayfirst=bool(dayfirst), errors="coerce")
             out[parsed.index] = _naive(parsed, timezone).to_numpy()
     return out
 

@@ -45,12 +45,14 @@ from custops.core.errors import DataError
 from custops.core.parsing import (
     PLACEHOLDER_IDS,
     TZ_SUFFIX,
+    day_order,
     failed_examples,
     matches,
     parse_bool,
     parse_dates,
     parse_ids,
-    to_number,
+    swap_day_month,
+    swapped_days,
 )
 from custops.ingest.privacy import (
     allowed_pii_note,
@@ -62,12 +64,13 @@ from custops.ingest.privacy import (
     redact_series,
 )
 from custops.ingest.schema import CANONICAL, row_failures
-from custops.ingest.sources import RECORD_COLUMN, load_raw
+from custops.ingest.sources import RECORD_COLUMN, SOURCE_VALUE_PREFIX, load_raw, read_numbers
 
 __all__ = [
     "signup_from_tenure",
     "CleanResult",
     "clean_table",
+    "format_ids",
     "load_and_clean",
     "mask_value",
     "large_removals",
@@ -108,7 +111,7 @@ EARLIEST_DATE = pd.Timestamp("1900-01-01")
 RULE_KNOBS = {
     "missing id": "sources.<table>.columns",
     "unreadable date": "sources.<table>.columns, sources.<table>.date_format, sources.<table>.dayfirst",
-    "not a number": "sources.<table>.columns, sources.<table>.derive",
+    "not a number": "sources.<table>.columns, sources.<table>.derive, sources.<table>.decimal",
     "cancellation": "sources.orders.cancellation",
     "out of range": "sources.<table>.values, nps.scale_max",
     "below min_amount": "cleaning.min_amount",
@@ -214,7 +217,14 @@ class _Run:
         missing values are ``null``, values that are not JSON types are written as text.
         """
         frame = raw.drop(columns=["_src_file", "_src_row", RECORD_COLUMN], errors="ignore")
-        keys = [str(k) for k in frame.columns]
+        # the source columns a derived value came from, under their own names
+        keys = [
+            str(k).removeprefix(SOURCE_VALUE_PREFIX)
+            if str(k).startswith(SOURCE_VALUE_PREFIX)
+            and str(k).removeprefix(SOURCE_VALUE_PREFIX) not in frame.columns
+            else str(k)
+            for k in frame.columns
+        ]
         columns = []
         for key in frame.columns:
             col = frame[key]
@@ -227,6 +237,7 @@ class _Run:
                 values = col.where(col.notna(), None).tolist()
             else:
                 values = [_plain(v) for v in col.astype(object).tolist()]
+            key = str(key).removeprefix(SOURCE_VALUE_PREFIX)
             if key in self.pii:
                 values = [None if v is None else mask_value(v) for v in values]
             elif key in self.free_text:
@@ -537,6 +548,139 @@ def _key_duplicates(key: pd.Series) -> tuple[pd.Series, int]:
     return codes.duplicated(keep="last"), n_repeated
 
 
+def format_ids(values: pd.Series, id_format: str, width: int | None = None) -> pd.Series:
+    """All-digit ids without leading zeros (``strip_zeros``) or zero-padded to ``width``
+    (``zero_pad``); other ids and missing ones unchanged.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["00961", "961", "A07", None])
+    >>> format_ids(ids, "strip_zeros").tolist(), format_ids(ids, "zero_pad", 5).tolist()
+    (['961', '961', 'A07', None], ['00961', '00961', 'A07', None])
+    """
+    if id_format == "as_is":
+        return values
+    text = values.astype("string")
+    digits = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    if id_format == "strip_zeros":
+        new = text.str.lstrip("0").replace("", "0")
+    else:
+        new = text.str.zfill(int(width or 1))
+    out = values.copy()
+    out[digits] = new[digits].astype(object)
+    return out
+
+
+def _id_shape(ids: pd.Series) -> str:
+    """``5 digits, with leading zeros, e.g. '00961', '00962'``: how a table writes its ids."""
+    present = ids.dropna().astype(str)
+    if present.empty:
+        return "no ids"
+    digits = present[present.str.fullmatch(r"\d+")]
+    examples = ", ".join(repr(v) for v in present.drop_duplicates().head(3))
+    if len(digits) * 2 >= len(present):
+        lengths = digits.str.len()
+        width = (
+            f"{lengths.min()} digits"
+            if lengths.min() == lengths.max()
+            else f"{lengths.min()}-{lengths.max()} digits"
+        )
+        zeros = digits.str.startswith("0") & (lengths > 1)
+        lead = f", {zeros.mean():.0%} with leading zeros" if zeros.any() else ", no leading zeros"
+        return f"{width}{lead}, e.g. {examples}"
+    return f"text, e.g. {examples}"
+
+
+def _read_numbers(run: _Run, column: str, src, label: str) -> pd.Series:
+    """A number column read with its decimal mark (:func:`custops.ingest.sources.read_numbers`)."""
+    parsed, note = read_numbers(
+        run.frame[column], run.raw["_src_row"], src, label, column, run.table
+    )
+    if note:
+        run.steps[0]["note"] += f"; {note}"
+    return parsed
+
+
+def _read_dates(run: _Run, column: str, src, label: str) -> pd.Series:
+    """A date column read day first or month first (configured, else inferred from the
+    values; both kinds in one column are an error), with day/month swaps repaired or found."""
+    values = run.frame[column]
+    table = run.table
+    dayfirst = src.dayfirst if src is not None else None
+    if dayfirst is None and not (src is not None and src.date_format):
+        order = day_order(values)
+        if order.mixed:
+            rows = run.raw["_src_row"]
+            day = pd.Series(order.day_first, index=values.index)
+            month = pd.Series(order.month_first, index=values.index)
+            raise DataError(
+                label,
+                column,
+                f"the dates mix two orders: {int(order.day_first.sum()):,} value(s) can only be "
+                f"day first (25/11/2025), {int(order.month_first.sum()):,} only month first "
+                "(11/25/2025); the others (05/11/2025) could be either",
+                examples=[
+                    *(f"{e} (day first)" for e in failed_examples(values, day, rows, 2)),
+                    *(f"{e} (month first)" for e in failed_examples(values, month, rows, 2)),
+                ],
+                cause="Files from different locales were combined, or the column was edited by hand.",
+                fix=f"Set `sources.{table}.dayfirst: true` (or false) to read every value one "
+                "way (the others are rejected as unreadable), or correct the export.",
+            )
+        dayfirst = order.dayfirst
+        if dayfirst:
+            run.steps[0]["note"] += (
+                f"; {column} read day first ({int(order.day_first.sum()):,} value(s) such as "
+                f"{values[order.day_first].iloc[0]!r} can only be day first; "
+                f"`sources.{table}.dayfirst` overrides)"
+            )
+    parsed = parse_dates(
+        values,
+        date_format=src.date_format if src else None,
+        dayfirst=dayfirst,
+        timezone=src.timezone if src else None,
+    )
+    if src is not None and column in src.swap_day_month:
+        low = (parsed.dt.day <= 12).fillna(False).to_numpy(dtype=bool)
+        parsed = swap_day_month(parsed, low)
+        run.steps[0]["note"] += (
+            f"; {int(low.sum()):,} {column} value(s) with day <= 12 had day and month swapped "
+            f"back (sources.{table}.swap_day_month)"
+        )
+    elif src is None or src.check_swapped_days:
+        found = swapped_days(parsed)
+        if found is not None:
+            low = (parsed.dt.day <= 12).fillna(False)
+            rows = run.raw["_src_row"]
+            repaired = swap_day_month(parsed[low].head(3), np.ones(min(3, int(low.sum())), bool))
+            examples = [
+                f"{e} read as {d.date()}, swapped {r.date()}"
+                for e, d, r in zip(
+                    failed_examples(values, low, rows, 3),
+                    parsed[low].head(3),
+                    repaired,
+                    strict=False,
+                )
+            ]
+            counts = found["counts"]
+            raise DataError(
+                label,
+                column,
+                "the dates look day/month-swapped for days up to 12: days "
+                + ", ".join(str(d) for d in found["hole_days"])
+                + f" occur {min(counts[d] for d in found['hole_days'])}-"
+                f"{max(counts[d] for d in found['hole_days'])} times while days 13-28 occur "
+                f"{found['median']:.0f} times each (median); {found['low_days']:,} of "
+                f"{found['rows']:,} values have a day <= 12",
+                examples=examples,
+                cause="The export wrote 5 November as 11 May wherever the day allows it (a "
+                "day-first system read month first).",
+                fix=f"Set `sources.{table}.swap_day_month: [{column}]` to swap them back, or "
+                f"`sources.{table}.check_swapped_days: false` if the dates are right.",
+            )
+    return parsed
+
+
 def _check_mostly_bad(
     run: _Run, column: str, failed: pd.Series, what: str, label: str, fix: str
 ) -> None:
@@ -605,10 +749,19 @@ def clean_table(
     label = file_label or (src.path if src and src.path else table)
     pii = tuple(pii_columns(cfg)) + (("agent",) if "agent" not in cfg.privacy.allow_pii else ())
     raw = mapped  # only read (rejects quote it); columns of `frame` are replaced, never written
-    frame = mapped.drop(columns=["_src_file", "_src_row", RECORD_COLUMN], errors="ignore")
+    frame = mapped.drop(
+        columns=[
+            "_src_file",
+            "_src_row",
+            RECORD_COLUMN,
+            *(c for c in mapped.columns if str(c).startswith(SOURCE_VALUE_PREFIX)),
+        ],
+        errors="ignore",
+    )
     free_text = tuple(c for c in frame.columns if _is_free_text(table, c))
     run = _Run(table, frame, raw, pii, free_text)
-    run.log("read and map columns", len(frame), note=f"from {label}")
+    read_notes = list(mapped.attrs.get("notes", []))
+    run.log("read and map columns", len(frame), note="; ".join([f"from {label}", *read_notes]))
     recode = src.values if src else {}
     for column, mapping in recode.items():
         if column in run.frame.columns:
@@ -623,6 +776,8 @@ def clean_table(
         run.frame[column] = _parse_ids(run.frame[column])
     if "customer_id" in run.frame.columns and "customer_id" not in ids:
         run.frame["customer_id"] = _parse_ids(run.frame["customer_id"])
+    if src is not None and src.id_format != "as_is" and "customer_id" in run.frame.columns:
+        run.frame["customer_id"] = format_ids(run.frame["customer_id"], src.id_format, src.id_width)
     empty = pd.Series(np.zeros(len(run.frame), dtype=bool), index=run.frame.index)
     for column in ids:  # column by column: run.frame[ids] would copy the id columns
         empty |= run.frame[column].isna()
@@ -632,12 +787,7 @@ def clean_table(
     # 2. required dates
     dates = [c for c in spec.required if spec.kind(c) == "date"]
     for column in dates:
-        parsed = parse_dates(
-            run.frame[column],
-            date_format=src.date_format if src else None,
-            dayfirst=src.dayfirst if src else False,
-            timezone=src.timezone if src else None,
-        )
+        parsed = _read_dates(run, column, src, label)
         failed = parsed.isna()
         _check_mostly_bad(
             run,
@@ -664,7 +814,7 @@ def clean_table(
     # 3. required numbers
     numbers = [c for c in spec.required if spec.kind(c) == "number"]
     for column in numbers:
-        parsed = to_number(run.frame[column])
+        parsed = _read_numbers(run, column, src, label)
         failed = parsed.isna() | np.isinf(parsed)  # "inf" is no amount (it would be kept now)
         _check_mostly_bad(
             run,
@@ -690,7 +840,7 @@ def clean_table(
             cancel |= hit
             why[hit] = f"order_id starts with {rule.invoice_prefix!r} (cancellation invoice)"
         if "quantity" in run.frame.columns:
-            run.frame["quantity"] = to_number(run.frame["quantity"])
+            run.frame["quantity"] = _read_numbers(run, "quantity", src, label)
             if rule and rule.negative_quantity:
                 hit = run.frame["quantity"] < 0
                 why[hit & ~cancel] = "negative quantity (return)"
@@ -712,6 +862,28 @@ def clean_table(
     failures = row_failures(table, run.frame, skip=("csat",))  # csat: blanked in step 10
     failures = failures.dropna(subset=["index"])
     failures = failures[~failures["check"].str.startswith("field_uniqueness")]
+    if table == "surveys" and "score" in run.frame.columns:  # 7.5 is no NPS answer
+        score = run.frame["score"]
+        fraction = score.notna() & (score != np.floor(score))
+        fraction &= ~run.frame.index.isin(failures["index"].dropna())
+        if fraction.any():
+            failures = pd.concat(
+                [
+                    failures,
+                    pd.DataFrame(
+                        {
+                            "index": run.frame.index[fraction],
+                            "check": "whole score",
+                            "reason": _reasons(
+                                "score is not a whole number (answers are 0, 1, ... 10): ",
+                                score,
+                                fraction,
+                            ).to_numpy(),
+                        }
+                    ),
+                ],
+                ignore_index=True,
+            )
     if len(failures):
         first = failures.drop_duplicates("index").set_index("index")["reason"]
         first.index = first.index.astype(run.frame.index.dtype)
@@ -859,16 +1031,11 @@ def clean_table(
         if column in spec.required and kind != "text":
             continue
         if kind == "date":
-            parsed = parse_dates(
-                values,
-                date_format=src.date_format if src else None,
-                dayfirst=src.dayfirst if src else False,
-                timezone=src.timezone if src else None,
-            )
+            parsed = _read_dates(run, column, src, label)
             changed += int((parsed.isna() & values.notna()).sum())
             run.frame[column] = parsed
         elif kind == "number":
-            parsed = to_number(values)
+            parsed = _read_numbers(run, column, src, label)
             if column == "csat":
                 parsed = parsed.where(parsed.between(1, 5))
             changed += int((parsed.isna() & values.notna()).sum())
@@ -956,12 +1123,27 @@ def _reject_time_travel(run: _Run) -> None:
             + frame.loc[early, "created_at"].astype(str)
         )
         bad |= early
-    run.reject(
-        bad,
-        "time order",
-        why,
-        note="answered or resolved before it was opened (a negative duration)" if bad.any() else "",
-    )
+    note = "answered or resolved before it was opened (a negative duration)" if bad.any() else ""
+    if bad.sum() >= 5:  # events running backwards: a day/month-swapped export?
+        created = frame.loc[bad, "created_at"]
+        fixed = pd.Series(False, index=created.index)
+        for column in _AFTER_CREATED:
+            if column in frame.columns:
+                later = frame.loc[bad, column]
+                low = (later.dt.day <= 12).fillna(False).to_numpy()
+                swapped = swap_day_month(later, low)
+                low_created = (created.dt.day <= 12).fillna(False).to_numpy()
+                fixed |= (swapped >= created).fillna(False) & (later < created).fillna(False)
+                fixed |= (later >= swap_day_month(created, low_created)).fillna(False) & (
+                    later < created
+                ).fillna(False)
+        if fixed.sum() * 2 >= bad.sum():
+            note += (
+                f"; {int(fixed.sum()):,} of the {int(bad.sum()):,} would be in order with day "
+                "and month swapped where the day is <= 12: a day/month-swapped export? "
+                "(sources.tickets.swap_day_month)"
+            )
+    run.reject(bad, "time order", why, note=note)
 
 
 def _not_in(values: pd.Series, known: pd.Index) -> np.ndarray:
@@ -981,6 +1163,35 @@ def _not_in(values: pd.Series, known: pd.Index) -> np.ndarray:
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # not all text
         return known.get_indexer(values) < 0
     return ~pc.is_in(ids, value_set=value_set).to_numpy(zero_copy_only=False)
+
+
+def _raise_unmatched(tables: dict, cfg: ReportConfig, missing: np.ndarray) -> None:
+    """Most orders belong to no customer of the customer file: the ids are written two ways."""
+    orders, customers = tables["orders"]["customer_id"], tables["customers"]["customer_id"]
+    stripped = format_ids(orders, "strip_zeros")
+    known = pd.Index(format_ids(customers, "strip_zeros").dropna().unique())
+    again = 1 - float(_not_in(stripped, known).mean())
+    hint = (
+        f" With leading zeros ignored, {again:.0%} of the orders would match."
+        if again > 1 - float(missing.mean())
+        else ""
+    )
+    raise DataError(
+        f"{cfg.sources['orders'].path or 'orders query'} and "
+        f"{cfg.sources['customers'].path or 'customers query'}",
+        "customer_id",
+        f"only {1 - float(missing.mean()):.0%} of {len(orders):,} orders belong to a customer of "
+        f"the customer file (at least half must).{hint}",
+        examples=[
+            f"customers write ids as {_id_shape(customers)}",
+            f"orders write ids as {_id_shape(orders)}",
+        ],
+        cause="The two exports write the ids differently (leading zeros, prefixes), or a "
+        "column is mapped wrongly.",
+        fix="Set `sources.orders.id_format: zero_pad` with `id_width:` (or "
+        "`sources.customers.id_format: strip_zeros`) so both write the ids alike, or check "
+        "`sources.<table>.columns.customer_id`.",
+    )
 
 
 def large_removals(ledger: pd.DataFrame, threshold: float = ANNOUNCE_SHARE) -> pd.DataFrame:
@@ -1301,6 +1512,8 @@ def load_and_clean(
         ):  # hash-table lookup on arrays (a Python set was 41 % of this step)
             missing = _not_in(tables[table]["customer_id"], known)
             orphan = pd.Series(missing, index=tables[table].index)
+            if table == "orders" and len(missing) and missing.mean() > 0.5:
+                _raise_unmatched(tables, cfg, missing)
             if orphan.any():
                 notes.append(
                     f"{int(orphan.sum()):,} {table} rows belong to {tables[table].loc[orphan, 'customer_id'].nunique():,} "

@@ -19,7 +19,7 @@ import pandas as pd
 
 from custops.core.config import ReportConfig, SourceConfig
 from custops.core.errors import DataError
-from custops.core.parsing import to_number
+from custops.core.parsing import failed_examples, number_format, to_number
 from custops.ingest.schema import CANONICAL, Table
 
 __all__ = [
@@ -31,6 +31,9 @@ __all__ = [
     "record_codes",
     "derive_names",
     "RECORD_COLUMN",
+    "SOURCE_VALUE_PREFIX",
+    "read_numbers",
+    "first_invalid_byte",
 ]
 
 _SNIFF_BYTES = 4 * 1024 * 1024
@@ -63,7 +66,62 @@ def detect_encoding(path: str | Path) -> str:
         codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
         return "gb18030"
     except UnicodeDecodeError:
-        return "latin-1"
+        pass
+    # a few invalid bytes in a UTF-8 or GBK export: still that encoding (the read then
+    # names the first bad byte, or replaces them with `encoding_errors: replace`); latin-1
+    # only when neither fits most of the non-ASCII bytes
+    high = sum(head.count(bytes([b])) for b in range(0x80, 0x100))
+    for encoding in ("utf-8", "gb18030"):
+        text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+        if high >= 20 and text.count("\ufffd") <= 0.01 * high:
+            return encoding
+    return "latin-1"
+
+
+def first_invalid_byte(path: str | Path, encoding: str) -> tuple[int, int, bytes] | None:
+    """The first byte of ``path`` that ``encoding`` cannot decode: (offset, line, bytes).
+
+    Read in 1 MB pieces, so the offset is that of the file (pandas reports it within its
+    read buffer, e.g. "byte 0" for a bad byte past 4 MB). None when the file decodes.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "x.csv")
+    >>> _ = open(f, "wb").write(b"a,b\\n1,2\\n3,\\xff\\n")
+    >>> first_invalid_byte(f, "utf-8")
+    (10, 3, b'\\xff')
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    position = 0
+    lines = 1
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            pending = decoder.getstate()[0]
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                data = pending + chunk
+                offset = position - len(pending) + exc.start
+                line = lines + data[: exc.start].count(b"\n") - pending.count(b"\n")
+                return offset, line, data[exc.start : exc.end]
+            lines += chunk.count(b"\n")
+            position += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return position, lines, b""
+    return None
+
+
+def _count_replaced(path: Path, encoding: str) -> int:
+    """How many byte sequences ``encoding`` cannot decode (each becomes one U+FFFD)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    count = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            count += decoder.decode(chunk).count("\ufffd")
+    return count + decoder.decode(b"", final=True).count("\ufffd")
 
 
 def _sniff_delimiter(path: Path, encoding: str) -> str:
@@ -120,23 +178,35 @@ def _read_csv(path: Path, src: SourceConfig) -> pd.DataFrame:
             str(path), None, "the file is empty (0 bytes)", fix="Export the table again."
         )
     delimiter = src.delimiter or _sniff_delimiter(path, encoding)
+    if src.header:
+        _check_header(path, encoding, delimiter, src)
     try:
         frame = pd.read_csv(
             path,
             dtype=str,
             keep_default_na=False,
             encoding=encoding,
+            encoding_errors=src.encoding_errors,
             sep=delimiter,
             header=0 if src.header else None,
+            skiprows=src.skip_rows or None,
             skipinitialspace=False,
             on_bad_lines="error",
         )
     except UnicodeDecodeError as exc:
+        found = first_invalid_byte(path, encoding)
+        where = (
+            f"byte {found[0]:,} (line {found[1]:,}: {found[2]!r})" if found else f"byte {exc.start}"
+        )
         raise DataError(
             str(path),
             None,
-            f"cannot be decoded as {encoding} ({exc.reason} at byte {exc.start})",
-            fix="Set `encoding:` for this source in the config (e.g. gb18030, utf-8, latin-1).",
+            f"cannot be decoded as {encoding} ({exc.reason} at {where})",
+            cause=f"The file is {encoding} with a few damaged bytes, or in another encoding."
+            if src.encoding == "auto"
+            else None,
+            fix="Set `encoding:` for this source in the config (e.g. gb18030, utf-8, latin-1), "
+            "or `encoding_errors: replace` to read the damaged bytes as U+FFFD.",
         ) from None
     except pd.errors.EmptyDataError:
         raise DataError(
@@ -165,7 +235,66 @@ def _read_csv(path: Path, src: SourceConfig) -> pd.DataFrame:
         frame.columns = list(src.names)
     else:
         frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.replace({"": None})
+    frame = frame.replace({"": None})
+    if src.encoding_errors == "replace":
+        replaced = _count_replaced(path, encoding)
+        if replaced:
+            frame.attrs["notes"] = [
+                f"{path.name}: {replaced:,} byte sequence(s) invalid in {encoding} were read as "
+                "U+FFFD (encoding_errors: replace)"
+            ]
+    return frame
+
+
+def _check_header(path: Path, encoding: str, delimiter: str, src: SourceConfig) -> None:
+    """A title line above the header, or two columns with one name (after trimming): errors."""
+    import itertools
+
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        head = list(itertools.islice(fh, src.skip_rows, src.skip_rows + 50))
+    if not head:
+        return
+    if delimiter == r"\s+":
+        records = [line.split() for line in head]
+    else:
+        records = list(csv.reader(head, delimiter=delimiter))
+    records = [r for r in records if r]
+    if not records:
+        return
+    widths = [len(r) for r in records]
+    common = max(set(widths[1:] or widths), key=(widths[1:] or widths).count)
+    filled = [f for f in records[0] if f.strip()]
+    if common >= 2 and len(filled) <= 1 and len(records[0]) < common:
+        below = next((i for i, w in enumerate(widths) if w == common), 1)
+        raise DataError(
+            str(path),
+            None,
+            f"line {src.skip_rows + 1} ({records[0][0].strip()[:60]!r}) looks like a title above "
+            f"the header: the header seems to be line {src.skip_rows + below + 1} "
+            f"({', '.join(records[below])[:80]})",
+            fix=f"Set `skip_rows: {src.skip_rows + below}` for this source (lines above the header).",
+        )
+    if src.names is not None:
+        return
+    names = [f.strip() for f in records[0]]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name in seen and name:
+            raise DataError(
+                str(path),
+                name,
+                f"the header names {name!r} twice (fields {seen[name]} and {position}"
+                + (
+                    ", after trimming spaces)"
+                    if records[0][seen[name] - 1] != records[0][position - 1]
+                    else ")"
+                )
+                + "; which one holds the values is unknown",
+                examples=[f"header: {records[0]!r}"],
+                fix="Rename one of the two columns in the export, or name every field yourself: "
+                f"`header: false`, `skip_rows: {src.skip_rows + 1}` and `names: [...]`.",
+            )
+        seen[name] = position
 
 
 def read_parquet(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -333,10 +462,16 @@ def read_source(table: str, src: SourceConfig, cfg: ReportConfig) -> pd.DataFram
         frame["_src_row"] = np.arange(1, len(frame) + 1)
         return frame
     parts = []
+    notes: list[str] = []
+    reference: tuple[str, list[str]] | None = None
     for path in _files(src.path or "", cfg):
         fmt = _format(src, path)
+        if fmt == "csv" and not src.format and _is_workbook(path):
+            fmt = "excel"
+            notes.append(f"{path.name} is an Excel workbook, not a text file: read as Excel")
         if fmt == "csv":
             frame = _read_csv(path, src)
+            notes.extend(frame.attrs.pop("notes", []))
         elif fmt == "excel":
             try:
                 frame = pd.read_excel(
@@ -344,6 +479,7 @@ def read_source(table: str, src: SourceConfig, cfg: ReportConfig) -> pd.DataFram
                     sheet_name=src.sheet if src.sheet is not None else 0,
                     dtype=object,
                     engine=_excel_engine(),
+                    skiprows=src.skip_rows or None,
                 )
             except ValueError as exc:
                 if "not found" not in str(exc):
@@ -367,6 +503,7 @@ def read_source(table: str, src: SourceConfig, cfg: ReportConfig) -> pd.DataFram
                     fix="Save the file again as .xlsx from Excel, or export it as CSV.",
                 ) from None
             frame.columns = [str(c).strip() for c in frame.columns]
+            _check_unique_columns(path, [str(c) for c in frame.columns])
         elif fmt == "parquet":
             try:
                 frame = read_parquet(path)
@@ -384,10 +521,86 @@ def read_source(table: str, src: SourceConfig, cfg: ReportConfig) -> pd.DataFram
                 f"format {fmt!r} needs a `query:`",
                 fix="Add a SELECT query to the source.",
             )
+        columns = [str(c) for c in frame.columns]
+        if reference is None:
+            reference = (path.name, columns)
+        elif columns != reference[1]:
+            frame.columns = _match_header(path, columns, *reference)
+            notes.append(
+                f"{path.name}: header spelt differently from {reference[0]} "
+                f"({', '.join(a for a, b in zip(columns, frame.columns, strict=True) if a != b)}); "
+                "matched by name"
+            )
         frame["_src_file"] = path.name
         frame["_src_row"] = np.arange(1, len(frame) + 1)
         parts.append(frame)
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    out.attrs["notes"] = notes
+    return out
+
+
+def _is_workbook(path: Path) -> bool:
+    """An .xlsx (zip with xl/) or .xls (OLE2) file, whatever its name."""
+    import zipfile
+
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return True
+    if magic.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return any(n.startswith("xl/") for n in archive.namelist())
+        except zipfile.BadZipFile:
+            return False
+    return False
+
+
+def _check_unique_columns(path: Path, columns: list[str]) -> None:
+    """Two columns with one name after trimming (or pandas' ``Quantity.1``): an error."""
+    seen = set()
+    for name in columns:
+        base = re.sub(r"\.\d+$", "", name)
+        twice = name in seen or (base != name and base in columns)
+        if twice:
+            raise DataError(
+                str(path),
+                base,
+                f"the header names {base!r} twice (after trimming spaces); which one holds "
+                "the values is unknown",
+                examples=[f"header: {columns!r}"],
+                fix="Rename one of the two columns in the export.",
+            )
+        seen.add(name)
+
+
+def _loose(name: str) -> str:
+    return re.sub(r"[\s_\-.]+", "", name.casefold())
+
+
+def _match_header(path: Path, columns: list[str], first: str, expected: list[str]) -> list[str]:
+    """The header of a further file of one source, renamed to the first file's spelling
+    (``Customer ID`` = ``CustomerID``); other columns are an error naming the file."""
+    by_key = {_loose(c): c for c in expected}
+    renamed = [by_key.get(_loose(c), c) for c in columns]
+    if sorted(renamed) == sorted(expected) and len(set(renamed)) == len(renamed):
+        return renamed
+    only_here = [c for c, r in zip(columns, renamed, strict=True) if r not in expected]
+    only_first = [c for c in expected if c not in renamed]
+    raise DataError(
+        str(path),
+        (only_here or only_first or [None])[0],
+        f"its header differs from that of {first}, the first file of this source: "
+        + "; ".join(
+            part
+            for part in (
+                f"only in {path.name}: {', '.join(only_here)}" if only_here else "",
+                f"only in {first}: {', '.join(only_first)}" if only_first else "",
+            )
+            if part
+        ),
+        fix=f"Export every file of this source with the same columns, or rename them in {path.name}.",
+    )
 
 
 def _delimiter_cause(raw: pd.DataFrame) -> str | None:
@@ -519,12 +732,92 @@ def derive_names(expression: str) -> list[str]:
     return ordered
 
 
+#: in a mapped frame: ``_src_value:UnitPrice`` holds the source column a ``derive`` expression
+#: used, so a rejected derived value shows what it came from (dropped from the clean table)
+SOURCE_VALUE_PREFIX = "_src_value:"
+
+
+def read_numbers(
+    values: pd.Series,
+    rows: pd.Series,
+    src: SourceConfig | None,
+    file_label: str,
+    column: str,
+    table: str,
+) -> tuple[pd.Series, str]:
+    """A column of numbers read with its decimal mark (configured, else detected).
+
+    Parameters
+    ----------
+    values : Series
+        The source values (text from CSV, native from Excel/Parquet/SQL).
+    rows : Series
+        Source record numbers (``_src_row``) on the same index, for examples.
+    src : SourceConfig or None
+        ``decimal`` / ``thousands`` of the source, when set.
+    file_label, column, table : str
+        For messages.
+
+    Returns
+    -------
+    parsed : Series of float
+        NaN where a value is not a number.
+    note : str
+        Says when a decimal comma was detected (empty otherwise).
+
+    Raises
+    ------
+    DataError
+        Some values need a decimal comma (``98,31``) and others a decimal point (``12.5``).
+
+    Examples
+    --------
+    >>> v = pd.Series(["98,31", "1.234,50"])
+    >>> parsed, note = read_numbers(v, pd.Series([1, 2]), None, "o.csv", "amount", "orders")
+    >>> parsed.tolist(), note.split(" (")[0]
+    ([98.31, 1234.5], 'amount read with a decimal comma')
+    """
+    fmt = number_format(
+        values,
+        decimal=src.decimal if src is not None else None,
+        thousands=src.thousands if src is not None else None,
+    )
+    if fmt.ambiguous:
+        comma = pd.Series(fmt.comma, index=values.index)
+        point = pd.Series(fmt.point, index=values.index)
+        raise DataError(
+            file_label,
+            column,
+            f"the numbers mix two formats: {int(fmt.comma.sum()):,} value(s) need a decimal "
+            f"comma, {int(fmt.point.sum()):,} a decimal point, so one kind would be read "
+            "100 or 1000 times off",
+            examples=[
+                *(f"{e} (decimal comma)" for e in failed_examples(values, comma, rows, 2)),
+                *(f"{e} (decimal point)" for e in failed_examples(values, point, rows, 2)),
+            ],
+            cause="Files from different locales were combined, or the column is free text.",
+            fix=f"Set `sources.{table}.decimal: ','` (with `thousands: '.'`) or `decimal: '.'` "
+            "for this source, or correct the values in the export.",
+        )
+    parsed = to_number(values, decimal=fmt.decimal, thousands=fmt.thousands)
+    note = ""
+    if fmt.detected_comma:
+        example = values[fmt.comma].iloc[0]
+        note = (
+            f"{column} read with a decimal comma ({int(fmt.comma.sum()):,} value(s) such as "
+            f"{example!r} need it; set `sources.{table}.decimal` to override)"
+        )
+    return parsed, note
+
+
 def _derive(
     table: str,
     canonical: str,
     expression: str,
     raw: pd.DataFrame,
     file_label: str,
+    src: SourceConfig | None = None,
+    notes: list[str] | None = None,
 ) -> pd.Series:
     """Evaluate one ``derive`` expression over the source columns it names (read as numbers)."""
     import difflib
@@ -559,7 +852,13 @@ def _derive(
             fix=f"Fix `{where}`; it may use only the file's columns (names with spaces, "
             "symbols or a leading digit in back quotes).",
         )
-    scope = pd.DataFrame({c: to_number(raw[c]) for c in used}, index=raw.index)
+    scope = pd.DataFrame(index=raw.index)
+    for column in used:
+        scope[column], note = read_numbers(
+            raw[column], raw["_src_row"], src, file_label, column, table
+        )
+        if note and notes is not None:
+            notes.append(note)
     try:
         value = scope.eval(expression, engine="python") if used else scope.eval(expression)
     except Exception as exc:  # pandas raises many types for a bad expression
@@ -653,8 +952,12 @@ def map_columns(table: str, raw: pd.DataFrame, src: SourceConfig, file_label: st
             cause=_delimiter_cause(raw),
             fix=f"Fix `sources.{table}.columns.{canonical}` in the config.",
         )
+    notes = list(raw.attrs.get("notes", []))
     for canonical, expression in src.derive.items():
-        out[canonical] = _derive(table, canonical, expression, raw, file_label)
+        out[canonical] = _derive(table, canonical, expression, raw, file_label, src, notes)
+        for column in derive_names(expression):  # what a rejected derived value came from
+            if f"{SOURCE_VALUE_PREFIX}{column}" not in out.columns:
+                out[f"{SOURCE_VALUE_PREFIX}{column}"] = raw[column].to_numpy()
     if src.record_ids:
         out.insert(0, spec.key, np.arange(1, len(raw) + 1).astype(str).astype(object))
     missing = [c for c in spec.required if c not in out.columns]
@@ -716,6 +1019,7 @@ def map_columns(table: str, raw: pd.DataFrame, src: SourceConfig, file_label: st
         out[RECORD_COLUMN] = record_codes(raw[rest])
     for column in _SOURCE_COLUMNS:
         out[column] = raw[column].to_numpy()
+    out.attrs["notes"] = list(dict.fromkeys(notes))
     return out
 
 

@@ -128,7 +128,27 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if rejects is not None and len(rejects):
         _console().print(f"{len(rejects):,} row(s) set aside; reasons are in the rejects table.")
     _print_large_removals(result)
+    if period is not None and "orders" in result.tables:
+        _check_orders_in_period(result, period, config)
     return 0
+
+
+def _check_orders_in_period(result, period, config) -> None:
+    """``validate --period P``: a period without any clean order is not usable (exit 2)."""
+    from custops.core.errors import DataError
+
+    cover = result.coverage(period).set_index("table")
+    if "orders" not in cover.index or cover.loc["orders", "in_period"]:
+        return
+    first, last = cover.loc["orders", "first"], cover.loc["orders", "last"]
+    suggestion = f"{last.year}Q{(last.month - 1) // 3 + 1}"
+    raise DataError(
+        config.sources["orders"].path or "orders query",
+        "order_date",
+        f"no orders in {period.label}; the data cover {first.date().isoformat()} … "
+        f"{last.date().isoformat()}",
+        fix=f"Pass a period inside that range with --period (e.g. {suggestion}).",
+    )
 
 
 def _print_coverage(result, period) -> None:

@@ -901,8 +901,22 @@ def _stable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def _build_time() -> datetime:
-    """Now, or ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention).
+def _input_files(config: ReportConfig) -> list[Path]:
+    """The source files of ``config`` (globs expanded; SQL URLs left out)."""
+    import glob as _glob
+
+    files = []
+    for src in config.sources.values():
+        if not src.path:
+            continue
+        resolved = str(config.resolve(src.path))
+        files += [Path(p) for p in sorted(_glob.glob(resolved, recursive=True))]
+    return files
+
+
+def _build_time(inputs: Sequence[Path] = ()) -> datetime:
+    """``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention), else the last
+    modification of ``inputs`` (to the minute), else now.
 
     Examples
     --------
@@ -914,6 +928,9 @@ def _build_time() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
+    stamps = [p.stat().st_mtime for p in inputs if p.exists()]
+    if stamps:
+        return datetime.fromtimestamp(int(max(stamps)) // 60 * 60, UTC)
     return datetime.now(UTC)
 
 
@@ -1331,7 +1348,8 @@ def prepare_book_source(
     artifacts : Path
         ``build/<P>/artifacts`` (the ledger is read from there).
     durations : dict, optional
-        Seconds per notebook name, overriding papermill's recorded duration.
+        Seconds per notebook name. Accepted for callers; the pages show no run times or
+        durations (they would make two builds of the same inputs differ; see ``run.json``).
     commentary : dict, optional
         The team's commentary, notebook stem -> markdown (``custops.run.commentary``): shown
         in a box below the chapter's title and under its headline numbers on the landing
@@ -1366,8 +1384,9 @@ def prepare_book_source(
     for stray in [*source.glob("*.zh.md"), *source.glob("*.en.md")]:
         stray.unlink()
 
-    fixed_time = os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit()
-    built_at = _build_time().strftime("%Y-%m-%d %H:%M UTC")
+    # no clock readings in the pages: the same inputs give the same HTML (the run times
+    # are in run.json); the stated time is SOURCE_DATE_EPOCH, else the inputs' last change
+    built_at = _build_time(_input_files(config)).strftime("%Y-%m-%d %H:%M UTC")
     chapters: list[_Chapter] = []
     (source / "notebooks").mkdir(exist_ok=True)
     for path in executed:
@@ -1376,11 +1395,8 @@ def prepare_book_source(
         if commentary and commentary.get(path.stem):
             _insert_commentary(book_nb, notes.commentary_block(commentary[path.stem], language))
         nbformat.write(book_nb, source / "notebooks" / path.name)
-        executed_at, seconds = _chapter_meta(nb)
-        if durations and path.name in durations:
-            seconds = durations[path.name]
-        if fixed_time:  # a reproducible build: no clock readings in the pages
-            executed_at, seconds = built_at.removesuffix(" UTC"), None
+        # no clock readings (execution times, durations: in run.json and the run summary)
+        executed_at, seconds = built_at.removesuffix(" UTC"), None
         chapters.append(
             _Chapter(
                 f"notebooks/{path.stem}",
@@ -1838,7 +1854,7 @@ def _order_dates(config: ReportConfig):
     notebook 01, as before.
     """
     from custops.core.errors import CustopsError
-    from custops.core.parsing import parse_dates
+    from custops.core.parsing import day_order, parse_dates
     from custops.ingest.sources import map_columns, read_source
 
     src = config.sources.get("orders")
@@ -1853,7 +1869,9 @@ def _order_dates(config: ReportConfig):
         dates = parse_dates(
             mapped["order_date"],
             date_format=src.date_format,
-            dayfirst=src.dayfirst,
+            dayfirst=src.dayfirst
+            if src.dayfirst is not None
+            else day_order(mapped["order_date"]).dayfirst,
             timezone=src.timezone,
         )
     except (CustopsError, OSError, ValueError, TypeError):
