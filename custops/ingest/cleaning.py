@@ -53,6 +53,7 @@ from custops.core.parsing import (
     parse_ids,
     swap_day_month,
     swapped_days,
+    to_number,
 )
 from custops.ingest.privacy import (
     allowed_pii_note,
@@ -1427,7 +1428,12 @@ def signup_from_tenure(
             fix="Give the period (`--period`) or set `observation_end:` in the config.",
         )
     unit = cfg.churn.tenure_unit
-    tenure = to_number(mapped["tenure"])
+    src = cfg.sources.get("customers")
+    tenure = to_number(
+        mapped["tenure"],
+        decimal=(src.decimal if src is not None and src.decimal else "."),
+        thousands=src.thousands if src is not None else None,
+    )
     tenure = tenure.where(tenure >= 0)
     days = (tenure * TENURE_DAYS[unit]).round()
     out = mapped.copy()
