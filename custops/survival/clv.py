@@ -209,17 +209,18 @@ _T: dict[str, dict[str, str]] = {
     },
     "story": {
         "en": (
-            "**Who leaves, when, why — and what to do.** Customers do not leave in the first {days} days by "
+            "**Who leaves, when, with what — and what to do.** Customers do not leave in the first {days} days by "
             "definition; after that about {c365:.0%} are gone one year after their first order and half by day "
-            "{median}. The clearest reasons are in service: an **unresolved complaint** multiplies the churn risk "
-            "by {hr_u:.1f}, a **slow first response** by {hr_s:.1f}, while customers **bound to the APP** churn at "
+            "{median}. The strongest associations are in service (landmark design: measured before the risk is counted; "
+            "associations, not proven causes): after an early **unresolved complaint** the churn risk is "
+            "{hr_u:.1f} times as high, after a **slow first response** {hr_s:.1f} times, while customers **bound to the APP** churn at "
             "{hr_a:.1f} times the rate of the others. Those who buy rarely in their first months leave sooner too. "
             "The priority list turns this into a work queue: call the customers with the most value at risk first, "
             "starting with the suggested playbook (service recovery where a complaint is open)."
         ),
         "zh": (
-            "**谁会流失、何时、为何——以及怎么办。** 按定义，客户在首单后 {days} 天内不会被记为流失；此后，首单一年后约 "
-            "{c365:.0%} 的客户已离开，第 {median} 天时一半客户已离开。最明确的原因在服务：**投诉未解决**使流失风险变为 "
+            "**谁会流失、何时、与什么相关——以及怎么办。** 按定义，客户在首单后 {days} 天内不会被记为流失；此后，首单一年后约 "
+            "{c365:.0%} 的客户已离开，第 {median} 天时一半客户已离开。最强的关联在服务（地标设计：先测量、后计风险；是关联而非已证实的原因）：早期**投诉未解决**的客户流失风险为 "
             "{hr_u:.1f} 倍，**首次响应慢**为 {hr_s:.1f} 倍，而**绑定 APP** 的客户流失风险只有其他客户的 {hr_a:.1f} 倍。"
             "首几个月购买少的客户也更早离开。挽留名单把这些变成工作清单：先联系风险价值最高的客户，按建议的打法执行"
             "（有未结投诉的先做服务补救）。"
