@@ -35,7 +35,11 @@ two-proportion z-test, counts an exact conditional Poisson test (the two counts 
 binomially in proportion to the period lengths), means Welch's t-test, the median a
 bootstrap of the difference of medians (2,000 resamples, seeded by ``cfg.seed``), NPS a
 z-test with the two variances summed (DESIGN.md). Totals (revenue) are not tested. The
-p-values are Holm-adjusted over the scorecard; ``significant`` means adjusted p < 0.05.
+p-values are Holm-adjusted within one family per question (:data:`HOLM_FAMILIES`: the
+customer and sales KPIs of the orders, the voice of the customer, service, marketing
+touches), not across the whole scorecard: a correction over unrelated KPIs would make every
+mark "could be noise" and say nothing about any one question (Holm 1979; the family is the
+set of tests one conclusion rests on). ``significant`` means adjusted p < 0.05.
 """
 
 from __future__ import annotations
@@ -149,7 +153,16 @@ SCORECARD_COLUMNS = [
     "deadline",
     "amber_tolerance",
     "kind",
+    "holm_family",
 ]
+
+#: Holm families of the scorecard (one per question), keyed by the KPI's source table
+HOLM_FAMILIES: dict[str, dict[str, str]] = {
+    "orders": {"en": "customers and sales", "zh": "客户与销售"},
+    "surveys": {"en": "voice of the customer", "zh": "客户之声"},
+    "tickets": {"en": "service", "zh": "服务"},
+    "touches": {"en": "marketing touches", "zh": "营销触达"},
+}
 
 
 @dataclass
@@ -525,8 +538,9 @@ def scorecard(
     -------
     DataFrame
         One row per KPI (``SCORECARD_COLUMNS``): ``kpi, value, previous, target, status,
-        direction, change, p_value`` (Holm-adjusted), ``significant, unit, label, ci_low,
-        ci_high, n, n_previous, test, p_raw, deadline, amber_tolerance, kind``. KPIs whose source
+        direction, change, p_value`` (Holm-adjusted within ``holm_family``), ``significant,
+        unit, label, ci_low, ci_high, n, n_previous, test, p_raw, deadline, amber_tolerance,
+        kind, holm_family`` (the KPI's question, :data:`HOLM_FAMILIES`). KPIs whose source
         table is missing have no value and status grey.
 
     Examples
@@ -596,7 +610,10 @@ def scorecard(
             }
         )
     card = pd.DataFrame(rows)
-    card["p_value"] = holm(card["p_raw"].to_numpy())
+    card["holm_family"] = [KPIS[k].table for k in card["kpi"]]
+    card["p_value"] = np.nan
+    for _, members in card.groupby("holm_family", sort=False).groups.items():
+        card.loc[members, "p_value"] = holm(card.loc[members, "p_raw"].to_numpy())
     card["significant"] = pd.array(
         [bool(v < alpha) if np.isfinite(v) else pd.NA for v in card["p_value"]], dtype="boolean"
     )
@@ -731,18 +748,22 @@ def scorecard_sentences(
         ]
         out.append(
             (
-                "与上期相比超出随机波动的变化(Holm 校正后 p < 0.05):"
+                "与上期相比超出随机波动的变化(在同一问题内做 Holm 校正后 p < 0.05;"
+                "客户与销售、客户之声、服务、营销触达各为一族):"
                 if zh
-                else "Changes vs the previous period beyond noise (Holm-adjusted p < 0.05): "
+                else "Changes vs the previous period beyond noise (Holm-adjusted p < 0.05 within "
+                "each question: customers and sales, voice of the customer, service and "
+                "marketing touches are one family each): "
             )
             + ("、" if zh else ", ").join(items)
             + ("。" if zh else ".")
         )
     else:
         out.append(
-            "与上期相比,没有一项变化超出随机波动。"
+            "与上期相比,没有一项变化超出随机波动(在同一问题内做 Holm 校正)。"
             if zh
-            else "No change vs the previous period is beyond noise."
+            else "No change vs the previous period is beyond noise (Holm-adjusted within each "
+            "question: customers and sales, voice of the customer, service, marketing touches)."
         )
     for name in _targets_by_kpi(targets):
         if name not in KPIS:
