@@ -403,6 +403,65 @@ def test_clv_is_the_discounted_survival_weighted_margin(rossi_model, rossi):
         assert got["clv"].iloc[i] == pytest.approx(value, rel=1e-9)
 
 
+def test_value_at_risk_interval_method_and_estimate_inside(rossi_model, rossi):
+    """The interval recomputed with lifelines directly: the same customer resamples of the fit
+    data (seeded), a refit each, the active customers held fixed; centred on the plug-in."""
+    cols = ["fin", "age", "prio"]
+    # the customers scored: 150 "active" ones 30 weeks in (rossi's censored are all at 52)
+    rows = rossi.iloc[:150].assign(
+        duration_days=30.0,
+        event=0,
+        revenue_365d=900.0,
+        tenure_days=300,
+        customer_id=lambda f: f.index.astype(str),
+    )
+    cfg = ClvConfig(margin=0.3, annual_discount_rate=0.1, horizon_months=6)
+    h = 10
+    got = clv.value_at_risk_interval(rossi_model, rows, h, cfg, n_boot=20)
+
+    def total(fitter: CoxPHFitter) -> tuple[float, float]:
+        x = rows[cols].astype(float).reset_index(drop=True)
+        t = rows["duration_days"].to_numpy(dtype=float)
+        months = np.arange(1, 7) * clv.DAYS_PER_MONTH
+        spend = 900.0 / 300.0 * clv.DAYS_PER_MONTH
+        var = churners = 0.0
+        for i in range(len(x)):
+            times = np.r_[t[i], t[i] + h, t[i] + months]
+            s = fitter.predict_survival_function(x.iloc[[i]], times=times).iloc[:, 0].to_numpy()
+            p = 1 - s[1] / s[0]
+            value = sum(s[2 + m] / s[0] * spend * 0.3 / 1.1 ** ((m + 1) / 12) for m in range(6))
+            var += p * value
+            churners += p
+        return var, churners
+
+    data = rossi_model.data_
+    plug = CoxPHFitter().fit(data, "duration_days", "event")
+    estimate, n_churn = total(plug)
+    rng = np.random.default_rng(rossi_model.random_state)
+    draws = []
+    for _ in range(20):
+        sample = data.iloc[rng.integers(0, len(data), len(data))].reset_index(drop=True)
+        draws.append(total(CoxPHFitter().fit(sample, "duration_days", "event")))
+    var_draws = np.array([d[0] for d in draws])
+    assert got["n_boot"] == 20 and got["n_active"] == len(rows)
+    assert got["var_estimate"] == pytest.approx(estimate, rel=1e-6)
+    assert got["churners_estimate"] == pytest.approx(n_churn, rel=1e-6)
+    assert got["var_boot_sd"] == pytest.approx(var_draws.std(ddof=1), rel=1e-4)
+    assert got["var_boot_median"] == pytest.approx(np.median(var_draws), rel=1e-6)
+    assert got["var_low"] == pytest.approx(estimate - 1.96 * var_draws.std(ddof=1), rel=1e-4)
+    assert got["var_low"] < got["var_estimate"] < got["var_high"]
+    assert got["churners_low"] < got["churners_estimate"] < got["churners_high"]
+    # the estimate is the figure of the scores, and the text states the method
+    scores = clv.churn_scores(rossi_model, rows, horizon_days=h, clv_config=cfg)
+    assert scores["value_at_risk"].sum() == pytest.approx(got["var_estimate"], rel=1e-9)
+    text = clv.clv_text(scores, horizon_days=h, config=cfg, interval=got)
+    assert "resampled with replacement 20 times" in text
+    assert "held fixed" in text and "bootstrap median" in text
+    assert "有放回地重抽样 20 次" in clv.clv_text(
+        scores, horizon_days=h, config=cfg, interval=got, lang="zh"
+    )
+
+
 def test_contributions_add_up_to_the_log_partial_hazard(model_5k, surv_5k):
     rows = surv_5k.iloc[:200]
     contributions = model_5k.contributions(rows)
