@@ -80,8 +80,9 @@ class DemoSpec:
     share_slow: float = 0.25
     share_app_bound: float = 0.45
     slow_hours_threshold: float = 24.0
-    # the planted service experience (the unresolved complaint, the first slow ticket) happens
-    # in the first days after the first order, before the Cox model's landmark (churn.landmark_days)
+    # a flagged customer's first ticket (the unresolved complaint, else a slow one) is created
+    # in these first days after the first order, before the Cox model's landmark
+    # (churn.landmark_days)
     planted_ticket_days: float = 60.0
     nps_base: tuple[float, float] = (0.52, 0.18)  # promoter, detractor probability
     nps_slow: tuple[float, float] = (0.30, 0.40)
@@ -250,8 +251,9 @@ def _tickets(
         n_t = rng.poisson(0.9) + n_planted
         early = min(width[i], spec.planted_ticket_days * 24.0)
         for k in range(n_t):
-            # planted tickets early in the relationship, the others anywhere in it
-            span_h = early if k < n_planted else width[i]
+            # one planted ticket (the unresolved complaint, else a slow one) early in the
+            # relationship, every other ticket anywhere in it
+            span_h = early if (k == 0 and n_planted) else width[i]
             created = first[i] + np.timedelta64(int(rng.random() * span_h * 60), "m")
             is_unresolved_case = unresolved and k == 0
             category = (
@@ -578,8 +580,8 @@ def _truth(spec: DemoSpec, cust, orders, tickets, surveys, touches, mess) -> dic
         },
         "churn": {
             "description": "latent lifetime from first order ~ Exponential with proportional hazards; "
-            "covariates are customer-level flags whose planted tickets (the unresolved complaint, "
-            f"the first slow ticket) are created in the first {spec.planted_ticket_days:g} days after "
+            "covariates are customer-level flags; a flagged customer's first ticket (the unresolved "
+            f"complaint, else a slow one) is created in the first {spec.planted_ticket_days:g} days after "
             "the first order, before the Cox model's landmark. Churn is observed through inactivity.",
             "median_lifetime_days_baseline": spec.median_lifetime_days,
             "hazard_ratios": spec.hazard_ratios,
