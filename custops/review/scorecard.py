@@ -117,7 +117,7 @@ KPIS: dict[str, KpiSpec] = {
     for s in (
         KpiSpec("active_customers", "count", "customers", "higher", "Active customers", "活跃客户数", "orders"),
         KpiSpec("new_customers", "count", "customers", "higher", "New customers (first order)", "新客户数(首单)", "orders"),
-        KpiSpec("churn_rate", "rate", "share", "lower", "Churn rate (vs previous-period buyers)", "流失率(相对上期购买客户)", "orders"),
+        KpiSpec("churn_rate", "rate", "share", "lower", "Quarterly lapse rate (previous-period buyers who did not buy)", "季度断购率(上期购买客户本期未购)", "orders"),
         KpiSpec("retention_rate", "rate", "share", "higher", "Retention rate", "留存率", "orders"),
         KpiSpec("repurchase_rate", "rate", "share", "higher", "Repurchase rate (2+ orders)", "复购率(2单及以上)", "orders"),
         KpiSpec("avg_order_value", "mean", "currency", "higher", "Average order value", "客单价(每单)", "orders"),
@@ -588,7 +588,20 @@ def scorecard(
                 "direction": direction,
                 "change": c.value - b.value,
                 "unit": spec.unit,
-                "label": spec.label(lang)
+                "label": (
+                    # the report's own churn (contractual): named churn; otherwise the orders'
+                    # lapse rate, never called churn beside the survival chapter's churn
+                    (
+                        "Churn rate (the report's churn definition)"
+                        if lang != "zh"
+                        else "流失率(本报告的流失口径)"
+                    )
+                    if name == "churn_rate"
+                    and churn is not None
+                    and "churn_rate" in cur
+                    and np.isfinite(churn.get("rate", np.nan))
+                    else spec.label(lang)
+                )
                 + (
                     ""
                     if not partial_until
