@@ -911,3 +911,26 @@ def test_read_tables_without_orders_raises(tmp_path: Path) -> None:
 
     with pytest.raises(CustopsError, match="No clean tables"):
         churn.read_tables(tmp_path)
+
+
+def test_service_issue_curves_are_a_landmark_analysis():
+    from types import SimpleNamespace
+
+    from custops.core.config import NpsConfig
+
+    surv, tickets = _churn_causes_complaints(n=400)
+    surv = surv.drop(columns=["unresolved_complaint"])
+    ctx = SimpleNamespace(
+        cfg=SimpleNamespace(churn=ChurnConfig(landmark_days=90), nps=NpsConfig()), language="en"
+    )
+    rows = churn.landmark_groups(ctx, surv, {"tickets": tickets})
+    # only customers still there on day 90, time counted from it, groups from tickets before it
+    kept = surv[surv["duration_days"] > 90]
+    assert rows.index.equals(kept.index)
+    np.testing.assert_allclose(rows["duration_days"], kept["duration_days"] - 90)
+    mark = kept.set_index("customer_id")["start_date"] + pd.Timedelta(days=90)
+    early = tickets[tickets["created_at"] < tickets["customer_id"].map(mark)]
+    expected = np.where(
+        kept["customer_id"].isin(early["customer_id"]), "unresolved complaint", "neither"
+    )
+    assert (rows["service_issue"].to_numpy() == expected).all()

@@ -2319,12 +2319,21 @@ def km_section(
         if lang == "en"
         else f"{ctx.period.label}：按{name}的生存曲线"
     )
+    mark = surv.attrs.get("landmark", {}).get("days")
     fig = plot_km(
         km.curves,
         title=title,
         exclude=small_groups(km),
         max_days=max_days,
-        xlabel="days since first order" if lang == "en" else "首单后天数",
+        xlabel=(
+            ("days since first order" if lang == "en" else "首单后天数")
+            if not mark
+            else (
+                f"days since the landmark (day {mark})"
+                if lang == "en"
+                else f"地标日（第 {mark} 天）后天数"
+            )
+        ),
         ylabel="share still a customer" if lang == "en" else "仍为客户的比例",
     )
     display(fig)
@@ -2395,6 +2404,36 @@ def overall_logrank_text(test: dict[str, float], lang: str = "en") -> str:
         f"Overall log-rank test across the {test['groups']} groups (not small): "
         f"χ² = {test['chi2']:.1f}, df = {test['df']}, p = {p} — {verdict}."
     )
+
+
+def landmark_groups(ctx: Any, surv: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The landmark table of the Cox model with ``service_issue`` from the landmark flags.
+
+    Service experience is not fixed at the first order, so its survival curves are a
+    landmark analysis: the group is the service of the first ``churn.landmark_days`` days
+    (:func:`landmark_data`), survival is counted from the landmark.
+
+    Examples
+    --------
+    >>> km_service = km_section(ctx, landmark_groups(ctx, surv, tables), "service_issue")  # doctest: +SKIP
+    """
+    rows = landmark_data(
+        surv,
+        tables.get("tickets"),
+        None,
+        landmark_days=ctx.cfg.churn.landmark_days,
+        slow_hours=ctx.cfg.nps.slow_response_hours,
+    )
+    words = _GROUP_WORDS[ctx.language if ctx.language in _GROUP_WORDS else "en"]
+    if "unresolved_complaint" in rows and "slow_first_response" in rows:
+        rows["service_issue"] = np.select(
+            [rows["unresolved_complaint"] == 1, rows["slow_first_response"] == 1],
+            [words["unresolved"], words["slow"]],
+            words["none"],
+        )
+    else:
+        rows = rows.drop(columns=["service_issue"], errors="ignore")
+    return rows
 
 
 def km_config_groups(ctx: Any, surv: pd.DataFrame) -> dict[str, KMResult | None]:
