@@ -313,3 +313,18 @@ def test_plant_diagnostics_changes_only_what_it_documents() -> None:
     realized = on["truth"]["touches"]["ab_test"]["conversion_per_sent_realized"]
     for group in ("control", "treatment"):
         assert realized[group] == ab.loc[ab["ab_group"].eq(group), "converted"].mean()
+
+
+def test_a_rate_never_seen_in_the_baseline_is_not_an_alert() -> None:
+    """Email conversions 0 in every month: no limits can be set, so 0 is not a '25-sigma' drop."""
+    months = pd.period_range("2023-01", "2025-12", freq="M").astype(str)
+    s = pd.DataFrame(
+        {"month": months, "value": 0.0, "numerator": 0.0, "denominator": 40.0, "kind": "rate"}
+    )
+    chart = alerts.control_chart(s, ["2025-10", "2025-11", "2025-12"])
+    monitored = chart[chart["monitored"]]
+    assert (monitored["rules"] == "insufficient_history").all()
+    # one conversion in the baseline: limits exist and a month at 0 is within them
+    s.loc[30, ["numerator", "value"]] = [1.0, 1 / 40]
+    chart = alerts.control_chart(s, ["2025-10", "2025-11", "2025-12"])
+    assert (chart[chart["monitored"]]["rules"] != "insufficient_history").all()

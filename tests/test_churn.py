@@ -38,9 +38,21 @@ def surv_5k(demo_5k_artifacts: Path, demo_5k: Path) -> pd.DataFrame:
     return _surv(demo_5k_artifacts, demo_5k)
 
 
+LANDMARK_DAYS = 90
+
+
 @pytest.fixture(scope="module")
-def model_5k(surv_5k: pd.DataFrame) -> churn.ChurnModel:
-    return churn.ChurnModel(random_state=42).fit(surv_5k)
+def landmark_5k(surv_5k: pd.DataFrame, demo_5k_artifacts: Path) -> pd.DataFrame:
+    tables = read_clean_tables(demo_5k_artifacts)
+    return churn.landmark_data(
+        surv_5k, tables["tickets"], tables["orders"], landmark_days=LANDMARK_DAYS
+    )
+
+
+@pytest.fixture(scope="module")
+def model_5k(landmark_5k: pd.DataFrame) -> churn.ChurnModel:
+    """The chapter's design: covariates up to the landmark, churn risk after it."""
+    return churn.ChurnModel(random_state=42, landmark_days=LANDMARK_DAYS).fit(landmark_5k)
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +76,127 @@ def test_planted_hazard_ratios_inside_the_95pct_ci(model_5k, truth_5k):
         assert low <= true <= high, (column, true, low, high)
     # the planted flags are never stratified away, and the early order rate (non-PH) is
     assert model_5k.strata_sources_ == ["log_early_orders_per_year"]
+
+
+def test_landmark_table_against_a_ticket_recount(landmark_5k, surv_5k, demo_5k_artifacts):
+    """Rows, shifted time and the service flags recounted from the tickets before each landmark."""
+    tickets = read_clean_tables(demo_5k_artifacts)["tickets"]
+    kept = surv_5k[surv_5k["duration_days"] > LANDMARK_DAYS]
+    assert landmark_5k.index.equals(kept.index)
+    assert landmark_5k.attrs["landmark"] == {
+        "days": LANDMARK_DAYS,
+        "n_in": len(kept),
+        "n_out": len(surv_5k) - len(kept),
+    }
+    np.testing.assert_allclose(landmark_5k["duration_days"], kept["duration_days"] - LANDMARK_DAYS)
+    mark = kept.set_index("customer_id")["start_date"] + pd.Timedelta(days=LANDMARK_DAYS)
+    t = tickets.merge(mark.rename("mark"), left_on="customer_id", right_index=True)
+    t = t[t["created_at"] < t["mark"]]
+    open_complaint = t["category"].str.lower().str.contains("complain") & (
+        t["resolved_at"].isna() | (t["resolved_at"] >= t["mark"])
+    )
+    expected = kept["customer_id"].isin(t.loc[open_complaint, "customer_id"]).astype(int)
+    assert (landmark_5k["unresolved_complaint"] == expected).all()
+    wait = (
+        t["first_response_at"].where(t["first_response_at"] < t["mark"], t["mark"])
+        - t["created_at"]
+    )
+    median_h = (wait.dt.total_seconds() / 3600).groupby(t["customer_id"]).median()
+    slow = kept["customer_id"].map(median_h).fillna(0) > 24
+    assert (landmark_5k["slow_first_response"] == slow.astype(int)).all()
+
+
+def _churn_causes_complaints(n: int = 6000, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Customers whose complaint is a *consequence* of leaving: in the 30 days before churn.
+
+    The complaint has no effect on the hazard (true HR 1); APP binding has a real one (0.6).
+    As with the inactivity definition (no churn dated before day 180), nobody leaves before
+    day 180, so the decline starts after the landmark; the hazard after day 180 is constant.
+    """
+    rng = np.random.default_rng(seed)
+    app = rng.random(n) < 0.45
+    life = 180 + rng.exponential(400 / np.log(2) / np.where(app, 0.6, 1.0))
+    follow = rng.uniform(200, 1000, n)  # administrative censoring
+    event = life <= follow
+    duration = np.minimum(life, follow)
+    start = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D")
+    ids = [f"S{i:05d}" for i in range(n)]
+    # churners complain while they drift away (60%), everyone else rarely (5%, at any time)
+    late = event & (rng.random(n) < 0.6)
+    background = rng.random(n) < 0.05
+    when = np.where(late, life - rng.uniform(0, 30, n), rng.uniform(0, duration))
+    has = late | background
+    tickets = pd.DataFrame(
+        {
+            "customer_id": np.asarray(ids)[has],
+            "created_at": (start + pd.to_timedelta(when, unit="D"))[has],
+            "category": "complaint",
+            "resolved_at": pd.NaT,
+            "first_response_at": (start + pd.to_timedelta(when + 0.1, unit="D"))[has],
+        }
+    )
+    surv = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "start_date": start,
+            "duration_days": duration,
+            "event": event.astype(int),
+            "app_bound": app.astype(int),
+            "unresolved_complaint": has.astype(int),  # counted over the whole history
+        }
+    )
+    return surv, tickets
+
+
+def test_landmark_design_removes_the_reverse_causation_the_lifetime_design_finds():
+    surv, tickets = _churn_causes_complaints()
+    columns = ["unresolved_complaint", "app_bound"]
+    lifetime = churn.ChurnModel(columns, protect=columns).fit(surv)
+    hr = lifetime.hazard_ratios().set_index("covariate")
+    # the whole-history flag: churn made the complaints, the model reports a large "effect"
+    assert hr.loc["unresolved_complaint", "hr_low"] > 2.0
+    lm = churn.landmark_data(surv, tickets, landmark_days=LANDMARK_DAYS)
+    landmark = churn.ChurnModel(columns, protect=columns, landmark_days=LANDMARK_DAYS).fit(lm)
+    hr = landmark.hazard_ratios().set_index("covariate")
+    low, high = hr.loc["unresolved_complaint", ["hr_low", "hr_high"]]
+    assert low <= 1.0 <= high, (low, high)  # truth: no effect
+    low, high = hr.loc["app_bound", ["hr_low", "hr_high"]]
+    assert low <= 0.6 <= high, (low, high)  # the real effect is still recovered
+    # the notes state the design and that hazard ratios are associations
+    text = " ".join(landmark.notes())
+    assert "Landmark design" in text and "associations" in text
+    assert f"{lm.attrs['landmark']['n_in']:,} customers" in text
+
+
+def test_small_survival_groups_are_defined_by_churn_events():
+    rng = np.random.default_rng(3)
+    n = 400
+    group = np.where(np.arange(n) < 300, "big", "few events")
+    event = np.where(group == "big", rng.random(n) < 0.5, np.arange(n) < 325)  # 25 events
+    frame = pd.DataFrame(
+        {"duration_days": rng.uniform(10, 500, n), "event": event.astype(int), "g": group}
+    )
+    km = churn.km_by_group(frame, "g")
+    small = km.table.set_index("group")["small"]
+    assert int(frame.loc[frame["g"] == "few events", "event"].sum()) == 25
+    assert small.to_dict() == {"big": False, "few events": True}  # 100 customers, 25 events
+    text = churn.km_text(km, "en", churn.pairwise_logrank(frame, "g", exclude=["few events"]))
+    assert "fewer than 30 churn events are flagged and not compared: few events" in text
+    zh = churn.km_text(km, "zh")
+    assert "流失事件少于 30 个的组" in zh
+
+
+def test_first_order_band_from_the_first_order_day(surv_5k, demo_5k_artifacts):
+    orders = read_clean_tables(demo_5k_artifacts)["orders"]
+    first_day = orders.groupby("customer_id")["order_date"].transform("min").dt.normalize()
+    on_first = orders["order_date"].dt.normalize() == first_day
+    value = orders[on_first].groupby("customer_id")["amount"].sum()
+    expected = surv_5k["customer_id"].map(value)
+    np.testing.assert_allclose(surv_5k["first_order_value"], expected)
+    # three equal-count bands: each holds about a third of the customers
+    shares = surv_5k["first_order_band"].value_counts(normalize=True)
+    assert len(shares) == 3 and (shares - 1 / 3).abs().max() < 0.03
+    assert set(churn.FIXED_GROUPS) <= set(surv_5k.columns)
 
 
 def test_held_out_concordance_above_065(model_5k, surv_5k):
@@ -268,6 +401,65 @@ def test_clv_is_the_discounted_survival_weighted_margin(rossi_model, rossi):
         spend = 1200.0 / 365.0 * clv.DAYS_PER_MONTH
         value = sum(s[m] / s[0] * spend * 0.5 / 1.12 ** (m / 12) for m in range(1, 7))
         assert got["clv"].iloc[i] == pytest.approx(value, rel=1e-9)
+
+
+def test_value_at_risk_interval_method_and_estimate_inside(rossi_model, rossi):
+    """The interval recomputed with lifelines directly: the same customer resamples of the fit
+    data (seeded), a refit each, the active customers held fixed; centred on the plug-in."""
+    cols = ["fin", "age", "prio"]
+    # the customers scored: 150 "active" ones 30 weeks in (rossi's censored are all at 52)
+    rows = rossi.iloc[:150].assign(
+        duration_days=30.0,
+        event=0,
+        revenue_365d=900.0,
+        tenure_days=300,
+        customer_id=lambda f: f.index.astype(str),
+    )
+    cfg = ClvConfig(margin=0.3, annual_discount_rate=0.1, horizon_months=6)
+    h = 10
+    got = clv.value_at_risk_interval(rossi_model, rows, h, cfg, n_boot=20)
+
+    def total(fitter: CoxPHFitter) -> tuple[float, float]:
+        x = rows[cols].astype(float).reset_index(drop=True)
+        t = rows["duration_days"].to_numpy(dtype=float)
+        months = np.arange(1, 7) * clv.DAYS_PER_MONTH
+        spend = 900.0 / 300.0 * clv.DAYS_PER_MONTH
+        var = churners = 0.0
+        for i in range(len(x)):
+            times = np.r_[t[i], t[i] + h, t[i] + months]
+            s = fitter.predict_survival_function(x.iloc[[i]], times=times).iloc[:, 0].to_numpy()
+            p = 1 - s[1] / s[0]
+            value = sum(s[2 + m] / s[0] * spend * 0.3 / 1.1 ** ((m + 1) / 12) for m in range(6))
+            var += p * value
+            churners += p
+        return var, churners
+
+    data = rossi_model.data_
+    plug = CoxPHFitter().fit(data, "duration_days", "event")
+    estimate, n_churn = total(plug)
+    rng = np.random.default_rng(rossi_model.random_state)
+    draws = []
+    for _ in range(20):
+        sample = data.iloc[rng.integers(0, len(data), len(data))].reset_index(drop=True)
+        draws.append(total(CoxPHFitter().fit(sample, "duration_days", "event")))
+    var_draws = np.array([d[0] for d in draws])
+    assert got["n_boot"] == 20 and got["n_active"] == len(rows)
+    assert got["var_estimate"] == pytest.approx(estimate, rel=1e-6)
+    assert got["churners_estimate"] == pytest.approx(n_churn, rel=1e-6)
+    assert got["var_boot_sd"] == pytest.approx(var_draws.std(ddof=1), rel=1e-4)
+    assert got["var_boot_median"] == pytest.approx(np.median(var_draws), rel=1e-6)
+    assert got["var_low"] == pytest.approx(estimate - 1.96 * var_draws.std(ddof=1), rel=1e-4)
+    assert got["var_low"] < got["var_estimate"] < got["var_high"]
+    assert got["churners_low"] < got["churners_estimate"] < got["churners_high"]
+    # the estimate is the figure of the scores, and the text states the method
+    scores = clv.churn_scores(rossi_model, rows, horizon_days=h, clv_config=cfg)
+    assert scores["value_at_risk"].sum() == pytest.approx(got["var_estimate"], rel=1e-9)
+    text = clv.clv_text(scores, horizon_days=h, config=cfg, interval=got)
+    assert "resampled with replacement 20 times" in text
+    assert "held fixed" in text and "bootstrap median" in text
+    assert "有放回地重抽样 20 次" in clv.clv_text(
+        scores, horizon_days=h, config=cfg, interval=got, lang="zh"
+    )
 
 
 def test_contributions_add_up_to_the_log_partial_hazard(model_5k, surv_5k):
@@ -719,3 +911,26 @@ def test_read_tables_without_orders_raises(tmp_path: Path) -> None:
 
     with pytest.raises(CustopsError, match="No clean tables"):
         churn.read_tables(tmp_path)
+
+
+def test_service_issue_curves_are_a_landmark_analysis():
+    from types import SimpleNamespace
+
+    from custops.core.config import NpsConfig
+
+    surv, tickets = _churn_causes_complaints(n=400)
+    surv = surv.drop(columns=["unresolved_complaint"])
+    ctx = SimpleNamespace(
+        cfg=SimpleNamespace(churn=ChurnConfig(landmark_days=90), nps=NpsConfig()), language="en"
+    )
+    rows = churn.landmark_groups(ctx, surv, {"tickets": tickets})
+    # only customers still there on day 90, time counted from it, groups from tickets before it
+    kept = surv[surv["duration_days"] > 90]
+    assert rows.index.equals(kept.index)
+    np.testing.assert_allclose(rows["duration_days"], kept["duration_days"] - 90)
+    mark = kept.set_index("customer_id")["start_date"] + pd.Timedelta(days=90)
+    early = tickets[tickets["created_at"] < tickets["customer_id"].map(mark)]
+    expected = np.where(
+        kept["customer_id"].isin(early["customer_id"]), "unresolved complaint", "neither"
+    )
+    assert (rows["service_issue"].to_numpy() == expected).all()

@@ -242,10 +242,29 @@ def test_change_tests_match_reference_implementations(card, tables, cfg):
         nps_var[key] = 100**2 * (p + d - (p - d) ** 2) / m.n
     z = got.loc["nps", "change"] / math.sqrt(nps_var["now"] + nps_var["before"])
     assert got.loc["nps", "p_raw"] == pytest.approx(2 * stats.norm.sf(abs(z)), rel=1e-9)
-    # Holm over the tested KPIs (statsmodels)
+    # Holm within each question's family (statsmodels), never across the whole scorecard
     tested = got["p_raw"].notna()
-    holm = multipletests(got.loc[tested, "p_raw"], method="holm")[1]
-    np.testing.assert_allclose(got.loc[tested, "p_value"], holm, rtol=1e-9)
+    families = {
+        "orders": [
+            "active_customers",
+            "new_customers",
+            "churn_rate",
+            "retention_rate",
+            "repurchase_rate",
+            "avg_order_value",
+            "revenue_per_customer",
+        ],
+        "surveys": ["nps"],
+        "tickets": ["csat", "first_response_hours", "sla_resolved_share"],
+        "touches": ["touch_reach", "touch_conversion"],
+    }
+    for family, kpis in families.items():
+        rows = [k for k in kpis if tested[k]]
+        assert (got.loc[kpis, "holm_family"] == family).all()
+        holm = multipletests(got.loc[rows, "p_raw"], method="holm")[1]
+        np.testing.assert_allclose(got.loc[rows, "p_value"], holm, rtol=1e-9)
+    # one family of one test: no correction at all
+    assert got.loc["nps", "p_value"] == pytest.approx(got.loc["nps", "p_raw"], rel=1e-12)
     assert (got.loc[tested, "significant"] == (got.loc[tested, "p_value"] < 0.05)).all()
     assert got.loc["revenue", "test"].startswith("not tested") and pd.isna(
         got.loc["revenue", "p_value"]

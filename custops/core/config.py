@@ -436,6 +436,19 @@ class ChurnConfig(_Strict):
         default_factory=lambda: [90, 180, 365],
         description="days at which the survival table reports S(t) (365 is always included)",
     )
+    min_group_events: int = Field(
+        30,
+        gt=0,
+        description="survival groups with fewer churn events are flagged small: not plotted, "
+        "not compared (a log-rank test and a median need events, not customers)",
+    )
+    landmark_days: int = Field(
+        90,
+        gt=0,
+        description="landmark of the Cox model, in days after the first order: covariates "
+        "are measured up to it, churn risk is counted after it (customers who churned or were "
+        "censored before it are not in the model)",
+    )
 
 
 class ClvConfig(_Strict):

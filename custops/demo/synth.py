@@ -80,6 +80,10 @@ class DemoSpec:
     share_slow: float = 0.25
     share_app_bound: float = 0.45
     slow_hours_threshold: float = 24.0
+    # a flagged customer's first ticket (the unresolved complaint, else a slow one) is created
+    # in these first days after the first order, before the Cox model's landmark
+    # (churn.landmark_days)
+    planted_ticket_days: float = 60.0
     nps_base: tuple[float, float] = (0.52, 0.18)  # promoter, detractor probability
     nps_slow: tuple[float, float] = (0.30, 0.40)
     nps_dip: tuple[float, float] = (-0.08, 0.07)  # shift in the demo period
@@ -258,9 +262,14 @@ def _tickets(
     for i, cid in enumerate(span.index):
         slow = bool(c["_slow"].iat[i])
         unresolved = bool(c["_unresolved"].iat[i])
-        n_t = rng.poisson(0.9) + int(slow) + int(unresolved)
+        n_planted = int(slow) + int(unresolved)
+        n_t = rng.poisson(0.9) + n_planted
+        early = min(width[i], spec.planted_ticket_days * 24.0)
         for k in range(n_t):
-            created = first[i] + np.timedelta64(int(rng.random() * width[i] * 60), "m")
+            # one planted ticket (the unresolved complaint, else a slow one) early in the
+            # relationship, every other ticket anywhere in it
+            span_h = early if (k == 0 and n_planted) else width[i]
+            created = first[i] + np.timedelta64(int(rng.random() * span_h * 60), "m")
             is_unresolved_case = unresolved and k == 0
             category = (
                 "complaint"
@@ -727,7 +736,9 @@ def _truth(spec: DemoSpec, cust, orders, tickets, surveys, touches, mess) -> dic
         },
         "churn": {
             "description": "latent lifetime from first order ~ Exponential with proportional hazards; "
-            "covariates are customer-level flags. Churn is observed through inactivity.",
+            "covariates are customer-level flags; a flagged customer's first ticket (the unresolved "
+            f"complaint, else a slow one) is created in the first {spec.planted_ticket_days:g} days after "
+            "the first order, before the Cox model's landmark. Churn is observed through inactivity.",
             "median_lifetime_days_baseline": spec.median_lifetime_days,
             "hazard_ratios": spec.hazard_ratios,
             "covariate_definitions": {

@@ -426,7 +426,12 @@ def control_chart(
         frame[col] = np.nan
     frame["seasonal"] = False
     frame["rules"] = ""
-    if len(base) < min_baseline or frame.empty:
+    # a rate with no events (or only events) in the baseline has no variation to set limits
+    # from: its clipped centre would turn a month at 0 into a "25-sigma" drop
+    degenerate = kind == "rate" and (
+        base["numerator"].sum() <= 0 or base["numerator"].sum() >= base["denominator"].sum()
+    )
+    if len(base) < min_baseline or frame.empty or degenerate:
         frame["rules"] = np.where(frame["monitored"], "insufficient_history", "")
         return frame
     index = _seasonal(base, kind, seasonal)

@@ -35,7 +35,11 @@ two-proportion z-test, counts an exact conditional Poisson test (the two counts 
 binomially in proportion to the period lengths), means Welch's t-test, the median a
 bootstrap of the difference of medians (2,000 resamples, seeded by ``cfg.seed``), NPS a
 z-test with the two variances summed (DESIGN.md). Totals (revenue) are not tested. The
-p-values are Holm-adjusted over the scorecard; ``significant`` means adjusted p < 0.05.
+p-values are Holm-adjusted within one family per question (:data:`HOLM_FAMILIES`: the
+customer and sales KPIs of the orders, the voice of the customer, service, marketing
+touches), not across the whole scorecard: a correction over unrelated KPIs would make every
+mark "could be noise" and say nothing about any one question (Holm 1979; the family is the
+set of tests one conclusion rests on). ``significant`` means adjusted p < 0.05.
 """
 
 from __future__ import annotations
@@ -113,7 +117,7 @@ KPIS: dict[str, KpiSpec] = {
     for s in (
         KpiSpec("active_customers", "count", "customers", "higher", "Active customers", "活跃客户数", "orders"),
         KpiSpec("new_customers", "count", "customers", "higher", "New customers (first order)", "新客户数(首单)", "orders"),
-        KpiSpec("churn_rate", "rate", "share", "lower", "Churn rate (vs previous-period buyers)", "流失率(相对上期购买客户)", "orders"),
+        KpiSpec("churn_rate", "rate", "share", "lower", "Quarterly lapse rate (previous-period buyers who did not buy)", "季度断购率(上期购买客户本期未购)", "orders"),
         KpiSpec("retention_rate", "rate", "share", "higher", "Retention rate", "留存率", "orders"),
         KpiSpec("repurchase_rate", "rate", "share", "higher", "Repurchase rate (2+ orders)", "复购率(2单及以上)", "orders"),
         KpiSpec("avg_order_value", "mean", "currency", "higher", "Average order value", "客单价(每单)", "orders"),
@@ -149,7 +153,16 @@ SCORECARD_COLUMNS = [
     "deadline",
     "amber_tolerance",
     "kind",
+    "holm_family",
 ]
+
+#: Holm families of the scorecard (one per question), keyed by the KPI's source table
+HOLM_FAMILIES: dict[str, dict[str, str]] = {
+    "orders": {"en": "customers and sales", "zh": "客户与销售"},
+    "surveys": {"en": "voice of the customer", "zh": "客户之声"},
+    "tickets": {"en": "service", "zh": "服务"},
+    "touches": {"en": "marketing touches", "zh": "营销触达"},
+}
 
 
 @dataclass
@@ -525,8 +538,9 @@ def scorecard(
     -------
     DataFrame
         One row per KPI (``SCORECARD_COLUMNS``): ``kpi, value, previous, target, status,
-        direction, change, p_value`` (Holm-adjusted), ``significant, unit, label, ci_low,
-        ci_high, n, n_previous, test, p_raw, deadline, amber_tolerance, kind``. KPIs whose source
+        direction, change, p_value`` (Holm-adjusted within ``holm_family``), ``significant,
+        unit, label, ci_low, ci_high, n, n_previous, test, p_raw, deadline, amber_tolerance,
+        kind, holm_family`` (the KPI's question, :data:`HOLM_FAMILIES`). KPIs whose source
         table is missing have no value and status grey.
 
     Examples
@@ -574,7 +588,20 @@ def scorecard(
                 "direction": direction,
                 "change": c.value - b.value,
                 "unit": spec.unit,
-                "label": spec.label(lang)
+                "label": (
+                    # the report's own churn (contractual): named churn; otherwise the orders'
+                    # lapse rate, never called churn beside the survival chapter's churn
+                    (
+                        "Churn rate (the report's churn definition)"
+                        if lang != "zh"
+                        else "流失率(本报告的流失口径)"
+                    )
+                    if name == "churn_rate"
+                    and churn is not None
+                    and "churn_rate" in cur
+                    and np.isfinite(churn.get("rate", np.nan))
+                    else spec.label(lang)
+                )
                 + (
                     ""
                     if not partial_until
@@ -596,7 +623,10 @@ def scorecard(
             }
         )
     card = pd.DataFrame(rows)
-    card["p_value"] = holm(card["p_raw"].to_numpy())
+    card["holm_family"] = [KPIS[k].table for k in card["kpi"]]
+    card["p_value"] = np.nan
+    for _, members in card.groupby("holm_family", sort=False).groups.items():
+        card.loc[members, "p_value"] = holm(card.loc[members, "p_raw"].to_numpy())
     card["significant"] = pd.array(
         [bool(v < alpha) if np.isfinite(v) else pd.NA for v in card["p_value"]], dtype="boolean"
     )
@@ -731,18 +761,22 @@ def scorecard_sentences(
         ]
         out.append(
             (
-                "与上期相比超出随机波动的变化(Holm 校正后 p < 0.05):"
+                "与上期相比超出随机波动的变化(在同一问题内做 Holm 校正后 p < 0.05;"
+                "客户与销售、客户之声、服务、营销触达各为一族):"
                 if zh
-                else "Changes vs the previous period beyond noise (Holm-adjusted p < 0.05): "
+                else "Changes vs the previous period beyond noise (Holm-adjusted p < 0.05 within "
+                "each question: customers and sales, voice of the customer, service and "
+                "marketing touches are one family each): "
             )
             + ("、" if zh else ", ").join(items)
             + ("。" if zh else ".")
         )
     else:
         out.append(
-            "与上期相比,没有一项变化超出随机波动。"
+            "与上期相比,没有一项变化超出随机波动(在同一问题内做 Holm 校正)。"
             if zh
-            else "No change vs the previous period is beyond noise."
+            else "No change vs the previous period is beyond noise (Holm-adjusted within each "
+            "question: customers and sales, voice of the customer, service, marketing touches)."
         )
     for name in _targets_by_kpi(targets):
         if name not in KPIS:

@@ -24,7 +24,14 @@ order frequency enters as the *early-life* rate: distinct purchase days in the f
 ``early_days`` after the first order (default 90, which ends before any inactivity churn
 can be dated). The value tier (last 12 months' spend) and the last NPS answer are
 measured after many customers' churn date and are left out of the model by default
-(:data:`NOT_MODELLED` says why); they are still shown as Kaplan-Meier groups.
+(:data:`NOT_MODELLED` says why); they are not survival groups either (churned customers
+fall into the lowest tier by construction): the Kaplan-Meier splits of chapter 03 are by
+attributes fixed at or before the first order (:data:`FIXED_GROUPS`), and a group with
+fewer than ``churn.min_group_events`` churn events is flagged, not plotted, not tested.
+
+The chapter's Cox model uses a landmark design (:func:`landmark_data`, ``churn.landmark_days``):
+covariates measured up to the landmark, churn risk counted after it, so events during the
+decline to churn (a late complaint) cannot feed back into the hazard ratios.
 """
 
 from __future__ import annotations
@@ -76,7 +83,6 @@ DEFAULT_COVARIATES: tuple[str, ...] = (
     "unresolved_complaint",
     "slow_first_response",
     "app_bound",
-    "log_complaints",
     "log_early_orders_per_year",
     "acquisition_channel",
 )
@@ -90,6 +96,10 @@ NOT_MODELLED: dict[str, dict[str, str]] = {
     "nps_category": {
         "en": "last NPS answer: customers who stay longer are surveyed more often, so 'no answer' marks early leavers; detractor status follows slow service (it would take over part of that effect)",
         "zh": "最近一次 NPS 回答：留得越久被调研的机会越多，“未回答”本身就标记了早流失的客户；贬损者身份由慢服务导致（会吸收慢服务的效应）",
+    },
+    "log_complaints": {
+        "en": "complaint count up to the landmark: most early complaints are the unresolved ones, so it carries nearly the same information as the unresolved-complaint flag and the two effects cannot be told apart (correlation about 0.7 in the demo); the flag is the one a service team can act on",
+        "zh": "截至地标日的投诉次数：早期投诉大多就是未解决的那一次，与“投诉未解决”几乎是同一信息，两者的效应无法区分（演示数据中相关约 0.7）；服务团队能据以行动的是后者",
     },
     "n_orders": {
         "en": "order count over the whole history: it stops growing when a customer churns (the early-life rate is used instead)",
@@ -114,7 +124,21 @@ LABELS: dict[str, dict[str, str]] = {
     "app_binding": {"en": "APP binding", "zh": "APP 绑定"},
     "service_issue": {"en": "service issue", "zh": "服务问题"},
     "early_order_band": {"en": "early order rate band", "zh": "早期购买频率分档"},
+    "region": {"en": "region", "zh": "地区"},
+    "first_order_band": {"en": "first-order value band", "zh": "首单金额分档"},
+    "signup_cohort": {"en": "signup cohort (year)", "zh": "注册年份队列"},
 }
+
+#: survival groups fixed at or before the first order (the only ones chapter 03 splits by):
+#: a split by a column measured later (value tier, RFM segment, last NPS answer) puts the
+#: churned customers into the "lost" group by construction
+FIXED_GROUPS: tuple[str, ...] = (
+    "acquisition_channel",
+    "region",
+    "app_binding",
+    "first_order_band",
+    "signup_cohort",
+)
 
 _GROUP_WORDS = {
     "en": {
@@ -222,8 +246,8 @@ _T: dict[str, dict[str, str]] = {
         ),
     },
     "km.small": {
-        "en": " Groups with fewer than {min_n} customers are flagged and not compared: {names}.",
-        "zh": " 少于 {min_n} 位客户的组已标注，不参与比较：{names}。",
+        "en": " Groups with fewer than {min_events} churn events are flagged and not compared: {names}.",
+        "zh": " 流失事件少于 {min_events} 个的组已标注，不参与比较：{names}。",
     },
     "not_reached": {"en": "not reached", "zh": "未达到"},
     "design.baseline": {
@@ -319,12 +343,12 @@ _T: dict[str, dict[str, str]] = {
     },
     "calib": {
         "en": (
-            "Calibration at {days} days after the first order (out-of-fold predictions, by decile of "
+            "Calibration at {days} days of the model's follow-up (out-of-fold predictions, by decile of "
             "predicted risk): the largest gap between predicted and observed (Kaplan-Meier) churn is "
             "{gap:.1f} percentage points; {inside} of {n} deciles have the prediction inside the observed 95% CI."
         ),
         "zh": (
-            "首单后 {days} 天的校准（样本外预测，按预测风险十分位）：预测与实际（Kaplan-Meier）流失率的最大差距为 "
+            "模型随访第 {days} 天的校准（样本外预测，按预测风险十分位）：预测与实际（Kaplan-Meier）流失率的最大差距为 "
             "{gap:.1f} 个百分点；{n} 个分位组中有 {inside} 个的预测落在实际值的 95% 置信区间内。"
         ),
     },
@@ -341,6 +365,25 @@ _T: dict[str, dict[str, str]] = {
         "zh": "任一时刻的流失风险低 {pct:.0%}",
     },
     "hr.ns": {"en": " (not distinguishable from no effect)", "zh": "（与无效应无法区分）"},
+    "landmark": {
+        "en": (
+            "**Landmark design.** Covariates are measured in the first {days} days after the first "
+            "order (tickets created by then, the order rate of those days, APP binding and "
+            "acquisition channel fixed at sign-up) and churn risk is counted only after day {days}, "
+            "so a complaint raised after it (for instance while a customer drifts away) cannot "
+            "enter the model. {n_in:,} customers still a customer on day {days} are in it; {n_out:,} observed "
+            "for {days} days or less are not. The hazard ratios are associations: customers with "
+            "an early unresolved complaint churn more often afterwards, which is not proof that "
+            "the complaint causes it (customers may differ in ways the data do not show)."
+        ),
+        "zh": (
+            "**地标设计。** 协变量只在首单后 {days} 天内测量（截至当时创建的工单、这段时间的购买频率，以及注册时"
+            "已确定的 APP 绑定和获客渠道），流失风险从第 {days} 天之后才开始计算，因此此后才提出的投诉（例如客户已在流失途中）"
+            "不会进入模型。第 {days} 天仍为客户的 {n_in:,} 位客户纳入模型；观察期不超过 {days} 天的 {n_out:,} "
+            "位未纳入。风险比表示关联：早期有未解决投诉的客户之后流失更多，但这并不能证明投诉导致流失"
+            "（客户之间可能存在数据未反映的差异）。"
+        ),
+    },
 }
 
 
@@ -564,6 +607,12 @@ def add_covariates(
     for column in ("acquisition_channel", "tier", "region", "segment"):
         if column in out:
             out[column] = out[column].fillna("unknown").astype(str)
+    cohort_from = "signup_date" if "signup_date" in out else "start_date"
+    if cohort_from in out:
+        years = pd.to_datetime(out[cohort_from]).dt.year
+        out["signup_cohort"] = years.astype("Int64").astype(str).replace("<NA>", "unknown")
+    if orders is not None and len(out) and "amount" in orders:
+        out["first_order_value"], out["first_order_band"] = first_order_bands(out, orders)
     if orders is not None and len(out):
         # distinct purchase days per customer on integer codes (shared with the health score
         # and the paths) instead of isin/map/groupby on 20M text ids
@@ -595,6 +644,179 @@ def add_covariates(
         window = observed.clip(lower=min_window_days, upper=early_days)
         out["log_early_orders_per_year"] = np.log1p(count / window * 365.0)
     return out
+
+
+#: covariates of the survival table recomputed at the landmark from the tickets
+SERVICE_COVARIATES = ("unresolved_complaint", "slow_first_response", "log_complaints")
+
+
+def landmark_data(
+    surv: pd.DataFrame,
+    tickets: pd.DataFrame | None = None,
+    orders: pd.DataFrame | None = None,
+    *,
+    landmark_days: int = 90,
+    slow_hours: float = 24.0,
+    index: OrderIndex | None = None,
+) -> pd.DataFrame:
+    """The Cox model's landmark table: covariates measured up to the landmark, risk after it.
+
+    Customers still a customer ``landmark_days`` after the start (first order or sign-up) are
+    kept; their time is counted from the landmark (``duration_days - landmark_days``) and the
+    service covariates are recomputed from the tickets created before the landmark date only:
+    ``unresolved_complaint`` (a complaint not resolved by then), ``slow_first_response``
+    (median first response of those tickets above ``slow_hours``; a ticket still unanswered
+    at the landmark counts its wait so far) and ``log_complaints``. The early order rate is
+    recomputed over the landmark window from ``orders``. Attributes fixed at sign-up
+    (``app_bound``, ``acquisition_channel``) are kept. Without tickets the lifetime service
+    columns are removed (they would count tickets raised after the landmark).
+
+    A complaint raised after the landmark (for instance while a customer drifts away) cannot
+    enter the model, so a decline that starts after the landmark cannot feed back into its
+    own hazard ratio (reverse causation); a decline already under way at the landmark can,
+    and the hazard ratios are associations, not causes.
+
+    Parameters
+    ----------
+    surv : DataFrame
+        :func:`survival_data` (+ :func:`add_covariates`).
+    tickets : DataFrame, optional
+        Clean tickets (``customer_id``, ``created_at``; ``category``, ``resolved_at``,
+        ``first_response_at`` when present).
+    orders : DataFrame, optional
+        Clean orders, for the early order rate over the landmark window.
+    landmark_days : int
+    slow_hours : float
+    index : OrderIndex, optional
+
+    Returns
+    -------
+    DataFrame
+        The kept rows (original index) with shifted ``duration_days``; ``attrs["landmark"]``
+        holds ``days``, ``n_in`` and ``n_out`` (observed for less than the landmark).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": ["a", "b", "c"], "duration_days": [400.0, 50.0, 300.0],
+    ...     "event": [1, 0, 0], "start_date": pd.to_datetime(["2024-01-01"] * 3),
+    ...     "unresolved_complaint": [1, 0, 1]})
+    >>> t = pd.DataFrame({"customer_id": ["a", "c"], "category": ["complaint"] * 2,
+    ...     "created_at": pd.to_datetime(["2024-02-01", "2024-09-01"]), "resolved_at": pd.NaT})
+    >>> d = landmark_data(s, t, landmark_days=90)
+    >>> d[["customer_id", "duration_days", "unresolved_complaint"]].values.tolist()
+    [['a', 310.0, 1], ['c', 210.0, 0]]
+    >>> d.attrs["landmark"]
+    {'days': 90, 'n_in': 2, 'n_out': 1}
+    """
+    at_risk = surv["duration_days"].astype(float) > landmark_days
+    out = surv[at_risk].copy()
+    out["duration_days"] = out["duration_days"].astype(float) - landmark_days
+    mark = pd.to_datetime(out["start_date"]) + pd.Timedelta(days=landmark_days)
+    if tickets is None or not len(tickets) or "created_at" not in tickets:
+        out = out.drop(columns=[c for c in SERVICE_COVARIATES if c in out])
+    else:
+        when = pd.Series(mark.to_numpy(), index=out["customer_id"].to_numpy())
+        when = when[~when.index.duplicated()]
+        t = tickets[tickets["customer_id"].isin(when.index)]
+        cut = t["customer_id"].map(when)
+        created = pd.to_datetime(t["created_at"])
+        t = t[created < cut]
+        cut, created = cut[t.index], created[t.index]
+        complaint = (
+            t["category"].astype("string").str.lower().str.contains("complain|投诉", na=False)
+            if "category" in t
+            else pd.Series(False, index=t.index)
+        )
+        open_at_mark = (
+            t["resolved_at"].isna() | (pd.to_datetime(t["resolved_at"]) >= cut)
+            if "resolved_at" in t
+            else pd.Series(False, index=t.index)
+        )
+        if "first_response_at" in t:
+            answered = pd.to_datetime(t["first_response_at"])
+            reply = answered.where(answered.notna() & (answered < cut), cut)
+            hours = (reply - created).dt.total_seconds() / 3600
+        else:
+            hours = pd.Series(np.nan, index=t.index)
+        g = pd.DataFrame(
+            {
+                "customer_id": t["customer_id"],
+                "complaint": complaint.astype(int),
+                "unresolved": (complaint & open_at_mark).astype(int),
+                "hours": hours,
+            }
+        ).groupby("customer_id")
+        ids = out["customer_id"]
+        n_complaints = ids.map(g["complaint"].sum()).fillna(0).astype(float)
+        out["unresolved_complaint"] = (ids.map(g["unresolved"].sum()).fillna(0) > 0).astype(int)
+        out["slow_first_response"] = (ids.map(g["hours"].median()).fillna(0.0) > slow_hours).astype(
+            int
+        )
+        out["log_complaints"] = np.log1p(n_complaints)
+    if orders is not None and len(out):
+        rate = add_covariates(
+            out[["customer_id", "start_date"]].assign(tenure_days=float(landmark_days)),
+            orders,
+            early_days=landmark_days,
+            index=index,
+        )
+        out["log_early_orders_per_year"] = rate["log_early_orders_per_year"].to_numpy()
+    out.attrs["landmark"] = {
+        "days": int(landmark_days),
+        "n_in": int(at_risk.sum()),
+        "n_out": int((~at_risk).sum()),
+    }
+    return out
+
+
+def first_order_bands(
+    surv: pd.DataFrame, orders: pd.DataFrame, *, bands: int = 3
+) -> tuple[pd.Series, pd.Series]:
+    """Value of each customer's first order day and its band (equal-count, labelled by range).
+
+    The first order is fixed the day the relationship starts, so unlike the value tier
+    (last 12 months' spend) it cannot be a consequence of churn.
+
+    Parameters
+    ----------
+    surv : DataFrame
+        ``customer_id`` and ``start_date`` (the first order day).
+    orders : DataFrame
+        Clean orders (``customer_id``, ``order_date``, ``amount``).
+    bands : int
+        Number of equal-count bands (edges rounded to 2 significant digits).
+
+    Returns
+    -------
+    value, band : Series
+        Same index as ``surv``; band ``unknown`` where the first order is not in ``orders``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": list("abcdef"), "start_date": pd.to_datetime(["2025-01-01"] * 6)})
+    >>> o = pd.DataFrame({"customer_id": list("abcdefa"), "amount": [10, 20, 30, 40, 50, 60, 99],
+    ...     "order_date": pd.to_datetime(["2025-01-01"] * 6 + ["2025-02-01"])})
+    >>> first_order_bands(s, o, bands=2)[1].tolist()
+    ['≤ 35', '≤ 35', '≤ 35', '> 35', '> 35', '> 35']
+    """
+    day = pd.to_datetime(orders["order_date"]).dt.normalize()
+    start = pd.to_datetime(surv.set_index("customer_id")["start_date"]).dt.normalize()
+    start = start[~start.index.duplicated()]
+    on_first = day.to_numpy() == orders["customer_id"].map(start).to_numpy()
+    value = orders.loc[on_first].groupby("customer_id")["amount"].sum().reindex(surv["customer_id"])
+    value.index = surv.index
+    known = value.dropna()
+    band = pd.Series("unknown", index=surv.index, dtype=object)
+    if known.nunique() < 2:
+        return value.astype(float), band
+    raw = np.quantile(known.to_numpy(dtype=float), np.linspace(0, 1, bands + 1)[1:-1])
+    edges = np.unique([float(f"{e:.2g}") for e in raw])
+    names = [f"≤ {edges[0]:,g}"]
+    names += [f"{lo:,g}–{hi:,g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    names.append(f"> {edges[-1]:,g}")
+    pos = np.searchsorted(edges, known.to_numpy(dtype=float), side="left")
+    band.loc[known.index] = np.asarray(names, dtype=object)[pos]
+    return value.astype(float), band
 
 
 def definition_text(surv: pd.DataFrame, churn: ChurnConfig, period: Period | str, lang: str) -> str:
@@ -736,8 +958,8 @@ def km_by_group(
     group: str | None = None,
     *,
     times: Sequence[int] = (90, 180, 365),
-    min_n: int = 30,
-    min_events: int = 10,
+    min_n: int = 1,
+    min_events: int = 30,
     max_groups: int = 12,
 ) -> KMResult:
     """Kaplan-Meier survival overall or per group, with medians and survival at fixed days.
@@ -751,7 +973,9 @@ def km_by_group(
     times : sequence of int
         Days at which survival is reported.
     min_n, min_events : int
-        Groups below either are flagged ``small`` (shown, not compared).
+        Groups with fewer customers than ``min_n`` or fewer churn events than ``min_events``
+        (default 30: a log-rank test and a median need events, not customers) are flagged
+        ``small`` (not plotted, not compared).
     max_groups : int
         More levels than this are an error (a continuous column was passed by mistake).
 
@@ -763,7 +987,7 @@ def km_by_group(
     --------
     >>> from lifelines.datasets import load_waltons
     >>> w = load_waltons().rename(columns={"T": "duration_days", "E": "event"})
-    >>> km = km_by_group(w, "group")
+    >>> km = km_by_group(w, "group", min_events=10)
     >>> km.table[["group", "n", "median_days"]].to_dict("records")
     [{'group': 'control', 'n': 129, 'median_days': 58.0}, {'group': 'miR-137', 'n': 34, 'median_days': 26.0}]
     """
@@ -884,7 +1108,9 @@ def _days(value: float, lang: str, *, unit: bool = False) -> str:
     return f"{value:,.0f}{suffix}"
 
 
-def km_text(km: KMResult, lang: str, tests: pd.DataFrame | None = None, *, min_n: int = 30) -> str:
+def km_text(
+    km: KMResult, lang: str, tests: pd.DataFrame | None = None, *, min_events: int = 30
+) -> str:
     """Plain-language summary of a Kaplan-Meier result (overall or by group).
 
     Examples
@@ -916,7 +1142,7 @@ def km_text(km: KMResult, lang: str, tests: pd.DataFrame | None = None, *, min_n
     order = big.assign(_m=big["median_days"].replace(np.inf, 1e12)).sort_values("_m")
     best, worst = order.iloc[-1], order.iloc[0]
     small_text = (
-        _t("km.small", lang, min_n=min_n, names=", ".join(small["group"].astype(str)))
+        _t("km.small", lang, min_events=min_events, names=", ".join(small["group"].astype(str)))
         if len(small)
         else ""
     )
@@ -1205,6 +1431,11 @@ class ChurnModel:
         The one seed (``cfg.seed``) for the sample and the folds.
     lang : {"en", "zh"}
         Language of the notes.
+    landmark_days : float
+        The table passed to ``fit`` is a landmark table (:func:`landmark_data`): its time
+        runs from this many days after the start. Predictions for a customer observed for
+        ``duration_days`` since the start condition on ``duration_days - landmark_days``
+        (at least 0) on the model's time scale.
 
     Attributes
     ----------
@@ -1245,6 +1476,7 @@ class ChurnModel:
         ph_max_rows: int = 50_000,
         random_state: int = 42,
         lang: str = "en",
+        landmark_days: float = 0.0,
     ) -> None:
         self.covariates = covariates
         self.penalizer = penalizer
@@ -1257,6 +1489,7 @@ class ChurnModel:
         self.ph_max_rows = ph_max_rows
         self.random_state = random_state
         self.lang = lang
+        self.landmark_days = landmark_days
 
     # ---------------------------------------------------------------- fitting
 
@@ -1308,6 +1541,7 @@ class ChurnModel:
             )
         clock = time.perf_counter()
         self.timings_: dict[str, float] = {}
+        self.landmark_ = dict(surv.attrs.get("landmark") or {})
         self.n_total_ = len(surv)
         rows = surv
         if len(surv) > self.max_fit_rows:
@@ -1447,7 +1681,10 @@ class ChurnModel:
     def notes(self) -> list[str]:
         """Design, sample, penalty and PH-check statements in words."""
         lang = self.lang
-        out = list(self.design_.notes)
+        out = []
+        if self.landmark_:
+            out.append(_t("landmark", lang, **self.landmark_))
+        out.extend(self.design_.notes)
         if self.n_fit_ < self.n_total_:
             out.append(
                 _t("fit.sample", lang, n_fit=self.n_fit_, n=self.n_total_, seed=self.random_state)
@@ -1490,7 +1727,11 @@ class ChurnModel:
         survived ``duration_days`` so far (lifelines' ``conditional_after``).
         """
         X = self.frame(surv).reset_index(drop=True)
-        after = surv["duration_days"].to_numpy(dtype=float) if conditional else None
+        after = (
+            np.clip(surv["duration_days"].to_numpy(dtype=float) - self.landmark_days, 0.0, None)
+            if conditional
+            else None
+        )
         sf = self.model_.predict_survival_function(
             X, times=np.asarray(days, dtype=float), conditional_after=after
         )
@@ -1515,10 +1756,15 @@ class ChurnModel:
         return (1.0 - s).clip(0.0, 1.0).rename(f"churn_prob_{horizon_days}d")
 
     def max_follow_up(self, surv: pd.DataFrame) -> pd.Series:
-        """Longest duration observed in each customer's stratum (beyond it the baseline is flat)."""
+        """Longest duration observed in each customer's stratum (beyond it the baseline is flat).
+
+        On the time scale of ``surv`` (days since the start, the landmark added back).
+        """
         if not self.strata_:
-            return pd.Series(float(self.data_["duration_days"].max()), index=surv.index)
-        longest = self.data_.groupby(self.strata_)["duration_days"].max()
+            return pd.Series(
+                float(self.data_["duration_days"].max()) + self.landmark_days, index=surv.index
+            )
+        longest = self.data_.groupby(self.strata_)["duration_days"].max() + self.landmark_days
         keys = self.frame(surv)[self.strata_]
         index = pd.MultiIndex.from_frame(keys) if len(self.strata_) > 1 else keys.iloc[:, 0]
         return pd.Series(longest.reindex(index).to_numpy(dtype=float), index=surv.index)
@@ -2049,32 +2295,41 @@ def km_section(
     from custops.report.notebook import md, table
 
     lang = ctx.language
-    min_n = ctx.cfg.nps.min_group_n
+    min_events = ctx.cfg.churn.min_group_events
     if group is not None and (group not in surv or surv[group].nunique(dropna=True) < 2):
         md(group_missing_sentence(group, group in surv, lang))
         return None, pd.DataFrame(
             columns=["group_a", "group_b", "chi2", "p", "p_holm", "significant"]
         )
     times = sorted({*ctx.cfg.churn.horizons_days, 365})
-    km = km_by_group(surv, group, times=times, min_n=min_n)
+    km = km_by_group(surv, group, times=times, min_events=min_events)
     tests = (
         pairwise_logrank(surv, group, exclude=small_groups(km))
         if group is not None
         else pd.DataFrame(columns=["group_a", "group_b", "chi2", "p", "p_holm", "significant"])
     )
-    md(km_text(km, lang, tests, min_n=min_n))
+    md(km_text(km, lang, tests, min_events=min_events))
     name = label(group, lang) if group else ("all customers" if lang == "en" else "全部客户")
     title = (
         f"{ctx.period.label}: survival by {name}"
         if lang == "en"
         else f"{ctx.period.label}：按{name}的生存曲线"
     )
+    mark = surv.attrs.get("landmark", {}).get("days")
     fig = plot_km(
         km.curves,
         title=title,
         exclude=small_groups(km),
         max_days=max_days,
-        xlabel="days since first order" if lang == "en" else "首单后天数",
+        xlabel=(
+            ("days since first order" if lang == "en" else "首单后天数")
+            if not mark
+            else (
+                f"days since the landmark (day {mark})"
+                if lang == "en"
+                else f"地标日（第 {mark} 天）后天数"
+            )
+        ),
         ylabel="share still a customer" if lang == "en" else "仍为客户的比例",
     )
     display(fig)
@@ -2145,6 +2400,36 @@ def overall_logrank_text(test: dict[str, float], lang: str = "en") -> str:
         f"Overall log-rank test across the {test['groups']} groups (not small): "
         f"χ² = {test['chi2']:.1f}, df = {test['df']}, p = {p} — {verdict}."
     )
+
+
+def landmark_groups(ctx: Any, surv: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The landmark table of the Cox model with ``service_issue`` from the landmark flags.
+
+    Service experience is not fixed at the first order, so its survival curves are a
+    landmark analysis: the group is the service of the first ``churn.landmark_days`` days
+    (:func:`landmark_data`), survival is counted from the landmark.
+
+    Examples
+    --------
+    >>> km_service = km_section(ctx, landmark_groups(ctx, surv, tables), "service_issue")  # doctest: +SKIP
+    """
+    rows = landmark_data(
+        surv,
+        tables.get("tickets"),
+        None,
+        landmark_days=ctx.cfg.churn.landmark_days,
+        slow_hours=ctx.cfg.nps.slow_response_hours,
+    )
+    words = _GROUP_WORDS[ctx.language if ctx.language in _GROUP_WORDS else "en"]
+    if "unresolved_complaint" in rows and "slow_first_response" in rows:
+        rows["service_issue"] = np.select(
+            [rows["unresolved_complaint"] == 1, rows["slow_first_response"] == 1],
+            [words["unresolved"], words["slow"]],
+            words["none"],
+        )
+    else:
+        rows = rows.drop(columns=["service_issue"], errors="ignore")
+    return rows
 
 
 def km_config_groups(ctx: Any, surv: pd.DataFrame) -> dict[str, KMResult | None]:
@@ -2246,8 +2531,14 @@ def needs_orders(ctx: Any, section: str) -> bool:
     return True
 
 
-def fit_model(ctx: Any, surv: pd.DataFrame) -> ChurnModel | None:
+def fit_model(
+    ctx: Any, surv: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = None
+) -> ChurnModel | None:
     """Fit the chapter's Cox model; when it cannot be fitted, say why in one sentence and return None.
+
+    With ``tables`` (the clean tables) the model is fitted on the landmark table
+    (:func:`landmark_data`, ``churn.landmark_days``): covariates measured up to the
+    landmark, risk counted after it. Without them it is fitted on ``surv`` as it is.
 
     No covariate left (all missing, constant or collinear) or too few churn events: the
     sections built on the model (hazard ratios, churn probabilities, CLV, the priority list)
@@ -2260,6 +2551,17 @@ def fit_model(ctx: Any, surv: pd.DataFrame) -> ChurnModel | None:
     from custops.report.notebook import md
 
     lang = ctx.language
+    landmark = 0
+    rows = surv
+    if tables is not None and "contract_snapshot" not in surv:
+        landmark = ctx.cfg.churn.landmark_days
+        rows = landmark_data(
+            surv,
+            tables.get("tickets"),
+            tables.get("orders"),
+            landmark_days=landmark,
+            slow_hours=ctx.cfg.nps.slow_response_hours,
+        )
     try:
         return ChurnModel(
             covariates=ctx.cfg.churn.covariates or DEFAULT_COVARIATES,
@@ -2268,7 +2570,8 @@ def fit_model(ctx: Any, surv: pd.DataFrame) -> ChurnModel | None:
             max_fit_rows=ctx.cfg.churn.max_fit_rows,
             random_state=ctx.seed,
             lang=lang,
-        ).fit(surv)
+            landmark_days=landmark,
+        ).fit(rows)
     except DataError as exc:
         reason = exc.message.split(": ", 1)[-1].splitlines()[0]  # without the file name
         if lang == "zh":
@@ -2322,6 +2625,8 @@ GROUP_SOURCES = {
     "app_binding": ("sources.customers.columns.app_bound", "APP binding", "APP 绑定"),
     "service_issue": ("sources.tickets", "service tickets", "服务工单"),
     "region": ("sources.customers.columns.region", "region", "地区"),
+    "first_order_band": ("sources.orders (amount)", "first-order value", "首单金额"),
+    "signup_cohort": ("sources.customers.columns.signup_date", "signup date", "注册日期"),
     "tier": ("segments.tiers", "value tier", "价值层级"),
     "segment": ("notebook 02 (segments.parquet)", "segment", "客群"),
 }

@@ -24,13 +24,18 @@ default; the cut-offs are arguments (``red_below``, ``green_from``; config ``hea
 
 Validation (what a sceptical manager asks): score at T with data up to T only, observe
 churn (no order) in the next 90 days: AUC (Hanley-McNeil CI), top-decile lift, share of
-churners that were red, calibration by score decile (Wilson CIs).
+churners that were red, calibration by score decile (Wilson CIs). The score is set against
+the obvious baselines on the same customers and outcome: *recency alone* (days since the
+last order) and *frequency alone* (orders in the last 365 days), each with its AUC and
+lift, and the AUC difference score − recency with DeLong's paired 95% interval (DeLong,
+DeLong & Clarke-Pearson 1988); a score whose difference interval reaches 0 is reported as
+not adding to recency.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -651,6 +656,7 @@ class Validation:
     scored: pd.DataFrame
     red_below: float = 50.0
     green_from: float = 75.0
+    baselines: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """One row per metric: ``metric, value, ci_low, ci_high``."""
@@ -677,6 +683,105 @@ class Validation:
                 ],
             }
         )
+
+
+def _midrank(x: np.ndarray) -> np.ndarray:
+    return pd.Series(x).rank(method="average").to_numpy()
+
+
+def delong(y: np.ndarray, scores: Mapping[str, np.ndarray]) -> tuple[pd.Series, pd.DataFrame]:
+    """AUCs of several scores on the same outcome and DeLong's covariance matrix of them.
+
+    Higher score = more likely ``y`` (flip the sign of a health score first). The fast
+    midrank form (Sun & Xu 2014) of DeLong, DeLong & Clarke-Pearson (1988).
+
+    Examples
+    --------
+    >>> y = np.array([1, 1, 0, 0, 1, 0])
+    >>> auc, cov = delong(y, {"a": np.array([0.9, 0.8, 0.3, 0.1, 0.4, 0.5])})
+    >>> round(float(auc["a"]), 3)
+    0.889
+    """
+    y = np.asarray(y, dtype=bool)
+    m, n = int(y.sum()), int((~y).sum())
+    names = list(scores)
+    aucs, v10, v01 = [], [], []
+    for name in names:
+        x = np.asarray(scores[name], dtype=float)
+        pos, neg = x[y], x[~y]
+        tx, ty, tz = _midrank(pos), _midrank(neg), _midrank(np.r_[pos, neg])
+        aucs.append((tz[:m].sum() - m * (m + 1) / 2) / (m * n))
+        v10.append((tz[:m] - tx) / n)
+        v01.append(1.0 - (tz[m:] - ty) / m)
+    s10 = np.atleast_2d(np.cov(np.asarray(v10)))
+    s01 = np.atleast_2d(np.cov(np.asarray(v01)))
+    cov = s10 / m + s01 / n
+    return pd.Series(aucs, index=names), pd.DataFrame(cov, index=names, columns=names)
+
+
+def _lift(y: np.ndarray, health: np.ndarray) -> tuple[float, float, float]:
+    """Churn rate of the lowest-scoring 10% over the overall rate, with Wilson bounds."""
+    rank = pd.Series(health).rank(method="first").to_numpy()
+    low = rank <= np.ceil(0.1 * len(health))
+    base = y.mean()
+    k, n = int(y[low].sum()), int(low.sum())
+    lo, hi = wilson_ci(k, n)
+    return k / n / base, lo / base, hi / base
+
+
+def baseline_table(y: np.ndarray, scores: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """AUC (DeLong 95% CI), top-decile lift (Wilson) and the AUC difference from the first score.
+
+    ``scores``: name -> health-like values (higher = healthier, i.e. less likely ``y``);
+    the first entry is the score under test, the second its reference baseline.
+
+    Returns
+    -------
+    DataFrame
+        ``score, auc, auc_low, auc_high, top_decile_lift, lift_low, lift_high, auc_diff,
+        diff_low, diff_high`` (the difference: score under test − this row; 0 on its own row).
+
+    Examples
+    --------
+    >>> y = np.array([1, 1, 0, 0, 1, 0, 0, 0, 0, 0])
+    >>> t = baseline_table(y, {"s": np.arange(10.0), "r": np.zeros(10)})
+    >>> t[["score", "auc"]].round(2).values.tolist()
+    [['s', 0.9], ['r', 0.5]]
+    """
+    y = np.asarray(y, dtype=bool)
+    auc, cov = delong(y, {k: -np.asarray(v, dtype=float) for k, v in scores.items()})
+    first = next(iter(scores))
+    rows = []
+    for name, values in scores.items():
+        se = float(np.sqrt(max(cov.loc[name, name], 0.0)))
+        diff = float(auc[first] - auc[name])
+        var = cov.loc[first, first] + cov.loc[name, name] - 2 * cov.loc[first, name]
+        dse = float(np.sqrt(max(var, 0.0)))
+        lift, llo, lhi = _lift(y, np.asarray(values, dtype=float))
+        rows.append(
+            {
+                "score": name,
+                "auc": float(auc[name]),
+                "auc_low": float(auc[name]) - 1.96 * se,
+                "auc_high": float(auc[name]) + 1.96 * se,
+                "top_decile_lift": lift,
+                "lift_low": llo,
+                "lift_high": lhi,
+                "auc_diff": diff,
+                "diff_low": diff - 1.96 * dse,
+                "diff_high": diff + 1.96 * dse,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _orders_last_year(tables: Mapping[str, pd.DataFrame], ids: pd.Series, as_of) -> np.ndarray:
+    p = _components_of(tables)
+    t = _day(as_of)
+    w = _span(p.order_day, t - 364, t)
+    count = np.bincount(p.order_code[w], minlength=p.n)
+    codes = pd.Index(p.labels).get_indexer(ids)
+    return np.where(codes >= 0, count[np.where(codes >= 0, codes, 0)], 0).astype(float)
 
 
 def validate(
@@ -774,6 +879,15 @@ def validate(
         scored=sc,
         red_below=red_below,
         green_from=green_from,
+        baselines=baseline_table(
+            y,
+            {
+                "health score": sc["score"].to_numpy(dtype=float),
+                # days since the last order, as a health-like value (fewer days = healthier)
+                "recency only": sc["recency"].to_numpy(dtype=float),
+                "frequency only": _orders_last_year(tables, sc["customer_id"], t),
+            },
+        ),
     )
 
 
@@ -988,8 +1102,65 @@ def method_text(
     )
 
 
+def baseline_text(v: Validation, lang: str = "en") -> str:
+    """Does the score add anything to recency alone? One sentence from ``v.baselines``.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"score": ["health score", "recency only", "frequency only"],
+    ...     "auc": [0.8, 0.78, 0.7], "auc_low": [0.76, 0.74, 0.66], "auc_high": [0.84, 0.82, 0.74],
+    ...     "top_decile_lift": [3.0, 2.9, 2.0], "lift_low": [2.5, 2.4, 1.6], "lift_high": [3.4, 3.3, 2.4],
+    ...     "auc_diff": [0.0, 0.02, 0.1], "diff_low": [0.0, -0.01, 0.07], "diff_high": [0.0, 0.05, 0.13]})
+    >>> v = Validation(pd.Timestamp("2025-10-02"), 90, 100, 20, 0.8, (0.76, 0.84), 3.0, (2.5, 3.4),
+    ...     0.5, (0.3, 0.7), pd.DataFrame(), pd.DataFrame(), baselines=b)
+    >>> baseline_text(v).split(": ")[-1]
+    'the score does **not** rank churners measurably better than recency alone.'
+    """
+    b = v.baselines.set_index("score")
+    if b.empty:
+        return ""
+    rec, freq = b.loc["recency only"], b.loc["frequency only"]
+    adds, worse = bool(rec["diff_low"] > 0), bool(rec["diff_high"] < 0)
+    if lang == "zh":
+        verdict = (
+            "健康分对流失客户的排序**优于**仅用最近购买"
+            if adds
+            else "健康分**不如**仅用最近购买：在改进权重之前，“距上次下单天数”本身就是更好的预警"
+            if worse
+            else "健康分对流失客户的排序**并不明显优于**仅用最近购买"
+        )
+        return (
+            f"与最直接的基准比较（同一批客户、同一结果）：仅用最近购买（距上次下单天数）AUC = {rec['auc']:.2f}"
+            f"（95% CI {rec['auc_low']:.2f}–{rec['auc_high']:.2f}，提升度 {rec['top_decile_lift']:.1f}），"
+            f"仅用购买频次（近 365 天订单数）AUC = {freq['auc']:.2f}（{freq['auc_low']:.2f}–{freq['auc_high']:.2f}，"
+            f"提升度 {freq['top_decile_lift']:.1f}）。健康分比仅用最近购买高 {rec['auc_diff']:+.3f}"
+            f"（DeLong 配对 95% CI {rec['diff_low']:+.3f}–{rec['diff_high']:+.3f}）：{verdict}。"
+        )
+    verdict = (
+        "the score ranks churners **better** than recency alone"
+        if adds
+        else "the score does **not** add to recency alone, it ranks churners worse: until its "
+        "weights are revisited, days since the last order is the better early warning"
+        if worse
+        else "the score does **not** rank churners measurably better than recency alone"
+    )
+    return (
+        "Against the obvious baselines on the same customers and outcome: recency alone (days "
+        f"since the last order) has AUC {rec['auc']:.2f} (95% CI {rec['auc_low']:.2f}–"
+        f"{rec['auc_high']:.2f}, top-decile lift {rec['top_decile_lift']:.1f}), frequency alone "
+        f"(orders in the last 365 days) AUC {freq['auc']:.2f} ({freq['auc_low']:.2f}–"
+        f"{freq['auc_high']:.2f}, lift {freq['top_decile_lift']:.1f}). The score's AUC minus "
+        f"recency alone's is {rec['auc_diff']:+.3f} (DeLong paired 95% CI "
+        f"{rec['diff_low']:+.3f} to {rec['diff_high']:+.3f}): {verdict}."
+    )
+
+
 def health_findings(v: Validation, scores: pd.DataFrame, lang: str = "en") -> str:
-    """Findings sentences (en/zh) from a :class:`Validation` and the current scores."""
+    """Findings sentences (en/zh) from a :class:`Validation` and the current scores.
+
+    Ends with :func:`baseline_text` (the score against recency and frequency alone).
+    """
+    base = baseline_text(v, lang)
     red = scores["band"].eq("red").mean()
     if lang == "zh":
         return (
@@ -998,7 +1169,7 @@ def health_findings(v: Validation, scores: pd.DataFrame, lang: str = "en") -> st
             f"AUC = {v.auc:.2f}（95% CI {v.auc_ci[0]:.2f}–{v.auc_ci[1]:.2f}）；"
             f"得分最低 10% 的客户流失率是平均的 {v.top_decile_lift:.1f} 倍"
             f"（{v.top_decile_lift_ci[0]:.1f}–{v.top_decile_lift_ci[1]:.1f}）；"
-            f"{v.red_share_of_churners:.0%} 的流失客户事先处于红色区。"
+            f"{v.red_share_of_churners:.0%} 的流失客户事先处于红色区。" + base
         )
     return (
         f"{red:.0%} of the {len(scores):,} active customers are in the red health band "
@@ -1007,8 +1178,8 @@ def health_findings(v: Validation, scores: pd.DataFrame, lang: str = "en") -> st
         f"days, the score separates churners with AUC {v.auc:.2f} (95% CI {v.auc_ci[0]:.2f}–"
         f"{v.auc_ci[1]:.2f}); the lowest-scoring 10% churn {v.top_decile_lift:.1f}× as often as "
         f"average ({v.top_decile_lift_ci[0]:.1f}–{v.top_decile_lift_ci[1]:.1f}), and "
-        f"{v.red_share_of_churners:.0%} of churners were red beforehand."
-    )
+        f"{v.red_share_of_churners:.0%} of churners were red beforehand. " + base
+    ).strip()
 
 
 def plot_calibration(v: Validation, lang: str = "en"):
@@ -1092,9 +1263,16 @@ def health_headlines(check: Validation, scores: pd.DataFrame) -> dict[str, float
     >>> health_headlines(check, now)
     {'churn_health_auc': 0.75, 'churn_health_auc_low': 0.5, 'churn_health_auc_high': 1.0, 'churn_health_red_share': 0.5}
     """
-    return {
+    out = {
         "churn_health_auc": round(check.auc, 2),
         "churn_health_auc_low": round(check.auc_ci[0], 2),
         "churn_health_auc_high": round(check.auc_ci[1], 2),
         "churn_health_red_share": round(float(scores["band"].eq("red").mean()), 3),
     }
+    if not check.baselines.empty:  # the score against recency alone (same back-test)
+        rec = check.baselines.set_index("score").loc["recency only"]
+        out["churn_health_auc_recency"] = round(float(rec["auc"]), 2)
+        out["churn_health_auc_gain"] = round(float(rec["auc_diff"]), 3)
+        out["churn_health_auc_gain_low"] = round(float(rec["diff_low"]), 3)
+        out["churn_health_auc_gain_high"] = round(float(rec["diff_high"]), 3)
+    return out

@@ -8,7 +8,11 @@ Definitions used throughout:
   ``NPS ± 1.96 · SE`` (Wald). Below ``n = 100`` the adjusted-Wald interval is used: add 3
   answers (0.75 promoters, 0.75 detractors, 1.5 passives), compute the adjusted NPS and
   variance with ``n + 3``, and centre the interval on the adjusted NPS. Intervals are clipped
-  to [−100, 100]. The point estimate shown is always the plain NPS.
+  to [−100, 100]. The estimate reported with an interval (``estimate`` in the tables) is the
+  value it is centred on: the plain NPS from ``n ≥ 100``, the adjusted NPS below, so every
+  interval contains its estimate (the plain NPS stays in ``nps``). In ``nps_summary.csv`` and
+  the charts, groups with fewer answers than ``nps.min_group_n`` are counted but not shown
+  as estimates, not plotted and not ranked (:func:`small_groups_text` says how many).
 * **Change between periods** (or between two groups): ``z = Δ / sqrt(SE₁² + SE₂²)``,
   two-sided normal p-value. When many groups are compared, p-values get Holm's correction.
 * **Rates** (first-contact resolution, reopen rate, answered in time, share of detractors
@@ -100,6 +104,7 @@ SUMMARY_COLUMNS = [
     "ci_low",
     "ci_high",
     "small_group",
+    "estimate",
 ]
 COMPARISON_COLUMNS = [
     "comparison",
@@ -172,6 +177,8 @@ class NpsEstimate:
         Interval bounds in points, clipped to [−100, 100].
     method : str
         ``"wald"`` (n ≥ 100) or ``"adjusted-wald"`` (n < 100).
+    nps_adjusted : float
+        The centre of the interval: the adjusted NPS for ``"adjusted-wald"``, else ``nps``.
     """
 
     n: int
@@ -183,6 +190,7 @@ class NpsEstimate:
     ci_low: float
     ci_high: float
     method: str
+    nps_adjusted: float = float("nan")
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as a plain dict."""
@@ -236,7 +244,7 @@ def nps_estimate(
     se = math.sqrt(max(var, 0.0))
     low, high = max(-100.0, centre - z * se), min(100.0, centre + z * se)
     return NpsEstimate(
-        n, int(promoters), int(passives), int(detractors), nps, se, low, high, method
+        n, int(promoters), int(passives), int(detractors), nps, se, low, high, method, centre
     )
 
 
@@ -726,6 +734,7 @@ def nps_table(
     out = pd.DataFrame(rows)
     out.insert(0, "group_type", group_type or by or "overall")
     out["group"] = out["group"].astype(str)
+    out["estimate"] = out["nps_adjusted"]  # the value the interval is centred on
     out["small_group"] = out["n"] < min_n
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     big = ~out["small_group"]
@@ -798,7 +807,40 @@ def nps_summary(
     parts = [p for p in parts if not p.empty]
     if not parts:
         return nps_table(responses)
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    # groups below min_n are counted, not shown as estimates (the overall row always is)
+    hide = out["small_group"].astype(bool) & (out["group_type"] != "overall")
+    out.loc[hide, ["nps", "estimate", "ci_low", "ci_high", "se"]] = np.nan
+    return out
+
+
+def small_groups_text(summary: pd.DataFrame, *, min_n: int, lang: str = "en") -> str:
+    """How many groups of :func:`nps_summary` fall below ``min_n`` answers and are not shown.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"nps_category": ["promoter"] * 40 + ["detractor"] * 3,
+    ...                   "region": ["east"] * 40 + ["west"] * 3})
+    >>> small_groups_text(nps_summary(r, min_n=30), min_n=30)
+    'Groups with fewer than 30 answers (`nps.min_group_n`) are counted but not shown as estimates, plotted or ranked: 1 of 2 groups (region: west).'
+    """
+    groups = summary[summary["group_type"] != "overall"]
+    small = groups[groups["small_group"].astype(bool)]
+    if small.empty:
+        return ""
+    by_type = "; ".join(
+        f"{kind}: {', '.join(sorted(part['group'].astype(str)))}"
+        for kind, part in small.groupby("group_type", sort=False)
+    )
+    if lang == "zh":
+        return (
+            f"回复少于 {min_n} 份（`nps.min_group_n`）的分组只计数，不给出估计值、不画图、不排名："
+            f"{len(groups)} 个分组中有 {len(small)} 个（{by_type}）。"
+        )
+    return (
+        f"Groups with fewer than {min_n} answers (`nps.min_group_n`) are counted but not shown "
+        f"as estimates, plotted or ranked: {len(small)} of {len(groups)} groups ({by_type})."
+    )
 
 
 def nps_trend(
@@ -2431,7 +2473,7 @@ def _empty_figure(message: str) -> Any:
 def plot_nps_groups(
     summary: pd.DataFrame, group_type: str, *, title: str | None = None, lang: str = "en"
 ) -> Any:
-    """NPS per group with its 95% interval; small groups drawn hollow and grey.
+    """NPS per group with its 95% interval (the estimate it is centred on); small groups left out.
 
     Examples
     --------
@@ -2444,21 +2486,20 @@ def plot_nps_groups(
 
     from custops.report.plots import PALETTE
 
-    d = summary[summary["group_type"] == group_type]
+    d = summary[(summary["group_type"] == group_type) & ~summary["small_group"].astype(bool)]
     if d.empty:
         return _empty_figure("no data" if lang == "en" else "无数据")
     d = d.iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
     y = np.arange(len(d))
     for i, r in enumerate(d.itertuples()):
-        color = "#9a9a9a" if r.small_group else PALETTE[0]
+        point = float(getattr(r, "estimate", r.nps))
         ax.errorbar(
-            float(r.nps),
+            point,
             i,
-            xerr=_err(r.nps - r.ci_low, r.ci_high - r.nps),
+            xerr=_err(point - r.ci_low, r.ci_high - point),
             fmt="o",
-            color=color,
-            mfc="white" if r.small_group else color,
+            color=PALETTE[0],
             capsize=3,
         )
     labels = [f"{g} (n={n:,})" for g, n in zip(d["group"], d["n"], strict=True)]
@@ -2689,7 +2730,7 @@ def plot_nps_panels(
     lang: str = "en",
     group_types: Sequence[str] | None = None,
 ) -> Any:
-    """One panel per grouping of the summary: NPS with 95% intervals, small groups hollow.
+    """One panel per grouping of the summary: NPS with 95% intervals; small groups left out.
 
     Examples
     --------
@@ -2713,7 +2754,13 @@ def plot_nps_panels(
     ]
     if not kinds:
         return _empty_figure("no data" if lang == "en" else "无数据")
-    sizes = [int((summary["group_type"] == k).sum()) for k in kinds]
+    shown = summary[~summary["small_group"].astype(bool) | (summary["group_type"] == "overall")]
+    kinds = [k for k in kinds if (shown["group_type"] == k).any()]
+    if not kinds:
+        return _empty_figure(
+            "every group is below the minimum n" if lang == "en" else "所有分组的样本都过小"
+        )
+    sizes = [int((shown["group_type"] == k).sum()) for k in kinds]
     fig, axes = plt.subplots(
         len(kinds),
         1,
@@ -2723,16 +2770,15 @@ def plot_nps_panels(
     )
     overall = _row(summary, group_type="overall")
     for ax, kind in zip(axes[:, 0], kinds, strict=True):
-        d = summary[summary["group_type"] == kind].iloc[::-1]
+        d = shown[shown["group_type"] == kind].iloc[::-1]
         for i, r in enumerate(d.itertuples()):
-            color = "#9a9a9a" if r.small_group else PALETTE[0]
+            point = float(getattr(r, "estimate", r.nps))
             ax.errorbar(
-                float(r.nps),
+                point,
                 i,
-                xerr=_err(r.nps - r.ci_low, r.ci_high - r.nps),
+                xerr=_err(point - r.ci_low, r.ci_high - point),
                 fmt="o",
-                color=color,
-                mfc="white" if r.small_group else color,
+                color=PALETTE[0],
                 capsize=3,
             )
         ax.set_yticks(
@@ -2744,9 +2790,9 @@ def plot_nps_panels(
         ax.set_title(names.get(kind, kind), loc="left", fontsize=11)
         ax.set_xlim(-100, 100)
     axes[-1, 0].set_xlabel(
-        "NPS (95% CI); dashed: overall; hollow: small group"
+        "NPS (95% CI); dashed: overall; groups below the minimum n not shown"
         if lang == "en"
-        else "NPS（95% 置信区间）；虚线：总体；空心：样本过小"
+        else "NPS（95% 置信区间）；虚线：总体；样本过小的分组未画出"
     )
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
