@@ -279,16 +279,14 @@ def headlines(features: pd.DataFrame, sources: pd.DataFrame, currency: str = "")
     >>> sorted(headlines(f, s.assign(table=["customers", "surveys"])))  # no orders: no revenue
     ['data_customers', 'data_reject_share', 'data_rows_in']
     """
-    out = {
-        "data_customers": len(features),
-        "data_active_customers": int(features["active_in_period"].sum()),
-        "data_revenue_period": fmt_money(float(features["revenue_period"].sum()), currency),
-        "data_rows_in": int(sources["rows_in"].sum()),
-        "data_reject_share": fmt_pct(sources["rejected"].sum() / sources["rows_in"].sum()),
-    }
-    if "table" in sources and "orders" not in set(sources["table"]):
-        # without an orders table nobody "ordered" and there is no revenue: not 0, unknown
-        del out["data_active_customers"], out["data_revenue_period"]
+    # without an orders table nobody "ordered" and there is no revenue: not 0, unknown
+    ordered = "table" not in sources or "orders" in set(sources["table"])
+    out = {"data_customers": len(features)}
+    if ordered:
+        out["data_active_customers"] = int(features["active_in_period"].sum())
+        out["data_revenue_period"] = fmt_money(float(features["revenue_period"].sum()), currency)
+    out["data_rows_in"] = int(sources["rows_in"].sum())
+    out["data_reject_share"] = fmt_pct(sources["rejected"].sum() / sources["rows_in"].sum())
     return out
 
 
