@@ -792,3 +792,28 @@ def test_monthly_kpis_on_a_hand_worked_example():
     assert rows[("churn_rate", "2025-03")] == (3, 3)
     # activation: January's members c (30 days: in) and d (31 days: out)
     assert rows[("activation_rate", "2025-01")] == (1, 2)
+
+
+def test_repurchase_timing_and_follow_up_on_a_hand_worked_example():
+    # a: first order Oct 1, second exactly 30 days later (within 30); b: Oct 1 and Nov 15
+    # (45 days); c: one order. A touch of a at the very time of its second order is not
+    # "after" it; b was e-mailed a day after its second order.
+    o = pd.DataFrame(
+        {
+            "order_id": list("12345"),
+            "customer_id": ["a", "a", "b", "b", "c"],
+            "order_date": pd.to_datetime(
+                ["2025-10-01", "2025-10-31", "2025-10-01", "2025-11-15", "2025-10-01"]
+            ),
+            "amount": 1.0,
+        }
+    )
+    t = cohorts.repurchase_timing(o, "2025Q4", windows=[30, 60])
+    assert t[["eligible", "repurchased"]].values.tolist() == [[3, 1], [3, 2]]
+    assert t["median_days"].tolist() == [30.0, 37.5]
+    touches = pd.DataFrame(
+        {"customer_id": ["a", "b"], "sent_at": pd.to_datetime(["2025-10-31", "2025-11-16"])}
+    )
+    r = cohorts.no_contact_after_repurchase(o, "2025Q4", touches=touches)
+    assert (r["repurchasers"], r["no_contact"]) == (2, 1)
+    assert r["median_days_since"] == 62.0  # a: Oct 31 -> Jan 1
