@@ -89,10 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=None, help="run one notebook (custops run --only)")
     parser.add_argument("--out", type=Path, default=None, help="build root (default: a temp dir)")
     parser.add_argument("--language", default=None)
+    parser.add_argument(
+        "--data", type=Path, default=None, help="where the generated sources go (default: data/)"
+    )
     args = parser.parse_args(argv)
     orders = args.orders if args.orders is not None else 20 * args.customers
 
-    data = generate(args.customers, orders, args.seed)
+    data = generate(args.customers, orders, args.seed, out=args.data)
     rows = json.loads((data / "_manifest.json").read_text())["rows"]
     out = args.out or Path(tempfile.mkdtemp(prefix="custops-report-bench-"))
     load_before = os.getloadavg()[0]

@@ -15,7 +15,6 @@ from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.datasets import load_rossi, load_waltons
 from lifelines.statistics import logrank_test
 
-from custops.core.arrays import distinct_code_days
 from custops.core.config import ChurnConfig, ClvConfig, Period, PrivacyConfig, load_config
 from custops.core.errors import ConfigError, DataError
 from custops.ingest.artifacts import read_artifact, read_clean_tables
@@ -720,9 +719,9 @@ def test_early_warning_order_flags_match_a_groupby_recount(small_artifacts: Path
     assert (last.reindex(silent) <= second.reindex(silent)).all()
 
 
-def early_warnings_text_ids(
+def reference_early_warnings(
     tables: Mapping[str, pd.DataFrame],
-    period: Period | str,
+    period: str,
     *,
     contact_within_days: int = 7,
     silent_min_days: int = 30,
@@ -730,99 +729,74 @@ def early_warnings_text_ids(
     drop_ratio: float = 0.5,
     min_expected_orders: float = 1.0,
 ) -> pd.DataFrame:
-    """early_warnings as it was before the shared integer codes (groupbys on text ids)."""
-    period = Period.parse(period)
-    end = pd.Timestamp(period.end_exclusive)
-    orders = tables["orders"]
-    o = orders[pd.to_datetime(orders["order_date"]) < end][
-        ["customer_id", "order_id", "order_date"]
-    ]
-    o = o.assign(day=pd.to_datetime(o["order_date"]).dt.normalize())
-    ids = pd.Index(o["customer_id"].unique(), name="customer_id")
-    out = pd.DataFrame(index=ids)
-    # 1. complaint not resolved within the contact window
+    """The three flags from their definitions, customer by customer in plain Python (dicts and
+    sorted lists, no groupby, nothing of custops but ``Period``): an independent oracle."""
+    end = pd.Timestamp(Period.parse(period).end_exclusive)
+    days: dict = {}  # customer -> distinct order days before the end (first-seen order)
+    order_day: dict = {}  # (customer, order) -> the day of its first line
+    for cid, oid, when in zip(
+        tables["orders"]["customer_id"],
+        tables["orders"]["order_id"],
+        tables["orders"]["order_date"],
+        strict=True,
+    ):
+        if pd.isna(when) or not when < end:
+            continue
+        day = pd.Timestamp(when).normalize()
+        days.setdefault(cid, set()).add(day)
+        order_day.setdefault((cid, oid), day)
+    late: set = set()
+    other: dict = {}  # customer -> latest reply or touch before the end
     tickets = tables.get("tickets")
-    flag1 = pd.Series(False, index=ids)
-    replies = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
-    if tickets is not None and len(tickets):
-        t = tickets[pd.to_datetime(tickets["created_at"]) < end].copy()
-        created = pd.to_datetime(t["created_at"])
-        due = created + pd.Timedelta(days=contact_within_days)
-        category = (
-            t["category"].astype("string").str.lower()
-            if "category" in t
-            else pd.Series("", index=t.index, dtype="string")
-        )
-        complaint = category.str.contains("complain|投诉", na=False)
-        resolved = (
-            pd.to_datetime(t["resolved_at"])
-            if "resolved_at" in t
-            else pd.Series(pd.NaT, index=t.index)
-        )
-        late = complaint & (due < end) & (resolved.isna() | (resolved > due))
-        flag1 = late.groupby(t["customer_id"]).any().reindex(ids, fill_value=False).astype(bool)
-        if "first_response_at" in t:
-            replies = (
-                pd.to_datetime(t["first_response_at"])
-                .where(lambda s: s < end)
-                .groupby(t["customer_id"])
-                .max()
-                .reindex(ids)
-            )
-    out["flag_complaint_no_followup"] = flag1
-    # 2. silent since the first repurchase (integer codes and one sort: 20M orders at 1M
-    # customers; the drop_duplicates + sort on text ids was the slow part of notebook 03)
-    codes, _ = pd.factorize(o["customer_id"], use_na_sentinel=False)  # codes index ``ids``
-    pair_code, pair_day = distinct_code_days(codes, o["day"].to_numpy(dtype="datetime64[D]"))
-    first = np.r_[True, pair_code[1:] != pair_code[:-1]] if len(pair_code) else np.zeros(0, bool)
-    group_start = np.maximum.accumulate(np.where(first, np.arange(len(pair_code)), 0))
-    second = (np.arange(len(pair_code)) - group_start) == 1
-    last = np.r_[pair_code[1:] != pair_code[:-1], True] if len(pair_code) else np.zeros(0, bool)
-    as_day = lambda d: d.astype("datetime64[D]").astype("datetime64[ns]")  # noqa: E731
-    repurchase = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
-    repurchase.iloc[pair_code[second]] = as_day(pair_day[second])
-    last_order = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
-    last_order.iloc[pair_code[last]] = as_day(pair_day[last])
+    if tickets is not None:
+        for row in tickets.to_dict("records"):
+            created = row["created_at"]
+            if pd.isna(created) or not created < end:
+                continue
+            due = created + pd.Timedelta(days=contact_within_days)
+            category = str(row.get("category") or "").lower()
+            resolved = row.get("resolved_at", pd.NaT)
+            complaint = "complain" in category or "投诉" in category
+            if complaint and due < end and (pd.isna(resolved) or resolved > due):
+                late.add(row["customer_id"])
+            reply = row.get("first_response_at", pd.NaT)
+            if not pd.isna(reply) and reply < end:
+                other[row["customer_id"]] = max(other.get(row["customer_id"], reply), reply)
     touches = tables.get("touches")
-    last_touch = pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
-    if touches is not None and len(touches):
-        sent = pd.to_datetime(touches["sent_at"])
-        last_touch = (
-            sent[sent < end].groupby(touches.loc[sent < end, "customer_id"]).max().reindex(ids)
+    if touches is not None:
+        for cid, sent in zip(touches["customer_id"], touches["sent_at"], strict=True):
+            if not pd.isna(sent) and sent < end:
+                other[cid] = max(other.get(cid, sent), sent)
+    recent_cut = end - pd.Timedelta(days=recent_days)
+    prior_cut = recent_cut - pd.Timedelta(days=365)
+    recent: dict = {}
+    prior: dict = {}
+    for (cid, _), day in order_day.items():
+        if day >= recent_cut:
+            recent[cid] = recent.get(cid, 0) + 1
+        elif day >= prior_cut:
+            prior[cid] = prior.get(cid, 0) + 1
+    rows = []
+    for cid, seen in days.items():
+        d = sorted(seen)
+        silent = (
+            len(d) == 2  # a repurchase and no order after it
+            and d[1] <= end - pd.Timedelta(days=silent_min_days)
+            and (cid not in other or other[cid].normalize() <= d[1])
         )
-    latest_other = pd.concat([replies, last_touch], axis=1).max(axis=1)
-    old_enough = repurchase <= end - pd.Timedelta(days=silent_min_days)
-    nothing_after = (last_order <= repurchase) & (
-        latest_other.isna() | (latest_other.dt.normalize() <= repurchase)
-    )
-    out["flag_silent_after_repurchase"] = (old_enough & nothing_after).fillna(False).astype(bool)
-    # 3. frequency drop: last `recent_days` vs the previous 12 months' rate
-    cut = end - pd.Timedelta(days=recent_days)
-    before = cut - pd.Timedelta(days=365)
-    order_codes, order_ids = pd.factorize(o["order_id"], use_na_sentinel=False)
-    _, first_line = np.unique(
-        codes.astype(np.int64) * max(len(order_ids), 1) + order_codes, return_index=True
-    )  # the first line of each (customer, order), as drop_duplicates keeps
-    line_day = o["day"].to_numpy()[first_line]
-    line_code = codes[first_line]
-    in_recent = line_day >= np.datetime64(cut)
-    in_prior = (line_day >= np.datetime64(before)) & ~in_recent
-    recent = pd.Series(np.bincount(line_code[in_recent], minlength=len(ids)), index=ids)
-    prior = pd.Series(np.bincount(line_code[in_prior], minlength=len(ids)), index=ids)
-    expected = prior * recent_days / 365.0
-    out["flag_frequency_drop"] = (expected >= min_expected_orders) & (
-        recent <= drop_ratio * expected
-    )
-    return out.reset_index()
+        expected = prior.get(cid, 0) * recent_days / 365.0
+        drop = expected >= min_expected_orders and recent.get(cid, 0) <= drop_ratio * expected
+        rows.append((cid, cid in late, silent, drop))
+    return pd.DataFrame(rows, columns=["customer_id", *clv.FLAGS])
 
 
 @pytest.mark.parametrize("period", ["2025Q2", "2025Q3", "2025Q4"])
-def test_early_warnings_equal_the_text_id_version(small_artifacts: Path, period: str) -> None:
+def test_early_warnings_match_their_definition(small_artifacts: Path, period: str) -> None:
     from custops.core.index import OrderIndex
 
     tables = read_clean_tables(small_artifacts)
     got = clv.early_warnings(tables, period, contact_within_days=7)
-    want = early_warnings_text_ids(tables, period, contact_within_days=7)
+    want = reference_early_warnings(tables, period, contact_within_days=7)
     pd.testing.assert_frame_equal(got, want)
     ix = OrderIndex.from_orders(tables["orders"])  # the index a notebook passes
     pd.testing.assert_frame_equal(
@@ -834,12 +808,12 @@ def test_early_warnings_equal_the_text_id_version(small_artifacts: Path, period:
     lines = dict(tables, orders=pd.concat([o, o.iloc[::5]], ignore_index=True))
     pd.testing.assert_frame_equal(
         clv.early_warnings(lines, period, recent_days=60),
-        early_warnings_text_ids(lines, period, recent_days=60),
+        reference_early_warnings(lines, period, recent_days=60),
     )
     heads = dict(tables, orders=o.drop_duplicates("order_id"))  # one row per order
     assert heads["orders"]["order_id"].is_unique
     pd.testing.assert_frame_equal(
-        clv.early_warnings(heads, period), early_warnings_text_ids(heads, period)
+        clv.early_warnings(heads, period), reference_early_warnings(heads, period)
     )
 
 
@@ -934,3 +908,30 @@ def test_service_issue_curves_are_a_landmark_analysis():
         kept["customer_id"].isin(early["customer_id"]), "unresolved complaint", "neither"
     )
     assert (rows["service_issue"].to_numpy() == expected).all()
+
+
+def test_early_warnings_on_a_hand_worked_example() -> None:
+    # a: complaint on Nov 1 resolved exactly 7 days later (in time); b: complaint on Nov 1
+    # resolved after 8 days (late); both repurchased on Oct 1 and heard nothing since except
+    # a's reply on Oct 1 (same day: not after) and b's touch on Oct 2 (after: not silent)
+    o = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b"],
+            "order_id": ["1", "2", "3", "4"],
+            "order_date": pd.to_datetime(["2025-09-01", "2025-10-01", "2025-09-01", "2025-10-01"]),
+        }
+    )
+    t = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "a"],
+            "created_at": pd.to_datetime(["2025-11-01", "2025-11-01", "2025-09-30"]),
+            "first_response_at": [pd.NaT, pd.NaT, pd.Timestamp("2025-10-01 18:00")],
+            "resolved_at": pd.to_datetime(["2025-11-08", "2025-11-09", "2025-09-30"]),
+            "category": ["Complaint", "投诉", "billing"],
+        }
+    )
+    touches = pd.DataFrame({"customer_id": ["b"], "sent_at": pd.to_datetime(["2025-10-02"])})
+    flags = clv.early_warnings({"orders": o, "tickets": t, "touches": touches}, "2025Q4")
+    flags = flags.set_index("customer_id")
+    assert flags["flag_complaint_no_followup"].to_dict() == {"a": False, "b": True}
+    assert flags["flag_silent_after_repurchase"].to_dict() == {"a": True, "b": False}

@@ -1,7 +1,8 @@
 """The quarterly review's order questions on integer codes against the pandas implementations
 they replaced (kept here verbatim): the scorecard's period measures, the acquisition funnel,
-repurchase timing and the follow-up gap (custops.features.order_heads) and the monthly KPIs of
-custops.review.alerts, on the demo company and on small tables with order lines, missing ids and
+repurchase timing and the follow-up gap (custops.features.order_heads); the monthly KPIs of
+custops.review.alerts against an independent customer-by-customer count from their definitions
+and a hand-worked example; on the demo company and on small tables with order lines, missing ids and
 dates, ties and other time units.
 """
 
@@ -77,63 +78,67 @@ def old_acquisition_counts(customers, orders, period) -> list[int]:
     return counts
 
 
-def old_repurchase_timing(orders, period, windows=(30, 60, 90, 180)) -> pd.DataFrame:
-    p = Period.parse(period)
-    end = pd.Timestamp(p.end_exclusive)
-    heads = order_headers(orders)
-    heads = heads[heads["order_date"] < end].sort_values(["order_date", "order_id"], kind="stable")
-    rank = heads.groupby("customer_id").cumcount()
-    first = heads[rank == 0].set_index("customer_id")["order_date"]
-    second = heads[rank == 1].set_index("customer_id")["order_date"].reindex(first.index)
-    gap_days = (second - first).dt.total_seconds() / 86400
-    observed_days = (end - first).dt.total_seconds() / 86400
+def reference_first_two(orders: pd.DataFrame, end: pd.Timestamp) -> dict:
+    """customer -> (first, second or None) order time before ``end``, in plain Python: an order
+    is its id's lines (customer: the first line's known one, time: the earliest line)."""
+    heads: dict = {}
+    for oid, cid, when in zip(
+        orders["order_id"], orders["customer_id"], orders["order_date"], strict=True
+    ):
+        if pd.isna(oid):
+            continue
+        head = heads.setdefault(oid, [None, None])
+        if head[0] is None and isinstance(cid, str):
+            head[0] = cid
+        if not pd.isna(when) and (head[1] is None or when < head[1]):
+            head[1] = pd.Timestamp(when)
+    times: dict = {}
+    for cid, when in heads.values():
+        if cid is not None and when is not None and when < end:
+            times.setdefault(cid, []).append(when)
+    return {c: (min(v), sorted(v)[1] if len(v) > 1 else None) for c, v in times.items()}
+
+
+def reference_repurchase_timing(orders, period, windows) -> pd.DataFrame:
+    end = pd.Timestamp(Period.parse(period).end_exclusive)
+    day = pd.Timedelta(days=1)
     rows = []
     for w in windows:
-        eligible = observed_days >= w
-        within = eligible & (gap_days <= w)
-        median = float(gap_days[within].median()) if within.any() else np.nan
-        rows.append((int(w), int(eligible.sum()), int(within.sum()), median))
-    out = pd.DataFrame(rows, columns=["window_days", "eligible", "repurchased", "median_days"])
-    out["share"] = np.where(
-        out["eligible"] > 0, out["repurchased"] / out["eligible"].clip(lower=1), np.nan
+        eligible, gaps = 0, []
+        for first, second in reference_first_two(orders, end).values():
+            if (end - first) / day >= w:
+                eligible += 1
+                if second is not None and (second - first) / day <= w:
+                    gaps.append((second - first) / day)
+        share = len(gaps) / eligible if eligible else np.nan
+        rows.append((w, eligible, len(gaps), share, float(np.median(gaps)) if gaps else np.nan))
+    return pd.DataFrame(
+        rows, columns=["window_days", "eligible", "repurchased", "share", "median_days"]
     )
-    out["ci_low"], out["ci_high"] = wilson_ci(out["repurchased"], out["eligible"])
-    return out[
-        ["window_days", "eligible", "repurchased", "share", "ci_low", "ci_high", "median_days"]
-    ]
 
 
-def old_no_contact(orders, period, *, touches=None, tickets=None) -> dict:
-    if touches is None and tickets is None:
-        return {}
+def reference_no_contact(orders, period, *, touches=None, tickets=None) -> dict:
     p = Period.parse(period)
     start, end = pd.Timestamp(p.start), pd.Timestamp(p.end_exclusive)
-    heads = order_headers(orders)
-    heads = heads[heads["order_date"] < end].sort_values(["order_date", "order_id"], kind="stable")
-    rank = heads.groupby("customer_id").cumcount()
-    second = heads[rank == 1].set_index("customer_id")["order_date"]
-    second = second[second >= start]
-    contacts = []
+    last: dict = {}
     for frame, column in ((touches, "sent_at"), (tickets, "created_at")):
-        if frame is not None and len(frame):
-            contacts.append(frame[["customer_id", column]].rename(columns={column: "at"}))
-    last_contact = (
-        pd.concat(contacts).query("at < @end").groupby("customer_id")["at"].max()
-        if contacts
-        else pd.Series(dtype="datetime64[ns]")
-    )
-    contacted = last_contact.reindex(second.index) > second
-    no_contact = ~contacted.fillna(False).astype(bool)
-    n, k = len(second), int(no_contact.sum())
-    low, high = wilson_ci(k, n)
-    days = (end - second[no_contact]).dt.total_seconds() / 86400
+        if frame is None:
+            continue
+        for cid, at in zip(frame["customer_id"], frame[column], strict=True):
+            if not pd.isna(at) and at < end:
+                last[cid] = max(last.get(cid, at), at)
+    repeat = {
+        c: s
+        for c, (_, s) in reference_first_two(orders, end).items()
+        if s is not None and s >= start
+    }
+    silent = [c for c, s in repeat.items() if not (c in last and last[c] > s)]
+    since = [(end - repeat[c]) / pd.Timedelta(days=1) for c in silent]
     return {
-        "repurchasers": n,
-        "no_contact": k,
-        "share": k / n if n else np.nan,
-        "ci_low": float(low),
-        "ci_high": float(high),
-        "median_days_since": float(days.median()) if k else np.nan,
+        "repurchasers": len(repeat),
+        "no_contact": len(silent),
+        "share": len(silent) / len(repeat) if repeat else np.nan,
+        "median_days_since": float(np.median(since)) if since else np.nan,
     }
 
 
@@ -236,10 +241,13 @@ def check_all(tables: dict, periods=("2025Q4", "2025Q3", "2025Q2", "2024Q4")) ->
             tables["customers"], tables["orders"], period
         )
         windows = (0, 1, 30, 90, 180, 400)
-        pd.testing.assert_frame_equal(
-            cohorts.repurchase_timing(tables["orders"], period, windows=windows),
-            old_repurchase_timing(tables["orders"], period, windows=windows),
-        )
+        got = cohorts.repurchase_timing(tables["orders"], period, windows=windows)
+        want = reference_repurchase_timing(tables["orders"], period, windows)
+        for column in want:
+            np.testing.assert_allclose(got[column], want[column], rtol=1e-12, err_msg=column)
+        low, high = wilson_ci(want["repurchased"], want["eligible"])
+        np.testing.assert_allclose(got["ci_low"], low)
+        np.testing.assert_allclose(got["ci_high"], high)
         for touches, tickets in (
             (tables["touches"], tables["tickets"]),
             (tables["touches"], None),
@@ -249,10 +257,12 @@ def check_all(tables: dict, periods=("2025Q4", "2025Q3", "2025Q2", "2024Q4")) ->
             got = cohorts.no_contact_after_repurchase(
                 tables["orders"], period, touches=touches, tickets=tickets
             )
-            want = old_no_contact(tables["orders"], period, touches=touches, tickets=tickets)
-            assert got.keys() == want.keys()
+            want = reference_no_contact(tables["orders"], period, touches=touches, tickets=tickets)
+            assert set(got) == {*want, "ci_low", "ci_high"}
             for key in want:
-                assert np.array_equal(got[key], want[key], equal_nan=True), key
+                np.testing.assert_allclose(got[key], want[key], rtol=1e-12, err_msg=key)
+            low, high = wilson_ci(want["no_contact"], want["repurchasers"])
+            assert np.allclose([got["ci_low"], got["ci_high"]], [low, high], equal_nan=True)
 
 
 def test_order_questions_match_the_old_pandas_code_on_the_demo(demo):
@@ -556,140 +566,158 @@ def test_bootstrap_medians_match_np_median_of_each_resample(monkeypatch, window)
 # --------------------------------------------------------------------------- alerts.monthly_kpis
 
 
-def old_monthly_kpis(
+def _month_label(ts: pd.Timestamp) -> str:
+    return f"{ts.year:04d}-{ts.month:02d}"
+
+
+def _next_month(label: str) -> str:
+    y, m = int(label[:4]), int(label[5:])
+    return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def reference_monthly_kpis(
     tables: Mapping[str, pd.DataFrame],
-    period: Period | str,
+    period: str,
     *,
     inactivity_days: int = 180,
     activation_days: int = 30,
     min_n: int = 20,
 ) -> pd.DataFrame:
-    """The old pandas implementation (before the integer-code rewrite), verbatim."""
-    period = Period.parse(period)
-    end = pd.Timestamp(period.end_exclusive)
-    if "orders" not in tables:
-        raise CustopsError(
-            "Monthly KPIs need the orders table.",
-            fix="Add an `orders` source to the configuration.",
-        )
-    orders = tables["orders"]
-    orders = orders.loc[orders["order_date"] < end, ["customer_id", "order_date"]].dropna()
-    if orders.empty:
-        raise CustopsError(f"No orders before the end of {period.label}.")
-    months = alerts._months(orders["order_date"].min(), end - pd.Timedelta(days=1))
-    om = orders.assign(m=orders["order_date"].dt.to_period("M"))
-    frames = []
+    """The monthly KPIs from their definitions, customer by customer in plain Python (dicts of
+    day lists, no groupby, nothing of custops but ``Period``): an independent oracle."""
+    end = pd.Timestamp(Period.parse(period).end_exclusive)
+    w = pd.Timedelta(days=inactivity_days)
+    days: dict[str, set] = {}
+    for cid, when in zip(
+        tables["orders"]["customer_id"], tables["orders"]["order_date"], strict=True
+    ):
+        if isinstance(cid, str) and not pd.isna(when) and when < end:
+            days.setdefault(cid, set()).add(pd.Timestamp(when))
+    first_seen = min(min(v) for v in days.values())
+    months, m = [], _month_label(first_seen)
+    while m <= _month_label(end - pd.Timedelta(days=1)):
+        months.append(m)
+        m = _next_month(m)
+    rows = []  # (kpi, month, numerator, denominator, value)
 
-    # repurchase: buyers of m-1 who buy in m
-    buyers = om[["customer_id", "m"]].drop_duplicates()
-    nxt = buyers.assign(m=buyers["m"] + 1)
-    again = nxt.merge(buyers, on=["customer_id", "m"], how="inner")
-    frames.append(
-        alerts._rate_rows(
-            "repurchase_rate",
-            months[1:],
-            again.groupby("m").size(),
-            nxt.groupby("m").size(),
-        )
-    )
+    def rates(kpi, num, den, in_months):
+        for m in in_months:
+            if den.get(m, 0) > 0:
+                rows.append((kpi, m, num.get(m, 0), den[m], num.get(m, 0) / den[m]))
 
-    # churn: alive at the month start, last order + W falls in the month with no new order
-    day = om["order_date"].dt.normalize()
-    o_sorted = om.assign(day=day).sort_values(["customer_id", "day"])
-    o_sorted["next_day"] = o_sorted.groupby("customer_id")["day"].shift(-1)
-    gaps = o_sorted.drop_duplicates(["customer_id", "day"], keep="last")
-    churn_day = gaps["day"] + pd.Timedelta(days=inactivity_days)
-    churns = gaps[(gaps["next_day"].isna() | (gaps["next_day"] > churn_day)) & (churn_day < end)]
-    churn_m = (churns["day"] + pd.Timedelta(days=inactivity_days)).dt.to_period("M")
-    num = churn_m.value_counts()
-    # alive at start of m: some order in [start - W, start) and (no churn before start)
-    # equivalently: last order before start is within W days of start
-    den = {}
-    for m in months:
-        start = m.start_time
-        before = gaps[gaps["day"] < start]
-        last = before.groupby("customer_id")["day"].max()
-        den[m] = int((last >= start - pd.Timedelta(days=inactivity_days)).sum())
-    frames.append(alerts._rate_rows("churn_rate", months, num, pd.Series(den)))
+    # repurchase in m: of the customers who bought in m-1, those who buy in m
+    num, den = {}, {}
+    for stamps in days.values():
+        bought = {_month_label(t) for t in stamps}
+        for m in bought:
+            nxt = _next_month(m)
+            den[nxt] = den.get(nxt, 0) + 1
+            num[nxt] = num.get(nxt, 0) + (nxt in bought)
+    rates("repurchase_rate", num, den, months[1:])
+
+    # churn in m: an order day d whose next order day is later than d + W (or none), with
+    # d + W in m (and before the end); denominator: customers whose last order day before the
+    # start of m is at most W days before it
+    num, den = {}, {}
+    for stamps in days.values():
+        d = sorted({t.normalize() for t in stamps})
+        for i, day in enumerate(d):
+            lapse = day + w
+            if (i + 1 == len(d) or d[i + 1] > lapse) and lapse < end:
+                num[_month_label(lapse)] = num.get(_month_label(lapse), 0) + 1
+        for m in months:
+            start = pd.Timestamp(m + "-01")
+            before = [x for x in d if x < start]
+            if before and before[-1] >= start - w:
+                den[m] = den.get(m, 0) + 1
+    rates("churn_rate", num, den, months)
 
     customers = tables.get("customers")
     if customers is not None and "signup_date" in customers:
-        c = customers[["customer_id", "signup_date"]].dropna()
-        c = c[c["signup_date"] + pd.Timedelta(days=activation_days) < end]
-        first = orders.groupby("customer_id")["order_date"].min()
-        f = c["customer_id"].map(first)
-        active = (f.notna()) & (f <= c["signup_date"] + pd.Timedelta(days=activation_days))
-        sm = c["signup_date"].dt.to_period("M")
-        complete = months[months.end_time + pd.Timedelta(days=activation_days) < end]
-        frames.append(
-            alerts._rate_rows(
-                "activation_rate",
-                complete,
-                active.groupby(sm).sum(),
-                sm.value_counts(),
-            )
-        )
+        a = pd.Timedelta(days=activation_days)
+        num, den = {}, {}
+        for cid, signup in zip(customers["customer_id"], customers["signup_date"], strict=True):
+            if not isinstance(cid, str) or pd.isna(signup) or not signup + a < end:
+                continue
+            m = _month_label(signup)
+            den[m] = den.get(m, 0) + 1
+            num[m] = num.get(m, 0) + (cid in days and min(days[cid]) <= signup + a)
+        # a month counts once its last member's window has closed before the end
+        complete = [
+            m for m in months if pd.Timestamp(_next_month(m) + "-01") - pd.Timedelta(1) + a < end
+        ]
+        rates("activation_rate", num, den, complete)
 
-    value_rows = []
+    def values(kpi, per_month, summary):
+        for m in sorted(per_month):
+            if len(per_month[m]) >= min_n:
+                rows.append((kpi, m, np.nan, len(per_month[m]), summary(per_month[m])))
+
     surveys = tables.get("surveys")
     if surveys is not None and {"responded_at", "score"} <= set(surveys.columns):
-        s = surveys[(surveys["responded_at"] < end) & surveys["score"].notna()]
-        g = s.groupby(s["responded_at"].dt.to_period("M"))["score"]
-        nps = 100 * (g.apply(lambda x: (x >= 9).mean() - (x <= 6).mean()))
-        value_rows.append(("nps", nps, g.size()))
+        scores: dict[str, list] = {}
+        for at, score in zip(surveys["responded_at"], surveys["score"], strict=True):
+            if not pd.isna(at) and at < end and not pd.isna(score):
+                scores.setdefault(_month_label(at), []).append(score)
+        values(
+            "nps",
+            scores,
+            lambda s: 100 * (sum(x >= 9 for x in s) - sum(x <= 6 for x in s)) / len(s),
+        )
     tickets = tables.get("tickets")
     if tickets is not None and "first_response_at" in tickets:
-        t = tickets[(tickets["created_at"] < end) & tickets["first_response_at"].notna()]
-        hours = (t["first_response_at"] - t["created_at"]).dt.total_seconds() / 3600
-        logh = np.log(hours.clip(lower=1 / 60))
-        g = logh.groupby(t["created_at"].dt.to_period("M"))
-        value_rows.append(("first_response_hours", np.exp(g.mean()), g.size()))
-    for kpi, value, n in value_rows:
-        keep = n[n >= min_n].index
-        frames.append(
-            pd.DataFrame(
-                {
-                    "kpi": kpi,
-                    "month": keep.astype(str),
-                    "numerator": np.nan,
-                    "denominator": n[keep].to_numpy(dtype=float),
-                    "value": value[keep].to_numpy(dtype=float),
-                }
-            )
-        )
-
+        hours: dict[str, list] = {}
+        for created, reply in zip(tickets["created_at"], tickets["first_response_at"], strict=True):
+            if not pd.isna(created) and created < end and not pd.isna(reply):
+                h = max((reply - created).total_seconds() / 3600, 1 / 60)
+                hours.setdefault(_month_label(created), []).append(h)
+        values("first_response_hours", hours, lambda h: float(np.prod(np.array(h) ** (1 / len(h)))))
     touches = tables.get("touches")
     if touches is not None and {"channel", "converted"} <= set(touches.columns):
-        t = touches[touches["sent_at"] < end]
-        tm = t["sent_at"].dt.to_period("M")
-        conv = t["converted"].fillna(False).astype(bool)
-        for ch in sorted(t["channel"].dropna().unique()):
-            sel = t["channel"].eq(ch)
-            den_ch = sel.groupby(tm).sum()
-            num_ch = (conv & sel).groupby(tm).sum()
-            den_ch = den_ch[den_ch >= min_n]
-            frames.append(alerts._rate_rows(f"conversion_{ch}", den_ch.index, num_ch, den_ch))
-
-    out = pd.concat([f for f in frames if len(f)], ignore_index=True)
-    out = out[out["denominator"] >= min_n].copy()
-    out["n"] = out["denominator"].astype(int)
-    kinds = out["kpi"].map(lambda k: alerts._kind_direction(k))
-    out["kind"] = kinds.str[0]
-    out["direction"] = kinds.str[1]
+        sent: dict[str, dict] = {}
+        won: dict[str, dict] = {}
+        for at, ch, conv in zip(
+            touches["sent_at"], touches["channel"], touches["converted"], strict=True
+        ):
+            if pd.isna(at) or not at < end or not isinstance(ch, str):
+                continue
+            m = _month_label(at)
+            sent.setdefault(ch, {})[m] = sent.setdefault(ch, {}).get(m, 0) + 1
+            won.setdefault(ch, {})[m] = won.setdefault(ch, {}).get(m, 0) + (
+                not pd.isna(conv) and bool(conv)
+            )
+        for ch in sent:
+            big = [m for m in sorted(sent[ch]) if sent[ch][m] >= min_n]
+            rates(f"conversion_{ch}", won[ch], sent[ch], big)
+    out = pd.DataFrame(rows, columns=["kpi", "month", "numerator", "denominator", "value"])
+    out = out[out["denominator"] >= min_n]
     return out.sort_values(["kpi", "month"], ignore_index=True)
 
 
 def check(tables, period, **kwargs) -> None:
     got = alerts.monthly_kpis(tables, period, **kwargs)
-    want = old_monthly_kpis(tables, period, **kwargs)
-    pd.testing.assert_frame_equal(got, want)
+    want = reference_monthly_kpis(tables, period, **kwargs)
+    assert got[["kpi", "month"]].values.tolist() == want[["kpi", "month"]].values.tolist()
+    for column in ("numerator", "denominator", "value"):
+        np.testing.assert_allclose(
+            got[column].to_numpy(float), want[column].to_numpy(float), rtol=1e-12, err_msg=column
+        )
+    assert (got["n"] == want["denominator"]).all()
+    kinds = {k: spec[:2] for k, spec in alerts.KPI_LABELS.items()}
+    for kpi, kind, direction in got[["kpi", "kind", "direction"]].itertuples(index=False):
+        assert (kind, direction) == kinds.get(kpi, ("rate", "higher")), kpi
     assert {"repurchase_rate", "churn_rate"} <= set(got["kpi"])
+    return got
 
 
-def test_monthly_kpis_match_the_old_pandas_code_on_the_demo(demo):
+def test_monthly_kpis_match_their_definition_on_the_demo(demo):
     for period in ("2025Q4", "2025Q2"):
-        check(demo, period)
-    check(demo, "2025Q4", inactivity_days=45, activation_days=7, min_n=1)
+        got = check(demo, period)
+    got = check(demo, "2025Q4", inactivity_days=45, activation_days=7, min_n=1)
+    rates = got[got["kind"] == "rate"].groupby("kpi")["numerator"].sum()
+    assert (rates > 0).all(), "every rate has events"
+    assert {"nps", "first_response_hours", "activation_rate"} <= set(got["kpi"])
+    assert got["kpi"].str.startswith("conversion_").any()
 
 
 @pytest.mark.parametrize(
@@ -701,13 +729,18 @@ def test_monthly_kpis_match_the_old_pandas_code_on_the_demo(demo):
         dict(unit="s", lines=False, seed=5),
     ],
 )
-def test_monthly_kpis_match_the_old_pandas_code_at_the_edges(kwargs):
+def test_monthly_kpis_match_their_definition_at_the_edges(kwargs):
     tables = edge_tables(**kwargs)
     tables = {k: tables[k] for k in ("orders", "customers")}
+    churned = 0
     for days in (1, 30, 31, 92, 180):
         for period in ("2025Q4", "2025Q3", "2026Q2"):
-            check(tables, period, inactivity_days=days, activation_days=min(days, 30), min_n=1)
-    with pytest.raises(CustopsError):
+            got = check(
+                tables, period, inactivity_days=days, activation_days=min(days, 30), min_n=1
+            )
+            churned += got.loc[got["kpi"] == "churn_rate", "numerator"].sum()
+    assert churned > 0
+    with pytest.raises(CustopsError, match="No orders before the end of 2024Q4"):
         alerts.monthly_kpis(tables, "2024Q4")
 
 
@@ -730,3 +763,57 @@ def test_read_tables_reads_the_clean_tables_with_the_order_columns_the_review_us
 def test_read_tables_without_orders_says_what_to_run(tmp_path: Path):
     with pytest.raises(CustopsError, match="No clean tables"):
         review.read_tables(tmp_path)
+
+
+def test_monthly_kpis_on_a_hand_worked_example():
+    # a: orders on Jan 5, Feb 3, Mar 20; b: Jan 9 only; c: signs up Jan 10, first order on
+    # Feb 9 = exactly 30 days later (activated); d: signs up Jan 20, orders Feb 20 (31 days)
+    o = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "b", "c", "d"],
+            "order_id": list("123456"),
+            "order_date": pd.to_datetime(
+                ["2025-01-05", "2025-02-03", "2025-03-20", "2025-01-09", "2025-02-09", "2025-02-20"]
+            ),
+            "amount": 1.0,
+        }
+    )
+    c = pd.DataFrame(
+        {"customer_id": ["c", "d"], "signup_date": pd.to_datetime(["2025-01-10", "2025-01-20"])}
+    )
+    k = alerts.monthly_kpis({"orders": o, "customers": c}, "2025Q1", inactivity_days=30, min_n=1)
+    rows = {(r.kpi, r.month): (r.numerator, r.denominator) for r in k.itertuples()}
+    # repurchase: Jan buyers {a, b} -> Feb {a}; Feb buyers {a, c, d} -> Mar {a}
+    assert rows[("repurchase_rate", "2025-02")] == (1, 2)
+    assert rows[("repurchase_rate", "2025-03")] == (1, 3)
+    # churn, W = 30: b lapses Feb 8 (alive on Feb 1: last order Jan 9); a's Feb 3 -> Mar 20 gap
+    # lapses Mar 5; c lapses Mar 11, d Mar 22; alive on Mar 1: a, c, d (b's Jan 9 is too old)
+    assert rows[("churn_rate", "2025-02")] == (1, 2)
+    assert rows[("churn_rate", "2025-03")] == (3, 3)
+    # activation: January's members c (30 days: in) and d (31 days: out)
+    assert rows[("activation_rate", "2025-01")] == (1, 2)
+
+
+def test_repurchase_timing_and_follow_up_on_a_hand_worked_example():
+    # a: first order Oct 1, second exactly 30 days later (within 30); b: Oct 1 and Nov 15
+    # (45 days); c: one order. A touch of a at the very time of its second order is not
+    # "after" it; b was e-mailed a day after its second order.
+    o = pd.DataFrame(
+        {
+            "order_id": list("12345"),
+            "customer_id": ["a", "a", "b", "b", "c"],
+            "order_date": pd.to_datetime(
+                ["2025-10-01", "2025-10-31", "2025-10-01", "2025-11-15", "2025-10-01"]
+            ),
+            "amount": 1.0,
+        }
+    )
+    t = cohorts.repurchase_timing(o, "2025Q4", windows=[30, 60])
+    assert t[["eligible", "repurchased"]].values.tolist() == [[3, 1], [3, 2]]
+    assert t["median_days"].tolist() == [30.0, 37.5]
+    touches = pd.DataFrame(
+        {"customer_id": ["a", "b"], "sent_at": pd.to_datetime(["2025-10-31", "2025-11-16"])}
+    )
+    r = cohorts.no_contact_after_repurchase(o, "2025Q4", touches=touches)
+    assert (r["repurchasers"], r["no_contact"]) == (2, 1)
+    assert r["median_days_since"] == 62.0  # a: Oct 31 -> Jan 1

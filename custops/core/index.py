@@ -92,6 +92,7 @@ class OrderHeads:
     first: np.ndarray
     second: np.ndarray
     unit: str
+    label_index: pd.Index | None = field(default=None, repr=False, compare=False)
 
     def stamp(self, when) -> int:
         """A timestamp as an integer in ``unit`` (comparable with ``ts``, ``first``, ``second``).
@@ -116,7 +117,8 @@ class OrderHeads:
         >>> OrderIndex.from_orders(o).heads.codes_of(["a", "b"]).tolist()
         [0, -1]
         """
-        return pd.Index(self.labels).get_indexer(pd.Index(ids)).astype(np.int64)
+        labels = self.label_index if self.label_index is not None else pd.Index(self.labels)
+        return labels.get_indexer(pd.Index(ids)).astype(np.int64)
 
     def seconds(self, delta: np.ndarray) -> np.ndarray:
         """Differences of ``ts`` values in seconds, as pandas' ``total_seconds`` computes them.
@@ -208,7 +210,13 @@ class OrderIndex:
         ``frame`` is a table with a ``customer_id`` column, or the ids themselves.
         """
         ids = frame["customer_id"] if isinstance(frame, pd.DataFrame) else frame
-        return pd.Index(self.labels).get_indexer(ids).astype(np.int64)
+        return self.label_index.get_indexer(ids).astype(np.int64)
+
+    @cached_property
+    def label_index(self) -> pd.Index:
+        """``labels`` as a pandas Index, its hash table built once and shared by every lookup
+        of another table's ids (:meth:`codes_of`, :meth:`OrderHeads.codes_of`)."""
+        return pd.Index(self.labels)
 
     @cached_property
     def ids_unique(self) -> bool:
@@ -250,7 +258,7 @@ class OrderIndex:
             amount = orders["amount"].fillna(0.0).to_numpy(dtype=float)[keep]
         else:
             heads = order_headers(orders)
-            code = pd.Index(labels).get_indexer(heads["customer_id"]).astype(np.int64)
+            code = self.label_index.get_indexer(heads["customer_id"]).astype(np.int64)
             when = heads["order_date"].to_numpy()
             amount = heads["amount"].to_numpy(dtype=float)
         when = np.asarray(when)
@@ -260,7 +268,7 @@ class OrderIndex:
         dated = ~np.isnat(when)
         code, ts, amount = code[dated], when[dated].astype(np.int64), amount[dated]
         first, second = _first_two(code, ts, len(labels))
-        return OrderHeads(code, ts, amount, labels, first, second, unit)
+        return OrderHeads(code, ts, amount, labels, first, second, unit, self.label_index)
 
     def check(self, orders: pd.DataFrame) -> OrderIndex:
         """This index, after checking it was built from ``orders`` (the same frame, same length).

@@ -131,7 +131,7 @@ def _order_arrays(orders: pd.DataFrame, end: pd.Timestamp, index: OrderIndex | N
     codes, labels = ix.codes, ix.labels
     when = orders["order_date"].to_numpy()
     keep = (codes >= 0) & (orders["order_date"] < end).to_numpy()
-    return {"code": codes[keep], "when": when[keep], "labels": labels}
+    return {"code": codes[keep], "when": when[keep], "labels": labels, "index": ix}
 
 
 def _month_series(counts: np.ndarray, months: pd.PeriodIndex) -> pd.Series:
@@ -255,7 +255,7 @@ def monthly_kpis(
         c = c[c["signup_date"] + pd.Timedelta(days=activation_days) < end]
         first = np.full(len(o["labels"]), _NONE, dtype=np.int64)
         np.minimum.at(first, o["code"], o["when"].astype(np.int64))
-        code = pd.Index(o["labels"]).get_indexer(c["customer_id"])
+        code = o["index"].codes_of(c["customer_id"])
         f_int = np.where(code >= 0, first[code], _NONE)
         f = pd.Series(
             np.where(f_int == _NONE, np.iinfo(np.int64).min, f_int).view(o["when"].dtype),

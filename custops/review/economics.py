@@ -192,7 +192,7 @@ def new_customer_value(
     # groupby sum over the same lines in the same order as a groupby on the ids
     ix = order_index_of(orders, index)
     codes, labels = ix.codes, ix.labels
-    new_code = pd.Index(labels).get_indexer(pd.Index(out["customer_id"]))
+    new_code = ix.codes_of(out["customer_id"])
     is_new = np.zeros(len(labels) + 1, dtype=bool)
     is_new[new_code + 1] = True
     is_new[0] = False  # no customer id / not an ordering customer

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from custops import __version__
+from custops.core.config import Period
 from custops.core.errors import ConfigError, CustopsError, PipelineError
 
 __all__ = ["build_parser", "main"]
@@ -278,12 +279,8 @@ def _print_summary(result, t, lang: str) -> None:
         out.print(f"archive: {result.archive_html.as_uri()}")
 
 
-def _cmd_book(args: argparse.Namespace) -> int:
-    from custops.core.config import Period, load_config
-    from custops.report.text import t
-    from custops.run.guard import RunLock, check_output_root, clean_stale
-    from custops.run.pipeline import default_notebooks_dir, discover_notebooks, publish
-
+def _earlier_run(args: argparse.Namespace, fix: str) -> tuple[Path, Period, str]:
+    """``--out``, ``--period`` and ``--config`` (else the config of the period's last run)."""
     build_root = Path(args.out).expanduser().resolve()
     period = Period.parse(args.period)
     config_path = args.config
@@ -292,9 +289,21 @@ def _cmd_book(args: argparse.Namespace) -> int:
         if not manifest.exists():
             raise CustopsError(
                 f"No earlier run of {period.label} in {build_root}, so the config is unknown.",
-                fix="Pass --config FILE, or run `custops run` first.",
+                fix=fix,
             )
         config_path = json.loads(manifest.read_text(encoding="utf-8"))["config"]
+    return build_root, period, config_path
+
+
+def _cmd_book(args: argparse.Namespace) -> int:
+    from custops.core.config import load_config
+    from custops.report.text import t
+    from custops.run.guard import RunLock, check_output_root, clean_stale
+    from custops.run.pipeline import default_notebooks_dir, discover_notebooks, publish
+
+    build_root, period, config_path = _earlier_run(
+        args, "Pass --config FILE, or run `custops run` first."
+    )
     config = load_config(config_path)
     options = _run_options(args)
     err = _console(stderr=True)
@@ -330,20 +339,10 @@ def _cmd_book(args: argparse.Namespace) -> int:
 
 
 def _cmd_notes(args: argparse.Namespace) -> int:
-    from custops.core.config import Period, load_config
+    from custops.core.config import load_config
     from custops.run.pipeline import write_notes
 
-    build_root = Path(args.out).expanduser().resolve()
-    period = Period.parse(args.period)
-    config_path = args.config
-    if config_path is None:
-        manifest = build_root / period.label / "run.json"
-        if not manifest.exists():
-            raise CustopsError(
-                f"No earlier run of {period.label} in {build_root}, so the config is unknown.",
-                fix="Pass --config FILE.",
-            )
-        config_path = json.loads(manifest.read_text(encoding="utf-8"))["config"]
+    build_root, period, config_path = _earlier_run(args, "Pass --config FILE.")
     config = load_config(config_path)
     path, built = write_notes(
         config,

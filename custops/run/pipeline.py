@@ -2126,22 +2126,24 @@ def run(
     with RunLock(pdir, wait=wait, command="custops run", log=log):
         clean_stale(pdir, log=log)
         result = _run_locked(
-            chosen=chosen,
-            all_notebooks=all_notebooks,
-            first=first,
-            only=only,
-            config=config,
-            config_file=config_file,
-            the_period=the_period,
-            build_root=build_root,
-            template=template,
-            language=language,
-            strict=strict,
-            progress=progress,
-            book=book,
-            timeout=timeout,
-            log=log,
-            keep_going=keep_going,
+            _RunPlan(
+                chosen=chosen,
+                all_notebooks=all_notebooks,
+                first=first,
+                only=only,
+                config=config,
+                config_file=config_file,
+                the_period=the_period,
+                build_root=build_root,
+                template=template,
+                language=language,
+                strict=strict,
+                progress=progress,
+                book=book,
+                timeout=timeout,
+                log=log,
+                keep_going=keep_going,
+            )
         )
         result.total_seconds = time.perf_counter() - started
         result.index_html = pdir / "html" / "index.html"
@@ -2154,54 +2156,41 @@ def run(
     return result
 
 
-def _run_locked(
-    *,
-    chosen: list[Path],
-    all_notebooks: list[Path],
-    first: int,
-    only: str | None,
-    config: ReportConfig,
-    config_file: Path,
-    the_period: Period,
-    build_root: Path,
-    template: str | Path | None,
-    language: str | None,
-    strict: bool,
-    progress: bool,
-    book: bool,
-    timeout: float | None,
-    log: Progress,
-    keep_going: bool = False,
-) -> RunResult:
+@dataclass(frozen=True)
+class _RunPlan:
+    """What one ``custops run`` executes and publishes (resolved by :func:`run`)."""
+
+    chosen: list[Path]
+    all_notebooks: list[Path]
+    first: int
+    only: str | None
+    config: ReportConfig
+    config_file: Path
+    the_period: Period
+    build_root: Path
+    template: str | Path | None
+    language: str | None
+    strict: bool
+    progress: bool
+    book: bool
+    timeout: float | None
+    log: Progress
+    keep_going: bool = False
+
+
+def _run_locked(plan: _RunPlan) -> RunResult:
     """The run, holding the folder's lock: stage, execute, publish, swap in."""
+    build_root, the_period = plan.build_root, plan.the_period
     pdir = build_root / the_period.label
     live_artifacts = artifacts_dir(build_root, the_period)
     live_notebooks = pdir / "notebooks"
     stage_root, staged = _stage_artifacts(live_artifacts, the_period)
-    staged_notebooks = _stage_notebooks(live_notebooks, stage_root, keep=bool(only))
+    staged_notebooks = _stage_notebooks(live_notebooks, stage_root, keep=bool(plan.only))
     redirect_before = os.environ.get(STAGE_ENV)
     os.environ[STAGE_ENV] = f"{live_artifacts}{os.pathsep}{staged}"  # read by the kernels
     try:
         result = _run_staged(
-            chosen=chosen,
-            all_notebooks=all_notebooks,
-            first=first,
-            only=only,
-            config=config,
-            config_file=config_file,
-            the_period=the_period,
-            build_root=build_root,
-            stage_root=stage_root,
-            staged=staged,
-            staged_notebooks=staged_notebooks,
-            template=template,
-            language=language,
-            strict=strict,
-            progress=progress,
-            book=book,
-            timeout=timeout,
-            log=log,
-            keep_going=keep_going,
+            plan, stage_root=stage_root, staged=staged, staged_notebooks=staged_notebooks
         )
         # the book is in place; the notebooks and artifacts it was built from follow at once
         _swap_in(staged_notebooks, live_notebooks)
@@ -2259,39 +2248,26 @@ def _stage_notebooks(live: Path, stage_root: Path, *, keep: bool) -> Path:
 
 
 def _run_staged(
-    *,
-    chosen: list[Path],
-    all_notebooks: list[Path],
-    first: int,
-    only: str | None,
-    config: ReportConfig,
-    config_file: Path,
-    the_period: Period,
-    build_root: Path,
-    stage_root: Path,
-    staged: Path,
-    staged_notebooks: Path,
-    template: str | Path | None,
-    language: str | None,
-    strict: bool,
-    progress: bool,
-    book: bool,
-    timeout: float | None,
-    log: Progress,
-    keep_going: bool = False,
+    plan: _RunPlan, *, stage_root: Path, staged: Path, staged_notebooks: Path
 ) -> RunResult:
+    chosen, all_notebooks, only, the_period = (
+        plan.chosen,
+        plan.all_notebooks,
+        plan.only,
+        plan.the_period,
+    )
     runs = execute_notebooks(
         chosen,
         period=the_period.label,
-        config_path=config_file,
-        build_root=build_root,
-        progress=progress,
-        log=log,
+        config_path=plan.config_file,
+        build_root=plan.build_root,
+        progress=plan.progress,
+        log=plan.log,
         total=len(all_notebooks) if only else len(chosen),
-        first_index=first if only else 1,
-        timeout=timeout,
-        keep_going=keep_going,
-        available=available_tables(config),
+        first_index=plan.first if only else 1,
+        timeout=plan.timeout,
+        keep_going=plan.keep_going,
+        available=available_tables(plan.config),
         out_dir=staged_notebooks,
     )
     result = RunResult(period=the_period.label, notebooks=runs)
@@ -2302,17 +2278,17 @@ def _run_staged(
                     NotebookRun(nb.name, 0.0, "kept", staged_notebooks / nb.name)
                 )
         result.notebooks.sort(key=lambda r: r.name)
-    if book:
+    if plan.book:
         result.book_seconds = publish(
-            config=config,
+            config=plan.config,
             period=the_period,
-            build_root=build_root,
+            build_root=plan.build_root,
             notebooks=all_notebooks,
-            template=Path(template) if template else None,
-            language=language,
-            strict=strict,
+            template=Path(plan.template) if plan.template else None,
+            language=plan.language,
+            strict=plan.strict,
             durations={r.name: r.seconds for r in runs},
-            log=log,
+            log=plan.log,
             artifacts=staged,
             failures=[r.error for r in runs if r.status == "failed"],
             executed_dir=staged_notebooks,

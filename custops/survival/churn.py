@@ -620,7 +620,7 @@ def add_covariates(
 
         ix = order_index_of(orders, index)
         codes, labels = ix.codes, ix.labels
-        at = pd.Index(labels).get_indexer(out["customer_id"])  # survival row -> code
+        at = ix.codes_of(out["customer_id"])  # survival row -> code
         start = np.full(len(labels) + 1, np.iinfo(np.int64).min, dtype=np.int64)
         start_day = pd.to_datetime(out["start_date"]).to_numpy(dtype="datetime64[ns]")
         known = (at >= 0) & ~np.isnat(start_day)
@@ -2154,7 +2154,7 @@ def read_tables(folder: Any) -> dict[str, pd.DataFrame]:
     return artifacts.read_clean_tables(Path(folder), skip=UNUSED_COLUMNS)
 
 
-def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], bool]:
+def load(ctx: Any, *, early_days: int = 90, with_index: bool = False) -> tuple:
     """Read notebook 01's artifacts (and notebook 02's segments if present) into a survival table.
 
     Parameters
@@ -2162,6 +2162,10 @@ def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.
     ctx : custops.report.notebook.Context
     early_days : int
         Early-life window of the order-rate covariate.
+    with_index : bool
+        Also return the :class:`~custops.core.index.OrderIndex` of ``tables["orders"]`` (None
+        without an orders table): built once here for the covariates, then passed by the
+        notebook to every other section instead of factorising the orders again.
 
     Returns
     -------
@@ -2170,10 +2174,13 @@ def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.
     tables : dict of DataFrame
         The clean tables without the columns notebook 03 does not read (:func:`read_tables`).
     has_segments : bool
+    index : OrderIndex or None
+        Only with ``with_index=True``.
 
     Examples
     --------
     >>> surv, tables, has_segments = load(ctx)  # doctest: +SKIP
+    >>> surv, tables, has_segments, orders_index = load(ctx, with_index=True)  # doctest: +SKIP
     """
     from custops.ingest import artifacts
 
@@ -2192,8 +2199,10 @@ def load(ctx: Any, *, early_days: int = 90) -> tuple[pd.DataFrame, dict[str, pd.
 
     seen = read_observation(ctx.artifacts, ctx.period)
     surv = survival_data(features, ctx.period, ctx.cfg.churn, observation_end=seen.observation_end)
-    surv = add_covariates(surv, tables.get("orders"), early_days=early_days, lang=ctx.language)
-    return surv, tables, has_segments
+    orders = tables.get("orders")
+    index = OrderIndex.from_orders(orders) if orders is not None else None
+    surv = add_covariates(surv, orders, early_days=early_days, lang=ctx.language, index=index)
+    return (surv, tables, has_segments, index) if with_index else (surv, tables, has_segments)
 
 
 def small_groups(km: KMResult) -> list[str]:

@@ -2143,43 +2143,56 @@ def service_text(kpis: pd.DataFrame, *, within_hours: float = 3.0, lang: str = "
         return "No service tickets in this period." if lang == "en" else "本期没有服务工单。"
     ch = kpis[(kpis["channel"] != "all") & ~kpis["small_group"]].dropna(subset=["frt_median_hours"])
     slowest = ch.sort_values("frt_median_hours").iloc[-1] if len(ch) else None
-    if lang == "en":
-        text = (
-            f"{int(a['n_tickets']):,} tickets were opened. Median first response **{a['frt_median_hours']:.1f} h** "
-            f"(95% CI {a['frt_ci_low']:.1f}–{a['frt_ci_high']:.1f}); {a['in_time_rate']:.0%} answered within "
-            f"{within_hours:g} h ({_ci(a['in_time_ci_low'], a['in_time_ci_high'], lang, True)})."
+    words = _SERVICE_TEXT["en" if lang == "en" else "zh"]
+    text = words["head"].format(
+        n=int(a["n_tickets"]),
+        frt=a["frt_median_hours"],
+        low=a["frt_ci_low"],
+        high=a["frt_ci_high"],
+        rate=a["in_time_rate"],
+        hours=within_hours,
+        ci=_ci(a["in_time_ci_low"], a["in_time_ci_high"], lang, True),
+    )
+    if "fcr_rate" in a:
+        text += words["fcr"].format(
+            fcr=a["fcr_rate"],
+            ci=_ci(a["fcr_ci_low"], a["fcr_ci_high"], lang, True),
+            reopen=a["reopen_rate"],
+            resolve=a["resolve_median_hours"],
         )
-        if "fcr_rate" in a:
-            text += (
-                f" First-contact resolution {a['fcr_rate']:.0%} ({_ci(a['fcr_ci_low'], a['fcr_ci_high'], lang, True)}), "
-                f"reopen rate {a['reopen_rate']:.0%} of resolved tickets; median time to resolve {a['resolve_median_hours']:.1f} h."
-            )
-        if "csat_mean" in a and np.isfinite(a["csat_mean"]):
-            text += (
-                f" Mean CSAT **{a['csat_mean']:.2f}** / 5 (95% CI {a['csat_ci_low']:.2f}–{a['csat_ci_high']:.2f}, "
-                f"{int(a['csat_n']):,} ratings)."
-            )
-        if slowest is not None:
-            text += f" Slowest channel: {slowest['channel']} (median {slowest['frt_median_hours']:.1f} h)."
-    else:
-        text = (
-            f"本期共 {int(a['n_tickets']):,} 张工单。首次响应中位数 **{a['frt_median_hours']:.1f} 小时**"
-            f"（95% 置信区间 {a['frt_ci_low']:.1f}–{a['frt_ci_high']:.1f}）；{within_hours:g} 小时内响应的占 "
-            f"{a['in_time_rate']:.0%}（{_ci(a['in_time_ci_low'], a['in_time_ci_high'], lang, True)}）。"
+    if "csat_mean" in a and np.isfinite(a["csat_mean"]):
+        text += words["csat"].format(
+            mean=a["csat_mean"], low=a["csat_ci_low"], high=a["csat_ci_high"], n=int(a["csat_n"])
         )
-        if "fcr_rate" in a:
-            text += (
-                f" 首次解决率 {a['fcr_rate']:.0%}（{_ci(a['fcr_ci_low'], a['fcr_ci_high'], lang, True)}），"
-                f"已解决工单的重开率 {a['reopen_rate']:.0%}；解决时长中位数 {a['resolve_median_hours']:.1f} 小时。"
-            )
-        if "csat_mean" in a and np.isfinite(a["csat_mean"]):
-            text += (
-                f" 满意度均值 **{a['csat_mean']:.2f}** / 5（95% 置信区间 {a['csat_ci_low']:.2f}–{a['csat_ci_high']:.2f}，"
-                f"{int(a['csat_n']):,} 个评分）。"
-            )
-        if slowest is not None:
-            text += f" 响应最慢的渠道：{slowest['channel']}（中位数 {slowest['frt_median_hours']:.1f} 小时）。"
+    if slowest is not None:
+        text += words["slowest"].format(channel=slowest["channel"], frt=slowest["frt_median_hours"])
     return text
+
+
+#: the sentences of :func:`service_text`, per language
+_SERVICE_TEXT = {
+    "en": {
+        "head": (
+            "{n:,} tickets were opened. Median first response **{frt:.1f} h** "
+            "(95% CI {low:.1f}–{high:.1f}); {rate:.0%} answered within {hours:g} h ({ci})."
+        ),
+        "fcr": (
+            " First-contact resolution {fcr:.0%} ({ci}), reopen rate {reopen:.0%} of resolved "
+            "tickets; median time to resolve {resolve:.1f} h."
+        ),
+        "csat": " Mean CSAT **{mean:.2f}** / 5 (95% CI {low:.2f}–{high:.2f}, {n:,} ratings).",
+        "slowest": " Slowest channel: {channel} (median {frt:.1f} h).",
+    },
+    "zh": {
+        "head": (
+            "本期共 {n:,} 张工单。首次响应中位数 **{frt:.1f} 小时**"
+            "（95% 置信区间 {low:.1f}–{high:.1f}）；{hours:g} 小时内响应的占 {rate:.0%}（{ci}）。"
+        ),
+        "fcr": " 首次解决率 {fcr:.0%}（{ci}），已解决工单的重开率 {reopen:.0%}；解决时长中位数 {resolve:.1f} 小时。",
+        "csat": " 满意度均值 **{mean:.2f}** / 5（95% 置信区间 {low:.2f}–{high:.2f}，{n:,} 个评分）。",
+        "slowest": " 响应最慢的渠道：{channel}（中位数 {frt:.1f} 小时）。",
+    },
+}
 
 
 def response_time_text(tests: pd.DataFrame, *, lang: str = "en") -> str:

@@ -25,21 +25,9 @@ __all__ = ["BetaGeoFitter"]
 
 
 class BetaGeoFitter(TransactionModel):
-    """BG/NBD purchase-count model fitted by maximum likelihood.
+    """BG/NBD purchase-count model fitted by maximum likelihood; ``params_``: ``r, alpha, a, b``.
 
-    Parameters
-    ----------
-    penalizer : float
-        Ridge weight on the log-parameters (0: maximum likelihood).
-
-    Attributes
-    ----------
-    params_ : Series
-        ``r, alpha, a, b``.
-    log_likelihood_ : float
-    converged_ : bool
-    summary : DataFrame
-        Estimates, standard errors, 95% intervals.
+    Parameters and attributes as :class:`~custops.survival.btyd.transactions.TransactionModel`.
 
     Examples
     --------
@@ -52,8 +40,7 @@ class BetaGeoFitter(TransactionModel):
     _has_gradient = True
 
     def _start(self, data: dict[str, Any]) -> np.ndarray:
-        rate = max(data["sum_x"], 1.0) / max(data["sum_T"], 1e-9)
-        return np.array([1.0, 1.0 / rate, 1.0, 3.0])
+        return np.array([*self._purchase_start(data), 1.0, 3.0])
 
     def _neg_ll(self, log_theta: np.ndarray, data: dict[str, Any]) -> float:
         return self._neg_ll_grad(log_theta, data, gradient=False)[0]

@@ -48,17 +48,9 @@ def _log_terms(
 
 
 class ParetoNBDFitter(TransactionModel):
-    """Pareto/NBD purchase-count model fitted by maximum likelihood.
+    """Pareto/NBD purchase-count model fitted by maximum likelihood; ``params_``: ``r, alpha, s, beta``.
 
-    Parameters
-    ----------
-    penalizer : float
-        Ridge weight on the log-parameters (0: maximum likelihood).
-
-    Attributes
-    ----------
-    params_ : Series
-        ``r, alpha, s, beta``.
+    Parameters and attributes as :class:`~custops.survival.btyd.transactions.TransactionModel`.
 
     Examples
     --------
@@ -68,9 +60,8 @@ class ParetoNBDFitter(TransactionModel):
     _param_names = ("r", "alpha", "s", "beta")
 
     def _start(self, data: dict[str, Any]) -> np.ndarray:
-        rate = max(data["sum_x"], 1.0) / max(data["sum_T"], 1e-9)
         mean_T = data["sum_T"] / data["n"]
-        return np.array([1.0, 1.0 / rate, 1.0, max(mean_T, 1e-3)])
+        return np.array([*self._purchase_start(data), 1.0, max(mean_T, 1e-3)])
 
     def _neg_ll(self, log_theta: np.ndarray, data: dict[str, Any]) -> float:
         r, alpha, s, beta = theta = np.exp(log_theta)

@@ -39,7 +39,29 @@ def unique_pairs(x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 
 class TransactionModel(BTYDModel):
-    """Base of :class:`BetaGeoFitter` and :class:`ParetoNBDFitter` (see the module docs)."""
+    """Base of :class:`BetaGeoFitter` and :class:`ParetoNBDFitter` (see the module docs).
+
+    Parameters
+    ----------
+    penalizer : float
+        Ridge weight on the log-parameters (0: maximum likelihood).
+
+    Attributes
+    ----------
+    params_ : Series
+        The fitted parameters (``_param_names`` of the model).
+    log_likelihood_ : float
+    converged_ : bool
+    summary : DataFrame
+        Estimates, standard errors, 95% intervals.
+    """
+
+    @staticmethod
+    def _purchase_start(data: dict[str, Any]) -> tuple[float, float]:
+        """Start values ``(r, alpha)`` of the purchase-rate Gamma: shape 1, mean the pooled
+        rate (repeat purchases over observed time)."""
+        rate = max(data["sum_x"], 1.0) / max(data["sum_T"], 1e-9)
+        return 1.0, 1.0 / rate
 
     def _prepare(self, summary: pd.DataFrame, columns: dict[str, str]) -> dict[str, Any]:
         cols = check_summary(summary, list(columns.values()), what=type(self).__name__)
