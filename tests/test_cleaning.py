@@ -1011,4 +1011,3 @@ def test_orders_only_config_derives_customers_from_the_first_order(tmp_path):
         {"customer_id": "a", "signup_date": pd.Timestamp("2025-02-01")},
         {"customer_id": "b", "signup_date": pd.Timestamp("2025-01-02")},
     ]
-

@@ -196,7 +196,7 @@ def test_prepare_notebook_filters_language_and_hides_code():
         ["parameters", "remove-cell"],
         ["injected-parameters", "remove-cell"],
         ["remove-cell"],
-        ["hide-input"],
+        ["remove-input"],  # stakeholders see no code toggle
         ["remove-input"],
     ]
     glue_cell = [c for c in out.cells if c.cell_type == "code"][2]
@@ -284,7 +284,10 @@ def test_template_pages_exist_in_both_languages_with_markers():
                 and "{{ period }}" in text.splitlines()[0]
                 or "{{ company }}" in text
             )
-    assert "<!-- custops:headlines -->" in (TEMPLATE / "intro.zh.md").read_text(encoding="utf-8")
+    assert "<!-- custops:landing -->" in (TEMPLATE / "intro.zh.md").read_text(encoding="utf-8")
+    assert "<!-- custops:headlines -->" in (TEMPLATE / "all_figures.zh.md").read_text(
+        encoding="utf-8"
+    )
     assert "<!-- custops:ledger -->" in (TEMPLATE / "methods.zh.md").read_text(encoding="utf-8")
 
 
@@ -361,14 +364,17 @@ def test_run_publishes_book_with_glued_numbers(published):
 
     intro = page(html_dir, "intro.html")
     assert "<title>Acme Retail — customer operations review 2025Q4" in intro
-    text = visible_text(intro)
+    assert "2025-10-01 to 2025-12-31" in visible_text(intro)
+    # the per-chapter headline numbers moved from the landing page to "All figures"
+    figures = page(html_dir, "all_figures.html")
+    text = visible_text(figures)
     # 01 glues n_customers = 1180 + quarter index, reject_rate = 120 / 6600; 02 glues np.float64(31.25)
     assert re.search(r"Customers\s+1,184\b", text), text
     assert re.search(r"Share of rows rejected\s+1\.8%", text)
     assert re.search(r"NPS\s+31\.2\b", text)
     assert re.search(r"Largest segment\s+Champions", text)
-    assert "2025-10-01 to 2025-12-31" in text and "2025Q3" in text
-    assert "{{" not in text and "custops:" not in intro
+    assert "2025Q3" in visible_text(intro)
+    assert "{{" not in text and "custops:" not in intro and "custops:" not in figures
 
 
 @pytest.mark.slow
@@ -380,11 +386,9 @@ def test_chapters_carry_period_and_hide_code(published):
     assert "<title>Data collection — 2025Q4" in collect
     assert "数据收集" not in collect  # the zh cells were removed
     assert 'build_dir = "' not in collect  # parameters and injected cells removed
-    assert collect.count("tag_hide-input") == 2  # the ledger table and the figure
-    assert (
-        "artifacts_dir(build_dir, period)"
-        not in visible_text(collect).split("Show code cell source")[0]
-    )
+    assert collect.count("tag_remove-input") == 2  # the ledger table and the figure
+    assert "tag_hide-input" not in collect and "Show code" not in collect
+    assert "artifacts_dir(build_dir, period)" not in visible_text(collect)
     assert re.search(r'<img[^>]+src="[^"]+\.png"', collect)
     review = page(html_dir, "notebooks/02_review.html")
     assert "NPS is 31.2 in 2025Q4" in visible_text(review)

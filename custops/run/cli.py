@@ -260,7 +260,12 @@ def _cmd_book(args: argparse.Namespace) -> int:
     from custops.core.config import Period, load_config
     from custops.report.text import t
     from custops.run.guard import RunLock, check_output_root, clean_stale
-    from custops.run.pipeline import default_notebooks_dir, discover_notebooks, publish
+    from custops.run.pipeline import (
+        default_notebooks_dir,
+        discover_notebooks,
+        edition_folder,
+        publish,
+    )
 
     build_root = Path(args.out).expanduser().resolve()
     period = Period.parse(args.period)
@@ -301,7 +306,9 @@ def _cmd_book(args: argparse.Namespace) -> int:
         t(
             "run.summary.open",
             lang,
-            path=(build_root / period.label / "html" / "index.html").as_uri(),
+            path=(
+                build_root / period.label / edition_folder(lang, config.language) / "index.html"
+            ).as_uri(),
         )
     )
     return 0
