@@ -280,6 +280,8 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "passive": ("passive", "中立者"),
     "detractor": ("detractor", "贬损者"),
     "all": ("all", "全部"),
+    "previous": ("previous period", "上期"),
+    "last_year": ("same period last year", "去年同期"),
     "overall": ("overall", "总体"),
 }
 

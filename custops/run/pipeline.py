@@ -877,6 +877,8 @@ def label_keys(text: str, lang: str, *, is_html: bool = False) -> str:
     --------
     >>> label_keys("<td>wechat</td><td>search_ads</td>", "zh", is_html=True)
     '<td>微信</td><td>搜索广告</td>'
+    >>> label_keys('<td class="app_push">app_push 转化率</td>', "zh", is_html=True)
+    '<td class="app_push">APP 推送 转化率</td>'
     >>> label_keys("Best channel: app_push; see `app_push.csv`", "en")
     'Best channel: App push; see `app_push.csv`'
     """
@@ -887,7 +889,17 @@ def label_keys(text: str, lang: str, *, is_html: bool = False) -> str:
     names = "|".join(sorted(map(re.escape, keys), key=len, reverse=True))
     if is_html:
         pattern = re.compile(rf"(>\s*)({names})(\s*<)")
-        return pattern.sub(lambda m: m.group(1) + value_label(m.group(2), lang) + m.group(3), text)
+        text = pattern.sub(lambda m: m.group(1) + value_label(m.group(2), lang) + m.group(3), text)
+        words = [k for k in VALUE_LABELS if k in _KEYS_EN or (lang == "zh" and k in _KEYS_ZH)]
+        inner = re.compile(
+            rf"(?<![\w`/.\-])({'|'.join(sorted(map(re.escape, words), key=len, reverse=True))})"
+            rf"(?![\w`/.\-])"
+        )
+        return re.sub(  # a key among other words of a cell: "app_push 触达转化率"
+            r">([^<>]+)<",
+            lambda m: ">" + inner.sub(lambda k: value_label(k.group(1), lang), m.group(1)) + "<",
+            text,
+        )
     pattern = re.compile(rf"(?<![\w`/.\-])({names})(?![\w`/.\-])")
 
     def swap(chunk: str) -> str:
@@ -913,6 +925,17 @@ def _reorder(cells: list, language: str) -> list:
     if not first and not analysts:
         return cells
     rest = [c for c in cells if c not in first and c not in analysts]
+    top = [
+        len(m.group(1))
+        for c in first
+        if c.cell_type == "markdown"
+        for m in re.finditer(r"^(#{2,6}) ", c.source, flags=re.M)
+    ]
+    for cell in first if top and min(top) > 2 else ():  # findings open the chapter at ##
+        if cell.cell_type == "markdown":
+            cell.source = re.sub(
+                r"^(#{2,6}) ", lambda m: m.group(1)[min(top) - 2 :] + " ", cell.source, flags=re.M
+            )
     at = next(
         (
             i + 1
