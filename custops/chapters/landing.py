@@ -24,15 +24,23 @@ from custops.report.notebook import fmt_money
 
 __all__ = ["Finding", "Tile", "findings", "landing_markdown", "tiles"]
 
-#: (scorecard kpi, chapter stem, glue key, section label the tile links to)
-TILE_SPECS: tuple[tuple[str, str, str, str], ...] = (
-    ("revenue", "05_review_retrospective", "review_revenue", "review-scorecard"),
-    ("active_customers", "05_review_retrospective", "review_active_customers", "review-scorecard"),
-    ("churn_rate", "05_review_retrospective", "review_churn_rate", "review-scorecard"),
-    ("nps", "04_nps", "nps_value", "nps-change"),
-    ("first_response_hours", "04_nps", "nps_frt_median_hours", "service-kpis"),
-    ("value_at_risk", "03_churn_survival", "churn_value_at_risk_total", "churn-priority"),
+#: (scorecard kpi, the glued value as ``stem::key`` (the reference myst-nb's glue roles use),
+#: section label the tile links to)
+TILE_SPECS: tuple[tuple[str, str, str], ...] = (
+    ("revenue", "05_review_retrospective::review_revenue", "review-scorecard"),
+    ("active_customers", "05_review_retrospective::review_active_customers", "review-scorecard"),
+    ("churn_rate", "05_review_retrospective::review_churn_rate", "review-scorecard"),
+    ("nps", "04_nps::nps_value", "nps-change"),
+    ("first_response_hours", "04_nps::nps_frt_median_hours", "service-kpis"),
+    ("value_at_risk", "03_churn_survival::churn_value_at_risk_total", "churn-priority"),
 )
+
+
+def _glued(glue: dict[str, dict[str, str]], ref: str) -> float | None:
+    """The number glued as ``stem::key``, or None."""
+    stem, _, key = ref.partition("::")
+    return _number(glue.get(stem, {}).get(key))
+
 
 _TEXT = {
     "revenue": ("Revenue", "销售额"),
@@ -205,8 +213,9 @@ def tiles(
     units = {"value_at_risk": "currency", "revenue": "currency", "active_customers": "customers"}
     out = []
     previous_label = period.previous().label
-    for kpi, stem, key, anchor in TILE_SPECS:
-        value = _number(glue.get(stem, {}).get(key))
+    for kpi, ref, anchor in TILE_SPECS:
+        stem, _, key = ref.partition("::")
+        value = _glued(glue, ref)
         if value is None:
             continue
         row = card.loc[kpi] if kpi in card.index else None
@@ -221,8 +230,8 @@ def tiles(
             anchor=anchor,
         )
         if kpi == "value_at_risk":
-            low = _number(glue[stem].get("churn_value_at_risk_low"))
-            high = _number(glue[stem].get("churn_value_at_risk_high"))
+            low = _glued(glue, ref.replace("_total", "_low"))
+            high = _glued(glue, ref.replace("_total", "_high"))
             if low is not None and high is not None:
                 tile.interval = _t(
                     "ci",
@@ -311,7 +320,6 @@ def findings(
     card = _scorecard(artifacts).set_index("kpi")
     prev = period.previous().label
     out: list[Finding] = []
-    nps_glue = glue.get("04_nps", {})
 
     def kpi(name: str) -> pd.Series | None:
         return card.loc[name] if name in card.index else None
@@ -321,9 +329,9 @@ def findings(
         f_now, f_prev = _finite(frt["value"]), _finite(frt["previous"])
         n_now, n_prev = _finite(nps["value"]), _finite(nps["previous"])
         if None not in (f_now, f_prev, n_now, n_prev) and f_now > f_prev and n_now < n_prev:
-            gap = _number(nps_glue.get("nps_slow_gap"))
-            lo = _number(nps_glue.get("nps_change_ci_low"))
-            hi = _number(nps_glue.get("nps_change_ci_high"))
+            gap = _glued(glue, "04_nps::nps_slow_gap")
+            lo = _glued(glue, "04_nps::nps_change_ci_low")
+            hi = _glued(glue, "04_nps::nps_change_ci_high")
             ci = (
                 (
                     f"（95% 置信区间 {lo:.1f} 至 {hi:.1f}）"
@@ -396,13 +404,12 @@ def findings(
             )
         out.append(Finding(text, "05_review_retrospective", "review-scorecard"))
 
-    churn = glue.get("03_churn_survival", {})
     drivers = []
     for key, en, cn in (
-        ("churn_hr_unresolved", "an unresolved complaint", "投诉未解决"),
-        ("churn_hr_slow", "a slow first response", "首次响应慢"),
+        ("03_churn_survival::churn_hr_unresolved", "an unresolved complaint", "投诉未解决"),
+        ("03_churn_survival::churn_hr_slow", "a slow first response", "首次响应慢"),
     ):
-        hr, lo, hi = (_number(churn.get(key + s)) for s in ("", "_low", "_high"))
+        hr, lo, hi = (_glued(glue, key + s) for s in ("", "_low", "_high"))
         if None not in (hr, lo, hi) and lo > 1:
             drivers.append((cn if zh else en, hr, lo, hi, key))
     if drivers:
@@ -423,11 +430,11 @@ def findings(
                 text,
                 "03_churn_survival",
                 "churn-cox",
-                [f"03_churn_survival::{d[4]}" for d in drivers],
+                [d[4] for d in drivers],
             )
         )
 
-    top = _number(glue.get("02_segmentation", {}).get("seg_top_share"))
+    top = _glued(glue, "02_segmentation::seg_top_share")
     if top is not None:
         if zh:
             text = (
