@@ -165,7 +165,7 @@ def _check_book(browser, base: str, build_root: Path, name: str, period: str = "
         assert bad == [], f"{rel}: error text in outputs: {bad}"
         assert "Traceback" not in page.locator("article").inner_text(), rel
         assert page.locator(".output.stderr, .output.traceback").count() == 0, rel
-        # code is hidden by default: every code cell input sits in a closed toggle
+        # stakeholders see no code: inputs are removed (no "Show code" toggles)
         inputs = page.locator(".cell_input")
         assert all(not inputs.nth(i).is_visible() for i in range(inputs.count())), (
             f"{rel}: code shown"
@@ -182,6 +182,8 @@ def _check_book(browser, base: str, build_root: Path, name: str, period: str = "
     shot = SCREENSHOTS / f"landing-{name}-{period}.png"
     page.screenshot(path=str(shot), full_page=True)
     report["_screenshot"] = shot
+    # the per-chapter headline numbers are on the "All figures" page
+    page.goto(f"{base}/{period}/html/all_figures.html", wait_until="load")
     report["_headline_values"] = page.locator("article .pasted-text").all_inner_texts()
     # the archive index links to the period
     page.goto(f"{base}/index.html", wait_until="load")
@@ -200,9 +202,7 @@ def test_fixture_book_in_browser(browser, server, builds):
     )
     assert report["_headline_values"] == ["1,184", "1.8%", "31.2", "Champions"]
     assert report["notebooks/01_collect.html"]["images"] >= 1
-    assert (
-        report["notebooks/01_collect.html"]["inputs"] == 2
-    )  # toggles for the table and the figure
+    assert report["notebooks/01_collect.html"]["inputs"] == 0  # remove-input: no code toggles
     assert report["_screenshot"].stat().st_size > 10_000
 
 

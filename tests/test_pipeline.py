@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -196,7 +197,7 @@ def test_prepare_notebook_filters_language_and_hides_code():
         ["parameters", "remove-cell"],
         ["injected-parameters", "remove-cell"],
         ["remove-cell"],
-        ["hide-input"],
+        ["remove-input"],  # stakeholders see no code toggle
         ["remove-input"],
     ]
     glue_cell = [c for c in out.cells if c.cell_type == "code"][2]
@@ -284,7 +285,10 @@ def test_template_pages_exist_in_both_languages_with_markers():
                 and "{{ period }}" in text.splitlines()[0]
                 or "{{ company }}" in text
             )
-    assert "<!-- custops:headlines -->" in (TEMPLATE / "intro.zh.md").read_text(encoding="utf-8")
+    assert "<!-- custops:landing -->" in (TEMPLATE / "intro.zh.md").read_text(encoding="utf-8")
+    assert "<!-- custops:headlines -->" in (TEMPLATE / "all_figures.zh.md").read_text(
+        encoding="utf-8"
+    )
     assert "<!-- custops:ledger -->" in (TEMPLATE / "methods.zh.md").read_text(encoding="utf-8")
 
 
@@ -361,14 +365,17 @@ def test_run_publishes_book_with_glued_numbers(published):
 
     intro = page(html_dir, "intro.html")
     assert "<title>Acme Retail — customer operations review 2025Q4" in intro
-    text = visible_text(intro)
+    assert "2025-10-01 to 2025-12-31" in visible_text(intro)
+    # the per-chapter headline numbers moved from the landing page to "All figures"
+    figures = page(html_dir, "all_figures.html")
+    text = visible_text(figures)
     # 01 glues n_customers = 1180 + quarter index, reject_rate = 120 / 6600; 02 glues np.float64(31.25)
     assert re.search(r"Customers\s+1,184\b", text), text
     assert re.search(r"Share of rows rejected\s+1\.8%", text)
     assert re.search(r"NPS\s+31\.2\b", text)
     assert re.search(r"Largest segment\s+Champions", text)
-    assert "2025-10-01 to 2025-12-31" in text and "2025Q3" in text
-    assert "{{" not in text and "custops:" not in intro
+    assert "2025Q3" in visible_text(intro)
+    assert "{{" not in text and "custops:" not in intro and "custops:" not in figures
 
 
 @pytest.mark.slow
@@ -380,11 +387,9 @@ def test_chapters_carry_period_and_hide_code(published):
     assert "<title>Data collection — 2025Q4" in collect
     assert "数据收集" not in collect  # the zh cells were removed
     assert 'build_dir = "' not in collect  # parameters and injected cells removed
-    assert collect.count("tag_hide-input") == 2  # the ledger table and the figure
-    assert (
-        "artifacts_dir(build_dir, period)"
-        not in visible_text(collect).split("Show code cell source")[0]
-    )
+    assert collect.count("tag_remove-input") == 2  # the ledger table and the figure
+    assert "tag_hide-input" not in collect and "Show code" not in collect
+    assert "artifacts_dir(build_dir, period)" not in visible_text(collect)
     assert re.search(r'<img[^>]+src="[^"]+\.png"', collect)
     review = page(html_dir, "notebooks/02_review.html")
     assert "NPS is 31.2 in 2025Q4" in visible_text(review)
@@ -602,3 +607,64 @@ def test_demo_data_end_to_end(tmp_path):
     assert "ledger.csv" not in visible_text(
         page(html_dir, "methods.html")
     )  # rendered, not the 'missing' note
+
+
+def test_prepare_notebook_puts_findings_first_and_diagnostics_under_for_analysts():
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Churn — {{ period }}\n\nIntro."),
+            new_markdown_cell("## Method", metadata={"tags": ["custops-analysts"]}),
+            new_markdown_cell("### Model check", metadata={"tags": ["custops-analysts"]}),
+            new_markdown_cell("## Curves", metadata={"tags": ["custops-anchor-churn-curves"]}),
+            new_markdown_cell("### In short", metadata={"tags": ["custops-first"]}),
+            new_markdown_cell("**注意：**本期*新客*（`a*b`）"),
+        ]
+    )
+    out = [c.source for c in prepare_notebook(nb, "zh").cells]
+    assert out[0].startswith("# Churn")
+    assert out[1] == "## In short"  # promoted to open the chapter
+    assert out[2] == "(churn-curves)=\n## Curves"
+    assert out[3] == "<strong>注意：</strong>本期<em>新客</em>（`a*b`）"
+    assert out[4].startswith("## 供分析师参考")
+    assert out[5:] == ["### Method", "#### Model check"]
+
+
+def test_label_keys_and_value_labels():
+    assert pipeline.label_keys("<td>wechat</td><td>x</td>", "en", is_html=True) == (
+        "<td>WeChat</td><td>x</td>"
+    )
+    # in English a word of the sentence stays; in Chinese the key becomes its label
+    assert pipeline.label_keys("referral customers", "en") == "referral customers"
+    assert pipeline.label_keys("渠道 referral 的客户", "zh") == "渠道 老带新 的客户"
+    assert pipeline.label_keys("see `search_ads.csv`", "zh") == "see `search_ads.csv`"
+
+
+def test_landing_tiles_take_the_glued_value_and_the_scorecard_context(tmp_path):
+    from custops.chapters import landing
+
+    pd.DataFrame(
+        {
+            "kpi": ["nps", "churn_rate"],
+            "value": [-1.1, 0.2],
+            "previous": [20.2, 0.15],
+            "target": [30.0, 0.1],
+            "status": ["red", "red"],
+            "direction": ["higher", "lower"],
+            "unit": ["points", "share"],
+            "ci_low": [-17.5, 0.16],
+            "ci_high": [15.4, 0.25],
+        }
+    ).to_csv(tmp_path / "scorecard.csv", index=False)
+    cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o.csv"}}})
+    glue = {
+        "04_nps": {"nps_value": "-1.1"},
+        "05_review_retrospective": {"review_churn_rate": "0.2"},
+    }
+    tiles = {t.kpi: t for t in landing.tiles(glue, tmp_path, cfg, Period.parse("2025Q4"))}
+    assert list(tiles) == ["churn_rate", "nps"]
+    nps = tiles["nps"]
+    assert (nps.shown, nps.status, nps.target) == ("-1.1", "red", "target ≥ 30.0")
+    assert nps.change == "▼ 21.3" and nps.previous == "vs 2025Q3 20.2"
+    churn = tiles["churn_rate"]
+    assert churn.shown == "20.0%" and churn.change == "▲ 5.0 pts"
+    assert churn.interval == "95% CI 16.0% – 25.0%" and churn.target == "target ≤ 10.0%"

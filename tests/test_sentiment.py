@@ -111,7 +111,13 @@ def test_aspect_changes_and_findings(demo_clauses) -> None:
     from custops.report import plots
 
     plots.setup("zh")
-    assert len(S.plot_sentiment_map(table, "zh").axes) == 2
+    filled = int((~table["small"]).sum())
+    cells = table["aspect"].nunique() * table["segment"].nunique()
+    figure = S.plot_sentiment_map(table, "zh")
+    if filled >= S.MIN_MAP_CELLS and filled >= S.MIN_MAP_FILLED * cells:
+        assert len(figure.axes) == 2
+    else:  # too few cells with enough mentions: a sentence instead of the map
+        assert figure is None
 
 
 def test_contact_details_never_reach_the_clause_table(demo_clauses) -> None:
@@ -159,3 +165,22 @@ def test_capped_clause_table_scores_a_stratified_seeded_sample(demo_clauses, sco
     assert f"抽取 {k:,} 条" in S.sentiment_findings(
         table, S.aspect_changes(capped, period), "zh", capped
     )
+
+
+def test_sparse_sentiment_map_becomes_one_sentence() -> None:
+    cells = pd.DataFrame(
+        {
+            "aspect": [a for a in ("delivery", "price", "service", "app") for _ in range(10)],
+            "segment": [f"S{i}" for _ in range(4) for i in range(10)],
+            "mentions": [40] * 40,
+            "negative": [10] * 40,
+            "share_negative": [0.25] * 40,
+            "ci_low": [0.1] * 40,
+            "ci_high": [0.4] * 40,
+            "small": [i >= 3 for i in range(40)],  # 3 of 40 cells with enough mentions
+        }
+    )
+    assert S.plot_sentiment_map(cells, "en") is None
+    assert "Only 3 of 40" in S.sparse_map_sentence(3, 40, "en")
+    assert S.plot_sentiment_map(cells.assign(small=[i >= 12 for i in range(40)]), "en") is not None
+    assert S.sparse_map_sentence(3, 40, "zh").startswith("方面 × 细分的 40 个格子中只有 3 个")

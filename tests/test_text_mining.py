@@ -178,3 +178,13 @@ def test_quotes_leave_out_comments_the_redactor_is_unsure_about():
     assert quotes.attrs["withheld"] == 1
     assert tm.quotes_note(quotes).startswith("1 comment that would have been quoted was left out")
     assert "1 条" in tm.quotes_note(quotes, lang="zh")
+
+
+def test_keyword_bigrams_are_phrases_written_in_the_comments():
+    from custops.voice.text_mining import keywords_by_group
+
+    comments = ["too expensive, and poor packaging"] * 3 + ["slow reply again"] * 3
+    frame = pd.DataFrame({"comment": comments, "nps_category": ["detractor"] * 6})
+    terms = set(keywords_by_group(frame, top_n=10)["term"])
+    assert "slow reply" in terms and "poor packaging" in terms
+    assert "expensive poor" not in terms  # joined across the removed "and" and the comma

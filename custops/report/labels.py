@@ -8,7 +8,7 @@ underscores turned into spaces.
 
 from __future__ import annotations
 
-__all__ = ["COLUMN_LABELS", "column_label"]
+__all__ = ["COLUMN_LABELS", "VALUE_LABELS", "column_label", "value_label"]
 
 #: raw column name -> (English, Chinese)
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
@@ -248,3 +248,68 @@ def column_label(column: object, lang: str = "en") -> str:
     if pair is not None:
         return pair[1] if lang == "zh" else pair[0]
     return name.replace("_", " ")
+
+
+#: category values (channel keys, ticket categories, touchpoints) -> (English, Chinese)
+VALUE_LABELS: dict[str, tuple[str, str]] = {
+    # acquisition channels
+    "search_ads": ("Search ads", "搜索广告"),
+    "organic": ("Organic", "自然流量"),
+    "offline_store": ("Offline store", "线下门店"),
+    "referral": ("Referral", "老带新"),
+    "social": ("Social media", "社交媒体"),
+    "unknown": ("Unknown", "未知"),
+    # marketing touch and service channels
+    "app_push": ("App push", "APP 推送"),
+    "sms": ("SMS", "短信"),
+    "wechat": ("WeChat", "微信"),
+    "email": ("E-mail", "邮件"),
+    "phone": ("Phone", "电话"),
+    "online_chat": ("Online chat", "在线客服"),
+    "chat": ("Chat", "在线客服"),
+    # ticket categories and survey touchpoints
+    "return": ("Return", "退货"),
+    "inquiry": ("Inquiry", "咨询"),
+    "delivery": ("Delivery", "配送"),
+    "complaint": ("Complaint", "投诉"),
+    "app": ("App", "APP"),
+    "purchase": ("Purchase", "购买"),
+    "service": ("Service", "服务"),
+    # NPS categories and generic values
+    "promoter": ("promoter", "推荐者"),
+    "passive": ("passive", "中立者"),
+    "detractor": ("detractor", "贬损者"),
+    "all": ("all", "全部"),
+    "previous": ("previous period", "上期"),
+    "last_year": ("same period last year", "去年同期"),
+    "overall": ("overall", "总体"),
+}
+
+
+def value_label(value: object, lang: str = "en") -> str:
+    """The label a reader sees for a category value (``wechat`` -> "WeChat" / "微信").
+
+    Parameters
+    ----------
+    value : object
+        A raw key as it is in the data.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+        The listed label; otherwise the value as text (a ``snake_case`` key with its
+        underscores as spaces).
+
+    Examples
+    --------
+    >>> value_label("wechat"), value_label("search_ads", "zh"), value_label("华东")
+    ('WeChat', '搜索广告', '华东')
+    >>> value_label("new_channel")
+    'new channel'
+    """
+    name = str(value)
+    pair = VALUE_LABELS.get(name)
+    if pair is not None:
+        return pair[1] if lang == "zh" else pair[0]
+    return name.replace("_", " ") if "_" in name and " " not in name else name

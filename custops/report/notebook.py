@@ -29,6 +29,7 @@ from custops.report.labels import column_label
 __all__ = [
     "CONFIG_ENV",
     "BUILD_DIR_ENV",
+    "LANGUAGE_ENV",
     "Context",
     "project_root",
     "resolve_config",
@@ -76,6 +77,9 @@ _LANGUAGE = "en"  # set by start(); the default language of table headers
 CONFIG_ENV = "CUSTOPS_CONFIG"
 #: the build root a notebook uses when its ``build_dir`` parameter is None
 BUILD_DIR_ENV = "CUSTOPS_BUILD_DIR"
+#: the edition's language, set by ``custops run --language`` for the kernels it starts; overrides
+#: ``language`` of the config (a notebook opened in JupyterLab uses the config's language)
+LANGUAGE_ENV = "CUSTOPS_LANGUAGE"
 DEMO_CONFIG = Path("data") / "sample" / "custops.yaml"
 
 
@@ -132,6 +136,9 @@ def start(
 ) -> Context:
     """Load the config, parse the period, apply the chart theme and quiet library warnings.
 
+    The report language is the config's ``language``, unless ``$CUSTOPS_LANGUAGE`` names
+    another (``custops run --language zh`` sets it for the notebooks it executes).
+
     Parameters
     ----------
     config : str, Path or None
@@ -158,6 +165,9 @@ def start(
     logging.getLogger("jieba").setLevel(logging.ERROR)
     config_file = resolve_config(config)
     cfg = load_config(config_file)
+    override = os.environ.get(LANGUAGE_ENV, "").strip()
+    if override in ("en", "zh") and override != cfg.language:
+        cfg = cfg.model_copy(update={"language": override})
     build_dir = resolve_build_dir(build_dir)
     label = period or cfg.period
     if not label:
@@ -220,6 +230,29 @@ def fmt_money(value: float, currency: str = "") -> str:
     return f"{prefix}{value:,.0f}"
 
 
+def _format_cell(value: Any) -> str:
+    """A date as ``2025-12-31`` (``2025-12-31 14:05`` when it has a time); floats rounded.
+
+    Examples
+    --------
+    >>> _format_cell(pd.Timestamp("2025-12-31")), _format_cell(pd.Timestamp("2025-12-31 14:05:07.123"))
+    ('2025-12-31', '2025-12-31 14:05')
+    >>> _format_cell(1234.5678), _format_cell(299.0), _format_cell("x")
+    ('1,234.57', '299', 'x')
+    """
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return "–"
+        if value == value.normalize():
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        if value != value:
+            return "–"
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -254,6 +287,12 @@ def table(
             formats[column] = f"{{:,.{decimals[column]}f}}"
         elif pd.api.types.is_float_dtype(shown[column]):
             formats[column] = "{:,.2f}"
+    for column in shown.columns:
+        if column not in formats and (
+            pd.api.types.is_datetime64_any_dtype(shown[column])
+            or pd.api.types.is_object_dtype(shown[column])
+        ):
+            formats[column] = _format_cell  # dates without a midnight time, no nanoseconds
     styled = shown.style.format(formats, na_rep="–").hide(axis="index")
     language = lang or _LANGUAGE
     styled = styled.relabel_index([column_label(c, language) for c in shown.columns], axis=1)

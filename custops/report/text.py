@@ -30,6 +30,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "book.part.guide": {"en": "Reading this report", "zh": "阅读指南"},
     "book.part.chapters": {"en": "Analyses", "zh": "分析"},
     "book.part.reference": {"en": "Reference", "zh": "参考"},
+    # the link to the same page in the other edition, written in that edition's language
+    "book.edition.switch": {"en": "English edition", "zh": "中文版"},
+    "book.analysts.title": {"en": "For analysts", "zh": "供分析师参考"},
+    "book.analysts.lead": {
+        "en": "Method notes, diagnostics and the files this chapter wrote. The findings above "
+        "do not depend on reading this part.",
+        "zh": "方法说明、诊断结果以及本章写出的文件。上面的结论不依赖于这一部分。",
+    },
     "book.code.show": {"en": "Show code cell {type}", "zh": "显示代码"},
     "book.code.hide": {"en": "Hide code cell {type}", "zh": "隐藏代码"},
     "book.footer": {
@@ -444,6 +452,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "glue.review_n_amber": {"en": "KPIs near target", "zh": "接近目标的 KPI 数"},
     "glue.review_n_red": {"en": "KPIs off target", "zh": "未达标 KPI 数"},
     "glue.review_active_customers": {"en": "Active customers", "zh": "活跃客户数"},
+    "glue.review_churn_rate": {
+        "en": "Churn rate (last period's buyers who did not buy)",
+        "zh": "流失率（上期购买、本期未购买）",
+    },
+    "glue.review_revenue": {"en": "Revenue in the period", "zh": "本期销售额"},
     "glue.review_top_finding": {"en": "Top finding", "zh": "首要发现"},
     "glue.review_best_channel": {"en": "Best marketing channel", "zh": "效果最好的营销渠道"},
     "glue.review_kpi_alerts_worse": {
@@ -463,7 +476,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "glue.n_segments": {"en": "Segments", "zh": "客群数"},
     "glue.top_segment": {"en": "Largest segment", "zh": "最大客群"},
     "glue.churn_rate": {"en": "Churn rate", "zh": "流失率"},
-    "glue.churn_period_rate": {"en": "Churn rate", "zh": "流失率"},
+    "glue.churn_period_rate": {
+        "en": "Churn rate (active at the period start, churn dated in the period)",
+        "zh": "流失率（期初活跃、本期内流失）",
+    },
     "glue.retention_rate": {"en": "Retention rate", "zh": "留存率"},
     "glue.median_lifetime_days": {
         "en": "Median customer lifetime (days)",

@@ -299,7 +299,12 @@ def _cmd_book(args: argparse.Namespace) -> int:
     from custops.core.config import load_config
     from custops.report.text import t
     from custops.run.guard import RunLock, check_output_root, clean_stale
-    from custops.run.pipeline import default_notebooks_dir, discover_notebooks, publish
+    from custops.run.pipeline import (
+        default_notebooks_dir,
+        discover_notebooks,
+        edition_folder,
+        publish,
+    )
 
     build_root, period, config_path = _earlier_run(
         args, "Pass --config FILE, or run `custops run` first."
@@ -332,7 +337,9 @@ def _cmd_book(args: argparse.Namespace) -> int:
         t(
             "run.summary.open",
             lang,
-            path=(build_root / period.label / "html" / "index.html").as_uri(),
+            path=(
+                build_root / period.label / edition_folder(lang, config.language) / "index.html"
+            ).as_uri(),
         )
     )
     return 0

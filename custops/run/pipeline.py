@@ -47,11 +47,14 @@ from typing import Any
 import nbformat
 import yaml
 
+from custops.chapters import landing
 from custops.core.config import Period, ReportConfig, load_config
 from custops.core.errors import ConfigError, PipelineError
 from custops.ingest.artifacts import STAGE_ENV
 from custops.ingest.cleaning import EARLIEST_DATE
-from custops.report.text import glue_label, t
+from custops.report.labels import VALUE_LABELS, value_label
+from custops.report.notebook import LANGUAGE_ENV, fmt_money
+from custops.report.text import LANGUAGES, glue_label, t
 from custops.run import commentary as notes
 from custops.run.guard import RunLock, check_output_root, clean_stale
 
@@ -62,6 +65,7 @@ __all__ = [
     "RunResult",
     "artifacts_dir",
     "build_book",
+    "edition_folder",
     "chapter_findings",
     "check_period_has_orders",
     "discover_notebooks",
@@ -80,7 +84,7 @@ REQUIRED_PARAMETERS = ("period", "config", "build_dir")
 #: (``python -m ipykernel install --sys-prefix --name custops``); notebooks name it in their metadata
 KERNEL_NAME = "custops"
 FALLBACK_KERNEL = "python3"
-BOOK_PAGES = ("intro", "how_to_read", "methods")
+BOOK_PAGES = ("intro", "how_to_read", "all_figures", "methods")
 GLUE_PREFIX = "application/papermill.record/"
 _HIDING_TAGS = {
     "remove-cell",
@@ -154,6 +158,32 @@ def artifacts_dir(build_dir: str | Path, period: str | Period) -> Path:
     from custops.ingest.artifacts import artifacts_dir as _artifacts_dir  # the one definition
 
     return _artifacts_dir(build_dir, period, create=True)
+
+
+def edition_folder(language: str, primary: str, kind: str = "html") -> str:
+    """The folder of one edition inside ``build/<P>/``: the config's language gets ``html``.
+
+    The edition in the config's language (``primary``) keeps the plain names ``html/`` and
+    ``notebooks/``; another language's edition is built next to it, into ``html-<lang>/``
+    from the notebooks executed in that language in ``notebooks-<lang>/``. The pages of each
+    edition link to the same page of the other one.
+
+    Parameters
+    ----------
+    language : {"en", "zh"}
+        The edition's language.
+    primary : {"en", "zh"}
+        The config's ``language``.
+    kind : {"html", "notebooks"}
+
+    Examples
+    --------
+    >>> edition_folder("en", "en"), edition_folder("zh", "en"), edition_folder("zh", "en", "notebooks")
+    ('html', 'html-zh', 'notebooks-zh')
+    >>> edition_folder("zh", "zh"), edition_folder("en", "zh")
+    ('html', 'html-en')
+    """
+    return kind if language == primary else f"{kind}-{language}"
 
 
 def _project_root() -> Path:
@@ -791,15 +821,164 @@ def _join_cjk_lines(text: str) -> str:
     return re.sub(rf"(?<={_CJK})\n(?={_CJK})", "", text)
 
 
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+_STRONG = re.compile(r"(?<![*\\])\*\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*\*(?!\*)")
+_EM = re.compile(r"(?<![*\\A-Za-z0-9])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![*A-Za-z0-9])")
+#: a cell tag ``custops-anchor-<label>`` puts the MyST target ``(<label>)=`` before the cell, so
+#: the landing page links to the section by a label that is the same in both editions
+ANCHOR_TAG = "custops-anchor-"
+#: cells moved right after the chapter's title (its findings) ...
+FIRST_TAG = "custops-first"
+#: ... and cells moved to the end, under "For analysts" (method notes, diagnostics, file lists)
+ANALYSTS_TAG = "custops-analysts"
+
+
+def cjk_emphasis(text: str) -> str:
+    """Markdown ``**bold**`` / ``*italic*`` as HTML tags, outside code spans.
+
+    CommonMark does not close emphasis before a letter when the run ends in punctuation
+    (``**注意：**本期``), and Chinese text puts full-width punctuation right next to it: the
+    reader would see the asterisks. ``<strong>`` and ``<em>`` always render.
+
+    Examples
+    --------
+    >>> cjk_emphasis("**注意：**本期 *新客*（`a*b*c`）")
+    '<strong>注意：</strong>本期 <em>新客</em>（`a*b*c`）'
+    >>> cjk_emphasis("* a list item, 2 * 3")
+    '* a list item, 2 * 3'
+    """
+    parts = []
+    last = 0
+    for match in _CODE_SPAN.finditer(text):
+        parts.append(
+            _EM.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", text[last : match.start()]))
+        )
+        parts.append(match.group(0))
+        last = match.end()
+    tail = text[last:]
+    parts.append(_EM.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", tail)))
+    return "".join(parts)
+
+
+#: raw category keys replaced by their labels in outputs (``custops.report.labels.VALUE_LABELS``);
+#: in English only the ones that are not words of the sentence
+_KEYS_EN = ("search_ads", "offline_store", "app_push", "online_chat", "wechat", "sms")
+_KEYS_ZH = ("referral", "organic", "social", "email", "unknown", "promoter", "passive", "detractor")
+
+
+def label_keys(text: str, lang: str, *, is_html: bool = False) -> str:
+    """Raw category keys in an output shown as labels (``wechat`` -> "WeChat" / "微信").
+
+    In HTML only whole table cells are replaced; in markdown whole words outside code spans
+    and file names. In Chinese every listed key is replaced, in English the ``snake_case``
+    ones and brand names.
+
+    Examples
+    --------
+    >>> label_keys("<td>wechat</td><td>search_ads</td>", "zh", is_html=True)
+    '<td>微信</td><td>搜索广告</td>'
+    >>> label_keys('<td class="app_push">app_push 转化率</td>', "zh", is_html=True)
+    '<td class="app_push">APP 推送 转化率</td>'
+    >>> label_keys("Best channel: app_push; see `app_push.csv`", "en")
+    'Best channel: App push; see `app_push.csv`'
+    """
+    if is_html:  # a whole cell is a key
+        keys = [k for k in VALUE_LABELS if lang == "zh" or k in _KEYS_EN]
+    else:  # words of a sentence (a quoted English comment keeps its "service")
+        keys = [k for k in VALUE_LABELS if k in _KEYS_EN or (lang == "zh" and k in _KEYS_ZH)]
+    names = "|".join(sorted(map(re.escape, keys), key=len, reverse=True))
+    if is_html:
+        pattern = re.compile(rf"(>\s*)({names})(\s*<)")
+        text = pattern.sub(lambda m: m.group(1) + value_label(m.group(2), lang) + m.group(3), text)
+        words = [k for k in VALUE_LABELS if k in _KEYS_EN or (lang == "zh" and k in _KEYS_ZH)]
+        inner = re.compile(
+            rf"(?<![\w`/.\-])({'|'.join(sorted(map(re.escape, words), key=len, reverse=True))})"
+            rf"(?![\w`/.\-])"
+        )
+        return re.sub(  # a key among other words of a cell: "app_push 触达转化率"
+            r">([^<>]+)<",
+            lambda m: ">" + inner.sub(lambda k: value_label(k.group(1), lang), m.group(1)) + "<",
+            text,
+        )
+    pattern = re.compile(rf"(?<![\w`/.\-])({names})(?![\w`/.\-])")
+
+    def swap(chunk: str) -> str:
+        return pattern.sub(lambda m: value_label(m.group(1), lang), chunk)
+
+    parts, last = [], 0
+    for match in _CODE_SPAN.finditer(text):
+        parts += [swap(text[last : match.start()]), match.group(0)]
+        last = match.end()
+    parts.append(swap(text[last:]))
+    return "".join(parts)
+
+
+def _demote(text: str) -> str:
+    """``## x`` -> ``### x`` (a section moved under "For analysts")."""
+    return re.sub(r"^(#{1,5}) ", r"#\1 ", text, flags=re.M)
+
+
+def _reorder(cells: list, language: str) -> list:
+    """Findings (``custops-first``) after the title; analysts' cells at the end, under a heading."""
+    first = [c for c in cells if FIRST_TAG in c.metadata.get("tags", [])]
+    analysts = [c for c in cells if ANALYSTS_TAG in c.metadata.get("tags", [])]
+    if not first and not analysts:
+        return cells
+    rest = [c for c in cells if c not in first and c not in analysts]
+    top = [
+        len(m.group(1))
+        for c in first
+        if c.cell_type == "markdown"
+        for m in re.finditer(r"^(#{2,6}) ", c.source, flags=re.M)
+    ]
+    for cell in first if top and min(top) > 2 else ():  # findings open the chapter at ##
+        if cell.cell_type == "markdown":
+            cell.source = re.sub(
+                r"^(#{2,6}) ", lambda m: m.group(1)[min(top) - 2 :] + " ", cell.source, flags=re.M
+            )
+    at = next(
+        (
+            i + 1
+            for i, c in enumerate(rest)
+            if c.cell_type == "markdown" and re.search(r"^# ", c.source, flags=re.M)
+        ),
+        0,
+    )
+    out = rest[:at] + first + rest[at:]
+    if analysts:
+        levels = [
+            len(m.group(1))
+            for c in analysts
+            if c.cell_type == "markdown"
+            for m in re.finditer(r"^(#{1,6}) ", c.source, flags=re.M)
+        ]
+        shift = max(3 - min(levels), 0) if levels else 0  # the highest moved heading -> ###
+        for cell in analysts:
+            if cell.cell_type == "markdown":
+                for _ in range(shift):
+                    cell.source = _demote(cell.source)
+        heading = nbformat.v4.new_markdown_cell(
+            "## " + t("book.analysts.title", language) + "\n\n" + t("book.analysts.lead", language),
+            metadata={"tags": ["custops-analysts-heading"]},
+        )
+        heading["id"] = "custops-for-analysts"
+        out += [heading, *analysts]
+    return out
+
+
 def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
     """The book's copy of an executed notebook: one language, code hidden, glue values plain.
 
     * markdown or code cells tagged ``lang-xx`` are kept only when ``xx`` is ``language``
       (cells without a language tag are kept);
     * the ``parameters`` and ``injected-parameters`` cells get ``remove-cell``;
-    * other code cells get ``hide-input`` (the reader can toggle the code) when they show
-      something, and ``remove-cell`` when they show nothing; cells already tagged with a
-      hide/remove tag are left as they are;
+    * other code cells get ``remove-input`` (stakeholders see no code; the analysts have the
+      notebooks) when they show something, and ``remove-cell`` when they show nothing; cells
+      already tagged with a hide/remove tag are left as they are;
+    * cells tagged ``custops-first`` move right after the title, cells tagged
+      ``custops-analysts`` to the end under "For analysts"; ``custops-anchor-<label>`` puts a
+      MyST target before the cell;
+    * in Chinese, markdown emphasis becomes ``<strong>``/``<em>`` (:func:`cjk_emphasis`);
     * glued numbers written as numpy reprs (``np.float64(3.2)``) become plain literals.
 
     Parameters
@@ -821,7 +1000,7 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
     ...         "execute_result", data={"text/plain": "2"}, execution_count=1)])])
     >>> out = prepare_notebook(nb, "zh")
     >>> [c.source for c in out.cells], out.cells[1].metadata["tags"]
-    (['# 你好', '1 + 1'], ['hide-input'])
+    (['# 你好', '1 + 1'], ['remove-input'])
     """
     out = copy.deepcopy(nb)
     cells = []
@@ -831,13 +1010,22 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
         if languages and language not in languages:
             continue
         if cell.cell_type == "markdown" and language == "zh":
-            cell.source = _join_cjk_lines(cell.source)
+            cell.source = cjk_emphasis(_join_cjk_lines(cell.source))
+        anchors = sorted(tag[len(ANCHOR_TAG) :] for tag in tags if tag.startswith(ANCHOR_TAG))
+        if anchors and cell.cell_type == "markdown":
+            cell.source = "".join(f"({a})=\n" for a in anchors) + cell.source
         if cell.cell_type == "code":
             if tags & {"parameters", "injected-parameters"}:
                 tags.add("remove-cell")
             elif not tags & _HIDING_TAGS:
-                tags.add("hide-input" if _visible_outputs(cell) else "remove-cell")
+                tags.add("remove-input" if _visible_outputs(cell) else "remove-cell")
             for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if isinstance(data.get("text/markdown"), str):
+                    md_text = label_keys(data["text/markdown"], language)
+                    data["text/markdown"] = cjk_emphasis(md_text) if language == "zh" else md_text
+                if isinstance(data.get("text/html"), str):
+                    data["text/html"] = label_keys(data["text/html"], language, is_html=True)
                 if "scrapbook" not in output.get("metadata", {}):
                     continue
                 for mime, value in list(output.get("data", {}).items()):
@@ -845,7 +1033,7 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
                         output["data"][mime] = _plain_glue_text(value)
         cell.setdefault("metadata", {})["tags"] = sorted(tags)
         cells.append(cell)
-    out.cells = cells
+    out.cells = _reorder(cells, language)
     return _stable(out)
 
 
@@ -1004,6 +1192,8 @@ def glue_format(key: str, text: str) -> str:
     if not math.isfinite(value):
         return "s"
     words = set(re.split(r"[_\W]+", key.lower()))
+    if words & _COUNT_WORDS or key.lower().split("_")[:2].count("n"):
+        return ",.0f"  # counts (an expected number of churners, too) carry no decimals
     if words & _RATE_WORDS and abs(value) <= 1:
         return ".1%"
     if 0 < abs(value) < 0.01:  # p-values and other small numbers keep two significant digits
@@ -1113,8 +1303,47 @@ def _glue_ref(chapter: _Chapter, name: str, format_like: str) -> str:
     return f"{{glue:text}}`{chapter.doc}.ipynb::{name}:{fmt}`"
 
 
+_MONEY_WORDS = {"revenue", "clv", "cac", "value"}
+_COUNT_WORDS = {"churners", "customers", "events", "censored", "agents", "actual", "expected"}
+
+
+def _is_money(key: str) -> bool:
+    """Glue keys holding an amount of money (``churn_value_at_risk_total``, ``review_cac``)."""
+    words = set(re.split(r"[_\W]+", key.lower()))
+    return bool(words & _MONEY_WORDS) and not words & {"to", "spearman", "overlap", "share"}
+
+
+def _shown_glue(chapter: _Chapter, key: str, like: str, currency: str, lang: str) -> str:
+    """A glued value on the figures page: money as ``CNY 4.28M``, keys as labels, else glued."""
+    text = chapter.glue[key].strip()
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        value = None
+    if isinstance(value, str) and value_label(value, lang) != value:
+        return value_label(value, lang)  # a raw key (``app_push``) as its label
+    if isinstance(value, int | float) and not isinstance(value, bool) and _is_money(like):
+        return fmt_money(float(value), currency)
+    return _glue_ref(chapter, key, like)
+
+
+def _commentary_md(
+    chapters: Sequence[_Chapter], lang: str, commentary: dict[str, str] | None
+) -> str:
+    """The team's commentary boxes on the landing page, one per chapter that has one."""
+    blocks = [
+        f"### [{c.title or c.name}]({c.doc}.ipynb)\n\n" + notes.commentary_block(note, lang)
+        for c in chapters
+        if (note := (commentary or {}).get(c.name))
+    ]
+    return "\n\n" + "\n\n".join(blocks) if blocks else ""
+
+
 def _headlines_md(
-    chapters: Sequence[_Chapter], lang: str, commentary: dict[str, str] | None = None
+    chapters: Sequence[_Chapter],
+    lang: str,
+    commentary: dict[str, str] | None = None,
+    currency: str = "",
 ) -> str:
     """One short two-column table per chapter; estimates show their 95% interval in the same cell.
 
@@ -1132,15 +1361,15 @@ def _headlines_md(
         for key in keys:
             if key in bounds or key.startswith("_"):
                 continue
-            value = _glue_ref(chapter, key, key)
+            value = _shown_glue(chapter, key, key, currency, lang)
             pair = _interval_keys(key, keys)
             if pair:
-                low, high = (_glue_ref(chapter, b, key) for b in pair)
+                low, high = (_shown_glue(chapter, b, key, currency, lang) for b in pair)
                 value += f" ({ci} {low} – {high})"
             rows.append([glue_label(key, lang), value])
         note = commentary.get(chapter.name)
         if rows or note:
-            block = f"### [{chapter.title or chapter.name}]({chapter.doc}.ipynb)"
+            block = f"## [{chapter.title or chapter.name}]({chapter.doc}.ipynb)"
             if rows:
                 block += (
                     "\n\n:::{table}\n:class: custops-headlines\n\n"
@@ -1329,6 +1558,7 @@ def prepare_book_source(
     durations: dict[str, float] | None = None,
     commentary: dict[str, str] | None = None,
     failures: Sequence[str] = (),
+    editions: dict[str, str] | None = None,
 ) -> list[str]:
     """Assemble the book source folder for one period from the template and executed notebooks.
 
@@ -1357,6 +1587,9 @@ def prepare_book_source(
     failures : sequence of str
         Chapters that failed in this run (``--keep-going``), one line each with the cell and
         the error: a banner on every page and on the landing page names them.
+    editions : dict, optional
+        The other editions, language -> folder beside this one (``html-zh``): every page
+        links to the same page there.
 
     Returns
     -------
@@ -1408,12 +1641,22 @@ def prepare_book_source(
             )
         )
 
+    glue = {Path(c.doc).name: c.glue for c in chapters}
+    tile_list = landing.tiles(glue, artifacts, config, period, language)
+    finding_list = [
+        f for f in landing.findings(glue, artifacts, config, period, language) if f.doc in glue
+    ]
+    figures = source / "all_figures.md"
+    if figures.exists():
+        _fill(figures, {"headlines": _headlines_md(chapters, language, None, config.currency)})
     intro = source / "intro.md"
     if intro.exists():
         _fill(
             intro,
             {
-                "headlines": _headlines_md(chapters, language, commentary),
+                "landing": landing.landing_markdown(tile_list, finding_list, language)
+                + _commentary_md(chapters, language, commentary),
+                "headlines": _headlines_md(chapters, language, commentary, config.currency),
                 "chapters": "\n".join(f"- {{doc}}`{c.doc}`" for c in chapters),
                 "edition": _failures_md(failures, language)
                 + _edition_md(chapters, missing, period.label, language),
@@ -1430,6 +1673,11 @@ def prepare_book_source(
             },
         )
     book = _book_config(template / "_config.yml", config, period, language, built_at)
+    sphinx_config = book.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config["custops_editions"] = {
+        lang: {"folder": folder, "label": t("book.edition.switch", lang)}
+        for lang, folder in sorted((editions or {}).items())
+    }
     if failures:
         book.setdefault("html", {})["announcement"] = html.escape(
             _failure_banner(failures, language)
@@ -1753,7 +2001,14 @@ def write_archive_index(build_root: Path, *, company: str = "", language: str = 
             f'<tr><td><a href="{html.escape(href)}">{html.escape(period.label)}</a></td>'
             f"<td>{period.start.isoformat()} – {period.end.isoformat()}</td>"
             f"<td>{stamp:%Y-%m-%d %H:%M}</td>"
-            f'<td><a href="{html.escape(href)}">{html.escape(t("archive.open", language))}</a></td></tr>'
+            f'<td><a href="{html.escape(href)}">{html.escape(t("archive.open", language))}</a>'
+            + "".join(
+                f' · <a href="{period.label}/{other.name}/index.html">'
+                f"{html.escape(t('book.edition.switch', other.name[5:]))}</a>"
+                for other in sorted(folder.glob("html-*"))
+                if other.name[5:] in LANGUAGES and (other / "index.html").is_file()
+            )
+            + "</td></tr>"
         )
     body = (
         "<table><thead><tr>"
@@ -1931,6 +2186,35 @@ def check_period_has_orders(config: ReportConfig, period: Period) -> None:
     )
 
 
+#: written into every edition's folder: its language and the editions it links to
+EDITION_FILE = ".custops-edition.json"
+
+
+def _editions(pdir: Path, primary: str, language: str, also: Sequence[str] = ()) -> dict[str, str]:
+    """The other editions a page links to: language -> folder, for those built (or to be)."""
+    out = {}
+    for other in LANGUAGES:
+        if other == language:
+            continue
+        folder = edition_folder(other, primary)
+        if other in also or (pdir / folder / "index.html").is_file():
+            out[other] = folder
+    return out
+
+
+def _needs_link(pdir: Path, primary: str, edition: str, to: str) -> bool:
+    """Whether the built ``edition`` lacks its link to the edition in ``to`` (and can be rebuilt)."""
+    folder = pdir / edition_folder(edition, primary)
+    executed = pdir / edition_folder(edition, primary, "notebooks")
+    if not (folder / "index.html").is_file() or not executed.is_dir():
+        return False
+    try:
+        links = json.loads((folder / EDITION_FILE).read_text(encoding="utf-8")).get("links", [])
+    except (OSError, ValueError):
+        links = []
+    return to not in links
+
+
 def publish(
     *,
     config: ReportConfig,
@@ -1945,8 +2229,15 @@ def publish(
     artifacts: Path | None = None,
     failures: Sequence[str] = (),
     executed_dir: Path | None = None,
+    also_editions: Sequence[str] = (),
+    relink: bool = True,
 ) -> float:
     """Build the book of one period from the executed notebooks present, and the archive index.
+
+    The edition in ``language`` goes to ``build/<P>/html`` when it is the config's language,
+    else to ``build/<P>/html-<lang>`` (``edition_folder``); its pages link to the other
+    edition when that has been built (or is in ``also_editions``). An edition built earlier
+    without the link to this one is rebuilt from its executed notebooks (``relink``).
 
     Every notebook of ``notebooks`` that has an executed copy in ``build/<P>/notebooks/``
     becomes a chapter; the others are named on the landing page as not part of the edition.
@@ -1980,7 +2271,8 @@ def publish(
     """
     language = language or config.language
     pdir = build_root / period.label
-    executed_dir = executed_dir or pdir / "notebooks"
+    executed_dir = executed_dir or pdir / edition_folder(language, config.language, "notebooks")
+    html_out = pdir / edition_folder(language, config.language)
     executed = [executed_dir / nb.name for nb in notebooks if (executed_dir / nb.name).exists()]
     missing = [
         nb.stem
@@ -2006,7 +2298,8 @@ def publish(
         log(
             f"team commentary for {', '.join(commentary)} from {notes.commentary_path(config, period)}"
         )
-    source = pdir / "book-src"
+    source = pdir / ("book-src" if language == config.language else f"book-src-{language}")
+    editions = _editions(pdir, config.language, language, also=also_editions)
     prepare_book_source(
         template=template or default_book_template(),
         source=source,
@@ -2019,12 +2312,33 @@ def publish(
         durations=durations,
         commentary=commentary,
         failures=failures,
+        editions=editions,
     )
-    log(f"building the book ({len(executed)} chapter(s)) ...")
-    seconds = build_book(
-        source, pdir / "html", strict=strict, log_file=pdir / "logs" / "book-build.log"
+    log(f"building the book ({len(executed)} chapter(s), {language} edition) ...")
+    log_name = "book-build.log" if language == config.language else f"book-build-{language}.log"
+    seconds = build_book(source, html_out, strict=strict, log_file=pdir / "logs" / log_name)
+    (html_out / EDITION_FILE).write_text(
+        json.dumps({"language": language, "links": sorted(editions)}), encoding="utf-8"
     )
-    write_archive_index(build_root, company=config.company, language=language)
+    if relink:  # an edition built before this one gets its link to this one
+        for other in LANGUAGES:
+            if other == language or not _needs_link(pdir, config.language, other, language):
+                continue
+            log(f"adding the link to the {language} edition to the {other} edition ...")
+            seconds += publish(
+                config=config,
+                period=period,
+                build_root=build_root,
+                notebooks=notebooks,
+                template=template,
+                language=other,
+                strict=strict,
+                log=log,
+                artifacts=artifacts,
+                failures=(),
+                relink=False,
+            )
+    write_archive_index(build_root, company=config.company, language=config.language)
     return seconds
 
 
@@ -2146,7 +2460,9 @@ def run(
             )
         )
         result.total_seconds = time.perf_counter() - started
-        result.index_html = pdir / "html" / "index.html"
+        result.index_html = (
+            pdir / edition_folder(language or config.language, config.language) / "index.html"
+        )
         result.archive_html = build_root / "index.html"
         if book and result.index_html.is_file():  # again, now this run's artifacts are published
             write_archive_index(
@@ -2183,11 +2499,14 @@ def _run_locked(plan: _RunPlan) -> RunResult:
     build_root, the_period = plan.build_root, plan.the_period
     pdir = build_root / the_period.label
     live_artifacts = artifacts_dir(build_root, the_period)
-    live_notebooks = pdir / "notebooks"
+    edition = plan.language or plan.config.language
+    live_notebooks = pdir / edition_folder(edition, plan.config.language, "notebooks")
     stage_root, staged = _stage_artifacts(live_artifacts, the_period)
     staged_notebooks = _stage_notebooks(live_notebooks, stage_root, keep=bool(plan.only))
     redirect_before = os.environ.get(STAGE_ENV)
+    language_before = os.environ.get(LANGUAGE_ENV)
     os.environ[STAGE_ENV] = f"{live_artifacts}{os.pathsep}{staged}"  # read by the kernels
+    os.environ[LANGUAGE_ENV] = edition  # the notebooks write this edition's language
     try:
         result = _run_staged(
             plan, stage_root=stage_root, staged=staged, staged_notebooks=staged_notebooks
@@ -2207,6 +2526,10 @@ def _run_locked(plan: _RunPlan) -> RunResult:
             os.environ.pop(STAGE_ENV, None)
         else:
             os.environ[STAGE_ENV] = redirect_before
+        if language_before is None:
+            os.environ.pop(LANGUAGE_ENV, None)
+        else:
+            os.environ[LANGUAGE_ENV] = language_before
         shutil.rmtree(stage_root, ignore_errors=True)
     for nb_run in result.notebooks:
         nb_run.output = live_notebooks / nb_run.output.name

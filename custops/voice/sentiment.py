@@ -575,16 +575,45 @@ def sentiment_findings(
     return ("" if lang == "zh" else " ").join(parts)
 
 
-def plot_sentiment_map(table: pd.DataFrame, lang: str = "en"):
-    """Heatmap of share negative, aspect × segment (small cells hatched out).
+#: the aspect x segment map is drawn only with at least this many cells with enough mentions ...
+MIN_MAP_CELLS = 4
+#: ... and this share of all its cells
+MIN_MAP_FILLED = 0.25
+
+
+def sparse_map_sentence(filled: int, cells: int, lang: str = "en") -> str:
+    """The sentence shown instead of a map whose cells are mostly too small.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"aspect": ["delivery"], "segment": ["A"], "mentions": [30],
-    ...     "negative": [9], "share_negative": [0.3], "ci_low": [0.2], "ci_high": [0.5],
-    ...     "small": [False]})
+    >>> sparse_map_sentence(3, 40)
+    'Only 3 of 40 aspect × segment cells have enough mentions for a share, so no map is drawn; the aspect table below holds the totals.'
+    """
+    if lang == "zh":
+        return f"方面 × 细分的 {cells} 个格子中只有 {filled} 个有足够的提及次数，因此不绘制热力图；下表给出各方面的合计。"
+    return (
+        f"Only {filled} of {cells} aspect × segment cells have enough mentions for a share, so no "
+        "map is drawn; the aspect table below holds the totals."
+    )
+
+
+def plot_sentiment_map(table: pd.DataFrame, lang: str = "en"):
+    """Heatmap of share negative, aspect × segment (small cells left empty).
+
+    With fewer than ``MIN_MAP_CELLS`` cells (or ``MIN_MAP_FILLED`` of them) holding enough
+    mentions, no figure is drawn: :func:`sparse_map_sentence` is shown instead and ``None``
+    returned.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"aspect": ["delivery", "price"] * 2, "segment": ["A", "A", "B", "B"],
+    ...     "mentions": [30] * 4, "negative": [9] * 4, "share_negative": [0.3] * 4,
+    ...     "ci_low": [0.2] * 4, "ci_high": [0.5] * 4, "small": [False] * 4})
     >>> len(plot_sentiment_map(t).axes)
     2
+    >>> plot_sentiment_map(t.assign(small=[False, True, True, True])) is None  # doctest: +ELLIPSIS
+    <IPython.core.display.Markdown object>
+    True
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -592,6 +621,13 @@ def plot_sentiment_map(table: pd.DataFrame, lang: str = "en"):
     shown = table.assign(share=table["share_negative"].where(~table["small"]))
     wide = shown.pivot(index="aspect", columns="segment", values="share")
     wide.index = [_aspect_label(a, lang) for a in wide.index]
+    filled = int(wide.notna().sum().sum())
+    if filled < MIN_MAP_CELLS or filled < MIN_MAP_FILLED * wide.size:
+        # a map of mostly empty cells says nothing: one sentence instead
+        from IPython.display import Markdown, display
+
+        display(Markdown(sparse_map_sentence(filled, wide.size, lang)))
+        return None
     fig, ax = plt.subplots(figsize=(1.2 * wide.shape[1] + 3, 0.5 * wide.shape[0] + 1.5))
     sns.heatmap(wide, ax=ax, cmap="Reds", vmin=0, vmax=1, annot=True, fmt=".0%", cbar=True)
     ax.set_title("负面提及占比（方面 × 细分）" if lang == "zh" else "Share of negative mentions")

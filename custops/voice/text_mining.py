@@ -183,6 +183,27 @@ def _prepare(frame: pd.DataFrame, text: str, group: str) -> pd.DataFrame:
     return out.dropna(subset=["language"])
 
 
+def _is_phrase(terms: np.ndarray, texts: list[str], min_df: int) -> np.ndarray:
+    """Whether each term is a word, or a two-word term written as adjacent words in at least
+    ``min_df`` comments (the vectorizer also pairs words around a removed stop word or comma).
+
+    Examples
+    --------
+    >>> _is_phrase(np.array(["slow", "slow reply", "expensive poor"]),
+    ...            ["slow reply", "Slow  reply!", "expensive, and poor", "expensive and poor"], 2)
+    array([ True,  True, False])
+    """
+    lowered = [t.lower() for t in texts]
+    out = np.ones(len(terms), dtype=bool)
+    for j, term in enumerate(terms.astype(str)):
+        words = term.split()
+        if len(words) < 2:
+            continue
+        pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b")
+        out[j] = sum(bool(pattern.search(t)) for t in lowered) >= min_df
+    return out
+
+
 def keywords_by_group(
     frame: pd.DataFrame,
     *,
@@ -235,6 +256,7 @@ def keywords_by_group(
             continue
         terms = np.asarray(vec.get_feature_names_out())
         present = matrix > 0
+        phrase = _is_phrase(terms, _for_terms(part[text]), min_df)
         for name, idx in part.groupby(group, sort=True).indices.items():
             sub = matrix[idx]
             weight = np.asarray(sub.mean(axis=0)).ravel()
@@ -247,6 +269,8 @@ def keywords_by_group(
             for j in order:
                 if len(chosen) == top_n or weight[j] <= 0:
                     break
+                if not phrase[j]:  # "expensive poor": two words joined across a stop word
+                    continue
                 words = set(str(terms[j]).split())
                 if any(
                     counts[k] == counts[j] and (words <= set(str(terms[k]).split())) for k in chosen

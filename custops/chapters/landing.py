@@ -1,0 +1,547 @@
+"""The landing page of the book: headline KPI tiles and findings that connect the chapters.
+
+Every number comes from what the chapters produced: the glued values of the executed
+notebooks (``glue``: notebook stem -> key -> the glued text) and the artifacts the review
+chapter wrote (``scorecard.csv``: previous period, target, status and interval of each KPI;
+``customer_features.parquet``: revenue per customer in this and the previous period). Nothing
+is recomputed from the raw data. A tile or finding whose inputs are absent is left out.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from custops.core.config import Period, ReportConfig
+from custops.report.labels import value_label
+from custops.report.notebook import fmt_money
+
+__all__ = ["Finding", "Tile", "findings", "landing_markdown", "tiles"]
+
+#: (scorecard kpi, the glued value as ``stem::key`` (the reference myst-nb's glue roles use),
+#: section label the tile links to)
+TILE_SPECS: tuple[tuple[str, str, str], ...] = (
+    ("revenue", "05_review_retrospective::review_revenue", "review-scorecard"),
+    ("active_customers", "05_review_retrospective::review_active_customers", "review-scorecard"),
+    ("churn_rate", "05_review_retrospective::review_churn_rate", "review-scorecard"),
+    ("nps", "04_nps::nps_value", "nps-change"),
+    ("first_response_hours", "04_nps::nps_frt_median_hours", "service-kpis"),
+    ("value_at_risk", "03_churn_survival::churn_value_at_risk_total", "churn-priority"),
+)
+
+
+def _glued(glue: dict[str, dict[str, str]], ref: str) -> float | None:
+    """The number glued as ``stem::key``, or None."""
+    stem, _, key = ref.partition("::")
+    return _number(glue.get(stem, {}).get(key))
+
+
+_TEXT = {
+    "revenue": ("Revenue", "销售额"),
+    "active_customers": ("Active customers", "活跃客户"),
+    "churn_rate": (
+        "Churn rate (last period's buyers who did not buy)",
+        "流失率（上期购买、本期未购买）",
+    ),
+    "nps": ("NPS", "净推荐值 (NPS)"),
+    "first_response_hours": ("First response, median", "首次响应时长中位数"),
+    "value_at_risk": ("Value at risk, next 90 days", "未来 90 天风险价值"),
+    "vs": ("vs {p}", "较 {p}"),
+    "target": ("target {t}", "目标 {t}"),
+    "ci": ("95% CI {lo} – {hi}", "95% 置信区间 {lo} – {hi}"),
+    "status.green": ("on target", "达标"),
+    "status.amber": ("near target", "接近目标"),
+    "status.red": ("off target", "未达标"),
+    "status.grey": ("no target", "无目标"),
+    "tiles": ("The quarter at a glance", "本季度一览"),
+    "findings": ("What happened, and why", "发生了什么，为什么"),
+    "all": (
+        "Every headline number of every chapter is on the page {link}.",
+        "各章的全部核心指标见 {link} 一页。",
+    ),
+    "all.link": ("All figures", "全部指标"),
+    "none": (
+        "No headline KPI was computed for this period; see the chapters.",
+        "本期没有计算出核心 KPI，请查看各章节。",
+    ),
+    "more": ("Details", "详见"),
+}
+
+
+def _t(key: str, lang: str, **kw: Any) -> str:
+    text = _TEXT[key][1 if lang == "zh" else 0]
+    return text.format(**kw) if kw else text
+
+
+def _number(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = ast.literal_eval(str(text).strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def format_value(value: float, unit: str, currency: str, lang: str = "en") -> str:
+    """A KPI value as the landing page shows it, by the scorecard's unit.
+
+    Examples
+    --------
+    >>> format_value(405661.76, "currency", "CNY"), format_value(0.1862, "share", "CNY")
+    ('CNY 405.66k', '18.6%')
+    >>> format_value(256.0, "customers", ""), format_value(14.36, "hours", "", "zh")
+    ('256', '14.4 小时')
+    """
+    if unit == "currency":
+        return fmt_money(value, currency)
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit in ("customers", "count"):
+        return f"{value:,.0f}"
+    if unit == "hours":
+        return f"{value:.1f} " + ("小时" if lang == "zh" else "h")
+    return f"{value:.1f}"
+
+
+def format_change(value: float, previous: float, unit: str, currency: str, lang: str) -> str:
+    """The change from ``previous`` to ``value``: relative for money and counts, absolute else.
+
+    Examples
+    --------
+    >>> format_change(405661.76, 430615.02, "currency", "CNY", "en")
+    '▼ 5.8%'
+    >>> format_change(0.186, 0.169, "share", "", "en"), format_change(-1.1, 20.2, "points", "", "en")
+    ('▲ 1.7 pts', '▼ 21.3')
+    """
+    diff = value - previous
+    arrow = "▲" if diff > 0 else ("▼" if diff < 0 else "＝")
+    if unit in ("currency", "customers", "count") and previous:
+        return f"{arrow} {abs(diff) / abs(previous):.1%}"
+    if unit == "share":
+        return f"{arrow} {abs(diff) * 100:.1f} " + ("个百分点" if lang == "zh" else "pts")
+    if unit == "hours":
+        return f"{arrow} {abs(diff):.1f} " + ("小时" if lang == "zh" else "h")
+    return f"{arrow} {abs(diff):.1f}"
+
+
+@dataclass
+class Tile:
+    """One headline KPI on the landing page."""
+
+    kpi: str
+    label: str
+    doc: str  # notebook stem
+    glue_key: str
+    value: float  # the glued value
+    shown: str
+    anchor: str
+    change: str = ""
+    previous: str = ""
+    interval: str = ""
+    target: str = ""
+    status: str = ""  # green / amber / red / grey / ""
+
+
+@dataclass
+class Finding:
+    """One generated finding: markdown text and the section it links to."""
+
+    text: str
+    doc: str
+    anchor: str
+    sources: list[str] = field(default_factory=list)  # "stem::glue key" quoted
+
+
+def _scorecard(artifacts: Path) -> pd.DataFrame:
+    path = artifacts / "scorecard.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=["kpi"])
+    return pd.read_csv(path)
+
+
+def tiles(
+    glue: dict[str, dict[str, str]],
+    artifacts: Path,
+    cfg: ReportConfig,
+    period: Period,
+    lang: str = "en",
+) -> list[Tile]:
+    """The headline KPI tiles: the glued value, and from the scorecard its change, interval,
+    target and status.
+
+    Parameters
+    ----------
+    glue : dict
+        Notebook stem -> glue key -> glued text (``custops.run.pipeline.glued_scalars``).
+    artifacts : Path
+        ``build/<P>/artifacts`` (``scorecard.csv`` is read when present).
+    cfg : ReportConfig
+    period : Period
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    list of Tile
+        In the order of ``TILE_SPECS``; a KPI whose glued value is absent is left out.
+
+    Examples
+    --------
+    >>> from custops.core.config import ReportConfig
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o.csv"}}})
+    >>> [t.shown for t in tiles({"04_nps": {"nps_value": "-1.1"}}, Path("/nonexistent"), cfg,
+    ...     Period.parse("2025Q4"))]
+    ['-1.1']
+    """
+    card = _scorecard(artifacts).set_index("kpi")
+    units = {"value_at_risk": "currency", "revenue": "currency", "active_customers": "customers"}
+    out = []
+    previous_label = period.previous().label
+    for kpi, ref, anchor in TILE_SPECS:
+        stem, _, key = ref.partition("::")
+        value = _glued(glue, ref)
+        if value is None:
+            continue
+        row = card.loc[kpi] if kpi in card.index else None
+        unit = str(row["unit"]) if row is not None else units.get(kpi, "points")
+        tile = Tile(
+            kpi=kpi,
+            label=_t(kpi, lang),
+            doc=stem,
+            glue_key=key,
+            value=value,
+            shown=format_value(value, unit, cfg.currency, lang),
+            anchor=anchor,
+        )
+        if kpi == "value_at_risk":
+            low = _glued(glue, ref.replace("_total", "_low"))
+            high = _glued(glue, ref.replace("_total", "_high"))
+            if low is not None and high is not None:
+                tile.interval = _t(
+                    "ci",
+                    lang,
+                    lo=format_value(low, unit, cfg.currency, lang),
+                    hi=format_value(high, unit, cfg.currency, lang),
+                )
+        if row is not None:
+            previous = _finite(row.get("previous"))
+            if previous is not None:
+                tile.change = format_change(value, previous, unit, cfg.currency, lang)
+                tile.previous = _t(
+                    "vs",
+                    lang,
+                    p=f"{previous_label} {format_value(previous, unit, cfg.currency, lang)}",
+                )
+            low, high = _finite(row.get("ci_low")), _finite(row.get("ci_high"))
+            if low is not None and high is not None and unit not in ("currency",):
+                tile.interval = _t(
+                    "ci",
+                    lang,
+                    lo=format_value(low, unit, cfg.currency, lang),
+                    hi=format_value(high, unit, cfg.currency, lang),
+                )
+            target = _finite(row.get("target"))
+            if target is not None:
+                sign = "≥ " if row.get("direction") == "higher" else "≤ "
+                tile.target = _t(
+                    "target", lang, t=sign + format_value(target, unit, cfg.currency, lang)
+                )
+                tile.status = str(row.get("status") or "")
+        out.append(tile)
+    return out
+
+
+def _revenue_loss(artifacts: Path, lang: str) -> tuple[str, float, float, str] | None:
+    """The attribute value (acquisition channel or region) carrying most of the revenue drop."""
+    path = artifacts / "customer_features.parquet"
+    if not path.is_file():
+        return None
+    needed = ["revenue_period", "revenue_prev"]
+    frame = pd.read_parquet(path)
+    if any(c not in frame for c in needed):
+        return None
+    drop = float(frame["revenue_prev"].sum() - frame["revenue_period"].sum())
+    if not drop > 0:
+        return None
+    best = None
+    for column in ("acquisition_channel", "region"):
+        if column not in frame:
+            continue
+        by = frame.groupby(column, observed=True)[needed].sum()
+        loss = (by["revenue_prev"] - by["revenue_period"]).sort_values(ascending=False)
+        if loss.empty or not loss.iloc[0] > 0:
+            continue
+        if best is None or loss.iloc[0] > best[1]:
+            best = (column, float(loss.iloc[0]), drop, value_label(loss.index[0], lang))
+    return best
+
+
+def findings(
+    glue: dict[str, dict[str, str]],
+    artifacts: Path,
+    cfg: ReportConfig,
+    period: Period,
+    lang: str = "en",
+) -> list[Finding]:
+    """Three to five findings that connect the chapters, each linked to its section.
+
+    * service slowdown -> NPS (scorecard first response and NPS, chapter 04's slow-service
+      gap and the interval of the NPS change);
+    * the action of the register whose KPI moved the wrong way (review chapter);
+    * which acquisition channel or region carries the revenue drop (customer view);
+    * what raises churn (chapter 03's hazard ratios, when their interval excludes 1);
+    * how concentrated revenue is (chapter 02).
+
+    Examples
+    --------
+    >>> from custops.core.config import ReportConfig
+    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o.csv"}}})
+    >>> glue = {"02_segmentation": {"seg_top_share": "0.7"}}
+    >>> [f.anchor for f in findings(glue, Path("/nonexistent"), cfg, Period.parse("2025Q4"))]
+    ['seg-concentration']
+    """
+    zh = lang == "zh"
+    card = _scorecard(artifacts).set_index("kpi")
+    prev = period.previous().label
+    out: list[Finding] = []
+
+    def kpi(name: str) -> pd.Series | None:
+        return card.loc[name] if name in card.index else None
+
+    frt, nps = kpi("first_response_hours"), kpi("nps")
+    if frt is not None and nps is not None:
+        f_now, f_prev = _finite(frt["value"]), _finite(frt["previous"])
+        n_now, n_prev = _finite(nps["value"]), _finite(nps["previous"])
+        if None not in (f_now, f_prev, n_now, n_prev) and f_now > f_prev and n_now < n_prev:
+            gap = _glued(glue, "04_nps::nps_slow_gap")
+            lo = _glued(glue, "04_nps::nps_change_ci_low")
+            hi = _glued(glue, "04_nps::nps_change_ci_high")
+            ci = (
+                (
+                    f"（95% 置信区间 {lo:.1f} 至 {hi:.1f}）"
+                    if zh
+                    else f" (95% CI {lo:.1f} to {hi:.1f})"
+                )
+                if lo is not None and hi is not None
+                else ""
+            )
+            if zh:
+                text = (
+                    f"<strong>服务变慢，NPS 随之下降。</strong>首次响应时长中位数从 {prev} 的 "
+                    f"{f_prev:.1f} 小时升至 {f_now:.1f} 小时；NPS 从 {n_prev:.1f} 降至 {n_now:.1f}{ci}。"
+                )
+                if gap is not None and gap < 0:
+                    text += f"首次响应慢的客户 NPS 低 {abs(gap):.1f} 分。"
+            else:
+                text = (
+                    f"**Service slowed down and NPS fell with it.** The median first response went "
+                    f"from {f_prev:.1f} h in {prev} to {f_now:.1f} h; NPS fell from {n_prev:.1f} "
+                    f"to {n_now:.1f}{ci}."
+                )
+                if gap is not None and gap < 0:
+                    text += f" Customers whose first response was slow score {abs(gap):.1f} points lower."
+            out.append(Finding(text, "04_nps", "nps-slow-service", ["04_nps::nps_slow_gap"]))
+
+    wrong = _wrong_way_action(cfg, card, period, lang)
+    if wrong is not None:
+        action, status, label, before, now = wrong
+        if zh:
+            text = (
+                f"<strong>有一项行动没有奏效。</strong>“{action}”（状态：{status}）针对的是{label}，"
+                f"但该指标向相反方向变化：{before} → {now}。"
+            )
+        else:
+            text = (
+                f"**An action did not work.** “{action}” (status: {status}) was meant to improve "
+                f"{label}, which moved the wrong way: {before} → {now}."
+            )
+        out.append(Finding(text, "05_review_retrospective", "review-actions"))
+
+    loss = _revenue_loss(artifacts, lang)
+    if loss is not None:
+        column, lost, drop, name = loss
+        share = min(lost / drop, 1.0) if drop else 0.0
+        kind = {
+            "acquisition_channel": ("acquisition channel", "获客渠道"),
+            "region": ("region", "地区"),
+        }[column][1 if zh else 0]
+        money = fmt_money(drop, cfg.currency)
+        whole = lost >= drop  # other groups grew: this one lost more than the total drop
+        lost_text = fmt_money(lost, cfg.currency)
+        if zh:
+            tail = (
+                f"仅该{kind}客户就减少 {lost_text}，超过总降幅（其他分组有所增长）。"
+                if whole
+                else f"其中 {lost_text}（{share:.0%}）来自该{kind}的客户。"
+            )
+            text = f"<strong>收入下降集中在{kind}“{name}”。</strong>与 {prev} 相比销售额减少 {money}，{tail}"
+        else:
+            tail = (
+                f"its customers alone spent {lost_text} less, more than the whole drop (other "
+                "groups grew)."
+                if whole
+                else f"{lost_text} of that ({share:.0%}) comes from its customers."
+            )
+            text = (
+                f"**The revenue loss sits with the {kind} {name}.** Revenue is {money} below "
+                f"{prev}; {tail}"
+            )
+        out.append(Finding(text, "05_review_retrospective", "review-scorecard"))
+
+    drivers = []
+    for key, en, cn in (
+        ("03_churn_survival::churn_hr_unresolved", "an unresolved complaint", "投诉未解决"),
+        ("03_churn_survival::churn_hr_slow", "a slow first response", "首次响应慢"),
+    ):
+        hr, lo, hi = (_glued(glue, key + s) for s in ("", "_low", "_high"))
+        if None not in (hr, lo, hi) and lo > 1:
+            drivers.append((cn if zh else en, hr, lo, hi, key))
+    if drivers:
+        if zh:
+            parts = "；".join(
+                f"{name}使流失风险变为 {hr:.2f} 倍（95% 置信区间 {lo:.2f}–{hi:.2f}）"
+                for name, hr, lo, hi, _ in drivers
+            )
+            text = f"<strong>服务问题推高流失。</strong>{parts}。"
+        else:
+            parts = "; ".join(
+                f"{name} multiplies the churn risk by {hr:.2f} (95% CI {lo:.2f}–{hi:.2f})"
+                for name, hr, lo, hi, _ in drivers
+            )
+            text = f"**Service problems drive churn.** {parts[0].upper()}{parts[1:]}."
+        out.append(
+            Finding(
+                text,
+                "03_churn_survival",
+                "churn-cox",
+                [d[4] for d in drivers],
+            )
+        )
+
+    top = _glued(glue, "02_segmentation::seg_top_share")
+    if top is not None:
+        if zh:
+            text = (
+                f"<strong>收入高度集中。</strong>前 20% 的客户带来 {top:.1%} 的近 12 个月销售额。"
+            )
+        else:
+            text = (
+                f"**Revenue is concentrated.** The top 20% of customers bring {top:.1%} of the "
+                "last 12 months' revenue."
+            )
+        out.append(Finding(text, "02_segmentation", "seg-concentration"))
+    return out[:5]
+
+
+_STATUS_ZH = {"done": "已完成", "in_progress": "进行中", "open": "未开始", "closed": "已关闭"}
+
+
+def _wrong_way_action(cfg: ReportConfig, card: pd.DataFrame, period: Period, lang: str):
+    """The first action of the register whose KPI moved the wrong way, done ones first."""
+    if card.empty or not cfg.review.actions:
+        return None
+    from custops.review.scorecard import action_register, read_actions
+
+    try:
+        register = action_register(read_actions(cfg), card.reset_index(), period)
+    except Exception:  # an unreadable register is reported by the review chapter itself
+        return None
+    wrong = register[register["moved"] == "wrong way"]
+    if wrong.empty:
+        return None
+    done = wrong["status"].astype(str).str.lower().isin(["done", "closed", "completed", "完成"])
+    row = wrong[done].iloc[0] if done.any() else wrong.iloc[0]
+    kpi_row = card.loc[row["kpi"]]
+    unit = str(kpi_row.get("unit", ""))
+    status = str(row["status"])
+    label = str(row.get("kpi_label") or row["kpi"])
+    if lang == "zh":
+        status = _STATUS_ZH.get(status.lower(), status)
+        label = _TEXT[row["kpi"]][1] if row["kpi"] in _TEXT else label
+
+    def shown(v: Any) -> str:
+        number = _finite(v)
+        return "—" if number is None else format_value(number, unit, cfg.currency, lang)
+
+    return (
+        str(row["action"]),
+        status,
+        label,
+        shown(kpi_row.get("previous")),
+        shown(kpi_row.get("value")),
+    )
+
+
+def _tile_html(tile: Tile, lang: str) -> str:
+    e = html.escape
+    href = f"notebooks/{tile.doc}.html#{tile.anchor}"
+    status = tile.status if tile.status in ("green", "amber", "red") else "none"
+    badge = (
+        f'<span class="custops-status custops-status-{status}">{e(_t("status." + tile.status, lang))}</span>'
+        if tile.status in ("green", "amber", "red")
+        else ""
+    )
+    lines = [
+        f'<a class="custops-tile custops-tile-{status}" href="{e(href)}" '
+        f'data-glue="{e(tile.doc)}::{e(tile.glue_key)}" data-value="{tile.value!r}">',
+        f'<span class="custops-tile-label">{e(tile.label)}</span>',
+        f'<span class="custops-tile-value">{e(tile.shown)}</span>',
+    ]
+    if tile.change:
+        lines.append(
+            f'<span class="custops-tile-change">{e(tile.change)} {e(tile.previous)}</span>'
+        )
+    if tile.interval:
+        lines.append(f'<span class="custops-tile-ci">{e(tile.interval)}</span>')
+    if tile.target or badge:
+        lines.append(f'<span class="custops-tile-target">{e(tile.target)} {badge}</span>')
+    lines.append("</a>")
+    return "".join(lines)
+
+
+def landing_markdown(tile_list: list[Tile], finding_list: list[Finding], lang: str) -> str:
+    """The tiles (raw HTML) and the findings (a numbered list with ``{ref}`` links) as MyST.
+
+    Examples
+    --------
+    >>> md = landing_markdown([], [Finding("**A.** b.", "02_segmentation", "seg-concentration")], "en")
+    >>> "{ref}`Details <seg-concentration>`" in md
+    True
+    """
+    parts = []
+    if tile_list:
+        parts.append(
+            '<div class="custops-tiles">\n'
+            + "\n".join(_tile_html(tile, lang) for tile in tile_list)
+            + "\n</div>"
+        )
+    if finding_list:
+        items = [
+            f"{i}. {f.text} {{ref}}`{_t('more', lang)} <{f.anchor}>`"
+            for i, f in enumerate(finding_list, 1)
+        ]
+        parts.append(
+            f"## {_t('findings', lang)}\n\n:::{{div}} custops-findings\n"
+            + "\n".join(items)
+            + "\n:::"
+        )
+    if not parts:
+        parts.append(_t("none", lang))
+    parts.append(_t("all", lang, link=f"[{_t('all.link', lang)}](all_figures.md)"))
+    return "\n\n".join(parts)
