@@ -34,6 +34,7 @@ purchases are counted up to the observation end only.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -636,42 +637,42 @@ def uplift_text(u: Uplift, lang: str = "en") -> str:
     return text
 
 
+def _display(
+    table: pd.DataFrame | None, lang: str, columns: dict[str, str], fmt: Callable[[float], str]
+) -> pd.DataFrame:
+    """``columns`` (name -> catalog key) with readable headers; ``fmt`` for the value columns."""
+    if table is None or table.empty:
+        return pd.DataFrame() if table is None else table
+    shown = table[list(columns)].copy()
+    for column in list(columns)[2:]:  # decile and n stay numbers
+        shown[column] = [fmt(v) for v in shown[column]]
+    return shown.rename(columns={c: t(k, lang) for c, k in columns.items()})
+
+
 def calibration_display(check: ForecastCheck, lang: str = "en") -> pd.DataFrame:
     """The calibration table with readable headers (percentages as fractions)."""
-    table = check.calibration if check.calibration is not None else pd.DataFrame()
-    if table.empty:
-        return table
-    names = {
-        "decile": t("forecast.col.decile", lang),
-        "n": t("forecast.col.n", lang),
-        "predicted": t("forecast.col.predicted", lang),
-        "actual": t("forecast.col.actual", lang),
-        "low": t("forecast.col.low", lang),
-        "high": t("forecast.col.high", lang),
+    columns = {
+        "decile": "forecast.col.decile",
+        "n": "forecast.col.n",
+        "predicted": "forecast.col.predicted",
+        "actual": "forecast.col.actual",
+        "low": "forecast.col.low",
+        "high": "forecast.col.high",
     }
-    shown = table[list(names)].copy()
-    for column in ("predicted", "actual", "low", "high"):
-        shown[column] = [_pct(v) for v in shown[column]]
-    return shown.rename(columns=names)
+    return _display(check.calibration, lang, columns, _pct)
 
 
 def purchases_display(check: ForecastCheck, lang: str = "en") -> pd.DataFrame:
     """Expected vs actual purchase days and revenue by decile of the expected purchases."""
-    table = check.purchases if check.purchases is not None else pd.DataFrame()
-    if table.empty:
-        return table
-    names = {
-        "decile": t("forecast.col.decile", lang),
-        "n": t("forecast.col.n", lang),
-        "expected": t("forecast.col.expected", lang),
-        "actual": t("forecast.col.actual_purchases", lang),
-        "predicted_revenue": t("forecast.col.predicted_revenue", lang),
-        "revenue": t("forecast.col.revenue", lang),
+    columns = {
+        "decile": "forecast.col.decile",
+        "n": "forecast.col.n",
+        "expected": "forecast.col.expected",
+        "actual": "forecast.col.actual_purchases",
+        "predicted_revenue": "forecast.col.predicted_revenue",
+        "revenue": "forecast.col.revenue",
     }
-    shown = table[list(names)].copy()
-    for column in ("expected", "actual", "predicted_revenue", "revenue"):
-        shown[column] = [f"{v:,.0f}" for v in shown[column]]
-    return shown.rename(columns=names)
+    return _display(check.purchases, lang, columns, lambda v: f"{v:,.0f}")
 
 
 def uplift_display(check: ForecastCheck, lang: str = "en") -> pd.DataFrame:
