@@ -42,7 +42,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "book.code.hide": {"en": "Hide code cell {type}", "zh": "隐藏代码"},
     "book.footer": {
         "en": "Built by custops on {built_at} from the period {period}.",
-        "zh": "由 custops 于 {built_at} 生成,报告期 {period}。",
+        "zh": "由 custops 于 {built_at} 生成，报告期 {period}。",
     },
     # ------------------------------------------------------------------ landing page
     "intro.headlines.title": {"en": "Headline numbers", "zh": "核心指标"},
@@ -55,10 +55,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "intro.headlines.chapter": {"en": "Chapter", "zh": "章节"},
     "intro.edition.title": {"en": "About this edition", "zh": "关于本期报告"},
     "intro.edition.executed": {"en": "Computed at (UTC)", "zh": "计算时间 (UTC)"},
-    "intro.edition.seconds": {"en": "Run time (s)", "zh": "运行时间 (秒)"},
+    "intro.edition.seconds": {"en": "Run time (s)", "zh": "运行时间（秒）"},
     "intro.edition.missing": {
         "en": "Not part of this edition (not run for {period}): {names}.",
-        "zh": "本期未包含(尚未针对 {period} 运行):{names}。",
+        "zh": "本期未包含（尚未针对 {period} 运行）：{names}。",
     },
     # ------------------------------------------------------------------ team commentary
     "commentary.title": {"en": "Team commentary", "zh": "团队点评"},
@@ -104,7 +104,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "{days} days. Churn probabilities look {horizon} days ahead."
         ),
         "zh": (
-            "客户**连续 {days} 天没有下单**即视为流失(按不活跃定义:没有可以取消的合同)。"
+            "客户**连续 {days} 天没有下单**即视为流失（按不活跃定义：没有可以取消的合同）。"
             "流失日期为最后一次下单日加 {days} 天。流失概率预测未来 {horizon} 天。"
         ),
     },
@@ -114,12 +114,12 @@ CATALOG: dict[str, dict[str, str]] = {
             "(`churned_at` in the customer table). Churn probabilities look {horizon} days ahead."
         ),
         "zh": (
-            "客户在合同或会员终止之日视为流失(客户表中的 `churned_at`)。流失概率预测未来 {horizon} 天。"
+            "客户在合同或会员终止之日视为流失（客户表中的 `churned_at`）。流失概率预测未来 {horizon} 天。"
         ),
     },
     "methods.ledger.none": {
         "en": "The row ledger (`ledger.csv`) was not produced for this period.",
-        "zh": "本期没有生成数据台账(`ledger.csv`)。",
+        "zh": "本期没有生成数据台账（`ledger.csv`）。",
     },
     "methods.sources.table": {"en": "Table", "zh": "数据表"},
     "methods.sources.source": {"en": "Source", "zh": "来源"},
@@ -129,7 +129,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "archive.title": {"en": "{company} — report archive", "zh": "{company} — 报告归档"},
     "archive.intro": {
         "en": "Every period published from this build folder, newest first.",
-        "zh": "本构建目录中已发布的全部报告期,按时间倒序排列。",
+        "zh": "本构建目录中已发布的全部报告期，按时间倒序排列。",
     },
     "archive.period": {"en": "Period", "zh": "报告期"},
     "archive.built": {"en": "Built (UTC)", "zh": "生成时间 (UTC)"},
@@ -348,7 +348,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "glue.csat_mean": {"en": "Average CSAT (1-5)", "zh": "平均满意度 (1-5)"},
     "glue.frt_median_hours": {
         "en": "Median first response (hours)",
-        "zh": "首次响应时间中位数(小时)",
+        "zh": "首次响应时间中位数（小时）",
     },
     # 05 review
     "glue.seg_top_share": {
@@ -483,7 +483,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "glue.retention_rate": {"en": "Retention rate", "zh": "留存率"},
     "glue.median_lifetime_days": {
         "en": "Median customer lifetime (days)",
-        "zh": "客户生命周期中位数(天)",
+        "zh": "客户生命周期中位数（天）",
     },
     "glue.nps": {"en": "NPS", "zh": "净推荐值 (NPS)"},
     "glue.nps_low": {"en": "NPS, lower 95% bound", "zh": "NPS 95% 置信下限"},
@@ -539,7 +539,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "BTYD 模型用截至 {end} 的 {n} 位客户的购买日按最大似然拟合（时间单位 {unit:g} 天）。"
         "BG/NBD：r = {r:.3f}，α = {alpha:.3f}，a = {a:.3f}，b = {b:.3f}（{bg_conv}）；Pareto/NBD：{pn_conv}；"
         "Gamma-Gamma 基于 {n_rep} 位复购客户：p = {p:.2f}，q = {q:.2f}，v = {v:.2f}（{gg_conv}）。"
-        "P(存活)、预期购买次数和 BTYD CLV 列来自 `{model}` 模型。",
+        "P（存活）、预期购买次数和 BTYD CLV 列来自 `{model}` 模型。",
     },
     "btyd.converged": {"en": "converged", "zh": "已收敛"},
     "btyd.not_converged": {"en": "NOT converged", "zh": "未收敛"},

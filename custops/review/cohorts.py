@@ -153,7 +153,7 @@ def cohort_sentence(retention: pd.DataFrame, lang: str = "en", k: int = 1) -> st
     latest = rows.sort_values("cohort").iloc[-1]
     if lang == "zh":
         return (
-            f"按队列规模加权,平均 {mean:.1%} 的首购客户在第 {k} 个月再次购买({len(rows)} 个队列);"
+            f"按队列规模加权，平均 {mean:.1%} 的首购客户在第 {k} 个月再次购买（{len(rows)} 个队列）；"
             f"最近一个观察满 {k} 个月的队列 {latest['cohort']} 为 {latest['share']:.1%}。"
         )
     return (
@@ -234,10 +234,10 @@ def repurchase_sentence(timing: pd.DataFrame, lang: str = "en") -> str:
         return "没有可用的复购数据。" if lang == "zh" else "There are no repeat purchases to time."
     if lang == "zh":
         parts = [
-            f"{r.window_days} 天内 {r.share:.1%}(95% 置信区间 {r.ci_low:.1%}–{r.ci_high:.1%})"
+            f"{r.window_days} 天内 {r.share:.1%}（95% 置信区间 {r.ci_low:.1%}–{r.ci_high:.1%}）"
             for r in t.itertuples()
         ]
-        return "在观察期足够长的首购客户中,再次购买的比例:" + ",".join(parts) + "。"
+        return "在观察期足够长的首购客户中，再次购买的比例：" + ",".join(parts) + "。"
     parts = [
         f"{r.share:.1%} {'bought again ' if i == 0 else ''}within {r.window_days} days "
         f"(95% CI {r.ci_low:.1%}–{r.ci_high:.1%})"
@@ -324,7 +324,7 @@ def no_contact_sentence(result: dict, lang: str = "en") -> str:
     """
     if not result:
         return (
-            "没有触达或工单数据,无法判断复购后是否有跟进。"
+            "没有触达或工单数据，无法判断复购后是否有跟进。"
             if lang == "zh"
             else "Without touches or tickets, follow-up after a repurchase cannot be checked."
         )
@@ -338,9 +338,9 @@ def no_contact_sentence(result: dict, lang: str = "en") -> str:
     days = f"{r['median_days_since']:.0f}" if np.isfinite(r["median_days_since"]) else "–"
     if lang == "zh":
         return (
-            f"本期首次复购的 {r['repurchasers']:,} 位客户中,有 {r['no_contact']:,} 位"
-            f"({r['share']:.1%},95% 置信区间 {r['ci_low']:.1%}–{r['ci_high']:.1%})之后既没有收到触达,"
-            f"也没有服务工单(到期末中位 {days} 天无联系)。"
+            f"本期首次复购的 {r['repurchasers']:,} 位客户中，有 {r['no_contact']:,} 位"
+            f"（{r['share']:.1%}，95% 置信区间 {r['ci_low']:.1%}–{r['ci_high']:.1%}）之后既没有收到触达，"
+            f"也没有服务工单（到期末中位 {days} 天无联系）。"
         )
     return (
         f"{r['no_contact']:,} of the {r['repurchasers']:,} customers who made their first repurchase "
@@ -363,7 +363,7 @@ def plot_cohort_heatmap(matrix: pd.DataFrame, *, title: str | None = None, lang:
 
     if title is None:
         title = (
-            "首购月份队列:第 k 个月有购买的客户占比"
+            "首购月份队列：第 k 个月有购买的客户占比"
             if lang == "zh"
             else "First-order cohorts: share buying in month k"
         )

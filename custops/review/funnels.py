@@ -249,12 +249,12 @@ def funnel_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
     rate, low, high = (f"{top[k]:.1%}" for k in ("step_rate", "ci_low", "ci_high"))
     if lang == "zh":
         text = (
-            f"流失最大的环节是从{a}到{b}:只有 {rate} 的{a}触达进入下一步"
-            f"(95% 置信区间 {low}–{high}),流失 {top['lost']:,} 次。"
+            f"流失最大的环节是从{a}到{b}：只有 {rate} 的{a}触达进入下一步"
+            f"(95% 置信区间 {low}–{high})，流失 {top['lost']:,} 次。"
         )
         if len(worst):
             w = worst.iloc[0]
-            text += f"各渠道中 {w['group']} 在这一步流失最多({a}后仅 {w['step_rate']:.1%} 继续)。"
+            text += f"各渠道中 {w['group']} 在这一步流失最多（{a}后仅 {w['step_rate']:.1%} 继续）。"
         return text
     text = (
         f"The biggest drop-off is from {a} to {b}: {rate} of {a} touches went on "
@@ -483,7 +483,7 @@ def channel_sentence(channels: pd.DataFrame, lang: str = "en") -> str:
     rate, low, high = (f"{b[k]:.1%}" for k in ("conversion", "ci_low", "ci_high"))
     if b["runner_up"] is None:
         return (
-            f"只有一个渠道 {b['channel']}:转化率 {rate}(95% 置信区间 {low}–{high})。"
+            f"只有一个渠道 {b['channel']}：转化率 {rate}（95% 置信区间 {low}–{high}）。"
             if lang == "zh"
             else f"Only one channel, {b['channel']}: {rate} of touches sent converted (95% CI {low}–{high})."
         )
@@ -492,8 +492,8 @@ def channel_sentence(channels: pd.DataFrame, lang: str = "en") -> str:
     if lang == "zh":
         verdict = "领先超出随机波动" if real else "领先可能只是随机波动"
         return (
-            f"转化最好的渠道是 {b['channel']}:每次发送转化 {rate}(95% 置信区间 {low}–{high}),"
-            f"高于 {b['runner_up']}({second});{verdict}(p = {b['p_value']:.3f})。"
+            f"转化最好的渠道是 {b['channel']}：每次发送转化 {rate}（95% 置信区间 {low}–{high}），"
+            f"高于 {b['runner_up']}（{second}）；{verdict}（p = {b['p_value']:.3f}）。"
         )
     verdict = "the lead is larger than noise" if real else "the lead could be noise"
     return (
@@ -588,7 +588,7 @@ def weak_reach_sentence(reach: pd.DataFrame, lang: str = "en") -> str:
         r = rows.loc["not_app_bound"]
         ci = f"{r['ci_low']:.1%}–{r['ci_high']:.1%}"
         out.append(
-            f"{r['share']:.1%} 的活跃客户(95% 置信区间 {ci})没有绑定 APP,APP 推送触达不到他们。"
+            f"{r['share']:.1%} 的活跃客户（95% 置信区间 {ci}）没有绑定 APP,APP 推送触达不到他们。"
             if zh
             else f"{r['share']:.1%} of active customers (95% CI {ci}) are not bound to the APP, so APP push cannot reach them."
         )
@@ -596,7 +596,7 @@ def weak_reach_sentence(reach: pd.DataFrame, lang: str = "en") -> str:
         r = rows.loc["touched_only_weak"]
         ci = f"{r['ci_low']:.1%}–{r['ci_high']:.1%}"
         out.append(
-            f"{r['share']:.1%}(95% 置信区间 {ci})本期只通过弱渠道(转化率低于全渠道平均)被触达。"
+            f"{r['share']:.1%}（95% 置信区间 {ci}）本期只通过弱渠道（转化率低于全渠道平均）被触达。"
             if zh
             else f"{r['share']:.1%} (95% CI {ci}) were contacted this period only through weak channels (conversion below the all-channel rate)."
         )
@@ -620,7 +620,7 @@ def acquisition_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
     zh = lang == "zh"
     if funnel.empty:
         return (
-            "客户表没有注册日期,无法建立获客漏斗。"
+            "客户表没有注册日期，无法建立获客漏斗。"
             if zh
             else "The customer table has no signup date, so there is no acquisition funnel."
         )
@@ -630,11 +630,11 @@ def acquisition_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
     first, second = cur.loc[1, "rate_from_signup"], cur.loc[2, "rate_from_signup"]
     if zh:
         text = (
-            f"{cohorts[-1]} 注册的 {int(cur.loc[0, 'n']):,} 位客户中,到期末 {first:.1%} 完成首单,"
+            f"{cohorts[-1]} 注册的 {int(cur.loc[0, 'n']):,} 位客户中，到期末 {first:.1%} 完成首单，"
             f"{second:.1%} 完成第二单"
         )
         if prev is not None:
-            text += f"(上一期 {cohorts[0]} 为 {prev.loc[1, 'rate_from_signup']:.1%} 和 {prev.loc[2, 'rate_from_signup']:.1%})"
+            text += f"（上一期 {cohorts[0]} 为 {prev.loc[1, 'rate_from_signup']:.1%} 和 {prev.loc[2, 'rate_from_signup']:.1%}）"
         return text + "。"
     text = (
         f"Of the {int(cur.loc[0, 'n']):,} customers who signed up in {cohorts[-1]}, {first:.1%} placed "
@@ -762,8 +762,8 @@ def ab_sentence(readout: pd.DataFrame, lang: str = "en") -> list[str]:
         if lang == "zh":
             verdict = "差异不太可能是随机波动" if real else "差异可能只是随机波动"
             out.append(
-                f"活动 {r.campaign}:实验组转化率 {r.rate_treatment:.1%},对照组 {r.rate_control:.1%},"
-                f"差 {diff} 个百分点(95% 置信区间 {lo} 至 {hi}),倍数 {ratio}({rci});"
+                f"活动 {r.campaign}：实验组转化率 {r.rate_treatment:.1%}，对照组 {r.rate_control:.1%}，"
+                f"差 {diff} 个百分点（95% 置信区间 {lo} 至 {hi}），倍数 {ratio}（{rci}）；"
                 f"{verdict}(p = {r.p_value:.3f})。"
             )
         else:
@@ -797,7 +797,7 @@ def plot_funnel(funnel: pd.DataFrame, *, title: str | None = None, lang: str = "
 
     if title is None:
         title = (
-            "触达漏斗:各步转化率(95% 置信区间)"
+            "触达漏斗：各步转化率（95% 置信区间）"
             if lang == "zh"
             else "Touch funnel: step rates (95% CI)"
         )
@@ -846,7 +846,7 @@ def plot_channels(channels: pd.DataFrame, *, title: str | None = None, lang: str
     import matplotlib.pyplot as plt
 
     if title is None:
-        title = "各渠道转化率(95% 置信区间)" if lang == "zh" else "Conversion by channel (95% CI)"
+        title = "各渠道转化率（95% 置信区间）" if lang == "zh" else "Conversion by channel (95% CI)"
 
     from custops.report.plots import PALETTE, percent_axis
 

@@ -116,19 +116,19 @@ KPIS: dict[str, KpiSpec] = {
     s.name: s
     for s in (
         KpiSpec("active_customers", "count", "customers", "higher", "Active customers", "活跃客户数", "orders"),
-        KpiSpec("new_customers", "count", "customers", "higher", "New customers (first order)", "新客户数(首单)", "orders"),
-        KpiSpec("churn_rate", "rate", "share", "lower", "Quarterly lapse rate (previous-period buyers who did not buy)", "季度断购率(上期购买客户本期未购)", "orders"),
+        KpiSpec("new_customers", "count", "customers", "higher", "New customers (first order)", "新客户数（首单）", "orders"),
+        KpiSpec("churn_rate", "rate", "share", "lower", "Quarterly lapse rate (previous-period buyers who did not buy)", "季度断购率（上期购买客户本期未购）", "orders"),
         KpiSpec("retention_rate", "rate", "share", "higher", "Retention rate", "留存率", "orders"),
-        KpiSpec("repurchase_rate", "rate", "share", "higher", "Repurchase rate (2+ orders)", "复购率(2单及以上)", "orders"),
-        KpiSpec("avg_order_value", "mean", "currency", "higher", "Average order value", "客单价(每单)", "orders"),
+        KpiSpec("repurchase_rate", "rate", "share", "higher", "Repurchase rate (2+ orders)", "复购率（2单及以上）", "orders"),
+        KpiSpec("avg_order_value", "mean", "currency", "higher", "Average order value", "客单价（每单）", "orders"),
         KpiSpec("revenue", "total", "currency", "higher", "Revenue", "销售额", "orders"),
         KpiSpec("revenue_per_customer", "mean", "currency", "higher", "Revenue per active customer", "每活跃客户销售额", "orders"),
         KpiSpec("nps", "nps", "points", "higher", "NPS", "净推荐值 (NPS)", "surveys"),
         KpiSpec("csat", "mean", "score", "higher", "CSAT (1-5)", "满意度 CSAT (1-5)", "tickets"),
-        KpiSpec("first_response_hours", "median", "hours", "lower", "First response (median hours)", "首次响应时长(中位数,小时)", "tickets"),
+        KpiSpec("first_response_hours", "median", "hours", "lower", "First response (median hours)", "首次响应时长（中位数，小时）", "tickets"),
         KpiSpec("sla_resolved_share", "rate", "share", "higher", "Resolved within SLA", "SLA 内解决占比", "tickets"),
-        KpiSpec("touch_reach", "rate", "share", "higher", "Touch reach (delivered / sent)", "触达率(送达/发送)", "touches"),
-        KpiSpec("touch_conversion", "rate", "share", "higher", "Touch conversion (converted / sent)", "触达转化率(转化/发送)", "touches"),
+        KpiSpec("touch_reach", "rate", "share", "higher", "Touch reach (delivered / sent)", "触达率（送达/发送）", "touches"),
+        KpiSpec("touch_conversion", "rate", "share", "higher", "Touch conversion (converted / sent)", "触达转化率（转化/发送）", "touches"),
     )
 }  # fmt: skip
 
@@ -594,7 +594,7 @@ def scorecard(
                     (
                         "Churn rate (the report's churn definition)"
                         if lang != "zh"
-                        else "流失率(本报告的流失口径)"
+                        else "流失率（本报告的流失口径）"
                     )
                     if name == "churn_rate"
                     and churn is not None
@@ -738,7 +738,7 @@ def scorecard_sentences(
     counts = with_target["status"].value_counts()
     g, a, r = (int(counts.get(k, 0)) for k in ("green", "amber", "red"))
     out = [
-        f"有目标的 {len(with_target)} 项 KPI 中,{g} 项达标,{a} 项接近目标,{r} 项未达标。"
+        f"有目标的 {len(with_target)} 项 KPI 中，{g} 项达标，{a} 项接近目标，{r} 项未达标。"
         if zh
         else f"Of {len(with_target)} KPIs with a target, {g} are green, {a} amber and {r} red."
     ]
@@ -749,7 +749,7 @@ def scorecard_sentences(
             for x in reds.itertuples()
         ]
         out.append(
-            ("未达标:" if zh else "Off target: ")
+            ("未达标：" if zh else "Off target: ")
             + ("、" if zh else ", ").join(items)
             + ("。" if zh else ".")
         )
@@ -773,7 +773,7 @@ def scorecard_sentences(
         )
     else:
         out.append(
-            "与上期相比,没有一项变化超出随机波动(在同一问题内做 Holm 校正)。"
+            "与上期相比，没有一项变化超出随机波动（在同一问题内做 Holm 校正）。"
             if zh
             else "No change vs the previous period is beyond noise (Holm-adjusted within each "
             "question: customers and sales, voice of the customer, service, marketing touches)."
@@ -782,12 +782,12 @@ def scorecard_sentences(
         if name not in KPIS:
             close = difflib.get_close_matches(name, list(KPIS), n=1)
             hint = (
-                (f"(是否是 `{close[0]}`?)" if zh else f" (did you mean `{close[0]}`?)")
+                (f"（是否是 `{close[0]}`?）" if zh else f" (did you mean `{close[0]}`?)")
                 if close
                 else ""
             )
             out.append(
-                f"配置中的目标 `{name}` 不是已知 KPI,已忽略{hint}。"
+                f"配置中的目标 `{name}` 不是已知 KPI，已忽略{hint}。"
                 if zh
                 else f"The target for `{name}` in the config is not a known KPI and was ignored{hint}."
             )
@@ -821,7 +821,7 @@ def plot_scorecard(card: pd.DataFrame, *, title: str | None = None, lang: str = 
     ax.axvline(1.0, color="black", lw=1)
     ax.set_yticks(y, data["label"])
     ax.set_xlabel(
-        "相对目标的达成度(1 = 达标)" if lang == "zh" else "achievement vs target (1 = on target)"
+        "相对目标的达成度（1 = 达标）" if lang == "zh" else "achievement vs target (1 = on target)"
     )
     ax.set_title(title)
     fig.tight_layout()
@@ -934,14 +934,14 @@ def upstream_note(upstream: dict[str, pd.DataFrame | None], lang: str = "en") ->
     missing = [name for name, frame in upstream.items() if frame is None]
     if not missing:
         return (
-            "> 前序笔记本(01–04)的产出齐全,以下结论读取它们的结果,不重新建模。"
+            "> 前序笔记本（01–04）的产出齐全，以下结论读取它们的结果，不重新建模。"
             if lang == "zh"
             else "> All artifacts of notebooks 01–04 are present; the findings below read their results and refit no model."
         )
     items = ", ".join(f"`{name}` (notebook {UPSTREAM.get(name, '?')})" for name in missing)
     if lang == "zh":
-        items_zh = "、".join(f"`{name}`(笔记本 {UPSTREAM.get(name, '?')})" for name in missing)
-        return f"> 本期缺少:{items_zh}。依赖它们的结论已跳过;先运行对应笔记本即可补上。"
+        items_zh = "、".join(f"`{name}`（笔记本 {UPSTREAM.get(name, '?')}）" for name in missing)
+        return f"> 本期缺少：{items_zh}。依赖它们的结论已跳过；先运行对应笔记本即可补上。"
     return (
         f"> Missing for this period: {items}. The findings that need it are skipped; "
         "run that notebook first to include them."
@@ -966,7 +966,7 @@ def _scorecard_findings(card: pd.DataFrame, lang: str) -> list[dict]:
         if zh:
             text = (
                 f"有目标的 {len(with_target)} 项 KPI 中 {greens} 项达标、{len(reds)} 项未达标"
-                + (f"(未达标:{names})。" if len(reds) else "。")
+                + (f"（未达标：{names}）。" if len(reds) else "。")
             )
         else:
             text = (
@@ -981,8 +981,8 @@ def _scorecard_findings(card: pd.DataFrame, lang: str) -> list[dict]:
         if zh:
             word = "改善" if better else "恶化"
             text = (
-                f"最确定的变化:{r['label']}从上期 {_fmt(r['previous'], r['unit'])} {word}到 "
-                f"{_fmt(r['value'], r['unit'])}(Holm 校正后 p = {r['p_value']:.3f})。"
+                f"最确定的变化：{r['label']}从上期 {_fmt(r['previous'], r['unit'])} {word}到 "
+                f"{_fmt(r['value'], r['unit'])}（Holm 校正后 p = {r['p_value']:.3f}）。"
             )
         else:
             word = "improved" if better else "worsened"
@@ -1026,7 +1026,7 @@ def _segment_findings(
             share_c = float((joined["tier"].astype(str) == top).mean())
             share_r = float(revenue.loc[revenue.index.astype(str) == top].sum() / total)
             text = (
-                f"{top} 级客户占客户数的 {share_c:.1%},却贡献了近 12 个月销售额的 {share_r:.1%}。"
+                f"{top} 级客户占客户数的 {share_c:.1%}，却贡献了近 12 个月销售额的 {share_r:.1%}。"
                 if zh
                 else f"Tier {top} customers are {share_c:.1%} of customers but bring {share_r:.1%} of the last 12 months' revenue."
             )
@@ -1035,7 +1035,7 @@ def _segment_findings(
         shares = segments["rfm_segment"].astype(str).value_counts(normalize=True)
         name, share = _label(shares.index[0], lang), float(shares.iloc[0])
         text = (
-            f"最大的 RFM 客群是「{name}」,占客户的 {share:.1%}(共 {len(shares)} 个客群)。"
+            f"最大的 RFM 客群是「{name}」，占客户的 {share:.1%}（共 {len(shares)} 个客群）。"
             if zh
             else f"The largest RFM segment is '{name}' with {share:.1%} of customers ({len(shares)} segments)."
         )
@@ -1068,7 +1068,7 @@ def _churn_findings(
         share = float(likely.mean()) if len(alive) else np.nan
         horizon = prob.removeprefix("churn_prob_").removesuffix("d")
         text = (
-            f"仍活跃的客户中有 {int(likely.sum()):,} 位({share:.1%})未来 {horizon} 天流失概率不低于 50%。"
+            f"仍活跃的客户中有 {int(likely.sum()):,} 位（{share:.1%}）未来 {horizon} 天流失概率不低于 50%。"
             if zh
             else f"{int(likely.sum()):,} customers still active ({share:.1%}) have a churn probability of 50% or more within {horizon} days."
         )
@@ -1083,10 +1083,10 @@ def _churn_findings(
             else ""
         )
         listed_zh = (
-            f";挽留优先名单共 {len(priority):,} 位客户" if priority is not None and zh else ""
+            f"；挽留优先名单共 {len(priority):,} 位客户" if priority is not None and zh else ""
         )
         text = (
-            f"风险价值(流失概率 × 客户终身价值)合计 {fmt_money(at_risk, currency)}{listed_zh}。"
+            f"风险价值（流失概率 × 客户终身价值）合计 {fmt_money(at_risk, currency)}{listed_zh}。"
             if zh
             else f"Value at risk (churn probability × CLV) totals {fmt_money(at_risk, currency)}{listed}."
         )
@@ -1100,7 +1100,7 @@ def _churn_findings(
             driver, n = str(counts.index[0]), int(counts.iloc[0])
             share = n / len(alive)
             text = (
-                f"最常见的首要流失风险因素是「{driver}」:{n:,} 位仍活跃的客户({share:.1%})。"
+                f"最常见的首要流失风险因素是「{driver}」：{n:,} 位仍活跃的客户（{share:.1%}）。"
                 if zh
                 else f"The most common main churn driver is '{driver}': {n:,} customers still active ({share:.1%})."
             )
@@ -1245,7 +1245,7 @@ def findings_markdown(items: Sequence[dict], lang: str = "en") -> str:
             if lang == "zh"
             else "There are no findings to report this period."
         )
-    word = "来源:笔记本" if lang == "zh" else "notebook"
+    word = "来源：笔记本" if lang == "zh" else "notebook"
     return "\n".join(f"{i}. {f['text']} *({word} {f['source']})*" for i, f in enumerate(items, 1))
 
 
@@ -1432,7 +1432,7 @@ def register_table(register: pd.DataFrame, lang: str = "en", currency: str = "")
         unit = getattr(r, "unit", "") or ""
         moved = _MOVED_ZH.get(r.moved, r.moved) if zh else r.moved
         if pd.notna(r.beyond_noise) and bool(r.beyond_noise):
-            moved += "(超出随机波动)" if zh else " (beyond noise)"
+            moved += "（超出随机波动）" if zh else " (beyond noise)"
         rows.append(
             {
                 ("问题" if zh else "Issue"): r.issue,
@@ -1464,7 +1464,7 @@ def action_sentences(register: pd.DataFrame, lang: str = "en") -> list[str]:
     zh = lang == "zh"
     if register.empty:
         return [
-            "没有配置行动清单(`review.actions`),或清单为空。"
+            "没有配置行动清单（`review.actions`），或清单为空。"
             if zh
             else "No action register is configured (`review.actions`), or it is empty."
         ]
@@ -1472,12 +1472,12 @@ def action_sentences(register: pd.DataFrame, lang: str = "en") -> list[str]:
     bad = register[register["moved"] != "desired"]
     sep = "、" if zh else ", "
     if zh:
-        text = f"{len(register)} 项行动中,{len(good)} 项对应的 KPI 向期望方向变化"
+        text = f"{len(register)} 项行动中，{len(good)} 项对应的 KPI 向期望方向变化"
         if len(good):
             n_real = int(_true(good["beyond_noise"]).sum())
-            text += f"(其中 {n_real} 项超出随机波动)"
+            text += f"（其中 {n_real} 项超出随机波动）"
         if len(bad):
-            text += f";{len(bad)} 项没有:" + sep.join(
+            text += f";{len(bad)} 项没有：" + sep.join(
                 f"{r.issue}({r.kpi_label})" for r in bad.itertuples()
             )
         out = [text + "。"]
@@ -1495,13 +1495,13 @@ def action_sentences(register: pd.DataFrame, lang: str = "en") -> list[str]:
     if len(overdue):
         items = sep.join(
             (
-                f"{r.issue}({r.owner},截止 {r.due},{r.status})"
+                f"{r.issue}（{r.owner}，截止 {r.due}，{r.status}）"
                 if zh
                 else f"{r.issue} ({r.owner}, due {r.due}, {r.status})"
             )
             for r in overdue.itertuples()
         )
-        out.append(("逾期:" if zh else "Overdue: ") + items + ("。" if zh else "."))
+        out.append(("逾期：" if zh else "Overdue: ") + items + ("。" if zh else "."))
     else:
         out.append("没有逾期的行动。" if zh else "No action is overdue.")
     return out
@@ -1531,7 +1531,7 @@ def lessons_learned(
             else ("变化可能只是随机波动" if zh else "the change could be noise")
         )
         head = (
-            f"{r.label} 为 {_fmt(r.value, r.unit)},目标 {_fmt(r.target, r.unit)}(上期 {_fmt(r.previous, r.unit)};{noise})。"
+            f"{r.label} 为 {_fmt(r.value, r.unit)}，目标 {_fmt(r.target, r.unit)}（上期 {_fmt(r.previous, r.unit)}；{noise}）。"
             if zh
             else f"{r.label} is {_fmt(r.value, r.unit)} against a target of {_fmt(r.target, r.unit)} (previous {_fmt(r.previous, r.unit)}; {noise})."
         )
@@ -1542,22 +1542,22 @@ def lessons_learned(
         )
         if acts.empty:
             tail = (
-                "行动清单中没有针对它的行动:下个周期请补充一项,并明确负责人和截止日期。"
+                "行动清单中没有针对它的行动：下个周期请补充一项，并明确负责人和截止日期。"
                 if zh
                 else "No action in the register addresses it: add one with an owner and a due date for the next cycle."
             )
         else:
             items = []
             for a in acts.itertuples():
-                state = a.status + ((",已逾期" if zh else ", overdue") if a.overdue else "")
+                state = a.status + (("，已逾期" if zh else ", overdue") if a.overdue else "")
                 items.append(f"{a.action}({state})" if zh else f"'{a.action}' ({state})")
             joined = ("、" if zh else "; ").join(items)
             done = acts["status"].isin(DONE).any()
             if zh:
-                tail = f"相关行动:{joined}。" + (
-                    "行动已完成但指标仍未达标:复查原因假设。"
+                tail = f"相关行动：{joined}。" + (
+                    "行动已完成但指标仍未达标：复查原因假设。"
                     if done
-                    else "行动尚未完成:确认资源与截止日期。"
+                    else "行动尚未完成：确认资源与截止日期。"
                 )
             else:
                 tail = f"Actions on it: {joined}. " + (

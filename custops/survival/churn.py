@@ -115,7 +115,7 @@ LABELS: dict[str, dict[str, str]] = {
     "log_complaints": {"en": "complaints (log 1+count)", "zh": "投诉次数 (log 1+次数)"},
     "log_early_orders_per_year": {
         "en": "early order rate (log 1+orders/year, first 90 days)",
-        "zh": "早期购买频率 (log 1+次/年, 首单后90天)",
+        "zh": "早期购买频率 (log 1+次/年，首单后90天)",
     },
     "acquisition_channel": {"en": "acquisition channel", "zh": "获客渠道"},
     "tier": {"en": "value tier", "zh": "价值层级"},
@@ -2104,7 +2104,7 @@ _HEAD = {
     "group": {"en": "group", "zh": "分组"},
     "n": {"en": "customers", "zh": "客户数"},
     "events": {"en": "churned", "zh": "已流失"},
-    "median": {"en": "median lifetime, days (95% CI)", "zh": "生命周期中位数, 天 (95% CI)"},
+    "median": {"en": "median lifetime, days (95% CI)", "zh": "生命周期中位数，天 (95% CI)"},
     "surv": {"en": "still a customer at {t} days", "zh": "{t} 天时仍在"},
     "small": {"en": "note", "zh": "备注"},
     "small_flag": {"en": "small group: not compared", "zh": "样本过小：不比较"},

@@ -716,7 +716,7 @@ def paths_findings(diffs: pd.DataFrame, quiet: pd.DataFrame, lang: str = "en") -
     )
     if top is not None:
         text += (
-            f" The final path that differs most is “{top['path']}”: {top['churned_share']:.0%} of "
+            f" The final path that differs most is “{top['path']}”：{top['churned_share']:.0%} of "
             f"churned vs {top['retained_share']:.0%} of retained customers "
             f"({top['diff'] * 100:+.0f} points, 95% CI {top['ci_low'] * 100:+.0f} to "
             f"{top['ci_high'] * 100:+.0f})."

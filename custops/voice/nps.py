@@ -1300,9 +1300,9 @@ _KPI_LABELS = {
     "zh": {
         "channel": "渠道",
         "n_tickets": "工单数",
-        "frt": "首次响应中位数(小时, 95% CI)",
+        "frt": "首次响应中位数（小时，95% CI）",
         "in_time": "{h:g} 小时内响应",
-        "resolve": "解决时长中位数(小时)",
+        "resolve": "解决时长中位数（小时）",
         "fcr": "首次解决率",
         "reopen": "重开率",
         "csat": "满意度均值 (1-5)",
@@ -1656,7 +1656,7 @@ _DRIVER_LABELS = {
         "is_new": "New customer this period",
     },
     "zh": {
-        "slow_first_response": "首次响应慢(中位数 > {slow:g} 小时)",
+        "slow_first_response": "首次响应慢（中位数 > {slow:g} 小时）",
         "unresolved_complaint": "有未解决的投诉",
         "n_tickets": "每多一张服务工单",
         "app_bound": "已绑定 APP",
@@ -1745,7 +1745,7 @@ def detractor_drivers(
                 labels[d] = (
                     f"{column} {level} (vs {base})"
                     if lang == "en"
-                    else f"{column} {level}(相对 {base})"
+                    else f"{column} {level}（相对 {base}）"
                 )
             x = x.join(dummies)
             break
