@@ -170,7 +170,10 @@ def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("commentary")
     config = write_demo_data(tmp / "demo", n_customers=300, seed=5)
     build = tmp / "build"
-    pipeline.run(config, "2025Q4", out=build, progress=False, log=lambda line: None)
+    quiet = {"progress": False, "log": lambda line: None}
+    pipeline.run(config, "2025Q4", out=build, **quiet)
+    # the zh edition is built from notebooks executed in zh (notebooks-zh/)
+    pipeline.run(config, "2025Q4", out=build, language="zh", **quiet)
     return config, build
 
 

@@ -493,9 +493,9 @@ def test_only_reruns_one_notebook_and_rebuilds_book(published_copy):
     ]
     assert (pdir / "notebooks" / "01_collect.ipynb").read_bytes() == first
     assert (pdir / "notebooks" / "02_review.ipynb").read_bytes() != old_review
-    intro = visible_text(page(pdir / "html", "intro.html"))
-    assert re.search(r"Customers\s+1,184\b", intro)  # from 01's kept executed copy
-    assert re.search(r"NPS\s+31\.2\b", intro)
+    figures = visible_text(page(pdir / "html", "all_figures.html"))
+    assert re.search(r"Customers\s+1,184\b", figures)  # from 01's kept executed copy
+    assert re.search(r"NPS\s+31\.2\b", figures)
 
 
 @pytest.mark.slow
@@ -560,8 +560,12 @@ def test_chinese_edition(tmp_path):
     intro = page(html_dir, "intro.html")
     assert '<html lang="zh-CN"' in intro
     assert "<title>Acme Retail — 客户运营复盘 2025Q4" in intro
+    # the fixture notebooks glue no scorecard KPI: the landing page says so, in Chinese, and
+    # links the page that lists every glued number
     text = visible_text(intro)
-    assert "核心指标" in text and re.search(r"客户数\s+1,184\b", text)
+    assert "本期没有计算出核心 KPI" in text and "全部指标" in text
+    figures = visible_text(page(html_dir, "all_figures.html"))
+    assert re.search(r"客户数\s+1,184\b", figures) and "剔除比例" in figures
     collect = page(html_dir, "notebooks/01_collect.html")
     assert "<title>数据收集 — 2025Q4" in collect
     assert "Rows kept and rejected" not in collect and "各表保留和剔除的行数" in collect
@@ -574,7 +578,7 @@ def test_archive_lists_several_periods(published_copy):
     run_fixture(published_copy, "2025Q3")
     archive = (published_copy / "build" / "index.html").read_text(encoding="utf-8")
     assert archive.index("2025Q4/html/index.html") < archive.index("2025Q3/html/index.html")
-    q3 = visible_text(page(published_copy / "build" / "2025Q3" / "html", "intro.html"))
+    q3 = visible_text(page(published_copy / "build" / "2025Q3" / "html", "all_figures.html"))
     assert re.search(r"Customers\s+1,183\b", q3)  # 1180 + quarter index 3
 
 
