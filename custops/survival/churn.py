@@ -1101,6 +1101,11 @@ def pairwise_logrank(
     return out.sort_values("p", kind="stable").reset_index(drop=True)
 
 
+def _sep(lang: str) -> str:
+    """The separator of a list of names in a sentence (、 in Chinese)."""
+    return "、" if lang == "zh" else ", "
+
+
 def _days(value: float, lang: str, *, unit: bool = False) -> str:
     if not np.isfinite(value):
         return _t("not_reached", lang)
@@ -1142,7 +1147,12 @@ def km_text(
     order = big.assign(_m=big["median_days"].replace(np.inf, 1e12)).sort_values("_m")
     best, worst = order.iloc[-1], order.iloc[0]
     small_text = (
-        _t("km.small", lang, min_events=min_events, names=", ".join(small["group"].astype(str)))
+        _t(
+            "km.small",
+            lang,
+            min_events=min_events,
+            names=_sep(lang).join(small["group"].astype(str)),
+        )
         if len(small)
         else ""
     )
@@ -1702,12 +1712,14 @@ class ChurnModel:
                     "ph.strata",
                     lang,
                     alpha=self.ph_alpha,
-                    names=", ".join(label(s, lang) for s in self.strata_sources_),
+                    names=_sep(lang).join(label(s, lang) for s in self.strata_sources_),
                     strata=", ".join(f"`{s}`" for s in self.strata_),
                 )
             if self.ph_unstratified_:
                 text += _t(
-                    "ph.left", lang, names=", ".join(label(s, lang) for s in self.ph_unstratified_)
+                    "ph.left",
+                    lang,
+                    names=_sep(lang).join(label(s, lang) for s in self.ph_unstratified_),
                 )
             out.append(text.strip())
         else:
