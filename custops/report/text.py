@@ -12,9 +12,10 @@ key without an entry into a readable label so that a new headline number still a
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from typing import Literal
 
-__all__ = ["CATALOG", "LANGUAGES", "glue_label", "t"]
+__all__ = ["CATALOG", "LANGUAGES", "glue_label", "join_names", "t"]
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -615,6 +616,17 @@ CATALOG: dict[str, dict[str, str]] = {
     "btyd.scatter_y": {"en": "BTYD CLV", "zh": "BTYD CLV"},
     "btyd.survival_name": {"en": "survival (Cox)", "zh": "生存模型 (Cox)"},
 }
+
+
+def join_names(names: Iterable[object], lang: str = "en") -> str:
+    """A list of names inside a sentence: ``、`` between them in Chinese, ``, `` in English.
+
+    Examples
+    --------
+    >>> join_names(["华南", "华北"], "zh"), join_names(["north", "south"])
+    ('华南、华北', 'north, south')
+    """
+    return ("、" if lang == "zh" else ", ").join(str(n) for n in names)
 
 
 def t(key: str, lang: str = "en", /, **kwargs: object) -> str:

@@ -61,6 +61,7 @@ from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import Z95, holm, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
+from custops.report.text import join_names
 
 __all__ = [
     "KPIS",
@@ -749,9 +750,7 @@ def scorecard_sentences(
             for x in reds.itertuples()
         ]
         out.append(
-            ("未达标：" if zh else "Off target: ")
-            + ("、" if zh else ", ").join(items)
-            + ("。" if zh else ".")
+            ("未达标：" if zh else "Off target: ") + join_names(items, lang) + ("。" if zh else ".")
         )
     real = card[_true(card["significant"])]
     if len(real):
@@ -768,7 +767,7 @@ def scorecard_sentences(
                 "each question: customers and sales, voice of the customer, service and "
                 "marketing touches are one family each): "
             )
-            + ("、" if zh else ", ").join(items)
+            + join_names(items, lang)
             + ("。" if zh else ".")
         )
     else:
@@ -962,7 +961,7 @@ def _scorecard_findings(card: pd.DataFrame, lang: str) -> list[dict]:
     if len(with_target):
         reds = with_target[with_target["status"] == "red"]
         greens = int((with_target["status"] == "green").sum())
-        names = ("、" if zh else ", ").join(reds["label"])
+        names = join_names(reds["label"], lang)
         if zh:
             text = (
                 f"有目标的 {len(with_target)} 项 KPI 中 {greens} 项达标、{len(reds)} 项未达标"
@@ -1045,7 +1044,7 @@ def _segment_findings(
         risky = life[life.str.contains("sleep|churn|lapse|lost|at.risk|沉睡|流失|预警", case=False)]
         if len(risky):
             share = len(risky) / len(life)
-            names = ("、" if zh else ", ").join(_label(x, lang) for x in sorted(risky.unique()))
+            names = join_names((_label(x, lang) for x in sorted(risky.unique())), lang)
             text = (
                 f"{share:.1%} 的客户处于{names}阶段。"
                 if zh

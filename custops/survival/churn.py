@@ -51,6 +51,7 @@ from matplotlib.figure import Figure
 from custops.core.config import TENURE_DAYS, ChurnConfig, Period
 from custops.core.errors import ConfigError, DataError
 from custops.core.index import OrderIndex, order_index_of
+from custops.report.text import join_names
 
 __all__ = [
     "DEFAULT_COVARIATES",
@@ -1101,11 +1102,6 @@ def pairwise_logrank(
     return out.sort_values("p", kind="stable").reset_index(drop=True)
 
 
-def _sep(lang: str) -> str:
-    """The separator of a list of names in a sentence (、 in Chinese)."""
-    return "、" if lang == "zh" else ", "
-
-
 def _days(value: float, lang: str, *, unit: bool = False) -> str:
     if not np.isfinite(value):
         return _t("not_reached", lang)
@@ -1151,7 +1147,7 @@ def km_text(
             "km.small",
             lang,
             min_events=min_events,
-            names=_sep(lang).join(small["group"].astype(str)),
+            names=join_names(small["group"], lang),
         )
         if len(small)
         else ""
@@ -1712,14 +1708,14 @@ class ChurnModel:
                     "ph.strata",
                     lang,
                     alpha=self.ph_alpha,
-                    names=_sep(lang).join(label(s, lang) for s in self.strata_sources_),
+                    names=join_names((label(s, lang) for s in self.strata_sources_), lang),
                     strata=", ".join(f"`{s}`" for s in self.strata_),
                 )
             if self.ph_unstratified_:
                 text += _t(
                     "ph.left",
                     lang,
-                    names=_sep(lang).join(label(s, lang) for s in self.ph_unstratified_),
+                    names=join_names((label(s, lang) for s in self.ph_unstratified_), lang),
                 )
             out.append(text.strip())
         else:
