@@ -36,8 +36,9 @@ GLUE_KEYS = {
     ],
     "05_review_retrospective": ["review_kpi_alerts_worse"],
 }
-#: the first line of every diagnostics code cell that draws a chart
+#: the sentence sentiment.plot_sentiment_map shows instead of a map of mostly empty cells
 SPARSE = re.compile(r"so no map is drawn|因此不绘制热力图")
+#: the first line of every diagnostics code cell that draws a chart
 PLOT_CELLS = {
     "03_churn_survival": (
         'if "orders" in tables:\n    health.plot_calibration(',
