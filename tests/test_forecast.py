@@ -131,6 +131,106 @@ def test_churn_calibration_brier_and_auc_equal_a_hand_recount() -> None:
         assert row["low"] == pytest.approx(low) and row["high"] == pytest.approx(high)
 
 
+def _hand_known_at_start(orders: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Days since the last purchase day up to PREV_END, purchase days in the year before."""
+    out = {}
+    for cid, g in orders.groupby("customer_id"):
+        days = sorted({d.date() for d in g["order_date"]})
+        before = [d for d in days if d <= PREV_END]
+        year = [d for d in before if (PREV_END - d).days < 365]
+        out[cid] = ((PREV_END - max(before)).days, len(year))
+    return out
+
+
+def _hand_lift(y: np.ndarray, risk: np.ndarray) -> float:
+    """Churn rate of the riskiest ceil(10%) (the first listed wins a tie) over the overall rate."""
+    order = sorted(range(len(y)), key=lambda i: (-risk[i], i))
+    top = order[: math.ceil(0.1 * len(y))]
+    return float(np.mean(y[top]) / np.mean(y))
+
+
+def test_scores_are_set_beside_recency_and_frequency_baselines_recounted_by_hand() -> None:
+    orders, scores = _world(n=600, seed=11)
+    truth = _hand_outcomes(orders, date(2025, 12, 31))
+    known = _hand_known_at_start(orders)
+    active = scores[scores["event"] == 0].copy()
+    y = np.array([truth[c][0] for c in active["customer_id"]], dtype=bool)
+    # a planted BTYD P(alive) that knows the outcome, blurred by noise
+    rng = np.random.default_rng(5)
+    active["p_alive"] = np.clip(1 - (0.6 * y + 0.4 * rng.uniform(size=len(y))), 0, 1)
+    scores = pd.concat([active, scores[scores["event"] == 1]], ignore_index=True)
+    check = forecast.score_forecasts(
+        _previous(scores), orders, "2025Q4", inactivity_days=W, observation_end=date(2025, 12, 31)
+    )
+    b = check.baselines.set_index("score")
+    assert list(b.index) == ["cox", "btyd", "recency", "frequency"]
+    recency = np.array([known[c][0] for c in active["customer_id"]], dtype=float)
+    year = np.array([known[c][1] for c in active["customer_id"]], dtype=float)
+    risks = {
+        "cox": active["churn_prob_90d"].to_numpy(),
+        "btyd": 1 - active["p_alive"].to_numpy(),
+        "recency": recency,
+        "frequency": -year,
+    }
+    for name, risk in risks.items():
+        assert b.loc[name, "n"] == len(y) == 600
+        assert b.loc[name, "auc"] == pytest.approx(roc_auc_score(y, risk)), name
+        assert b.loc[name, "lift"] == pytest.approx(_hand_lift(y.astype(float), risk)), name
+    for name in ("cox", "btyd"):
+        p = 1 - active["p_alive"].to_numpy() if name == "btyd" else risks["cox"]
+        assert b.loc[name, "brier"] == pytest.approx(np.mean((p - y) ** 2))
+        assert 0 <= b.loc[name, "ici"] < 1
+    assert np.isnan(b.loc["recency", "brier"]) and np.isnan(b.loc["frequency", "ici"])
+    # the AUC difference from recency alone, and its DeLong interval against a paired bootstrap
+    boot = []
+    for _ in range(1000):
+        i = rng.integers(0, len(y), len(y))
+        if y[i].all() or not y[i].any():
+            continue
+        boot.append(roc_auc_score(y[i], risks["btyd"][i]) - roc_auc_score(y[i], recency[i]))
+    diff = roc_auc_score(y, risks["btyd"]) - roc_auc_score(y, recency)
+    half = b.loc["btyd", "diff_high"] - b.loc["btyd", "auc_diff"]
+    assert b.loc["btyd", "auc_diff"] == pytest.approx(diff)
+    assert half == pytest.approx(1.96 * np.std(boot), rel=0.2)
+    assert b.loc["btyd", "verdict"] == "better"  # it was planted to know the outcome
+    assert b.loc["recency", "verdict"] == "reference"
+    cox = b.loc["cox"]
+    expected = "better" if cox["diff_low"] > 0 else "worse" if cox["diff_high"] < 0 else "no_better"
+    assert cox["verdict"] == expected
+    text = forecast.forecast_text(check)
+    assert f"AUC {roc_auc_score(y, recency):.2f}" in text
+    assert "BTYD 1 − P(alive) does better" in text
+    rows = check.summary.set_index(["model", "metric"])
+    assert rows.loc[("score_btyd", "auc_minus_recency"), "value"] == pytest.approx(diff)
+    assert rows.loc[("score_recency", "auc"), "value"] == pytest.approx(roc_auc_score(y, recency))
+
+
+def test_a_score_that_knows_nothing_does_not_beat_recency() -> None:
+    orders, scores = _world(n=600, seed=12)
+    active = scores[scores["event"] == 0].copy()
+    active["churn_prob_90d"] = np.random.default_rng(1).uniform(0.1, 0.5, len(active))
+    check = forecast.score_forecasts(
+        _previous(active), orders, "2025Q4", inactivity_days=W, observation_end=date(2025, 12, 31)
+    )
+    cox = check.baselines.set_index("score").loc["cox"]
+    assert cox["verdict"] in ("no_better", "worse") and cox["diff_low"] <= 0
+    assert "does **not** rank churners" in forecast.forecast_text(check) or "**worse**" in (
+        forecast.forecast_text(check)
+    )
+
+
+def test_the_calibration_index_recovers_a_planted_miscalibration() -> None:
+    """ICI: ~0 for probabilities that generated the outcome, ~mean(p) when they are halved."""
+    from custops.core.stats import calibration_ici
+
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0.05, 0.6, 20000)
+    y = rng.uniform(size=p.size) < p
+    assert calibration_ici(p, y) < 0.01
+    # predictions of half the true rate: the observed rate at q is 2q, so |q - 2q| = q
+    assert calibration_ici(p / 2, y) == pytest.approx(np.mean(p / 2), abs=0.01)
+
+
 def test_purchases_and_revenue_totals_and_deciles_equal_a_hand_recount() -> None:
     orders, scores = _world()
     check = forecast.score_forecasts(
@@ -462,6 +562,13 @@ def check_two_period_build(demo: Path, build: Path) -> dict[str, float]:
     assert rows.loc[("churn", "actual_rate"), "value"] == pytest.approx(y.mean())
     assert rows.loc[("churn", "brier"), "value"] == pytest.approx(brier)
     assert rows.loc[("churn", "auc"), "value"] == pytest.approx(auc)
+    # the naive baseline on the same customers: days since the last purchase at 2025-09-30
+    known = _hand_known_at_start(orders[orders["customer_id"].isin(active["customer_id"])])
+    recency = np.array([known[c][0] for c in active["customer_id"]], dtype=float)
+    assert rows.loc[("score_recency", "auc"), "value"] == pytest.approx(roc_auc_score(y, recency))
+    assert rows.loc[("score_cox", "auc_minus_recency"), "value"] == pytest.approx(
+        auc - roc_auc_score(y, recency)
+    )
     retained = np.array([not outcome[c][0] for c in priority["customer"]])
     held = priority["holdout"].to_numpy()
     diff = retained[~held].mean() - retained[held].mean()
@@ -470,6 +577,7 @@ def check_two_period_build(demo: Path, build: Path) -> dict[str, float]:
     assert itt["low"] <= truth["itt_retention_difference"] <= itt["high"]
     page = (build / "2025Q4" / "html" / "notebooks" / "05_review_retrospective.html").read_text()
     assert "Last quarter’s forecasts, scored" in page or "Last quarter's forecasts, scored" in page
+    assert "Against the naive baselines" in page and "calibration index (ICI)" in page
     before = (build / "2025Q3" / "html" / "notebooks" / "05_review_retrospective.html").read_text()
     assert "There is no earlier report to score: 2025Q2 has not been built" in before
     assert "Forecasts, scored" in (build / "index.html").read_text()

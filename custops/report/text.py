@@ -248,6 +248,65 @@ CATALOG: dict[str, dict[str, str]] = {
             "其他客户 {p_untouched}（{diff} 个百分点，95% 置信区间 {low} 至 {high}）。"
         ),
     },
+    "forecast.baselines": {
+        "en": (
+            "**Against the naive baselines** on the same {n} customers and outcome: days since "
+            "the last purchase alone ranks churners with AUC {auc_r} (95% CI {low_r}–{high_r}), "
+            "purchase days in the last 365 days alone with AUC {auc_f} ({low_f}–{high_f})."
+        ),
+        "zh": (
+            "**与朴素基准比较**（同样 {n} 位客户、同一结果）：仅用距上次购买天数对流失客户排序，"
+            "AUC 为 {auc_r}（95% 置信区间 {low_r}–{high_r}）；仅用近 365 天购买日数，AUC 为 "
+            "{auc_f}（{low_f}–{high_f}）。"
+        ),
+    },
+    "forecast.baseline.better": {
+        "en": (
+            "The {model} does better (AUC {auc}; minus recency alone's: {diff}, DeLong paired "
+            "95% CI {low} to {high}; calibration index ICI {ici})."
+        ),
+        "zh": (
+            "{model}**优于**仅用最近购买（AUC {auc}；与之相差 {diff}，DeLong 配对 95% 置信区间 "
+            "{low} 至 {high}；校准指数 ICI {ici}）。"
+        ),
+    },
+    "forecast.baseline.no_better": {
+        "en": (
+            "The {model} does **not** rank churners measurably better than recency alone "
+            "(AUC {auc}; difference {diff}, DeLong paired 95% CI {low} to {high}; ICI {ici})."
+        ),
+        "zh": (
+            "{model}对流失客户的排序**并不明显优于**仅用最近购买（AUC {auc}；相差 {diff}，"
+            "DeLong 配对 95% 置信区间 {low} 至 {high}；ICI {ici}）。"
+        ),
+    },
+    "forecast.baseline.worse": {
+        "en": (
+            "The {model} ranks churners **worse** than recency alone (AUC {auc}; difference "
+            "{diff}, DeLong paired 95% CI {low} to {high}; ICI {ici}): for ranking, days since "
+            "the last purchase is the better forecast."
+        ),
+        "zh": (
+            "{model}对流失客户的排序**不如**仅用最近购买（AUC {auc}；相差 {diff}，DeLong 配对 95% "
+            "置信区间 {low} 至 {high}；ICI {ici}）：就排序而言，距上次购买天数是更好的预测。"
+        ),
+    },
+    "forecast.score.cox": {"en": "churn probability (Cox model)", "zh": "流失概率（Cox 模型）"},
+    "forecast.score.btyd": {"en": "BTYD 1 − P(alive)", "zh": "BTYD 模型的 1 − 存活概率"},
+    "forecast.score.recency": {"en": "days since the last purchase", "zh": "距上次购买天数"},
+    "forecast.score.frequency": {
+        "en": "purchase days in the last 365 days (fewer = riskier)",
+        "zh": "近 365 天购买日数（越少风险越高）",
+    },
+    "forecast.col.score": {"en": "score", "zh": "评分"},
+    "forecast.col.auc": {"en": "AUC (95% CI)", "zh": "AUC（95% 置信区间）"},
+    "forecast.col.lift": {"en": "top-decile lift (95% CI)", "zh": "前 10% 提升度（95% 置信区间）"},
+    "forecast.col.brier": {"en": "Brier score", "zh": "Brier 分数"},
+    "forecast.col.ici": {"en": "calibration index (ICI)", "zh": "校准指数（ICI）"},
+    "forecast.col.auc_diff": {
+        "en": "AUC minus recency alone (95% CI)",
+        "zh": "AUC 减仅用最近购买（95% 置信区间）",
+    },
     "forecast.col.decile": {"en": "decile of the prediction", "zh": "预测十分位"},
     "forecast.col.n": {"en": "customers", "zh": "客户数"},
     "forecast.col.predicted": {"en": "predicted churn", "zh": "预测流失率"},

@@ -45,7 +45,15 @@ import pandas as pd
 from scipy import stats as _stats
 
 from custops.core.config import Period
-from custops.core.stats import TwoProportions, two_proportion_test, wilson_ci
+from custops.core.stats import (
+    Z95,
+    TwoProportions,
+    calibration_ici,
+    delong,
+    top_decile_lift,
+    two_proportion_test,
+    wilson_ci,
+)
 from custops.ingest.artifacts import artifacts_dir
 from custops.report.text import t
 
@@ -60,10 +68,14 @@ __all__ = [
     "auc_score",
     "deciles",
     "calibration_table",
+    "BASELINE_SCORES",
+    "baseline_comparison",
     "outreach_uplift",
     "score_forecasts",
     "forecast_text",
     "calibration_display",
+    "baseline_text",
+    "baselines_display",
     "purchases_display",
     "uplift_display",
     "forecast_headlines",
@@ -141,7 +153,10 @@ def actual_outcomes(
 
     Returns one row per customer (index ``customer_id``): ``churned`` (bool; NaN for a
     customer without any purchase up to ``start``), ``purchases`` (distinct purchase days),
-    ``revenue`` and ``spend_per_day`` (mean revenue per purchase day up to ``start``).
+    ``revenue`` and ``spend_per_day`` (mean revenue per purchase day up to ``start``), and what
+    was known at ``start`` for the naive baselines: ``recency_days`` (days from the last
+    purchase day to ``start``) and ``purchase_days_365`` (distinct purchase days in the 365
+    days up to ``start``).
 
     Examples
     --------
@@ -151,6 +166,8 @@ def actual_outcomes(
     ...     inactivity_days=180, observed_until=date(2025, 12, 31))
     >>> out["churned"].tolist(), out["purchases"].tolist()
     ([False, True], [1, 0])
+    >>> out["recency_days"].tolist(), out["purchase_days_365"].tolist()
+    ([152, 107], [1, 1])
     """
     ids = pd.Index(pd.Series(customers, dtype=str).unique(), name="customer_id")
     end = min(pd.Timestamp(start) + pd.Timedelta(days=horizon_days), pd.Timestamp(observed_until))
@@ -174,6 +191,13 @@ def actual_outcomes(
         / before.groupby("customer_id")["day"].nunique()
     )
     out["spend_per_day"] = spend.reindex(ids)
+    out["recency_days"] = (start_ts - before.groupby("customer_id")["day"].max()).dt.days.reindex(
+        ids
+    )
+    recent = before[before["day"] > start_ts - pd.Timedelta(days=365)]
+    out["purchase_days_365"] = (
+        recent.groupby("customer_id")["day"].nunique().reindex(ids, fill_value=0).astype(int)
+    )
     days = frame[["customer_id", "day"]].drop_duplicates().sort_values(["customer_id", "day"])
     last_before = before.groupby("customer_id")["day"].max()
     days = days[days["day"] >= days["customer_id"].map(last_before)]
@@ -257,6 +281,90 @@ def calibration_table(
     out["actual"] = out["events"] / out["n"]
     out["low"], out["high"] = wilson_ci(out["events"], out["n"])
     return out.reset_index()
+
+
+#: the scores of the back-test, in the order of the table: (name, probability or None)
+BASELINE_SCORES = ("cox", "btyd", "recency", "frequency")
+
+
+def baseline_comparison(
+    actual: Any,
+    risks: dict[str, Any],
+    probabilities: dict[str, Any] | None = None,
+    *,
+    reference: str = "recency",
+) -> pd.DataFrame:
+    """Each score of the back-test against the naive baselines, on the same customers.
+
+    Parameters
+    ----------
+    actual : array of bool
+        The outcome (churned within the horizon).
+    risks : dict
+        Score name -> values, higher = more likely to churn (a churn probability,
+        ``1 - P(alive)``, the days since the last purchase, minus the purchase days).
+    probabilities : dict, optional
+        Score name -> the score as a probability of the outcome; those rows get the Brier
+        score and the integrated calibration index (:func:`custops.core.stats.calibration_ici`).
+    reference : str
+        The baseline every other row is compared with (recency alone by default).
+
+    Returns
+    -------
+    DataFrame
+        One row per score: ``score, n, auc, auc_low, auc_high`` (DeLong 95% CI),
+        ``lift, lift_low, lift_high`` (top-decile lift, Wilson), ``brier, ici`` (NaN for a
+        score that is not a probability), ``auc_diff, diff_low, diff_high`` (the row's AUC
+        minus the reference's, DeLong's paired 95% CI; 0 on the reference's own row) and
+        ``verdict``: ``better`` / ``worse`` when the difference's interval excludes 0,
+        ``no_better`` otherwise, ``reference`` on its own row.
+
+    Examples
+    --------
+    >>> y = np.array([1, 1, 0, 0, 1, 0, 0, 0, 0, 0] * 3, dtype=bool)
+    >>> t = baseline_comparison(y, {"cox": np.where(y, 0.8, 0.2), "recency": np.arange(30.0)})
+    >>> t[["score", "auc", "verdict"]].round(2).values.tolist()
+    [['cox', 1.0, 'better'], ['recency', 0.37, 'reference']]
+    """
+    y = np.asarray(actual, dtype=bool)
+    probabilities = probabilities or {}
+    names = [name for name in risks if name]
+    if not len(y) or y.all() or not y.any():
+        return pd.DataFrame()
+    auc, cov = delong(y, {name: np.asarray(risks[name], dtype=float) for name in names})
+    rows = []
+    for name in names:
+        se = float(np.sqrt(max(cov.loc[name, name], 0.0)))
+        lift, lift_low, lift_high = top_decile_lift(y, risks[name])
+        if reference in names and name != reference:
+            diff = float(auc[name] - auc[reference])
+            var = cov.loc[name, name] + cov.loc[reference, reference] - 2 * cov.loc[name, reference]
+            half = Z95 * float(np.sqrt(max(var, 0.0)))
+            low, high = diff - half, diff + half
+            verdict = "better" if low > 0 else "worse" if high < 0 else "no_better"
+        else:
+            diff = low = high = float("nan")
+            verdict = "reference" if name == reference else ""
+        prob = probabilities.get(name)
+        rows.append(
+            {
+                "score": name,
+                "n": len(y),
+                "auc": float(auc[name]),
+                "auc_low": float(auc[name]) - Z95 * se,
+                "auc_high": float(auc[name]) + Z95 * se,
+                "lift": lift,
+                "lift_low": lift_low,
+                "lift_high": lift_high,
+                "brier": brier_score(prob, y) if prob is not None else float("nan"),
+                "ici": calibration_ici(prob, y) if prob is not None else float("nan"),
+                "auc_diff": diff,
+                "diff_low": low,
+                "diff_high": high,
+                "verdict": verdict,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 @dataclass
@@ -363,6 +471,8 @@ class ForecastCheck:
     brier_constant: float = float("nan")
     auc: float = float("nan")
     calibration: pd.DataFrame | None = None
+    ici: float = float("nan")
+    baselines: pd.DataFrame | None = None  # :func:`baseline_comparison` on the scored customers
     purchases: pd.DataFrame | None = None  # by decile of expected purchases
     revenue: pd.DataFrame | None = None  # by decile of clv_btyd
     totals: dict[str, float] = field(default_factory=dict)
@@ -385,6 +495,26 @@ class ForecastCheck:
 
     def _repr_html_(self) -> str:
         return self.summary.to_html(index=False)
+
+
+def _baselines(scored: pd.DataFrame, prob_col: str) -> pd.DataFrame:
+    """The Cox probability and BTYD P(alive) against recency and frequency alone.
+
+    On the customers every available score covers (a customer without a BTYD prediction
+    leaves that score's comparison on the others, so the BTYD row is left out when it covers
+    fewer than all of them).
+    """
+    frame = scored
+    risks: dict[str, Any] = {"cox": frame[prob_col].to_numpy(dtype=float)}
+    probabilities: dict[str, Any] = {"cox": risks["cox"]}
+    if "p_alive" in frame and frame["p_alive"].notna().all():
+        dead = 1.0 - frame["p_alive"].to_numpy(dtype=float)
+        risks["btyd"], probabilities["btyd"] = dead, dead
+    if frame["recency_days"].isna().any():
+        return pd.DataFrame()
+    risks["recency"] = frame["recency_days"].to_numpy(dtype=float)
+    risks["frequency"] = -frame["purchase_days_365"].to_numpy(dtype=float)
+    return baseline_comparison(frame["churned"].to_numpy(dtype=bool), risks, probabilities)
 
 
 def score_forecasts(
@@ -463,7 +593,9 @@ def score_forecasts(
         out.brier = brier_score(p, y)
         out.brier_constant = brier_score(np.full(out.n, y.mean()), y)
         out.auc = auc_score(p, y)
+        out.ici = calibration_ici(p, y)
         out.calibration = calibration_table(p, y, ids, bins=bins)
+        out.baselines = _baselines(scored, prob_col)
     purchases_col = f"expected_purchases_{h}d"
     if purchases_col in scored and scored[purchases_col].notna().any():
         b = scored[scored[purchases_col].notna()].copy()
@@ -571,6 +703,7 @@ def forecast_text(check: ForecastCheck, lang: str = "en", *, config: str = "FILE
             auc=f"{check.auc:.2f}" if math.isfinite(check.auc) else "–",
         )
     )
+    parts.append(baseline_text(check, lang))
     if check.totals:
         tot = check.totals
         parts.append(
@@ -601,6 +734,77 @@ def forecast_text(check: ForecastCheck, lang: str = "en", *, config: str = "FILE
         )
     parts.append(uplift_text(check.uplift, lang))
     return "\n\n".join(p for p in parts if p)
+
+
+def baseline_text(check: ForecastCheck, lang: str = "en") -> str:
+    """Do the churn probability and P(alive) rank churners better than recency alone?
+
+    One sentence per model score from ``check.baselines`` (empty without them).
+    """
+    b = check.baselines
+    if b is None or b.empty or "recency" not in set(b["score"]):
+        return ""
+    rows = b.set_index("score")
+    rec, freq = rows.loc["recency"], rows.loc["frequency"] if "frequency" in rows.index else None
+    parts = [
+        t(
+            "forecast.baselines",
+            lang,
+            n=f"{int(rec['n']):,}",
+            auc_r=f"{rec['auc']:.2f}",
+            low_r=f"{rec['auc_low']:.2f}",
+            high_r=f"{rec['auc_high']:.2f}",
+            auc_f=f"{freq['auc']:.2f}" if freq is not None else "–",
+            low_f=f"{freq['auc_low']:.2f}" if freq is not None else "–",
+            high_f=f"{freq['auc_high']:.2f}" if freq is not None else "–",
+        )
+    ]
+    for score in ("cox", "btyd"):
+        if score not in rows.index:
+            continue
+        r = rows.loc[score]
+        parts.append(
+            t(
+                f"forecast.baseline.{r['verdict']}",
+                lang,
+                model=t(f"forecast.score.{score}", lang),
+                auc=f"{r['auc']:.2f}",
+                diff=f"{r['auc_diff']:+.3f}",
+                low=f"{r['diff_low']:+.3f}",
+                high=f"{r['diff_high']:+.3f}",
+                ici=f"{r['ici']:.3f}" if np.isfinite(r["ici"]) else "–",
+                lift=f"{r['lift']:.1f}",
+            )
+        )
+    return " ".join(parts)
+
+
+def baselines_display(check: ForecastCheck, lang: str = "en") -> pd.DataFrame:
+    """One row per score: AUC (95% CI), top-decile lift, Brier, ICI, AUC minus recency alone's."""
+    b = check.baselines
+    if b is None or b.empty:
+        return pd.DataFrame()
+
+    def num(value: float, fmt: str) -> str:
+        return format(value, fmt) if np.isfinite(value) else "–"
+
+    rows = []
+    for r in b.itertuples(index=False):
+        rows.append(
+            {
+                t("forecast.col.score", lang): t(f"forecast.score.{r.score}", lang),
+                t("forecast.col.auc", lang): f"{r.auc:.2f} ({r.auc_low:.2f}–{r.auc_high:.2f})",
+                t("forecast.col.lift", lang): f"{r.lift:.1f} ({r.lift_low:.1f}–{r.lift_high:.1f})",
+                t("forecast.col.brier", lang): num(r.brier, ".3f"),
+                t("forecast.col.ici", lang): num(r.ici, ".3f"),
+                t("forecast.col.auc_diff", lang): (
+                    f"{r.auc_diff:+.3f} ({r.diff_low:+.3f} to {r.diff_high:+.3f})"
+                    if np.isfinite(r.auc_diff)
+                    else "–"
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def uplift_text(u: Uplift, lang: str = "en") -> str:
@@ -770,6 +974,17 @@ def history_rows(check: ForecastCheck) -> pd.DataFrame:
     add("churn", "brier", check.brier, n=check.n)
     add("churn", "brier_constant", check.brier_constant, n=check.n)
     add("churn", "auc", check.auc, n=check.n)
+    add("churn", "ici", check.ici, n=check.n)
+    if check.baselines is not None:
+        for row in check.baselines.itertuples(index=False):
+            model = f"score_{row.score}"
+            add(model, "auc", row.auc, row.auc_low, row.auc_high, row.n)
+            add(model, "top_decile_lift", row.lift, row.lift_low, row.lift_high, row.n)
+            if np.isfinite(row.brier):
+                add(model, "brier", row.brier, n=row.n)
+                add(model, "ici", row.ici, n=row.n)
+            if np.isfinite(row.auc_diff):
+                add(model, "auc_minus_recency", row.auc_diff, row.diff_low, row.diff_high, row.n)
     if check.totals:
         tot, n = check.totals, check.totals["customers"]
         add("btyd", "expected_purchases", tot["expected_purchases"], n=n)

@@ -44,7 +44,7 @@ import pandas as pd
 from custops.core.config import HEALTH_COMPONENTS, Period
 from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
-from custops.core.stats import wilson_ci
+from custops.core.stats import delong, top_decile_lift, wilson_ci
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -685,50 +685,6 @@ class Validation:
         )
 
 
-def _midrank(x: np.ndarray) -> np.ndarray:
-    return pd.Series(x).rank(method="average").to_numpy()
-
-
-def delong(y: np.ndarray, scores: Mapping[str, np.ndarray]) -> tuple[pd.Series, pd.DataFrame]:
-    """AUCs of several scores on the same outcome and DeLong's covariance matrix of them.
-
-    Higher score = more likely ``y`` (flip the sign of a health score first). The fast
-    midrank form (Sun & Xu 2014) of DeLong, DeLong & Clarke-Pearson (1988).
-
-    Examples
-    --------
-    >>> y = np.array([1, 1, 0, 0, 1, 0])
-    >>> auc, cov = delong(y, {"a": np.array([0.9, 0.8, 0.3, 0.1, 0.4, 0.5])})
-    >>> round(float(auc["a"]), 3)
-    0.889
-    """
-    y = np.asarray(y, dtype=bool)
-    m, n = int(y.sum()), int((~y).sum())
-    names = list(scores)
-    aucs, v10, v01 = [], [], []
-    for name in names:
-        x = np.asarray(scores[name], dtype=float)
-        pos, neg = x[y], x[~y]
-        tx, ty, tz = _midrank(pos), _midrank(neg), _midrank(np.r_[pos, neg])
-        aucs.append((tz[:m].sum() - m * (m + 1) / 2) / (m * n))
-        v10.append((tz[:m] - tx) / n)
-        v01.append(1.0 - (tz[m:] - ty) / m)
-    s10 = np.atleast_2d(np.cov(np.asarray(v10)))
-    s01 = np.atleast_2d(np.cov(np.asarray(v01)))
-    cov = s10 / m + s01 / n
-    return pd.Series(aucs, index=names), pd.DataFrame(cov, index=names, columns=names)
-
-
-def _lift(y: np.ndarray, health: np.ndarray) -> tuple[float, float, float]:
-    """Churn rate of the lowest-scoring 10% over the overall rate, with Wilson bounds."""
-    rank = pd.Series(health).rank(method="first").to_numpy()
-    low = rank <= np.ceil(0.1 * len(health))
-    base = y.mean()
-    k, n = int(y[low].sum()), int(low.sum())
-    lo, hi = wilson_ci(k, n)
-    return k / n / base, lo / base, hi / base
-
-
 def baseline_table(y: np.ndarray, scores: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """AUC (DeLong 95% CI), top-decile lift (Wilson) and the AUC difference from the first score.
 
@@ -757,7 +713,7 @@ def baseline_table(y: np.ndarray, scores: Mapping[str, np.ndarray]) -> pd.DataFr
         diff = float(auc[first] - auc[name])
         var = cov.loc[first, first] + cov.loc[name, name] - 2 * cov.loc[first, name]
         dse = float(np.sqrt(max(var, 0.0)))
-        lift, llo, lhi = _lift(y, np.asarray(values, dtype=float))
+        lift, llo, lhi = top_decile_lift(y, -np.asarray(values, dtype=float))
         rows.append(
             {
                 "score": name,
