@@ -213,3 +213,60 @@ def test_airline_reviews_publish_the_nps_chapter_by_airline_and_class(real_data,
         n for p in shared for n in names if n in p.read_text(encoding="utf-8", errors="ignore")
     }
     assert not leaks, sorted(leaks)[:5]
+
+
+def test_cdnow_two_consecutive_quarters_score_the_purchase_forecast(real_data, tmp_path):
+    """1998Q1 then 1998Q2 into one folder: the 1998Q2 report scores 1998Q1's BTYD forecast.
+
+    The actual purchase days and revenue of the 90 days after 1998-03-31 are recounted here
+    from the raw log (one purchase per customer-day, the BTYD unit), for the customers the
+    1998Q1 report scored; the forecast totals are summed from its archived churn scores.
+    """
+    from custops.run.cli import main
+
+    out = tmp_path / "b"
+    for period in ("1998Q1", "1998Q2"):
+        code = main(
+            ["run", "--config", str(CONFIGS / "cdnow.yaml"), "--period", period, "--out", str(out)]
+        )
+        assert code == 0, period
+    scores = pd.read_parquet(out / "1998Q1" / "artifacts" / "churn_scores.parquet")
+    prob = next(c for c in scores.columns if c.startswith("churn_prob_"))
+    h = int(prob[len("churn_prob_") : -1])
+    expected_col = f"expected_purchases_{h}d"
+    scored = scores[(scores["event"] == 0) & scores[prob].notna() & scores[expected_col].notna()]
+    assert len(scored) > 1_000
+
+    raw = pd.read_csv(real_data / "CDNOW_master.txt", sep=r"\s+", dtype={"customer_id": str})
+    raw["day"] = pd.to_datetime(raw["date"].astype(str), format="%Y%m%d")
+    raw["customer_id"] = raw["customer_id"].str.lstrip("0")
+    ids = scored["customer_id"].astype(str).str.lstrip("0")
+    start = pd.Timestamp("1998-03-31")
+    end = min(start + pd.Timedelta(days=h), raw["day"].max())
+    assert end == start + pd.Timedelta(days=h)  # the horizon ends inside the data: not partial
+    mine = raw[raw["customer_id"].isin(set(ids))]
+    after = mine[(mine["day"] > start) & (mine["day"] <= end)]
+    actual_days = int(after.groupby("customer_id")["day"].nunique().sum())
+    actual_revenue = float(after["dollar_value"].sum())
+    before = mine[mine["day"] <= start]
+    per_day = (
+        before.groupby("customer_id")["dollar_value"].sum()
+        / before.groupby("customer_id")["day"].nunique()
+    )
+    predicted_revenue = float(
+        (scored[expected_col].to_numpy() * per_day.reindex(ids).to_numpy()).sum()
+    )
+
+    rows = pd.read_csv(out / "1998Q2" / "artifacts" / "forecast_checks.csv")
+    assert (rows["previous"] == "1998Q1").all() and not rows["partial"].any()
+    got = rows.set_index(["model", "metric"])["value"]
+    assert got[("btyd", "actual_purchases")] == actual_days > 0
+    assert got[("btyd", "expected_purchases")] == pytest.approx(scored[expected_col].sum())
+    assert got[("btyd", "actual_revenue")] == pytest.approx(actual_revenue)
+    assert got[("btyd", "predicted_revenue")] == pytest.approx(predicted_revenue)
+    page = _book_text(out / "1998Q2" / "html" / "notebooks" / "05_review_retrospective.html")
+    assert f"BTYD expected {scored[expected_col].sum():,.0f} purchase days" in page
+    assert f"the customers had {actual_days:,}" in page
+    # the archive history holds the scored period (1998Q1 had no report before it)
+    history = pd.read_csv(out / "forecast_checks.csv")
+    assert set(history["period"]) == {"1998Q2"}

@@ -21,7 +21,6 @@ import pandas as pd
 import pytest
 import yaml
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
     proportion_confint,
@@ -242,30 +241,29 @@ def test_change_tests_match_reference_implementations(card, tables, cfg):
         nps_var[key] = 100**2 * (p + d - (p - d) ** 2) / m.n
     z = got.loc["nps", "change"] / math.sqrt(nps_var["now"] + nps_var["before"])
     assert got.loc["nps", "p_raw"] == pytest.approx(2 * stats.norm.sf(abs(z)), rel=1e-9)
-    # Holm within each question's family (statsmodels), never across the whole scorecard
-    tested = got["p_raw"].notna()
-    families = {
-        "orders": [
-            "active_customers",
-            "new_customers",
-            "churn_rate",
-            "retention_rate",
-            "repurchase_rate",
-            "avg_order_value",
-            "revenue_per_customer",
-        ],
-        "surveys": ["nps"],
-        "tickets": ["csat", "first_response_hours", "sla_resolved_share"],
-        "touches": ["touch_reach", "touch_conversion"],
-    }
-    for family, kpis in families.items():
-        rows = [k for k in kpis if tested[k]]
-        assert (got.loc[kpis, "holm_family"] == family).all()
-        holm = multipletests(got.loc[rows, "p_raw"], method="holm")[1]
-        np.testing.assert_allclose(got.loc[rows, "p_value"], holm, rtol=1e-9)
-    # one family of one test: no correction at all
-    assert got.loc["nps", "p_value"] == pytest.approx(got.loc["nps", "p_raw"], rel=1e-12)
-    assert (got.loc[tested, "significant"] == (got.loc[tested, "p_value"] < 0.05)).all()
+    # each KPI's own 95% interval of the change decides its noise mark; no correction across
+    # unrelated KPIs (p_value is the KPI's own test)
+    for kpi in ("churn_rate", "repurchase_rate", "sla_resolved_share", "touch_conversion"):
+        m1, m0 = now[kpi], before[kpi]
+        low, high = confint_proportions_2indep(m1.x, m1.n, m0.x, m0.n, method="newcomb")
+        assert got.loc[kpi, "change_low"] == pytest.approx(low, rel=1e-9), kpi
+        assert got.loc[kpi, "change_high"] == pytest.approx(high, rel=1e-9), kpi
+    half = 1.959964 * math.sqrt(now_n + before_n)  # two 92-day quarters: no scaling
+    assert got.loc["active_customers", "change_low"] == pytest.approx(
+        now_n - before_n - half, rel=1e-6
+    )
+    half = stats.t.ppf(0.975, dof) * math.sqrt(va + vb)
+    assert got.loc["avg_order_value", "change_low"] == pytest.approx(a.mean() - b.mean() - half)
+    assert got.loc["avg_order_value", "change_high"] == pytest.approx(a.mean() - b.mean() + half)
+    half = 1.959964 * math.sqrt(nps_var["now"] + nps_var["before"])
+    assert got.loc["nps", "change_high"] == pytest.approx(got.loc["nps", "change"] + half, rel=1e-6)
+    tested = got["change_low"].notna()
+    assert tested.sum() >= 10
+    np.testing.assert_array_equal(got["p_value"].to_numpy(), got["p_raw"].to_numpy())
+    beyond = (got.loc[tested, "change_low"] > 0) | (got.loc[tested, "change_high"] < 0)
+    assert (got.loc[tested, "significant"] == beyond).all()
+    for kpi in got.index[tested]:  # the point change sits inside its interval
+        assert got.loc[kpi, "change_low"] <= got.loc[kpi, "change"] <= got.loc[kpi, "change_high"]
     assert got.loc["revenue", "test"].startswith("not tested") and pd.isna(
         got.loc["revenue", "p_value"]
     )

@@ -34,12 +34,14 @@ Change vs the previous period and whether it could be noise: rates use the poole
 two-proportion z-test, counts an exact conditional Poisson test (the two counts split
 binomially in proportion to the period lengths), means Welch's t-test, the median a
 bootstrap of the difference of medians (2,000 resamples, seeded by ``cfg.seed``), NPS a
-z-test with the two variances summed (DESIGN.md). Totals (revenue) are not tested. The
-p-values are Holm-adjusted within one family per question (:data:`HOLM_FAMILIES`: the
-customer and sales KPIs of the orders, the voice of the customer, service, marketing
-touches), not across the whole scorecard: a correction over unrelated KPIs would make every
-mark "could be noise" and say nothing about any one question (Holm 1979; the family is the
-set of tests one conclusion rests on). ``significant`` means adjusted p < 0.05.
+z-test with the two variances summed (DESIGN.md). Totals (revenue) are not tested. Each
+KPI is its own question, so its mark comes from its own 95% interval of the change
+(``change_low``, ``change_high``: Newcombe for rates, scaled Poisson for counts, Welch for
+means, bootstrap percentiles for the median, summed variances for NPS): ``significant``
+("beyond noise") when the interval excludes 0, "could be noise" when it contains it. No
+correction across the scorecard: unrelated KPIs are not one family, and a correction over
+them would make every mark "could be noise" and say nothing about any one KPI. ``p_value``
+is the KPI's own test (``p_raw``, kept for older readers).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ from scipy import stats
 from custops.core.config import Period, Target
 from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
-from custops.core.stats import Z95, holm, two_proportion_test, wilson_ci
+from custops.core.stats import Z95, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
 from custops.report.text import join_names
 
@@ -141,6 +143,8 @@ SCORECARD_COLUMNS = [
     "status",
     "direction",
     "change",
+    "change_low",
+    "change_high",
     "p_value",
     "significant",
     "unit",
@@ -154,16 +158,7 @@ SCORECARD_COLUMNS = [
     "deadline",
     "amber_tolerance",
     "kind",
-    "holm_family",
 ]
-
-#: Holm families of the scorecard (one per question), keyed by the KPI's source table
-HOLM_FAMILIES: dict[str, dict[str, str]] = {
-    "orders": {"en": "customers and sales", "zh": "客户与销售"},
-    "surveys": {"en": "voice of the customer", "zh": "客户之声"},
-    "tickets": {"en": "service", "zh": "服务"},
-    "touches": {"en": "marketing touches", "zh": "营销触达"},
-}
 
 
 @dataclass
@@ -447,39 +442,60 @@ def kpi_status(
 
 def _compare(
     kind: str, cur: Measure, prev: Measure, rng: np.random.Generator, n_boot: int
-) -> tuple[str, float]:
-    """(test name, two-sided p-value) of the change from ``prev`` to ``cur``."""
+) -> tuple[str, float, float, float]:
+    """(test name, two-sided p-value, 95% interval of the change) from ``prev`` to ``cur``.
+
+    The interval is the KPI's own: Newcombe's hybrid score interval of the difference of two
+    rates; for a count, the difference after scaling the previous count to this period's
+    length, with the two Poisson variances summed; Welch's interval of the difference of
+    means; percentiles of the bootstrapped difference of medians; for NPS the difference
+    with the two variances summed (DESIGN.md).
+    """
+    nan = float("nan")
     if kind == "rate":
         if cur.n == 0 or prev.n == 0:
-            return "two-proportion z", np.nan
-        return "two-proportion z", two_proportion_test(cur.x, cur.n, prev.x, prev.n).p_value
+            return "two-proportion z", nan, nan, nan
+        r = two_proportion_test(cur.x, cur.n, prev.x, prev.n)
+        return "two-proportion z", r.p_value, r.diff_low, r.diff_high
     if kind == "count":
         total = cur.x + prev.x
         if not total:
-            return "Poisson (exact conditional)", np.nan
+            return "Poisson (exact conditional)", nan, nan, nan
         share = cur.days / (cur.days + prev.days)
-        return "Poisson (exact conditional)", float(
-            stats.binomtest(int(cur.x), int(total), share).pvalue
-        )
+        scale = cur.days / prev.days
+        diff = cur.x - prev.x * scale
+        half = Z95 * math.sqrt(cur.x + prev.x * scale**2)
+        p = float(stats.binomtest(int(cur.x), int(total), share).pvalue)
+        return "Poisson (exact conditional)", p, diff - half, diff + half
     if kind == "mean":
         if cur.n < 2 or prev.n < 2:
-            return "Welch t", np.nan
-        return "Welch t", float(stats.ttest_ind(cur.sample, prev.sample, equal_var=False).pvalue)
+            return "Welch t", nan, nan, nan
+        res = stats.ttest_ind(cur.sample, prev.sample, equal_var=False)
+        ci = res.confidence_interval(0.95)
+        return "Welch t", float(res.pvalue), float(ci.low), float(ci.high)
     if kind == "median":
         if cur.n < 2 or prev.n < 2:
-            return "bootstrap (median)", np.nan
+            return "bootstrap (median)", nan, nan, nan
         a = _boot_medians(cur.sample, rng, n_boot)
         b = _boot_medians(prev.sample, rng, n_boot)
         diff = a - b
         p = 2 * min(np.mean(diff <= 0), np.mean(diff >= 0))
-        return "bootstrap (median)", float(min(1.0, max(p, 1 / n_boot)))
+        low, high = np.quantile(diff, [0.025, 0.975])
+        return "bootstrap (median)", float(min(1.0, max(p, 1 / n_boot))), float(low), float(high)
     if kind == "nps":
         var = cur.extra.get("var", np.nan) + prev.extra.get("var", np.nan)
         if not np.isfinite(var) or var <= 0:
-            return "NPS z (summed variances)", np.nan
-        z = (cur.value - prev.value) / np.sqrt(var)
-        return "NPS z (summed variances)", float(2 * stats.norm.sf(abs(z)))
-    return "not tested (total)", np.nan
+            return "NPS z (summed variances)", nan, nan, nan
+        diff = cur.value - prev.value
+        z = diff / np.sqrt(var)
+        half = Z95 * float(np.sqrt(var))
+        return (
+            "NPS z (summed variances)",
+            float(2 * stats.norm.sf(abs(z))),
+            diff - half,
+            diff + half,
+        )
+    return "not tested (total)", nan, nan, nan
 
 
 def _targets_by_kpi(targets: Iterable[Target | dict] | None) -> dict[str, Target]:
@@ -518,7 +534,8 @@ def scorecard(
     seed : int
         ``cfg.seed`` (bootstrap).
     alpha : float
-        Level of the Holm-adjusted tests.
+        Level of a test whose KPI has no interval of the change (otherwise the 95% interval
+        decides).
     n_boot : int
         Bootstrap resamples.
     lang : {"en", "zh"}
@@ -539,10 +556,10 @@ def scorecard(
     -------
     DataFrame
         One row per KPI (``SCORECARD_COLUMNS``): ``kpi, value, previous, target, status,
-        direction, change, p_value`` (Holm-adjusted within ``holm_family``), ``significant,
-        unit, label, ci_low, ci_high, n, n_previous, test, p_raw, deadline, amber_tolerance,
-        kind, holm_family`` (the KPI's question, :data:`HOLM_FAMILIES`). KPIs whose source
-        table is missing have no value and status grey.
+        direction, change, change_low, change_high`` (95% interval of the change),
+        ``p_value`` (the KPI's own test), ``significant`` (the interval excludes 0), ``unit,
+        label, ci_low, ci_high, n, n_previous, test, p_raw, deadline, amber_tolerance, kind``.
+        KPIs whose source table is missing have no value and status grey.
 
     Examples
     --------
@@ -574,8 +591,10 @@ def scorecard(
         c, b = cur.get(name, Measure()), prev.get(name, Measure())
         t = by_kpi.get(name)
         direction = t.direction if t else spec.direction
-        test, p_raw = (
-            _compare(spec.kind, c, b, rng, n_boot) if name in cur and name in prev else ("", np.nan)
+        test, p_raw, change_low, change_high = (
+            _compare(spec.kind, c, b, rng, n_boot)
+            if name in cur and name in prev
+            else ("", np.nan, np.nan, np.nan)
         )
         rows.append(
             {
@@ -588,6 +607,8 @@ def scorecard(
                 ),
                 "direction": direction,
                 "change": c.value - b.value,
+                "change_low": change_low,
+                "change_high": change_high,
                 "unit": spec.unit,
                 "label": (
                     # the report's own churn (contractual): named churn; otherwise the orders'
@@ -624,13 +645,16 @@ def scorecard(
             }
         )
     card = pd.DataFrame(rows)
-    card["holm_family"] = [KPIS[k].table for k in card["kpi"]]
-    card["p_value"] = np.nan
-    for _, members in card.groupby("holm_family", sort=False).groups.items():
-        card.loc[members, "p_value"] = holm(card.loc[members, "p_raw"].to_numpy())
-    card["significant"] = pd.array(
-        [bool(v < alpha) if np.isfinite(v) else pd.NA for v in card["p_value"]], dtype="boolean"
-    )
+    card["p_value"] = card["p_raw"]
+    beyond = []
+    for low, high, p_value in card[["change_low", "change_high", "p_value"]].itertuples(
+        index=False
+    ):
+        if np.isfinite(low) and np.isfinite(high):
+            beyond.append(bool(low > 0 or high < 0))
+        else:
+            beyond.append(bool(p_value < alpha) if np.isfinite(p_value) else pd.NA)
+    card["significant"] = pd.array(beyond, dtype="boolean")
     return card[SCORECARD_COLUMNS]
 
 
@@ -691,23 +715,38 @@ def scorecard_table(card: pd.DataFrame, lang: str = "en", currency: str = "") ->
         if np.isfinite(r.ci_low) and np.isfinite(r.ci_high):
             dash = " to " if r.ci_low < 0 else "–"
             ci = f" ({_fmt(r.ci_low, r.unit, currency)}{dash}{_fmt(r.ci_high, r.unit, currency)})"
+        low, high = getattr(r, "change_low", np.nan), getattr(r, "change_high", np.nan)
+        span = (
+            f"{_fmt_change(low, r.unit, currency)}{' 至 ' if zh else ' to '}"
+            f"{_fmt_change(high, r.unit, currency)}"
+            if np.isfinite(low) and np.isfinite(high)
+            else f"p={r.p_value:.3f}"
+        )
         if pd.isna(r.significant):
             noise = "–"
         elif r.significant:
-            noise = ("显著" if zh else "real change") + f" (p={r.p_value:.3f})"
+            noise = ("超出随机波动" if zh else "real change") + (
+                f"（{span}）" if zh else f" ({span})"
+            )
         else:
-            noise = ("可能是随机波动" if zh else "could be noise") + f" (p={r.p_value:.2f})"
+            noise = ("可能是随机波动" if zh else "could be noise") + (
+                f"（{span}）" if zh else f" ({span})"
+            )
         arrow = "↑" if r.direction == "higher" else "↓"
         rows.append(
             {
                 ("指标" if zh else "KPI"): f"{r.label} {arrow}",
-                ("本期 (95% CI)" if zh else "This period (95% CI)"): _fmt(r.value, r.unit, currency)
+                ("本期（95% 置信区间）" if zh else "This period (95% CI)"): _fmt(
+                    r.value, r.unit, currency
+                )
                 + ci,
                 ("上期" if zh else "Previous"): _fmt(r.previous, r.unit, currency),
                 ("变化" if zh else "Change"): _fmt_change(r.change, r.unit, currency),
                 ("目标" if zh else "Target"): _fmt(r.target, r.unit, currency),
                 ("状态" if zh else "Status"): _STATUS_ZH[r.status] if zh else r.status,
-                ("变化是否显著" if zh else "Change vs noise"): noise,
+                (
+                    "变化是否超出随机波动（95% 置信区间）" if zh else "Change vs noise (95% CI)"
+                ): noise,
             }
         )
     shown = pd.DataFrame(rows)
@@ -760,22 +799,20 @@ def scorecard_sentences(
         ]
         out.append(
             (
-                "与上期相比超出随机波动的变化(在同一问题内做 Holm 校正后 p < 0.05;"
-                "客户与销售、客户之声、服务、营销触达各为一族):"
+                "与上期相比超出随机波动的变化（该指标自身变化量的 95% 置信区间不含 0）："
                 if zh
-                else "Changes vs the previous period beyond noise (Holm-adjusted p < 0.05 within "
-                "each question: customers and sales, voice of the customer, service and "
-                "marketing touches are one family each): "
+                else "Changes vs the previous period beyond noise (the 95% interval of the "
+                "KPI's own change excludes 0): "
             )
             + join_names(items, lang)
             + ("。" if zh else ".")
         )
     else:
         out.append(
-            "与上期相比，没有一项变化超出随机波动（在同一问题内做 Holm 校正）。"
+            "与上期相比，没有一项变化超出随机波动（每项指标变化量的 95% 置信区间都含 0）。"
             if zh
-            else "No change vs the previous period is beyond noise (Holm-adjusted within each "
-            "question: customers and sales, voice of the customer, service, marketing touches)."
+            else "No change vs the previous period is beyond noise (the 95% interval of every "
+            "KPI's change contains 0)."
         )
     for name in _targets_by_kpi(targets):
         if name not in KPIS:
@@ -981,13 +1018,17 @@ def _scorecard_findings(card: pd.DataFrame, lang: str) -> list[dict]:
             word = "改善" if better else "恶化"
             text = (
                 f"最确定的变化：{r['label']}从上期 {_fmt(r['previous'], r['unit'])} {word}到 "
-                f"{_fmt(r['value'], r['unit'])}（Holm 校正后 p = {r['p_value']:.3f}）。"
+                f"{_fmt(r['value'], r['unit'])}（变化 {_fmt_change(r['change'], r['unit'])}，"
+                f"95% 置信区间 {_fmt_change(r['change_low'], r['unit'])} 至 "
+                f"{_fmt_change(r['change_high'], r['unit'])}）。"
             )
         else:
             word = "improved" if better else "worsened"
             text = (
                 f"The clearest change: {r['label']} {word} from {_fmt(r['previous'], r['unit'])} to "
-                f"{_fmt(r['value'], r['unit'])} (Holm-adjusted p = {r['p_value']:.3f})."
+                f"{_fmt(r['value'], r['unit'])} (change {_fmt_change(r['change'], r['unit'])}, "
+                f"95% CI {_fmt_change(r['change_low'], r['unit'])} to "
+                f"{_fmt_change(r['change_high'], r['unit'])})."
             )
         out.append(_finding(text, "05_review_retrospective", "change", float(r["change"])))
     return out
