@@ -423,7 +423,7 @@ def test_value_at_risk_interval_method_and_estimate_inside(rossi_model, rossi):
         t = rows["duration_days"].to_numpy(dtype=float)
         months = np.arange(1, 7) * clv.DAYS_PER_MONTH
         spend = 900.0 / 300.0 * clv.DAYS_PER_MONTH
-        var = churners = 0.0
+        var = churners = total_clv = 0.0
         for i in range(len(x)):
             times = np.r_[t[i], t[i] + h, t[i] + months]
             s = fitter.predict_survival_function(x.iloc[[i]], times=times).iloc[:, 0].to_numpy()
@@ -431,11 +431,12 @@ def test_value_at_risk_interval_method_and_estimate_inside(rossi_model, rossi):
             value = sum(s[2 + m] / s[0] * spend * 0.3 / 1.1 ** ((m + 1) / 12) for m in range(6))
             var += p * value
             churners += p
-        return var, churners
+            total_clv += value
+        return var, churners, total_clv
 
     data = rossi_model.data_
     plug = CoxPHFitter().fit(data, "duration_days", "event")
-    estimate, n_churn = total(plug)
+    estimate, n_churn, clv_total = total(plug)
     rng = np.random.default_rng(rossi_model.random_state)
     draws = []
     for _ in range(20):
@@ -450,12 +451,19 @@ def test_value_at_risk_interval_method_and_estimate_inside(rossi_model, rossi):
     assert got["var_low"] == pytest.approx(estimate - 1.96 * var_draws.std(ddof=1), rel=1e-4)
     assert got["var_low"] < got["var_estimate"] < got["var_high"]
     assert got["churners_low"] < got["churners_estimate"] < got["churners_high"]
+    clv_draws = np.array([d[2] for d in draws])
+    assert got["clv_estimate"] == pytest.approx(clv_total, rel=1e-6)
+    assert got["clv_low"] == pytest.approx(clv_total - 1.96 * clv_draws.std(ddof=1), rel=1e-4)
+    assert got["clv_low"] < got["clv_estimate"] < got["clv_high"]
     # the estimate is the figure of the scores, and the text states the method
     scores = clv.churn_scores(rossi_model, rows, horizon_days=h, clv_config=cfg)
     assert scores["value_at_risk"].sum() == pytest.approx(got["var_estimate"], rel=1e-9)
     text = clv.clv_text(scores, horizon_days=h, config=cfg, interval=got)
     assert "resampled with replacement 20 times" in text
     assert "held fixed" in text and "bootstrap median" in text
+    assert (
+        f"95% interval {clv._money(got['clv_low'], '')}–{clv._money(got['clv_high'], '')}" in text
+    )
     assert "有放回地重抽样 20 次" in clv.clv_text(
         scores, horizon_days=h, config=cfg, interval=got, lang="zh"
     )

@@ -175,30 +175,31 @@ _T: dict[str, dict[str, str]] = {
     "clv": {
         "en": (
             "The **{n:,}** active customers are expected to bring **{total}** of margin over the next "
-            "{months} months (survival-weighted, {margin:.0%} margin on their last-12-month monthly spend, "
-            "discounted at {rate:.0%} a year). The model expects **{churners:,.0f}** of them to churn within "
+            "{months} months (95% interval {clv_low}–{clv_high}; survival-weighted, {margin:.0%} margin "
+            "on their last-12-month monthly spend, discounted at {rate:.0%} a year). The model expects **{churners:,.0f}** of them to churn within "
             "{horizon} days, taking **{var}** of that value with them (95% interval {low}–{high}; "
             "bootstrap median {median})."
         ),
         "zh": (
-            "**{n:,}** 位活跃客户预计在未来 {months} 个月贡献 **{total}** 的毛利（按生存概率加权，以近 12 个月"
+            "**{n:,}** 位活跃客户预计在未来 {months} 个月贡献 **{total}** 的毛利（95% 区间 {clv_low}–{clv_high}；按生存概率加权，以近 12 个月"
             "月均消费的 {margin:.0%} 计毛利，年折现率 {rate:.0%}）。模型预计其中 **{churners:,.0f}** 位会在 {horizon} 天内"
             "流失，带走 **{var}** 的价值（95% 区间 {low}–{high}；自助法中位数 {median}）。"
         ),
     },
     "var_method": {
         "en": (
-            " The interval is the Cox model's uncertainty: the customers it was fitted on were "
+            " The intervals are the Cox model's uncertainty: the customers it was fitted on were "
             "resampled with replacement {n_boot} times and the model refitted each time "
             "(coefficients and baseline re-estimated); the active customers, their spend and "
-            "the CLV settings were held fixed. It is centred on the estimate (estimate ± 1.96 "
+            "the CLV settings were held fixed. Each is centred on its estimate (estimate ± 1.96 "
             "bootstrap standard deviations), so the estimate lies inside it; the bootstrap "
-            "median is shown beside it. It does not cover the spend forecast or the choice of model."
+            "median of the value at risk is shown beside it. They do not cover the spend "
+            "forecast or the choice of model."
         ),
         "zh": (
-            "该区间反映 Cox 模型的不确定性：对拟合模型所用的客户有放回地重抽样 {n_boot} 次，每次重新拟合模型"
-            "（重新估计系数和基线风险）；活跃客户、其消费额以及 CLV 参数保持不变。区间以估计值为中心（估计值 ± 1.96 "
-            "倍自助法标准差），因此估计值一定落在区间内；自助法中位数列在旁边。它不包含消费预测或模型选择本身的不确定性。"
+            "这些区间反映 Cox 模型的不确定性：对拟合模型所用的客户有放回地重抽样 {n_boot} 次，每次重新拟合模型"
+            "（重新估计系数和基线风险）；活跃客户、其消费额以及 CLV 参数保持不变。每个区间以其估计值为中心（估计值 ± 1.96 "
+            "倍自助法标准差），因此估计值一定落在区间内；风险价值的自助法中位数列在旁边。它们不包含消费预测或模型选择本身的不确定性。"
         ),
     },
     "follow_up": {
@@ -363,7 +364,7 @@ def value_at_risk_interval(
     n_boot: int = 10,
     max_active: int = 20_000,
 ) -> dict[str, float]:
-    """95% interval of total value at risk and of expected churners: model uncertainty.
+    """95% intervals of total value at risk, expected churners and total CLV: model uncertainty.
 
     What is resampled: the customers the Cox model was fitted on (``model.data_``, rows
     drawn with replacement, seed ``model.random_state``); the model is refitted on each of
@@ -386,7 +387,8 @@ def value_at_risk_interval(
     -------
     dict
         ``var_estimate``, ``var_low``, ``var_high``, ``var_boot_median``, ``var_boot_sd``,
-        the same for ``churners_*``, ``n_boot`` (resamples that converged) and ``n_active``.
+        the same for ``churners_*`` and ``clv_*`` (the total CLV of the active customers),
+        ``n_boot`` (resamples that converged) and ``n_active``.
     """
     import copy
 
@@ -400,12 +402,13 @@ def value_at_risk_interval(
     plug_value = clv(model, active, config)["clv"] if n_active else pd.Series(dtype=float)
     plug_var = float((plug_p * plug_value).sum())
     plug_churners = float(plug_p.sum())
+    plug_clv = float(plug_value.sum())
     scale = 1.0
     if len(active) > max_active:
         scale = len(active) / max_active
         active = active.sample(max_active, random_state=model.random_state)
     data = model.data_
-    totals, churners = [], []
+    totals, churners, clv_totals = [], [], []
     for _ in range(n_boot):
         sample = data.iloc[rng.integers(0, len(data), len(data))].reset_index(drop=True)
         try:
@@ -423,10 +426,12 @@ def value_at_risk_interval(
         value = clv(boot, active, config)["clv"]
         totals.append(float((p * value).sum()) * scale)
         churners.append(float(p.sum()) * scale)
+        clv_totals.append(float(value.sum()) * scale)
     out: dict[str, float] = {"n_boot": len(totals), "n_active": n_active}
     for name, plug, draws in (
         ("var", plug_var, totals),
         ("churners", plug_churners, churners),
+        ("clv", plug_clv, clv_totals),
     ):
         sd = float(np.std(draws, ddof=1)) if len(draws) >= 2 else math.nan
         out[f"{name}_estimate"] = plug
@@ -964,6 +969,8 @@ def clv_text(
         lang,
         n=len(active),
         total=_money(float(active["clv"].sum()), currency),
+        clv_low=_money(interval.get("clv_low", math.nan), currency),
+        clv_high=_money(interval.get("clv_high", math.nan), currency),
         months=config.horizon_months,
         margin=config.margin,
         rate=config.annual_discount_rate,
