@@ -41,6 +41,7 @@ from scipy import stats
 
 from custops.core.config import Period
 from custops.core.stats import holm, median_ci, wilson_ci, z_for
+from custops.report.text import join_names
 from custops.voice.text_mining import redact_series
 
 __all__ = [
@@ -586,7 +587,7 @@ def scale_text(cfg: Any, lang: str = "en") -> str:
     mapping = src.values.get("score") if src is not None else None
     if not mapping:
         return ""
-    pairs = ", ".join(f"{k} → {v}" for k, v in mapping.items())
+    pairs = join_names((f"{k} → {v}" for k, v in mapping.items()), lang)
     if lang == "zh":
         return f"> 问卷评分已按配置（`sources.surveys.values.score`）换算为 0–10 分：{pairs}。"
     return (
@@ -1760,7 +1761,7 @@ def detractor_drivers(
                 if lang == "en"
                 else "以下变量取值相同，未纳入："
             )
-            + ", ".join(constant)
+            + join_names(constant, lang)
         )
     design = x.assign(const=1.0)
     dropped = []
@@ -1781,7 +1782,7 @@ def detractor_drivers(
                 if lang == "en"
                 else "以下变量与其他变量共线，未纳入："
             )
-            + ", ".join(dropped)
+            + join_names(dropped, lang)
         )
     columns = ["term", "label", "odds_ratio", "ci_low", "ci_high", "p_value"]
     n, n_det = len(y), int(y.sum())
