@@ -51,9 +51,10 @@ def _pages(folder: Path) -> list[Path]:
     )
 
 
-def _visible_text(soup) -> str:
+def _visible_text(soup, *, drop_tables: bool = False) -> str:
     article = soup.select_one("article") or soup
-    for hidden in article.select("script, style, pre, code, .highlight"):
+    hidden_tags = "script, style, pre, code, .highlight" + (", table" if drop_tables else "")
+    for hidden in article.select(hidden_tags):
         hidden.decompose()
     return " ".join(article.get_text(" ").split())
 
@@ -157,5 +158,13 @@ def test_no_code_toggles_and_zh_shows_labels_not_keys(editions, folder):
             assert stars == [], (page.name, stars[:5])
             keys = [k for k in RAW_KEYS if re.search(rf"(?<![\w./`-]){k}(?![\w./`-])", text)]
             assert keys == [], (page.name, keys)
+            # Chinese prose takes full-width punctuation: no ',;:()' touching a Chinese
+            # character in the visible text outside tables (generated sentences included)
+            prose = _visible_text(_soup(page), drop_tables=True)
+            half = re.findall(r"[\u4e00-\u9fff][,;:()]|[,;()][\u4e00-\u9fff]", prose)
+            assert half == [], (
+                page.name,
+                [prose[max(0, prose.find(h) - 20) :][:40] for h in half[:5]],
+            )
     describe = _visible_text(_soup(pdir / folder / "notebooks" / "01_data_collection.html"))
     assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d{3,}", describe)  # no nanosecond timestamps

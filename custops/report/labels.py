@@ -102,6 +102,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "acquisition_channel": ("acquisition channel", "获客渠道"),
     "app_bound": ("app bound", "绑定 APP"),
     "segment": ("segment", "分群"),
+    "touchpoint": ("touchpoint", "触点"),
+    "slow_first_response": ("slow first response", "首次响应慢"),
     "tier": ("value tier", "价值层级"),
     "cluster": ("cluster", "聚类"),
     "stage": ("lifecycle stage", "生命周期阶段"),

@@ -250,7 +250,7 @@ def funnel_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
     if lang == "zh":
         text = (
             f"流失最大的环节是从{a}到{b}：只有 {rate} 的{a}触达进入下一步"
-            f"(95% 置信区间 {low}–{high})，流失 {top['lost']:,} 次。"
+            f"（95% 置信区间 {low}–{high}），流失 {top['lost']:,} 次。"
         )
         if len(worst):
             w = worst.iloc[0]
@@ -764,7 +764,7 @@ def ab_sentence(readout: pd.DataFrame, lang: str = "en") -> list[str]:
             out.append(
                 f"活动 {r.campaign}：实验组转化率 {r.rate_treatment:.1%}，对照组 {r.rate_control:.1%}，"
                 f"差 {diff} 个百分点（95% 置信区间 {lo} 至 {hi}），倍数 {ratio}（{rci}）；"
-                f"{verdict}(p = {r.p_value:.3f})。"
+                f"{verdict}（p = {r.p_value:.3f}）。"
             )
         else:
             verdict = (

@@ -1285,8 +1285,11 @@ def findings_markdown(items: Sequence[dict], lang: str = "en") -> str:
             if lang == "zh"
             else "There are no findings to report this period."
         )
-    word = "来源：笔记本" if lang == "zh" else "notebook"
-    return "\n".join(f"{i}. {f['text']} *({word} {f['source']})*" for i, f in enumerate(items, 1))
+    if lang == "zh":
+        return "\n".join(
+            f"{i}. {f['text']} *（来源：笔记本 {f['source']}）*" for i, f in enumerate(items, 1)
+        )
+    return "\n".join(f"{i}. {f['text']} *(notebook {f['source']})*" for i, f in enumerate(items, 1))
 
 
 # --------------------------------------------------------------------------- PDCA register
@@ -1517,8 +1520,8 @@ def action_sentences(register: pd.DataFrame, lang: str = "en") -> list[str]:
             n_real = int(_true(good["beyond_noise"]).sum())
             text += f"（其中 {n_real} 项超出随机波动）"
         if len(bad):
-            text += f";{len(bad)} 项没有：" + sep.join(
-                f"{r.issue}({r.kpi_label})" for r in bad.itertuples()
+            text += f"；{len(bad)} 项没有：" + sep.join(
+                f"{r.issue}（{r.kpi_label}）" for r in bad.itertuples()
             )
         out = [text + "。"]
     else:

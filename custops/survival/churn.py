@@ -113,10 +113,10 @@ LABELS: dict[str, dict[str, str]] = {
     "unresolved_complaint": {"en": "unresolved complaint", "zh": "投诉未解决"},
     "slow_first_response": {"en": "slow first response", "zh": "首次响应慢"},
     "app_bound": {"en": "APP bound", "zh": "已绑定APP"},
-    "log_complaints": {"en": "complaints (log 1+count)", "zh": "投诉次数 (log 1+次数)"},
+    "log_complaints": {"en": "complaints (log 1+count)", "zh": "投诉次数（log 1+次数）"},
     "log_early_orders_per_year": {
         "en": "early order rate (log 1+orders/year, first 90 days)",
-        "zh": "早期购买频率 (log 1+次/年，首单后90天)",
+        "zh": "早期购买频率（log 1+次/年，首单后 90 天）",
     },
     "acquisition_channel": {"en": "acquisition channel", "zh": "获客渠道"},
     "tier": {"en": "value tier", "zh": "价值层级"},
@@ -400,12 +400,12 @@ def label(column: str, lang: str = "en") -> str:
     --------
     >>> label("acquisition_channel=social")
     'acquisition channel: social'
-    >>> label("app_bound", "zh")
-    '已绑定APP'
+    >>> label("app_bound", "zh"), label("region=华南", "zh")
+    ('已绑定APP', '地区为华南')
     """
     if "=" in column:
         base, level = column.split("=", 1)
-        return f"{label(base, lang)}: {level}"
+        return f"{label(base, lang)}为{level}" if lang == "zh" else f"{label(base, lang)}: {level}"
     entry = LABELS.get(column)
     return entry.get(lang, entry["en"]) if entry else column
 

@@ -41,6 +41,7 @@ from scipy import stats
 
 from custops.core.config import Period
 from custops.core.stats import holm, median_ci, wilson_ci, z_for
+from custops.report.labels import column_label, value_label
 from custops.report.text import join_names
 from custops.voice.text_mining import redact_series
 
@@ -829,8 +830,11 @@ def small_groups_text(summary: pd.DataFrame, *, min_n: int, lang: str = "en") ->
     small = groups[groups["small_group"].astype(bool)]
     if small.empty:
         return ""
-    by_type = "; ".join(
-        f"{kind}: {', '.join(sorted(part['group'].astype(str)))}"
+    colon, semicolon = ("：", "；") if lang == "zh" else (": ", "; ")
+    by_type = semicolon.join(
+        column_label(kind, lang)
+        + colon
+        + join_names((value_label(g, lang) for g in sorted(part["group"].astype(str))), lang)
         for kind, part in small.groupby("group_type", sort=False)
     )
     if lang == "zh":
