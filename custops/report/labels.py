@@ -288,6 +288,26 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: RFM segment names (custops.segments.segmentation) -> (English, Chinese)
+SEGMENT_LABELS: dict[str, tuple[str, str]] = {
+    "Champions": ("Champions", "冠军客户"),
+    "Loyal": ("Loyal", "忠诚客户"),
+    "Potential loyalist": ("Potential loyalist", "潜力忠诚客户"),
+    "New": ("New", "新客户"),
+    "Promising": ("Promising", "有潜力客户"),
+    "Need attention": ("Need attention", "需要关注"),
+    "About to sleep": ("About to sleep", "即将沉睡"),
+    "Cannot lose them": ("Cannot lose them", "不能失去"),
+    "At risk": ("At risk", "流失风险"),
+    "Hibernating": ("Hibernating", "休眠客户"),
+    "Lost": ("Lost", "已流失"),
+    "Never bought": ("Never bought", "未购买"),
+    "Other": ("Other", "其他"),
+    "(not yet a customer)": ("(not yet a customer)", "（上期尚未注册）"),
+}
+VALUE_LABELS.update(SEGMENT_LABELS)
+
+
 def value_label(value: object, lang: str = "en") -> str:
     """The label a reader sees for a category value (``wechat`` -> "WeChat" / "微信").
 

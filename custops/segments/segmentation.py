@@ -45,6 +45,7 @@ from custops.core.config import Period, ReportConfig, SegmentConfig
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import wilson_ci
 from custops.features.purchases import purchase_view
+from custops.report.labels import value_label
 
 __all__ = [
     "RFM_SEGMENTS",
@@ -121,64 +122,71 @@ RFM_SEGMENTS: dict[str, dict[str, tuple[int, int]]] = {
 }
 SEGMENT_ORDER: list[str] = [*RFM_SEGMENTS, NEVER_BOUGHT]
 
-#: Display name and one-line description per segment (en/zh).
-SEGMENT_TEXT: dict[str, dict[str, tuple[str, str]]] = {
+#: One-line description per segment (en/zh); the display names are the report's labels
+#: (:data:`custops.report.labels.SEGMENT_LABELS`, also used wherever a segment is shown).
+_SEGMENT_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Champions": {
-        "en": ("Champions", "bought very recently, often and for a lot"),
-        "zh": ("冠军客户", "最近刚买过，购买频繁且金额高"),
+        "en": "bought very recently, often and for a lot",
+        "zh": "最近刚买过，购买频繁且金额高",
     },
     "Loyal": {
-        "en": ("Loyal", "buy often and spend well, fairly recently"),
-        "zh": ("忠诚客户", "购买频繁、金额较高，近期仍在购买"),
+        "en": "buy often and spend well, fairly recently",
+        "zh": "购买频繁、金额较高，近期仍在购买",
     },
     "Potential loyalist": {
-        "en": ("Potential loyalist", "recent customers with average frequency and spend"),
-        "zh": ("潜力忠诚客户", "近期购买，频次和金额中等"),
+        "en": "recent customers with average frequency and spend",
+        "zh": "近期购买，频次和金额中等",
     },
     "New": {
-        "en": ("New", "bought very recently, once or twice and for little"),
-        "zh": ("新客户", "刚刚购买，次数少、金额低"),
+        "en": "bought very recently, once or twice and for little",
+        "zh": "刚刚购买，次数少、金额低",
     },
     "Promising": {
-        "en": ("Promising", "recent but low frequency and spend"),
-        "zh": ("有潜力客户", "近期购买，但频次和金额低"),
+        "en": "recent but low frequency and spend",
+        "zh": "近期购买，但频次和金额低",
     },
     "Need attention": {
-        "en": ("Need attention", "average on recency, frequency and spend"),
-        "zh": ("需要关注", "最近购买时间、频次、金额都居中"),
+        "en": "average on recency, frequency and spend",
+        "zh": "最近购买时间、频次、金额都居中",
     },
     "About to sleep": {
-        "en": ("About to sleep", "below-average recency and low frequency and spend"),
-        "zh": ("即将沉睡", "有一段时间没买，频次和金额低"),
+        "en": "below-average recency and low frequency and spend",
+        "zh": "有一段时间没买，频次和金额低",
     },
     "Cannot lose them": {
-        "en": ("Cannot lose them", "were among the best customers but have not bought for long"),
-        "zh": ("不能失去", "曾是最好的客户，但很久没有购买"),
+        "en": "were among the best customers but have not bought for long",
+        "zh": "曾是最好的客户，但很久没有购买",
     },
     "At risk": {
-        "en": ("At risk", "bought often and well, but long ago"),
-        "zh": ("流失风险", "曾经购买频繁、金额不低，但已很久没买"),
+        "en": "bought often and well, but long ago",
+        "zh": "曾经购买频繁、金额不低，但已很久没买",
     },
     "Hibernating": {
-        "en": ("Hibernating", "low frequency and spend, last purchase long ago"),
-        "zh": ("休眠客户", "频次和金额低，上次购买已较久"),
+        "en": "low frequency and spend, last purchase long ago",
+        "zh": "频次和金额低，上次购买已较久",
     },
     "Lost": {
-        "en": ("Lost", "lowest recency, frequency and spend"),
-        "zh": ("已流失", "最久没买，频次和金额最低"),
+        "en": "lowest recency, frequency and spend",
+        "zh": "最久没买，频次和金额最低",
     },
     NEVER_BOUGHT: {
-        "en": ("Never bought", "registered but no purchase yet"),
-        "zh": ("未购买", "已注册但从未购买"),
+        "en": "registered but no purchase yet",
+        "zh": "已注册但从未购买",
     },
     OTHER: {
-        "en": ("Other", "not matched by any rule"),
-        "zh": ("其他", "未匹配任何规则"),
+        "en": "not matched by any rule",
+        "zh": "未匹配任何规则",
     },
     NEW_CUSTOMER: {
-        "en": ("(not yet a customer)", "signed up after the previous period"),
-        "zh": ("（上期尚未注册）", "上期结束后才注册"),
+        "en": "signed up after the previous period",
+        "zh": "上期结束后才注册",
     },
+}
+
+#: Display name and one-line description per segment (en/zh).
+SEGMENT_TEXT: dict[str, dict[str, tuple[str, str]]] = {
+    segment: {lang: (value_label(segment, lang), text[lang]) for lang in ("en", "zh")}
+    for segment, text in _SEGMENT_DESCRIPTIONS.items()
 }
 
 #: Suggested action per segment (en/zh), written into ``segments_crm.csv``.
