@@ -857,3 +857,56 @@ def test_notebook_uses_upstream_artifacts_when_present(
     for source in ("02_segmentation", "03_churn_survival", "04_nps"):
         assert f"(notebook {source})" in text
     assert "NPS this period is 10.0" in text
+
+
+def test_archive_shows_the_headline_kpis_of_every_period(tables, cfg, tmp_path):
+    """The archive page's trend table: one row per published period (oldest first), each KPI
+    as the scorecard of that period says, formatted here from its value and status."""
+    from bs4 import BeautifulSoup
+
+    from custops.run.pipeline import write_archive_index
+
+    cards = {}
+    for period in ("2025Q3", "2025Q4"):
+        cards[period] = review.scorecard(
+            tables, period, cfg.review.targets, sla_hours=cfg.nps.sla_hours, seed=cfg.seed
+        )
+        folder = tmp_path / period
+        (folder / "html").mkdir(parents=True)
+        (folder / "html" / "index.html").write_text("x")
+        (folder / "artifacts").mkdir()
+        cards[period].to_csv(folder / "artifacts" / "scorecard.csv", index=False)
+    (tmp_path / "2025Q2" / "html").mkdir(parents=True)  # published before scorecards existed
+    (tmp_path / "2025Q2" / "html" / "index.html").write_text("x")
+
+    def shown(card, kpi, zh=False):
+        row = card.set_index("kpi").loc[kpi]
+        value = {
+            "customers": f"{row['value']:,.0f}",
+            "share": f"{row['value']:.1%}",
+            "points": f"{row['value']:.1f}",
+            "hours": f"{row['value']:.2f}",
+        }[row["unit"]]
+        if row["status"] in ("green", "amber", "red"):
+            word = {"green": "达标", "amber": "接近", "red": "未达标"}[row["status"]]
+            value += f"（{word}）" if zh else f" ({row['status']})"
+        return value
+
+    for lang, title in (("en", "Headline KPIs by period"), ("zh", "各报告期核心 KPI")):
+        page = BeautifulSoup(
+            write_archive_index(
+                tmp_path, company="Acme", language=lang, currency="CNY"
+            ).read_text(),
+            "html.parser",
+        )
+        heading = next(h for h in page.select("h2") if h.get_text() == title)
+        table = heading.find_next("table")
+        header = [th.get_text() for th in table.select("thead th")]
+        body = [[td.get_text() for td in tr.select("td")] for tr in table.select("tbody tr")]
+        assert [r[0] for r in body] == ["2025Q3", "2025Q4"]
+        for kpi in ("active_customers", "repurchase_rate", "churn_rate", "nps"):
+            column = header.index(review.KPIS[kpi].label(lang))
+            for row in body:
+                assert row[column] == shown(cards[row[0]], kpi, lang == "zh"), (kpi, row[0])
+        revenue = header.index(review.KPIS["revenue"].label(lang))
+        assert body[1][revenue].startswith("CNY ")

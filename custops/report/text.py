@@ -133,7 +133,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "本构建目录中已发布的全部报告期，按时间倒序排列。",
     },
     "archive.period": {"en": "Period", "zh": "报告期"},
-    "archive.built": {"en": "Built (UTC)", "zh": "生成时间 (UTC)"},
+    "archive.built": {"en": "Built (UTC)", "zh": "生成时间（UTC）"},
+    "archive.kpis.title": {"en": "Headline KPIs by period", "zh": "各报告期核心 KPI"},
+    "archive.kpis.intro": {
+        "en": (
+            "The quarter's headline KPIs in every published period, oldest first, with the "
+            "status against the target where one is set (each period's scorecard)."
+        ),
+        "zh": "各已发布报告期的核心 KPI，按时间先后排列；设有目标的附达标状态（取自各期计分卡）。",
+    },
     "archive.open": {"en": "Open the report", "zh": "打开报告"},
     "archive.none": {"en": "No period has been published yet.", "zh": "尚未发布任何报告期。"},
     # ------------------------------------------------------------------ forecast check (05)

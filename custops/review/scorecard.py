@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,8 @@ __all__ = [
     "nps_interval",
     "scorecard",
     "scorecard_table",
+    "TREND_KPIS",
+    "kpi_trend",
     "scorecard_sentences",
     "UPSTREAM",
     "read_upstream",
@@ -691,6 +693,54 @@ def _fmt_change(value: float, unit: str, currency: str = "") -> str:
 
 
 _STATUS_ZH = {"green": "达标", "amber": "接近", "red": "未达标", "grey": "无目标"}
+
+
+#: the headline KPIs of the archive's trend table, in this order (those a period has)
+TREND_KPIS = (
+    "active_customers",
+    "new_customers",
+    "repurchase_rate",
+    "churn_rate",
+    "revenue",
+    "nps",
+    "first_response_hours",
+)
+
+
+def kpi_trend(
+    cards: Mapping[str, pd.DataFrame], lang: str = "en", currency: str = ""
+) -> pd.DataFrame:
+    """The headline KPIs of several periods side by side: one row per period, oldest first.
+
+    ``cards``: period label -> that period's ``scorecard.csv``. Each cell is the KPI's value
+    in the scorecard's format, with its status against the target when it has one; a KPI
+    no period has is left out, one a period lacks reads "–".
+
+    Examples
+    --------
+    >>> card = lambda v: pd.DataFrame({"kpi": ["active_customers", "nps"], "value": [v, 20.0],
+    ...     "unit": ["customers", "points"], "status": ["red", "grey"]})
+    >>> kpi_trend({"2025Q4": card(1300.0), "2025Q3": card(1250.0)}).values.tolist()
+    [['2025Q3', '1,250 (red)', '20.0'], ['2025Q4', '1,300 (red)', '20.0']]
+    """
+    zh = lang == "zh"
+    periods = sorted(cards, key=lambda label: (Period.parse(label).end, label))
+    present = [k for k in TREND_KPIS if any(k in set(cards[p]["kpi"]) for p in periods)]
+    rows = []
+    for label in periods:
+        card = cards[label].set_index("kpi")
+        row = {("报告期" if zh else "Period"): label}
+        for kpi in present:
+            cell = "–"
+            if kpi in card.index and np.isfinite(float(card.loc[kpi, "value"])):
+                r = card.loc[kpi]
+                cell = _fmt(float(r["value"]), KPIS[kpi].unit, currency)
+                status = str(r.get("status", "grey"))
+                if status in ("green", "amber", "red"):
+                    cell += f"（{_STATUS_ZH[status]}）" if zh else f" ({status})"
+            row[KPIS[kpi].label(lang)] = cell
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def scorecard_table(card: pd.DataFrame, lang: str = "en", currency: str = "") -> Any:

@@ -1954,10 +1954,14 @@ def _swap_in(new: Path, target: Path) -> None:
 # --------------------------------------------------------------------------- archive
 
 
-def write_archive_index(build_root: Path, *, company: str = "", language: str = "en") -> Path:
+def write_archive_index(
+    build_root: Path, *, company: str = "", language: str = "en", currency: str = ""
+) -> Path:
     """Write ``build/index.html`` listing every published period, newest first.
 
-    A period counts as published when ``build/<P>/html/index.html`` exists.
+    A period counts as published when ``build/<P>/html/index.html`` exists. Below the list:
+    the headline KPIs of the periods side by side (from each period's ``scorecard.csv``,
+    :func:`custops.review.scorecard.kpi_trend`) and the forecast checks.
 
     Parameters
     ----------
@@ -1965,6 +1969,8 @@ def write_archive_index(build_root: Path, *, company: str = "", language: str = 
     company : str
         Shown in the title.
     language : {"en", "zh"}
+    currency : str
+        Prefix of money values in the KPI trend.
 
     Returns
     -------
@@ -2018,6 +2024,7 @@ def write_archive_index(build_root: Path, *, company: str = "", language: str = 
         if rows
         else f"<p>{html.escape(t('archive.none', language))}</p>"
     )
+    body += _kpi_trend_html([folder for _, folder in periods], language, currency)
     body += _forecast_history_html(build_root, [folder for _, folder in periods], language)
     page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if language == "zh" else "en"}">
@@ -2027,7 +2034,7 @@ def write_archive_index(build_root: Path, *, company: str = "", language: str = 
 <title>{html.escape(title)}</title>
 <style>
 body {{ font-family: system-ui, "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
-       max-width: 46rem; margin: 3rem auto; padding: 0 1rem; color: #222; }}
+       max-width: 64rem; margin: 3rem auto; padding: 0 1rem; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }}
 th, td {{ text-align: left; padding: .5rem .75rem; border-bottom: 1px solid #ddd; }}
 a {{ color: #0b5cad; }}
@@ -2046,6 +2053,26 @@ a {{ color: #0b5cad; }}
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, target)
     return target
+
+
+def _kpi_trend_html(folders: Sequence[Path], language: str, currency: str) -> str:
+    """The headline KPIs per published period (oldest first), when two or more have them."""
+    import pandas as pd
+
+    from custops.review import scorecard
+
+    cards = {
+        folder.name: pd.read_csv(folder / "artifacts" / "scorecard.csv")
+        for folder in folders
+        if (folder / "artifacts" / "scorecard.csv").is_file()
+    }
+    if not cards:
+        return ""
+    table = scorecard.kpi_trend(cards, language, currency).to_html(index=False, border=0)
+    return (
+        f"\n<h2>{html.escape(t('archive.kpis.title', language))}</h2>\n"
+        f"<p>{html.escape(t('archive.kpis.intro', language))}</p>\n{table}"
+    )
 
 
 def _forecast_history_html(build_root: Path, folders: Sequence[Path], language: str) -> str:
@@ -2338,7 +2365,9 @@ def publish(
                 failures=(),
                 relink=False,
             )
-    write_archive_index(build_root, company=config.company, language=config.language)
+    write_archive_index(
+        build_root, company=config.company, language=config.language, currency=config.currency
+    )
     return seconds
 
 
@@ -2466,7 +2495,10 @@ def run(
         result.archive_html = build_root / "index.html"
         if book and result.index_html.is_file():  # again, now this run's artifacts are published
             write_archive_index(
-                build_root, company=config.company, language=language or config.language
+                build_root,
+                company=config.company,
+                language=language or config.language,
+                currency=config.currency,
             )
         _write_manifest(result, config_file, language or config.language)
     return result
