@@ -152,6 +152,11 @@ def test_no_code_toggles_and_zh_shows_labels_not_keys(editions, folder):
             page
         )
         soup = _soup(page)
+        # every chart is described in words (its title and axes), never by its file name
+        for img in soup.select("article img"):
+            alt = img.get("alt", "")
+            assert alt and not re.search(r"\.(png|svg|jpe?g)$", alt), (page.name, alt)
+            assert alt.startswith("图表：" if folder == "html-zh" else "Chart: "), (page.name, alt)
         text = _visible_text(soup)
         if folder == "html-zh":
             stars = re.findall(r"(?<![\w*])\*{1,2}[^\s*][^*]{0,40}?\*{1,2}", text)

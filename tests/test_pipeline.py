@@ -672,3 +672,21 @@ def test_landing_tiles_take_the_glued_value_and_the_scorecard_context(tmp_path):
     churn = tiles["churn_rate"]
     assert churn.shown == "20.0%" and churn.change == "▲ 5.0 pts"
     assert churn.interval == "95% CI 16.0% – 25.0%" and churn.target == "target ≤ 10.0%"
+
+
+def test_chart_descriptions_become_the_images_alt_text():
+    """A cell whose PNG outputs carry an alt text (custops.report.notebook.describe_figures)
+    gets it as mystnb.image.alt in the book's copy; other cells are left without one."""
+    png = {"image/png": "iVBORw0KGgo="}
+    charts = new_code_cell(
+        "plot()",
+        outputs=[
+            new_output("display_data", data=png, metadata={"image/png": {"alt": "Chart: A."}}),
+            new_output("display_data", data=png, metadata={"image/png": {"alt": "Chart: B."}}),
+            new_output("display_data", data=png, metadata={"image/png": {"alt": "Chart: A."}}),
+        ],
+    )
+    plain = new_code_cell("other()", outputs=[new_output("display_data", data=png)])
+    out = pipeline.prepare_notebook(new_notebook(cells=[charts, plain]), "en")
+    assert out.cells[0].metadata["mystnb"]["image"]["alt"] == "Chart: A. / Chart: B."
+    assert "mystnb" not in out.cells[1].metadata

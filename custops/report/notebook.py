@@ -131,6 +131,96 @@ def resolve_build_dir(build_dir: str | Path | None) -> Path:
     return Path(build_dir).expanduser().resolve()
 
 
+def figure_alt_text(fig: Any, lang: str = "en") -> str:
+    """A chart described in words for readers who cannot see it (the image's alt text).
+
+    The figure's title (or each panel's), and the horizontal and vertical axis labels of its
+    panels, in the report language.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set(title="NPS by month", xlabel="month", ylabel="NPS")
+    >>> figure_alt_text(fig)
+    'Chart: NPS by month. Horizontal axis: month; vertical axis: NPS.'
+    >>> figure_alt_text(fig, "zh")
+    '图表：NPS by month。横轴：month；纵轴：NPS。'
+    >>> plt.close(fig)
+    """
+    zh = lang == "zh"
+    suptitle = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
+    axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+    titles = [suptitle] if suptitle else [ax.get_title() for ax in axes if ax.get_title()]
+    xlabels = list(dict.fromkeys(ax.get_xlabel() for ax in axes if ax.get_xlabel()))
+    ylabels = list(dict.fromkeys(ax.get_ylabel() for ax in axes if ax.get_ylabel()))
+    sep = "；" if zh else "; "
+    text = ("图表：" if zh else "Chart: ") + (
+        sep.join(titles) if titles else ("未命名" if zh else "untitled")
+    )
+    text += "。" if zh else "."
+    axes_text = []
+    if xlabels:
+        axes_text.append(("横轴：" if zh else "Horizontal axis: ") + "、".join(xlabels))
+    if ylabels:
+        axes_text.append(("纵轴：" if zh else "vertical axis: ") + "、".join(ylabels))
+    if axes_text:
+        text += ("" if zh else " ") + sep.join(axes_text) + ("。" if zh else ".")
+    return text
+
+
+def describe_figures(lang: str = "en") -> None:
+    """Give every chart the notebook shows an alt text (:func:`figure_alt_text`).
+
+    In an IPython kernel, the PNG formatter of matplotlib figures is wrapped so that each
+    image output carries ``{"alt": ...}`` in its metadata; the book build moves it onto the
+    image (:func:`custops.run.pipeline.prepare_notebook`). The PNG bytes are unchanged. The
+    inline backend registers its formatter when the backend is first resolved (done here with
+    an empty figure), and may register it again, so the wrap is (re)applied before and after
+    every cell runs; calling this again changes the language.
+    Outside IPython this does nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - a dependency
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    first = not hasattr(shell, "_custops_figure_language")
+    shell._custops_figure_language = lang
+    import matplotlib.pyplot as plt
+
+    plt.close(plt.figure())  # resolves the backend: the inline one registers its formatter now
+    if first:
+        shell.events.register("pre_run_cell", lambda *_: _wrap_png_formatter(shell))
+        shell.events.register("post_execute", lambda: _wrap_png_formatter(shell))
+    _wrap_png_formatter(shell)
+
+
+def _wrap_png_formatter(shell: Any) -> None:
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        current = formatter.lookup_by_type(Figure)
+    except KeyError:  # the inline backend has not registered its formatter yet
+        return
+    if getattr(current, "_custops_alt", False):
+        return
+    base = current
+
+    def png_with_alt(fig: Any) -> Any:
+        data = base(fig)
+        lang = getattr(shell, "_custops_figure_language", "en")
+        return None if data is None else (data, {"alt": figure_alt_text(fig, lang)})
+
+    png_with_alt._custops_alt = True  # type: ignore[attr-defined]
+    formatter.for_type(Figure, png_with_alt)
+
+
 def start(
     config: str | Path | None, period: str | None, build_dir: str | Path | None = None
 ) -> Context:
@@ -180,6 +270,7 @@ def start(
     from custops.report import plots
 
     plots.setup(cfg.language)
+    describe_figures(cfg.language)
     global _LANGUAGE
     _LANGUAGE = cfg.language
     pd.set_option("display.max_columns", 30)

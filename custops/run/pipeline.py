@@ -979,6 +979,9 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
       ``custops-analysts`` to the end under "For analysts"; ``custops-anchor-<label>`` puts a
       MyST target before the cell;
     * in Chinese, markdown emphasis becomes ``<strong>``/``<em>`` (:func:`cjk_emphasis`);
+    * a cell whose charts carry an alt text in their output metadata
+      (:func:`custops.report.notebook.describe_figures`) gets it as its images' ``alt``
+      (``mystnb.image.alt``);
     * glued numbers written as numpy reprs (``np.float64(3.2)``) become plain literals.
 
     Parameters
@@ -1019,6 +1022,15 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
                 tags.add("remove-cell")
             elif not tags & _HIDING_TAGS:
                 tags.add("remove-input" if _visible_outputs(cell) else "remove-cell")
+            alts = [
+                output["metadata"]["image/png"]["alt"]
+                for output in cell.get("outputs", [])
+                if isinstance(output.get("metadata", {}).get("image/png"), dict)
+                and output["metadata"]["image/png"].get("alt")
+            ]
+            if alts:  # the charts' descriptions (custops.report.notebook.describe_figures)
+                options = cell["metadata"].setdefault("mystnb", {}).setdefault("image", {})
+                options.setdefault("alt", " / ".join(dict.fromkeys(alts)))
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
                 if isinstance(data.get("text/markdown"), str):
