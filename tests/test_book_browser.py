@@ -185,6 +185,7 @@ def _check_book(browser, base: str, build_root: Path, name: str, period: str = "
     # the per-chapter headline numbers are on the "All figures" page
     page.goto(f"{base}/{period}/html/all_figures.html", wait_until="load")
     report["_headline_values"] = page.locator("article .pasted-text").all_inner_texts()
+    report["_figures_text"] = page.locator("article").inner_text()
     # the archive index links to the period
     page.goto(f"{base}/index.html", wait_until="load")
     page.locator(f'a[href="{period}/html/index.html"]').first.click()
@@ -209,7 +210,9 @@ def test_fixture_book_in_browser(browser, server, builds):
 def test_chinese_book_in_browser(browser, server, builds):
     report = _check_book(browser, server["fixture-zh"], builds["fixture-zh"], "fixture-zh")
     assert report["notebooks/01_collect.html"]["title"].startswith("数据收集 — 2025Q4")
-    assert report["_headline_values"] == ["1,184", "1.8%", "31.2", "Champions"]
+    # the glued segment key is shown as its Chinese label (plain text, not a pasted value)
+    assert report["_headline_values"] == ["1,184", "1.8%", "31.2"]
+    assert "冠军客户" in report["_figures_text"] and "Champions" not in report["_figures_text"]
 
 
 def test_demo_book_in_browser(browser, server, builds):
