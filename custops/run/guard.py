@@ -144,11 +144,12 @@ def check_output_root(out: str | Path, *, option: str = "--out") -> Path:
     return root
 
 
-def clean_stale(folder: Path, *, log=None) -> list[Path]:
+def clean_stale(folder: Path, *, log=None, include_own: bool = True) -> list[Path]:
     """Remove the staging folders a killed run left in ``folder`` (their process is gone).
 
     Call it while holding the folder's :class:`RunLock`. A folder named after a live
-    process other than this one is left alone.
+    process other than this one is left alone; with ``include_own=False`` this process's
+    own folders are left alone too.
 
     Returns
     -------
@@ -170,6 +171,8 @@ def clean_stale(folder: Path, *, log=None) -> list[Path]:
         match = _STAGING.match(child.name)
         if match:
             pid = int(match.group(1))
+            if pid == os.getpid() and not include_own:
+                continue
             if pid != os.getpid() and pid_alive(pid):
                 continue
         elif child.name not in _LEGACY:

@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -2478,8 +2478,7 @@ def run(
     if check_period and not only:
         check_period_has_orders(config, the_period)
     pdir = build_root / the_period.label
-    with RunLock(pdir, wait=wait, command="custops run", log=log):
-        clean_stale(pdir, log=log)
+    with RunLock(pdir, wait=wait, command="custops run", log=log), _cleaning_stale(pdir, log):
         result = _run_locked(
             _RunPlan(
                 chosen=chosen,
@@ -2514,6 +2513,21 @@ def run(
             )
         _write_manifest(result, config_file, language or config.language)
     return result
+
+
+@contextlib.contextmanager
+def _cleaning_stale(pdir: Path, log: Callable[[str], None]) -> Iterator[None]:
+    """Remove stale staging folders before the run and again after it (inside the lock).
+
+    A killed run's kernel lives in its own session and outlives the run by up to a second
+    (ipykernel's parent poller), so it can re-create its staging folder after the next run
+    removed it; the second pass takes that away.
+    """
+    clean_stale(pdir, log=log)
+    try:
+        yield
+    finally:
+        clean_stale(pdir, log=log, include_own=False)
 
 
 @dataclass(frozen=True)
