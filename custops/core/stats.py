@@ -300,6 +300,9 @@ def calibration_ici(predicted: Any, actual: Any, *, frac: float = 2 / 3) -> floa
     related metrics for quantifying the calibration of logistic regression models"; the
     survival form is ``lifelines.calibration.survival_probability_calibration``). 0 is
     perfect; it reads in the units of the probability. NaN with fewer than 10 predictions.
+    The smoother is fitted at points 1% of the predictions' range apart and interpolated
+    between them (lowess ``delta``): a fit at every point grows with n² (4 s at 30,000
+    customers, an hour at a million), the interpolated curve differs by about 1e-6.
 
     Examples
     --------
@@ -317,5 +320,6 @@ def calibration_ici(predicted: Any, actual: Any, *, frac: float = 2 / 3) -> floa
     p, y = p[keep], y[keep]
     if len(p) < 10:
         return float("nan")
-    smoothed = lowess(y, p, frac=frac, it=0, return_sorted=False)
+    delta = 0.01 * float(p.max() - p.min())
+    smoothed = lowess(y, p, frac=frac, it=0, delta=delta, return_sorted=False)
     return float(np.mean(np.abs(p - np.clip(smoothed, 0.0, 1.0))))
