@@ -68,7 +68,6 @@ __all__ = [
     "auc_score",
     "deciles",
     "calibration_table",
-    "BASELINE_SCORES",
     "baseline_comparison",
     "outreach_uplift",
     "score_forecasts",
@@ -281,10 +280,6 @@ def calibration_table(
     out["actual"] = out["events"] / out["n"]
     out["low"], out["high"] = wilson_ci(out["events"], out["n"])
     return out.reset_index()
-
-
-#: the scores of the back-test, in the order of the table: (name, probability or None)
-BASELINE_SCORES = ("cox", "btyd", "recency", "frequency")
 
 
 def baseline_comparison(
@@ -500,21 +495,19 @@ class ForecastCheck:
 def _baselines(scored: pd.DataFrame, prob_col: str) -> pd.DataFrame:
     """The Cox probability and BTYD P(alive) against recency and frequency alone.
 
-    On the customers every available score covers (a customer without a BTYD prediction
-    leaves that score's comparison on the others, so the BTYD row is left out when it covers
-    fewer than all of them).
+    All scores on the same customers: the BTYD row is left out unless every scored customer
+    has a P(alive), and the table is empty when one lacks a purchase before the start.
     """
-    frame = scored
-    risks: dict[str, Any] = {"cox": frame[prob_col].to_numpy(dtype=float)}
+    risks: dict[str, Any] = {"cox": scored[prob_col].to_numpy(dtype=float)}
     probabilities: dict[str, Any] = {"cox": risks["cox"]}
-    if "p_alive" in frame and frame["p_alive"].notna().all():
-        dead = 1.0 - frame["p_alive"].to_numpy(dtype=float)
+    if "p_alive" in scored and scored["p_alive"].notna().all():
+        dead = 1.0 - scored["p_alive"].to_numpy(dtype=float)
         risks["btyd"], probabilities["btyd"] = dead, dead
-    if frame["recency_days"].isna().any():
+    if scored["recency_days"].isna().any():
         return pd.DataFrame()
-    risks["recency"] = frame["recency_days"].to_numpy(dtype=float)
-    risks["frequency"] = -frame["purchase_days_365"].to_numpy(dtype=float)
-    return baseline_comparison(frame["churned"].to_numpy(dtype=bool), risks, probabilities)
+    risks["recency"] = scored["recency_days"].to_numpy(dtype=float)
+    risks["frequency"] = -scored["purchase_days_365"].to_numpy(dtype=float)
+    return baseline_comparison(scored["churned"].to_numpy(dtype=bool), risks, probabilities)
 
 
 def score_forecasts(
@@ -773,7 +766,6 @@ def baseline_text(check: ForecastCheck, lang: str = "en") -> str:
                 low=f"{r['diff_low']:+.3f}",
                 high=f"{r['diff_high']:+.3f}",
                 ici=f"{r['ici']:.3f}" if np.isfinite(r["ici"]) else "–",
-                lift=f"{r['lift']:.1f}",
             )
         )
     return " ".join(parts)

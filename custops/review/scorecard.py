@@ -772,16 +772,13 @@ def scorecard_table(card: pd.DataFrame, lang: str = "en", currency: str = "") ->
             if np.isfinite(low) and np.isfinite(high)
             else f"p={r.p_value:.3f}"
         )
+        span = f"（{span}）" if zh else f" ({span})"
         if pd.isna(r.significant):
             noise = "–"
         elif r.significant:
-            noise = ("超出随机波动" if zh else "real change") + (
-                f"（{span}）" if zh else f" ({span})"
-            )
+            noise = ("超出随机波动" if zh else "real change") + span
         else:
-            noise = ("可能是随机波动" if zh else "could be noise") + (
-                f"（{span}）" if zh else f" ({span})"
-            )
+            noise = ("可能是随机波动" if zh else "could be noise") + span
         arrow = "↑" if r.direction == "higher" else "↓"
         rows.append(
             {
@@ -1335,11 +1332,10 @@ def findings_markdown(items: Sequence[dict], lang: str = "en") -> str:
             if lang == "zh"
             else "There are no findings to report this period."
         )
-    if lang == "zh":
-        return "\n".join(
-            f"{i}. {f['text']} *（来源：笔记本 {f['source']}）*" for i, f in enumerate(items, 1)
-        )
-    return "\n".join(f"{i}. {f['text']} *(notebook {f['source']})*" for i, f in enumerate(items, 1))
+    tag = "（来源：笔记本 {}）" if lang == "zh" else "(notebook {})"
+    return "\n".join(
+        f"{i}. {f['text']} *{tag.format(f['source'])}*" for i, f in enumerate(items, 1)
+    )
 
 
 # --------------------------------------------------------------------------- PDCA register

@@ -2068,7 +2068,7 @@ a {{ color: #0b5cad; }}
 
 
 def _kpi_trend_html(folders: Sequence[Path], language: str, currency: str) -> str:
-    """The headline KPIs per published period (oldest first), when two or more have them."""
+    """The headline KPIs per published period (oldest first), of the periods with a scorecard."""
     import pandas as pd
 
     from custops.review import scorecard
