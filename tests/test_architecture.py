@@ -220,23 +220,32 @@ def _function(module: str, name: str) -> ast.FunctionDef:
 
 
 def _produced_keys(fn: ast.FunctionDef) -> tuple[set[str], list[str]]:
-    """Keys of the dicts a headline function builds: dict-literal keys and ``out["k"] = ``
-    targets; keys that are not string literals (f-strings, variables) are reported."""
+    """Glue keys a headline function produces: the literal first argument of each
+    ``Headline("key", ...)`` call, or of a call to a helper defined inside the function that
+    passes its first parameter on as the key (``hazard_ratio("churn_hr_slow", ...)``).
+    A ``Headline`` whose key is neither (an f-string, a variable) is reported as dynamic."""
     keys, dynamic = set(), []
+    helpers: dict[str, str] = {}  # nested function -> the parameter it uses as the key
     for node in ast.walk(fn):
-        if isinstance(node, ast.Dict):
-            for k in node.keys:
-                if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                    keys.add(k.value)
-                elif k is not None and not isinstance(node, ast.DictComp):
-                    dynamic.append(f"{fn.name}:{k.lineno}")
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        for t in targets:
-            if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
-                if isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str):
-                    keys.add(t.slice.value)
-                elif t.value.id == "out":
-                    dynamic.append(f"{fn.name}:{t.lineno}")
+        if (
+            isinstance(node, ast.FunctionDef)
+            and node is not fn
+            and node.args.args
+            and any(
+                isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "Headline"
+                for c in ast.walk(node)
+            )
+        ):
+            helpers[node.name] = node.args.args[0].arg
+    for node in ast.walk(fn):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
+            continue
+        first = node.args[0]
+        if node.func.id in ("Headline", *helpers):
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                keys.add(first.value)
+            elif not (isinstance(first, ast.Name) and first.id in helpers.values()):
+                dynamic.append(f"{fn.name}:{node.lineno}")
     return keys, dynamic
 
 
@@ -260,27 +269,17 @@ def _notebook_glue() -> tuple[dict[str, str], list[str]]:
                 for a in node.names:
                     alias[a.asname or a.name] = f"{node.module}.{a.name}"
         for node in ast.walk(tree):
-            call = node.iter if isinstance(node, ast.For) else None
-            glues = [
-                n
-                for n in ast.walk(node)
-                if isinstance(n, ast.Call)
-                and isinstance(n.func, ast.Attribute)
-                and n.func.attr == "glue"
-            ]
-            if (
-                isinstance(node, ast.Call)
-                and node in glues
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                inline.append(f"{path.name}: glue({node.args[0].value!r}, ...)")
-            if call is None or not glues:
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
-            # for key, value in module.function(...).items(): nb.glue(key, value)
-            assert isinstance(call, ast.Call) and call.func.attr == "items", ast.unparse(call)
-            inner = call.func.value
-            assert isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+            if node.func.attr == "glue" and node.args and isinstance(node.args[0], ast.Constant):
+                inline.append(f"{path.name}: glue({node.args[0].value!r}, ...)")
+            if node.func.attr != "glue_headlines":
+                continue
+            # nb.glue_headlines(module.function(...))
+            inner = node.args[0]
+            assert isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute), (
+                ast.unparse(node)
+            )
             module = alias[inner.func.value.id]
             producers[f"{path.name}:{module}.{inner.func.attr}"] = module
     return producers, inline
@@ -295,6 +294,8 @@ def test_every_glued_key_is_produced_by_one_function_found_by_one_grep() -> None
     for where, module in sorted(producers.items()):
         fn = _function(module, where.rsplit(".", 1)[1])
         produced, dynamic = _produced_keys(fn)
+        if fn.returns is None or ast.unparse(fn.returns) != "Headlines":
+            problems.append(f"{module}.{fn.name}: returns no typed Headlines")
         problems += [f"{module}.{d}: key built dynamically" for d in dynamic]
         assert produced, where
         for key in produced:

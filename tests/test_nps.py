@@ -425,8 +425,8 @@ def test_notebook_runs_on_small_demo_and_writes_summary(small_demo, small_artifa
     }
     assert {
         "nps_value",
-        "nps_ci_low",
-        "nps_ci_high",
+        "nps_low",
+        "nps_high",
         "nps_n",
         "nps_change",
         "nps_change_p",

@@ -550,7 +550,9 @@ def test_notebook_04_agent_section(small_demo, small_artifacts, demo_tables, tmp
     assert not set(stats_file["agent"]) & set(t["agent"])
     assert "Agents are numbered by ticket volume" in text
     cells = [
-        c for c in nb.cells if c.source.startswith("for key, value in agents.agent_headlines(team)")
+        c
+        for c in nb.cells
+        if c.source.startswith("nb.glue_headlines(agents.agent_headlines(team))")
     ]
     assert len(cells) == 1 and sum("image/png" in o.get("data", {}) for o in cells[0].outputs) == 1
 

@@ -23,6 +23,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from custops.core.config import Period, ReportConfig
 from custops.core.errors import ConfigError, PipelineError
+from custops.core.results import format_spec
 from custops.run import pipeline
 from custops.run.pipeline import (
     GLUE_PREFIX,
@@ -30,7 +31,6 @@ from custops.run.pipeline import (
     NotebookFailed,
     artifacts_dir,
     discover_notebooks,
-    glue_format,
     glued_scalars,
     prepare_notebook,
     select_notebook,
@@ -231,23 +231,53 @@ def test_glued_scalars_skips_figures_tables_and_private_keys():
 
 
 @pytest.mark.parametrize(
-    ("key", "text", "spec", "shown"),
+    ("kind", "text", "spec", "shown"),
     [
-        ("n_customers", "4821", ",d", "4,821"),
-        ("churn_rate", "0.1834", ".1%", "18.3%"),
-        ("nps", "31.52", ".1f", "31.5"),
-        ("hazard_ratio", "1.234", ".2f", "1.23"),
-        ("revenue", "1234567.8", ",.0f", "1,234,568"),
-        ("top_segment", "'Champions'", "s", "Champions"),
-        ("flag", "True", "s", "True"),
-        ("nps_change_p", "0.000312", ".2g", "0.00031"),
+        ("count", "4821", ",.0f", "4,821"),
+        ("count", "299.04", ",.0f", "299"),  # an expected number of churners: no decimals
+        ("share", "0.1834", ".1%", "18.3%"),
+        ("score", "31.52", ".1f", "31.5"),
+        ("ratio", "1.234", ".2f", "1.23"),
+        ("money", "1234567.8", ",.0f", "1,234,568"),
+        ("label", "'Champions'", "s", "Champions"),
+        ("probability", "0.000312", ".2g", "0.00031"),
+        ("hours", "6.583", ".1f", "6.6"),
+        (None, "4821", ",d", "4,821"),  # glued without a kind: by the value's type only
+        (None, "0.1834", ".3f", "0.183"),
+        (None, "True", "s", "True"),
     ],
 )
-def test_glue_format(key, text, spec, shown):
+def test_format_spec_follows_the_kind(kind, text, spec, shown):
+    import ast
+
     from myst_nb.core.variables import format_plain_text
 
-    assert glue_format(key, text) == spec
+    assert format_spec(kind, ast.literal_eval(text)) == spec
     assert format_plain_text(text, spec) == shown
+
+
+def test_figures_page_formats_by_kind_not_by_the_spelling_of_the_key():
+    """A key named like a rate but glued as a count is shown as a count, and a key with no
+    rate word glued as a share is shown as a percentage; intervals come from the kinds."""
+    chapter = pipeline._Chapter(
+        "notebooks/03_x",
+        "03_x",
+        {"churn_rate": "1234.0", "retained": "0.25", "retained_low": "0.2", "retained_high": "0.3"},
+        "",
+        None,
+        "X",
+        {
+            "churn_rate": {"kind": "count"},
+            "retained": {"kind": "share", "interval": ["retained_low", "retained_high"]},
+            "retained_low": {"kind": "share", "bound_of": "retained"},
+            "retained_high": {"kind": "share", "bound_of": "retained"},
+        },
+    )
+    md = pipeline._headlines_md([chapter], "en")
+    assert "`notebooks/03_x.ipynb::churn_rate:,.0f`" in md
+    assert "`notebooks/03_x.ipynb::retained:.1%`" in md
+    assert "(95% CI {glue:text}`notebooks/03_x.ipynb::retained_low:.1%`" in md
+    assert md.count("::retained_low") == 1  # the bound is in the value's cell, not its own row
 
 
 def test_book_config_quotes_off_and_sets_substitutions(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from custops.core.results import Headline, Headlines
 from custops.features.engine import connect
 from custops.features.features import Observation, customer_features, observation
 from custops.features.features import read_observation as features_read_observation
@@ -11,7 +12,7 @@ from custops.features.purchases import order_ids_unique
 from custops.ingest.artifacts import write_artifact
 from custops.ingest.cleaning import ANNOUNCE_SHARE, CleanResult, load_and_clean
 from custops.report import notebook as nb
-from custops.report.notebook import Context, fmt_int, fmt_money, fmt_pct
+from custops.report.notebook import Context, fmt_int, fmt_pct
 from custops.report.text import t
 from custops.segments.segmentation import value_tiers
 
@@ -261,13 +262,13 @@ def write_outputs(ctx: Context, result: CleanResult, features: pd.DataFrame) -> 
     )
 
 
-def headlines(features: pd.DataFrame, sources: pd.DataFrame, currency: str = "") -> dict:
+def headlines(features: pd.DataFrame, sources: pd.DataFrame) -> Headlines:
     """The glued headline numbers of notebook 01 (the landing page quotes them).
 
-    Customers in the view, customers active in the period, the period's revenue (formatted
-    with ``currency``), the input rows read and the share of them rejected (formatted), from
-    the customer view and :func:`source_table`. Without an orders table (``sources`` lists
-    the tables) the active customers and the revenue are left out, not shown as 0.
+    Customers in the view, customers active in the period, the period's revenue, the input
+    rows read and the share of them rejected, from the customer view and
+    :func:`source_table`. Without an orders table (``sources`` lists the tables) the active
+    customers and the revenue are left out, not shown as 0.
 
     Examples
     --------
@@ -275,19 +276,26 @@ def headlines(features: pd.DataFrame, sources: pd.DataFrame, currency: str = "")
     >>> s = pd.DataFrame({"rows_in": [90, 10], "rejected": [4, 1]})
     >>> h = headlines(f, s)
     >>> h["data_customers"], h["data_active_customers"], h["data_rows_in"], h["data_reject_share"]
-    (2, 1, 100, '5.0%')
+    (2, 1, 100, 0.05)
     >>> sorted(headlines(f, s.assign(table=["customers", "surveys"])))  # no orders: no revenue
     ['data_customers', 'data_reject_share', 'data_rows_in']
     """
     # without an orders table nobody "ordered" and there is no revenue: not 0, unknown
     ordered = "table" not in sources or "orders" in set(sources["table"])
-    out = {"data_customers": len(features)}
+    out = [Headline("data_customers", len(features), "count")]
     if ordered:
-        out["data_active_customers"] = int(features["active_in_period"].sum())
-        out["data_revenue_period"] = fmt_money(float(features["revenue_period"].sum()), currency)
-    out["data_rows_in"] = int(sources["rows_in"].sum())
-    out["data_reject_share"] = fmt_pct(sources["rejected"].sum() / sources["rows_in"].sum())
-    return out
+        active = int(features["active_in_period"].sum())
+        revenue = float(features["revenue_period"].sum())
+        out += [
+            Headline("data_active_customers", active, "count"),
+            Headline("data_revenue_period", revenue, "money"),
+        ]
+    rows_in = int(sources["rows_in"].sum())
+    out += [
+        Headline("data_rows_in", rows_in, "count"),
+        Headline("data_reject_share", float(sources["rejected"].sum() / rows_in), "share"),
+    ]
+    return Headlines(out)
 
 
 def ensure_inputs(ctx: Context, *, build: bool | None = None) -> pd.DataFrame | None:

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from custops.core.config import Period, ReportConfig
+from custops.core.results import interval_keys
 from custops.report.labels import value_label
 from custops.report.notebook import fmt_money
 
@@ -36,10 +37,27 @@ TILE_SPECS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: the landing page's unit for a headline kind (``custops.core.results.Kind``)
+_KIND_UNITS = {
+    "money": "currency",
+    "share": "share",
+    "count": "count",
+    "hours": "hours",
+    "score": "points",
+}
+
+
 def _glued(glue: dict[str, dict[str, str]], ref: str) -> float | None:
     """The number glued as ``stem::key``, or None."""
     stem, _, key = ref.partition("::")
     return _number(glue.get(stem, {}).get(key))
+
+
+def _interval(glue: dict[str, dict[str, str]], ref: str) -> tuple[float | None, float | None]:
+    """The 95% interval glued beside ``stem::key`` (``custops.core.results.interval_keys``)."""
+    stem, _, key = ref.partition("::")
+    low, high = interval_keys(key)
+    return _glued(glue, f"{stem}::{low}"), _glued(glue, f"{stem}::{high}")
 
 
 _TEXT = {
@@ -182,6 +200,7 @@ def tiles(
     cfg: ReportConfig,
     period: Period,
     lang: str = "en",
+    kinds: dict[str, dict[str, dict[str, Any]]] | None = None,
 ) -> list[Tile]:
     """The headline KPI tiles: the glued value, and from the scorecard its change, interval,
     target and status.
@@ -195,6 +214,10 @@ def tiles(
     cfg : ReportConfig
     period : Period
     lang : {"en", "zh"}
+    kinds : dict, optional
+        Notebook stem -> glue key -> what the chapter said of the value
+        (``custops.run.pipeline.glued_kinds``): a KPI without a scorecard row is formatted
+        by the kind its chapter gave it.
 
     Returns
     -------
@@ -210,7 +233,6 @@ def tiles(
     ['-1.1']
     """
     card = _scorecard(artifacts).set_index("kpi")
-    units = {"value_at_risk": "currency", "revenue": "currency", "active_customers": "customers"}
     out = []
     previous_label = period.previous().label
     for kpi, ref, anchor in TILE_SPECS:
@@ -219,7 +241,8 @@ def tiles(
         if value is None:
             continue
         row = card.loc[kpi] if kpi in card.index else None
-        unit = str(row["unit"]) if row is not None else units.get(kpi, "points")
+        kind = (kinds or {}).get(stem, {}).get(key, {}).get("kind")
+        unit = str(row["unit"]) if row is not None else _KIND_UNITS.get(kind, "points")
         tile = Tile(
             kpi=kpi,
             label=_t(kpi, lang),
@@ -230,8 +253,7 @@ def tiles(
             anchor=anchor,
         )
         if kpi == "value_at_risk":
-            low = _glued(glue, ref.replace("_total", "_low"))
-            high = _glued(glue, ref.replace("_total", "_high"))
+            low, high = _interval(glue, ref)
             if low is not None and high is not None:
                 tile.interval = _t(
                     "ci",
@@ -330,8 +352,7 @@ def findings(
         n_now, n_prev = _finite(nps["value"]), _finite(nps["previous"])
         if None not in (f_now, f_prev, n_now, n_prev) and f_now > f_prev and n_now < n_prev:
             gap = _glued(glue, "04_nps::nps_slow_gap")
-            lo = _glued(glue, "04_nps::nps_change_ci_low")
-            hi = _glued(glue, "04_nps::nps_change_ci_high")
+            lo, hi = _interval(glue, "04_nps::nps_change")
             ci = (
                 (
                     f"（95% 置信区间 {lo:.1f} 至 {hi:.1f}）"
@@ -409,7 +430,7 @@ def findings(
         ("03_churn_survival::churn_hr_unresolved", "an unresolved complaint", "投诉未解决"),
         ("03_churn_survival::churn_hr_slow", "a slow first response", "首次响应慢"),
     ):
-        hr, lo, hi = (_glued(glue, key + s) for s in ("", "_low", "_high"))
+        hr, (lo, hi) = _glued(glue, key), _interval(glue, key)
         if None not in (hr, lo, hi) and lo > 1:
             drivers.append((cn if zh else en, hr, lo, hi, key))
     if drivers:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from scipy import stats
 
 from custops.core.config import Period, ReportConfig
 from custops.core.index import OrderIndex
+from custops.core.results import Headline, Headlines, Result
 
 __all__ = [
     "WEEKDAYS",
@@ -182,7 +183,7 @@ def timezone_label(
 
 
 @dataclass
-class WeekdayHour:
+class WeekdayHour(Result):
     """Result of :func:`weekday_hour_table`.
 
     Attributes
@@ -227,6 +228,10 @@ class WeekdayHour:
     def has_times(self) -> bool:
         """Whether a heatmap can be drawn."""
         return self.resolution in ("time", "mixed") and not self.table.empty
+
+    def headlines(self) -> Headlines:
+        """The busiest weekday × hour and 3-hour block (:func:`timing_headlines`)."""
+        return timing_headlines(self)
 
     def note(self, lang: str = "en") -> str:
         """What the table covers (window, orders, zone) or why there is no heatmap.
@@ -490,7 +495,7 @@ def _peak_block(table: pd.DataFrame, width: int = 3) -> tuple[int, float]:
     return start, float(sums[start] / total) if total else float("nan")
 
 
-def timing_headlines(result: WeekdayHour) -> dict[str, Any]:
+def timing_headlines(result: WeekdayHour) -> Headlines:
     """Glue values: the busiest weekday × hour cell and the share of the busiest 3-hour block.
 
     Returns an empty dict when there is no time of day.
@@ -503,15 +508,19 @@ def timing_headlines(result: WeekdayHour) -> dict[str, Any]:
     '18:00–21:00'
     """
     if not result.has_times:
-        return {}
+        return Headlines()
     table = result.table
     top = table.loc[table["orders_per_day"].idxmax()]
     start, share = _peak_block(table)
-    return {
-        "seg_peak_weekday_hour": f"{WEEKDAYS['en'][int(top.weekday)]} {_hour_span(int(top.hour))}",
-        "seg_peak_hour_block": f"{start:02d}:00–{(start + 3) % 24:02d}:00",
-        "seg_peak_block_order_share": share,
-    }
+    peak = f"{WEEKDAYS['en'][int(top.weekday)]} {_hour_span(int(top.hour))}"
+    block = f"{start:02d}:00–{(start + 3) % 24:02d}:00"
+    return Headlines(
+        [
+            Headline("seg_peak_weekday_hour", peak, "text"),
+            Headline("seg_peak_hour_block", block, "text"),
+            Headline("seg_peak_block_order_share", share, "share"),
+        ]
+    )
 
 
 def timing_findings(result: WeekdayHour, lang: str = "en", currency: str = "") -> str:

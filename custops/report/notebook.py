@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from custops.core.config import Period, ReportConfig, load_config
+from custops.core.results import Headlines
 from custops.ingest.artifacts import artifacts_dir
 from custops.report.labels import column_label
 
@@ -37,6 +38,7 @@ __all__ = [
     "start",
     "table",
     "glue",
+    "glue_headlines",
     "md",
     "missing_table_note",
     "fmt_int",
@@ -407,6 +409,40 @@ def glue(name: str, value: Any, *, display: bool = False) -> Any:
     except Exception:  # outside a kernel (e.g. doctests) there is nothing to glue into
         pass
     return value
+
+
+def glue_headlines(headlines: Headlines) -> None:
+    """Glue every number of ``headlines`` for the book, each with its kind and interval keys.
+
+    Each glue output carries ``{"custops": {"kind": ..., "interval" | "bound_of": ...}}`` in
+    its metadata (beside myst-nb's ``scrapbook`` entry), which the book build reads to format
+    the number (``custops.run.pipeline.glued_headlines``). Outside a kernel nothing is glued.
+
+    Returns nothing, so a cell that ends with this call shows nothing.
+
+    Examples
+    --------
+    >>> from custops.core.results import Headline
+    >>> glue_headlines(Headlines([Headline("nps_n", 812, "count")]))  # outside a kernel: no-op
+    """
+    metadata = headlines.glue_metadata()
+    try:
+        from IPython import get_ipython
+        from IPython.core.formatters import format_display_data
+        from IPython.display import display as ipy_display
+    except ImportError:  # no IPython: nothing to glue into
+        return
+    if get_ipython() is None:
+        return
+    for key, value in headlines.items():
+        bundle, meta = format_display_data(value)
+        meta["scrapbook"] = {"name": key, "mime_prefix": GLUE_PREFIX}
+        meta["custops"] = metadata[key]
+        ipy_display({GLUE_PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=meta)
+
+
+#: myst-nb's prefix for glued outputs that are not displayed (``glue(..., display=False)``)
+GLUE_PREFIX = "application/papermill.record/"
 
 
 def md(text: str) -> Any:

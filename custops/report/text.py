@@ -402,11 +402,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "glue.data_reject_share": {"en": "Share of rows set aside", "zh": "剔除行占比"},
     # 04 NPS and service
     "glue.nps_value": {"en": "NPS", "zh": "净推荐值 (NPS)"},
-    "glue.nps_ci_low": {"en": "NPS, lower 95% bound", "zh": "NPS 95% 置信下限"},
-    "glue.nps_ci_high": {"en": "NPS, upper 95% bound", "zh": "NPS 95% 置信上限"},
     "glue.nps_n": {"en": "Survey answers", "zh": "问卷回复数"},
-    "glue.nps_change_ci_low": {"en": "NPS change, lower 95% bound", "zh": "NPS 变化 95% 置信下限"},
-    "glue.nps_change_ci_high": {"en": "NPS change, upper 95% bound", "zh": "NPS 变化 95% 置信上限"},
     "glue.nps_change_p": {"en": "NPS change, p-value", "zh": "NPS 变化的 p 值"},
     "glue.nps_slow_gap": {
         "en": "NPS gap after a slow first response",

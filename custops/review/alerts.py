@@ -48,6 +48,7 @@ from custops.core.arrays import distinct_code_days
 from custops.core.config import Period
 from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.results import Headline, Headlines, Result
 
 __all__ = [
     "alerts_headlines",
@@ -500,12 +501,21 @@ def control_chart(
 
 
 @dataclass
-class MonitorResult:
+class MonitorResult(Result):
     """Control charts of every KPI and the alerts that fired."""
 
     chart: pd.DataFrame
     alerts: pd.DataFrame
     period: str
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The alerts that fired."""
+        return self.alerts
+
+    def headlines(self) -> Headlines:
+        """KPIs that alerted for the worse (:func:`alerts_headlines`)."""
+        return alerts_headlines(self)
 
 
 def monitor(
@@ -717,7 +727,7 @@ def plot_control_charts(result: MonitorResult, lang: str = "en", *, ncols: int =
     return fig
 
 
-def alerts_headlines(watch: MonitorResult) -> dict[str, int]:
+def alerts_headlines(watch: MonitorResult) -> Headlines:
     """The glued headline number of the monthly KPI watch (the landing page quotes it).
 
     ``review_kpi_alerts_worse``: the alerts of :func:`monitor` whose change is for the worse.
@@ -728,4 +738,5 @@ def alerts_headlines(watch: MonitorResult) -> dict[str, int]:
     >>> alerts_headlines(w)
     {'review_kpi_alerts_worse': 1}
     """
-    return {"review_kpi_alerts_worse": int(watch.alerts["change"].eq("worse").sum())}
+    worse = int(watch.alerts["change"].eq("worse").sum())
+    return Headlines([Headline("review_kpi_alerts_worse", worse, "count")])

@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from custops.core.config import Period, ReportConfig
 from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.results import Headline, Headlines, Result
 
 __all__ = [
     "UNKNOWN_CHANNEL",
@@ -230,7 +231,7 @@ def _bootstrap_mean(
 
 
 @dataclass
-class UnitEconomics:
+class UnitEconomics(Result):
     """Result of :func:`unit_economics`.
 
     Attributes
@@ -259,6 +260,10 @@ class UnitEconomics:
     notes: list[str] = field(default_factory=list)
     period: str = ""
     min_n: int = 30
+
+    def headlines(self) -> Headlines:
+        """CAC, CLV:CAC with its interval, the best channel (:func:`economics_headlines`)."""
+        return economics_headlines(self)
 
     def note(self, lang: str = "en") -> str:
         """Definitions and what is missing, as Markdown.
@@ -565,7 +570,7 @@ def economics_findings(result: UnitEconomics, lang: str = "en", currency: str = 
     return "\n".join(lines)
 
 
-def economics_headlines(result: UnitEconomics) -> dict[str, Any]:
+def economics_headlines(result: UnitEconomics) -> Headlines:
     """Glue values: the blended CAC and CLV/CAC over channels with spend, and the best paid channel.
 
     Examples
@@ -576,24 +581,22 @@ def economics_headlines(result: UnitEconomics) -> dict[str, Any]:
     'a'
     """
     table = result.table
-    out: dict[str, Any] = {}
+    out: list[Headline] = []
     if table.empty:
-        return out
+        return Headlines(out)
     paid = table[(table["status"] == "ok") & (table["channel"] != ALL_PAID)]
     total = table[table["channel"] == ALL_PAID]
     overall = total.iloc[0] if len(total) else (paid.iloc[0] if len(paid) == 1 else None)
     if overall is not None:
-        out["review_cac"] = float(overall["cac"])
+        out.append(Headline("review_cac", float(overall["cac"]), "money"))
         if result.has_clv:
-            out["review_clv_to_cac"] = float(overall["clv_to_cac"])
-            out["review_clv_to_cac_low"] = float(overall["ratio_low"])
-            out["review_clv_to_cac_high"] = float(overall["ratio_high"])
+            ratio = [float(overall[c]) for c in ("clv_to_cac", "ratio_low", "ratio_high")]
+            out.append(Headline("review_clv_to_cac", ratio[0], "ratio", ratio[1], ratio[2]))
     ranked = paid[~paid["small"]].dropna(subset=["clv_to_cac"])
     if len(ranked):
-        out["review_best_clv_cac_channel"] = str(
-            ranked.loc[ranked["clv_to_cac"].idxmax(), "channel"]
-        )
-    return out
+        best = str(ranked.loc[ranked["clv_to_cac"].idxmax(), "channel"])
+        out.append(Headline("review_best_clv_cac_channel", best, "label"))
+    return Headlines(out)
 
 
 _DISPLAY = {

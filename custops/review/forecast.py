@@ -45,6 +45,7 @@ import pandas as pd
 from scipy import stats as _stats
 
 from custops.core.config import Period
+from custops.core.results import Headline, Headlines, Result
 from custops.core.stats import (
     Z95,
     TwoProportions,
@@ -450,7 +451,7 @@ def outreach_uplift(
 
 
 @dataclass
-class ForecastCheck:
+class ForecastCheck(Result):
     """The previous report's forecasts against this period's actuals (see the module docs)."""
 
     current: Period
@@ -488,8 +489,9 @@ class ForecastCheck:
         """The ``forecast_checks.csv`` rows of this period (see :func:`history_rows`)."""
         return history_rows(self)
 
-    def _repr_html_(self) -> str:
-        return self.summary.to_html(index=False)
+    def headlines(self) -> Headlines:
+        """Brier, AUC, retained share of the top list, uplift (:func:`forecast_headlines`)."""
+        return forecast_headlines(self)
 
 
 def _baselines(scored: pd.DataFrame, prob_col: str) -> pd.DataFrame:
@@ -901,7 +903,7 @@ def uplift_display(check: ForecastCheck, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def forecast_headlines(check: ForecastCheck) -> dict[str, float]:
+def forecast_headlines(check: ForecastCheck) -> Headlines:
     """Glue values of the section (empty without a previous report).
 
     ``forecast_brier``, ``forecast_auc``, ``forecast_top_retained_rate`` and the outreach
@@ -914,19 +916,19 @@ def forecast_headlines(check: ForecastCheck) -> dict[str, float]:
     {}
     """
     if not check.available or not check.n:
-        return {}
-    out: dict[str, float] = {
-        "forecast_brier": round(check.brier, 4),
-        "forecast_auc": round(check.auc, 3) if math.isfinite(check.auc) else float("nan"),
-    }
+        return Headlines()
+    out = [
+        Headline("forecast_brier", round(check.brier, 4), "probability"),
+        Headline("forecast_auc", round(check.auc, 3), "ratio"),
+    ]
     if check.top_n:
-        out["forecast_top_retained_rate"] = round(check.top_retained / check.top_n, 4)
+        retained = round(check.top_retained / check.top_n, 4)
+        out.append(Headline("forecast_top_retained_rate", retained, "share"))
     if check.uplift.itt is not None:
         r = check.uplift.itt
-        out["forecast_uplift_pp"] = round(r.diff * 100, 2)
-        out["forecast_uplift_pp_low"] = round(r.diff_low * 100, 2)
-        out["forecast_uplift_pp_high"] = round(r.diff_high * 100, 2)
-    return out
+        pp = [round(v * 100, 2) for v in (r.diff, r.diff_low, r.diff_high)]
+        out.append(Headline("forecast_uplift_pp", pp[0], "points", pp[1], pp[2]))
+    return Headlines(out)
 
 
 # --------------------------------------------------------------------------- history

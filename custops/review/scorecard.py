@@ -61,6 +61,7 @@ from scipy import stats
 from custops.core.config import Period, Target
 from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.results import Headline, Headlines
 from custops.core.stats import Z95, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
 from custops.report.text import join_names
@@ -1666,7 +1667,7 @@ def glue_values(
     *,
     channels: pd.DataFrame | None = None,
     items: Sequence[dict] = (),
-) -> dict[str, Any]:
+) -> Headlines:
     """The review's headline numbers for ``nb.glue`` (plain Python types).
 
     Keys: ``review_n_green, review_n_amber, review_n_red, review_active_customers,
@@ -1692,14 +1693,16 @@ def glue_values(
 
         best = best_channel(channels).get("channel", "–")
     active = get("active_customers")
-    return {
-        "review_n_green": int(counts.get("green", 0)),
-        "review_n_amber": int(counts.get("amber", 0)),
-        "review_n_red": int(counts.get("red", 0)),
-        "review_active_customers": int(active) if np.isfinite(active) else 0,
-        "review_revenue": round(get("revenue"), 2),
-        "review_churn_rate": round(get("churn_rate"), 4),
-        "review_nps": round(get("nps"), 1),
-        "review_top_finding": items[0]["text"] if items else "–",
-        "review_best_channel": best,
-    }
+    return Headlines(
+        [
+            Headline("review_n_green", int(counts.get("green", 0)), "count"),
+            Headline("review_n_amber", int(counts.get("amber", 0)), "count"),
+            Headline("review_n_red", int(counts.get("red", 0)), "count"),
+            Headline("review_active_customers", int(active) if np.isfinite(active) else 0, "count"),
+            Headline("review_revenue", round(get("revenue"), 2), "money"),
+            Headline("review_churn_rate", round(get("churn_rate"), 4), "share"),
+            Headline("review_nps", round(get("nps"), 1), "score"),
+            Headline("review_top_finding", items[0]["text"] if items else "–", "text"),
+            Headline("review_best_channel", best, "label"),
+        ]
+    )

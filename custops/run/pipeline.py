@@ -50,6 +50,7 @@ import yaml
 from custops.chapters import landing
 from custops.core.config import Period, ReportConfig, load_config
 from custops.core.errors import ConfigError, PipelineError
+from custops.core.results import format_spec
 from custops.ingest.artifacts import STAGE_ENV
 from custops.ingest.cleaning import EARLIEST_DATE
 from custops.report.labels import VALUE_LABELS, value_label
@@ -97,7 +98,6 @@ _HIDING_TAGS = {
     "hide_input",
 }
 _NUMPY_REPR = re.compile(r"^(?:np|numpy)\.\w+\((.*)\)$", re.S)
-_RATE_WORDS = {"rate", "share", "pct", "ratio", "proportion", "conversion", "km"}
 
 Progress = Callable[[str], None]
 
@@ -1179,40 +1179,38 @@ def glued_scalars(nb: nbformat.NotebookNode) -> dict[str, str]:
     return values
 
 
-def glue_format(key: str, text: str) -> str:
-    """The format spec used to quote a glued value on the landing page.
+def glued_kinds(nb: nbformat.NotebookNode) -> dict[str, dict[str, Any]]:
+    """What the chapter said about each glued value: its kind and its interval keys.
 
-    Integers get thousands separators; floats named like a rate (``churn_rate``,
-    ``reject_share``) between -1 and 1 are shown as percentages; other floats get one or two
-    decimals; anything else is shown as text.
+    ``custops.report.notebook.glue_headlines`` writes ``{"kind": ..., "interval": [low, high]}``
+    (or ``"bound_of"``) into each glue output's ``custops`` metadata. Values glued without
+    it (a notebook that called myst-nb's ``glue`` directly) are absent here.
 
     Examples
     --------
-    >>> glue_format("n_customers", "4821"), glue_format("churn_rate", "0.183")
-    (',d', '.1%')
-    >>> glue_format("nps", "31.52"), glue_format("revenue", "1234567.8"), glue_format("top", "'A'")
-    ('.1f', ',.0f', 's')
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[
+    ...     nbformat.v4.new_output("display_data",
+    ...         data={GLUE_PREFIX + "text/plain": "0.18"},
+    ...         metadata={"scrapbook": {"name": "churn_rate", "mime_prefix": GLUE_PREFIX},
+    ...                   "custops": {"kind": "share"}})])])
+    >>> glued_kinds(nb)
+    {'churn_rate': {'kind': 'share'}}
     """
+    out: dict[str, dict[str, Any]] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = output.get("metadata", {})
+            name = meta.get("scrapbook", {}).get("name")
+            if name and isinstance(meta.get("custops"), dict):
+                out[str(name)] = dict(meta["custops"])
+    return out
+
+
+def _literal(text: str) -> Any:
     try:
-        value = ast.literal_eval(text.strip())
+        return ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return "s"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "s"
-    if isinstance(value, int):
-        return ",d"
-    if not math.isfinite(value):
-        return "s"
-    words = set(re.split(r"[_\W]+", key.lower()))
-    if words & _COUNT_WORDS or key.lower().split("_")[:2].count("n"):
-        return ",.0f"  # counts (an expected number of churners, too) carry no decimals
-    if words & _RATE_WORDS and abs(value) <= 1:
-        return ".1%"
-    if 0 < abs(value) < 0.01:  # p-values and other small numbers keep two significant digits
-        return ".2g"
-    if abs(value) >= 1000 or value.is_integer():
-        return ",.0f"
-    return ".1f" if abs(value) >= 10 else ".2f"
+        return text.strip()
 
 
 # --------------------------------------------------------------------------- book source
@@ -1268,6 +1266,26 @@ class _Chapter:
     executed_at: str
     seconds: float | None
     title: str = ""
+    kinds: dict[str, dict[str, Any]] = field(default_factory=dict)  # ``glued_kinds``
+
+    def kind(self, key: str) -> str | None:
+        """The kind the chapter gave ``key`` (None: glued without one)."""
+        return self.kinds.get(key, {}).get("kind")
+
+    def interval(self, key: str) -> tuple[str, str] | None:
+        """The glue keys of ``key``'s 95% interval, when the chapter glued one."""
+        pair = self.kinds.get(key, {}).get("interval")
+        if pair and all(b in self.glue for b in pair):
+            return pair[0], pair[1]
+        return None
+
+    def shown_keys(self) -> list[str]:
+        """The glued values to list, in order: interval bounds and ``_private`` keys left out."""
+        return [
+            k
+            for k in self.glue
+            if not k.startswith("_") and "bound_of" not in self.kinds.get(k, {})
+        ]
 
 
 def _md_cell(text: str) -> str:
@@ -1280,25 +1298,6 @@ def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def _interval_keys(key: str, keys: Iterable[str]) -> tuple[str, str] | None:
-    """The glue keys holding the 95% interval of ``key`` (``k_low``/``k_high`` or ``k_ci_low``/...).
-
-    Examples
-    --------
-    >>> _interval_keys("nps_value", ["nps_value", "nps_ci_low", "nps_ci_high"])
-    ('nps_ci_low', 'nps_ci_high')
-    >>> _interval_keys("churn_rate", ["churn_rate", "churn_rate_low", "churn_rate_high"])
-    ('churn_rate_low', 'churn_rate_high')
-    """
-    present = set(keys)
-    bases = [key, key.removesuffix("_value"), key.removesuffix("_total")]
-    for base in bases:
-        for low, high in (("_low", "_high"), ("_ci_low", "_ci_high")):
-            if base + low in present and base + high in present and base + low != key:
-                return base + low, base + high
-    return None
-
-
 def _title(notebook: nbformat.NotebookNode) -> str:
     """The first ``# `` heading of a notebook's markdown cells (MyST substitutions still inside)."""
     for cell in notebook.cells:
@@ -1309,34 +1308,21 @@ def _title(notebook: nbformat.NotebookNode) -> str:
     return ""
 
 
-def _glue_ref(chapter: _Chapter, name: str, format_like: str) -> str:
-    """A ``{glue:text}`` reference to a chapter's glued value, formatted like ``format_like``."""
-    fmt = glue_format(format_like, chapter.glue[format_like])
+def _glue_ref(chapter: _Chapter, name: str, kind: str | None) -> str:
+    """A ``{glue:text}`` reference to a chapter's glued value, formatted by ``kind``."""
+    fmt = format_spec(kind, _literal(chapter.glue[name]))
     return f"{{glue:text}}`{chapter.doc}.ipynb::{name}:{fmt}`"
 
 
-_MONEY_WORDS = {"revenue", "clv", "cac", "value"}
-_COUNT_WORDS = {"churners", "customers", "events", "censored", "agents", "actual", "expected"}
-
-
-def _is_money(key: str) -> bool:
-    """Glue keys holding an amount of money (``churn_value_at_risk_total``, ``review_cac``)."""
-    words = set(re.split(r"[_\W]+", key.lower()))
-    return bool(words & _MONEY_WORDS) and not words & {"to", "spearman", "overlap", "share"}
-
-
-def _shown_glue(chapter: _Chapter, key: str, like: str, currency: str, lang: str) -> str:
-    """A glued value on the figures page: money as ``CNY 4.28M``, keys as labels, else glued."""
-    text = chapter.glue[key].strip()
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        value = None
-    if isinstance(value, str) and value_label(value, lang) != value:
+def _shown_glue(chapter: _Chapter, key: str, kind: str | None, currency: str, lang: str) -> str:
+    """A glued value on the figures page, by its kind: money as ``CNY 4.28M``, a label key as
+    its label, text as it is, numbers as a ``{glue:text}`` reference with the kind's format."""
+    value = _literal(chapter.glue[key])
+    if isinstance(value, str) and kind in ("label", None) and value_label(value, lang) != value:
         return value_label(value, lang)  # a raw key (``app_push``) as its label
-    if isinstance(value, int | float) and not isinstance(value, bool) and _is_money(like):
+    if isinstance(value, int | float) and not isinstance(value, bool) and kind == "money":
         return fmt_money(float(value), currency)
-    return _glue_ref(chapter, key, like)
+    return _glue_ref(chapter, key, kind)
 
 
 def _commentary_md(
@@ -1367,16 +1353,13 @@ def _headlines_md(
     header = [t("intro.headlines.figure", lang), t("intro.headlines.value", lang)]
     ci = "95% CI" if lang == "en" else "95% 置信区间"
     for chapter in chapters:
-        keys = list(chapter.glue)
-        bounds = {b for k in keys if (pair := _interval_keys(k, keys)) for b in pair}
         rows = []
-        for key in keys:
-            if key in bounds or key.startswith("_"):
-                continue
-            value = _shown_glue(chapter, key, key, currency, lang)
-            pair = _interval_keys(key, keys)
+        for key in chapter.shown_keys():
+            kind = chapter.kind(key)
+            value = _shown_glue(chapter, key, kind, currency, lang)
+            pair = chapter.interval(key)
             if pair:
-                low, high = (_shown_glue(chapter, b, key, currency, lang) for b in pair)
+                low, high = (_shown_glue(chapter, b, kind, currency, lang) for b in pair)
                 value += f" ({ci} {low} – {high})"
             rows.append([glue_label(key, lang), value])
         note = commentary.get(chapter.name)
@@ -1650,11 +1633,13 @@ def prepare_book_source(
                 executed_at,
                 seconds,
                 _title(book_nb),
+                glued_kinds(book_nb),
             )
         )
 
     glue = {Path(c.doc).name: c.glue for c in chapters}
-    tile_list = landing.tiles(glue, artifacts, config, period, language)
+    kinds = {Path(c.doc).name: c.kinds for c in chapters}
+    tile_list = landing.tiles(glue, artifacts, config, period, language, kinds)
     finding_list = [
         f for f in landing.findings(glue, artifacts, config, period, language) if f.doc in glue
     ]
@@ -1720,7 +1705,9 @@ def _insert_commentary(nb: nbformat.NotebookNode, block: str) -> None:
     nb.cells.insert(at, cell)
 
 
-def chapter_findings(executed: Path, lang: str, period: str | None = None) -> tuple[str, list[str]]:
+def chapter_findings(
+    executed: Path, lang: str, period: str | None = None, currency: str = ""
+) -> tuple[str, list[str]]:
     """A chapter's title and its glued headline numbers, as the landing page formats them.
 
     Parameters
@@ -1728,6 +1715,10 @@ def chapter_findings(executed: Path, lang: str, period: str | None = None) -> tu
     executed : Path
         The executed notebook (``build/<P>/notebooks/NN_name.ipynb``).
     lang : {"en", "zh"}
+    period : str, optional
+        The period, when the notebook does not record the one it ran for.
+    currency : str
+        Currency code money is shown with (``CNY 4.28M``).
 
     Returns
     -------
@@ -1749,25 +1740,27 @@ def chapter_findings(executed: Path, lang: str, period: str | None = None) -> tu
     title = _title(nb) or executed.stem
     if period:
         title = re.sub(r"\{\{\s*period\s*\}\}", period, title)
-    glue = glued_scalars(nb)
-    keys = list(glue)
-    bounds = {b for k in keys if (pair := _interval_keys(k, keys)) for b in pair}
+    chapter = _Chapter(executed.stem, executed.stem, glued_scalars(nb), "", None, title)
+    chapter.kinds = glued_kinds(nb)
 
-    def shown(key: str, like: str) -> str:
-        text = glue[key]
+    def shown(key: str, kind: str | None) -> str:
+        value = _literal(chapter.glue[key])
+        if isinstance(value, str):
+            return value_label(value, lang) if kind in ("label", None) else value
+        if kind == "money" and not isinstance(value, bool):
+            return fmt_money(float(value), currency)
         try:
-            return format(ast.literal_eval(text.strip()), glue_format(like, glue[like]))
-        except (ValueError, TypeError, SyntaxError):
-            return text.strip().strip("'\"")
+            return format(value, format_spec(kind, value))
+        except (ValueError, TypeError):
+            return str(value)
 
     lines = []
-    for key in keys:
-        if key in bounds or key.startswith("_"):
-            continue
-        value = shown(key, key)
-        pair = _interval_keys(key, keys)
+    for key in chapter.shown_keys():
+        kind = chapter.kind(key)
+        value = shown(key, kind)
+        pair = chapter.interval(key)
         if pair:
-            value += f" (95% CI {shown(pair[0], key)} – {shown(pair[1], key)})"
+            value += f" (95% CI {shown(pair[0], kind)} – {shown(pair[1], kind)})"
         lines.append(f"- {glue_label(key, lang)}: {value}")
     return title, lines
 
@@ -1836,7 +1829,9 @@ def write_notes(
         heading = notes.chapter_key(nb, notebooks)
         executed = executed_dir / nb.name
         if executed.is_file() and not _notebook_failed(executed):
-            title, findings = chapter_findings(executed, lang, period=label)
+            title, findings = chapter_findings(
+                executed, lang, period=label, currency=config.currency
+            )
             built = True
         else:
             title, findings = nb.stem, []

@@ -43,6 +43,7 @@ from threadpoolctl import threadpool_limits
 
 from custops.core.config import Period, ReportConfig, SegmentConfig
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.results import Headline, Headlines
 from custops.core.stats import wilson_ci
 from custops.features.purchases import purchase_view
 from custops.report.labels import value_label
@@ -1734,7 +1735,7 @@ def display_profile(profile: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 def headlines(
     segmentation: Segmentation, profile: pd.DataFrame | None = None, *, top: float = 0.2
-) -> dict[str, Any]:
+) -> Headlines:
     """Headline numbers to glue: ``seg_top_share``, ``seg_n_champions``, ``seg_n_at_risk``,
     ``seg_n_cannot_lose``, ``seg_n_tier_a``, ``seg_n_reactivated``, ``seg_n_clusters``,
     ``seg_high_value_cluster_share`` and ``seg_high_value_cluster_revenue_share``.
@@ -1748,21 +1749,27 @@ def headlines(
     table = segmentation.table
     tiers = segmentation.settings.tiers
     best_tier = max(tiers, key=lambda k: float(tiers[k]))
-    out: dict[str, Any] = {
-        "seg_top_share": top_share(segmentation.view["revenue_365d"], top),
-        "seg_n_champions": int((table["rfm_segment"] == "Champions").sum()),
-        "seg_n_at_risk": int((table["rfm_segment"] == "At risk").sum()),
-        "seg_n_cannot_lose": int((table["rfm_segment"] == "Cannot lose them").sum()),
-        "seg_n_tier_a": int((table["tier"] == best_tier).sum()),
-        "seg_n_reactivated": int((table["lifecycle"] == "reactivated").sum()),
-    }
+
+    def n(mask: pd.Series) -> int:
+        return int(mask.sum())
+
+    out = [
+        Headline("seg_top_share", top_share(segmentation.view["revenue_365d"], top), "share"),
+        Headline("seg_n_champions", n(table["rfm_segment"] == "Champions"), "count"),
+        Headline("seg_n_at_risk", n(table["rfm_segment"] == "At risk"), "count"),
+        Headline("seg_n_cannot_lose", n(table["rfm_segment"] == "Cannot lose them"), "count"),
+        Headline("seg_n_tier_a", n(table["tier"] == best_tier), "count"),
+        Headline("seg_n_reactivated", n(table["lifecycle"] == "reactivated"), "count"),
+    ]
     if segmentation.clusters is not None:
         profile = cluster_profile(segmentation.view) if profile is None else profile
         best = high_value_cluster(profile)
-        out["seg_n_clusters"] = int(segmentation.clusters.k_)
-        out["seg_high_value_cluster_share"] = float(best["share_customers"])
-        out["seg_high_value_cluster_revenue_share"] = float(best["share_revenue"])
-    return out
+        out += [
+            Headline("seg_n_clusters", int(segmentation.clusters.k_), "count"),
+            Headline("seg_high_value_cluster_share", float(best["share_customers"]), "share"),
+            Headline("seg_high_value_cluster_revenue_share", float(best["share_revenue"]), "share"),
+        ]
+    return Headlines(out)
 
 
 def write_outputs(folder: Any, segmentation: Segmentation, lang: str = "en") -> pd.DataFrame:

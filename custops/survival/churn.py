@@ -51,6 +51,7 @@ from matplotlib.figure import Figure
 from custops.core.config import TENURE_DAYS, ChurnConfig, Period
 from custops.core.errors import ConfigError, DataError
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.results import Headline, Headlines
 from custops.report.text import join_names
 
 __all__ = [
@@ -2471,8 +2472,8 @@ def headline_numbers(
     model: ChurnModel | None,
     folds: pd.DataFrame | None,
     rate: dict[str, float],
-) -> dict[str, float]:
-    """The glue values of this chapter (plain floats/ints).
+) -> Headlines:
+    """The headline numbers of the churn chapter, typed (:class:`~custops.core.results.Headline`).
 
     Keys: ``churn_period_rate`` (+``_low``/``_high``), ``churn_km_1y`` (+CI), ``churn_median_days``
     (+CI; NaN when not reached), ``churn_hr_unresolved``/``slow``/``app`` (+CI),
@@ -2480,47 +2481,50 @@ def headline_numbers(
     out once here, so a grep of a key on the landing page finds this function.
     """
     row = km.table.iloc[0]
-    out: dict[str, float] = {
-        "churn_period_rate": rate["rate"],
-        "churn_period_rate_low": rate["low"],
-        "churn_period_rate_high": rate["high"],
-        "churn_km_1y": 1 - row["survival_365d"],
-        "churn_km_1y_low": 1 - row["survival_365d_high"],
-        "churn_km_1y_high": 1 - row["survival_365d_low"],
-    }
 
     def days(column: str) -> float:
         return float(row[column]) if np.isfinite(row[column]) else math.nan
 
-    out["churn_median_days"] = days("median_days")
-    out["churn_median_days_low"] = days("median_low")
-    out["churn_median_days_high"] = days("median_high")
+    out = [
+        Headline("churn_period_rate", float(rate["rate"]), "share", rate["low"], rate["high"]),
+        Headline(
+            "churn_km_1y",
+            float(1 - row["survival_365d"]),
+            "share",
+            float(1 - row["survival_365d_high"]),
+            float(1 - row["survival_365d_low"]),
+        ),
+        Headline(
+            "churn_median_days",
+            days("median_days"),
+            "days",
+            days("median_low"),
+            days("median_high"),
+        ),
+    ]
     hr = (
         model.hazard_ratios().set_index("covariate")
         if model is not None
         else pd.DataFrame(index=pd.Index([], name="covariate"))
     )
 
-    def ratio(column: str, field: str) -> float:
-        return float(hr.loc[column, field])
+    def hazard_ratio(key: str, covariate: str) -> Headline:
+        r = hr.loc[covariate]
+        return Headline(key, float(r["hr"]), "ratio", float(r["hr_low"]), float(r["hr_high"]))
 
     if "unresolved_complaint" in hr.index:
-        out["churn_hr_unresolved"] = ratio("unresolved_complaint", "hr")
-        out["churn_hr_unresolved_low"] = ratio("unresolved_complaint", "hr_low")
-        out["churn_hr_unresolved_high"] = ratio("unresolved_complaint", "hr_high")
+        out.append(hazard_ratio("churn_hr_unresolved", "unresolved_complaint"))
     if "slow_first_response" in hr.index:
-        out["churn_hr_slow"] = ratio("slow_first_response", "hr")
-        out["churn_hr_slow_low"] = ratio("slow_first_response", "hr_low")
-        out["churn_hr_slow_high"] = ratio("slow_first_response", "hr_high")
+        out.append(hazard_ratio("churn_hr_slow", "slow_first_response"))
     if "app_bound" in hr.index:
-        out["churn_hr_app"] = ratio("app_bound", "hr")
-        out["churn_hr_app_low"] = ratio("app_bound", "hr_low")
-        out["churn_hr_app_high"] = ratio("app_bound", "hr_high")
+        out.append(hazard_ratio("churn_hr_app", "app_bound"))
     if folds is not None:  # no Cox model (no covariate left): no concordance
-        out["churn_concordance"] = float(folds["concordance"].mean())
-    out["churn_n_events"] = int(row["events"])
-    out["churn_n_censored"] = int(row["censored"])
-    return {k: (float(v) if not isinstance(v, int) else v) for k, v in out.items()}
+        out.append(Headline("churn_concordance", float(folds["concordance"].mean()), "ratio"))
+    out += [
+        Headline("churn_n_events", int(row["events"]), "count"),
+        Headline("churn_n_censored", int(row["censored"]), "count"),
+    ]
+    return Headlines(out)
 
 
 def needs_orders(ctx: Any, section: str) -> bool:

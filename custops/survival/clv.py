@@ -34,6 +34,7 @@ from custops.core.arrays import distinct_code_days
 from custops.core.config import ClvConfig, Period, PrivacyConfig
 from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.results import Headline, Headlines
 from custops.core.stats import holdout_flags
 from custops.ingest.privacy import is_pseudonym
 from custops.survival.churn import ChurnModel, label
@@ -1084,7 +1085,7 @@ def value_at_risk_figure(ctx: Any, scores: pd.DataFrame, has_segments: bool) -> 
     )
 
 
-def value_headlines(scores: pd.DataFrame, interval: dict, horizon_days: int) -> dict[str, float]:
+def value_headlines(scores: pd.DataFrame, interval: dict, horizon_days: int) -> Headlines:
     """The glued headline numbers of the value-at-risk section (the landing page quotes them).
 
     Over the active customers (``event == 0``) of :func:`churn_scores`: the value at risk
@@ -1100,10 +1101,18 @@ def value_headlines(scores: pd.DataFrame, interval: dict, horizon_days: int) -> 
     {'churn_value_at_risk_total': 15.0, 'churn_value_at_risk_low': 12.0, 'churn_value_at_risk_high': 18.0, 'churn_expected_churners': 0.75, 'churn_clv_total': 150.0}
     """
     active = scores[scores["event"] == 0]
-    return {
-        "churn_value_at_risk_total": float(active["value_at_risk"].sum()),
-        "churn_value_at_risk_low": interval["var_low"],
-        "churn_value_at_risk_high": interval["var_high"],
-        "churn_expected_churners": float(active[f"churn_prob_{horizon_days}d"].sum()),
-        "churn_clv_total": float(active["clv"].sum()),
-    }
+    at_risk = float(active["value_at_risk"].sum())
+    churners = float(active[f"churn_prob_{horizon_days}d"].sum())
+    return Headlines(
+        [
+            Headline(
+                "churn_value_at_risk_total",
+                at_risk,
+                "money",
+                interval["var_low"],
+                interval["var_high"],
+            ),
+            Headline("churn_expected_churners", churners, "count"),
+            Headline("churn_clv_total", float(active["clv"].sum()), "money"),
+        ]
+    )

@@ -44,6 +44,7 @@ import pandas as pd
 from custops.core.config import HEALTH_COMPONENTS, Period
 from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.results import Headline, Headlines
 from custops.core.stats import delong, top_decile_lift, wilson_ci
 
 if TYPE_CHECKING:
@@ -1202,7 +1203,7 @@ def plot_band_history(history: pd.DataFrame, lang: str = "en") -> Figure | None:
     return fig
 
 
-def health_headlines(check: Validation, scores: pd.DataFrame) -> dict[str, float]:
+def health_headlines(check: Validation, scores: pd.DataFrame) -> Headlines:
     """The glued headline numbers of the health score (the landing page quotes them).
 
     ``churn_health_auc`` with its 95% interval (``_low``/``_high``) from the out-of-time
@@ -1219,16 +1220,17 @@ def health_headlines(check: Validation, scores: pd.DataFrame) -> dict[str, float
     >>> health_headlines(check, now)
     {'churn_health_auc': 0.75, 'churn_health_auc_low': 0.5, 'churn_health_auc_high': 1.0, 'churn_health_red_share': 0.5}
     """
-    out = {
-        "churn_health_auc": round(check.auc, 2),
-        "churn_health_auc_low": round(check.auc_ci[0], 2),
-        "churn_health_auc_high": round(check.auc_ci[1], 2),
-        "churn_health_red_share": round(float(scores["band"].eq("red").mean()), 3),
-    }
+    low, high = (round(b, 2) for b in check.auc_ci)
+    red = round(float(scores["band"].eq("red").mean()), 3)
+    out = [
+        Headline("churn_health_auc", round(check.auc, 2), "ratio", low, high),
+        Headline("churn_health_red_share", red, "share"),
+    ]
     if not check.baselines.empty:  # the score against recency alone (same back-test)
         rec = check.baselines.set_index("score").loc["recency only"]
-        out["churn_health_auc_recency"] = round(float(rec["auc"]), 2)
-        out["churn_health_auc_gain"] = round(float(rec["auc_diff"]), 3)
-        out["churn_health_auc_gain_low"] = round(float(rec["diff_low"]), 3)
-        out["churn_health_auc_gain_high"] = round(float(rec["diff_high"]), 3)
-    return out
+        gain = [round(float(rec[c]), 3) for c in ("auc_diff", "diff_low", "diff_high")]
+        out += [
+            Headline("churn_health_auc_recency", round(float(rec["auc"]), 2), "ratio"),
+            Headline("churn_health_auc_gain", gain[0], "ratio", gain[1], gain[2]),
+        ]
+    return Headlines(out)

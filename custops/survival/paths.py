@@ -28,6 +28,7 @@ from scipy import stats
 from custops.core.config import Period
 from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
+from custops.core.results import Headline, Headlines
 from custops.core.stats import wilson_ci, z_for
 
 __all__ = [
@@ -659,7 +660,7 @@ def no_interaction_after_repurchase(
     return pd.DataFrame(rows)
 
 
-def paths_headlines(quiet: pd.DataFrame) -> dict[str, float]:
+def paths_headlines(quiet: pd.DataFrame) -> Headlines:
     """The glued headline numbers of the paths section (the landing page quotes them).
 
     ``churn_quiet_after_repurchase_share``: the share of churned customers with no touch,
@@ -674,11 +675,8 @@ def paths_headlines(quiet: pd.DataFrame) -> dict[str, float]:
     0.5
     """
     churned = quiet.set_index("group").loc["churned"]
-    return {
-        "churn_quiet_after_repurchase_share": round(float(churned["share"]), 3),
-        "churn_quiet_after_repurchase_share_low": round(float(churned["ci_low"]), 3),
-        "churn_quiet_after_repurchase_share_high": round(float(churned["ci_high"]), 3),
-    }
+    share, low, high = (round(float(churned[c]), 3) for c in ("share", "ci_low", "ci_high"))
+    return Headlines([Headline("churn_quiet_after_repurchase_share", share, "share", low, high)])
 
 
 def paths_findings(diffs: pd.DataFrame, quiet: pd.DataFrame, lang: str = "en") -> str:

@@ -40,6 +40,7 @@ from scipy import stats
 
 from custops.core.config import Period, ReportConfig
 from custops.core.errors import ConfigError
+from custops.core.results import Headline, Headlines, Result
 from custops.core.stats import holm, median_ci, wilson_ci
 from custops.ingest.privacy import MIN_KEY_LENGTH, id_key, pseudonymize
 
@@ -151,7 +152,7 @@ def agent_lookup(
 
 
 @dataclass
-class AgentStats:
+class AgentStats(Result):
     """Result of :func:`agent_stats`.
 
     Attributes
@@ -179,6 +180,10 @@ class AgentStats:
     min_n: int
     period: str
     key_env: str = "CUSTOPS_ID_KEY"
+
+    def headlines(self) -> Headlines:
+        """Agents, agents who stand out, the busiest agent's share (:func:`agent_headlines`)."""
+        return agent_headlines(self)
 
     def note(self, lang: str = "en") -> str:
         """How agents are labelled and which tickets count.
@@ -486,7 +491,7 @@ def agent_findings(result: AgentStats | None, lang: str = "en", *, note: bool = 
     return "\n".join(lines)
 
 
-def agent_headlines(result: AgentStats | None) -> dict[str, Any]:
+def agent_headlines(result: AgentStats | None) -> Headlines:
     """Glue values: number of agents, agents flagged beyond chance, largest workload share.
 
     Examples
@@ -495,14 +500,16 @@ def agent_headlines(result: AgentStats | None) -> dict[str, Any]:
     {}
     """
     if result is None:
-        return {}
+        return Headlines()
     agents = result.table[result.table["agent"] != "team"]
     stand_out = agents["flag"].str.contains("slower|faster|reopens", regex=True)
-    return {
-        "service_agents": len(agents),
-        "service_agents_flagged": int(stand_out.sum()),
-        "service_agent_top_share": float(agents["share"].max()),
-    }
+    return Headlines(
+        [
+            Headline("service_agents", len(agents), "count"),
+            Headline("service_agents_flagged", int(stand_out.sum()), "count"),
+            Headline("service_agent_top_share", float(agents["share"].max()), "share"),
+        ]
+    )
 
 
 def display_agents(result: AgentStats, lang: str = "en") -> pd.DataFrame:

@@ -40,6 +40,7 @@ import pandas as pd
 from scipy import stats
 
 from custops.core.config import Period
+from custops.core.results import Headline, Headlines
 from custops.core.stats import holm, median_ci, wilson_ci, z_for
 from custops.report.labels import column_label, value_label
 from custops.report.text import join_names
@@ -1949,13 +1950,14 @@ def headlines(
     gap: pd.DataFrame,
     kpis: pd.DataFrame,
     loop: pd.DataFrame | None = None,
-) -> dict[str, Any]:
-    """The glued headline numbers of the NPS chapter (plain Python numbers, None if unknown).
+) -> Headlines:
+    """The headline numbers of the NPS chapter, typed, with their 95% intervals.
 
-    Keys: ``nps_value, nps_ci_low, nps_ci_high, nps_n, nps_change, nps_change_ci_low,
-    nps_change_ci_high, nps_change_p, nps_slow_gap, nps_csat_mean, nps_frt_median_hours`` and, when
-    the closed loop could be measured, ``nps_contacted_share``. Keys whose value cannot be
-    computed (no previous period, no tickets) are left out.
+    ``nps_value`` (interval ``nps_low``/``nps_high``), ``nps_n``, ``nps_change`` (interval
+    ``nps_change_low``/``nps_change_high``), ``nps_change_p``, ``nps_slow_gap``,
+    ``nps_csat_mean``, ``nps_frt_median_hours`` and, when the closed loop could be measured,
+    ``nps_contacted_share``. Numbers that cannot be computed (no previous period, no tickets)
+    are left out.
 
     Examples
     --------
@@ -1964,27 +1966,43 @@ def headlines(
     >>> h["nps_value"], h["nps_n"], "nps_change" in h
     (50.0, 2, False)
     """
-    out: dict[str, Any] = {}
     overall = _row(summary, group_type="overall")
-    out["nps_value"] = _num(overall["nps"]) if overall is not None else None
-    out["nps_ci_low"] = _num(overall["ci_low"]) if overall is not None else None
-    out["nps_ci_high"] = _num(overall["ci_high"]) if overall is not None else None
-    out["nps_n"] = int(overall["n"]) if overall is not None else 0
     prev = _row(comparison, comparison="previous")
-    out["nps_change"] = _num(prev["change"]) if prev is not None else None
-    out["nps_change_ci_low"] = _num(prev["ci_low"]) if prev is not None else None
-    out["nps_change_ci_high"] = _num(prev["ci_high"]) if prev is not None else None
-    out["nps_change_p"] = _num(prev["p_value"], 4) if prev is not None else None
     g = _row(gap)
-    out["nps_slow_gap"] = _num(g["gap"]) if g is not None else None
     k = _row(kpis, channel="all") if kpis is not None and "channel" in kpis else None
-    csat = _num(k["csat_mean"], 2) if k is not None and "csat_mean" in k else None
-    out["nps_csat_mean"] = csat
-    out["nps_frt_median_hours"] = _num(k["frt_median_hours"], 2) if k is not None else None
     c = _row(loop, measure="contacted") if loop is not None else None
+    out: list[Headline] = []
+    if overall is not None:
+        out += [
+            Headline(
+                "nps_value",
+                _num(overall["nps"]),
+                "score",
+                _num(overall["ci_low"]),
+                _num(overall["ci_high"]),
+            ),
+        ]
+    out.append(Headline("nps_n", int(overall["n"]) if overall is not None else 0, "count"))
+    if prev is not None:
+        out += [
+            Headline(
+                "nps_change",
+                _num(prev["change"]),
+                "score",
+                _num(prev["ci_low"]),
+                _num(prev["ci_high"]),
+            ),
+            Headline("nps_change_p", _num(prev["p_value"], 4), "probability"),
+        ]
+    if g is not None:
+        out.append(Headline("nps_slow_gap", _num(g["gap"]), "score"))
+    if k is not None and "csat_mean" in k:
+        out.append(Headline("nps_csat_mean", _num(k["csat_mean"], 2), "score"))
+    if k is not None:
+        out.append(Headline("nps_frt_median_hours", _num(k["frt_median_hours"], 2), "hours"))
     if c is not None:
-        out["nps_contacted_share"] = _num(c["rate"], 3)
-    return {key: value for key, value in out.items() if value is not None}
+        out.append(Headline("nps_contacted_share", _num(c["rate"], 3), "share"))
+    return Headlines(out)
 
 
 def _pts(value: float, digits: int = 1) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from custops.core.config import Period
+from custops.core.results import Headline, Headlines
 from custops.report.text import t
 from custops.survival.btyd.gamma_gamma import GammaGammaFitter, independence_check
 from custops.survival.btyd.holdout import MODELS, HoldoutResult, holdout_validation
@@ -167,7 +168,7 @@ class TwoViews:
             plt.close(fig)
 
 
-def headlines(views: TwoViews) -> dict[str, Any]:
+def headlines(views: TwoViews) -> Headlines:
     """The section's glued numbers (``btyd_*`` keys), from what :func:`two_views` found.
 
     Only the numbers the section could compute are present: the rank agreement when at
@@ -181,19 +182,24 @@ def headlines(views: TwoViews) -> dict[str, Any]:
     >>> headlines(v)
     {'btyd_clv_spearman': 0.812, 'btyd_clv_top_decile_overlap': 0.5, 'btyd_clv_total': 120.0}
     """
-    out: dict[str, Any] = {}
+    out: list[Headline] = []
     agree = views.comparison
     if agree.get("n", 0) >= 3:
-        out["btyd_clv_spearman"] = round(agree["spearman"], 3)
-        out["btyd_clv_top_decile_overlap"] = round(agree["overlap"], 3)
-        out["btyd_clv_total"] = float(agree["total"])
+        out += [
+            Headline("btyd_clv_spearman", round(agree["spearman"], 3), "ratio"),
+            Headline("btyd_clv_top_decile_overlap", round(agree["overlap"], 3), "share"),
+            Headline("btyd_clv_total", float(agree["total"]), "money"),
+        ]
     if views.independence:
-        out["btyd_spend_frequency_corr"] = round(float(views.independence["pearson"]), 3)
+        pearson = round(float(views.independence["pearson"]), 3)
+        out.append(Headline("btyd_spend_frequency_corr", pearson, "ratio"))
     if views.backtest:
-        out["btyd_holdout_actual"] = float(views.backtest["actual"])
-        out["btyd_holdout_expected"] = float(views.backtest["expected"])
-        out["btyd_holdout_winner"] = str(views.backtest["winner"])
-    return out
+        out += [
+            Headline("btyd_holdout_actual", float(views.backtest["actual"]), "count"),
+            Headline("btyd_holdout_expected", float(views.backtest["expected"]), "count"),
+            Headline("btyd_holdout_winner", str(views.backtest["winner"]), "label"),
+        ]
+    return Headlines(out)
 
 
 def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | None) -> TwoViews:
