@@ -453,3 +453,42 @@ def test_chapter_section_in_chinese_and_when_it_cannot_apply(section_inputs):
         ).scores
         is None
     )
+
+
+def test_unique_pairs_code_every_row_and_number_pairs_by_first_appearance():
+    from custops.survival.btyd.transactions import unique_pairs
+
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 6, 5000).astype(float)
+    T = rng.integers(0, 40, 5000) / 7.0
+    ux, uT, codes = unique_pairs(x, T)
+    assert np.array_equal(ux[codes], x) and np.array_equal(uT[codes], T)
+    pairs = list(zip(ux.tolist(), uT.tolist(), strict=True))
+    assert len(set(pairs)) == len(pairs)  # distinct
+    first = list(dict.fromkeys(zip(x.tolist(), T.tolist(), strict=True)))
+    assert pairs == first  # numbered in order of first appearance
+
+
+def test_pareto_likelihood_per_distinct_pair_equals_the_per_customer_one():
+    """The fit evaluates the hypergeometric terms once per distinct (x, t_x) and (x, T):
+    the same log-likelihood terms as evaluating every customer, to the last bit."""
+    from custops.survival.btyd.pareto import _log_terms, distinct_pairs
+
+    rng = np.random.default_rng(9)
+    n = 4000
+    x = rng.integers(0, 8, n).astype(float)
+    T = rng.integers(1, 104, n).astype(float)
+    tx = np.where(x > 0, np.floor(rng.uniform(0, 1, n) * T), 0.0)
+    for theta in ([0.55, 10.6, 0.61, 11.7], [0.9, 4.0, 1.3, 2.0]):  # alpha >= beta and <
+        plain = _log_terms(np.array(theta), x, tx, T)
+        paired = _log_terms(np.array(theta), x, tx, T, distinct_pairs(x, tx, T))
+        assert np.array_equal(plain[0], paired[0]) and np.array_equal(plain[1], paired[1])
+
+
+def test_fit_sample_caps_the_customers_a_model_is_fitted_on():
+    from custops.survival.btyd.summary import fit_sample
+
+    s = pd.DataFrame({"customer_id": [f"c{i}" for i in range(5000)], "frequency": 1})
+    a, b = fit_sample(s, 1200, random_state=3), fit_sample(s, 1200, random_state=3)
+    assert len(a) == 1200 and a.equals(b) and a.index.is_monotonic_increasing
+    assert a["customer_id"].is_unique and fit_sample(s, 5000, random_state=3) is s

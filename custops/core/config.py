@@ -478,6 +478,12 @@ class BtydConfig(_Strict):
     min_repeat_customers: int = Field(
         30, ge=5, description="fewer repeat customers: section skipped"
     )
+    max_fit_customers: int = Field(
+        200_000,
+        gt=1000,
+        description="more customers: the purchase-count models are fitted on a seeded random "
+        "sample of this many (predictions still for every customer)",
+    )
     independence_threshold: float = Field(
         0.3, gt=0, lt=1, description="|corr(frequency, spend)| that fails the Gamma-Gamma check"
     )

@@ -605,6 +605,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "Gamma-Gamma 基于 {n_rep} 位复购客户：p = {p:.2f}，q = {q:.2f}，v = {v:.2f}（{gg_conv}）。"
         "P（存活）、预期购买次数和 BTYD CLV 列来自 `{model}` 模型。",
     },
+    "btyd.sampled": {
+        "en": "With {of} customers, the BG/NBD and Pareto/NBD parameters are estimated on a "
+        "random sample of {n} of them (seed {seed}; `btyd.max_fit_customers`), as in the "
+        "backtest below; every customer is scored with them.",
+        "zh": "客户共 {of} 位，BG/NBD 与 Pareto/NBD 的参数用其中 {n} 位的随机样本估计"
+        "（随机种子 {seed}；`btyd.max_fit_customers`），下方回测同样如此；所有客户都用这些参数评分。",
+    },
     "btyd.converged": {"en": "converged", "zh": "已收敛"},
     "btyd.not_converged": {"en": "NOT converged", "zh": "未收敛"},
     "btyd.compare": {

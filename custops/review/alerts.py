@@ -735,7 +735,7 @@ def alerts_headlines(watch: MonitorResult) -> Headlines:
     Examples
     --------
     >>> w = MonitorResult(pd.DataFrame(), pd.DataFrame({"change": ["worse", "better"]}), "2025Q4")
-    >>> alerts_headlines(w)
+    >>> dict(alerts_headlines(w))
     {'review_kpi_alerts_worse': 1}
     """
     worse = int(watch.alerts["change"].eq("worse").sum())

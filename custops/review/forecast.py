@@ -912,7 +912,7 @@ def forecast_headlines(check: ForecastCheck) -> Headlines:
 
     Examples
     --------
-    >>> forecast_headlines(score_forecasts(None, pd.DataFrame(), "2025Q4", inactivity_days=180))
+    >>> dict(forecast_headlines(score_forecasts(None, pd.DataFrame(), "2025Q4", inactivity_days=180)))
     {}
     """
     if not check.available or not check.n:

@@ -1097,7 +1097,7 @@ def value_headlines(scores: pd.DataFrame, interval: dict, horizon_days: int) -> 
     --------
     >>> s = pd.DataFrame({"event": [0, 0, 1], "value_at_risk": [10.0, 5.0, 99.0],
     ...     "churn_prob_365d": [0.5, 0.25, 1.0], "clv": [100.0, 50.0, 0.0]})
-    >>> value_headlines(s, {"var_low": 12.0, "var_high": 18.0}, 365)
+    >>> dict(value_headlines(s, {"var_low": 12.0, "var_high": 18.0}, 365))
     {'churn_value_at_risk_total': 15.0, 'churn_value_at_risk_low': 12.0, 'churn_value_at_risk_high': 18.0, 'churn_expected_churners': 0.75, 'churn_clv_total': 150.0}
     """
     active = scores[scores["event"] == 0]

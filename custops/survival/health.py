@@ -1217,7 +1217,7 @@ def health_headlines(check: Validation, scores: pd.DataFrame) -> Headlines:
     >>> now = health_scores({"orders": o}, "2025-06-30")
     >>> check = Validation(pd.Timestamp("2025-03-31"), 90, 2, 1, 0.75, (0.5, 1.0), 1.0,
     ...     (0.5, 1.5), 1.0, (0.2, 1.0), pd.DataFrame(), pd.DataFrame())
-    >>> health_headlines(check, now)
+    >>> dict(health_headlines(check, now))
     {'churn_health_auc': 0.75, 'churn_health_auc_low': 0.5, 'churn_health_auc_high': 1.0, 'churn_health_red_share': 0.5}
     """
     low, high = (round(b, 2) for b in check.auc_ci)

@@ -496,7 +496,7 @@ def agent_headlines(result: AgentStats | None) -> Headlines:
 
     Examples
     --------
-    >>> agent_headlines(None)
+    >>> dict(agent_headlines(None))
     {}
     """
     if result is None:

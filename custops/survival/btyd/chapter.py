@@ -25,7 +25,7 @@ from custops.core.results import Headline, Headlines
 from custops.report.text import t
 from custops.survival.btyd.gamma_gamma import GammaGammaFitter, independence_check
 from custops.survival.btyd.holdout import MODELS, HoldoutResult, holdout_validation
-from custops.survival.btyd.summary import btyd_summary
+from custops.survival.btyd.summary import btyd_summary, fit_sample
 from custops.survival.btyd.value import customer_value
 
 __all__ = [
@@ -179,7 +179,7 @@ def headlines(views: TwoViews) -> Headlines:
     --------
     >>> v = TwoViews(scores=pd.DataFrame(), comparison={"n": 5, "spearman": 0.81234,
     ...     "overlap": 0.5, "total": 120.0})
-    >>> headlines(v)
+    >>> dict(headlines(v))
     {'btyd_clv_spearman': 0.812, 'btyd_clv_top_decile_overlap': 0.5, 'btyd_clv_total': 120.0}
     """
     out: list[Headline] = []
@@ -251,7 +251,8 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | 
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fits = {name: cls(penalizer=cfg.penalizer).fit(summary) for name, cls in MODELS.items()}
+        fit_on = fit_sample(summary, cfg.max_fit_customers, ctx.seed)
+        fits = {name: cls(penalizer=cfg.penalizer).fit(fit_on) for name, cls in MODELS.items()}
         spend = GammaGammaFitter(penalizer=cfg.penalizer).fit(summary)
     out.models = {**fits, "Gamma-Gamma": spend}
     chosen = "BG/NBD" if cfg.model == "bgnbd" else "Pareto/NBD"
@@ -278,6 +279,10 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | 
             model=chosen,
         )
     )
+    if len(fit_on) < len(summary):
+        out.texts.append(
+            _t("sampled", lang, n=f"{len(fit_on):,}", of=f"{len(summary):,}", seed=ctx.seed)
+        )
 
     # ------------------------------------------------------------ the BTYD columns
     horizon = ctx.cfg.churn.horizon_days
@@ -397,6 +402,8 @@ def _holdout(
         penalizer=cfg.penalizer,
         extra=extra,
         summary=cal_summary,
+        max_fit_customers=cfg.max_fit_customers,
+        random_state=ctx.seed,
     )
     out.holdout = result
     totals = result.totals()

@@ -22,7 +22,7 @@ import pandas as pd
 
 from custops.survival.btyd.bgnbd import BetaGeoFitter
 from custops.survival.btyd.pareto import ParetoNBDFitter
-from custops.survival.btyd.summary import btyd_summary, holdout_days
+from custops.survival.btyd.summary import btyd_summary, fit_sample, holdout_days
 from custops.survival.btyd.transactions import TransactionModel
 
 __all__ = ["HoldoutResult", "holdout_validation", "MODELS"]
@@ -157,6 +157,8 @@ def holdout_validation(
     models: Mapping[str, type[TransactionModel]] | None = None,
     extra: Mapping[str, Predictor] | None = None,
     summary: pd.DataFrame | None = None,
+    max_fit_customers: int | None = None,
+    random_state: int | None = None,
 ) -> HoldoutResult:
     """Fit the purchase-count models on the calibration window and score the holdout.
 
@@ -177,6 +179,11 @@ def holdout_validation(
         expected purchase days (another model's predictions, on the same customers).
     summary : DataFrame, optional
         The calibration summary if already computed (:func:`btyd_summary`).
+    max_fit_customers : int, optional
+        Fit each model on a seeded random sample of this many customers when there are
+        more (:func:`~custops.survival.btyd.summary.fit_sample`); every customer is scored.
+    random_state : int, optional
+        Seed of that sample.
 
     Returns
     -------
@@ -218,10 +225,11 @@ def holdout_validation(
     )
     fitted: dict[str, TransactionModel] = {}
     names: list[str] = []
+    fit_on = fit_sample(customers, max_fit_customers, random_state)
     for name, cls in models.items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = cls(penalizer=penalizer).fit(customers)
+            model = cls(penalizer=penalizer).fit(fit_on)
         fitted[name] = model
         cum = [
             float(model.expected_purchases(d / time_unit_days, customers).sum()) for d in offsets

@@ -15,7 +15,31 @@ import pandas as pd
 from custops.features.engine import Engine
 from custops.features.features import rfm_summary
 
-__all__ = ["btyd_summary", "holdout_counts", "holdout_days"]
+__all__ = ["btyd_summary", "fit_sample", "holdout_counts", "holdout_days"]
+
+
+def fit_sample(
+    summary: pd.DataFrame, max_customers: int | None, random_state: int | None = None
+) -> pd.DataFrame:
+    """The customers a model is fitted on: all of them, or a seeded random sample.
+
+    Above ``max_customers`` rows the purchase-count models are fitted on a simple random
+    sample of that many customers (rows kept in their order); predictions are still made for
+    every customer. The parameters' intervals then reflect the sample size.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": list("abcdef"), "frequency": range(6)})
+    >>> len(fit_sample(s, 4, random_state=1)), fit_sample(s, None) is s
+    (4, True)
+    >>> fit_sample(s, 4, random_state=1).equals(fit_sample(s, 4, random_state=1))
+    True
+    """
+    if max_customers is None or len(summary) <= max_customers:
+        return summary
+    rng = np.random.default_rng(random_state)
+    rows = np.sort(rng.choice(len(summary), size=max_customers, replace=False))
+    return summary.iloc[rows]
 
 
 def btyd_summary(

@@ -30,10 +30,15 @@ def unique_pairs(x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     >>> ux.tolist(), uT.tolist(), codes.tolist()
     ([1.0, 2.0], [5.0, 5.0], [0, 0, 1])
     """
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([x, T]))
+    # each column coded alone, then the pair as one integer (a MultiIndex would build a
+    # Python tuple per row); pairs numbered in order of first appearance
+    x_codes, x_values = pd.factorize(np.asarray(x, dtype=float))
+    t_codes, t_values = pd.factorize(np.asarray(T, dtype=float))
+    width = max(len(t_values), 1)
+    codes, pairs = pd.factorize(x_codes.astype(np.int64) * width + t_codes)
     return (
-        uniques.get_level_values(0).to_numpy(dtype=float),
-        uniques.get_level_values(1).to_numpy(dtype=float),
+        np.asarray(x_values, dtype=float)[pairs // width],
+        np.asarray(t_values, dtype=float)[pairs % width],
         codes.astype(np.int64),
     )
 
@@ -193,13 +198,23 @@ class TransactionModel(BTYDModel):
         return self._p_alive(x, tx, TT, theta) * self.alive_expected(t, x, TT, theta)
 
     def alive_expected(
-        self, t: float, x: np.ndarray, T: np.ndarray, theta: np.ndarray | None = None
+        self,
+        t: float,
+        x: np.ndarray,
+        T: np.ndarray,
+        theta: np.ndarray | None = None,
+        *,
+        distinct: bool = False,
     ) -> np.ndarray:
-        """Expected purchases in the next ``t`` if alive, evaluated once per distinct (x, T)."""
+        """Expected purchases in the next ``t`` if alive, evaluated once per distinct (x, T).
+
+        ``distinct=True``: the pairs are already distinct (:func:`unique_pairs`), so they are
+        not looked for again (a caller evaluating many ``t`` or draws codes them once).
+        """
         theta = self._theta(theta)
         x = np.asarray(x, dtype=float)
         T = np.asarray(T, dtype=float)
-        if len(x) > 1000:
+        if len(x) > 1000 and not distinct:
             ux, uT, codes = unique_pairs(x, T)
             if len(ux) < 0.8 * len(x):
                 return self._alive_expected(t, ux, uT, theta)[codes]

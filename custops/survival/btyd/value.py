@@ -44,7 +44,7 @@ def _discounted_alive(
     total = np.zeros_like(ux)
     previous = np.zeros_like(ux)
     for t, w in zip(grid, disc, strict=True):
-        current = model.alive_expected(float(t), ux, uT, theta)
+        current = model.alive_expected(float(t), ux, uT, theta, distinct=True)
         total += w * (current - previous)
         previous = current
     return total
