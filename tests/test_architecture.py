@@ -306,3 +306,20 @@ def test_every_glued_key_is_produced_by_one_function_found_by_one_grep() -> None
                 problems.append(f"{key}: literal in {places or 'no place'} (want exactly one)")
     assert problems == []
     assert {"churn_health_red_share", "churn_value_at_risk_total", "nps_value"} <= set(keys)
+
+
+def test_every_glued_key_has_a_label_in_both_languages() -> None:
+    """The "All figures" page names each number from the text catalog (``glue.<key>``); a key
+    without a label shows as its spelling ("Btyd clv spearman"), in English in both editions."""
+    from custops.report.text import CATALOG
+
+    producers, _ = _notebook_glue()
+    missing = []
+    for where, module in sorted(producers.items()):
+        keys, _ = _produced_keys(_function(module, where.rsplit(".", 1)[1]))
+        for key in sorted(keys):
+            # glue_label also reads the key without its chapter prefix (nps_csat_mean -> csat_mean)
+            entries = [CATALOG.get(f"glue.{k}", {}) for k in (key, key.split("_", 1)[1])]
+            if not any(e.get("en") and e.get("zh") for e in entries):
+                missing.append(key)
+    assert missing == []

@@ -104,6 +104,17 @@ def test_demo_evening_peak_is_found(demo_tables):
     heads = timing.timing_headlines(result)
     start = int(heads["seg_peak_hour_block"][:2])
     assert 18 <= start <= 21  # the demo plants an evening peak (hour ~ N(19.5, 3.2))
+    assert heads.kind("seg_peak_weekday") == "label"
+    assert heads["seg_peak_weekday"] in (
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    )
+    assert 17 <= int(heads["seg_peak_hour"][:2]) <= 22
     hours = demo_tables["orders"].drop_duplicates("order_id")["order_date"].dt.hour
     assert hours.between(0, 6).mean() < 0.01
     text = timing.timing_findings(result, "en", "CNY")

@@ -512,11 +512,12 @@ def timing_headlines(result: WeekdayHour) -> Headlines:
     table = result.table
     top = table.loc[table["orders_per_day"].idxmax()]
     start, share = _peak_block(table)
-    peak = f"{WEEKDAYS['en'][int(top.weekday)]} {_hour_span(int(top.hour))}"
+    weekday = _WEEKDAY_LONG["en"][int(top.weekday)]  # a label key: "Sunday" / "星期日"
     block = f"{start:02d}:00–{(start + 3) % 24:02d}:00"
     return Headlines(
         [
-            Headline("seg_peak_weekday_hour", peak, "text"),
+            Headline("seg_peak_weekday", weekday, "label"),
+            Headline("seg_peak_hour", _hour_span(int(top.hour)), "text"),
             Headline("seg_peak_hour_block", block, "text"),
             Headline("seg_peak_block_order_share", share, "share"),
         ]

@@ -306,6 +306,18 @@ SEGMENT_LABELS: dict[str, tuple[str, str]] = {
     "(not yet a customer)": ("(not yet a customer)", "（上期尚未注册）"),
 }
 VALUE_LABELS.update(SEGMENT_LABELS)
+# weekdays (``seg_peak_weekday``, weekday columns)
+VALUE_LABELS.update(
+    zip(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        zip(
+            ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+            ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"),
+            strict=True,
+        ),
+        strict=True,
+    )
+)
 
 
 def value_label(value: object, lang: str = "en") -> str:

@@ -421,7 +421,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "glue.seg_n_champions": {"en": "Champions", "zh": "冠军客户数"},
     "glue.seg_n_at_risk": {"en": "Customers at risk", "zh": "有流失风险的客户数"},
-    "glue.seg_peak_weekday_hour": {"en": "Busiest weekday and hour", "zh": "下单最多的星期与时段"},
+    "glue.seg_peak_weekday": {"en": "Busiest weekday", "zh": "下单最多的星期"},
+    "glue.seg_peak_hour": {"en": "Busiest hour on that weekday", "zh": "该日下单最多的时段"},
     "glue.seg_peak_hour_block": {"en": "Busiest 3-hour block", "zh": "下单最多的 3 小时时段"},
     "glue.seg_peak_block_order_share": {
         "en": "Share of orders in the busiest 3-hour block",
@@ -504,6 +505,39 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "仍活跃客户数（删失）",
     },
     "glue.churn_health_auc": {"en": "Health score AUC (back-test)", "zh": "健康分回测 AUC"},
+    "glue.churn_health_auc_recency": {
+        "en": "AUC of recency alone (same back-test)",
+        "zh": "仅用最近购买间隔的 AUC（同一回测）",
+    },
+    "glue.churn_health_auc_gain": {
+        "en": "Health score AUC minus recency alone",
+        "zh": "健康分 AUC 减去仅用最近购买间隔的 AUC",
+    },
+    "glue.btyd_clv_spearman": {
+        "en": "Rank agreement of survival and BTYD CLV (Spearman)",
+        "zh": "生存模型与 BTYD 的 CLV 排序一致性（Spearman）",
+    },
+    "glue.btyd_clv_top_decile_overlap": {
+        "en": "Survival top 10% also in the BTYD top 10%",
+        "zh": "生存模型前 10% 同时位于 BTYD 前 10% 的比例",
+    },
+    "glue.btyd_clv_total": {
+        "en": "BTYD CLV of the active customers",
+        "zh": "活跃客户的 BTYD CLV 合计",
+    },
+    "glue.btyd_spend_frequency_corr": {
+        "en": "Correlation of spend and purchase frequency (Gamma-Gamma check)",
+        "zh": "客单价与购买频次的相关系数（Gamma-Gamma 检验）",
+    },
+    "glue.btyd_holdout_actual": {
+        "en": "Backtest: actual purchase days",
+        "zh": "回测：实际购买天数",
+    },
+    "glue.btyd_holdout_expected": {
+        "en": "Backtest: purchase days the chosen model expected",
+        "zh": "回测：所选模型预期的购买天数",
+    },
+    "glue.btyd_holdout_winner": {"en": "Backtest: closest model", "zh": "回测：最接近的模型"},
     "glue.churn_health_red_share": {
         "en": "Active customers in the red health band",
         "zh": "红色健康区客户占比",

@@ -1351,7 +1351,7 @@ def _headlines_md(
     commentary = commentary or {}
     blocks = []
     header = [t("intro.headlines.figure", lang), t("intro.headlines.value", lang)]
-    ci = "95% CI" if lang == "en" else "95% 置信区间"
+    interval = " (95% CI {} – {})" if lang == "en" else "（95% 置信区间 {} – {}）"
     for chapter in chapters:
         rows = []
         for key in chapter.shown_keys():
@@ -1360,7 +1360,7 @@ def _headlines_md(
             pair = chapter.interval(key)
             if pair:
                 low, high = (_shown_glue(chapter, b, kind, currency, lang) for b in pair)
-                value += f" ({ci} {low} – {high})"
+                value += interval.format(low, high)
             rows.append([glue_label(key, lang), value])
         note = commentary.get(chapter.name)
         if rows or note:
