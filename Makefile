@@ -14,7 +14,7 @@ LAB_IP ?= 127.0.0.1
 LAB_PORT ?= 8888
 
 .DEFAULT_GOAL := help
-.PHONY: real-data help setup setup-spark demo demo-data validate report test test-fast lint format lock clean browser-deps lab
+.PHONY: real-data help setup setup-spark demo demo-data validate report pdf test test-fast lint format lock clean browser-deps lab
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +59,9 @@ real-data: setup ## Build the report on every real export in data/real/*.yaml (r
 
 report: setup ## Build the report for CONFIG and PERIOD (e.g. make report CONFIG=my.yaml PERIOD=2026Q1)
 	$(BIN)/custops run --config $(CONFIG) --period $(PERIOD) --out build
+
+pdf: setup ## Print the landing page and chapters of a built PERIOD into one PDF (LANGUAGE=zh; needs make browser-deps)
+	$(BIN)/custops pdf --out build --period $(PERIOD) $(if $(LANGUAGE),--language $(LANGUAGE))
 
 lint: setup ## ruff lint + format check + import-linter layer contracts
 	$(BIN)/ruff check .

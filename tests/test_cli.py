@@ -79,6 +79,7 @@ def test_help_lists_commands_and_exit_codes(capsys):
         ("book", ["--period", "--config", "--out", "last run"]),
         ("validate", ["--config", "--period", "row ledger"]),
         ("demo-data", ["--out", "--customers", "--seed", "truth.json"]),
+        ("pdf", ["--period", "--out", "--language", "--pdf", "--chromium", "make browser-deps"]),
     ],
 )
 def test_subcommand_help(command, expected, capsys):

@@ -1,4 +1,4 @@
-"""The ``custops`` command: demo data, validation, the quarterly run and the book.
+"""The ``custops`` command: demo data, validation, the quarterly run, the book and its PDF.
 
 Exit status: 0 success; 1 a notebook or the book build failed; 2 a problem with the
 configuration, the input data or the output folder (printed without a traceback, with the
@@ -32,6 +32,7 @@ examples:
   custops run --config data/sample/custops.yaml --period 2025Q4 --only 02
   custops book --period 2025Q4
   custops notes --config data/sample/custops.yaml --period 2025Q4
+  custops pdf --period 2025Q4 --language zh
 
 exit status: 0 ok, 1 a notebook or the book failed, 2 configuration or data error,
   3 another run is writing the same BUILD/P folder (see --wait).
@@ -376,6 +377,28 @@ def _cmd_notes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_pdf(args: argparse.Namespace) -> int:
+    from custops.run.pdf import print_pdf
+
+    err = _console(stderr=True)
+    result = print_pdf(
+        args.out,
+        args.period,
+        language=args.language,
+        pdf=args.pdf,
+        chromium=args.chromium,
+        log=lambda line: err.print(line, markup=False),
+    )
+    out = _console()
+    out.print(f"PDF written: [bold]{result.path}[/bold]", markup=True)
+    out.print(
+        f"{result.pdf_pages} page(s), {result.size / 1024:,.0f} KB: the landing page and "
+        f"{len(result.pages) - 1} chapter(s) of the {result.language} edition, A4",
+        markup=False,
+    )
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -514,6 +537,37 @@ def build_parser() -> argparse.ArgumentParser:
     notes.add_argument("--notebooks", help="notebooks folder (default: ./notebooks)")
     notes.add_argument("--force", action="store_true", help="replace an existing file")
     notes.set_defaults(func=_cmd_notes)
+
+    pdf = sub.add_parser(
+        "pdf",
+        help="print the landing page and the chapters of a built period into one PDF",
+        description="Print the landing page and the chapters of BUILD/P/html (or html-zh with "
+        "--language zh), in the book's order, into one A4 PDF for circulation: backgrounds "
+        "printed, code and navigation hidden, one bookmark per heading. It is printed by the "
+        "headless Chromium the browser check uses (/usr/bin/chromium; `make browser-deps` "
+        "installs it) from the local files only: nothing outside file:// and 127.0.0.1 is "
+        "requested. Exit status 2 when Chromium is missing or the period has not been built.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  custops pdf --period 2025Q4\n"
+        "  custops pdf --period 2025Q4 --language zh --pdf review-2025Q4-zh.pdf\n",
+    )
+    pdf.add_argument("--period", required=True, help="reporting period, e.g. 2025Q4")
+    pdf.add_argument("--out", default="build", help="build root (default: build)")
+    pdf.add_argument(
+        "--language",
+        choices=["en", "zh"],
+        help="the edition to print (default: the config's language, BUILD/P/html)",
+    )
+    pdf.add_argument(
+        "--pdf", metavar="FILE", help="where to write (default: BUILD/P/custops-P-LANG.pdf)"
+    )
+    pdf.add_argument(
+        "--chromium",
+        metavar="PATH",
+        help="the Chromium or Chrome binary (default: /usr/bin/chromium); never downloaded",
+    )
+    pdf.set_defaults(func=_cmd_pdf)
     return parser
 
 
