@@ -720,3 +720,35 @@ def test_chart_descriptions_become_the_images_alt_text():
     out = pipeline.prepare_notebook(new_notebook(cells=[charts, plain]), "en")
     assert out.cells[0].metadata["mystnb"]["image"]["alt"] == "Chart: A. / Chart: B."
     assert "mystnb" not in out.cells[1].metadata
+
+
+def test_customer_level_lists_stay_out_of_the_book_with_their_size_and_file(tmp_path):
+    """A cell tagged ``custops-list-<file>`` keeps its text; its table is replaced in the
+    book by a sentence with the whole file's row count and name (issue #22, item 4)."""
+    table = pd.DataFrame({"customer": ["c1", "c2", "c3"], "value": [3.0, 2.0, 1.0]})
+    pd.concat([table] * 4).to_csv(tmp_path / "retention_priority.csv", index=False)
+    cell = new_code_cell(
+        "show()",
+        metadata={"tags": ["custops-list-retention_priority.csv"]},
+        outputs=[
+            new_output("display_data", data={"text/markdown": "The list ranks customers."}),
+            new_output("display_data", data={"text/html": table.to_html(), "text/plain": "t"}),
+        ],
+    )
+    sample = new_code_cell(
+        "sample()",
+        metadata={"tags": ["custops-list"]},
+        outputs=[new_output("display_data", data={"text/html": table.to_html()})],
+    )
+    nb = new_notebook(cells=[new_markdown_cell("# Churn"), cell, sample])
+    for lang, words in (("en", "(12 rows)"), ("zh", "（12 行）")):
+        out = prepare_notebook(nb, lang, tmp_path)
+        shown = json.dumps([o.get("data", {}) for c in out.cells for o in c.get("outputs", [])])
+        assert "c2" not in shown and "<table" not in shown  # no customer rows in the book
+        texts = [o["data"]["text/markdown"] for o in out.cells[1].outputs]
+        assert texts[0] == "The list ranks customers."
+        assert words in texts[1] and "`retention_priority.csv`" in texts[1]
+        assert ("3 rows" if lang == "en" else "3 行") in out.cells[2].outputs[0]["data"][
+            "text/markdown"
+        ]
+    assert "<table" in nb.cells[1].outputs[1]["data"]["text/html"]  # the notebook keeps it

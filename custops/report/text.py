@@ -34,6 +34,16 @@ CATALOG: dict[str, dict[str, str]] = {
     # the link to the same page in the other edition, written in that edition's language
     "book.edition.switch": {"en": "English edition", "zh": "中文版"},
     "book.analysts.title": {"en": "For analysts", "zh": "供分析师参考"},
+    "book.list.file": {
+        "en": "The customer-level list ({rows} rows) is not shown in the report. The operations "
+        "team finds it as the file `{file}` in the period's artifacts folder.",
+        "zh": "客户明细名单（{rows} 行）不在报告中展示。运营团队可在本期的 artifacts 文件夹中找到文件 `{file}`。",
+    },
+    "book.list.notebook": {
+        "en": "A customer-level table ({rows} rows) is not shown in the report; analysts see it "
+        "in the notebook.",
+        "zh": "一张客户明细表（{rows} 行）不在报告中展示；分析人员可在 notebook 中查看。",
+    },
     "book.analysts.lead": {
         "en": "Method notes, diagnostics and the files this chapter wrote. The findings above "
         "do not depend on reading this part.",

@@ -831,6 +831,42 @@ ANCHOR_TAG = "custops-anchor-"
 FIRST_TAG = "custops-first"
 #: ... and cells moved to the end, under "For analysts" (method notes, diagnostics, file lists)
 ANALYSTS_TAG = "custops-analysts"
+#: customer-level tables (retention list, row samples) stay in the notebooks: in the book the
+#: cell's tables are replaced by a sentence with their row count and, for
+#: ``custops-list-<file>``, the artifact file that holds the whole list
+LIST_TAG = "custops-list"
+
+
+def _body_rows(table_html: str) -> int:
+    """Rows of an HTML table's body (``<tbody>``; without one, all rows but the first)."""
+    body = table_html.split("<tbody", 1)
+    if len(body) == 2:
+        return len(re.findall(r"<tr\b", body[1]))
+    return max(len(re.findall(r"<tr\b", table_html)) - 1, 0)
+
+
+def _list_note(
+    cell: nbformat.NotebookNode, tag: str, language: str, artifacts: Path | None
+) -> None:
+    """Drop the HTML tables of a ``custops-list`` cell and say where the rows are instead."""
+    tables = [o for o in cell.get("outputs", []) if "text/html" in o.get("data", {})]
+    if not tables:
+        return
+    shown = sum(_body_rows(o["data"]["text/html"]) for o in tables)
+    file = tag[len(LIST_TAG) + 1 :] if tag.startswith(LIST_TAG + "-") else ""
+    rows = shown
+    if file and artifacts is not None and (artifacts / file).is_file():
+        with open(artifacts / file, encoding="utf-8") as handle:
+            rows = max(sum(1 for _ in handle) - 1, 0)  # a CSV with its header line
+    text = (
+        t("book.list.file", language, rows=f"{rows:,}", file=file)
+        if file
+        else t("book.list.notebook", language, rows=f"{shown:,}")
+    )
+    note = nbformat.v4.new_output("display_data", data={"text/markdown": text})
+    outputs = [o for o in cell["outputs"] if o not in tables]
+    at = cell["outputs"].index(tables[0])
+    cell["outputs"] = [*outputs[:at], note, *outputs[at:]]
 
 
 def cjk_emphasis(text: str) -> str:
@@ -966,7 +1002,9 @@ def _reorder(cells: list, language: str) -> list:
     return out
 
 
-def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
+def prepare_notebook(
+    nb: nbformat.NotebookNode, language: str, artifacts: Path | None = None
+) -> nbformat.NotebookNode:
     """The book's copy of an executed notebook: one language, code hidden, glue values plain.
 
     * markdown or code cells tagged ``lang-xx`` are kept only when ``xx`` is ``language``
@@ -978,6 +1016,9 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
     * cells tagged ``custops-first`` move right after the title, cells tagged
       ``custops-analysts`` to the end under "For analysts"; ``custops-anchor-<label>`` puts a
       MyST target before the cell;
+    * the tables of a cell tagged ``custops-list`` (customer-level rows) are replaced by a
+      sentence with their row count; ``custops-list-<file>`` names the artifact that holds
+      the whole list (its rows counted in ``artifacts`` when given);
     * in Chinese, markdown emphasis becomes ``<strong>``/``<em>`` (:func:`cjk_emphasis`);
     * a cell whose charts carry an alt text in their output metadata
       (:func:`custops.report.notebook.describe_figures`) gets it as its images' ``alt``
@@ -989,6 +1030,8 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
     nb : NotebookNode
         An executed notebook (not modified).
     language : {"en", "zh"}
+    artifacts : Path, optional
+        The period's artifacts folder (row counts of the lists named by ``custops-list-<file>``).
 
     Returns
     -------
@@ -1018,6 +1061,9 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
         if anchors and cell.cell_type == "markdown":
             cell.source = "".join(f"({a})=\n" for a in anchors) + cell.source
         if cell.cell_type == "code":
+            for tag in sorted(tags):
+                if tag == LIST_TAG or tag.startswith(LIST_TAG + "-"):
+                    _list_note(cell, tag, language, artifacts)
             if tags & {"parameters", "injected-parameters"}:
                 tags.add("remove-cell")
             elif not tags & _HIDING_TAGS:
@@ -1619,7 +1665,7 @@ def prepare_book_source(
     (source / "notebooks").mkdir(exist_ok=True)
     for path in executed:
         nb = nbformat.read(path, as_version=4)
-        book_nb = prepare_notebook(nb, language)
+        book_nb = prepare_notebook(nb, language, artifacts)
         if commentary and commentary.get(path.stem):
             _insert_commentary(book_nb, notes.commentary_block(commentary[path.stem], language))
         nbformat.write(book_nb, source / "notebooks" / path.name)
