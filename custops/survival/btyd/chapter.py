@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,13 @@ _GREEK = {"alpha": "α", "beta": "β"}
 def _t(key: str, lang: str, **kwargs: Any) -> str:
     """The section's text ``btyd.<key>`` from the catalog (custops.report.text)."""
     return t(f"btyd.{key}", lang, **kwargs)
+
+
+def _summary_source(ctx: Any, orders: pd.DataFrame) -> pd.DataFrame | str:
+    """What the BTYD summaries are computed from: the clean orders' Parquet file notebook 01
+    wrote (read by DuckDB directly, no copy of the frame into the engine), else the frame."""
+    path = Path(ctx.artifacts) / "clean_orders.parquet"
+    return str(path) if path.is_file() else orders
 
 
 def _money(value: float, currency: str) -> str:
@@ -241,7 +249,7 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | 
         return out
     last = pd.to_datetime(orders["order_date"]).max().normalize()
     obs_end = min(pd.Timestamp(ctx.period.end), last)
-    summary = btyd_summary(orders, obs_end, time_unit_days=cfg.time_unit_days)
+    summary = btyd_summary(_summary_source(ctx, orders), obs_end, time_unit_days=cfg.time_unit_days)
     n_rep = int((summary["frequency"] > 0).sum())
     if n_rep < cfg.min_repeat_customers:
         out.texts.append(
@@ -375,7 +383,7 @@ def _holdout(
         days=0 if cfg.calibration_end else 1
     )
     cal_summary = (
-        btyd_summary(orders, cal_end, time_unit_days=cfg.time_unit_days)
+        btyd_summary(_summary_source(ctx, orders), cal_end, time_unit_days=cfg.time_unit_days)
         if cal_end < obs_end
         else None
     )
