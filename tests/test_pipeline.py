@@ -752,3 +752,40 @@ def test_customer_level_lists_stay_out_of_the_book_with_their_size_and_file(tmp_
             "text/markdown"
         ]
     assert "<table" in nb.cells[1].outputs[1]["data"]["text/html"]  # the notebook keeps it
+
+
+def test_landing_tiles_take_the_trend_and_last_year_from_the_archived_scorecards(tmp_path):
+    """Tiles of 2025Q4 with 2024Q4 and 2025Q3 built beside it: the sparkline runs over the
+    archived values then this one, and the change from the same period last year is the
+    archived 2024Q4 value's (issue #22, item 1)."""
+    from custops.chapters import landing
+
+    def card(folder: str, revenue: float, previous: float) -> None:
+        (tmp_path / folder / "artifacts").mkdir(parents=True)
+        pd.DataFrame(
+            {
+                "kpi": ["revenue"],
+                "value": [revenue],
+                "previous": [previous],
+                "unit": ["currency"],
+                "status": ["grey"],
+            }
+        ).to_csv(tmp_path / folder / "artifacts" / "scorecard.csv", index=False)
+
+    card("2024Q4", 800.0, 700.0)
+    card("2025Q3", 900.0, 850.0)
+    card("2025Q4", 1000.0, 900.0)
+    card("2026Q1", 5.0, 1000.0)  # a later period is not history
+    (tmp_path / "notes").mkdir()  # not a period folder
+    period = Period.parse("2025Q4")
+    archive = landing.archived_scorecards(tmp_path, period)
+    assert sorted(archive) == ["2024Q4", "2025Q3"]
+    cfg = ReportConfig.model_validate({"currency": "CNY", "sources": {"orders": {"path": "o.csv"}}})
+    glue = {"05_review_retrospective": {"review_revenue": "1000.0"}}
+    (tile,) = landing.tiles(
+        glue, tmp_path / "2025Q4" / "artifacts", cfg, period, "en", archive=archive
+    )
+    assert tile.trend == [("2024Q4", 800.0), ("2025Q3", 900.0), ("2025Q4", 1000.0)]
+    assert tile.last_year.startswith(f"▲ {1000 / 800 - 1:.1%} vs 2024Q4")
+    md = landing.landing_markdown([tile], [], "en")
+    assert md.count("<polyline") == 1 and "2024Q4 800, 2025Q3 900, 2025Q4 1,000" in md

@@ -19,11 +19,20 @@ from typing import Any
 import pandas as pd
 
 from custops.core.config import Period, ReportConfig
+from custops.core.errors import ConfigError
 from custops.core.results import interval_keys
 from custops.report.labels import value_label
 from custops.report.notebook import fmt_money
 
-__all__ = ["Finding", "Tile", "findings", "landing_markdown", "tiles"]
+__all__ = [
+    "Finding",
+    "Tile",
+    "archived_scorecards",
+    "findings",
+    "landing_markdown",
+    "sparkline",
+    "tiles",
+]
 
 #: (scorecard kpi, the glued value as ``stem::key`` (the reference myst-nb's glue roles use),
 #: section label the tile links to)
@@ -172,6 +181,8 @@ class Tile:
     anchor: str
     change: str = ""
     previous: str = ""
+    last_year: str = ""  # change vs the same period a year earlier (from the archive)
+    trend: list[tuple[str, float]] = field(default_factory=list)  # archived periods, oldest first
     interval: str = ""
     target: str = ""
     status: str = ""  # green / amber / red / grey / ""
@@ -185,6 +196,71 @@ class Finding:
     doc: str
     anchor: str
     sources: list[str] = field(default_factory=list)  # "stem::glue key" quoted
+
+
+def archived_scorecards(build_root: Path, period: Period) -> dict[str, pd.DataFrame]:
+    """The scorecards of the periods built beside ``period`` (same kind, not after it).
+
+    ``build_root/<P>/artifacts/scorecard.csv`` of every other period folder: the landing
+    tiles take their sparkline and the same period last year from them. The current period
+    is not included (its numbers are the chapters' own).
+
+    Examples
+    --------
+    >>> archived_scorecards(Path("/nonexistent"), Period.parse("2025Q4"))
+    {}
+    """
+    out: dict[str, pd.DataFrame] = {}
+    for child in sorted(build_root.iterdir()) if build_root.is_dir() else []:
+        card = child / "artifacts" / "scorecard.csv"
+        if child.name == period.label or not card.is_file():
+            continue
+        try:
+            other = Period.parse(child.name)
+        except ConfigError:  # not a period folder
+            continue
+        if other.kind == period.kind and other.end < period.end:
+            out[other.label] = pd.read_csv(card)
+    return out
+
+
+def _archived_value(card: pd.DataFrame, kpi: str) -> float | None:
+    rows = card[card["kpi"] == kpi] if "kpi" in card else card.iloc[0:0]
+    return _finite(rows["value"].iloc[0]) if len(rows) else None
+
+
+def sparkline(points: list[tuple[str, float]], label: str) -> str:
+    """A small inline SVG line of a KPI over the archived periods (no script, works offline).
+
+    Examples
+    --------
+    >>> svg = sparkline([("2025Q3", 10.0), ("2025Q4", 12.0)], "Revenue")
+    >>> svg.startswith("<svg") and 'aria-label="Revenue: 2025Q3 10, 2025Q4 12"' in svg
+    True
+    >>> sparkline([("2025Q4", 12.0)], "Revenue")  # one point: no line
+    ''
+    """
+    if len(points) < 2:
+        return ""
+    width, height, pad = 96.0, 22.0, 2.0
+    values = [v for _, v in points]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (width - 2 * pad) / (len(points) - 1)
+    xy = [
+        (pad + i * step, height - pad - (v - low) / span * (height - 2 * pad))
+        for i, v in enumerate(values)
+    ]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    said = ", ".join(f"{p} {v:,.4g}" for p, v in points)
+    last_x, last_y = xy[-1]
+    return (
+        f'<svg class="custops-spark" viewBox="0 0 {width:g} {height:g}" width="{width:g}" '
+        f'height="{height:g}" role="img" aria-label="{html.escape(label)}: {html.escape(said)}">'
+        f"<title>{html.escape(label)}: {html.escape(said)}</title>"
+        f'<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
+        f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2" fill="currentColor"/></svg>'
+    )
 
 
 def _scorecard(artifacts: Path) -> pd.DataFrame:
@@ -201,6 +277,7 @@ def tiles(
     period: Period,
     lang: str = "en",
     kinds: dict[str, dict[str, dict[str, Any]]] | None = None,
+    archive: dict[str, pd.DataFrame] | None = None,
 ) -> list[Tile]:
     """The headline KPI tiles: the glued value, and from the scorecard its change, interval,
     target and status.
@@ -218,6 +295,10 @@ def tiles(
         Notebook stem -> glue key -> what the chapter said of the value
         (``custops.run.pipeline.glued_kinds``): a KPI without a scorecard row is formatted
         by the kind its chapter gave it.
+    archive : dict, optional
+        Period label -> scorecard of the earlier periods built beside this one
+        (:func:`archived_scorecards`): each tile gets the trend over them and the change
+        from the same period last year when that period is archived.
 
     Returns
     -------
@@ -279,6 +360,22 @@ def tiles(
                     hi=format_value(high, unit, cfg.currency, lang),
                 )
             target = _finite(row.get("target"))
+            history = [
+                (label, v)
+                for label, card_then in sorted(
+                    (archive or {}).items(), key=lambda kv: Period.parse(kv[0]).end
+                )
+                if (v := _archived_value(card_then, kpi)) is not None
+            ]
+            tile.trend = [*history, (period.label, value)]
+            year_ago = period.same_period_last_year().label
+            then = dict(history).get(year_ago)
+            if then is not None:
+                tile.last_year = (
+                    format_change(value, then, unit, cfg.currency, lang)
+                    + " "
+                    + _t("vs", lang, p=f"{year_ago} {format_value(then, unit, cfg.currency, lang)}")
+                )
             if target is not None:
                 sign = "≥ " if row.get("direction") == "higher" else "≤ "
                 tile.target = _t(
@@ -528,6 +625,11 @@ def _tile_html(tile: Tile, lang: str) -> str:
         lines.append(
             f'<span class="custops-tile-change">{e(tile.change)} {e(tile.previous)}</span>'
         )
+    if tile.last_year:
+        lines.append(f'<span class="custops-tile-change">{e(tile.last_year)}</span>')
+    spark = sparkline(tile.trend, tile.label)
+    if spark:
+        lines.append(f'<span class="custops-tile-spark">{spark}</span>')
     if tile.interval:
         lines.append(f'<span class="custops-tile-ci">{e(tile.interval)}</span>')
     if tile.target or badge:

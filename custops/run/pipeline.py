@@ -1685,7 +1685,8 @@ def prepare_book_source(
 
     glue = {Path(c.doc).name: c.glue for c in chapters}
     kinds = {Path(c.doc).name: c.kinds for c in chapters}
-    tile_list = landing.tiles(glue, artifacts, config, period, language, kinds)
+    archive = landing.archived_scorecards(Path(artifacts).parent.parent, period)
+    tile_list = landing.tiles(glue, artifacts, config, period, language, kinds, archive)
     finding_list = [
         f for f in landing.findings(glue, artifacts, config, period, language) if f.doc in glue
     ]
