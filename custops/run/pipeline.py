@@ -966,7 +966,118 @@ def _reorder(cells: list, language: str) -> list:
     return out
 
 
-def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
+_IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg")
+#: the source of the second and later parts of a cell cut by :func:`_split_figures`
+SPLIT_SOURCE = "# (outputs of the cell above)"
+#: markdown characters escaped in a caption's takeaway (it is plain text, not markup)
+_CAPTION_ESCAPE = re.compile(r"([\\`*_\[\]<>{}|$#])")
+
+
+def _is_image(output: Any) -> bool:
+    return output.get("output_type") in ("display_data", "execute_result") and any(
+        mime in output.get("data", {}) for mime in _IMAGE_MIMES
+    )
+
+
+def _split_figures(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """One cell per chart: a code cell's outputs cut so that every image is a cell of its own.
+
+    myst-nb applies a cell's figure options (caption, name) to every output of the cell, so
+    a chart shown between a sentence and a table must be a cell by itself to get its own
+    caption. The first part keeps the source; the others get a one-line comment (myst-nb
+    drops a code cell whose source is empty, outputs and all; the input is hidden anyway).
+    Cells with at most one output, or without an image, are returned as they are.
+
+    Examples
+    --------
+    >>> png = {"image/png": "iVBORw0KGgo="}
+    >>> cell = nbformat.v4.new_code_cell("show()", outputs=[
+    ...     nbformat.v4.new_output("display_data", data={"text/markdown": "A"}),
+    ...     nbformat.v4.new_output("display_data", data=png),
+    ...     nbformat.v4.new_output("display_data", data={"text/markdown": "B"})])
+    >>> [(c.source, len(c.outputs)) for c in _split_figures(cell)]
+    [('show()', 1), ('# (outputs of the cell above)', 1), ('# (outputs of the cell above)', 1)]
+    """
+    outputs = cell.get("outputs", [])
+    if len(outputs) < 2 or not any(_is_image(o) for o in outputs):
+        return [cell]
+    groups: list[list[Any]] = [[]]
+    for output in outputs:
+        if _is_image(output):
+            groups += [[output], []]
+        else:
+            groups[-1].append(output)
+    parts = []
+    for number, group in enumerate(g for g in groups if g):
+        part = copy.deepcopy(cell)
+        part.outputs = group
+        if number:
+            part.source = SPLIT_SOURCE
+            part.execution_count = None
+            if "id" in part:
+                part["id"] = f"{cell.get('id', 'cell')}-{number}"
+        parts.append(part)
+    return parts
+
+
+def chapter_number(stem: str, position: int) -> int:
+    """The chapter number of a notebook: its leading digits (``03_churn`` -> 3), else its position.
+
+    Examples
+    --------
+    >>> chapter_number("03_churn_survival", 1), chapter_number("scratch", 2)
+    (3, 2)
+    """
+    match = re.match(r"(\d+)", stem)
+    return int(match.group(1)) if match else position
+
+
+def figure_caption(chapter: int, number: int, takeaway: str, language: str) -> str:
+    """The caption of a chapter's ``number``-th chart: "Figure 3.2 — <takeaway>" / "图 3.2 — …".
+
+    The takeaway is plain text: raw category keys become their labels (:func:`label_keys`,
+    as in the outputs) and markdown characters are escaped, so a label such as ``*new*``
+    reads as written.
+
+    Examples
+    --------
+    >>> figure_caption(2, 1, "Champions carry 41% of revenue.", "en")
+    'Figure 2.1 — Champions carry 41% of revenue.'
+    >>> figure_caption(3, 12, "", "zh")
+    '图 3.12'
+    """
+    label = f"{chapter}.{number}"
+    if not takeaway:
+        return t("figure.caption.bare", language, number=label)
+    text = _CAPTION_ESCAPE.sub(r"\\\1", label_keys(takeaway, language))
+    return t("figure.caption", language, number=label, takeaway=text)
+
+
+def _number_figures(cells: list, chapter: int, language: str) -> None:
+    """Caption every chart the reader sees, numbered in page order (``mystnb.figure``)."""
+    number = 0
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        tags = set(cell.metadata.get("tags", []))
+        if tags & {"remove-cell", "remove_cell", "remove-output", "remove_output"}:
+            continue
+        images = [o for o in cell.get("outputs", []) if _is_image(o)]
+        if not images:
+            continue
+        number += 1
+        meta = images[0].get("metadata", {})
+        info = next((meta[m] for m in _IMAGE_MIMES if isinstance(meta.get(m), dict)), {})
+        options = cell.metadata.setdefault("mystnb", {})
+        options["figure"] = {
+            "caption": figure_caption(chapter, number, str(info.get("takeaway", "")), language),
+            "name": f"fig-{chapter}-{number}",
+        }
+
+
+def prepare_notebook(
+    nb: nbformat.NotebookNode, language: str, chapter: int | None = None
+) -> nbformat.NotebookNode:
     """The book's copy of an executed notebook: one language, code hidden, glue values plain.
 
     * markdown or code cells tagged ``lang-xx`` are kept only when ``xx`` is ``language``
@@ -979,9 +1090,13 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
       ``custops-analysts`` to the end under "For analysts"; ``custops-anchor-<label>`` puts a
       MyST target before the cell;
     * in Chinese, markdown emphasis becomes ``<strong>``/``<em>`` (:func:`cjk_emphasis`);
-    * a cell whose charts carry an alt text in their output metadata
-      (:func:`custops.report.notebook.describe_figures`) gets it as its images' ``alt``
-      (``mystnb.image.alt``);
+    * every chart becomes a cell of its own (:func:`_split_figures`); one whose output
+      carries an alt text (:func:`custops.report.notebook.describe_figures`) gets it as its
+      image's ``alt`` (``mystnb.image.alt``);
+    * with ``chapter``, every chart the reader sees gets a numbered caption in page order,
+      "Figure 3.2 — <takeaway>" (:func:`figure_caption`; the takeaway the plot function
+      recorded, :func:`custops.report.plots.set_takeaway`), and the target name
+      ``fig-3-2`` (``mystnb.figure``);
     * glued numbers written as numpy reprs (``np.float64(3.2)``) become plain literals.
 
     Parameters
@@ -989,6 +1104,9 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
     nb : NotebookNode
         An executed notebook (not modified).
     language : {"en", "zh"}
+    chapter : int, optional
+        The chapter's number in the figure captions (:func:`chapter_number`); ``None``
+        leaves the charts without a caption.
 
     Returns
     -------
@@ -1007,7 +1125,7 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
     """
     out = copy.deepcopy(nb)
     cells = []
-    for cell in out.cells:
+    for cell in (part for whole in out.cells for part in _split_figures(whole)):
         tags = set(cell.get("metadata", {}).get("tags", []))
         languages = {tag[5:] for tag in tags if tag.startswith("lang-")}
         if languages and language not in languages:
@@ -1028,7 +1146,7 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
                 if isinstance(output.get("metadata", {}).get("image/png"), dict)
                 and output["metadata"]["image/png"].get("alt")
             ]
-            if alts:  # the charts' descriptions (custops.report.notebook.describe_figures)
+            if alts:  # the chart's description (custops.report.notebook.describe_figures)
                 options = cell["metadata"].setdefault("mystnb", {}).setdefault("image", {})
                 options.setdefault("alt", " / ".join(dict.fromkeys(alts)))
             for output in cell.get("outputs", []):
@@ -1046,6 +1164,8 @@ def prepare_notebook(nb: nbformat.NotebookNode, language: str) -> nbformat.Noteb
         cell.setdefault("metadata", {})["tags"] = sorted(tags)
         cells.append(cell)
     out.cells = _reorder(cells, language)
+    if chapter is not None:
+        _number_figures(out.cells, chapter, language)
     return _stable(out)
 
 
@@ -1634,9 +1754,9 @@ def prepare_book_source(
     built_at = _build_time(_input_files(config)).strftime("%Y-%m-%d %H:%M UTC")
     chapters: list[_Chapter] = []
     (source / "notebooks").mkdir(exist_ok=True)
-    for path in executed:
+    for position, path in enumerate(executed, start=1):
         nb = nbformat.read(path, as_version=4)
-        book_nb = prepare_notebook(nb, language)
+        book_nb = prepare_notebook(nb, language, chapter_number(path.stem, position))
         if commentary and commentary.get(path.stem):
             _insert_commentary(book_nb, notes.commentary_block(commentary[path.stem], language))
         nbformat.write(book_nb, source / "notebooks" / path.name)
