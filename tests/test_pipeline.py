@@ -500,6 +500,59 @@ def test_only_reruns_one_notebook_and_rebuilds_book(published_copy):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
+def test_only_marks_later_chapters_stale_until_a_full_run(published_copy, tmp_path):
+    """--only 01 re-runs chapter 01 (which now glues 100 more customers): the landing and
+    "All figures" pages quote the new value, chapter 02 (which reads 01's ledger.csv and was
+    not re-run) says it is stale and names 01 with the re-run's time, run.json lists it, and
+    the next full run clears it."""
+    pdir = published_copy / "build" / "2025Q4"
+    html_dir = pdir / "html"
+    assert "custops-stale" not in page(html_dir, "notebooks/02_review.html")
+    notebooks = copy_notebooks(tmp_path / "nbs")
+    collect = nbformat.read(notebooks / "01_collect.ipynb", as_version=4)
+    code = next(c for c in collect.cells if "n_customers = 1180" in c.source)
+    code.source = code.source.replace(
+        "n_customers = 1180 + p.index", "n_customers = 1280 + p.index"
+    )
+    nbformat.write(collect, notebooks / "01_collect.ipynb")
+
+    result = run_fixture(published_copy, only="01", notebooks_dir=notebooks)
+    assert [(r.name, r.status) for r in result.notebooks] == [
+        ("01_collect.ipynb", "ok"),
+        ("02_review.ipynb", "kept"),
+    ]
+    rerun = nbformat.read(pdir / "notebooks" / "01_collect.ipynb", as_version=4)
+    when = rerun.metadata["papermill"]["end_time"][:16].replace("T", " ") + " UTC"
+    assert result.stale == {"02_review": [{"chapter": "01_collect", "rerun_at": when}]}
+    assert json.loads((pdir / "run.json").read_text())["stale"] == result.stale
+
+    review = page(html_dir, "notebooks/02_review.html")
+    assert "custops-stale" in review
+    assert (
+        "This chapter was computed before Data collection — 2025Q4 was re-run on "
+        f"{when}, so it may quote the results that run replaced." in visible_text(review)
+    )
+    assert "custops-stale" not in page(html_dir, "notebooks/01_collect.html")
+    for name in ("intro.html", "all_figures.html"):
+        text = visible_text(page(html_dir, name))
+        assert re.search(
+            r"Review — 2025Q4 ?: computed before Data collection — 2025Q4 was re-run on "
+            + re.escape(when),
+            text,
+        ), name
+    # the pages that quote every chapter show the re-run chapter's new number
+    assert re.search(r"Customers\s+1,284\b", visible_text(page(html_dir, "all_figures.html")))
+
+    full = run_fixture(published_copy, notebooks_dir=notebooks)
+    assert full.stale == {}
+    assert json.loads((pdir / "run.json").read_text())["stale"] == {}
+    for name in ("intro.html", "all_figures.html", "notebooks/02_review.html"):
+        assert "custops-stale" not in page(html_dir, name), name
+    assert re.search(r"Customers\s+1,284\b", visible_text(page(html_dir, "all_figures.html")))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_only_with_failure_keeps_html(published_copy, tmp_path):
     html_dir = published_copy / "build" / "2025Q4" / "html"
     before = tree_digest(html_dir)

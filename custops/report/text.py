@@ -682,6 +682,28 @@ CATALOG: dict[str, dict[str, str]] = {
     "btyd.scatter_x": {"en": "survival CLV", "zh": "生存模型 CLV"},
     "btyd.scatter_y": {"en": "BTYD CLV", "zh": "BTYD CLV"},
     "btyd.survival_name": {"en": "survival (Cox)", "zh": "生存模型 (Cox)"},
+    # ------------------------------------------------------------------ stale chapters (--only)
+    "stale.title": {"en": "Computed before a re-run", "zh": "计算早于重新运行"},
+    "stale.rerun": {"en": "{chapter} was re-run on {time}", "zh": "{chapter}于 {time} 重新运行"},
+    "stale.and": {"en": " and ", "zh": "、"},
+    "stale.chapter": {
+        "en": "This chapter was computed before {reruns}, so it may quote the results "
+        "that run replaced. Run `custops run --period {period}` without `--only` to refresh it.",
+        "zh": "本章的计算早于{reruns}之前，可能引用了已被替换的结果。请运行 "
+        "`custops run --period {period}`（不带 `--only`）以刷新本章。",
+    },
+    "stale.item": {
+        "en": "{chapter}: computed before {reruns}.",
+        "zh": "{chapter}：计算早于{reruns}之前。",
+    },
+    "stale.landing": {
+        "en": "Some chapters were computed before an earlier chapter they read was re-run with "
+        "`--only`; their numbers below may be out of date. Run `custops run --period {period}` "
+        "without `--only` to refresh them.",
+        "zh": "部分章节的计算早于其所依赖的前序章节用 `--only` 重新运行之前，下面引用的数字可能已经过时。"
+        "请运行 `custops run --period {period}`（不带 `--only`）以刷新。",
+    },
+    "run.summary.stale": {"en": "stale", "zh": "已过期"},
     # ------------------------------------------------------------------ figure captions
     # "Figure 3.2 — <takeaway>": the number is the chapter's and the figure's order in it
     # (custops.run.pipeline.prepare_notebook); each takeaway is one sentence computed from the

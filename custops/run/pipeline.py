@@ -372,6 +372,10 @@ class RunResult:
         ``build/<P>/html/index.html``.
     archive_html : Path
         ``build/index.html``.
+    stale : dict
+        Chapters computed before an earlier chapter was re-run (``--only``): notebook stem ->
+        the re-run chapters, each ``{"chapter": stem, "rerun_at": "YYYY-MM-DD HH:MM UTC"}``
+        (:func:`stale_chapters`); empty after a full run.
     """
 
     period: str
@@ -380,6 +384,7 @@ class RunResult:
     total_seconds: float = 0.0
     index_html: Path = Path()
     archive_html: Path = Path()
+    stale: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[NotebookRun]:
@@ -1380,6 +1385,118 @@ def substitutions(
     return {key: str(value) for key, value in values.items()}
 
 
+def _run_times(nb: nbformat.NotebookNode) -> tuple[datetime, datetime] | None:
+    """When papermill started and finished executing ``nb`` (UTC), or None (never executed)."""
+    meta = nb.metadata.get("papermill", {})
+    if nb.metadata.get("custops", {}).get("skipped"):
+        return None
+    try:
+        start = datetime.fromisoformat(str(meta["start_time"]))
+        end = datetime.fromisoformat(str(meta["end_time"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (
+        start if start.tzinfo else start.replace(tzinfo=UTC),
+        end if end.tzinfo else end.replace(tzinfo=UTC),
+    )
+
+
+def stale_chapters(
+    executed: Sequence[Path | nbformat.NotebookNode], names: Sequence[str] | None = None
+) -> dict[str, list[dict[str, str]]]:
+    """The chapters computed before an earlier chapter was re-run (``custops run --only``).
+
+    A chapter reads what the chapters before it wrote (chapter order is the dependency), so
+    a chapter whose execution started before an earlier chapter's last execution finished
+    quotes that chapter's old results: it is stale until a full run. The times are the ones
+    papermill stamps on each executed notebook, so ``custops book`` sees the same as the run.
+
+    Parameters
+    ----------
+    executed : sequence of Path or NotebookNode
+        The executed notebooks, in chapter order.
+    names : sequence of str, optional
+        Their names (default: the paths' stems).
+
+    Returns
+    -------
+    dict
+        Stale chapter -> the earlier chapters re-run after it, in order, each
+        ``{"chapter": name, "rerun_at": "YYYY-MM-DD HH:MM UTC"}``.
+
+    Examples
+    --------
+    >>> def ran(start, end):
+    ...     return nbformat.v4.new_notebook(metadata={"papermill": {
+    ...         "start_time": f"2025-12-01T{start}", "end_time": f"2025-12-01T{end}"}})
+    >>> full = [ran("10:00", "10:01"), ran("10:01", "10:02"), ran("10:02", "10:03")]
+    >>> stale_chapters(full, ["01", "02", "03"])
+    {}
+    >>> rerun = [full[0], ran("11:00", "11:01"), full[2]]  # --only 02 an hour later
+    >>> stale_chapters(rerun, ["01", "02", "03"])
+    {'03': [{'chapter': '02', 'rerun_at': '2025-12-01 11:01 UTC'}]}
+    """
+    books = [
+        nbformat.read(item, as_version=4) if isinstance(item, str | Path) else item
+        for item in executed
+    ]
+    labels = list(names) if names is not None else [Path(str(p)).stem for p in executed]
+    times = [_run_times(nb) for nb in books]
+    out: dict[str, list[dict[str, str]]] = {}
+    for later, (name, ran) in enumerate(zip(labels, times, strict=True)):
+        if ran is None:
+            continue
+        reruns = [
+            {"chapter": labels[i], "rerun_at": before[1].strftime("%Y-%m-%d %H:%M UTC")}
+            for i, before in enumerate(times[:later])
+            if before is not None and before[1] > ran[0]
+        ]
+        if reruns:
+            out[name] = reruns
+    return out
+
+
+def _stale_reruns(reruns: Sequence[dict[str, str]], lang: str, prefix: str = "") -> str:
+    """Each re-run chapter as "<link> was re-run on <time>", joined for one sentence."""
+    parts = [
+        t("stale.rerun", lang, chapter=f"{{doc}}`{prefix}{r['chapter']}`", time=r["rerun_at"])
+        for r in reruns
+    ]
+    return t("stale.and", lang).join(parts)
+
+
+def _stale_chapter_md(reruns: Sequence[dict[str, str]], period: str, lang: str) -> str:
+    """The warning at the top of a stale chapter (its re-run chapters are its siblings)."""
+    return (
+        f":::{{admonition}} {t('stale.title', lang)}\n:class: warning custops-stale\n\n"
+        + t("stale.chapter", lang, reruns=_stale_reruns(reruns, lang), period=period)
+        + "\n:::"
+    )
+
+
+def _stale_landing_md(stale: dict[str, list[dict[str, str]]], period: str, lang: str) -> str:
+    """The warning on the landing and "All figures" pages naming every stale chapter."""
+    if not stale:
+        return ""
+    items = "\n".join(
+        "- "
+        + t(
+            "stale.item",
+            lang,
+            chapter=f"{{doc}}`notebooks/{name}`",
+            reruns=_stale_reruns(reruns, lang, "notebooks/"),
+        )
+        for name, reruns in stale.items()
+    )
+    return (
+        f":::{{admonition}} {t('stale.title', lang)}\n:class: warning custops-stale\n\n"
+        + t("stale.landing", lang, period=period)
+        + "\n\n"
+        + items
+        + "\n:::\n\n"
+    )
+
+
 @dataclass
 class _Chapter:
     doc: str  # e.g. notebooks/02_segmentation (no suffix)
@@ -1754,11 +1871,18 @@ def prepare_book_source(
     built_at = _build_time(_input_files(config)).strftime("%Y-%m-%d %H:%M UTC")
     chapters: list[_Chapter] = []
     (source / "notebooks").mkdir(exist_ok=True)
+    stale = stale_chapters(executed)
     for position, path in enumerate(executed, start=1):
         nb = nbformat.read(path, as_version=4)
         book_nb = prepare_notebook(nb, language, chapter_number(path.stem, position))
         if commentary and commentary.get(path.stem):
             _insert_commentary(book_nb, notes.commentary_block(commentary[path.stem], language))
+        if path.stem in stale:  # above the commentary: the whole page is out of date
+            _insert_after_title(
+                book_nb,
+                _stale_chapter_md(stale[path.stem], period.label, language),
+                "custops-stale",
+            )
         nbformat.write(book_nb, source / "notebooks" / path.name)
         # no clock readings (execution times, durations: in run.json and the run summary)
         executed_at, seconds = built_at.removesuffix(" UTC"), None
@@ -1778,15 +1902,20 @@ def prepare_book_source(
     finding_list = [
         f for f in landing.findings(glue, artifacts, config, period, language) if f.doc in glue
     ]
+    stale_note = _stale_landing_md(stale, period.label, language)
     figures = source / "all_figures.md"
     if figures.exists():
-        _fill(figures, {"headlines": _headlines_md(chapters, language, None, config.currency)})
+        _fill(
+            figures,
+            {"headlines": stale_note + _headlines_md(chapters, language, None, config.currency)},
+        )
     intro = source / "intro.md"
     if intro.exists():
         _fill(
             intro,
             {
-                "landing": landing.landing_markdown(tile_list, finding_list, language)
+                "landing": stale_note
+                + landing.landing_markdown(tile_list, finding_list, language)
                 + _commentary_md(chapters, language, commentary),
                 "headlines": _headlines_md(chapters, language, commentary, config.currency),
                 "chapters": "\n".join(f"- {{doc}}`{c.doc}`" for c in chapters),
@@ -1826,6 +1955,11 @@ def prepare_book_source(
 
 def _insert_commentary(nb: nbformat.NotebookNode, block: str) -> None:
     """Put the commentary box right after the cell holding the chapter's ``# `` title."""
+    _insert_after_title(nb, block, "custops-commentary")
+
+
+def _insert_after_title(nb: nbformat.NotebookNode, block: str, name: str) -> None:
+    """Put a markdown cell (id and tag ``name``) right after the cell holding the ``# `` title."""
     at = next(
         (
             i + 1
@@ -1835,8 +1969,8 @@ def _insert_commentary(nb: nbformat.NotebookNode, block: str) -> None:
         ),
         0,
     )
-    cell = nbformat.v4.new_markdown_cell(block, metadata={"tags": ["custops-commentary"]})
-    cell["id"] = "custops-commentary"  # stable: the same book source from the same inputs
+    cell = nbformat.v4.new_markdown_cell(block, metadata={"tags": [name]})
+    cell["id"] = name  # stable: the same book source from the same inputs
     nb.cells.insert(at, cell)
 
 
@@ -2779,6 +2913,13 @@ def _run_staged(
                     NotebookRun(nb.name, 0.0, "kept", staged_notebooks / nb.name)
                 )
         result.notebooks.sort(key=lambda r: r.name)
+    present = [staged_notebooks / nb.name for nb in all_notebooks]
+    result.stale = stale_chapters([p for p in present if p.exists()])
+    for name, reruns in result.stale.items():
+        plan.log(
+            f"stale: {name} was computed before {', '.join(r['chapter'] for r in reruns)} "
+            f"was re-run; run without --only to refresh it"
+        )
     if plan.book:
         result.book_seconds = publish(
             config=plan.config,
