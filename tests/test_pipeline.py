@@ -551,6 +551,37 @@ def test_only_marks_later_chapters_stale_until_a_full_run(published_copy, tmp_pa
     assert re.search(r"Customers\s+1,284\b", visible_text(page(html_dir, "all_figures.html")))
 
 
+def test_stale_chapters_compare_run_times_in_chapter_order_and_read_in_chinese():
+    def ran(start: str, end: str):
+        return new_notebook(
+            metadata={"papermill": {"start_time": f"2025-12-01T{start}", "end_time": end}}
+        )
+
+    full = [ran("10:00", "2025-12-01T10:01"), ran("10:01", "2025-12-01T10:05")]
+    full.append(ran("10:05", "2025-12-01T10:09"))
+    names = ["01_a", "02_b", "03_c"]
+    assert pipeline.stale_chapters(full, names) == {}
+    # --only 02 at 11:00, then --only 01 at 12:00: 03 is stale twice, 02 once
+    later = [ran("12:00", "2025-12-01T12:02:59"), ran("11:00", "2025-12-01T11:03"), full[2]]
+    stale = pipeline.stale_chapters(later, names)
+    assert stale == {
+        "02_b": [{"chapter": "01_a", "rerun_at": "2025-12-01 12:02 UTC"}],
+        "03_c": [
+            {"chapter": "01_a", "rerun_at": "2025-12-01 12:02 UTC"},
+            {"chapter": "02_b", "rerun_at": "2025-12-01 11:03 UTC"},
+        ],
+    }
+    # a chapter never executed (skipped: no input table) is neither stale nor makes others so
+    skipped = new_notebook(metadata={"custops": {"skipped": ["tickets"]}})
+    assert pipeline.stale_chapters([later[0], skipped, full[2]], names) == {
+        "03_c": [{"chapter": "01_a", "rerun_at": "2025-12-01 12:02 UTC"}]
+    }
+    zh = pipeline._stale_chapter_md(stale["03_c"], "2025Q4", "zh")
+    prose = re.sub(r"`[^`]*`", "", zh.split("\n\n", 1)[1])  # without the code spans
+    assert "重新运行" in prose and "2025-12-01 11:03 UTC" in prose
+    assert not re.findall(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]", prose), prose
+
+
 @pytest.mark.slow
 @pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_only_with_failure_keeps_html(published_copy, tmp_path):

@@ -714,6 +714,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "There are too few data to draw this chart for the period.",
         "zh": "本期数据太少，无法画出这张图。",
     },
+    "figure.too_small": {
+        "en": "Every group in this chart is too small to compare; it is shown for reference.",
+        "zh": "图中各组样本都过小，不作比较，仅供参考。",
+    },
     "figure.ledger": {
         "en": "{kept} of the {rows} input rows were kept; the {table} table had the largest "
         "share set aside ({rejected}).",

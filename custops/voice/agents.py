@@ -647,6 +647,8 @@ def agents_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
     ...     "resolution_median_h": [12.0, 30.5, 99.0, 20.0], "small": [False, False, True, False]})
     >>> print(agents_takeaway(t))
     Median resolution time ranges from 12.0 h (A) to 30.5 h (B) across agents; the team's is 20.0 h.
+    >>> agents_takeaway(t.assign(small=True))
+    'Every group in this chart is too small to compare; it is shown for reference.'
     """
     from custops.report.text import t
 
@@ -654,8 +656,10 @@ def agents_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
     rows = table[(table["agent"] != "team") & ~table["small"].astype(bool)].dropna(
         subset=["resolution_median_h"]
     )
-    if len(rows) < 2 or team.empty:
+    if team.empty:
         return t("figure.no_data", lang)
+    if len(rows) < 2:  # drawn, hollow and grey: nothing to rank
+        return t("figure.too_small", lang)
     low = rows.loc[rows["resolution_median_h"].astype(float).idxmin()]
     high = rows.loc[rows["resolution_median_h"].astype(float).idxmax()]
     return t(
