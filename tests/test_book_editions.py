@@ -173,3 +173,46 @@ def test_no_code_toggles_and_zh_shows_labels_not_keys(editions, folder):
             )
     describe = _visible_text(_soup(pdir / folder / "notebooks" / "01_data_collection.html"))
     assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d{3,}", describe)  # no nanosecond timestamps
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["html", "html-zh"])
+def test_every_chart_has_a_numbered_caption_with_a_takeaway(editions, folder):
+    """Issue #22: every chart of a chapter sits in a <figure> whose <figcaption> reads
+    "Figure 3.2 — <takeaway>" ("图 3.2 — …"), numbered 1, 2, ... per chapter in page order;
+    the takeaway is a sentence in the edition's language quoting the chart's data."""
+    from custops.report.text import t
+
+    pdir, _, _ = editions
+    lang = "zh" if folder == "html-zh" else "en"
+    word = "图" if lang == "zh" else "Figure"
+    too_thin = {t("figure.no_data", lang), t("figure.too_small", lang)}
+    total = 0
+    for page in sorted((pdir / folder / "notebooks").glob("*.html")):
+        chapter = int(page.stem[:2])
+        numbers = []
+        for img in _soup(page).select("article img"):
+            figure = img.find_parent("figure")
+            assert figure is not None, (page.name, img.get("alt"))
+            caption = figure.find("figcaption")
+            assert caption is not None, (page.name, img.get("alt"))
+            text = " ".join((caption.select_one(".caption-text") or caption).get_text(" ").split())
+            match = re.fullmatch(rf"{word} (\d+)\.(\d+) — (.+)", text)
+            assert match, (page.name, text)
+            assert int(match.group(1)) == chapter, (page.name, text)
+            numbers.append(int(match.group(2)))
+            takeaway = match.group(3)
+            # a sentence computed from the data (it quotes a number), or one of the sentences
+            # saying there were too few data
+            assert takeaway in too_thin or re.search(r"\d", takeaway), (page.name, text)
+            assert takeaway.endswith("。" if lang == "zh" else "."), (page.name, text)
+            if lang == "zh":
+                assert re.search(r"[\u4e00-\u9fff]", takeaway), (page.name, text)
+                half = re.findall(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]", takeaway)
+                assert half == [], (page.name, text)
+            assert "*" not in takeaway and "\\" not in takeaway, (page.name, text)
+            # the alt text stays the chart described in words, not the caption or a file name
+            assert img["alt"].startswith("图表：" if lang == "zh" else "Chart: "), img["alt"]
+        assert numbers == list(range(1, len(numbers) + 1)), (page.name, numbers)
+        total += len(numbers)
+    assert total >= 20, total

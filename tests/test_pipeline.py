@@ -530,6 +530,90 @@ def test_only_reruns_one_notebook_and_rebuilds_book(published_copy):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
+def test_only_marks_later_chapters_stale_until_a_full_run(published_copy, tmp_path):
+    """--only 01 re-runs chapter 01 (which now glues 100 more customers): the landing and
+    "All figures" pages quote the new value, chapter 02 (which reads 01's ledger.csv and was
+    not re-run) says it is stale and names 01 with the re-run's time, run.json lists it, and
+    the next full run clears it."""
+    pdir = published_copy / "build" / "2025Q4"
+    html_dir = pdir / "html"
+    assert "custops-stale" not in page(html_dir, "notebooks/02_review.html")
+    notebooks = copy_notebooks(tmp_path / "nbs")
+    collect = nbformat.read(notebooks / "01_collect.ipynb", as_version=4)
+    code = next(c for c in collect.cells if "n_customers = 1180" in c.source)
+    code.source = code.source.replace(
+        "n_customers = 1180 + p.index", "n_customers = 1280 + p.index"
+    )
+    nbformat.write(collect, notebooks / "01_collect.ipynb")
+
+    result = run_fixture(published_copy, only="01", notebooks_dir=notebooks)
+    assert [(r.name, r.status) for r in result.notebooks] == [
+        ("01_collect.ipynb", "ok"),
+        ("02_review.ipynb", "kept"),
+    ]
+    rerun = nbformat.read(pdir / "notebooks" / "01_collect.ipynb", as_version=4)
+    when = rerun.metadata["papermill"]["end_time"][:16].replace("T", " ") + " UTC"
+    assert result.stale == {"02_review": [{"chapter": "01_collect", "rerun_at": when}]}
+    assert json.loads((pdir / "run.json").read_text())["stale"] == result.stale
+
+    review = page(html_dir, "notebooks/02_review.html")
+    assert "custops-stale" in review
+    assert (
+        "This chapter was computed before Data collection — 2025Q4 was re-run on "
+        f"{when}, so it may quote the results that run replaced." in visible_text(review)
+    )
+    assert "custops-stale" not in page(html_dir, "notebooks/01_collect.html")
+    for name in ("intro.html", "all_figures.html"):
+        text = visible_text(page(html_dir, name))
+        assert re.search(
+            r"Review — 2025Q4 ?: computed before Data collection — 2025Q4 was re-run on "
+            + re.escape(when),
+            text,
+        ), name
+    # the pages that quote every chapter show the re-run chapter's new number
+    assert re.search(r"Customers\s+1,284\b", visible_text(page(html_dir, "all_figures.html")))
+
+    full = run_fixture(published_copy, notebooks_dir=notebooks)
+    assert full.stale == {}
+    assert json.loads((pdir / "run.json").read_text())["stale"] == {}
+    for name in ("intro.html", "all_figures.html", "notebooks/02_review.html"):
+        assert "custops-stale" not in page(html_dir, name), name
+    assert re.search(r"Customers\s+1,284\b", visible_text(page(html_dir, "all_figures.html")))
+
+
+def test_stale_chapters_compare_run_times_in_chapter_order_and_read_in_chinese():
+    def ran(start: str, end: str):
+        return new_notebook(
+            metadata={"papermill": {"start_time": f"2025-12-01T{start}", "end_time": end}}
+        )
+
+    full = [ran("10:00", "2025-12-01T10:01"), ran("10:01", "2025-12-01T10:05")]
+    full.append(ran("10:05", "2025-12-01T10:09"))
+    names = ["01_a", "02_b", "03_c"]
+    assert pipeline.stale_chapters(full, names) == {}
+    # --only 02 at 11:00, then --only 01 at 12:00: 03 is stale twice, 02 once
+    later = [ran("12:00", "2025-12-01T12:02:59"), ran("11:00", "2025-12-01T11:03"), full[2]]
+    stale = pipeline.stale_chapters(later, names)
+    assert stale == {
+        "02_b": [{"chapter": "01_a", "rerun_at": "2025-12-01 12:02 UTC"}],
+        "03_c": [
+            {"chapter": "01_a", "rerun_at": "2025-12-01 12:02 UTC"},
+            {"chapter": "02_b", "rerun_at": "2025-12-01 11:03 UTC"},
+        ],
+    }
+    # a chapter never executed (skipped: no input table) is neither stale nor makes others so
+    skipped = new_notebook(metadata={"custops": {"skipped": ["tickets"]}})
+    assert pipeline.stale_chapters([later[0], skipped, full[2]], names) == {
+        "03_c": [{"chapter": "01_a", "rerun_at": "2025-12-01 12:02 UTC"}]
+    }
+    zh = pipeline._stale_chapter_md(stale["03_c"], "2025Q4", "zh")
+    prose = re.sub(r"`[^`]*`", "", zh.split("\n\n", 1)[1])  # without the code spans
+    assert "重新运行" in prose and "2025-12-01 11:03 UTC" in prose
+    assert not re.findall(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]", prose), prose
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("pipeline")  # share the module fixture in one worker
 def test_only_with_failure_keeps_html(published_copy, tmp_path):
     html_dir = published_copy / "build" / "2025Q4" / "html"
     before = tree_digest(html_dir)
@@ -705,8 +789,9 @@ def test_landing_tiles_take_the_glued_value_and_the_scorecard_context(tmp_path):
 
 
 def test_chart_descriptions_become_the_images_alt_text():
-    """A cell whose PNG outputs carry an alt text (custops.report.notebook.describe_figures)
-    gets it as mystnb.image.alt in the book's copy; other cells are left without one."""
+    """Each chart whose PNG output carries an alt text (custops.report.notebook.describe_figures)
+    becomes a cell of its own with that alt text as mystnb.image.alt in the book's copy; a
+    chart without one is left without one."""
     png = {"image/png": "iVBORw0KGgo="}
     charts = new_code_cell(
         "plot()",
@@ -718,8 +803,14 @@ def test_chart_descriptions_become_the_images_alt_text():
     )
     plain = new_code_cell("other()", outputs=[new_output("display_data", data=png)])
     out = pipeline.prepare_notebook(new_notebook(cells=[charts, plain]), "en")
-    assert out.cells[0].metadata["mystnb"]["image"]["alt"] == "Chart: A. / Chart: B."
-    assert "mystnb" not in out.cells[1].metadata
+    assert [c.metadata.get("mystnb", {}).get("image", {}).get("alt") for c in out.cells] == [
+        "Chart: A.",
+        "Chart: B.",
+        "Chart: A.",
+        None,
+    ]
+    split = pipeline.SPLIT_SOURCE  # not empty: myst-nb drops a code cell without source
+    assert [c.source for c in out.cells] == ["plot()", split, split, "other()"]
 
 
 def test_customer_level_lists_stay_out_of_the_book_with_their_size_and_file(tmp_path):
@@ -742,7 +833,7 @@ def test_customer_level_lists_stay_out_of_the_book_with_their_size_and_file(tmp_
     )
     nb = new_notebook(cells=[new_markdown_cell("# Churn"), cell, sample])
     for lang, words in (("en", "(12 rows)"), ("zh", "（12 行）")):
-        out = prepare_notebook(nb, lang, tmp_path)
+        out = prepare_notebook(nb, lang, artifacts=tmp_path)
         shown = json.dumps([o.get("data", {}) for c in out.cells for o in c.get("outputs", [])])
         assert "c2" not in shown and "<table" not in shown  # no customer rows in the book
         texts = [o["data"]["text/markdown"] for o in out.cells[1].outputs]

@@ -37,6 +37,7 @@ from custops.core.results import Headline, Headlines, Result
 
 __all__ = [
     "WEEKDAYS",
+    "WEEKDAY_NAMES",
     "DATE_ONLY_SHARE",
     "MIXED_SHARE",
     "WeekdayHour",
@@ -57,6 +58,8 @@ _WEEKDAY_LONG = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
 }
+#: full weekday names, Monday first (the captions of the charts)
+WEEKDAY_NAMES = _WEEKDAY_LONG
 #: at least this share of timestamps at exactly 00:00:00 -> the column is date-only
 DATE_ONLY_SHARE = 0.98
 #: above this share at exactly midnight (but below DATE_ONLY_SHARE) part of the rows are date-only

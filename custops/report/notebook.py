@@ -173,12 +173,48 @@ def figure_alt_text(fig: Any, lang: str = "en") -> str:
     return text
 
 
+def figure_metadata(fig: Any, lang: str = "en") -> dict[str, str]:
+    """The metadata of a chart's image output: its alt text, and its takeaway when the plot
+    function recorded one (:func:`custops.report.plots.set_takeaway`).
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    dict
+        ``{"alt": ...}`` and, when recorded, ``"takeaway"`` (the book's caption text).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from custops.report.plots import set_takeaway
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("Orders")
+    >>> figure_metadata(set_takeaway(fig, "Orders doubled."))
+    {'alt': 'Chart: Orders.', 'takeaway': 'Orders doubled.'}
+    >>> plt.close(fig)
+    """
+    from custops.report.plots import takeaway
+
+    out = {"alt": figure_alt_text(fig, lang)}
+    if text := takeaway(fig):
+        out["takeaway"] = text
+    return out
+
+
 def describe_figures(lang: str = "en") -> None:
-    """Give every chart the notebook shows an alt text (:func:`figure_alt_text`).
+    """Give every chart the notebook shows an alt text (:func:`figure_alt_text`) and its takeaway.
 
     In an IPython kernel, the PNG formatter of matplotlib figures is wrapped so that each
-    image output carries ``{"alt": ...}`` in its metadata; the book build moves it onto the
-    image (:func:`custops.run.pipeline.prepare_notebook`). The PNG bytes are unchanged. The
+    image output carries ``{"alt": ..., "takeaway": ...}`` in its metadata
+    (:func:`figure_metadata`); the book build moves the alt text onto the image and numbers
+    the takeaway as the figure's caption (:func:`custops.run.pipeline.prepare_notebook`).
+    The PNG bytes are unchanged. The
     inline backend registers its formatter when the backend is first resolved (done here with
     an empty figure), and may register it again, so the wrap is (re)applied before and after
     every cell runs; calling this again changes the language.
@@ -217,7 +253,7 @@ def _wrap_png_formatter(shell: Any) -> None:
     def png_with_alt(fig: Any) -> Any:
         data = base(fig)
         lang = getattr(shell, "_custops_figure_language", "en")
-        return None if data is None else (data, {"alt": figure_alt_text(fig, lang)})
+        return None if data is None else (data, figure_metadata(fig, lang))
 
     png_with_alt._custops_alt = True  # type: ignore[attr-defined]
     formatter.for_type(Figure, png_with_alt)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import warnings
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -23,7 +24,23 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
-__all__ = ["setup", "cjk_font", "PALETTE", "bar", "percent_axis", "thousands_axis", "line"]
+from custops.report.text import t  # noqa: E402
+
+__all__ = [
+    "setup",
+    "cjk_font",
+    "PALETTE",
+    "bar",
+    "percent_axis",
+    "thousands_axis",
+    "line",
+    "set_takeaway",
+    "takeaway",
+    "weekday_hour",
+]
+
+#: the attribute of a matplotlib ``Figure`` holding its one-sentence takeaway (the caption)
+TAKEAWAY_ATTR = "custops_takeaway"
 
 PALETTE = ["#1f5c99", "#e07b39", "#3a9e6f", "#c8423b", "#7d5ba6", "#8c6d31", "#d17fb3", "#6b6b6b"]
 STATUS_COLORS = {"green": "#3a9e6f", "amber": "#e0a526", "red": "#c8423b", "grey": "#9a9a9a"}
@@ -92,6 +109,66 @@ def setup(language: str = "en", *, dpi: int = 110) -> None:
     warnings.filterwarnings("ignore", message="Glyph .* missing from font")
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # "no bold weight" notes
     pd.set_option("display.float_format", lambda v: f"{v:,.2f}")
+
+
+def set_takeaway(chart: Any, text: str | None) -> Any:
+    """Record the one-sentence takeaway of a chart on its figure; returns ``chart``.
+
+    The takeaway travels with the figure: the notebook's PNG formatter
+    (:func:`custops.report.notebook.describe_figures`) writes it into the image output's
+    metadata, and the book numbers it as the figure's caption ("Figure 3.2 — ...",
+    :func:`custops.run.pipeline.prepare_notebook`). ``None`` or ``""`` leaves it unset.
+
+    Parameters
+    ----------
+    chart : matplotlib Figure or Axes
+        The chart a plot function made (an Axes records it on its figure).
+    text : str or None
+        One plain sentence saying what the chart shows, computed from its data.
+
+    Returns
+    -------
+    Figure or Axes
+        ``chart``, so that a plot function can ``return set_takeaway(fig, text)``.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> set_takeaway(ax, "Sales doubled.") is ax, takeaway(fig)
+    (True, 'Sales doubled.')
+    >>> plt.close(fig)
+    """
+    figure = getattr(chart, "figure", None) if not isinstance(chart, Figure) else chart
+    if figure is not None and text:
+        setattr(figure, TAKEAWAY_ATTR, " ".join(str(text).split()))
+    return chart
+
+
+def takeaway(chart: Any) -> str:
+    """The takeaway recorded by :func:`set_takeaway` ("" when there is none).
+
+    Examples
+    --------
+    >>> fig = plt.figure()
+    >>> takeaway(fig), takeaway(None)
+    ('', '')
+    >>> plt.close(fig)
+    """
+    figure = chart if isinstance(chart, Figure) else getattr(chart, "figure", None)
+    return str(getattr(figure, TAKEAWAY_ATTR, "") or "")
+
+
+def no_data_takeaway(chart: Any, lang: str = "en") -> Any:
+    """Mark a chart drawn without enough data to say anything (its caption says so).
+
+    Examples
+    --------
+    >>> fig = no_data_takeaway(plt.figure())
+    >>> takeaway(fig)
+    'There are too few data to draw this chart for the period.'
+    >>> plt.close(fig)
+    """
+    return set_takeaway(chart, t("figure.no_data", lang))
 
 
 def percent_axis(ax: plt.Axes, axis: str = "y", decimals: int = 0) -> None:
@@ -166,10 +243,47 @@ def line(
     return fig
 
 
+def ledger_takeaway(summary: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on the row ledger: the share of input rows kept, and the table with the
+    largest share set aside (rejected).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"table": ["orders", "customers"], "kept": [90, 50],
+    ...     "merged": [4, 0], "rejected": [6, 0]})
+    >>> ledger_takeaway(s)
+    '93% of the 150 input rows were kept; the orders table had the largest share set aside (6%).'
+    """
+    parts = summary[["kept", "merged", "rejected"]].astype(float)
+    rows = parts.sum(axis=1)
+    total = float(rows.sum())
+    if total <= 0:
+        return t("figure.no_data", lang)
+    kept = f"{parts['kept'].sum() / total:.0%}"
+    rejected = (parts["rejected"] / rows.where(rows > 0)).fillna(0.0)
+    if float(rejected.max()) <= 0:
+        return t("figure.ledger.clean", lang, kept=kept, rows=f"{total:,.0f}")
+    worst = int(rejected.to_numpy().argmax())
+    return t(
+        "figure.ledger",
+        lang,
+        kept=kept,
+        rows=f"{total:,.0f}",
+        table=summary["table"].iloc[worst],
+        rejected=f"{rejected.iloc[worst]:.0%}",
+    )
+
+
 def ledger_chart(
-    summary: pd.DataFrame, *, title: str, labels: dict[str, str] | None = None
+    summary: pd.DataFrame,
+    *,
+    title: str,
+    labels: dict[str, str] | None = None,
+    lang: str = "en",
 ) -> Figure:
     """Stacked horizontal bars: kept, merged and rejected rows per table (from ``CleanResult.summary``).
+
+    Its takeaway (:func:`ledger_takeaway`, in ``lang``) is recorded for the caption.
 
     Examples
     --------
@@ -208,4 +322,51 @@ def ledger_chart(
         frameon=False,
     )
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, ledger_takeaway(summary, lang))
+
+
+def weekday_hour_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on the weekday × hour table: when orders peak and how many there are.
+
+    ``table`` is :func:`custops.features.timing.weekday_hour_table`'s ``table``
+    (``weekday`` 0 = Monday, ``hour``, ``orders_per_day``).
+
+    Examples
+    --------
+    >>> t_ = pd.DataFrame({"weekday": [0, 5], "hour": [9, 20], "orders_per_day": [1.5, 4.25]})
+    >>> weekday_hour_takeaway(t_)
+    'Orders peak on Saturday at 20:00, with 4.2 orders on an average Saturday in that hour.'
+    """
+    from custops.features.timing import WEEKDAY_NAMES
+
+    rates = table["orders_per_day"].astype(float)
+    if table.empty or not (rates > 0).any():
+        return t("figure.no_data", lang)
+    peak = table.loc[rates.idxmax()]
+    names = WEEKDAY_NAMES["zh" if lang == "zh" else "en"]
+    orders = float(peak["orders_per_day"])
+    return t(
+        "figure.weekday_hour",
+        lang,
+        weekday=names[int(peak["weekday"])],
+        hour=int(peak["hour"]),
+        orders=f"{orders:,.1f}" if orders < 10 else f"{orders:,.0f}",
+    )
+
+
+def weekday_hour(table: pd.DataFrame, lang: str = "en", currency: str = "") -> Figure:
+    """The weekday × hour heatmaps (:func:`custops.features.timing.plot_weekday_hour`) with
+    their takeaway (:func:`weekday_hour_takeaway`) recorded for the caption.
+
+    Examples
+    --------
+    >>> t_ = pd.DataFrame([(d, h, 1, 13, 1 / 13, 10.0, 10.0, 9.0, 11.0, True)
+    ...     for d in range(7) for h in range(24)], columns=["weekday", "hour", "orders", "days",
+    ...     "orders_per_day", "revenue", "aov", "aov_ci_low", "aov_ci_high", "small"])
+    >>> takeaway(weekday_hour(t_)).startswith("Orders peak on Monday at 0:00")
+    True
+    """
+    from custops.features.timing import plot_weekday_hour
+
+    fig = plot_weekday_hour(table, lang, currency)
+    return set_takeaway(fig, weekday_hour_takeaway(table, lang))

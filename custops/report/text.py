@@ -729,6 +729,245 @@ CATALOG: dict[str, dict[str, str]] = {
     "btyd.scatter_x": {"en": "survival CLV", "zh": "生存模型 CLV"},
     "btyd.scatter_y": {"en": "BTYD CLV", "zh": "BTYD CLV"},
     "btyd.survival_name": {"en": "survival (Cox)", "zh": "生存模型 (Cox)"},
+    # ------------------------------------------------------------------ stale chapters (--only)
+    "stale.title": {"en": "Computed before a re-run", "zh": "计算早于重新运行"},
+    "stale.rerun": {"en": "{chapter} was re-run on {time}", "zh": "{chapter}于 {time} 重新运行"},
+    "stale.and": {"en": " and ", "zh": "、"},
+    "stale.chapter": {
+        "en": "This chapter was computed before {reruns}, so it may quote the results "
+        "that run replaced. Run `custops run --period {period}` without `--only` to refresh it.",
+        "zh": "本章的计算早于{reruns}之前，可能引用了已被替换的结果。请运行 "
+        "`custops run --period {period}`（不带 `--only`）以刷新本章。",
+    },
+    "stale.item": {
+        "en": "{chapter}: computed before {reruns}.",
+        "zh": "{chapter}：计算早于{reruns}之前。",
+    },
+    "stale.landing": {
+        "en": "Some chapters were computed before an earlier chapter they read was re-run with "
+        "`--only`; their numbers below may be out of date. Run `custops run --period {period}` "
+        "without `--only` to refresh them.",
+        "zh": "部分章节的计算早于其所依赖的前序章节用 `--only` 重新运行之前，下面引用的数字可能已经过时。"
+        "请运行 `custops run --period {period}`（不带 `--only`）以刷新。",
+    },
+    "run.summary.stale": {"en": "stale", "zh": "已过期"},
+    # ------------------------------------------------------------------ figure captions
+    # "Figure 3.2 — <takeaway>": the number is the chapter's and the figure's order in it
+    # (custops.run.pipeline.prepare_notebook); each takeaway is one sentence computed from the
+    # data the chart shows (the plot functions, custops.report.plots.set_takeaway)
+    "figure.caption": {"en": "Figure {number} — {takeaway}", "zh": "图 {number} — {takeaway}"},
+    "figure.caption.bare": {"en": "Figure {number}", "zh": "图 {number}"},
+    "figure.no_data": {
+        "en": "There are too few data to draw this chart for the period.",
+        "zh": "本期数据太少，无法画出这张图。",
+    },
+    "figure.too_small": {
+        "en": "Every group in this chart is too small to compare; it is shown for reference.",
+        "zh": "图中各组样本都过小，不作比较，仅供参考。",
+    },
+    "figure.ledger": {
+        "en": "{kept} of the {rows} input rows were kept; the {table} table had the largest "
+        "share set aside ({rejected}).",
+        "zh": "{rows} 行输入中保留了 {kept}；{table} 表被隔离的比例最高（{rejected}）。",
+    },
+    "figure.ledger.clean": {
+        "en": "{kept} of the {rows} input rows were kept and none was set aside.",
+        "zh": "{rows} 行输入中保留了 {kept}，没有行被隔离。",
+    },
+    "figure.share_vs_revenue": {
+        "en": "{group} carry {revenue} of 12-month revenue with {customers} of customers.",
+        "zh": "{group}以 {customers} 的客户贡献了近 12 个月 {revenue} 的销售额。",
+    },
+    "figure.silhouette": {
+        "en": "{k} clusters separate the customers best (silhouette {score:.2f}).",
+        "zh": "分为 {k} 类时客户分得最清楚（轮廓系数 {score:.2f}）。",
+    },
+    "figure.cluster_levels": {
+        "en": "The cluster furthest from the average customer is {name}: {measure} "
+        "{sd:+.1f} standard deviations.",
+        "zh": "离平均客户最远的聚类是{name}：{measure}偏离平均 {sd:+.1f} 个标准差。",
+    },
+    "figure.pareto": {
+        "en": "The top {top} of customers bring in {share} of 12-month revenue.",
+        "zh": "消费额最高的 {top} 客户贡献了近 12 个月 {share} 的销售额。",
+    },
+    "figure.transition": {
+        "en": "{stay} of customers kept their {what}; the largest move was {n} customers from "
+        "{source} to {target}.",
+        "zh": "{stay} 的客户保持原{what}；最大的迁移是 {n} 位客户从{source}变为{target}。",
+    },
+    "figure.transition.none": {
+        "en": "Every customer kept their {what}.",
+        "zh": "所有客户都保持原{what}。",
+    },
+    "figure.weekday_hour": {
+        "en": "Orders peak on {weekday} at {hour}:00, with {orders} orders on an average "
+        "{weekday} in that hour.",
+        "zh": "下单高峰在{weekday} {hour} 点，平均每个{weekday}该时段 {orders} 单。",
+    },
+    "figure.km": {
+        "en": "{share} of customers are still buying {days} days after their first order.",
+        "zh": "首单 {days} 天后仍有 {share} 的客户在购买。",
+    },
+    "figure.km.landmark": {
+        "en": "{share} of customers are still buying {days} days after the landmark.",
+        "zh": "地标日 {days} 天后仍有 {share} 的客户在购买。",
+    },
+    "figure.km.one": {
+        "en": "{share} of the customers of {group} are still buying {days} days after their "
+        "first order; the other groups are too small to compare.",
+        "zh": "{group}组首单 {days} 天后仍有 {share} 的客户在购买；其他分组样本过小，不作比较。",
+    },
+    "figure.km.groups": {
+        "en": "The group {best} keeps customers longest: {best_share} are still buying after "
+        "{days} days, against {worst_share} for {worst}.",
+        "zh": "{best}组的客户留存最久：{days} 天后仍有 {best_share} 在购买，{worst}组只有 {worst_share}。",
+    },
+    "figure.forest": {
+        "en": "{label} goes with the largest change in churn risk: hazard ratio {hr:.2f} "
+        "(95% CI {low:.2f}–{high:.2f}).",
+        "zh": "与流失风险关系最大的是{label}：风险比 {hr:.2f}（95% 置信区间 {low:.2f}–{high:.2f}）。",
+    },
+    "figure.forest.none": {
+        "en": "No factor is clearly associated with churn: every 95% interval includes 1.",
+        "zh": "没有因素与流失有明确关联：所有 95% 置信区间都包含 1。",
+    },
+    "figure.churn_calibration": {
+        "en": "Predicted churn is {gap:.1f} points from the observed churn on average over "
+        "the {n} deciles.",
+        "zh": "{n} 个十分位的预测流失率与实际流失率平均相差 {gap:.1f} 个百分点。",
+    },
+    "figure.value_at_risk": {
+        "en": "{group} hold the most value at risk: {amount}, {share} of the total.",
+        "zh": "{group}的风险价值最高：{amount}，占总额的 {share}。",
+    },
+    "figure.health_calibration": {
+        "en": "Churn in the next {days} days falls from {low} in the lowest health-score decile "
+        "to {high} in the highest.",
+        "zh": "健康分最低的十分位此后 {days} 天流失率为 {low}，最高的十分位为 {high}。",
+    },
+    "figure.health_bands": {
+        "en": "The red band held {last} of scored customers in {last_month}, against {first} "
+        "in {first_month}.",
+        "zh": "{last_month} 红色区间客户占 {last}，{first_month} 为 {first}。",
+    },
+    "figure.btyd_scatter": {
+        "en": "The two lifetime values rank the {n} active customers {how} (Spearman ρ = "
+        "{rho:.2f}).",
+        "zh": "两种生命周期价值对 {n} 位活跃客户的排序{how}（Spearman ρ = {rho:.2f}）。",
+    },
+    "figure.btyd_scatter.close": {"en": "much alike", "zh": "高度一致"},
+    "figure.btyd_scatter.partly": {"en": "partly alike", "zh": "部分一致"},
+    "figure.btyd_scatter.apart": {"en": "differently", "zh": "差异较大"},
+    "figure.btyd_holdout": {
+        "en": "Customers made {actual} repeat purchases in the holdout; {model} came closest "
+        "per customer with {expected} expected.",
+        "zh": "验证期客户复购 {actual} 次；按客户误差最小的是{model}，预期 {expected} 次。",
+    },
+    "figure.step_matrix.more": {
+        "en": "The largest difference is {event} {k} step(s) before the end: {points} "
+        "points more common among churned than retained customers.",
+        "zh": "差异最大的是倒数第 {k} 步的{event}：流失客户比留存客户多 {points} 个百分点。",
+    },
+    "figure.step_matrix.less": {
+        "en": "The largest difference is {event} {k} step(s) before the end: {points} "
+        "points less common among churned than retained customers.",
+        "zh": "差异最大的是倒数第 {k} 步的{event}：流失客户比留存客户少 {points} 个百分点。",
+    },
+    "figure.nps_trend": {
+        "en": "NPS went from {first} in {first_month} to {last} in {last_month}.",
+        "zh": "NPS 从 {first_month} 的 {first} 变为 {last_month} 的 {last}。",
+    },
+    "figure.nps_panels": {
+        "en": "NPS is highest for {high} ({high_nps}) and lowest for {low} ({low_nps}); "
+        "overall {overall}.",
+        "zh": "NPS 最高的是{high}（{high_nps}），最低的是{low}（{low_nps}）；总体为 {overall}。",
+    },
+    "figure.nps_panels.group": {"en": "{kind} {group}", "zh": "{kind}“{group}”"},
+    "figure.agents": {
+        "en": "Median resolution time ranges from {low} h ({low_agent}) to {high} h "
+        "({high_agent}) across agents; the team's is {team} h.",
+        "zh": "各坐席解决时长中位数从 {low} 小时（{low_agent}）到 {high} 小时（{high_agent}）不等，"
+        "团队为 {team} 小时。",
+    },
+    "figure.response_time": {
+        "en": "NPS is {first} when the first response came in {first_group} and {last} when "
+        "it came in {last_group}.",
+        "zh": "首次响应时长为{first_group}的客户 NPS 为 {first}，{last_group}的为 {last}。",
+    },
+    "figure.response_time.csat": {
+        "en": "CSAT 4–5 is {first} when the first response came in {first_group} and {last} "
+        "when it came in {last_group}.",
+        "zh": "首次响应时长为{first_group}的工单满意度（4–5 分）为 {first}，{last_group}的为 {last}。",
+    },
+    "figure.odds_ratios": {
+        "en": "{label} goes with the largest change in the odds of being a detractor: odds "
+        "ratio {ratio:.2f} (95% CI {low:.2f}–{high:.2f}).",
+        "zh": "与成为贬损者关系最大的是{label}：优势比 {ratio:.2f}（95% 置信区间 {low:.2f}–{high:.2f}）。",
+    },
+    "figure.odds_ratios.none": {
+        "en": "No factor clearly changes the odds of being a detractor: every 95% interval "
+        "includes 1.",
+        "zh": "没有因素明确改变成为贬损者的可能：所有 95% 置信区间都包含 1。",
+    },
+    "figure.themes": {
+        "en": "The theme {group} mention most is {theme}, in {share} of their comments.",
+        "zh": "{group}最常提到的主题是{theme}，占其评论的 {share}。",
+    },
+    "figure.themes.promoter": {"en": "promoters", "zh": "推荐者"},
+    "figure.themes.passive": {"en": "passives", "zh": "被动者"},
+    "figure.themes.detractor": {"en": "detractors", "zh": "贬损者"},
+    "figure.sentiment_map": {
+        "en": "The most negative cell: {aspect} in {segment}, with {share} of mentions negative.",
+        "zh": "最负面的是{segment}的{aspect}：{share} 的提及为负面。",
+    },
+    "figure.scorecard": {
+        "en": "On target: {green} of the {n} KPIs with a target; furthest from its target: "
+        "{label}, at {ratio} of it.",
+        "zh": "{n} 个有目标的 KPI 中 {green} 个达标；离目标最远的是{label}，达成 {ratio}。",
+    },
+    "figure.control_charts": {
+        "en": "{hit} of the {n} monthly KPIs broke a control rule in the period: {names}.",
+        "zh": "{n} 个月度 KPI 中有 {hit} 个在本期触发了控制规则：{names}。",
+    },
+    "figure.control_charts.none": {
+        "en": "All {n} monthly KPIs stayed within their control limits in the period.",
+        "zh": "本期 {n} 个月度 KPI 都在控制限以内。",
+    },
+    "figure.funnel": {
+        "en": "The largest drop is at {step}: {rate} of the previous step go on ({group}).",
+        "zh": "流失最多的一步是{step}：只有 {rate} 进入这一步（{group}）。",
+    },
+    "figure.funnel.all": {"en": "all channels", "zh": "全部渠道"},
+    "figure.channels": {
+        "en": "{best} converts best with {best_rate} per touch sent; {worst} converts least "
+        "with {worst_rate}.",
+        "zh": "{best}的转化率最高，每次发送 {best_rate}；{worst}最低，为 {worst_rate}。",
+    },
+    "figure.channels.one": {
+        "en": "{best} converts {best_rate} of the touches sent.",
+        "zh": "{best}每次发送的转化率为 {best_rate}。",
+    },
+    "figure.cac_clv": {
+        "en": "{channel} gives the most value per acquisition cost: a new customer is worth "
+        "{clv} and cost {cac}.",
+        "zh": "{channel}的获客性价比最高：一位新客户价值 {clv}，获客成本 {cac}。",
+    },
+    "figure.cac_clv.no_cost": {
+        "en": "No channel has an acquisition cost given; new customers from {channel} are "
+        "worth the most ({clv}).",
+        "zh": "各渠道均未给出获客花费；{channel}的新客户价值最高（{clv}）。",
+    },
+    "figure.cohorts": {
+        "en": "In month {k} after their first order, {share} of a cohort bought again on "
+        "average ({n} cohorts).",
+        "zh": "首购后第 {k} 个月，各队列平均有 {share} 的客户再次购买（{n} 个队列）。",
+    },
+    "figure.forecast_calibration": {
+        "en": "The {previous} forecast expected {predicted} of these customers to churn; "
+        "{actual} did.",
+        "zh": "{previous} 的预测认为这些客户中 {predicted} 会流失，实际流失 {actual}。",
+    },
 }
 
 

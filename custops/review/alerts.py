@@ -724,7 +724,50 @@ def plot_control_charts(result: MonitorResult, lang: str = "en", *, ncols: int =
         ax.set_xticklabels(c["month"][::step], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
     fig.tight_layout()
-    return fig
+    from custops.report.plots import set_takeaway
+
+    return set_takeaway(fig, control_takeaway(result, lang))
+
+
+def control_takeaway(result: MonitorResult, lang: str = "en") -> str:
+    """One sentence on the control charts: which KPIs broke a control rule in the monitored
+    months (a rule other than ``insufficient_history``).
+
+    Examples
+    --------
+    >>> chart = pd.DataFrame({"kpi": ["nps", "nps", "csat"], "monitored": [False, True, True],
+    ...     "rules": ["", "beyond_3sigma", ""]})
+    >>> control_takeaway(MonitorResult(chart, pd.DataFrame(), "2025Q4"))
+    '1 of the 2 monthly KPIs broke a control rule in the period: NPS (points).'
+    """
+    from custops.report.labels import value_label
+    from custops.report.text import join_names, t
+
+    chart = result.chart
+    kpis = sorted(chart["kpi"].unique()) if len(chart) else []
+    if not kpis:
+        return t("figure.no_data", lang)
+    fired = (
+        chart["monitored"].astype(bool)
+        & chart["rules"].ne("")
+        & chart["rules"].ne("insufficient_history")
+    )
+    hit = [k for k in kpis if fired[chart["kpi"].eq(k)].any()]
+    if not hit:
+        return t("figure.control_charts.none", lang, n=len(kpis))
+
+    def name(kpi: str) -> str:
+        if kpi.startswith("conversion_"):  # the channel as its label, not its raw key
+            return _label("conversion_" + value_label(kpi.removeprefix("conversion_"), lang), lang)
+        return _label(kpi, lang)
+
+    return t(
+        "figure.control_charts",
+        lang,
+        hit=len(hit),
+        n=len(kpis),
+        names=join_names([name(k) for k in hit], lang),
+    )
 
 
 def alerts_headlines(watch: MonitorResult) -> Headlines:

@@ -388,4 +388,24 @@ def plot_cohort_heatmap(matrix: pd.DataFrame, *, title: str | None = None, lang:
     ax.set_title(title)
     fig.tight_layout()
     plt.close(fig)  # shown once, as the cell's result
-    return fig
+    from custops.report.plots import set_takeaway
+
+    return set_takeaway(fig, heatmap_takeaway(matrix, lang))
+
+
+def heatmap_takeaway(matrix: pd.DataFrame, lang: str = "en", k: int = 1) -> str:
+    """One sentence on the cohort heatmap: the mean share of a cohort buying in month ``k``
+    (over the cohorts observed that long, unweighted, as the heatmap shows them).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({0: [1.0, 1.0, 1.0], 1: [0.2, 0.3, None]}, index=["a", "b", "c"])
+    >>> heatmap_takeaway(m)
+    'In month 1 after their first order, 25% of a cohort bought again on average (2 cohorts).'
+    """
+    from custops.report.text import t
+
+    if k not in matrix.columns or matrix[k].notna().sum() == 0:
+        return t("figure.no_data", lang)
+    column = matrix[k].dropna().astype(float)
+    return t("figure.cohorts", lang, k=k, share=f"{column.mean():.0%}", n=len(column))

@@ -719,4 +719,43 @@ def plot_cac_clv(table: pd.DataFrame, lang: str = "en", currency: str = "") -> F
     thousands_axis(ax, "x")
     ax.legend(loc="lower right")
     fig.tight_layout()
-    return fig
+    from custops.report.plots import set_takeaway
+
+    return set_takeaway(fig, cac_clv_takeaway(table, lang, currency))
+
+
+def cac_clv_takeaway(table: pd.DataFrame, lang: str = "en", currency: str = "") -> str:
+    """One sentence: the channel with the highest CLV per acquisition cost (channels with a
+    cost above 0), else the channel whose new customers are worth the most.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"channel": ["wechat", "sms", ALL_PAID], "cac": [100.0, 50.0, 80.0],
+    ...     "clv": [300.0, 200.0, 260.0]})
+    >>> cac_clv_takeaway(t, currency="CNY")
+    'SMS gives the most value per acquisition cost: a new customer is worth CNY 200 and cost CNY 50.'
+    """
+    from custops.report.labels import value_label
+    from custops.report.notebook import fmt_money
+    from custops.report.text import t
+
+    rows = table[table["channel"] != ALL_PAID].dropna(subset=["clv"])
+    if rows.empty:
+        return t("figure.no_data", lang)
+    paid = rows[rows["cac"].fillna(0).astype(float) > 0]
+    if paid.empty:
+        top = rows.loc[rows["clv"].astype(float).idxmax()]
+        return t(
+            "figure.cac_clv.no_cost",
+            lang,
+            channel=value_label(top["channel"], lang),
+            clv=fmt_money(float(top["clv"]), currency),
+        )
+    top = paid.loc[(paid["clv"].astype(float) / paid["cac"].astype(float)).idxmax()]
+    return t(
+        "figure.cac_clv",
+        lang,
+        channel=value_label(top["channel"], lang),
+        clv=fmt_money(float(top["clv"]), currency),
+        cac=fmt_money(float(top["cac"]), currency),
+    )

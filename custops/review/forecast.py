@@ -1079,9 +1079,11 @@ def plot_calibration(check: ForecastCheck, *, ax: Any = None, lang: str = "en") 
 
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 4.5))
+    from custops.report.plots import no_data_takeaway, set_takeaway
+
     table = check.calibration
     if table is None or table.empty:
-        return ax
+        return no_data_takeaway(ax, lang)
     top = float(max(table["high"].max(), table["predicted"].max(), 0.05)) * 1.05
     ax.plot([0, top], [0, top], color="#999", lw=1, ls="--", label=t("forecast.plot.ideal", lang))
     ax.errorbar(
@@ -1098,4 +1100,27 @@ def plot_calibration(check: ForecastCheck, *, ax: Any = None, lang: str = "en") 
     ax.set_xlabel(t("forecast.plot.x", lang, previous=check.previous.label))
     ax.set_ylabel(t("forecast.plot.y", lang, h=check.horizon_days))
     ax.legend(loc="upper left", frameon=False)
-    return ax
+    return set_takeaway(ax, calibration_takeaway(table, check.previous.label, lang))
+
+
+def calibration_takeaway(table: pd.DataFrame, previous: str, lang: str = "en") -> str:
+    """One sentence on the scored forecast: the churn it predicted and the churn that happened,
+    over the customers of the calibration deciles (weighted by their size ``n``).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"n": [100, 300], "predicted": [0.5, 0.1], "actual": [0.4, 0.2]})
+    >>> calibration_takeaway(c, "2025Q3")
+    'The 2025Q3 forecast expected 20% of these customers to churn; 25% did.'
+    """
+    rows = table.dropna(subset=["predicted", "actual"])
+    weights = rows["n"].astype(float)
+    if rows.empty or weights.sum() <= 0:
+        return t("figure.no_data", lang)
+    return t(
+        "figure.forecast_calibration",
+        lang,
+        previous=previous,
+        predicted=f"{float((rows['predicted'] * weights).sum() / weights.sum()):.0%}",
+        actual=f"{float((rows['actual'] * weights).sum() / weights.sum()):.0%}",
+    )

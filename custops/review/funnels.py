@@ -831,7 +831,39 @@ def plot_funnel(funnel: pd.DataFrame, *, title: str | None = None, lang: str = "
     ax.legend(ncol=min(len(groups), 5), fontsize=8, frameon=False)
     fig.tight_layout()
     plt.close(fig)  # shown once, as the cell's result
-    return fig
+    from custops.report.plots import set_takeaway
+
+    return set_takeaway(fig, funnel_takeaway(funnel, lang))
+
+
+def funnel_takeaway(funnel: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on the touch funnel: the step with the lowest step rate, for the ``all``
+    group when there is one (else the first group).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"group": ["all"] * 3, "step": ["sent", "delivered", "opened"],
+    ...     "step_no": [0, 1, 2], "step_rate": [1.0, 0.95, 0.3]})
+    >>> funnel_takeaway(f)
+    'The largest drop is at opened: 30% of the previous step go on (all channels).'
+    """
+    from custops.report.labels import value_label
+    from custops.report.text import t
+
+    data = funnel[funnel["step_no"] > 0].dropna(subset=["step_rate"])
+    if data.empty:
+        return t("figure.no_data", lang)
+    groups = list(dict.fromkeys(data["group"]))
+    group = "all" if "all" in groups else groups[0]
+    rows = data[data["group"] == group]
+    low = rows.loc[rows["step_rate"].astype(float).idxmin()]
+    return t(
+        "figure.funnel",
+        lang,
+        step=_step_label(str(low["step"]), lang),
+        rate=f"{float(low['step_rate']):.0%}",
+        group=t("figure.funnel.all", lang) if group == "all" else value_label(group, lang),
+    )
 
 
 def plot_channels(channels: pd.DataFrame, *, title: str | None = None, lang: str = "en"):
@@ -871,4 +903,44 @@ def plot_channels(channels: pd.DataFrame, *, title: str | None = None, lang: str
     ax.set_title(title)
     fig.tight_layout()
     plt.close(fig)  # shown once, as the cell's result
-    return fig
+    from custops.report.plots import set_takeaway
+
+    return set_takeaway(fig, channels_takeaway(channels, lang))
+
+
+def channels_takeaway(channels: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence: the channels converting best and least per touch sent (small ones left
+    out when the table flags them).
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"channel": ["sms", "wechat", "email"], "conversion": [0.02, 0.05, 0.4],
+    ...     "small": [False, False, True]})
+    >>> channels_takeaway(ch)
+    'WeChat converts best with 5.0% per touch sent; SMS converts least with 2.0%.'
+    """
+    from custops.report.labels import value_label
+    from custops.report.text import t
+
+    rows = channels.dropna(subset=["conversion"])
+    if "small" in rows and (~rows["small"].astype(bool)).any():
+        rows = rows[~rows["small"].astype(bool)]
+    if rows.empty:
+        return t("figure.no_data", lang)
+    best = rows.loc[rows["conversion"].astype(float).idxmax()]
+    worst = rows.loc[rows["conversion"].astype(float).idxmin()]
+    if len(rows) == 1:
+        return t(
+            "figure.channels.one",
+            lang,
+            best=value_label(best["channel"], lang),
+            best_rate=f"{float(best['conversion']):.1%}",
+        )
+    return t(
+        "figure.channels",
+        lang,
+        best=value_label(best["channel"], lang),
+        best_rate=f"{float(best['conversion']):.1%}",
+        worst=value_label(worst["channel"], lang),
+        worst_rate=f"{float(worst['conversion']):.1%}",
+    )

@@ -910,7 +910,45 @@ def plot_scorecard(card: pd.DataFrame, *, title: str | None = None, lang: str = 
     ax.set_title(title)
     fig.tight_layout()
     plt.close(fig)  # shown once, as the cell's result
-    return fig
+    from custops.report.plots import set_takeaway
+
+    return set_takeaway(fig, scorecard_takeaway(card, lang))
+
+
+def scorecard_takeaway(card: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on the scorecard: how many KPIs with a target are on target (green), and
+    the one furthest from its target (value / target, inverted for "lower is better").
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"label": ["NPS", "Churn", "CSAT"], "value": [20.0, 0.1, 4.5],
+    ...     "target": [40.0, 0.1, 4.0], "status": ["red", "green", "green"],
+    ...     "direction": ["higher", "lower", "higher"]})
+    >>> scorecard_takeaway(card)
+    'On target: 2 of the 3 KPIs with a target; furthest from its target: NPS, at 50% of it.'
+    """
+    from custops.report.text import t
+
+    data = card[card["status"] != "grey"]
+    if data.empty:
+        return t("figure.no_data", lang)
+    ratio = pd.Series(
+        np.where(
+            data["direction"] == "higher",
+            data["value"] / data["target"],
+            data["target"] / data["value"],
+        ),
+        index=data.index,
+    ).replace([np.inf, -np.inf], np.nan)
+    worst = ratio.idxmin() if ratio.notna().any() else data.index[0]
+    return t(
+        "figure.scorecard",
+        lang,
+        green=int((data["status"] == "green").sum()),
+        n=len(data),
+        label=str(data.loc[worst, "label"]),
+        ratio=f"{float(ratio[worst]):.0%}" if pd.notna(ratio[worst]) else "–",
+    )
 
 
 # --------------------------------------------------------------------------- upstream artifacts

@@ -270,6 +270,8 @@ def _print_summary(result, t, lang: str) -> None:
     for nb in result.notebooks:
         seconds = f"{nb.seconds:.1f}" if nb.status == "ok" else "—"
         status = nb.status + (f" ({nb.stderr_cells} stderr)" if nb.stderr_cells else "")
+        if nb.name.removesuffix(".ipynb") in getattr(result, "stale", {}):
+            status += ", " + t("run.summary.stale", lang)
         table.add_row(nb.name, seconds, status)
     if result.book_seconds:
         table.add_row(t("run.summary.book", lang), f"{result.book_seconds:.1f}", "ok")

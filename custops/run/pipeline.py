@@ -372,6 +372,10 @@ class RunResult:
         ``build/<P>/html/index.html``.
     archive_html : Path
         ``build/index.html``.
+    stale : dict
+        Chapters computed before an earlier chapter was re-run (``--only``): notebook stem ->
+        the re-run chapters, each ``{"chapter": stem, "rerun_at": "YYYY-MM-DD HH:MM UTC"}``
+        (:func:`stale_chapters`); empty after a full run.
     """
 
     period: str
@@ -380,6 +384,7 @@ class RunResult:
     total_seconds: float = 0.0
     index_html: Path = Path()
     archive_html: Path = Path()
+    stale: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[NotebookRun]:
@@ -1002,8 +1007,120 @@ def _reorder(cells: list, language: str) -> list:
     return out
 
 
+_IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg")
+#: the source of the second and later parts of a cell cut by :func:`_split_figures`
+SPLIT_SOURCE = "# (outputs of the cell above)"
+#: markdown characters escaped in a caption's takeaway (it is plain text, not markup)
+_CAPTION_ESCAPE = re.compile(r"([\\`*_\[\]<>{}|$#])")
+
+
+def _is_image(output: Any) -> bool:
+    return output.get("output_type") in ("display_data", "execute_result") and any(
+        mime in output.get("data", {}) for mime in _IMAGE_MIMES
+    )
+
+
+def _split_figures(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """One cell per chart: a code cell's outputs cut so that every image is a cell of its own.
+
+    myst-nb applies a cell's figure options (caption, name) to every output of the cell, so
+    a chart shown between a sentence and a table must be a cell by itself to get its own
+    caption. The first part keeps the source; the others get a one-line comment (myst-nb
+    drops a code cell whose source is empty, outputs and all; the input is hidden anyway).
+    Cells with at most one output, or without an image, are returned as they are.
+
+    Examples
+    --------
+    >>> png = {"image/png": "iVBORw0KGgo="}
+    >>> cell = nbformat.v4.new_code_cell("show()", outputs=[
+    ...     nbformat.v4.new_output("display_data", data={"text/markdown": "A"}),
+    ...     nbformat.v4.new_output("display_data", data=png),
+    ...     nbformat.v4.new_output("display_data", data={"text/markdown": "B"})])
+    >>> [(c.source, len(c.outputs)) for c in _split_figures(cell)]
+    [('show()', 1), ('# (outputs of the cell above)', 1), ('# (outputs of the cell above)', 1)]
+    """
+    outputs = cell.get("outputs", [])
+    if len(outputs) < 2 or not any(_is_image(o) for o in outputs):
+        return [cell]
+    groups: list[list[Any]] = [[]]
+    for output in outputs:
+        if _is_image(output):
+            groups += [[output], []]
+        else:
+            groups[-1].append(output)
+    parts = []
+    for number, group in enumerate(g for g in groups if g):
+        part = copy.deepcopy(cell)
+        part.outputs = group
+        if number:
+            part.source = SPLIT_SOURCE
+            part.execution_count = None
+            if "id" in part:
+                part["id"] = f"{cell.get('id', 'cell')}-{number}"
+        parts.append(part)
+    return parts
+
+
+def chapter_number(stem: str, position: int) -> int:
+    """The chapter number of a notebook: its leading digits (``03_churn`` -> 3), else its position.
+
+    Examples
+    --------
+    >>> chapter_number("03_churn_survival", 1), chapter_number("scratch", 2)
+    (3, 2)
+    """
+    match = re.match(r"(\d+)", stem)
+    return int(match.group(1)) if match else position
+
+
+def figure_caption(chapter: int, number: int, takeaway: str, language: str) -> str:
+    """The caption of a chapter's ``number``-th chart: "Figure 3.2 — <takeaway>" / "图 3.2 — …".
+
+    The takeaway is plain text: raw category keys become their labels (:func:`label_keys`,
+    as in the outputs) and markdown characters are escaped, so a label such as ``*new*``
+    reads as written.
+
+    Examples
+    --------
+    >>> figure_caption(2, 1, "Champions carry 41% of revenue.", "en")
+    'Figure 2.1 — Champions carry 41% of revenue.'
+    >>> figure_caption(3, 12, "", "zh")
+    '图 3.12'
+    """
+    label = f"{chapter}.{number}"
+    if not takeaway:
+        return t("figure.caption.bare", language, number=label)
+    text = _CAPTION_ESCAPE.sub(r"\\\1", label_keys(takeaway, language))
+    return t("figure.caption", language, number=label, takeaway=text)
+
+
+def _number_figures(cells: list, chapter: int, language: str) -> None:
+    """Caption every chart the reader sees, numbered in page order (``mystnb.figure``)."""
+    number = 0
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        tags = set(cell.metadata.get("tags", []))
+        if tags & {"remove-cell", "remove_cell", "remove-output", "remove_output"}:
+            continue
+        images = [o for o in cell.get("outputs", []) if _is_image(o)]
+        if not images:
+            continue
+        number += 1
+        meta = images[0].get("metadata", {})
+        info = next((meta[m] for m in _IMAGE_MIMES if isinstance(meta.get(m), dict)), {})
+        options = cell.metadata.setdefault("mystnb", {})
+        options["figure"] = {
+            "caption": figure_caption(chapter, number, str(info.get("takeaway", "")), language),
+            "name": f"fig-{chapter}-{number}",
+        }
+
+
 def prepare_notebook(
-    nb: nbformat.NotebookNode, language: str, artifacts: Path | None = None
+    nb: nbformat.NotebookNode,
+    language: str,
+    chapter: int | None = None,
+    artifacts: Path | None = None,
 ) -> nbformat.NotebookNode:
     """The book's copy of an executed notebook: one language, code hidden, glue values plain.
 
@@ -1020,9 +1137,13 @@ def prepare_notebook(
       sentence with their row count; ``custops-list-<file>`` names the artifact that holds
       the whole list (its rows counted in ``artifacts`` when given);
     * in Chinese, markdown emphasis becomes ``<strong>``/``<em>`` (:func:`cjk_emphasis`);
-    * a cell whose charts carry an alt text in their output metadata
-      (:func:`custops.report.notebook.describe_figures`) gets it as its images' ``alt``
-      (``mystnb.image.alt``);
+    * every chart becomes a cell of its own (:func:`_split_figures`); one whose output
+      carries an alt text (:func:`custops.report.notebook.describe_figures`) gets it as its
+      image's ``alt`` (``mystnb.image.alt``);
+    * with ``chapter``, every chart the reader sees gets a numbered caption in page order,
+      "Figure 3.2 — <takeaway>" (:func:`figure_caption`; the takeaway the plot function
+      recorded, :func:`custops.report.plots.set_takeaway`), and the target name
+      ``fig-3-2`` (``mystnb.figure``);
     * glued numbers written as numpy reprs (``np.float64(3.2)``) become plain literals.
 
     Parameters
@@ -1030,6 +1151,9 @@ def prepare_notebook(
     nb : NotebookNode
         An executed notebook (not modified).
     language : {"en", "zh"}
+    chapter : int, optional
+        The chapter's number in the figure captions (:func:`chapter_number`); ``None``
+        leaves the charts without a caption.
     artifacts : Path, optional
         The period's artifacts folder (row counts of the lists named by ``custops-list-<file>``).
 
@@ -1050,7 +1174,7 @@ def prepare_notebook(
     """
     out = copy.deepcopy(nb)
     cells = []
-    for cell in out.cells:
+    for cell in (part for whole in out.cells for part in _split_figures(whole)):
         tags = set(cell.get("metadata", {}).get("tags", []))
         languages = {tag[5:] for tag in tags if tag.startswith("lang-")}
         if languages and language not in languages:
@@ -1074,7 +1198,7 @@ def prepare_notebook(
                 if isinstance(output.get("metadata", {}).get("image/png"), dict)
                 and output["metadata"]["image/png"].get("alt")
             ]
-            if alts:  # the charts' descriptions (custops.report.notebook.describe_figures)
+            if alts:  # the chart's description (custops.report.notebook.describe_figures)
                 options = cell["metadata"].setdefault("mystnb", {}).setdefault("image", {})
                 options.setdefault("alt", " / ".join(dict.fromkeys(alts)))
             for output in cell.get("outputs", []):
@@ -1092,6 +1216,8 @@ def prepare_notebook(
         cell.setdefault("metadata", {})["tags"] = sorted(tags)
         cells.append(cell)
     out.cells = _reorder(cells, language)
+    if chapter is not None:
+        _number_figures(out.cells, chapter, language)
     return _stable(out)
 
 
@@ -1302,6 +1428,118 @@ def substitutions(
         "built_at": built_at,
     }
     return {key: str(value) for key, value in values.items()}
+
+
+def _run_times(nb: nbformat.NotebookNode) -> tuple[datetime, datetime] | None:
+    """When papermill started and finished executing ``nb`` (UTC), or None (never executed)."""
+    meta = nb.metadata.get("papermill", {})
+    if nb.metadata.get("custops", {}).get("skipped"):
+        return None
+    try:
+        start = datetime.fromisoformat(str(meta["start_time"]))
+        end = datetime.fromisoformat(str(meta["end_time"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (
+        start if start.tzinfo else start.replace(tzinfo=UTC),
+        end if end.tzinfo else end.replace(tzinfo=UTC),
+    )
+
+
+def stale_chapters(
+    executed: Sequence[Path | nbformat.NotebookNode], names: Sequence[str] | None = None
+) -> dict[str, list[dict[str, str]]]:
+    """The chapters computed before an earlier chapter was re-run (``custops run --only``).
+
+    A chapter reads what the chapters before it wrote (chapter order is the dependency), so
+    a chapter whose execution started before an earlier chapter's last execution finished
+    quotes that chapter's old results: it is stale until a full run. The times are the ones
+    papermill stamps on each executed notebook, so ``custops book`` sees the same as the run.
+
+    Parameters
+    ----------
+    executed : sequence of Path or NotebookNode
+        The executed notebooks, in chapter order.
+    names : sequence of str, optional
+        Their names (default: the paths' stems).
+
+    Returns
+    -------
+    dict
+        Stale chapter -> the earlier chapters re-run after it, in order, each
+        ``{"chapter": name, "rerun_at": "YYYY-MM-DD HH:MM UTC"}``.
+
+    Examples
+    --------
+    >>> def ran(start, end):
+    ...     return nbformat.v4.new_notebook(metadata={"papermill": {
+    ...         "start_time": f"2025-12-01T{start}", "end_time": f"2025-12-01T{end}"}})
+    >>> full = [ran("10:00", "10:01"), ran("10:01", "10:02"), ran("10:02", "10:03")]
+    >>> stale_chapters(full, ["01", "02", "03"])
+    {}
+    >>> rerun = [full[0], ran("11:00", "11:01"), full[2]]  # --only 02 an hour later
+    >>> stale_chapters(rerun, ["01", "02", "03"])
+    {'03': [{'chapter': '02', 'rerun_at': '2025-12-01 11:01 UTC'}]}
+    """
+    books = [
+        nbformat.read(item, as_version=4) if isinstance(item, str | Path) else item
+        for item in executed
+    ]
+    labels = list(names) if names is not None else [Path(str(p)).stem for p in executed]
+    times = [_run_times(nb) for nb in books]
+    out: dict[str, list[dict[str, str]]] = {}
+    for later, (name, ran) in enumerate(zip(labels, times, strict=True)):
+        if ran is None:
+            continue
+        reruns = [
+            {"chapter": labels[i], "rerun_at": before[1].strftime("%Y-%m-%d %H:%M UTC")}
+            for i, before in enumerate(times[:later])
+            if before is not None and before[1] > ran[0]
+        ]
+        if reruns:
+            out[name] = reruns
+    return out
+
+
+def _stale_reruns(reruns: Sequence[dict[str, str]], lang: str, prefix: str = "") -> str:
+    """Each re-run chapter as "<link> was re-run on <time>", joined for one sentence."""
+    parts = [
+        t("stale.rerun", lang, chapter=f"{{doc}}`{prefix}{r['chapter']}`", time=r["rerun_at"])
+        for r in reruns
+    ]
+    return t("stale.and", lang).join(parts)
+
+
+def _stale_chapter_md(reruns: Sequence[dict[str, str]], period: str, lang: str) -> str:
+    """The warning at the top of a stale chapter (its re-run chapters are its siblings)."""
+    return (
+        f":::{{admonition}} {t('stale.title', lang)}\n:class: warning custops-stale\n\n"
+        + t("stale.chapter", lang, reruns=_stale_reruns(reruns, lang), period=period)
+        + "\n:::"
+    )
+
+
+def _stale_landing_md(stale: dict[str, list[dict[str, str]]], period: str, lang: str) -> str:
+    """The warning on the landing and "All figures" pages naming every stale chapter."""
+    if not stale:
+        return ""
+    items = "\n".join(
+        "- "
+        + t(
+            "stale.item",
+            lang,
+            chapter=f"{{doc}}`notebooks/{name}`",
+            reruns=_stale_reruns(reruns, lang, "notebooks/"),
+        )
+        for name, reruns in stale.items()
+    )
+    return (
+        f":::{{admonition}} {t('stale.title', lang)}\n:class: warning custops-stale\n\n"
+        + t("stale.landing", lang, period=period)
+        + "\n\n"
+        + items
+        + "\n:::\n\n"
+    )
 
 
 @dataclass
@@ -1663,11 +1901,20 @@ def prepare_book_source(
     built_at = _build_time(_input_files(config)).strftime("%Y-%m-%d %H:%M UTC")
     chapters: list[_Chapter] = []
     (source / "notebooks").mkdir(exist_ok=True)
-    for path in executed:
+    stale = stale_chapters(executed)
+    for position, path in enumerate(executed, start=1):
         nb = nbformat.read(path, as_version=4)
-        book_nb = prepare_notebook(nb, language, artifacts)
+        book_nb = prepare_notebook(
+            nb, language, chapter_number(path.stem, position), artifacts=artifacts
+        )
         if commentary and commentary.get(path.stem):
             _insert_commentary(book_nb, notes.commentary_block(commentary[path.stem], language))
+        if path.stem in stale:  # above the commentary: the whole page is out of date
+            _insert_after_title(
+                book_nb,
+                _stale_chapter_md(stale[path.stem], period.label, language),
+                "custops-stale",
+            )
         nbformat.write(book_nb, source / "notebooks" / path.name)
         # no clock readings (execution times, durations: in run.json and the run summary)
         executed_at, seconds = built_at.removesuffix(" UTC"), None
@@ -1690,15 +1937,20 @@ def prepare_book_source(
     finding_list = [
         f for f in landing.findings(glue, artifacts, config, period, language) if f.doc in glue
     ]
+    stale_note = _stale_landing_md(stale, period.label, language)
     figures = source / "all_figures.md"
     if figures.exists():
-        _fill(figures, {"headlines": _headlines_md(chapters, language, None, config.currency)})
+        _fill(
+            figures,
+            {"headlines": stale_note + _headlines_md(chapters, language, None, config.currency)},
+        )
     intro = source / "intro.md"
     if intro.exists():
         _fill(
             intro,
             {
-                "landing": landing.landing_markdown(tile_list, finding_list, language)
+                "landing": stale_note
+                + landing.landing_markdown(tile_list, finding_list, language)
                 + _commentary_md(chapters, language, commentary),
                 "headlines": _headlines_md(chapters, language, commentary, config.currency),
                 "chapters": "\n".join(f"- {{doc}}`{c.doc}`" for c in chapters),
@@ -1738,6 +1990,11 @@ def prepare_book_source(
 
 def _insert_commentary(nb: nbformat.NotebookNode, block: str) -> None:
     """Put the commentary box right after the cell holding the chapter's ``# `` title."""
+    _insert_after_title(nb, block, "custops-commentary")
+
+
+def _insert_after_title(nb: nbformat.NotebookNode, block: str, name: str) -> None:
+    """Put a markdown cell (id and tag ``name``) right after the cell holding the ``# `` title."""
     at = next(
         (
             i + 1
@@ -1747,8 +2004,8 @@ def _insert_commentary(nb: nbformat.NotebookNode, block: str) -> None:
         ),
         0,
     )
-    cell = nbformat.v4.new_markdown_cell(block, metadata={"tags": ["custops-commentary"]})
-    cell["id"] = "custops-commentary"  # stable: the same book source from the same inputs
+    cell = nbformat.v4.new_markdown_cell(block, metadata={"tags": [name]})
+    cell["id"] = name  # stable: the same book source from the same inputs
     nb.cells.insert(at, cell)
 
 
@@ -2701,6 +2958,13 @@ def _run_staged(
                     NotebookRun(nb.name, 0.0, "kept", staged_notebooks / nb.name)
                 )
         result.notebooks.sort(key=lambda r: r.name)
+    present = [staged_notebooks / nb.name for nb in all_notebooks]
+    result.stale = stale_chapters([p for p in present if p.exists()])
+    for name, reruns in result.stale.items():
+        plan.log(
+            f"stale: {name} was computed before {', '.join(r['chapter'] for r in reruns)} "
+            f"was re-run; run without --only to refresh it"
+        )
     if plan.book:
         result.book_seconds = publish(
             config=plan.config,

@@ -46,6 +46,7 @@ from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines
 from custops.core.stats import wilson_ci
 from custops.features.purchases import purchase_view
+from custops.report import text as catalog
 from custops.report.labels import value_label
 
 __all__ = [
@@ -1952,7 +1953,7 @@ def plot_share_vs_revenue(
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    from custops.report.plots import PALETTE, percent_axis
+    from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
     long = contribution.assign(_label=contribution[by].map(lambda v: label(str(v), lang))).melt(
         id_vars="_label",
@@ -1977,7 +1978,30 @@ def plot_share_vs_revenue(
     percent_axis(ax, "x")
     ax.legend(title="", loc="lower right")
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, share_takeaway(contribution, by, lang))
+
+
+def share_takeaway(contribution: pd.DataFrame, by: str = "rfm_segment", lang: str = "en") -> str:
+    """One sentence: the group with the largest share of revenue, and its share of customers.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"rfm_segment": ["Champions", "Lost"], "share_customers": [0.12, 0.88],
+    ...                   "share_revenue": [0.41, 0.59]})
+    >>> share_takeaway(c.iloc[:1])
+    'Champions carry 41% of 12-month revenue with 12% of customers.'
+    """
+    rows = contribution.dropna(subset=["share_revenue"])
+    if rows.empty:
+        return catalog.t("figure.no_data", lang)
+    top = rows.loc[rows["share_revenue"].astype(float).idxmax()]
+    return catalog.t(
+        "figure.share_vs_revenue",
+        lang,
+        group=label(str(top[by]), lang),
+        revenue=f"{float(top['share_revenue']):.0%}",
+        customers=f"{float(top['share_customers']):.0%}",
+    )
 
 
 def plot_pareto(curve: pd.DataFrame, top: float, share: float, lang: str = "en"):  # -> Figure
@@ -1991,7 +2015,7 @@ def plot_pareto(curve: pd.DataFrame, top: float, share: float, lang: str = "en")
     """
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE, percent_axis
+    from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     ax.plot(curve["customer_share"], curve["revenue_share"], color=PALETTE[0], lw=2)
@@ -2009,7 +2033,42 @@ def plot_pareto(curve: pd.DataFrame, top: float, share: float, lang: str = "en")
     percent_axis(ax, "x")
     percent_axis(ax, "y")
     fig.tight_layout()
-    return fig
+    return set_takeaway(
+        fig, catalog.t("figure.pareto", lang, top=f"{top:.0%}", share=f"{share:.0%}")
+    )
+
+
+def transition_takeaway(matrix: pd.DataFrame, lang: str = "en", what: str | None = None) -> str:
+    """One sentence on a transition matrix: the share of customers who kept their group, and
+    the largest move between two different groups.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[5, 3], [1, 11]], index=["Loyal", "Lost"], columns=["Loyal", "Lost"])
+    >>> transition_takeaway(m, what="segment")
+    '80% of customers kept their RFM segment; the largest move was 3 customers from Loyal to Lost.'
+    """
+    what = what or matrix.attrs.get("what", "segment")
+    name = t(f"what.{what}", lang)
+    total = float(matrix.to_numpy().sum())
+    if total <= 0:
+        return catalog.t("figure.no_data", lang)
+    same = sum(float(matrix.loc[k, k]) for k in matrix.index if k in matrix.columns)
+    moves = matrix.stack()
+    moves = moves[[a != b for a, b in moves.index]]
+    moves = moves[moves > 0]
+    if moves.empty:
+        return catalog.t("figure.transition.none", lang, what=name)
+    source, target = moves.idxmax()
+    return catalog.t(
+        "figure.transition",
+        lang,
+        stay=f"{same / total:.0%}",
+        what=name,
+        n=f"{int(moves.max()):,}",
+        source=label(str(source), lang),
+        target=label(str(target), lang),
+    )
 
 
 def plot_transition(
@@ -2032,6 +2091,8 @@ def plot_transition(
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
+
+    from custops.report.plots import set_takeaway
 
     what = what or matrix.attrs.get("what", "segment")
     previous = previous if previous is not None else matrix.attrs.get("previous", "")
@@ -2064,7 +2125,7 @@ def plot_transition(
     ax.tick_params(axis="x", rotation=40)
     plt.setp(ax.get_xticklabels(), ha="right")
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, transition_takeaway(matrix, lang, what))
 
 
 def plot_silhouette(silhouette: pd.DataFrame, chosen: int, lang: str = "en"):  # -> Figure
@@ -2078,7 +2139,7 @@ def plot_silhouette(silhouette: pd.DataFrame, chosen: int, lang: str = "en"):  #
     """
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE
+    from custops.report.plots import PALETTE, set_takeaway
 
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     ax.plot(silhouette["k"], silhouette["silhouette"], marker="o", color=PALETTE[0])
@@ -2089,7 +2150,11 @@ def plot_silhouette(silhouette: pd.DataFrame, chosen: int, lang: str = "en"):  #
     ax.set_ylabel("silhouette")
     ax.set_title(t("plot.silhouette_title", lang))
     fig.tight_layout()
-    return fig
+    if best.empty:
+        return fig
+    return set_takeaway(
+        fig, catalog.t("figure.silhouette", lang, k=int(chosen), score=float(best.iloc[0]))
+    )
 
 
 _LEVEL_TITLES = {
@@ -2122,6 +2187,8 @@ def plot_cluster_levels(levels: pd.DataFrame, names: Mapping[int, str], lang: st
     import matplotlib.pyplot as plt
     import seaborn as sns
 
+    from custops.report.plots import set_takeaway
+
     titles = _LEVEL_TITLES.get(lang, _LEVEL_TITLES["en"])
     shown = levels.rename(
         index=lambda c: f"{c}: {label(names[int(c)], lang)}",
@@ -2145,4 +2212,29 @@ def plot_cluster_levels(levels: pd.DataFrame, names: Mapping[int, str], lang: st
     ax.set_ylabel("")
     ax.set_xlabel("")
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, levels_takeaway(levels, names, lang))
+
+
+def levels_takeaway(levels: pd.DataFrame, names: Mapping[int, str], lang: str = "en") -> str:
+    """One sentence: the cluster centre furthest from the average customer, and on which measure.
+
+    Examples
+    --------
+    >>> lv = pd.DataFrame({"recency_days": [-0.5, 1.2], "avg_order_value": [2.5, -0.1]})
+    >>> levels_takeaway(lv, {0: "high-value loyal", 1: "lapsed"})
+    'The cluster furthest from the average customer is high-value loyal: average order +2.5 standard deviations.'
+    """
+    values = levels.astype(float)
+    if values.empty or not np.isfinite(values.to_numpy()).any():
+        return catalog.t("figure.no_data", lang)
+    stacked = values.stack().dropna()
+    row, column = stacked.abs().idxmax()
+    titles = _LEVEL_TITLES.get(lang, _LEVEL_TITLES["en"])
+    measure = titles.get(column, str(column)).replace("\n", " " if lang != "zh" else "")
+    return catalog.t(
+        "figure.cluster_levels",
+        lang,
+        name=label(names[int(row)], lang),
+        measure=measure,
+        sd=float(stacked[(row, column)]),
+    )

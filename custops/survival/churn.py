@@ -52,6 +52,8 @@ from custops.core.config import TENURE_DAYS, ChurnConfig, Period
 from custops.core.errors import ConfigError, DataError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines
+from custops.report import text as catalog
+from custops.report.labels import value_label
 from custops.report.text import join_names
 
 __all__ = [
@@ -2007,11 +2009,16 @@ def plot_km(
     ylabel: str = "share still a customer",
     exclude: Sequence[str] = (),
     max_days: float | None = None,
+    lang: str = "en",
+    landmark: bool = False,
 ) -> Figure:
-    """Kaplan-Meier curves with 95% confidence bands, from :attr:`KMResult.curves`."""
+    """Kaplan-Meier curves with 95% confidence bands, from :attr:`KMResult.curves`.
+
+    The takeaway for the caption (:func:`km_takeaway`) is recorded on the figure.
+    """
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE, percent_axis
+    from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
     fig, ax = plt.subplots()
     groups = [g for g in dict.fromkeys(curves["group"]) if g not in set(exclude)]
@@ -2032,16 +2039,76 @@ def plot_km(
     if len(groups) > 1:
         ax.legend(frameon=False, fontsize=9)
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, km_takeaway(curves, lang, exclude=exclude, landmark=landmark))
+
+
+def km_takeaway(
+    curves: pd.DataFrame,
+    lang: str = "en",
+    *,
+    exclude: Sequence[str] = (),
+    landmark: bool = False,
+    days: float = 365,
+) -> str:
+    """One sentence on Kaplan-Meier curves: the share still buying after ``days`` days (or
+    the last day every curve reaches), and with several groups the longest- and
+    shortest-lived.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"group": ["north"] * 3 + ["south"] * 3, "days": [0, 200, 400] * 2,
+    ...     "survival": [1.0, 0.8, 0.7, 1.0, 0.5, 0.4], "low": 0.0, "high": 1.0})
+    >>> km_takeaway(c)
+    'The group north keeps customers longest: 80% are still buying after 365 days, against 50% for south.'
+    >>> km_takeaway(c[c["group"] == "south"].assign(group="all"))
+    '50% of customers are still buying 365 days after their first order.'
+    """
+    shown = curves[~curves["group"].astype(str).isin([str(g) for g in exclude])]
+    groups = list(dict.fromkeys(shown["group"]))
+    if not groups:
+        return catalog.t("figure.no_data", lang)
+    reach = float(shown.groupby("group", sort=False)["days"].max().min())
+    at = min(float(days), reach)
+    share = {
+        g: float(part.loc[part["days"] <= at, "survival"].iloc[-1])
+        for g, part in ((g, shown[shown["group"] == g].sort_values("days")) for g in groups)
+    }
+    if len(share) == 1:
+        (group, value), days_text = next(iter(share.items())), f"{at:,.0f}"
+        if str(group) != "all" and not landmark:  # the one group of a split large enough
+            return catalog.t(
+                "figure.km.one",
+                lang,
+                share=f"{value:.0%}",
+                group=value_label(group, lang),
+                days=days_text,
+            )
+        key = "figure.km.landmark" if landmark else "figure.km"
+        return catalog.t(key, lang, share=f"{value:.0%}", days=days_text)
+    best = max(share, key=share.get)
+    worst = min(share, key=share.get)
+    return catalog.t(
+        "figure.km.groups",
+        lang,
+        best=value_label(best, lang),
+        worst=value_label(worst, lang),
+        best_share=f"{share[best]:.0%}",
+        worst_share=f"{share[worst]:.0%}",
+        days=f"{at:,.0f}",
+    )
 
 
 def plot_forest(
-    hr: pd.DataFrame, *, title: str, xlabel: str = "hazard ratio (log scale)"
+    hr: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str = "hazard ratio (log scale)",
+    lang: str = "en",
 ) -> Figure:
     """Hazard ratios with 95% CIs on a log axis, from :meth:`ChurnModel.hazard_ratios`."""
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE
+    from custops.report.plots import PALETTE, set_takeaway
 
     frame = hr.iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.4))
@@ -2066,7 +2133,32 @@ def plot_forest(
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, forest_takeaway(hr, lang))
+
+
+def forest_takeaway(hr: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence: the covariate whose 95% interval excludes 1 with the hazard ratio furthest
+    from 1 (on the log scale), or that no interval excludes 1.
+
+    Examples
+    --------
+    >>> hr = pd.DataFrame({"label": ["APP bound", "slow reply"], "hr": [0.6, 1.3],
+    ...     "hr_low": [0.5, 0.9], "hr_high": [0.72, 1.9]})
+    >>> forest_takeaway(hr)
+    'APP bound goes with the largest change in churn risk: hazard ratio 0.60 (95% CI 0.50–0.72).'
+    """
+    clear = hr[(hr["hr_low"] > 1) | (hr["hr_high"] < 1)]
+    if clear.empty:
+        return catalog.t("figure.forest.none", lang)
+    top = clear.loc[np.log(clear["hr"].astype(float)).abs().idxmax()]
+    return catalog.t(
+        "figure.forest",
+        lang,
+        label=str(top["label"]),
+        hr=float(top["hr"]),
+        low=float(top["hr_low"]),
+        high=float(top["hr_high"]),
+    )
 
 
 def plot_calibration(
@@ -2075,11 +2167,12 @@ def plot_calibration(
     title: str,
     xlabel: str = "predicted churn",
     ylabel: str = "observed churn (Kaplan-Meier)",
+    lang: str = "en",
 ) -> Figure:
     """Predicted vs observed churn by decile with the observed 95% CI and the diagonal."""
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE, percent_axis
+    from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
     fig, ax = plt.subplots(figsize=(5.6, 5))
     c = calibration
@@ -2101,7 +2194,11 @@ def plot_calibration(
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     fig.tight_layout()
-    return fig
+    valid = c.dropna(subset=["predicted", "observed"])
+    if valid.empty:
+        return set_takeaway(fig, catalog.t("figure.no_data", lang))
+    gap = 100 * float((valid["predicted"] - valid["observed"]).abs().mean())
+    return set_takeaway(fig, catalog.t("figure.churn_calibration", lang, gap=gap, n=len(valid)))
 
 
 # --------------------------------------------------------------------------- notebook helpers
@@ -2349,6 +2446,8 @@ def km_section(
             )
         ),
         ylabel="share still a customer" if lang == "en" else "仍为客户的比例",
+        lang=lang,
+        landmark=bool(mark),
     )
     display(fig)
     import matplotlib.pyplot as plt
@@ -2621,6 +2720,7 @@ def forest_figure(ctx: Any, model: ChurnModel) -> Figure:
         title=f"{ctx.period.label}: "
         + ("hazard ratios, 95% CI" if lang == "en" else "风险比与 95% 置信区间"),
         xlabel="hazard ratio (log scale)" if lang == "en" else "风险比（对数刻度）",
+        lang=lang,
     )
 
 
@@ -2633,6 +2733,7 @@ def calibration_figure(ctx: Any, calibration: pd.DataFrame, at_days: float) -> F
         + (f"calibration at {at_days:.0f} days" if lang == "en" else f"{at_days:.0f} 天校准"),
         xlabel="predicted churn" if lang == "en" else "预测流失率",
         ylabel="observed churn (Kaplan-Meier)" if lang == "en" else "实际流失率（Kaplan-Meier）",
+        lang=lang,
     )
 
 

@@ -1080,8 +1080,41 @@ def value_at_risk_figure(ctx: Any, scores: pd.DataFrame, has_segments: bool) -> 
         )
     else:
         title = f"{ctx.period.label}：各" + ("客群" if has_segments else "价值层级") + "的风险价值"
-    return plot_value_at_risk(
-        value_at_risk_by(scores, column), column, title=title, currency=ctx.cfg.currency
+    from custops.report.plots import set_takeaway
+
+    by_group = value_at_risk_by(scores, column)
+    fig = plot_value_at_risk(by_group, column, title=title, currency=ctx.cfg.currency)
+    return set_takeaway(fig, value_at_risk_takeaway(by_group, column, lang, ctx.cfg.currency))
+
+
+def value_at_risk_takeaway(
+    table: pd.DataFrame, column: str, lang: str = "en", currency: str = ""
+) -> str:
+    """One sentence on :func:`value_at_risk_by`: the group holding the most value at risk.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"tier": ["gold", "silver"], "customers": [3, 9],
+    ...     "value_at_risk": [6000.0, 2000.0], "share": [0.75, 0.25]})
+    >>> value_at_risk_takeaway(t, "tier", currency="CNY")
+    'gold hold the most value at risk: CNY 6.00k, 75% of the total.'
+    """
+    from custops.report.labels import value_label
+    from custops.report.notebook import fmt_money
+    from custops.report.text import t
+    from custops.segments.segmentation import label as segment_label
+
+    rows = table[table["value_at_risk"].astype(float) > 0]
+    if rows.empty:
+        return t("figure.no_data", lang)
+    top = rows.loc[rows["value_at_risk"].astype(float).idxmax()]
+    total = float(rows["value_at_risk"].sum())
+    return t(
+        "figure.value_at_risk",
+        lang,
+        group=value_label(segment_label(str(top[column]), lang), lang),
+        amount=fmt_money(float(top["value_at_risk"]), currency),
+        share=f"{float(top['value_at_risk']) / total:.0%}",
     )
 
 

@@ -1166,7 +1166,33 @@ def plot_calibration(v: Validation, lang: str = "en"):
             title="Health score calibration",
         )
     fig.tight_layout()
-    return fig
+    from custops.report.plots import set_takeaway
+
+    return set_takeaway(fig, calibration_takeaway(cal, v.horizon_days, lang))
+
+
+def calibration_takeaway(calibration: pd.DataFrame, horizon_days: int, lang: str = "en") -> str:
+    """One sentence on the calibration table: churn in the lowest and the highest score decile.
+
+    Examples
+    --------
+    >>> cal = pd.DataFrame({"mean_score": [80.0, 20.0, 50.0], "churn_rate": [0.05, 0.4, 0.2]})
+    >>> calibration_takeaway(cal, 90)
+    'Churn in the next 90 days falls from 40% in the lowest health-score decile to 5% in the highest.'
+    """
+    from custops.report.text import t
+
+    valid = calibration.dropna(subset=["mean_score", "churn_rate"])
+    if valid.empty:
+        return t("figure.no_data", lang)
+    ordered = valid.sort_values("mean_score")
+    return t(
+        "figure.health_calibration",
+        lang,
+        days=int(horizon_days),
+        low=f"{float(ordered['churn_rate'].iloc[0]):.0%}",
+        high=f"{float(ordered['churn_rate'].iloc[-1]):.0%}",
+    )
 
 
 def plot_band_history(history: pd.DataFrame, lang: str = "en") -> Figure | None:
@@ -1200,7 +1226,21 @@ def plot_band_history(history: pd.DataFrame, lang: str = "en") -> Figure | None:
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1), frameon=False)
     fig.tight_layout()
-    return fig
+    from custops.report.plots import set_takeaway
+    from custops.report.text import t
+
+    red = wide["red"]
+    return set_takeaway(
+        fig,
+        t(
+            "figure.health_bands",
+            lang,
+            last=f"{float(red.iloc[-1]):.0%}",
+            last_month=str(wide.index[-1]),
+            first=f"{float(red.iloc[0]):.0%}",
+            first_month=str(wide.index[0]),
+        ),
+    )
 
 
 def health_headlines(check: Validation, scores: pd.DataFrame) -> Headlines:

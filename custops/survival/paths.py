@@ -751,4 +751,32 @@ def plot_step_matrix(steps: pd.DataFrame, lang: str = "en"):
     ax.set_xlabel("步（-1 = 最后一步）" if lang == "zh" else "step (-1 = last event)")
     ax.set_ylabel("")
     fig.tight_layout()
-    return fig
+    from custops.report.plots import set_takeaway
+
+    return set_takeaway(fig, step_takeaway(diff, lang))
+
+
+def step_takeaway(diff: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on the step matrix (churned minus retained share, event × step): its
+    largest difference.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({-2: [0.05, 0.0], -1: [-0.3, 0.1]}, index=["repurchase", "complaint"])
+    >>> step_takeaway(d)
+    'The largest difference is repurchase 1 step(s) before the end: 30 points less common among churned than retained customers.'
+    """
+    from custops.report.text import t
+
+    stacked = diff.stack()
+    if stacked.empty or float(stacked.abs().max()) == 0:
+        return t("figure.no_data", lang)
+    event, step = stacked.abs().idxmax()
+    value = float(stacked[(event, step)])
+    return t(
+        "figure.step_matrix.more" if value > 0 else "figure.step_matrix.less",
+        lang,
+        event=str(event).replace("_", " "),
+        k=abs(int(step)),
+        points=f"{abs(value) * 100:.0f}",
+    )

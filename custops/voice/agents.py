@@ -639,4 +639,42 @@ def plot_agents(table: pd.DataFrame, lang: str = "en") -> Figure:
         fontsize=11,
     )  # fmt: skip
     fig.tight_layout()
-    return fig
+    from custops.report.plots import set_takeaway
+
+    return set_takeaway(fig, agents_takeaway(table, lang))
+
+
+def agents_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence: the range of median resolution times over the agents (not small), and
+    the team's.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"agent": ["A", "B", "C", "team"],
+    ...     "resolution_median_h": [12.0, 30.5, 99.0, 20.0], "small": [False, False, True, False]})
+    >>> print(agents_takeaway(t))
+    Median resolution time ranges from 12.0 h (A) to 30.5 h (B) across agents; the team's is 20.0 h.
+    >>> agents_takeaway(t.assign(small=True))
+    'Every group in this chart is too small to compare; it is shown for reference.'
+    """
+    from custops.report.text import t
+
+    team = table[table["agent"] == "team"]
+    rows = table[(table["agent"] != "team") & ~table["small"].astype(bool)].dropna(
+        subset=["resolution_median_h"]
+    )
+    if team.empty:
+        return t("figure.no_data", lang)
+    if len(rows) < 2:  # drawn, hollow and grey: nothing to rank
+        return t("figure.too_small", lang)
+    low = rows.loc[rows["resolution_median_h"].astype(float).idxmin()]
+    high = rows.loc[rows["resolution_median_h"].astype(float).idxmax()]
+    return t(
+        "figure.agents",
+        lang,
+        low=f"{float(low['resolution_median_h']):.1f}",
+        low_agent=str(low["agent"]),
+        high=f"{float(high['resolution_median_h']):.1f}",
+        high_agent=str(high["agent"]),
+        team=f"{float(team['resolution_median_h'].iloc[0]):.1f}",
+    )

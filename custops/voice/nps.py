@@ -42,6 +42,7 @@ from scipy import stats
 from custops.core.config import Period
 from custops.core.results import Headline, Headlines
 from custops.core.stats import holm, median_ci, wilson_ci, z_for
+from custops.report import text as catalog
 from custops.report.labels import column_label, value_label
 from custops.report.text import join_names
 from custops.voice.text_mining import redact_series
@@ -2497,13 +2498,174 @@ def _err(low_gap: Any, high_gap: Any) -> np.ndarray:
     )
 
 
-def _empty_figure(message: str) -> Any:
+def _empty_figure(message: str, lang: str = "en") -> Any:
     import matplotlib.pyplot as plt
+
+    from custops.report.plots import no_data_takeaway
 
     fig, ax = plt.subplots(figsize=(6, 1.5))
     ax.axis("off")
     ax.text(0.5, 0.5, message, ha="center", va="center")
-    return fig
+    return no_data_takeaway(fig, lang)
+
+
+def _nps_text(value: float) -> str:
+    return f"{value:.1f}".replace("-", "−")
+
+
+def trend_takeaway(trend: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on the monthly NPS: its first and last month with a value.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["2025-10", "2025-11", "2025-12"], "nps": [12.0, None, 20.5]})
+    >>> trend_takeaway(t)
+    'NPS went from 12.0 in 2025-10 to 20.5 in 2025-12.'
+    """
+    rows = trend.dropna(subset=["nps"])
+    if rows.empty:
+        return catalog.t("figure.no_data", lang)
+    first, last = rows.iloc[0], rows.iloc[-1]
+    return catalog.t(
+        "figure.nps_trend",
+        lang,
+        first=_nps_text(float(first["nps"])),
+        first_month=str(first["group"]),
+        last=_nps_text(float(last["nps"])),
+        last_month=str(last["group"]),
+    )
+
+
+def panels_takeaway(summary: pd.DataFrame, kinds: Sequence[str], lang: str = "en") -> str:
+    """One sentence on NPS by group: the highest and the lowest group (not small) of the
+    groupings ``kinds``, and the overall NPS.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"group_type": ["overall", "region", "region", "region"],
+    ...     "group": ["all", "east", "west", "north"], "nps": [20.0, 35.0, 5.0, 50.0],
+    ...     "small_group": [False, False, False, True]})
+    >>> panels_takeaway(s, ["region"])
+    'NPS is highest for region east (35.0) and lowest for region west (5.0); overall 20.0.'
+    """
+    names = _GROUP_TITLES.get(lang, _GROUP_TITLES["en"])
+    rows = summary[
+        summary["group_type"].isin(list(kinds)) & ~summary["small_group"].astype(bool)
+    ].dropna(subset=["nps"])
+    overall = summary[summary["group_type"] == "overall"]
+    if len(rows) < 2 or overall.empty:
+        return catalog.t("figure.no_data", lang)
+
+    def name(row: Any) -> str:
+        kind = names.get(row["group_type"], str(row["group_type"]))
+        return catalog.t(
+            "figure.nps_panels.group",
+            lang,
+            group=value_label(row["group"], lang),
+            kind=kind if lang == "zh" else kind.lower(),
+        )
+
+    high = rows.loc[rows["nps"].astype(float).idxmax()]
+    low = rows.loc[rows["nps"].astype(float).idxmin()]
+    return catalog.t(
+        "figure.nps_panels",
+        lang,
+        high=name(high),
+        high_nps=_nps_text(float(high["nps"])),
+        low=name(low),
+        low_nps=_nps_text(float(low["nps"])),
+        overall=_nps_text(float(overall["nps"].iloc[0])),
+    )
+
+
+def response_time_takeaway(
+    nps_bins: pd.DataFrame, csat_bins: pd.DataFrame, lang: str = "en"
+) -> str:
+    """One sentence on NPS (else CSAT) by first-response time: the fastest and the slowest bin.
+
+    Examples
+    --------
+    >>> n = pd.DataFrame({"group": ["≤2 h", "2–8 h", ">24 h"], "nps": [30.0, 20.0, -10.0],
+    ...     "small_group": [False, False, False]})
+    >>> response_time_takeaway(n, pd.DataFrame())
+    'NPS is 30.0 when the first response came in ≤2 h and −10.0 when it came in >24 h.'
+    """
+    if len(nps_bins):
+        rows = nps_bins[~nps_bins["small_group"].astype(bool)].dropna(subset=["nps"])
+        if len(rows) >= 2:
+            first, last = rows.iloc[0], rows.iloc[-1]
+            return catalog.t(
+                "figure.response_time",
+                lang,
+                first=_nps_text(float(first["nps"])),
+                first_group=str(first["group"]),
+                last=_nps_text(float(last["nps"])),
+                last_group=str(last["group"]),
+            )
+    rows = csat_bins.dropna(subset=["satisfied_rate"]) if len(csat_bins) else csat_bins
+    if len(rows) >= 2:
+        first, last = rows.iloc[0], rows.iloc[-1]
+        return catalog.t(
+            "figure.response_time.csat",
+            lang,
+            first=f"{float(first['satisfied_rate']):.0%}",
+            first_group=str(first["group"]),
+            last=f"{float(last['satisfied_rate']):.0%}",
+            last_group=str(last["group"]),
+        )
+    return catalog.t("figure.no_data", lang)
+
+
+def odds_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence: the factor whose 95% interval excludes 1 with the odds ratio furthest from
+    1 (log scale), or that no interval excludes 1.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"label": ["slow reply", "app"], "odds_ratio": [2.0, 0.9],
+    ...     "ci_low": [1.5, 0.7], "ci_high": [2.7, 1.2]})
+    >>> odds_takeaway(t)
+    'slow reply goes with the largest change in the odds of being a detractor: odds ratio 2.00 (95% CI 1.50–2.70).'
+    """
+    clear = table[(table["ci_low"] > 1) | (table["ci_high"] < 1)]
+    if clear.empty:
+        return catalog.t("figure.odds_ratios.none", lang)
+    top = clear.loc[np.log(clear["odds_ratio"].astype(float)).abs().idxmax()]
+    return catalog.t(
+        "figure.odds_ratios",
+        lang,
+        label=str(top["label"]),
+        ratio=float(top["odds_ratio"]),
+        low=float(top["ci_low"]),
+        high=float(top["ci_high"]),
+    )
+
+
+def themes_takeaway(themes: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence: the theme the detractors (else the first group present) mention most.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["detractor", "detractor", "promoter"],
+    ...     "theme": ["delivery", "price", "delivery"], "share": [0.4, 0.25, 0.1]})
+    >>> themes_takeaway(t)
+    'The theme detractors mention most is delivery, in 40% of their comments.'
+    """
+    present = [g for g in ("detractor", "passive", "promoter") if g in set(themes["group"])]
+    if not present:
+        return catalog.t("figure.no_data", lang)
+    rows = themes[themes["group"] == present[0]].dropna(subset=["share"])
+    if rows.empty:
+        return catalog.t("figure.no_data", lang)
+    top = rows.loc[rows["share"].astype(float).idxmax()]
+    names = _THEME_NAMES.get(lang, _THEME_NAMES["en"])
+    return catalog.t(
+        "figure.themes",
+        lang,
+        group=catalog.t(f"figure.themes.{present[0]}", lang),
+        theme=names.get(top["theme"], str(top["theme"])),
+        share=f"{float(top['share']):.0%}",
+    )
 
 
 def plot_nps_groups(
@@ -2524,7 +2686,7 @@ def plot_nps_groups(
 
     d = summary[(summary["group_type"] == group_type) & ~summary["small_group"].astype(bool)]
     if d.empty:
-        return _empty_figure("no data" if lang == "en" else "无数据")
+        return _empty_figure("no data" if lang == "en" else "无数据", lang)
     d = d.iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
     y = np.arange(len(d))
@@ -2560,10 +2722,10 @@ def plot_nps_trend(trend: pd.DataFrame, *, title: str | None = None, lang: str =
     title = title or ("每月 NPS" if lang == "zh" else "NPS per month")
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE
+    from custops.report.plots import PALETTE, set_takeaway
 
     if trend.empty or trend["nps"].notna().sum() == 0:
-        return _empty_figure("no data" if lang == "en" else "无数据")
+        return _empty_figure("no data" if lang == "en" else "无数据", lang)
     fig, ax = plt.subplots()
     x = np.arange(len(trend))
     ax.fill_between(
@@ -2582,7 +2744,7 @@ def plot_nps_trend(trend: pd.DataFrame, *, title: str | None = None, lang: str =
     ax.set_ylabel("NPS")
     ax.set_title(title)
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, trend_takeaway(trend, lang))
 
 
 def plot_response_time(
@@ -2602,7 +2764,7 @@ def plot_response_time(
     )
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE, percent_axis
+    from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     if not nps_bins.empty:
@@ -2632,7 +2794,7 @@ def plot_response_time(
     axes[1].set_title("CSAT 4-5" + (" by first response" if lang == "en" else "（按首次响应时长）"))
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, response_time_takeaway(nps_bins, csat_bins, lang))
 
 
 def plot_odds_ratios(table: pd.DataFrame, *, title: str | None = None, lang: str = "en") -> Any:
@@ -2647,10 +2809,10 @@ def plot_odds_ratios(table: pd.DataFrame, *, title: str | None = None, lang: str
     title = title or ("贬损的优势比" if lang == "zh" else "Odds of detraction")
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE
+    from custops.report.plots import PALETTE, set_takeaway
 
     if table.empty:
-        return _empty_figure("no model" if lang == "en" else "无模型")
+        return _empty_figure("no model" if lang == "en" else "无模型", lang)
     d = table.iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
     y = np.arange(len(d))
@@ -2683,7 +2845,7 @@ def plot_odds_ratios(table: pd.DataFrame, *, title: str | None = None, lang: str
     )
     ax.set_title(title)
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, odds_takeaway(table, lang))
 
 
 def plot_themes(themes: pd.DataFrame, *, title: str | None = None, lang: str = "en") -> Any:
@@ -2699,10 +2861,10 @@ def plot_themes(themes: pd.DataFrame, *, title: str | None = None, lang: str = "
     title = title or ("评论主题" if lang == "zh" else "Themes in comments")
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE, percent_axis
+    from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
     if themes.empty:
-        return _empty_figure("no comments" if lang == "en" else "无评论")
+        return _empty_figure("no comments" if lang == "en" else "无评论", lang)
     names = _THEME_NAMES.get(lang, _THEME_NAMES["en"])
     order = [g for g in ("promoter", "passive", "detractor") if g in set(themes["group"])]
     theme_list = list(dict.fromkeys(themes["theme"]))
@@ -2734,7 +2896,7 @@ def plot_themes(themes: pd.DataFrame, *, title: str | None = None, lang: str = "
     ax.legend(loc="lower right")
     ax.set_title(title)
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, themes_takeaway(themes, lang))
 
 
 _GROUP_TITLES = {
@@ -2778,7 +2940,7 @@ def plot_nps_panels(
     title = title or ("分组 NPS" if lang == "zh" else "NPS by group")
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE
+    from custops.report.plots import PALETTE, set_takeaway
 
     names = _GROUP_TITLES.get(lang, _GROUP_TITLES["en"])
     kinds = [
@@ -2789,12 +2951,12 @@ def plot_nps_panels(
         if k in set(summary["group_type"])
     ]
     if not kinds:
-        return _empty_figure("no data" if lang == "en" else "无数据")
+        return _empty_figure("no data" if lang == "en" else "无数据", lang)
     shown = summary[~summary["small_group"].astype(bool) | (summary["group_type"] == "overall")]
     kinds = [k for k in kinds if (shown["group_type"] == k).any()]
     if not kinds:
         return _empty_figure(
-            "every group is below the minimum n" if lang == "en" else "所有分组的样本都过小"
+            "every group is below the minimum n" if lang == "en" else "所有分组的样本都过小", lang
         )
     sizes = [int((shown["group_type"] == k).sum()) for k in kinds]
     fig, axes = plt.subplots(
@@ -2832,4 +2994,4 @@ def plot_nps_panels(
     )
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
-    return fig
+    return set_takeaway(fig, panels_takeaway(summary, kinds, lang))

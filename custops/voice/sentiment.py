@@ -634,4 +634,32 @@ def plot_sentiment_map(table: pd.DataFrame, lang: str = "en"):
     ax.set_xlabel("")
     ax.set_ylabel("")
     fig.tight_layout()
-    return fig
+    from custops.report.plots import set_takeaway
+
+    return set_takeaway(fig, sentiment_takeaway(table, lang))
+
+
+def sentiment_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence: the aspect × segment cell (not small) with the largest negative share.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"aspect": ["delivery", "price"], "segment": ["east", "west"],
+    ...     "share_negative": [0.3, 0.55], "small": [False, False]})
+    >>> sentiment_takeaway(t)
+    'The most negative cell: price in west, with 55% of mentions negative.'
+    """
+    from custops.report.labels import value_label
+    from custops.report.text import t
+
+    rows = table[~table["small"].astype(bool)].dropna(subset=["share_negative"])
+    if rows.empty:
+        return t("figure.no_data", lang)
+    top = rows.loc[rows["share_negative"].astype(float).idxmax()]
+    return t(
+        "figure.sentiment_map",
+        lang,
+        aspect=_aspect_label(str(top["aspect"]), lang),
+        segment=value_label(top["segment"], lang),
+        share=f"{float(top['share_negative']):.0%}",
+    )

@@ -451,6 +451,8 @@ def _holdout(
 def _tracking(ctx: Any, result: HoldoutResult) -> Any:
     import matplotlib.pyplot as plt
 
+    from custops.report.plots import set_takeaway
+
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     result.plot_tracking(
         ax=axes[0],
@@ -460,11 +462,59 @@ def _tracking(ctx: Any, result: HoldoutResult) -> Any:
     result.plot_by_frequency(ax=axes[1], lang=ctx.language)
     fig.tight_layout()
     plt.close(fig)  # shown once, by TwoViews.show
-    return fig
+    return set_takeaway(fig, holdout_takeaway(result, ctx.language))
+
+
+def holdout_takeaway(result: HoldoutResult, lang: str = "en") -> str:
+    """One sentence on the holdout: the repeat purchases made, and the predictor closest per
+    customer (smallest mean absolute error) with its expected total.
+
+    Examples
+    --------
+    >>> holdout_takeaway(result)  # doctest: +SKIP
+    'Customers made 1,204 repeat purchases in the holdout; BG/NBD came closest per customer with 1,150 expected.'
+    """
+    totals = result.totals()
+    winner = result.winner()
+    if totals.empty or winner is None:
+        return t("figure.no_data", lang)
+    expected = float(totals.set_index("model").loc[winner, "expected"])
+    return t(
+        "figure.btyd_holdout",
+        lang,
+        actual=f"{float(result.customers['actual'].sum()):,.0f}",
+        model=winner,
+        expected=f"{expected:,.0f}",
+    )
+
+
+def scatter_takeaway(both: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence: how alike the survival and the BTYD lifetime values rank the customers
+    (Spearman's ρ; at least 0.7 "much alike", at least 0.4 "partly alike").
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"clv": [1.0, 2.0, 3.0, 4.0], "clv_btyd": [1.5, 2.5, 2.0, 9.0]})
+    >>> scatter_takeaway(b)
+    'The two lifetime values rank the 4 active customers much alike (Spearman ρ = 0.80).'
+    """
+    rho = float(both["clv"].corr(both["clv_btyd"], method="spearman"))
+    if not np.isfinite(rho):
+        return t("figure.no_data", lang)
+    how = "close" if rho >= 0.7 else "partly" if rho >= 0.4 else "apart"
+    return t(
+        "figure.btyd_scatter",
+        lang,
+        n=f"{len(both):,}",
+        how=t(f"figure.btyd_scatter.{how}", lang),
+        rho=rho,
+    )
 
 
 def _scatter(ctx: Any, both: pd.DataFrame) -> Any:
     import matplotlib.pyplot as plt
+
+    from custops.report.plots import set_takeaway
 
     fig, ax = plt.subplots(figsize=(5.5, 4))
     x = both["clv"].clip(lower=0.01)
@@ -479,4 +529,4 @@ def _scatter(ctx: Any, both: pd.DataFrame) -> Any:
     ax.set_title(_t("scatter_title", ctx.language, period=ctx.period.label))
     fig.tight_layout()
     plt.close(fig)  # shown once, by TwoViews.show
-    return fig
+    return set_takeaway(fig, scatter_takeaway(both, ctx.language))
