@@ -1973,26 +1973,17 @@ def headlines(
     k = _row(kpis, channel="all") if kpis is not None and "channel" in kpis else None
     c = _row(loop, measure="contacted") if loop is not None else None
     out: list[Headline] = []
+
+    def estimate(key: str, row: pd.Series, column: str) -> Headline:
+        """An NPS figure with the 95% interval of its row."""
+        return Headline(key, _num(row[column]), "score", _num(row["ci_low"]), _num(row["ci_high"]))
+
     if overall is not None:
-        out += [
-            Headline(
-                "nps_value",
-                _num(overall["nps"]),
-                "score",
-                _num(overall["ci_low"]),
-                _num(overall["ci_high"]),
-            ),
-        ]
+        out.append(estimate("nps_value", overall, "nps"))
     out.append(Headline("nps_n", int(overall["n"]) if overall is not None else 0, "count"))
     if prev is not None:
         out += [
-            Headline(
-                "nps_change",
-                _num(prev["change"]),
-                "score",
-                _num(prev["ci_low"]),
-                _num(prev["ci_high"]),
-            ),
+            estimate("nps_change", prev, "change"),
             Headline("nps_change_p", _num(prev["p_value"], 4), "probability"),
         ]
     if g is not None:
