@@ -249,8 +249,48 @@ def _produced_keys(fn: ast.FunctionDef) -> tuple[set[str], list[str]]:
     return keys, dynamic
 
 
+def _imports(module: str) -> dict[str, str]:
+    """``name -> qualified name`` of the module-level ``from custops... import`` statements."""
+    out = {}
+    for node in ast.parse(_modules()[module].read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("custops"):
+            for a in node.names:
+                out[a.asname or a.name] = f"{node.module}.{a.name}"
+    return out
+
+
+def _producer(module: str, name: str) -> tuple[str, ast.FunctionDef, list[str]]:
+    """The function that builds the headlines a notebook glues, and the typing problems seen.
+
+    A chapter function (``custops.chapters.*``) may hand on what a domain function returns
+    (``return clv.value_headlines(...)``, or ``Headlines([])`` when the section did not run):
+    its one delegate, followed to the function that writes the ``Headline("key", ...)``s."""
+    fn = _function(module, name)
+    problems = []
+    if fn.returns is None or ast.unparse(fn.returns) != "Headlines":
+        problems.append(f"{module}.{fn.name}: returns no typed Headlines")
+    if _produced_keys(fn)[0] or not module.startswith("custops.chapters."):
+        return module, fn, problems
+    imports, delegates = _imports(module), set()
+    for node in ast.walk(fn):
+        if not (isinstance(node, ast.Return) and isinstance(node.value, ast.Call)):
+            continue
+        call = node.value.func
+        if isinstance(call, ast.Name) and call.id == "Headlines":
+            continue  # nothing to glue
+        if isinstance(call, ast.Attribute) and isinstance(call.value, ast.Name):
+            delegates.add((imports[call.value.id], call.attr))
+        elif isinstance(call, ast.Name) and call.id in imports:
+            delegates.add(tuple(imports[call.id].rsplit(".", 1)))
+        else:
+            problems.append(f"{module}.{fn.name}: returns {ast.unparse(node.value)}")
+    assert len(delegates) == 1, f"{module}.{fn.name} hands on {sorted(delegates)}"
+    target, inner, more = _producer(*delegates.pop())
+    return target, inner, problems + more
+
+
 def _notebook_glue() -> tuple[dict[str, str], list[str]]:
-    """(key -> producing function ``module.function``, glue calls with a literal key)."""
+    """(``notebook:module.function`` glued -> its module, glue calls with a literal key)."""
     import json
 
     producers: dict[str, str] = {}
@@ -292,11 +332,10 @@ def test_every_glued_key_is_produced_by_one_function_found_by_one_grep() -> None
     literals = _string_literals()
     problems, keys = [], {}
     for where, module in sorted(producers.items()):
-        fn = _function(module, where.rsplit(".", 1)[1])
+        target, fn, typing_problems = _producer(module, where.rsplit(".", 1)[1])
+        problems += typing_problems
         produced, dynamic = _produced_keys(fn)
-        if fn.returns is None or ast.unparse(fn.returns) != "Headlines":
-            problems.append(f"{module}.{fn.name}: returns no typed Headlines")
-        problems += [f"{module}.{d}: key built dynamically" for d in dynamic]
+        problems += [f"{target}.{d}: key built dynamically" for d in dynamic]
         assert produced, where
         for key in produced:
             assert key not in keys, f"{key} glued by {keys[key]} and {where}"
@@ -306,3 +345,9 @@ def test_every_glued_key_is_produced_by_one_function_found_by_one_grep() -> None
                 problems.append(f"{key}: literal in {places or 'no place'} (want exactly one)")
     assert problems == []
     assert {"churn_health_red_share", "churn_value_at_risk_total", "nps_value"} <= set(keys)
+
+
+def test_chapter_delegation_is_followed_to_the_function_with_the_keys() -> None:
+    module, fn, problems = _producer("custops.chapters.segmentation", "headlines")
+    assert (module, fn.name, problems) == ("custops.segments.segmentation", "headlines", [])
+    assert "seg_top_share" in _produced_keys(fn)[0]
