@@ -113,14 +113,14 @@ def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
 
 
 def read_observation(ctx: Context) -> Observation:
-    """The period's observation end as notebook 01 measured it (``observation.csv``).
+    """The period's observation end as notebook 01 measured it (:data:`OBSERVATION`).
 
     Examples
     --------
     >>> read_observation(ctx).partial  # doctest: +SKIP
     False
     """
-    return features_read_observation(ctx.artifacts, ctx.period)
+    return features_read_observation(ctx.artifacts / OBSERVATION, ctx.period)
 
 
 def observation_note(ctx: Context) -> str:
