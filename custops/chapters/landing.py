@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from custops.chapters.collection import CUSTOMER_FEATURES
+from custops.chapters.review import SCORECARD
 from custops.core.config import Period, ReportConfig
 from custops.core.results import interval_keys
 from custops.report.labels import value_label
@@ -188,7 +190,7 @@ class Finding:
 
 
 def _scorecard(artifacts: Path) -> pd.DataFrame:
-    path = artifacts / "scorecard.csv"
+    path = artifacts / SCORECARD
     if not path.is_file():
         return pd.DataFrame(columns=["kpi"])
     return pd.read_csv(path)
@@ -291,7 +293,7 @@ def tiles(
 
 def _revenue_loss(artifacts: Path, lang: str) -> tuple[str, float, float, str] | None:
     """The attribute value (acquisition channel or region) carrying most of the revenue drop."""
-    path = artifacts / "customer_features.parquet"
+    path = artifacts / CUSTOMER_FEATURES
     if not path.is_file():
         return None
     needed = ["revenue_period", "revenue_prev"]
