@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -351,3 +352,85 @@ def test_chapter_delegation_is_followed_to_the_function_with_the_keys() -> None:
     module, fn, problems = _producer("custops.chapters.segmentation", "headlines")
     assert (module, fn.name, problems) == ("custops.segments.segmentation", "headlines", [])
     assert "seg_top_share" in _produced_keys(fn)[0]
+
+
+# --------------------------------------------------------------------------- artifact names
+
+#: how an artifact file name looks (``segments.parquet``, ``ledger.csv``)
+ARTIFACT_NAME = re.compile(r"^[\w.-]+\.(csv|parquet|json)$")
+
+#: artifact names written by a chapter that stay literal elsewhere in the package, and why
+ARTIFACT_LITERAL_EXCEPTIONS = {
+    # the Cox model's and the survival table's DataError name the data they were given (the
+    # customer view) as their first argument; survival sits below chapters and cannot import
+    # the constant, and the message names the file the analyst can open
+    ("custops.survival.churn", "customer_features.parquet"),
+}
+
+
+def _notebook_code_cells() -> list[tuple[str, str, str]]:
+    """``(notebook, cell id, source)`` of every code cell of the five notebooks."""
+    import json
+
+    out = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                out.append((path.name, cell.get("id", "?"), "".join(cell["source"])))
+    return out
+
+
+def _chapter_artifacts() -> dict[str, str]:
+    """The artifact names the chapters write: module-level string constants of
+    ``custops/chapters`` that look like a file name -> the module defining it."""
+    out: dict[str, str] = {}
+    for name, path in _modules().items():
+        if not name.startswith("custops.chapters."):
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+            if (
+                isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+                and ARTIFACT_NAME.match(value.value)
+            ):
+                assert value.value not in out, f"{value.value} defined in {out[value.value]} too"
+                out[value.value] = name
+    return out
+
+
+def test_notebook_cells_name_no_artifact_and_write_none() -> None:
+    found = []
+    for notebook, cell_id, source in _notebook_code_cells():
+        for node in ast.walk(ast.parse(source)):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and re.search(r"\.(csv|parquet|json)$", node.value)
+            ):
+                found.append(f"{notebook} cell {cell_id}: {node.value!r}")
+        if "write_artifact(" in source or "read_artifact(" in source:
+            found.append(f"{notebook} cell {cell_id}: reads or writes an artifact itself")
+    assert found == [], "artifacts are read and written by custops.chapters"
+
+
+def test_artifact_names_are_literals_only_in_the_chapter_that_writes_them() -> None:
+    written = _chapter_artifacts()
+    assert {
+        "customer_features.parquet",
+        "segments.parquet",
+        "churn_scores.parquet",
+        "health_scores.parquet",
+        "nps_summary.csv",
+        "agent_stats.csv",
+        "scorecard.csv",
+        "forecast_checks.csv",
+    } <= set(written), sorted(written)
+    literals = _string_literals()
+    found = []
+    for name, owner in sorted(written.items()):
+        for place in literals.get(name, []):
+            module = place.split(":")[0]
+            if module != owner and (module, name) not in ARTIFACT_LITERAL_EXCEPTIONS:
+                found.append(f"{place}: {name!r} (defined in {owner})")
+    assert found == []
