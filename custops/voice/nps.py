@@ -405,7 +405,7 @@ def survey_responses(
         The customer view (``customer_features.parquet``); its service, segment-free
         attributes are joined by ``customer_id``.
     segments : DataFrame, optional
-        ``customer_id, segment, tier`` from :func:`load_segments`; they replace columns of the
+        ``customer_id, segment, tier`` from :func:`segment_columns`; they replace columns of the
         same name in ``features``.
     period : Period or str, optional
         Keep only answers inside this period (default: all answers).
