@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -249,8 +250,48 @@ def _produced_keys(fn: ast.FunctionDef) -> tuple[set[str], list[str]]:
     return keys, dynamic
 
 
+def _imports(module: str) -> dict[str, str]:
+    """``name -> qualified name`` of the module-level ``from custops... import`` statements."""
+    out = {}
+    for node in ast.parse(_modules()[module].read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("custops"):
+            for a in node.names:
+                out[a.asname or a.name] = f"{node.module}.{a.name}"
+    return out
+
+
+def _producer(module: str, name: str) -> tuple[str, ast.FunctionDef, list[str]]:
+    """The function that builds the headlines a notebook glues, and the typing problems seen.
+
+    A chapter function (``custops.chapters.*``) may hand on what a domain function returns
+    (``return clv.value_headlines(...)``, or ``Headlines([])`` when the section did not run):
+    its one delegate, followed to the function that writes the ``Headline("key", ...)``s."""
+    fn = _function(module, name)
+    problems = []
+    if fn.returns is None or ast.unparse(fn.returns) != "Headlines":
+        problems.append(f"{module}.{fn.name}: returns no typed Headlines")
+    if _produced_keys(fn)[0] or not module.startswith("custops.chapters."):
+        return module, fn, problems
+    imports, delegates = _imports(module), set()
+    for node in ast.walk(fn):
+        if not (isinstance(node, ast.Return) and isinstance(node.value, ast.Call)):
+            continue
+        call = node.value.func
+        if isinstance(call, ast.Name) and call.id == "Headlines":
+            continue  # nothing to glue
+        if isinstance(call, ast.Attribute) and isinstance(call.value, ast.Name):
+            delegates.add((imports[call.value.id], call.attr))
+        elif isinstance(call, ast.Name) and call.id in imports:
+            delegates.add(tuple(imports[call.id].rsplit(".", 1)))
+        else:
+            problems.append(f"{module}.{fn.name}: returns {ast.unparse(node.value)}")
+    assert len(delegates) == 1, f"{module}.{fn.name} hands on {sorted(delegates)}"
+    target, inner, more = _producer(*delegates.pop())
+    return target, inner, problems + more
+
+
 def _notebook_glue() -> tuple[dict[str, str], list[str]]:
-    """(key -> producing function ``module.function``, glue calls with a literal key)."""
+    """(``notebook:module.function`` glued -> its module, glue calls with a literal key)."""
     import json
 
     producers: dict[str, str] = {}
@@ -292,11 +333,10 @@ def test_every_glued_key_is_produced_by_one_function_found_by_one_grep() -> None
     literals = _string_literals()
     problems, keys = [], {}
     for where, module in sorted(producers.items()):
-        fn = _function(module, where.rsplit(".", 1)[1])
+        target, fn, typing_problems = _producer(module, where.rsplit(".", 1)[1])
+        problems += typing_problems
         produced, dynamic = _produced_keys(fn)
-        if fn.returns is None or ast.unparse(fn.returns) != "Headlines":
-            problems.append(f"{module}.{fn.name}: returns no typed Headlines")
-        problems += [f"{module}.{d}: key built dynamically" for d in dynamic]
+        problems += [f"{target}.{d}: key built dynamically" for d in dynamic]
         assert produced, where
         for key in produced:
             assert key not in keys, f"{key} glued by {keys[key]} and {where}"
@@ -323,3 +363,91 @@ def test_every_glued_key_has_a_label_in_both_languages() -> None:
             if not any(e.get("en") and e.get("zh") for e in entries):
                 missing.append(key)
     assert missing == []
+
+
+def test_chapter_delegation_is_followed_to_the_function_with_the_keys() -> None:
+    module, fn, problems = _producer("custops.chapters.segmentation", "headlines")
+    assert (module, fn.name, problems) == ("custops.segments.segmentation", "headlines", [])
+    assert "seg_top_share" in _produced_keys(fn)[0]
+
+
+# --------------------------------------------------------------------------- artifact names
+
+#: how an artifact file name looks (``segments.parquet``, ``ledger.csv``)
+ARTIFACT_NAME = re.compile(r"^[\w.-]+\.(csv|parquet|json)$")
+
+#: artifact names written by a chapter that stay literal elsewhere in the package, and why
+ARTIFACT_LITERAL_EXCEPTIONS = {
+    # the Cox model's and the survival table's DataError name the data they were given (the
+    # customer view) as their first argument; survival sits below chapters and cannot import
+    # the constant, and the message names the file the analyst can open
+    ("custops.survival.churn", "customer_features.parquet"),
+}
+
+
+def _notebook_code_cells() -> list[tuple[str, str, str]]:
+    """``(notebook, cell id, source)`` of every code cell of the five notebooks."""
+    import json
+
+    out = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                out.append((path.name, cell.get("id", "?"), "".join(cell["source"])))
+    return out
+
+
+def _chapter_artifacts() -> dict[str, str]:
+    """The artifact names the chapters write: module-level string constants of
+    ``custops/chapters`` that look like a file name -> the module defining it."""
+    out: dict[str, str] = {}
+    for name, path in _modules().items():
+        if not name.startswith("custops.chapters."):
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+            if (
+                isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+                and ARTIFACT_NAME.match(value.value)
+            ):
+                assert value.value not in out, f"{value.value} defined in {out[value.value]} too"
+                out[value.value] = name
+    return out
+
+
+def test_notebook_cells_name_no_artifact_and_write_none() -> None:
+    found = []
+    for notebook, cell_id, source in _notebook_code_cells():
+        for node in ast.walk(ast.parse(source)):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and re.search(r"\.(csv|parquet|json)$", node.value)
+            ):
+                found.append(f"{notebook} cell {cell_id}: {node.value!r}")
+        if "write_artifact(" in source or "read_artifact(" in source:
+            found.append(f"{notebook} cell {cell_id}: reads or writes an artifact itself")
+    assert found == [], "artifacts are read and written by custops.chapters"
+
+
+def test_artifact_names_are_literals_only_in_the_chapter_that_writes_them() -> None:
+    written = _chapter_artifacts()
+    assert {
+        "customer_features.parquet",
+        "segments.parquet",
+        "churn_scores.parquet",
+        "health_scores.parquet",
+        "nps_summary.csv",
+        "agent_stats.csv",
+        "scorecard.csv",
+        "forecast_checks.csv",
+    } <= set(written), sorted(written)
+    literals = _string_literals()
+    found = []
+    for name, owner in sorted(written.items()):
+        for place in literals.get(name, []):
+            module = place.split(":")[0]
+            if module != owner and (module, name) not in ARTIFACT_LITERAL_EXCEPTIONS:
+                found.append(f"{place}: {name!r} (defined in {owner})")
+    assert found == []

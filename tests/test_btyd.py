@@ -367,11 +367,13 @@ def test_cdnow_holdout_tracking_against_an_independent_recount(cdnow_orders, rea
 
 @pytest.fixture(scope="module")
 def section_inputs(small_demo, small_artifacts):
+    from custops.chapters import churn as chapter
     from custops.report import notebook as nb
     from custops.survival import churn, clv
 
     ctx = nb.start(small_demo, "2025Q4", small_artifacts.parents[1])
-    surv, tables, _ = churn.load(ctx)
+    data = chapter.load(ctx)
+    surv, tables = data.surv, data.tables
     model = churn.ChurnModel(random_state=ctx.seed).fit(surv)
     scores = clv.churn_scores(model, surv, horizon_days=90, clv_config=ctx.cfg.clv)
     return ctx, tables, scores

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from custops.chapters.review import read_previous
 from custops.core.config import ReviewConfig
 from custops.core.stats import holdout_flags
 from custops.review import forecast
@@ -344,7 +345,7 @@ def test_top_n_retention_and_the_outreach_uplift_equal_a_hand_recount() -> None:
 
 
 def test_without_a_previous_report_one_sentence_says_how_to_get_one(tmp_path) -> None:
-    previous = forecast.read_previous(tmp_path, "2025Q4")
+    previous = read_previous(tmp_path, "2025Q4")
     check = forecast.score_forecasts(previous, pd.DataFrame(), "2025Q4", inactivity_days=W)
     text = forecast.forecast_text(check, "en", config="demo/custops.yaml")
     assert previous is None and not check.available
@@ -365,7 +366,7 @@ def test_a_list_without_holdout_says_there_is_no_control_group(tmp_path) -> None
     pd.DataFrame({"rank": [1, 2], "customer": ["C0001", "C0002"]}).to_csv(
         folder / "retention_priority.csv", index=False
     )
-    previous = forecast.read_previous(tmp_path, "2025Q4")
+    previous = read_previous(tmp_path, "2025Q4")
     check = forecast.score_forecasts(
         previous, orders, "2025Q4", inactivity_days=W, observation_end=date(2025, 12, 31)
     )

@@ -1,10 +1,11 @@
-"""nps.load_inputs and nps.closed_loop at scale, against the plain pandas versions."""
+"""chapters.nps.load_inputs and nps.closed_loop at scale, against the plain pandas versions."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+from custops.chapters import nps as chapter
 from custops.core.config import Period
 from custops.ingest.artifacts import read_artifact, read_clean_tables
 from custops.voice import nps
@@ -39,13 +40,13 @@ def _old_closed_loop(responses, period, *, touches=None, tickets=None, orders=No
 
 @pytest.fixture(scope="module")
 def loaded(small_artifacts):
-    return nps.load_inputs(small_artifacts, PERIOD)
+    return chapter.load_inputs(small_artifacts, PERIOD)
 
 
 def test_load_inputs_equals_survey_responses_of_the_period(small_artifacts, loaded):
     tables = read_clean_tables(small_artifacts)
     features = read_artifact(small_artifacts, "customer_features.parquet")
-    segments = nps.load_segments(small_artifacts)
+    segments = chapter.load_segments(small_artifacts)
     want_all = nps.survey_responses(tables["surveys"], features, segments)
     want = nps.survey_responses(tables["surveys"], features, segments, period=PERIOD)
     pd.testing.assert_frame_equal(loaded.responses_all, want_all)
@@ -65,7 +66,7 @@ def test_load_inputs_equals_survey_responses_of_the_period(small_artifacts, load
     for name in set(tables) - {"orders", "touches"}:
         pd.testing.assert_frame_equal(loaded.tables[name], tables[name])
     # a period without answers: the empty frame survey_responses builds
-    empty = nps.load_inputs(small_artifacts, "2019Q1").responses
+    empty = chapter.load_inputs(small_artifacts, "2019Q1").responses
     pd.testing.assert_frame_equal(
         empty, nps.survey_responses(tables["surveys"], features, segments, period="2019Q1")
     )

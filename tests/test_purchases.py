@@ -226,7 +226,7 @@ def test_arrow_string_orders_give_the_same_segments_and_timing(demo, tmp_path):
 
     cfg, tables = demo
     tables["orders"].to_parquet(tmp_path / "clean_orders.parquet")
-    arrow = read_orders(tmp_path)
+    arrow = read_orders(tmp_path / "clean_orders.parquet")
     assert list(arrow.columns) == list(ORDER_COLUMNS)
     assert arrow["customer_id"].dtype == pd.StringDtype("pyarrow")
     plain = tables["orders"][list(ORDER_COLUMNS)]
@@ -246,4 +246,4 @@ def test_arrow_string_orders_give_the_same_segments_and_timing(demo, tmp_path):
     pd.testing.assert_frame_equal(got.table, want.table)
     assert got.hour_test == want.hour_test
     with pytest.raises(CustopsError):
-        read_orders(tmp_path / "missing")
+        read_orders(tmp_path / "missing" / "clean_orders.parquet")

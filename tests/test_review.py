@@ -119,10 +119,10 @@ def fake_upstream(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         }
     )
     return {
-        "segments.parquet": segments,
-        "churn_scores.parquet": churn,
-        "retention_priority.csv": priority,
-        "nps_summary.csv": nps,
+        "segments": segments,
+        "churn_scores": churn,
+        "retention_priority": priority,
+        "nps_summary": nps,
     }
 
 
@@ -593,19 +593,21 @@ def test_no_contact_after_first_repurchase_matches_pandas(tables):
 
 
 def test_findings_without_upstream_artifacts_come_from_the_scorecard_only(card, tables):
-    up = {name: None for name in review.UPSTREAM}
-    note = review.upstream_note(up)
+    from custops.chapters import review as chapter
+
+    up = {name: None for name in chapter.UPSTREAM}
+    writers = {name: notebook for name, (_, notebook) in chapter.UPSTREAM.items()}
+    note = review.upstream_note(up, writers=writers)
     assert "segments.parquet" in note and "nps_summary.csv" in note and "skipped" in note
-    items = review.findings(card, up)
+    assert "`segments.parquet` (notebook 02_segmentation)" in note
+    items = review.findings(card, {key: None for key in review.UPSTREAM_KEYS})
     assert items and {f["source"] for f in items} == {"05_review_retrospective"}
     n_red = int((card["status"] == "red").sum())
     assert f"{n_red} are red" in items[0]["text"]
 
 
 def test_findings_quote_the_numbers_of_notebooks_02_to_04(card, tables, small_artifacts):
-    up = {
-        "customer_features.parquet": pd.read_parquet(small_artifacts / "customer_features.parquet")
-    }
+    up = {"features": pd.read_parquet(small_artifacts / "customer_features.parquet")}
     up.update(fake_upstream(tables))
     channels = funnels.channel_effectiveness(tables["touches"], PERIOD)
     ab = funnels.ab_readout(tables["touches"], PERIOD)
@@ -616,7 +618,7 @@ def test_findings_quote_the_numbers_of_notebooks_02_to_04(card, tables, small_ar
     assert by_kind["nps"]["value"] == 10.0 and "NPS this period is 10.0" in by_kind["nps"]["text"]
     assert "region = 华南: 0.0" in by_kind["lowest_nps_group"]["text"]
     # churn: customers still active with p >= 0.5, and the value at risk
-    churn = up["churn_scores.parquet"]
+    churn = up["churn_scores"]
     alive = churn[churn["event"] == 0]
     likely = int((alive["churn_prob_90d"] >= 0.5).sum())
     assert by_kind["likely_churners"]["value"] == likely
@@ -627,11 +629,9 @@ def test_findings_quote_the_numbers_of_notebooks_02_to_04(card, tables, small_ar
     assert by_kind["top_churn_driver"]["value"] == "not APP bound"
     assert f"{n_driver:,} customers still active" in by_kind["top_churn_driver"]["text"]
     # segments: largest RFM segment, tier A revenue share from the customer view
-    seg = up["segments.parquet"]
+    seg = up["segments"]
     assert by_kind["top_segment"]["value"] == "Champions"
-    rev = seg.merge(
-        up["customer_features.parquet"][["customer_id", "revenue_365d"]], on="customer_id"
-    )
+    rev = seg.merge(up["features"][["customer_id", "revenue_365d"]], on="customer_id")
     share = rev.loc[rev["tier"] == "A", "revenue_365d"].sum() / rev["revenue_365d"].sum()
     assert by_kind["tier_revenue_share"]["value"] == pytest.approx(share)
     at_risk = seg["lifecycle"].isin(["sleeping", "churned"]).mean()
@@ -774,7 +774,7 @@ def test_notebook_reads_artifacts_and_fits_no_model():
         "def ",
     ):
         assert forbidden not in code, forbidden
-    assert "review.read_upstream(ctx.artifacts)" in code
+    assert "chapter.load(ctx)" in code and "from custops.chapters import review as chapter" in code
     assert nb.metadata["kernelspec"]["name"] == "custops"
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     langs = [t for c in nb.cells for t in c.metadata.get("tags", []) if t.startswith("lang-")]
@@ -848,8 +848,11 @@ def test_notebook_uses_upstream_artifacts_when_present(
 ):
     staged = tmp_path / "staged"
     shutil.copytree(small_artifacts, staged)
-    for name, frame in fake_upstream(tables).items():
-        write_artifact(frame, staged, name)
+    from custops.chapters import review as chapter
+
+    files = {key: name for name, (key, _) in chapter.UPSTREAM.items()}
+    for key, frame in fake_upstream(tables).items():
+        write_artifact(frame, staged, files[key])
     nb, _ = _run_notebook(staged, small_demo, tmp_path / "run")
     text, stderr, glued = _texts(nb)
     assert not stderr, stderr

@@ -17,7 +17,13 @@ from custops.report.text import t
 from custops.segments.segmentation import value_tiers
 
 __all__ = [
+    "CUSTOMER_FEATURES",
+    "CLEAN_ORDERS",
+    "LEDGER",
+    "REJECTS",
+    "OBSERVATION",
     "INPUTS",
+    "clean_table",
     "collect",
     "derived_customers",
     "ensure_inputs",
@@ -31,8 +37,27 @@ __all__ = [
     "headlines",
 ]
 
+#: the artifacts notebook 01 writes (the only place their names are spelled out; the other
+#: chapters import these constants)
+CUSTOMER_FEATURES = "customer_features.parquet"
+CLEAN_ORDERS = "clean_orders.parquet"
+LEDGER = "ledger.csv"
+REJECTS = "rejects.csv"
+OBSERVATION = "observation.csv"
+
 #: the artifacts of notebook 01 every later chapter reads (the first two only with orders)
-INPUTS = ("customer_features.parquet", "clean_orders.parquet", "ledger.csv")
+INPUTS = (CUSTOMER_FEATURES, CLEAN_ORDERS, LEDGER)
+
+
+def clean_table(table: str) -> str:
+    """The artifact name of a clean table: ``clean_<table>.parquet``.
+
+    Examples
+    --------
+    >>> clean_table("customers")
+    'clean_customers.parquet'
+    """
+    return f"clean_{table}.parquet"
 
 
 def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
@@ -56,10 +81,10 @@ def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
     orders = result.tables.get("orders")
     tables = dict(result.tables)
     seen = observation(result.tables, ctx.period, ctx.cfg.observation_end)
-    write_artifact(pd.DataFrame([seen.to_dict()]), ctx.artifacts, "observation.csv")
+    write_artifact(pd.DataFrame([seen.to_dict()]), ctx.artifacts, OBSERVATION)
     engine = connect(ctx.cfg.engine)
     if orders is not None:
-        orders_file = write_artifact(orders, ctx.artifacts, "clean_orders.parquet")
+        orders_file = write_artifact(orders, ctx.artifacts, CLEAN_ORDERS)
         result.written["orders"] = orders_file
         # only DuckDB reads the local file; a SQL database (engine.database URL) cannot read
         # files and a Spark cluster's executors may not see this machine's disk: the frame
@@ -88,14 +113,14 @@ def collect(ctx: Context) -> tuple[CleanResult, pd.DataFrame]:
 
 
 def read_observation(ctx: Context) -> Observation:
-    """The period's observation end as notebook 01 measured it (``observation.csv``).
+    """The period's observation end as notebook 01 measured it (:data:`OBSERVATION`).
 
     Examples
     --------
     >>> read_observation(ctx).partial  # doctest: +SKIP
     False
     """
-    return features_read_observation(ctx.artifacts, ctx.period)
+    return features_read_observation(ctx.artifacts / OBSERVATION, ctx.period)
 
 
 def observation_note(ctx: Context) -> str:
@@ -253,10 +278,10 @@ def write_outputs(ctx: Context, result: CleanResult, features: pd.DataFrame) -> 
     written = []
     for table, frame in result.tables.items():
         done = result.written.get(table)  # the clean orders, written by collect
-        written.append(done or write_artifact(frame, ctx.artifacts, f"clean_{table}.parquet"))
-    written.append(write_artifact(features, ctx.artifacts, "customer_features.parquet"))
-    written.append(write_artifact(result.ledger, ctx.artifacts, "ledger.csv"))
-    written.append(write_artifact(result.rejects, ctx.artifacts, "rejects.csv"))
+        written.append(done or write_artifact(frame, ctx.artifacts, clean_table(table)))
+    written.append(write_artifact(features, ctx.artifacts, CUSTOMER_FEATURES))
+    written.append(write_artifact(result.ledger, ctx.artifacts, LEDGER))
+    written.append(write_artifact(result.rejects, ctx.artifacts, REJECTS))
     return pd.DataFrame(
         {"artifact": [p.name for p in written], "bytes": [p.stat().st_size for p in written]}
     )
@@ -336,7 +361,7 @@ def ensure_inputs(ctx: Context, *, build: bool | None = None) -> pd.DataFrame | 
     from custops.report.notebook import md
 
     # a surveys-only or tickets-only export has no orders and so no customer view
-    needed = INPUTS if "orders" in ctx.cfg.sources else ("ledger.csv",)
+    needed = INPUTS if "orders" in ctx.cfg.sources else (LEDGER,)
     missing = [name for name in needed if not has_artifact(ctx.artifacts, name)]
     if not missing:
         return None

@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from custops.chapters.collection import CUSTOMER_FEATURES
+from custops.chapters.review import SCORECARD
 from custops.core.config import Period, ReportConfig
 from custops.core.errors import ConfigError
 from custops.core.results import interval_keys
@@ -212,7 +214,7 @@ def archived_scorecards(build_root: Path, period: Period) -> dict[str, pd.DataFr
     """
     out: dict[str, pd.DataFrame] = {}
     for child in sorted(build_root.iterdir()) if build_root.is_dir() else []:
-        card = child / "artifacts" / "scorecard.csv"
+        card = child / "artifacts" / SCORECARD
         if child.name == period.label or not card.is_file():
             continue
         try:
@@ -264,7 +266,7 @@ def sparkline(points: list[tuple[str, float]], label: str) -> str:
 
 
 def _scorecard(artifacts: Path) -> pd.DataFrame:
-    path = artifacts / "scorecard.csv"
+    path = artifacts / SCORECARD
     if not path.is_file():
         return pd.DataFrame(columns=["kpi"])
     return pd.read_csv(path)
@@ -388,7 +390,7 @@ def tiles(
 
 def _revenue_loss(artifacts: Path, lang: str) -> tuple[str, float, float, str] | None:
     """The attribute value (acquisition channel or region) carrying most of the revenue drop."""
-    path = artifacts / "customer_features.parquet"
+    path = artifacts / CUSTOMER_FEATURES
     if not path.is_file():
         return None
     needed = ["revenue_period", "revenue_prev"]

@@ -45,27 +45,27 @@ ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "amount")
 _NAT = np.iinfo(np.int64).min
 
 
-def read_orders(folder: str | Path, columns: Sequence[str] = ORDER_COLUMNS) -> pd.DataFrame:
-    """``clean_orders.parquet`` with ``columns`` only, text columns as Arrow-backed strings.
+def read_orders(path: str | Path, columns: Sequence[str] = ORDER_COLUMNS) -> pd.DataFrame:
+    """The clean orders file ``path`` with ``columns`` only, text columns as Arrow-backed strings.
 
     20M order lines as Python strings take most of a minute to read and gigabytes of memory;
     as Arrow strings they are read in seconds and factorised, tested and sorted by Arrow.
 
     Examples
     --------
-    >>> orders = read_orders("build/2025Q4/artifacts")  # doctest: +SKIP
+    >>> orders = read_orders("build/2025Q4/artifacts/clean_orders.parquet")  # doctest: +SKIP
     >>> orders.dtypes["customer_id"]  # doctest: +SKIP
     string[pyarrow]
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = Path(folder) / "clean_orders.parquet"
+    path = Path(path)
     if not path.exists():
         from custops.core.errors import CustopsError
 
         raise CustopsError(
-            f"No clean tables in {folder}.",
+            f"No clean tables in {path.parent}.",
             fix="Run notebooks/01_data_collection.ipynb (or `custops run`) for this period first.",
         )
     table = pq.read_table(path, columns=list(columns))

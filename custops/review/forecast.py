@@ -55,7 +55,6 @@ from custops.core.stats import (
     two_proportion_test,
     wilson_ci,
 )
-from custops.ingest.artifacts import artifacts_dir
 from custops.report.text import t
 
 __all__ = [
@@ -63,7 +62,6 @@ __all__ = [
     "PreviousReport",
     "ForecastCheck",
     "Uplift",
-    "read_previous",
     "actual_outcomes",
     "brier_score",
     "auc_score",
@@ -108,36 +106,6 @@ class PreviousReport:
             if column.startswith("churn_prob_") and column.endswith("d"):
                 return int(column[len("churn_prob_") : -1])
         return None
-
-
-def read_previous(build_dir: str | Path, period: Period | str) -> PreviousReport | None:
-    """The previous period's published artifacts, or None when it was never built.
-
-    Reads ``<build_dir>/<previous>/artifacts/churn_scores.parquet`` and
-    ``retention_priority.csv`` (either may be missing; None when both are).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> read_previous(tempfile.mkdtemp(), "2025Q4") is None
-    True
-    """
-    previous = Period.parse(period).previous()
-    folder = artifacts_dir(build_dir, previous, create=False)
-    scores_file, list_file = folder / "churn_scores.parquet", folder / "retention_priority.csv"
-    if not scores_file.is_file() and not list_file.is_file():
-        return None
-    scores = pd.read_parquet(scores_file) if scores_file.is_file() else None
-    if scores is not None:
-        scores["customer_id"] = scores["customer_id"].astype(str)
-    priority = (
-        pd.read_csv(list_file, dtype={"customer": str}, keep_default_na=False, na_values=[""])
-        if list_file.is_file()
-        else None
-    )
-    if priority is not None and "holdout" in priority:
-        priority["holdout"] = priority["holdout"].astype(str).str.lower().eq("true")
-    return PreviousReport(period=previous, folder=folder, scores=scores, priority=priority)
 
 
 def actual_outcomes(
@@ -529,7 +497,7 @@ def score_forecasts(
     Parameters
     ----------
     previous : PreviousReport or None
-        :func:`read_previous`; None gives a check with ``reason="no_previous"``.
+        :func:`custops.chapters.review.read_previous`; None gives a check with ``reason="no_previous"``.
     orders : DataFrame
         This period's clean orders (``customer_id, order_date, amount``; the whole history).
     period : Period or str

@@ -79,8 +79,7 @@ __all__ = [
     "TREND_KPIS",
     "kpi_trend",
     "scorecard_sentences",
-    "UPSTREAM",
-    "read_upstream",
+    "UPSTREAM_KEYS",
     "read_tables",
     "ORDER_COLUMNS",
     "upstream_note",
@@ -953,16 +952,6 @@ def scorecard_takeaway(card: pd.DataFrame, lang: str = "en") -> str:
 
 # --------------------------------------------------------------------------- upstream artifacts
 
-#: artifact file -> notebook that writes it
-UPSTREAM: dict[str, str] = {
-    "customer_features.parquet": "01_data_collection",
-    "segments.parquet": "02_segmentation",
-    "churn_scores.parquet": "03_churn_survival",
-    "retention_priority.csv": "03_churn_survival",
-    "nps_summary.csv": "04_nps",
-}
-
-
 #: the order columns the review uses; the others (text columns of 20M rows at scale) stay unread
 ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "amount")
 
@@ -987,28 +976,6 @@ def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
     return read_clean_tables(Path(folder), columns={"orders": ORDER_COLUMNS})
 
 
-def report_churn(folder: Path | str, churn: Any) -> dict[str, float] | None:
-    """Notebook 03's churn rate when the report's churn definition is not the orders' inactivity.
-
-    With ``churn.definition: contractual`` the scorecard must quote the same churn as
-    chapter 03 (``churn_rate.csv``); with inactivity churn it computes its own from the
-    orders (``None`` here).
-
-    Examples
-    --------
-    >>> from custops.core.config import ChurnConfig
-    >>> report_churn("/nonexistent", ChurnConfig()) is None
-    True
-    """
-    if getattr(churn, "definition", "inactivity") != "contractual":
-        return None
-    path = Path(folder) / "churn_rate.csv"
-    if not path.exists():
-        return None
-    row = pd.read_csv(path).iloc[0]
-    return {k: float(row[k]) for k in ("rate", "low", "high", "n")}
-
-
 def partial_until(observation: Any) -> str | None:
     """The observation end as text when the period is partial, else None (for :func:`scorecard`).
 
@@ -1022,37 +989,24 @@ def partial_until(observation: Any) -> str | None:
     return observation.observation_end.isoformat()
 
 
-def read_upstream(folder: Path | str) -> dict[str, pd.DataFrame | None]:
-    """The earlier notebooks' artifacts for this period (None for each one that is missing).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> up = read_upstream(tempfile.mkdtemp())
-    >>> sorted(k for k, v in up.items() if v is None)[:2]
-    ['churn_scores.parquet', 'customer_features.parquet']
-    """
-    folder = Path(folder)
-    out: dict[str, pd.DataFrame | None] = {}
-    for name in UPSTREAM:
-        path = folder / name
-        if not path.exists():
-            out[name] = None
-        elif name.endswith(".parquet"):
-            out[name] = pd.read_parquet(path)
-        else:
-            out[name] = pd.read_csv(path)
-    return out
-
-
-def upstream_note(upstream: dict[str, pd.DataFrame | None], lang: str = "en") -> str:
+def upstream_note(
+    upstream: Mapping[str, pd.DataFrame | None],
+    lang: str = "en",
+    *,
+    writers: Mapping[str, str] | None = None,
+) -> str:
     """Which artifacts are missing (and so which findings are skipped), or that all are present.
 
+    ``upstream`` maps each artifact's file name to its frame (None: missing); ``writers``
+    maps a file name to the notebook that writes it.
+
     Examples
     --------
-    >>> upstream_note({"segments.parquet": None, "nps_summary.csv": pd.DataFrame()})
+    >>> upstream_note({"segments.parquet": None, "nps_summary.csv": pd.DataFrame()},
+    ...     writers={"segments.parquet": "02_segmentation"})
     '> Missing for this period: `segments.parquet` (notebook 02_segmentation). The findings that need it are skipped; run that notebook first to include them.'
     """
+    writers = writers or {}
     missing = [name for name, frame in upstream.items() if frame is None]
     if not missing:
         return (
@@ -1060,9 +1014,9 @@ def upstream_note(upstream: dict[str, pd.DataFrame | None], lang: str = "en") ->
             if lang == "zh"
             else "> All artifacts of notebooks 01–04 are present; the findings below read their results and refit no model."
         )
-    items = ", ".join(f"`{name}` (notebook {UPSTREAM.get(name, '?')})" for name in missing)
+    items = ", ".join(f"`{name}` (notebook {writers.get(name, '?')})" for name in missing)
     if lang == "zh":
-        items_zh = "、".join(f"`{name}`（笔记本 {UPSTREAM.get(name, '?')}）" for name in missing)
+        items_zh = "、".join(f"`{name}`（笔记本 {writers.get(name, '?')}）" for name in missing)
         return f"> 本期缺少：{items_zh}。依赖它们的结论已跳过；先运行对应笔记本即可补上。"
     return (
         f"> Missing for this period: {items}. The findings that need it are skipped; "
@@ -1071,6 +1025,9 @@ def upstream_note(upstream: dict[str, pd.DataFrame | None], lang: str = "en") ->
 
 
 # --------------------------------------------------------------------------- findings
+
+#: what :func:`findings` reads from the earlier chapters, by the name it is given under
+UPSTREAM_KEYS = ("features", "segments", "churn_scores", "retention_priority", "nps_summary")
 
 
 def _finding(text: str, source: str, kind: str, value: Any) -> dict:
@@ -1279,7 +1236,7 @@ def _nps_findings(nps: pd.DataFrame, lang: str) -> list[dict]:
 
 def findings(
     card: pd.DataFrame,
-    upstream: dict[str, pd.DataFrame | None] | None = None,
+    upstream: Mapping[str, pd.DataFrame | None] | None = None,
     *,
     channels: pd.DataFrame | None = None,
     ab: pd.DataFrame | None = None,
@@ -1289,9 +1246,11 @@ def findings(
     """The quarter's top findings, each a sentence with its figure and the notebook it comes from.
 
     Built only from numbers already computed: the scorecard, the channel and A/B tables of
-    this notebook and the artifacts of notebooks 02-04 (``segments.parquet``,
-    ``churn_scores.parquet``, ``retention_priority.csv``, ``nps_summary.csv``); an artifact
-    that is missing contributes nothing. Order: scorecard, NPS, churn, segments, channels, A/B.
+    this notebook and the artifacts of notebooks 01-04, given in ``upstream`` by what they
+    hold: ``features`` (the customer view), ``segments``, ``churn_scores``,
+    ``retention_priority`` and ``nps_summary`` (:data:`UPSTREAM_KEYS`); an artifact that is
+    missing (None or absent) contributes nothing. Order: scorecard, NPS, churn, segments,
+    channels, A/B.
 
     Returns
     -------
@@ -1308,16 +1267,14 @@ def findings(
     """
     upstream = upstream or {}
     out = _scorecard_findings(card, lang)
-    if upstream.get("nps_summary.csv") is not None:
-        out += _nps_findings(upstream["nps_summary.csv"], lang)
-    if upstream.get("churn_scores.parquet") is not None:
+    if upstream.get("nps_summary") is not None:
+        out += _nps_findings(upstream["nps_summary"], lang)
+    if upstream.get("churn_scores") is not None:
         out += _churn_findings(
-            upstream["churn_scores.parquet"], upstream.get("retention_priority.csv"), lang, currency
+            upstream["churn_scores"], upstream.get("retention_priority"), lang, currency
         )
-    if upstream.get("segments.parquet") is not None:
-        out += _segment_findings(
-            upstream["segments.parquet"], upstream.get("customer_features.parquet"), lang, currency
-        )
+    if upstream.get("segments") is not None:
+        out += _segment_findings(upstream["segments"], upstream.get("features"), lang, currency)
     if channels is not None and len(channels):
         from custops.review.funnels import best_channel, channel_sentence
 

@@ -48,6 +48,8 @@ import nbformat
 import yaml
 
 from custops.chapters import landing
+from custops.chapters.collection import LEDGER
+from custops.chapters.review import FORECAST_CHECKS, SCORECARD
 from custops.core.config import Period, ReportConfig, load_config
 from custops.core.errors import ConfigError, PipelineError
 from custops.core.results import format_spec
@@ -1712,7 +1714,7 @@ def _failures_md(failures: Sequence[str], lang: str) -> str:
 
 
 def _ledger_md(artifacts: Path, lang: str) -> str:
-    path = artifacts / "ledger.csv"
+    path = artifacts / LEDGER
     if not path.exists():
         return t("methods.ledger.none", lang)
     import pandas as pd
@@ -2373,9 +2375,9 @@ def _kpi_trend_html(folders: Sequence[Path], language: str, currency: str) -> st
     from custops.review import scorecard
 
     cards = {
-        folder.name: pd.read_csv(folder / "artifacts" / "scorecard.csv")
+        folder.name: pd.read_csv(folder / "artifacts" / SCORECARD)
         for folder in folders
-        if (folder / "artifacts" / "scorecard.csv").is_file()
+        if (folder / "artifacts" / SCORECARD).is_file()
     }
     if not cards:
         return ""
@@ -2396,12 +2398,12 @@ def _forecast_history_html(build_root: Path, folders: Sequence[Path], language: 
 
     from custops.review import forecast
 
-    target = build_root / "forecast_checks.csv"
+    target = build_root / FORECAST_CHECKS  # the archive's file: same name, every period
     frames = [pd.read_csv(target)] if target.is_file() else []
     frames += [
-        pd.read_csv(f / "artifacts" / "forecast_checks.csv")
+        pd.read_csv(f / "artifacts" / FORECAST_CHECKS)
         for f in sorted(folders)
-        if (f / "artifacts" / "forecast_checks.csv").is_file()
+        if (f / "artifacts" / FORECAST_CHECKS).is_file()
     ]
     history = forecast.collect_history(frames)
     if history.empty:

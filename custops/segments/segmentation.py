@@ -87,7 +87,6 @@ __all__ = [
     "DISPLAY_MONEY",
     "tier_order",
     "headlines",
-    "write_outputs",
     "label",
     "t",
     "concentration_sentence",
@@ -1771,28 +1770,6 @@ def headlines(
             Headline("seg_high_value_cluster_revenue_share", float(best["share_revenue"]), "share"),
         ]
     return Headlines(out)
-
-
-def write_outputs(folder: Any, segmentation: Segmentation, lang: str = "en") -> pd.DataFrame:
-    """Write ``segments.parquet`` and ``segments_crm.csv``; return what was written.
-
-    Examples
-    --------
-    >>> write_outputs(ctx.artifacts, segmentation, ctx.language)  # doctest: +SKIP
-    """
-    from pathlib import Path
-
-    from custops.ingest.artifacts import write_artifact
-
-    folder = Path(folder)
-    crm = crm_export(segmentation, lang)
-    rows = []
-    for frame, name in ((segmentation.table, "segments.parquet"), (crm, "segments_crm.csv")):
-        path = write_artifact(frame, folder, name)
-        rows.append(
-            {"artifact": path.name, "rows": len(frame), "columns": ", ".join(frame.columns)}
-        )
-    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- sentences

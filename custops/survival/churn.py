@@ -2234,7 +2234,7 @@ def _h(key: str, lang: str, **kwargs: Any) -> str:
 
 
 #: clean-table columns nothing in notebook 03 reads (churn, clv, health, paths); not read by
-#: :func:`load` (string columns of 20M orders and 6M touches cost seconds to read)
+#: :func:`custops.chapters.churn.load` (string columns of 20M orders and 6M touches cost seconds to read)
 UNUSED_COLUMNS: dict[str, tuple[str, ...]] = {
     "orders": ("quantity", "channel", "category"),
     "tickets": ("channel", "reopened", "agent"),
@@ -2258,57 +2258,6 @@ def read_tables(folder: Any) -> dict[str, pd.DataFrame]:
     from custops.ingest import artifacts
 
     return artifacts.read_clean_tables(Path(folder), skip=UNUSED_COLUMNS)
-
-
-def load(ctx: Any, *, early_days: int = 90, with_index: bool = False) -> tuple:
-    """Read notebook 01's artifacts (and notebook 02's segments if present) into a survival table.
-
-    Parameters
-    ----------
-    ctx : custops.report.notebook.Context
-    early_days : int
-        Early-life window of the order-rate covariate.
-    with_index : bool
-        Also return the :class:`~custops.core.index.OrderIndex` of ``tables["orders"]`` (None
-        without an orders table): built once here for the covariates, then passed by the
-        notebook to every other section instead of factorising the orders again.
-
-    Returns
-    -------
-    surv : DataFrame
-        :func:`survival_data` + :func:`add_covariates` (+ ``segment`` when available).
-    tables : dict of DataFrame
-        The clean tables without the columns notebook 03 does not read (:func:`read_tables`).
-    has_segments : bool
-    index : OrderIndex or None
-        Only with ``with_index=True``.
-
-    Examples
-    --------
-    >>> surv, tables, has_segments = load(ctx)  # doctest: +SKIP
-    >>> surv, tables, has_segments, orders_index = load(ctx, with_index=True)  # doctest: +SKIP
-    """
-    from custops.ingest import artifacts
-
-    features = artifacts.read_artifact(ctx.artifacts, "customer_features.parquet")
-    tables = read_tables(ctx.artifacts)
-    has_segments = False
-    if artifacts.has_artifact(ctx.artifacts, "segments.parquet"):
-        segments = artifacts.read_artifact(ctx.artifacts, "segments.parquet")
-        column = next((c for c in SEGMENT_COLUMNS if c in segments), None)
-        if column is not None and "customer_id" in segments:
-            names = segments.drop_duplicates("customer_id").set_index("customer_id")[column]
-            features = features.drop(columns=["segment"], errors="ignore")
-            features["segment"] = features["customer_id"].map(names)
-            has_segments = bool(features["segment"].notna().any())
-    from custops.features.features import read_observation
-
-    seen = read_observation(ctx.artifacts, ctx.period)
-    surv = survival_data(features, ctx.period, ctx.cfg.churn, observation_end=seen.observation_end)
-    orders = tables.get("orders")
-    index = OrderIndex.from_orders(orders) if orders is not None else None
-    surv = add_covariates(surv, orders, early_days=early_days, lang=ctx.language, index=index)
-    return (surv, tables, has_segments, index) if with_index else (surv, tables, has_segments)
 
 
 def small_groups(km: KMResult) -> list[str]:

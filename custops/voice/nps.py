@@ -32,7 +32,6 @@ import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -53,8 +52,7 @@ __all__ = [
     "NpsEstimate",
     "DriverResult",
     "NpsInputs",
-    "load_inputs",
-    "write_outputs",
+    "inputs",
     "plot_nps_panels",
     "nps_category",
     "nps_value",
@@ -63,7 +61,7 @@ __all__ = [
     "compare_estimates",
     "wilson",
     "median_ci",
-    "load_segments",
+    "segment_columns",
     "survey_responses",
     "nps_table",
     "nps_summary",
@@ -320,20 +318,21 @@ def wilson(count: int, n: int, *, conf: float = 0.95) -> tuple[float, float, flo
 # =========================================================================== inputs
 
 
-def load_segments(folder: str | Path) -> pd.DataFrame | None:
-    """``segments.parquet`` of notebook 02 reduced to ``customer_id, segment, tier``; None if absent.
+def segment_columns(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Notebook 02's segments reduced to ``customer_id, segment, tier``; None if absent.
 
     Column names accepted: ``segment``/``rfm_segment`` and ``tier``/``value_tier``.
 
     Examples
     --------
-    >>> load_segments("/nonexistent") is None
+    >>> segment_columns(None) is None
     True
+    >>> segment_columns(pd.DataFrame({"customer_id": ["a"], "rfm_segment": ["Champions"]}))
+      customer_id    segment
+    0           a  Champions
     """
-    path = Path(folder) / "segments.parquet"
-    if not path.exists():
+    if frame is None:
         return None
-    frame = pd.read_parquet(path)
     out = pd.DataFrame({"customer_id": frame["customer_id"]})
     for name, candidates in {
         "segment": ("segment", "rfm_segment", "segment_name"),
@@ -407,7 +406,7 @@ def survey_responses(
         The customer view (``customer_features.parquet``); its service, segment-free
         attributes are joined by ``customer_id``.
     segments : DataFrame, optional
-        ``customer_id, segment, tier`` from :func:`load_segments`; they replace columns of the
+        ``customer_id, segment, tier`` from :func:`segment_columns`; they replace columns of the
         same name in ``features``.
     period : Period or str, optional
         Keep only answers inside this period (default: all answers).
@@ -483,55 +482,37 @@ class NpsInputs:
 ORDER_COLUMNS = ("customer_id", "order_date")
 #: the only columns of the touches the chapter reads (closed_loop: contacted?)
 TOUCH_COLUMNS = ("customer_id", "sent_at")
-_NARROW = {"orders": ORDER_COLUMNS, "touches": TOUCH_COLUMNS}
 
 
-def _read_tables(folder: Path) -> dict[str, pd.DataFrame]:
-    """The clean tables; orders and touches with the columns the chapter reads, ids as Arrow strings."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def inputs(
+    tables: dict[str, pd.DataFrame],
+    features: pd.DataFrame | None,
+    segments: pd.DataFrame | None,
+    period: Period | str,
+) -> NpsInputs:
+    """The chapter's inputs: the clean tables, the customer view, the segments and the answers.
 
-    from custops.ingest.artifacts import read_clean_tables
+    The answers of the period are those of every period inside it (the same rows, order and
+    values as :func:`survey_responses` with ``period``; the comments are redacted once).
+    Reading the artifacts is :func:`custops.chapters.nps.load_inputs`.
 
-    if not (folder / "clean_orders.parquet").exists():
-        return read_clean_tables(folder)  # raises the usual "run notebook 01" error
-    tables = {}
-    for path in sorted(folder.glob("clean_*.parquet")):
-        name = path.stem.removeprefix("clean_")
-        if name in _NARROW:  # 20M orders at 1M customers: no Python strings
-            table = pq.read_table(path, columns=list(_NARROW[name]))
-            tables[name] = table.to_pandas(
-                types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get
-            )
-        else:
-            tables[name] = pd.read_parquet(path)
-    return tables
-
-
-def load_inputs(folder: str | Path, period: Period | str) -> NpsInputs:
-    """Read the clean tables, the customer view and (if present) the segments of a period.
-
-    The orders and touches are read with :data:`ORDER_COLUMNS` and :data:`TOUCH_COLUMNS`
-    only (customer ids as Arrow-backed strings): the chapter only asks whether a detractor
-    was contacted and bought again. The answers of the
-    period are those of every period inside it (the same rows, order and values as
-    :func:`survey_responses` with ``period``; the comments are redacted once).
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        The clean tables of notebook 01 (orders and touches may hold only
+        :data:`ORDER_COLUMNS` and :data:`TOUCH_COLUMNS`).
+    features : DataFrame or None
+        The customer view.
+    segments : DataFrame or None
+        :func:`segment_columns` of notebook 02's segments.
+    period : Period or str
 
     Examples
     --------
-    >>> data = load_inputs("build/2025Q4/artifacts", "2025Q4")  # doctest: +SKIP
-    >>> data.responses["nps_category"].value_counts()  # doctest: +SKIP
+    >>> data = inputs({}, None, None, "2025Q4")
+    >>> len(data.responses_all), len(data.responses)
+    (0, 0)
     """
-    from custops.ingest.artifacts import has_artifact, read_artifact
-
-    folder = Path(folder)
-    tables = _read_tables(folder)
-    features = (
-        read_artifact(folder, "customer_features.parquet")
-        if has_artifact(folder, "customer_features.parquet")
-        else None
-    )
-    segments = load_segments(folder)
     surveys = tables.get("surveys")
     responses_all = survey_responses(surveys, features, segments)
     p = Period.parse(period)
@@ -640,34 +621,6 @@ def no_answers_note(
             f"({section}) is skipped."
         )
     return True
-
-
-def write_outputs(
-    folder: str | Path, summary: pd.DataFrame, comparison: pd.DataFrame
-) -> pd.DataFrame:
-    """Write ``nps_summary.csv`` (:data:`SUMMARY_COLUMNS`) and ``nps_comparison.csv``.
-
-    Returns
-    -------
-    DataFrame
-        ``artifact, rows`` of the files written.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> s = nps_summary(pd.DataFrame({"nps_category": ["promoter", "passive"]}), min_n=1)
-    >>> write_outputs(tempfile.mkdtemp(), s, pd.DataFrame(columns=COMPARISON_COLUMNS))["rows"].tolist()
-    [1, 0]
-    """
-    from custops.ingest.artifacts import write_artifact
-
-    folder = Path(folder)
-    out = summary.reindex(columns=SUMMARY_COLUMNS)
-    write_artifact(out, folder, "nps_summary.csv")
-    write_artifact(comparison.reindex(columns=COMPARISON_COLUMNS), folder, "nps_comparison.csv")
-    return pd.DataFrame(
-        {"artifact": ["nps_summary.csv", "nps_comparison.csv"], "rows": [len(out), len(comparison)]}
-    )
 
 
 # =========================================================================== NPS tables

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -48,13 +47,6 @@ _GREEK = {"alpha": "α", "beta": "β"}
 def _t(key: str, lang: str, **kwargs: Any) -> str:
     """The section's text ``btyd.<key>`` from the catalog (custops.report.text)."""
     return t(f"btyd.{key}", lang, **kwargs)
-
-
-def _summary_source(ctx: Any, orders: pd.DataFrame) -> pd.DataFrame | str:
-    """What the BTYD summaries are computed from: the clean orders' Parquet file notebook 01
-    wrote (read by DuckDB directly, no copy of the frame into the engine), else the frame."""
-    path = Path(ctx.artifacts) / "clean_orders.parquet"
-    return str(path) if path.is_file() else orders
 
 
 def _money(value: float, currency: str) -> str:
@@ -210,7 +202,12 @@ def headlines(views: TwoViews) -> Headlines:
     return Headlines(out)
 
 
-def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | None) -> TwoViews:
+def two_views(
+    ctx: Any,
+    tables: dict[str, pd.DataFrame],
+    scores: pd.DataFrame | None,
+    orders_file: str | None = None,
+) -> TwoViews:
     """The whole "Two views of customer value" section; see the module docs.
 
     Parameters
@@ -222,6 +219,10 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | 
         :func:`custops.survival.clv.churn_scores` (``customer_id``, ``event``, ``clv``);
         ``None`` when the survival model was not fitted: the BTYD models are still fitted
         on the orders and ``scores`` becomes one row per customer with their columns.
+    orders_file : str, optional
+        The same clean orders as a Parquet file: the BTYD summaries are then computed by
+        DuckDB from the file instead of copying the frame into the engine (faster at
+        millions of rows, same summaries).
 
     Returns
     -------
@@ -249,7 +250,7 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | 
         return out
     last = pd.to_datetime(orders["order_date"]).max().normalize()
     obs_end = min(pd.Timestamp(ctx.period.end), last)
-    summary = btyd_summary(_summary_source(ctx, orders), obs_end, time_unit_days=cfg.time_unit_days)
+    summary = btyd_summary(orders_file or orders, obs_end, time_unit_days=cfg.time_unit_days)
     n_rep = int((summary["frequency"] > 0).sum())
     if n_rep < cfg.min_repeat_customers:
         out.texts.append(
@@ -366,7 +367,7 @@ def two_views(ctx: Any, tables: dict[str, pd.DataFrame], scores: pd.DataFrame | 
         )
 
     # ------------------------------------------------------------ holdout
-    _holdout(ctx, tables, orders, obs_end, out)
+    _holdout(ctx, tables, orders, obs_end, out, orders_file)
     return out
 
 
@@ -376,6 +377,7 @@ def _holdout(
     orders: pd.DataFrame,
     obs_end: pd.Timestamp,
     out: TwoViews,
+    orders_file: str | None = None,
 ) -> None:
     lang = ctx.language
     cfg = ctx.cfg.btyd
@@ -383,7 +385,7 @@ def _holdout(
         days=0 if cfg.calibration_end else 1
     )
     cal_summary = (
-        btyd_summary(_summary_source(ctx, orders), cal_end, time_unit_days=cfg.time_unit_days)
+        btyd_summary(orders_file or orders, cal_end, time_unit_days=cfg.time_unit_days)
         if cal_end < obs_end
         else None
     )

@@ -1,0 +1,371 @@
+"""Notebook 02: customer segments (RFM, tiers, lifecycle, clusters), concentration, migration, timing.
+
+Each function is one section of ``notebooks/02_segmentation.ipynb``: it reads what it needs
+(notebook 01's artifacts through :func:`segment`), calls :mod:`custops.segments.segmentation`
+and :mod:`custops.features.timing`, shows the section (tables, sentences, charts) and
+returns what a later section or the glue needs. The chapter writes :data:`SEGMENTS` and
+:data:`SEGMENTS_CRM`; later chapters import these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from custops.chapters.collection import CLEAN_ORDERS, CUSTOMER_FEATURES, LEDGER, clean_table
+from custops.core.index import OrderIndex
+from custops.core.results import Headlines
+from custops.features import timing as timing_
+from custops.features.purchases import read_orders
+from custops.ingest.artifacts import has_artifact, read_artifact, write_artifact
+from custops.report import notebook as nb
+from custops.report import plots
+from custops.report.notebook import Context
+from custops.segments import segmentation as seg
+
+__all__ = [
+    "SEGMENTS",
+    "SEGMENTS_CRM",
+    "SegmentData",
+    "Migration",
+    "segment",
+    "rules",
+    "segments_table",
+    "segments_chart",
+    "segment_findings",
+    "tiers_table",
+    "stages_table",
+    "cluster_choice",
+    "cluster_levels_chart",
+    "cluster_profile",
+    "clusters_chart",
+    "cluster_findings",
+    "concentration",
+    "migration",
+    "migration_chart",
+    "tier_migration",
+    "timing",
+    "timing_chart",
+    "write_outputs",
+    "headlines",
+]
+
+#: every customer's scores, segment, tier, lifecycle stage and cluster (read by chapters 03-05)
+SEGMENTS = "segments.parquet"
+#: the segment list for the CRM team (readable labels)
+SEGMENTS_CRM = "segments_crm.csv"
+
+
+def _display(obj: Any) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+@dataclass
+class SegmentData:
+    """What every section of the chapter reads.
+
+    Attributes
+    ----------
+    segmentation : Segmentation
+        :func:`custops.segments.segmentation.segment_customers` of the period.
+    tables : dict of DataFrame
+        ``orders`` (four columns, :func:`custops.features.purchases.read_orders`) and, when
+        notebook 01 wrote one, ``customers``.
+    index : OrderIndex
+        Of ``tables["orders"]``, built once and passed to every section.
+    """
+
+    segmentation: seg.Segmentation
+    tables: dict[str, pd.DataFrame]
+    index: OrderIndex
+
+
+@dataclass
+class Migration:
+    """The previous period's segmentation and the RFM segment movements since then."""
+
+    before: seg.Segmentation
+    moves: Any
+
+
+def segment(ctx: Context) -> SegmentData:
+    """Read notebook 01's customer view, orders and customers and segment every customer.
+
+    Examples
+    --------
+    >>> data = segment(nb.start(None, "2025Q4"))  # doctest: +SKIP
+    >>> data.segmentation.table.columns[:2].tolist()  # doctest: +SKIP
+    ['customer_id', 'r_score']
+    """
+    features = read_artifact(ctx.artifacts, CUSTOMER_FEATURES)
+    # the segments and the weekday x hour table read the orders (four columns) and the customers
+    tables = {"orders": read_orders(ctx.artifacts / CLEAN_ORDERS)}
+    if has_artifact(ctx.artifacts, clean_table("customers")):
+        tables["customers"] = read_artifact(ctx.artifacts, clean_table("customers"))
+    index = OrderIndex.from_orders(tables["orders"])  # built once, passed to every section
+    s = seg.segment_customers(features, tables["orders"], ctx.period, ctx.cfg, index=index)
+    return SegmentData(segmentation=s, tables=tables, index=index)
+
+
+def rules(ctx: Context) -> pd.DataFrame:
+    """The RFM segment rules (score ranges per segment) in the report language.
+
+    Examples
+    --------
+    >>> rules(ctx)  # doctest: +SKIP
+    """
+    return seg.segment_rules_table(lang=ctx.language)
+
+
+def _contribution_table(ctx: Context, frame: pd.DataFrame, by: str) -> None:
+    _display(
+        nb.table(
+            seg.display_contribution(frame, by, ctx.language),
+            percent=seg.DISPLAY_PERCENT,
+            money=seg.DISPLAY_MONEY,
+        )
+    )
+
+
+def segments_table(ctx: Context, data: SegmentData) -> pd.DataFrame:
+    """Show how big each RFM segment is and what it is worth; return the contribution table.
+
+    Examples
+    --------
+    >>> by_segment = segments_table(ctx, data)  # doctest: +SKIP
+    """
+    view = data.segmentation.view
+    by_segment = seg.segment_contribution(view, "rfm_segment", order=seg.SEGMENT_ORDER)
+    _contribution_table(ctx, by_segment, "rfm_segment")
+    return by_segment
+
+
+def segments_chart(ctx: Context, by_segment: pd.DataFrame) -> None:
+    """Show each RFM segment's share of customers against its share of revenue.
+
+    Examples
+    --------
+    >>> segments_chart(ctx, by_segment)  # doctest: +SKIP
+    """
+    seg.plot_share_vs_revenue(by_segment, "rfm_segment", ctx.language)
+
+
+def segment_findings(ctx: Context, by_segment: pd.DataFrame) -> str:
+    """What each segment is and what to do (Markdown bullets).
+
+    Examples
+    --------
+    >>> nb.md(segment_findings(ctx, by_segment))  # doctest: +SKIP
+    """
+    return seg.segment_findings(by_segment, ctx.language)
+
+
+def tiers_table(ctx: Context, data: SegmentData) -> pd.DataFrame:
+    """Show the value tiers' size and worth; return the contribution table.
+
+    Examples
+    --------
+    >>> tiers_table(ctx, data)  # doctest: +SKIP
+    """
+    order = seg.tier_order(ctx.cfg.segments.tiers)
+    by_tier = seg.segment_contribution(data.segmentation.view, "tier", order=order)
+    _contribution_table(ctx, by_tier, "tier")
+    return by_tier
+
+
+def stages_table(ctx: Context, data: SegmentData) -> pd.DataFrame:
+    """Show the lifecycle stages' size and worth; return the contribution table.
+
+    Examples
+    --------
+    >>> stages_table(ctx, data)  # doctest: +SKIP
+    """
+    order = list(seg.LIFECYCLE_STAGES)
+    by_stage = seg.segment_contribution(data.segmentation.view, "lifecycle", order=order)
+    _contribution_table(ctx, by_stage, "lifecycle")
+    return by_stage
+
+
+def cluster_choice(ctx: Context, data: SegmentData) -> None:
+    """Say how the number of clusters was chosen and show the silhouette by k.
+
+    Examples
+    --------
+    >>> cluster_choice(ctx, data)  # doctest: +SKIP
+    """
+    clusters = data.segmentation.clusters
+    nb.md(clusters.note(ctx.language))
+    seg.plot_silhouette(clusters.silhouette_, clusters.k_, ctx.language)
+
+
+def cluster_levels_chart(ctx: Context, data: SegmentData) -> None:
+    """Show each cluster's centre in standard deviations from the average customer.
+
+    Examples
+    --------
+    >>> cluster_levels_chart(ctx, data)  # doctest: +SKIP
+    """
+    clusters = data.segmentation.clusters
+    seg.plot_cluster_levels(clusters.levels_, clusters.names_, ctx.language)
+
+
+def cluster_profile(ctx: Context, data: SegmentData) -> pd.DataFrame:
+    """Show the clusters' profile table; return it (:func:`custops.segments.segmentation.cluster_profile`).
+
+    Examples
+    --------
+    >>> profile = cluster_profile(ctx, data)  # doctest: +SKIP
+    """
+    profile = seg.cluster_profile(data.segmentation.view)
+    _display(
+        nb.table(
+            seg.display_profile(profile, ctx.language),
+            percent=seg.DISPLAY_PERCENT,
+            money=seg.DISPLAY_MONEY,
+        )
+    )
+    return profile
+
+
+def clusters_chart(ctx: Context, data: SegmentData) -> None:
+    """Show each cluster's share of customers against its share of revenue.
+
+    Examples
+    --------
+    >>> clusters_chart(ctx, data)  # doctest: +SKIP
+    """
+    view = data.segmentation.view
+    by_cluster = seg.segment_contribution(view[view["cluster"] >= 0], "cluster_name")
+    seg.plot_share_vs_revenue(by_cluster, "cluster_name", ctx.language)
+
+
+def cluster_findings(ctx: Context, profile: pd.DataFrame) -> str:
+    """What each cluster is (Markdown).
+
+    Examples
+    --------
+    >>> nb.md(cluster_findings(ctx, profile))  # doctest: +SKIP
+    """
+    return seg.cluster_findings(profile, ctx.language, ctx.cfg.currency)
+
+
+def concentration(ctx: Context, data: SegmentData, top: float = 0.2) -> float:
+    """Say how concentrated revenue is and show the Pareto curve; return the top share.
+
+    Examples
+    --------
+    >>> concentration(ctx, data, 0.2)  # doctest: +SKIP
+    """
+    revenue = data.segmentation.view["revenue_365d"]
+    share = seg.top_share(revenue, top)
+    nb.md(seg.concentration_sentence(revenue, top, ctx.language))
+    seg.plot_pareto(seg.pareto_curve(revenue), top, share, ctx.language)
+    return share
+
+
+def migration(ctx: Context, data: SegmentData, n_movements: int = 5) -> Migration:
+    """Segment the previous period the same way and name the largest RFM segment movements.
+
+    Examples
+    --------
+    >>> moved = migration(ctx, data, 5)  # doctest: +SKIP
+    """
+    before = seg.previous_segmentation(data.tables, ctx.period, ctx.cfg, index=data.index)
+    moves = seg.migration(before, data.segmentation, "rfm_segment")
+    nb.md(seg.migration_sentences(moves, n_movements, ctx.language))
+    return Migration(before=before, moves=moves)
+
+
+def migration_chart(ctx: Context, moved: Migration) -> None:
+    """Show the RFM segment transition matrix since the previous period.
+
+    Examples
+    --------
+    >>> migration_chart(ctx, moved)  # doctest: +SKIP
+    """
+    seg.plot_transition(moved.moves, ctx.language)
+
+
+def tier_migration(ctx: Context, data: SegmentData, moved: Migration) -> None:
+    """Name the largest value-tier movements and show the tier transition matrix.
+
+    Examples
+    --------
+    >>> tier_migration(ctx, data, moved)  # doctest: +SKIP
+    """
+    tier_moves = seg.migration(moved.before, data.segmentation, "tier")
+    nb.md(seg.migration_sentences(tier_moves, 3, ctx.language))
+    seg.plot_transition(tier_moves, ctx.language)
+
+
+def timing(
+    ctx: Context, data: SegmentData, *, window: str = "year", min_n: int = 30
+) -> timing_.WeekdayHour:
+    """Orders by weekday and hour: the table, its note and the findings.
+
+    Parameters
+    ----------
+    window : {"year", "period"}
+        Trailing 12 months or the period.
+    min_n : int
+        Cells with fewer orders show no average order value.
+
+    Examples
+    --------
+    >>> when = timing(ctx, data, window="year", min_n=30)  # doctest: +SKIP
+    """
+    when = timing_.weekday_hour_table(
+        data.tables["orders"],
+        ctx.period,
+        window=window,
+        min_n=min_n,
+        timezone=timing_.timezone_label(ctx.cfg, ctx.artifacts / LEDGER),
+        index=data.index,
+    )
+    nb.md(when.note(ctx.language))
+    nb.md(timing_.timing_findings(when, ctx.language, ctx.cfg.currency))
+    return when
+
+
+def timing_chart(ctx: Context, when: timing_.WeekdayHour) -> Headlines:
+    """Show the weekday x hour heatmaps (when the orders carry times); return its headlines.
+
+    Examples
+    --------
+    >>> nb.glue_headlines(timing_chart(ctx, when))  # doctest: +SKIP
+    """
+    if when.has_times:  # the heatmaps with their caption (report.plots)
+        plots.weekday_hour(when.table, ctx.language, ctx.cfg.currency)
+    return timing_.timing_headlines(when)
+
+
+def write_outputs(ctx: Context, data: SegmentData) -> pd.DataFrame:
+    """Write :data:`SEGMENTS` and :data:`SEGMENTS_CRM`; return what was written.
+
+    Examples
+    --------
+    >>> nb.table(write_outputs(ctx, data))  # doctest: +SKIP
+    """
+    s = data.segmentation
+    crm = seg.crm_export(s, ctx.language)
+    rows = []
+    for frame, name in ((s.table, SEGMENTS), (crm, SEGMENTS_CRM)):
+        path = write_artifact(frame, ctx.artifacts, name)
+        rows.append(
+            {"artifact": path.name, "rows": len(frame), "columns": ", ".join(frame.columns)}
+        )
+    return pd.DataFrame(rows)
+
+
+def headlines(data: SegmentData, profile: pd.DataFrame | None, *, top: float = 0.2) -> Headlines:
+    """The chapter's glued numbers (:func:`custops.segments.segmentation.headlines`).
+
+    Examples
+    --------
+    >>> nb.glue_headlines(headlines(data, profile, top=0.2))  # doctest: +SKIP
+    """
+    return seg.headlines(data.segmentation, profile, top=top)
