@@ -51,8 +51,8 @@ from custops.chapters import landing
 from custops.core.config import Period, ReportConfig, load_config
 from custops.core.errors import ConfigError, PipelineError
 from custops.ingest.artifacts import STAGE_ENV
-from custops.ingest.cleaning import EARLIEST_DATE
-from custops.report.labels import VALUE_LABELS, value_label
+from custops.ingest.cleaning import EARLIEST_DATE, ledger_text
+from custops.report.labels import VALUE_LABELS, cell_text, column_label, value_label
 from custops.report.notebook import LANGUAGE_ENV, fmt_money
 from custops.report.text import LANGUAGES, glue_label, t
 from custops.run import commentary as notes
@@ -1455,8 +1455,10 @@ def _ledger_md(artifacts: Path, lang: str) -> str:
     for record in frame.itertuples(index=False):
         cells = []
         for value in record:
-            if isinstance(value, bool) or value is None:
-                cells.append(str(value))
+            if value is None:
+                cells.append("—")
+            elif isinstance(value, bool | str):  # labels, yes/no, names as code
+                cells.append(cell_text(ledger_text(value, lang), lang))
             elif isinstance(value, int) or (
                 hasattr(value, "is_integer") and float(value).is_integer()
             ):
@@ -1468,7 +1470,7 @@ def _ledger_md(artifacts: Path, lang: str) -> str:
         rows.append(cells)
     return (
         ":::{table}\n:class: custops-numbers\n\n"
-        + _md_table([str(c) for c in frame.columns], rows)
+        + _md_table([column_label(c, lang) for c in frame.columns], rows)
         + "\n:::"
     )
 
