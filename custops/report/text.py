@@ -508,6 +508,36 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "仍活跃客户数（删失）",
     },
     "glue.churn_health_auc": {"en": "Health score AUC (back-test)", "zh": "健康分回测 AUC"},
+    "glue.churn_health_auc_recency": {
+        "en": "AUC of recency alone (same back-test)",
+        "zh": "仅用最近购买的 AUC（同一回测）",
+    },
+    "glue.churn_health_auc_gain": {
+        "en": "Health score AUC minus recency-only AUC",
+        "zh": "健康分 AUC 减仅用最近购买的 AUC",
+    },
+    "glue.btyd_clv_spearman": {
+        "en": "CLV of the two models: rank correlation (Spearman)",
+        "zh": "两种模型 CLV 的秩相关（Spearman）",
+    },
+    "glue.btyd_clv_top_decile_overlap": {
+        "en": "CLV of the two models: overlap of the top 10%",
+        "zh": "两种模型 CLV 前 10% 客户的重合度",
+    },
+    "glue.btyd_clv_total": {
+        "en": "CLV total, purchase-model view",
+        "zh": "购买模型视角的 CLV 合计",
+    },
+    "glue.btyd_spend_frequency_corr": {
+        "en": "Correlation of spend and purchase frequency",
+        "zh": "客单价与购买频次的相关系数",
+    },
+    "glue.btyd_holdout_actual": {"en": "Holdout purchases, actual", "zh": "留出期实际购买次数"},
+    "glue.btyd_holdout_expected": {"en": "Holdout purchases, expected", "zh": "留出期预期购买次数"},
+    "glue.btyd_holdout_winner": {
+        "en": "Better purchase model (holdout)",
+        "zh": "留出期表现更好的购买模型",
+    },
     "glue.churn_health_red_share": {
         "en": "Active customers in the red health band",
         "zh": "红色健康区客户占比",

@@ -51,6 +51,7 @@ from matplotlib.figure import Figure
 from custops.core.config import TENURE_DAYS, ChurnConfig, Period
 from custops.core.errors import ConfigError, DataError
 from custops.core.index import OrderIndex, order_index_of
+from custops.report.labels import value_label
 from custops.report.text import join_names
 
 __all__ = [
@@ -399,12 +400,13 @@ def label(column: str, lang: str = "en") -> str:
     Examples
     --------
     >>> label("acquisition_channel=social")
-    'acquisition channel: social'
+    'acquisition channel: Social media'
     >>> label("app_bound", "zh"), label("region=华南", "zh")
     ('已绑定APP', '地区为华南')
     """
     if "=" in column:
         base, level = column.split("=", 1)
+        level = value_label(level, lang)  # a category key (``search_ads``) as its label
         return f"{label(base, lang)}为{level}" if lang == "zh" else f"{label(base, lang)}: {level}"
     entry = LABELS.get(column)
     return entry.get(lang, entry["en"]) if entry else column
@@ -2112,7 +2114,7 @@ _HEAD = {
     "group": {"en": "group", "zh": "分组"},
     "n": {"en": "customers", "zh": "客户数"},
     "events": {"en": "churned", "zh": "已流失"},
-    "median": {"en": "median lifetime, days (95% CI)", "zh": "生命周期中位数，天 (95% CI)"},
+    "median": {"en": "median lifetime, days (95% CI)", "zh": "生命周期中位数（天，95% 置信区间）"},
     "surv": {"en": "still a customer at {t} days", "zh": "{t} 天时仍在"},
     "small": {"en": "note", "zh": "备注"},
     "small_flag": {"en": "small group: not compared", "zh": "样本过小：不比较"},
@@ -2124,7 +2126,7 @@ _HEAD = {
     "yes": {"en": "yes", "zh": "是"},
     "no": {"en": "no", "zh": "否"},
     "covariate": {"en": "covariate", "zh": "协变量"},
-    "hr": {"en": "hazard ratio (95% CI)", "zh": "风险比 (95% CI)"},
+    "hr": {"en": "hazard ratio (95% CI)", "zh": "风险比（95% 置信区间）"},
     "baseline": {"en": "compared with", "zh": "对照"},
     "ph_fail": {"en": "effect changes over time?", "zh": "效应是否随时间变化"},
 }

@@ -531,7 +531,9 @@ def display_agents(result: AgentStats, lang: str = "en") -> pd.DataFrame:
         flag = flag.map(lambda s: "、".join(_FLAG_ZH.get(f, f) for f in s.split(", ")) if s else "")
     out = pd.DataFrame(
         {
-            "agent": t["agent"].replace("team", "团队" if zh else "team"),
+            "agent": t["agent"]
+            .replace("team", "团队" if zh else "team")
+            .str.replace(r"^Agent (?=\d+$)", "坐席 " if zh else "Agent ", regex=True),
             "tickets": t["tickets"],
             "share": t["share"].map(lambda v: f"{v:.1%}"),
             "frt_median_h": [
