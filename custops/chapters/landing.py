@@ -19,10 +19,10 @@ from typing import Any
 import pandas as pd
 
 from custops.core.config import Period, ReportConfig
-from custops.report.labels import value_label
+from custops.report.labels import quoted_html, value_label
 from custops.report.notebook import fmt_money
 
-__all__ = ["Finding", "Tile", "findings", "landing_markdown", "quoted", "tiles"]
+__all__ = ["Finding", "Tile", "findings", "landing_markdown", "tiles"]
 
 #: (scorecard kpi, the glued value as ``stem::key`` (the reference myst-nb's glue roles use),
 #: section label the tile links to)
@@ -361,7 +361,7 @@ def findings(
     wrong = _wrong_way_action(cfg, card, period, lang)
     if wrong is not None:
         action, status, label, before, now = wrong
-        action = quoted(action, lang)
+        action = quoted_html(action, lang)
         if zh:
             text = (
                 f"<strong>有一项行动没有奏效。</strong>“{action}”（状态：{status}）针对的是{label}，"
@@ -451,23 +451,6 @@ def findings(
 
 
 _STATUS_ZH = {"done": "已完成", "in_progress": "进行中", "open": "未开始", "closed": "已关闭"}
-
-
-def quoted(text: str, lang: str) -> str:
-    """Text the team wrote (an action of the register), marked with its language when that
-    is not the edition's (``<span lang="en">``: screen readers and spell checkers switch).
-
-    Examples
-    --------
-    >>> quoted("Call every detractor", "zh"), quoted("回访每位贬损者", "zh")
-    ('<span lang="en">Call every detractor</span>', '回访每位贬损者')
-    >>> quoted("回访每位贬损者", "en"), quoted("a < b", "en")
-    ('<span lang="zh">回访每位贬损者</span>', 'a &lt; b')
-    """
-    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in text)
-    written = "zh" if chinese else "en"
-    safe = html.escape(text, quote=False)
-    return safe if written == lang else f'<span lang="{written}">{safe}</span>'
 
 
 def _wrong_way_action(cfg: ReportConfig, card: pd.DataFrame, period: Period, lang: str):

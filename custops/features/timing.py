@@ -490,8 +490,9 @@ def _peak_block(table: pd.DataFrame, width: int = 3) -> tuple[int, float]:
     return start, float(sums[start] / total) if total else float("nan")
 
 
-def timing_headlines(result: WeekdayHour) -> dict[str, Any]:
-    """Glue values: the busiest weekday × hour cell and the share of the busiest 3-hour block.
+def timing_headlines(result: WeekdayHour, lang: str = "en") -> dict[str, Any]:
+    """Glue values: the busiest weekday × hour cell (its weekday in ``lang``) and the share of
+    the busiest 3-hour block.
 
     Returns an empty dict when there is no time of day.
 
@@ -508,7 +509,9 @@ def timing_headlines(result: WeekdayHour) -> dict[str, Any]:
     top = table.loc[table["orders_per_day"].idxmax()]
     start, share = _peak_block(table)
     return {
-        "seg_peak_weekday_hour": f"{WEEKDAYS['en'][int(top.weekday)]} {_hour_span(int(top.hour))}",
+        "seg_peak_weekday_hour": (
+            f"{WEEKDAYS['zh' if lang == 'zh' else 'en'][int(top.weekday)]} {_hour_span(int(top.hour))}"
+        ),
         "seg_peak_hour_block": f"{start:02d}:00–{(start + 3) % 24:02d}:00",
         "seg_peak_block_order_share": share,
     }

@@ -1568,6 +1568,20 @@ def load_and_clean(
     return result
 
 
+_TABLES_ZH = {
+    "customers": "客户",
+    "orders": "订单",
+    "tickets": "工单",
+    "surveys": "问卷",
+    "touches": "营销触达",
+}
+
+
+def _table_zh(table: str) -> str:
+    """A source table's Chinese name (``orders`` -> 订单); other names as they are."""
+    return _TABLES_ZH.get(table, table)
+
+
 _V = r"(?P<v>.*)"  # the offending value at the end of a reason
 #: the ledger's notes and the rejects' reasons in Chinese: (English clause, Chinese template);
 #: names (columns, config keys, files) are code spans
@@ -1668,6 +1682,24 @@ _LEDGER_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+#: whole notes of :func:`load_and_clean` (``CleanResult.notes``) in Chinese
+_NOTES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern + r"$"), zh)
+    for pattern, zh in (
+        (
+            r"(?P<n>[\d,]+) (?P<t>\w+) rows belong to (?P<m>[\d,]+) customer ids that are not in "
+            r"the customer file; they are kept \(the customer view adds them\)\.",
+            "{t}表有 {n} 行属于 {m} 个不在客户表中的客户编号：这些行保留（客户视图会补上这些客户）。",
+        ),
+        (
+            r"There is no customers table \(sources\.customers\): the customer view is derived "
+            r"from (?P<e>[\w, ]+?)(?P<first>, with the first order as the signup date)?\.",
+            "没有客户表（`sources.customers`）：客户视图由 {e} 推导{first}。",
+        ),
+    )
+)
+
+
 def ledger_text(text: object, lang: str = "en") -> object:
     """A note of the ledger or a reason of the rejects in the report language.
 
@@ -1683,11 +1715,23 @@ def ledger_text(text: object, lang: str = "en") -> object:
     '7 个 `customer_id` 出现多次且取值不同；保留最后一行'
     >>> ledger_text("signup_date cannot be read as a date: 未知", "zh")
     '`signup_date` 无法识别为日期：未知'
+    >>> ledger_text("14 orders rows belong to 1 customer ids that are not in the customer file; "
+    ...             "they are kept (the customer view adds them).", "zh")
+    '订单表有 14 行属于 1 个不在客户表中的客户编号：这些行保留（客户视图会补上这些客户）。'
     >>> ledger_text("from crm.csv")
     'from crm.csv'
     """
     if lang != "zh" or not isinstance(text, str) or not text:
         return text
+    for pattern, zh in _NOTES_ZH:  # whole notes of load_and_clean
+        match = pattern.match(text)
+        if match:
+            parts = match.groupdict()
+            if "first" in parts:
+                parts["first"] = "，以首单日期作为注册日期" if parts["first"] else ""
+            if "t" in parts:
+                parts["t"] = _table_zh(parts["t"])
+            return zh.format(**parts)
     clauses = []
     for clause in text.split("; "):
         for pattern, zh in _LEDGER_ZH:

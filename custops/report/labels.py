@@ -18,6 +18,8 @@ __all__ = [
     "cell_text",
     "column_label",
     "group_label",
+    "Quoted",
+    "quoted_html",
     "value_label",
     "yes_no",
 ]
@@ -157,6 +159,32 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "clv": ("CLV", "客户终身价值"),
     "value_at_risk": ("value at risk", "风险价值"),
     "holdout": ("control group (do not contact)", "对照组（不联系）"),
+    "model": ("model", "模型"),
+    "error_pct": ("error of the total", "总量误差"),
+    "mae": ("mean absolute error", "平均绝对误差"),
+    "lift_low": ("top-decile lift, 95% CI low", "前 10% 提升度 95% 置信下限"),
+    "lift_high": ("top-decile lift, 95% CI high", "前 10% 提升度 95% 置信上限"),
+    # the customer view (custops.features.features)
+    "signup_date": ("signup date", "注册日期"),
+    "first_purchase": ("first purchase", "首次购买"),
+    "last_purchase": ("last purchase", "最近一次购买"),
+    "n_purchase_days": ("purchase days", "购买天数"),
+    "revenue_total": ("revenue to date", "累计收入"),
+    "orders_365d": ("orders, 12 months", "近 12 个月订单"),
+    "n_orders_period": ("orders this period", "本期订单数"),
+    "revenue_period": ("revenue this period", "本期收入"),
+    "n_orders_prev": ("orders previous period", "上期订单数"),
+    "revenue_prev": ("revenue previous period", "上期收入"),
+    "tenure_days": ("days since first order", "首单至今天数"),
+    "duration_days": ("days from first to last order", "首单至末单天数"),
+    "avg_order_value": ("average order", "客单价"),
+    "customer_age_days": ("days since signup", "注册至今天数"),
+    "n_complaints": ("complaints", "投诉数"),
+    "n_unresolved_complaints": ("unresolved complaints", "未解决投诉数"),
+    "median_first_response_hours": ("first response, median hours", "首次响应中位数（小时）"),
+    "csat_mean": ("CSAT mean", "满意度均值"),
+    "n_touches": ("marketing touches", "营销触达次数"),
+    "n_touch_conversions": ("touch conversions", "触达转化次数"),
     "score": ("score", "评分"),
     "auc": ("AUC", "AUC"),
     "lift": ("top-decile lift", "前 10% 提升度"),
@@ -279,11 +307,16 @@ def column_label(column: object, lang: str = "en") -> str:
     --------
     >>> column_label("ci_low"), column_label("ci_low", "zh"), column_label("n_agents")
     ('95% CI low', '95% 置信下限', 'n agents')
+    >>> column_label("expected: BG/NBD", "zh")
+    '预期值：BG/NBD'
     """
     name = str(column)
     pair = COLUMN_LABELS.get(name)
     if pair is not None:
         return pair[1] if lang == "zh" else pair[0]
+    head, sep, tail = name.partition(": ")
+    if sep and head in COLUMN_LABELS:  # "expected: BG/NBD"
+        return column_label(head, lang) + ("：" if lang == "zh" else ": ") + tail
     return name.replace("_", " ")
 
 
@@ -390,6 +423,9 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "survey_detractor": ("survey, detractor", "贬损者问卷"),
     "touch": ("touch", "触达"),
     "touch_opened": ("touch opened", "触达已读"),
+    "health score": ("health score", "健康分"),
+    "recency only": ("recency only", "仅最近购买"),
+    "frequency only": ("frequency only", "仅购买频次"),
     "opened": ("opened", "打开"),
     "clicked": ("clicked", "点击"),
     "touch_converted": ("touch converted", "触达转化"),
@@ -535,6 +571,8 @@ def cell_text(value: object, lang: str = "en") -> str:
     >>> cell_text("amount > `max_amount` 200,000"), cell_text("Search ads")
     ('amount > `max_amount` 200,000', 'Search ads')
     """
+    if isinstance(value, Quoted):
+        return str(value)
     if isinstance(value, bool) or str(value) in ("True", "False"):
         return yes_no(value, lang)
     text = str(value)
@@ -564,8 +602,46 @@ def cell_html(value: object, lang: str = "en") -> str:
     >>> cell_html("no minimum (`cleaning.min_amount` unset) & more")
     'no minimum (<code>cleaning.min_amount</code> unset) &amp; more'
     """
+    if isinstance(value, Quoted):
+        return quoted_html(value, lang)
     parts = _CODE_SPAN.split(cell_text(value, lang))
     return "".join(
         f"<code>{html.escape(part)}</code>" if i % 2 else html.escape(part)
         for i, part in enumerate(parts)
     )
+
+
+class Quoted(str):
+    """Text people wrote (an action of the register, a customer's comment), shown as written.
+
+    Never relabelled by :func:`cell_text`; :func:`cell_html` and :func:`quoted_html` mark it
+    with its language (``lang``: ``zh`` when it has Chinese characters, else ``en``) when that
+    is not the edition's, so screen readers and spell checkers switch language.
+
+    Examples
+    --------
+    >>> Quoted("delivery").lang, Quoted("配送很慢").lang, cell_text(Quoted("delivery"), "zh")
+    ('en', 'zh', 'delivery')
+    """
+
+    lang: str
+
+    def __new__(cls, text: object, lang: str | None = None) -> Quoted:
+        obj = super().__new__(cls, str(text))
+        obj.lang = lang or ("zh" if re.search(r"[\u4e00-\u9fff]", obj) else "en")
+        return obj
+
+
+def quoted_html(text: object, lang: str) -> str:
+    """``text`` escaped, in ``<span lang="..">`` when written in another language than ``lang``.
+
+    Examples
+    --------
+    >>> quoted_html("Call every detractor", "zh"), quoted_html("回访每位贬损者", "zh")
+    ('<span lang="en">Call every detractor</span>', '回访每位贬损者')
+    >>> quoted_html("回访每位贬损者", "en"), quoted_html("a < b", "en")
+    ('<span lang="zh">回访每位贬损者</span>', 'a &lt; b')
+    """
+    quote = text if isinstance(text, Quoted) else Quoted(text)
+    safe = html.escape(str(quote), quote=False)
+    return safe if quote.lang == lang else f'<span lang="{quote.lang}">{safe}</span>'

@@ -63,7 +63,7 @@ from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import Z95, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
-from custops.report.labels import group_label, value_label
+from custops.report.labels import Quoted, group_label, quoted_html, value_label
 from custops.report.text import join_names
 
 __all__ = [
@@ -1527,9 +1527,9 @@ def register_table(register: pd.DataFrame, lang: str = "en", currency: str = "")
             moved += "（超出随机波动）" if zh else " (beyond noise)"
         rows.append(
             {
-                ("问题" if zh else "Issue"): r.issue,
-                ("行动" if zh else "Action"): r.action,
-                ("负责人" if zh else "Owner"): r.owner,
+                ("问题" if zh else "Issue"): Quoted(r.issue),
+                ("行动" if zh else "Action"): Quoted(r.action),
+                ("负责人" if zh else "Owner"): Quoted(r.owner),
                 ("截止" if zh else "Due"): str(r.due),
                 ("状态" if zh else "Status"): value_label(r.status, "zh" if zh else "en"),
                 ("KPI:上期 → 本期" if zh else "KPI: previous → now"): (
@@ -1570,7 +1570,7 @@ def action_sentences(register: pd.DataFrame, lang: str = "en") -> list[str]:
             text += f"（其中 {n_real} 项超出随机波动）"
         if len(bad):
             text += f"；{len(bad)} 项没有：" + sep.join(
-                f"{r.issue}（{r.kpi_label}）" for r in bad.itertuples()
+                f"{quoted_html(r.issue, lang)}（{r.kpi_label}）" for r in bad.itertuples()
             )
         out = [text + "。"]
     else:
@@ -1587,7 +1587,8 @@ def action_sentences(register: pd.DataFrame, lang: str = "en") -> list[str]:
     if len(overdue):
         items = sep.join(
             (
-                f"{r.issue}（{r.owner}，截止 {r.due}，{r.status}）"
+                f"{quoted_html(r.issue, lang)}（{quoted_html(r.owner, lang)}，截止 {r.due}，"
+                f"{value_label(r.status, lang)}）"
                 if zh
                 else f"{r.issue} ({r.owner}, due {r.due}, {r.status})"
             )
@@ -1644,7 +1645,8 @@ def lessons_learned(
                 state = value_label(a.status, "zh" if zh else "en") + (
                     ("，已逾期" if zh else ", overdue") if a.overdue else ""
                 )
-                items.append(f"{a.action}({state})" if zh else f"'{a.action}' ({state})")
+                action = quoted_html(a.action, lang)
+                items.append(f"{action}({state})" if zh else f"'{action}' ({state})")
             joined = ("、" if zh else "; ").join(items)
             done = acts["status"].isin(DONE).any()
             if zh:

@@ -1480,7 +1480,7 @@ def _sources_md(config: ReportConfig, lang: str) -> str:
     for table, src in config.sources.items():
         where = Path(src.path).name if src.path else t("methods.sources.query", lang)
         fmt = src.format or (Path(src.path).suffix.lstrip(".") if src.path else "sql")
-        rows.append([f"`{table}`", f"`{where}`", fmt or "—"])
+        rows.append([f"`{table}`", f"`{where}`", f"`{fmt}`" if fmt else "—"])
     header = [
         t("methods.sources.table", lang),
         t("methods.sources.source", lang),

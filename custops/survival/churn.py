@@ -294,7 +294,7 @@ _T: dict[str, dict[str, str]] = {
     },
     "fit.penalizer0": {
         "en": "No penalty was needed (penalizer 0; the configured fallback is {pen:g}).",
-        "zh": "无需惩罚项（penalizer 为 0；配置中的备用值为 {pen:g}）。",
+        "zh": "无需惩罚项（`penalizer` 为 0；配置中的备用值为 {pen:g}）。",
     },
     "fit.penalizer": {
         "en": (

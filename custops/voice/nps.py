@@ -2332,7 +2332,9 @@ def drivers_text(result: DriverResult, *, lang: str = "en") -> str:
             )
         if result.baselines:
             lines.append(
-                "Baselines: " + ", ".join(f"{k} = {v}" for k, v in result.baselines.items()) + "."
+                "Baselines: "
+                + ", ".join(group_label(k, v, lang) for k, v in result.baselines.items())
+                + "."
             )
         lines.append("These are associations in survey data, not proof of cause.")
     else:
@@ -2349,7 +2351,9 @@ def drivers_text(result: DriverResult, *, lang: str = "en") -> str:
             lines.append("- 无明确影响（区间包含 1）：" + "、".join(unclear["label"]) + "。")
         if result.baselines:
             lines.append(
-                "基准组：" + "，".join(f"{k} = {v}" for k, v in result.baselines.items()) + "。"
+                "基准组："
+                + "，".join(group_label(k, v, lang) for k, v in result.baselines.items())
+                + "。"
             )
         lines.append("这些是问卷数据中的相关关系，不能证明因果。")
     lines += [f"_{n}_" for n in result.notes]
@@ -2478,7 +2482,7 @@ def segments_note(segments: pd.DataFrame | None, *, lang: str = "en") -> str:
         return (
             f"Segments from notebook 02 joined ({', '.join(cols)})."
             if lang == "en"
-            else f"已关联第 02 章的客群结果（{', '.join(cols)}）。"
+            else f"已关联第 02 章的客群结果（{'、'.join(column_label(c, lang) for c in cols)}）。"
         )
     return (
         "> `segments.parquet` was not found (notebook 02 has not run for this period): "
