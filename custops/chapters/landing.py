@@ -457,7 +457,7 @@ def _wrong_way_action(cfg: ReportConfig, card: pd.DataFrame, period: Period, lan
     """The first action of the register whose KPI moved the wrong way, done ones first."""
     if card.empty or not cfg.review.actions:
         return None
-    from custops.review.scorecard import action_register, read_actions
+    from custops.review.scorecard import KPIS, action_register, read_actions
 
     try:
         register = action_register(read_actions(cfg), card.reset_index(), period)
@@ -471,10 +471,15 @@ def _wrong_way_action(cfg: ReportConfig, card: pd.DataFrame, period: Period, lan
     kpi_row = card.loc[row["kpi"]]
     unit = str(kpi_row.get("unit", ""))
     status = str(row["status"])
+    # the KPI's name in this edition's language: the scorecard's label is in the language of
+    # the run that wrote it (both editions share the artifacts)
     label = str(row.get("kpi_label") or row["kpi"])
+    if row["kpi"] in KPIS:
+        label = KPIS[row["kpi"]].label(lang)
+    if row["kpi"] in _TEXT:
+        label = _t(row["kpi"], lang)
     if lang == "zh":
         status = _STATUS_ZH.get(status.lower(), status)
-        label = _TEXT[row["kpi"]][1] if row["kpi"] in _TEXT else label
 
     def shown(v: Any) -> str:
         number = _finite(v)

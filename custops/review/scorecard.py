@@ -1646,7 +1646,7 @@ def lessons_learned(
                     ("，已逾期" if zh else ", overdue") if a.overdue else ""
                 )
                 action = quoted_html(a.action, lang)
-                items.append(f"{action}({state})" if zh else f"'{action}' ({state})")
+                items.append(f"{action}（{state}）" if zh else f"'{action}' ({state})")
             joined = ("、" if zh else "; ").join(items)
             done = acts["status"].isin(DONE).any()
             if zh:

@@ -2823,7 +2823,8 @@ def plot_nps_panels(
                 capsize=3,
             )
         ax.set_yticks(
-            np.arange(len(d)), [f"{g} (n={n:,})" for g, n in zip(d["group"], d["n"], strict=True)]
+            np.arange(len(d)),
+            [f"{value_label(g, lang)} (n={n:,})" for g, n in zip(d["group"], d["n"], strict=True)],
         )
         if overall is not None:
             ax.axvline(float(overall["nps"]), color=PALETTE[1], lw=1, ls="--")
