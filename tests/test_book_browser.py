@@ -430,7 +430,9 @@ _COUNT_COLUMNS = (
     "conv_treatment", "n_baseline", "times", "bytes",
 )  # fmt: skip
 _DECIMAL = re.compile(rf"-?(?:{_NUMBER})\.\d+")
-_WHOLE_WITH_ZEROS = re.compile(rf"-?(?:{_NUMBER})\.0+")
+#: a whole number in the default two-decimal float format: a count that went through NaN
+#: ("12.00"); one decimal ("20.0") is a measure's chosen precision
+_WHOLE_WITH_ZEROS = re.compile(rf"-?(?:{_NUMBER})\.00+")
 
 
 def _text_problems(text: str, lang: str) -> list[str]:
@@ -459,7 +461,7 @@ def _table_problems(tables: list[dict], lang: str) -> list[str]:
 
     A column whose header is the label of a count column (``custops.report.labels``) shows
     integers; a column of whole numbers never shows them as ``12.00`` (a column of ``0.000`` and
-    ``1.000`` may be probabilities).
+    ``1.000`` may be probabilities, ``20.0`` a measure with one decimal).
     """
     from custops.report.labels import column_label
 
