@@ -281,8 +281,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "eligible": ("eligible", "符合条件"),
     "n_control": ("n, control", "对照组人数"),
     "n_treatment": ("n, treatment", "实验组人数"),
-    "conv_control": ("conversions, control", "对照组转化数"),
-    "conv_treatment": ("conversions, treatment", "实验组转化数"),
+    "conv_control": ("converted / n, control", "对照组转化数/人数"),
+    "conv_treatment": ("converted / n, treatment", "实验组转化数/人数"),
     "rate_control": ("conversion, control", "对照组转化率"),
     "rate_treatment": ("conversion, treatment", "实验组转化率"),
 }
