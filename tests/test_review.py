@@ -616,7 +616,8 @@ def test_findings_quote_the_numbers_of_notebooks_02_to_04(card, tables, small_ar
     assert {f["source"] for f in items} >= {"02_segmentation", "03_churn_survival", "04_nps"}
     # NPS overall and the lowest non-small group (month rows and the n=10 group are not ranked)
     assert by_kind["nps"]["value"] == 10.0 and "NPS this period is 10.0" in by_kind["nps"]["text"]
-    assert "region = 华南: 0.0" in by_kind["lowest_nps_group"]["text"]
+    assert "The lowest NPS is 0.0" in by_kind["lowest_nps_group"]["text"]
+    assert "in the group region: 华南." in by_kind["lowest_nps_group"]["text"]
     # churn: customers still active with p >= 0.5, and the value at risk
     churn = up["churn_scores"]
     alive = churn[churn["event"] == 0]
@@ -708,7 +709,7 @@ def test_lessons_are_driven_by_the_red_kpis(tmp_path, card):
     reds = card[card["status"] == "red"]
     assert len(lessons) == len(reds)
     nps_lesson = next(x for x in lessons if x.startswith("NPS"))
-    assert "'Call detractors' (in_progress)" in nps_lesson
+    assert "'Call detractors' (in progress)" in nps_lesson  # the status's label
     if "active_customers" in set(reds["kpi"]):
         assert any(
             x.startswith("Active customers") and "No action in the register" in x for x in lessons

@@ -458,7 +458,10 @@ def priority_list(ctx: Context, value: Value, *, top_n: int = 15) -> pd.DataFram
     nb.md(clv.priority_text(priority, pseudonymized=pseudonymized, lang=lang))
     _display(
         nb.table(
-            priority.head(top_n),
+            # the purchase-model columns are compared in their own section; the CSV has them
+            priority.head(top_n).drop(
+                columns=["p_alive", f"expected_purchases_{horizon}d", "clv_btyd"], errors="ignore"
+            ),
             percent=(f"churn_prob_{horizon}d",),
             money=("clv", "value_at_risk"),
         )

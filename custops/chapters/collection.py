@@ -10,7 +10,7 @@ from custops.features.features import Observation, customer_features, observatio
 from custops.features.features import read_observation as features_read_observation
 from custops.features.purchases import order_ids_unique
 from custops.ingest.artifacts import write_artifact
-from custops.ingest.cleaning import ANNOUNCE_SHARE, CleanResult, load_and_clean
+from custops.ingest.cleaning import ANNOUNCE_SHARE, CleanResult, ledger_text, load_and_clean
 from custops.report import notebook as nb
 from custops.report.notebook import Context, fmt_int, fmt_pct
 from custops.report.text import t
@@ -33,6 +33,7 @@ __all__ = [
     "overview",
     "announce_removals",
     "analyst_sample",
+    "readable",
     "write_outputs",
     "headlines",
 ]
@@ -244,6 +245,23 @@ def reject_reasons(result: CleanResult) -> pd.DataFrame:
         return pd.DataFrame(columns=["table", "rule", "rows"])
     counts = result.rejects.groupby(["table", "rule"]).size().rename("rows").reset_index()
     return counts.sort_values("rows", ascending=False, ignore_index=True)
+
+
+def readable(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The ledger or the rejects with their notes and reasons in the report language
+    (:func:`custops.ingest.cleaning.ledger_text`); the other columns as they are.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"rule": ["missing id"], "reason": ["empty customer_id"]})
+    >>> readable(f, "zh")["reason"].tolist()
+    ['空值：`customer_id`']
+    """
+    out = frame.copy()
+    for column in ("note", "reason"):
+        if column in out.columns:
+            out[column] = out[column].map(lambda text: ledger_text(text, lang))
+    return out
 
 
 def analyst_sample(

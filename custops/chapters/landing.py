@@ -23,7 +23,7 @@ from custops.chapters.review import SCORECARD
 from custops.core.config import Period, ReportConfig
 from custops.core.errors import ConfigError
 from custops.core.results import interval_keys
-from custops.report.labels import value_label
+from custops.report.labels import quoted_html, value_label
 from custops.report.notebook import fmt_money
 
 __all__ = [
@@ -481,6 +481,7 @@ def findings(
     wrong = _wrong_way_action(cfg, card, period, lang)
     if wrong is not None:
         action, status, label, before, now = wrong
+        action = quoted_html(action, lang)
         if zh:
             text = (
                 f"<strong>有一项行动没有奏效。</strong>“{action}”（状态：{status}）针对的是{label}，"
@@ -576,7 +577,7 @@ def _wrong_way_action(cfg: ReportConfig, card: pd.DataFrame, period: Period, lan
     """The first action of the register whose KPI moved the wrong way, done ones first."""
     if card.empty or not cfg.review.actions:
         return None
-    from custops.review.scorecard import action_register, read_actions
+    from custops.review.scorecard import KPIS, action_register, read_actions
 
     try:
         register = action_register(read_actions(cfg), card.reset_index(), period)
@@ -590,10 +591,15 @@ def _wrong_way_action(cfg: ReportConfig, card: pd.DataFrame, period: Period, lan
     kpi_row = card.loc[row["kpi"]]
     unit = str(kpi_row.get("unit", ""))
     status = str(row["status"])
+    # the KPI's name in this edition's language: the scorecard's label is in the language of
+    # the run that wrote it (both editions share the artifacts)
     label = str(row.get("kpi_label") or row["kpi"])
+    if row["kpi"] in KPIS:
+        label = KPIS[row["kpi"]].label(lang)
+    if row["kpi"] in _TEXT:
+        label = _t(row["kpi"], lang)
     if lang == "zh":
         status = _STATUS_ZH.get(status.lower(), status)
-        label = _TEXT[row["kpi"]][1] if row["kpi"] in _TEXT else label
 
     def shown(v: Any) -> str:
         number = _finite(v)

@@ -209,7 +209,12 @@ def comparison_table(ctx: Context, data: NpsInputs, now: NpsNow) -> None:
     >>> comparison_table(ctx, data, now)  # doctest: +SKIP
     """
     if not nps.no_answers_note(data, "comparison table", ctx.language):
-        _display(nb.table(now.comparison, decimals={"p_value": 4, "z": 2}))
+        _display(
+            nb.table(
+                now.comparison,
+                decimals={"p_value": 4, "z": 2, "nps": 1, "nps_baseline": 1, "change": 1},
+            )
+        )
 
 
 def trend(ctx: Context, data: NpsInputs, months: int = 12) -> pd.DataFrame | None:
@@ -438,7 +443,7 @@ def quotes(ctx: Context, data: NpsInputs, *, per_group: int = 3) -> pd.DataFrame
     if nps.no_answers_note(data, "quotes", lang, column="comment"):
         return None
     chosen = text_mining.representative_quotes(data.responses, per_group=per_group)
-    _display(nb.table(chosen, max_rows=40))
+    _display(nb.table(text_mining.quotes_table(chosen), max_rows=40))
     nb.md(text_mining.quotes_note(chosen, lang=lang))
     return chosen
 

@@ -444,7 +444,7 @@ def ab_readout(ctx: Context, data: ReviewData) -> pd.DataFrame | None:
         return None
     ab = funnels.ab_readout(data.tables["touches"], ctx.period)
     nb.md("\n\n".join(funnels.ab_sentence(ab, ctx.language)))
-    _display(nb.table(ab, percent=funnels.PERCENT, decimals={"p_value": 3}))
+    _display(nb.table(funnels.ab_display(ab), percent=funnels.PERCENT, decimals={"p_value": 3}))
     return ab
 
 

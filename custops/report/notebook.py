@@ -12,6 +12,7 @@ Then narrative Markdown cells and one-line calls into ``custops``; headline numb
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import warnings
@@ -20,12 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from custops.core.config import Period, ReportConfig, load_config
 from custops.core.results import Headlines
 from custops.ingest.artifacts import artifacts_dir
-from custops.report.labels import column_label
+from custops.report.labels import cell_html, column_label
 
 __all__ = [
     "CONFIG_ENV",
@@ -382,6 +384,107 @@ def _format_cell(value: Any) -> str:
     return str(value)
 
 
+def _whole(values: pd.Series) -> bool:
+    """Whether a float column holds whole numbers only (a count that went through NaN).
+
+    Examples
+    --------
+    >>> _whole(pd.Series([1.0, 2.0, None])), _whole(pd.Series([1.5])), _whole(pd.Series([None]))
+    (True, False, False)
+    """
+    finite = values.dropna()
+    finite = finite[finite.abs() < 1e15]
+    return len(finite) > 0 and bool((finite == finite.round()).all())
+
+
+def _blank(value: Any) -> bool:
+    """A missing value or empty text.
+
+    Examples
+    --------
+    >>> _blank(None), _blank(""), _blank(float("nan")), _blank(0), _blank("x")
+    (True, True, True, False, False)
+    """
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+def _interval_columns(frame: pd.DataFrame) -> dict[Any, tuple[Any, Any]]:
+    """Numeric columns shown with their 95% interval: ``x`` with ``x_low``/``x_high``, and the
+    column right before ``ci_low`` when ``ci_high`` exists.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame(columns=["n", "nps", "ci_low", "ci_high", "reach", "reach_low", "reach_high"])
+    >>> _interval_columns(f.astype(float))
+    {'reach': ('reach_low', 'reach_high'), 'nps': ('ci_low', 'ci_high')}
+    """
+    columns = list(frame.columns)
+
+    def numeric(*names: Any) -> bool:
+        return all(pd.api.types.is_numeric_dtype(frame[n]) for n in names)
+
+    out: dict[Any, tuple[Any, Any]] = {}
+    for column in columns:
+        low, high = f"{column}_low", f"{column}_high"
+        if low in columns and high in columns and numeric(column, low, high):
+            out[column] = (low, high)
+    if "ci_low" in columns and "ci_high" in columns:
+        at = columns.index("ci_low")
+        base = columns[at - 1] if at > 0 else None
+        taken = {c for pair in out.values() for c in pair}
+        if (
+            base is not None
+            and base not in out
+            and base not in taken
+            and base != "ci_high"
+            and numeric(base, "ci_low", "ci_high")
+        ):
+            out[base] = ("ci_low", "ci_high")
+    return out
+
+
+def _with_interval(value: Any, low: Any, high: Any, fmt: Any, lang: str) -> str:
+    """``20.0 (7.7–32.3)``; ``−2.1 (−36.6 to 32.3)`` when a bound is negative; the value
+    alone when the interval is missing.
+
+    Examples
+    --------
+    >>> _with_interval(0.2, 0.1, 0.3, "{:.1%}", "en"), _with_interval(-2.0, -5.0, 1.0, "{:.1f}", "zh")
+    ('20.0% (10.0%–30.0%)', '-2.0 (-5.0 至 1.0)')
+    >>> _with_interval(float("nan"), float("nan"), float("nan"), "{:.1f}", "en")
+    '–'
+    """
+
+    def shown(x: Any) -> str:
+        if x is None or (isinstance(x, float) and x != x):
+            return "–"
+        return fmt.format(x) if isinstance(fmt, str) else str(fmt(x))
+
+    if shown(value) == "–":
+        return "–"
+    if shown(low) == "–" or shown(high) == "–":
+        return shown(value)
+    negative = any(isinstance(b, int | float) and b < 0 for b in (low, high))
+    dash = (" 至 " if lang == "zh" else " to ") if negative else "–"
+    return f"{shown(value)} ({shown(low)}{dash}{shown(high)})"
+
+
+def _cell(value: Any, lang: str = "en") -> str:
+    """A text, truth or mixed cell of :func:`table`: labels and code through
+    :func:`custops.report.labels.cell_html`, dates and numbers through :func:`_format_cell`.
+
+    Examples
+    --------
+    >>> _cell("signed_up"), _cell(True, "zh"), _cell(1234.5), _cell(pd.Timestamp("2025-12-31"))
+    ('signed up', '是', '1,234.50', '2025-12-31')
+    """
+    if isinstance(value, str | bool | np.bool_):
+        return cell_html(bool(value) if isinstance(value, np.bool_) else value, lang)
+    return _format_cell(value)
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -398,6 +501,12 @@ def table(
     Column headers are shown through :func:`custops.report.labels.column_label` in the report
     language (``lang``; by default the language of the config given to :func:`start`), so raw
     names such as ``ci_low`` read "95% CI low" / "95% 置信下限". Formats refer to raw names.
+    A numeric column followed by ``ci_low``/``ci_high``, or with ``<name>_low``/``<name>_high``
+    beside it, is shown as one column "value (low–high)" headed "<label> (95% CI)", in the
+    value's format (tables stay within the page); a column with nothing in the shown rows is
+    left out. Text cells go through :func:`custops.report.labels.cell_html` (category keys and raw
+    column names as labels, ``True``/``False`` as yes/no, file names as code); a float column
+    of whole numbers shows no decimals (a count that went through a missing value).
 
     Examples
     --------
@@ -406,25 +515,51 @@ def table(
     True
     """
     shown = frame.head(max_rows)
-    formats: dict[str, Any] = {}
+    filled = [i for i in range(shown.shape[1]) if not shown.iloc[:, i].map(_blank).all()]
+    if len(shown):
+        shown = shown.iloc[:, filled]  # a column with nothing in it says nothing
+    language = lang or _LANGUAGE
+    intervals = _interval_columns(shown)
+    formats: dict[Any, Any] = {}
     for column in shown.columns:
+        values = shown[column]
+        if column in intervals:  # the value and its interval take one format
+            values = pd.concat([values, *(shown[c] for c in intervals[column])])
         if column in percent:
             formats[column] = "{:.1%}"
-        elif column in money or column in integer or pd.api.types.is_integer_dtype(shown[column]):
-            formats[column] = "{:,.0f}"
+        elif (
+            column in money
+            or column in integer
+            or pd.api.types.is_integer_dtype(values)
+            or (
+                pd.api.types.is_float_dtype(values)
+                and _whole(values)
+                and column not in (decimals or {})
+            )
+        ):
+            formats[column] = "{:,.0f}"  # counts, and floats that only hold whole numbers
         elif decimals and column in decimals:
             formats[column] = f"{{:,.{decimals[column]}f}}"
-        elif pd.api.types.is_float_dtype(shown[column]):
+        elif pd.api.types.is_float_dtype(values):
             formats[column] = "{:,.2f}"
+        elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_object_dtype(values):
+            formats[column] = functools.partial(_cell, lang=language)
     for column in shown.columns:
-        if column not in formats and (
-            pd.api.types.is_datetime64_any_dtype(shown[column])
-            or pd.api.types.is_object_dtype(shown[column])
-        ):
+        if column not in formats and pd.api.types.is_datetime64_any_dtype(shown[column]):
             formats[column] = _format_cell  # dates without a midnight time, no nanoseconds
+    headers = {c: column_label(c, language) for c in shown.columns}
+    if intervals:  # "20.0 (7.7–32.3)" under "NPS (95% CI)": one column instead of three
+        shown = shown.copy()
+        for column, (low, high) in intervals.items():
+            shown[column] = [
+                _with_interval(v, lo, hi, formats[column], language)
+                for v, lo, hi in zip(shown[column], shown[low], shown[high], strict=True)
+            ]
+            formats[column] = str
+            headers[column] += "（95% 置信区间）" if language == "zh" else " (95% CI)"
+        shown = shown.drop(columns=[c for pair in intervals.values() for c in pair])
     styled = shown.style.format(formats, na_rep="–").hide(axis="index")
-    language = lang or _LANGUAGE
-    styled = styled.relabel_index([column_label(c, language) for c in shown.columns], axis=1)
+    styled = styled.relabel_index([headers[c] for c in shown.columns], axis=1)
     if caption:
         styled = styled.set_caption(caption)
     return styled

@@ -49,6 +49,7 @@ from custops.core.config import Period
 from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines, Result
+from custops.report.labels import value_label
 
 __all__ = [
     "alerts_headlines",
@@ -85,6 +86,19 @@ KPI_LABELS: dict[str, tuple[str, str, str, str]] = {
 _MR_D2 = 1.128
 _EWMA_LAMBDA = 0.2
 _EWMA_L = 3.0
+
+
+def _rules(fired: str, lang: str) -> str:
+    """The fired rules (``beyond_3sigma;ewma``) as a reader says them.
+
+    Examples
+    --------
+    >>> _rules("beyond_3sigma;ewma", "en"), _rules("beyond_3sigma", "zh")
+    ('beyond 3σ, EWMA drift', '超出 3σ')
+    """
+    return ("、" if lang == "zh" else ", ").join(
+        value_label(r, lang) for r in str(fired).split(";")
+    )
 
 
 def _label(kpi: str, lang: str) -> str:
@@ -647,7 +661,7 @@ def alerts_findings(result: MonitorResult, lang: str = "en") -> str:
             parts.append(f"{result.period} 监控的 {n_kpi} 个月度指标均在控制限内，没有触发预警。")
         else:
             items = "；".join(
-                f"{_label(k, 'zh')}（{', '.join(g['month'])}，偏离 {g['sigmas'].abs().max():.1f}σ，规则：{g['rule'].iloc[-1]}）"
+                f"{_label(k, 'zh')}（{', '.join(g['month'])}，偏离 {g['sigmas'].abs().max():.1f}σ，规则：{_rules(g['rule'].iloc[-1], 'zh')}）"
                 for k, g in worse.groupby("kpi")
             )
             parts.append(
@@ -666,7 +680,7 @@ def alerts_findings(result: MonitorResult, lang: str = "en") -> str:
             )
         else:
             items = "; ".join(
-                f"{_label(k, 'en')} ({', '.join(g['month'])}, {g['sigmas'].abs().max():.1f}σ off, rule: {g['rule'].iloc[-1]})"
+                f"{_label(k, 'en')} ({', '.join(g['month'])}, {g['sigmas'].abs().max():.1f}σ off, rule: {_rules(g['rule'].iloc[-1], 'en')})"
                 for k, g in worse.groupby("kpi")
             )
             parts.append(

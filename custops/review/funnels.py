@@ -30,6 +30,7 @@ from custops.core.stats import Z95, TwoProportions, holm, two_proportion_test, w
 from custops.features.order_heads import order_headers, order_heads_of
 
 __all__ = [
+    "ab_display",
     "Z95",
     "PERCENT",
     "FUNNEL_STEPS",
@@ -944,3 +945,27 @@ def channels_takeaway(channels: pd.DataFrame, lang: str = "en") -> str:
         worst=value_label(worst["channel"], lang),
         worst_rate=f"{float(worst['conversion']):.1%}",
     )
+
+
+def ab_display(ab: pd.DataFrame) -> pd.DataFrame:
+    """:func:`ab_readout` for people: each arm's conversions and size in one cell
+    ("12 / 187"), so the table fits the page; the rates, difference and ratio stay numbers.
+
+    Examples
+    --------
+    >>> ab = pd.DataFrame({"campaign": ["w"], "n_control": [211], "conv_control": [7],
+    ...     "rate_control": [0.033], "n_treatment": [1187], "conv_treatment": [12],
+    ...     "rate_treatment": [0.064]})
+    >>> ab_display(ab)[["conv_control", "conv_treatment"]].iloc[0].tolist()
+    ['7 / 211', '12 / 1,187']
+    """
+    out = ab.copy()
+    for arm in ("control", "treatment"):
+        n, k = f"n_{arm}", f"conv_{arm}"
+        if n in out.columns and k in out.columns:
+            out[k] = [
+                "–" if pd.isna(a) or pd.isna(b) else f"{int(a):,} / {int(b):,}"
+                for a, b in zip(out[k], out[n], strict=True)
+            ]
+            out = out.drop(columns=n)
+    return out

@@ -64,6 +64,7 @@ from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines
 from custops.core.stats import Z95, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
+from custops.report.labels import Quoted, group_label, quoted_html, value_label
 from custops.report.text import join_names
 
 __all__ = [
@@ -683,12 +684,13 @@ def _fmt(value: float, unit: str, currency: str = "") -> str:
     return f"{value:,.2f}"
 
 
-def _fmt_change(value: float, unit: str, currency: str = "") -> str:
+def _fmt_change(value: float, unit: str, currency: str = "", lang: str = "en") -> str:
+    """A KPI's change in its unit; a share's in percentage points ("pp", "个百分点")."""
     if value is None or not np.isfinite(value):
         return "–"
     sign = "+" if value >= 0 else "−"
     if unit == "share":
-        return f"{sign}{100 * abs(value):.1f} pp"
+        return f"{sign}{100 * abs(value):.1f}" + (" 个百分点" if lang == "zh" else " pp")
     return sign + _fmt(abs(value), unit, currency)
 
 
@@ -767,8 +769,8 @@ def scorecard_table(card: pd.DataFrame, lang: str = "en", currency: str = "") ->
             ci = f" ({_fmt(r.ci_low, r.unit, currency)}{dash}{_fmt(r.ci_high, r.unit, currency)})"
         low, high = getattr(r, "change_low", np.nan), getattr(r, "change_high", np.nan)
         span = (
-            f"{_fmt_change(low, r.unit, currency)}{' 至 ' if zh else ' to '}"
-            f"{_fmt_change(high, r.unit, currency)}"
+            f"{_fmt_change(low, r.unit, currency, lang)}{' 至 ' if zh else ' to '}"
+            f"{_fmt_change(high, r.unit, currency, lang)}"
             if np.isfinite(low) and np.isfinite(high)
             else f"p={r.p_value:.3f}"
         )
@@ -788,7 +790,7 @@ def scorecard_table(card: pd.DataFrame, lang: str = "en", currency: str = "") ->
                 )
                 + ci,
                 ("上期" if zh else "Previous"): _fmt(r.previous, r.unit, currency),
-                ("变化" if zh else "Change"): _fmt_change(r.change, r.unit, currency),
+                ("变化" if zh else "Change"): _fmt_change(r.change, r.unit, currency, lang),
                 ("目标" if zh else "Target"): _fmt(r.target, r.unit, currency),
                 ("状态" if zh else "Status"): _STATUS_ZH[r.status] if zh else r.status,
                 (
@@ -1061,9 +1063,9 @@ def _scorecard_findings(card: pd.DataFrame, lang: str) -> list[dict]:
             word = "改善" if better else "恶化"
             text = (
                 f"最确定的变化：{r['label']}从上期 {_fmt(r['previous'], r['unit'])} {word}到 "
-                f"{_fmt(r['value'], r['unit'])}（变化 {_fmt_change(r['change'], r['unit'])}，"
-                f"95% 置信区间 {_fmt_change(r['change_low'], r['unit'])} 至 "
-                f"{_fmt_change(r['change_high'], r['unit'])}）。"
+                f"{_fmt(r['value'], r['unit'])}（变化 {_fmt_change(r['change'], r['unit'], lang='zh')}，"
+                f"95% 置信区间 {_fmt_change(r['change_low'], r['unit'], lang='zh')} 至 "
+                f"{_fmt_change(r['change_high'], r['unit'], lang='zh')}）。"
             )
         else:
             word = "improved" if better else "worsened"
@@ -1224,11 +1226,12 @@ def _nps_findings(nps: pd.DataFrame, lang: str) -> list[dict]:
             if "ci_low" in low and pd.notna(low.get("ci_low"))
             else ""
         )
+        group = group_label(low["group_type"], low["group"], "zh" if zh else "en")
         text = (
-            f"NPS 最低的组是 {low['group_type']} = {low['group']}:{low['nps']:.1f}"
-            f"{ci.replace('95% CI', '95% 置信区间').replace(' to ', ' 至 ')}。"
+            f"NPS 最低的组是{group}，NPS 为 {low['nps']:.1f}"
+            f"{ci.replace(' (95% CI', '（95% 置信区间 ').replace(' to ', ' 至 ').replace(')', '）')}。"
             if zh
-            else f"The lowest NPS is in {low['group_type']} = {low['group']}: {low['nps']:.1f}{ci}."
+            else f"The lowest NPS is {low['nps']:.1f}{ci}, in the group {group}."
         )
         out.append(_finding(text, source, "lowest_nps_group", float(low["nps"])))
     return out
@@ -1520,11 +1523,11 @@ def register_table(register: pd.DataFrame, lang: str = "en", currency: str = "")
             moved += "（超出随机波动）" if zh else " (beyond noise)"
         rows.append(
             {
-                ("问题" if zh else "Issue"): r.issue,
-                ("行动" if zh else "Action"): r.action,
-                ("负责人" if zh else "Owner"): r.owner,
+                ("问题" if zh else "Issue"): Quoted(r.issue),
+                ("行动" if zh else "Action"): Quoted(r.action),
+                ("负责人" if zh else "Owner"): Quoted(r.owner),
                 ("截止" if zh else "Due"): str(r.due),
-                ("状态" if zh else "Status"): r.status,
+                ("状态" if zh else "Status"): value_label(r.status, "zh" if zh else "en"),
                 ("KPI:上期 → 本期" if zh else "KPI: previous → now"): (
                     f"{r.kpi_label}: {_fmt(r.previous, unit, currency)} → {_fmt(r.value, unit, currency)}"
                 ),
@@ -1563,7 +1566,7 @@ def action_sentences(register: pd.DataFrame, lang: str = "en") -> list[str]:
             text += f"（其中 {n_real} 项超出随机波动）"
         if len(bad):
             text += f"；{len(bad)} 项没有：" + sep.join(
-                f"{r.issue}（{r.kpi_label}）" for r in bad.itertuples()
+                f"{quoted_html(r.issue, lang)}（{r.kpi_label}）" for r in bad.itertuples()
             )
         out = [text + "。"]
     else:
@@ -1580,7 +1583,8 @@ def action_sentences(register: pd.DataFrame, lang: str = "en") -> list[str]:
     if len(overdue):
         items = sep.join(
             (
-                f"{r.issue}（{r.owner}，截止 {r.due}，{r.status}）"
+                f"{quoted_html(r.issue, lang)}（{quoted_html(r.owner, lang)}，截止 {r.due}，"
+                f"{value_label(r.status, lang)}）"
                 if zh
                 else f"{r.issue} ({r.owner}, due {r.due}, {r.status})"
             )
@@ -1634,8 +1638,11 @@ def lessons_learned(
         else:
             items = []
             for a in acts.itertuples():
-                state = a.status + (("，已逾期" if zh else ", overdue") if a.overdue else "")
-                items.append(f"{a.action}({state})" if zh else f"'{a.action}' ({state})")
+                state = value_label(a.status, "zh" if zh else "en") + (
+                    ("，已逾期" if zh else ", overdue") if a.overdue else ""
+                )
+                action = quoted_html(a.action, lang)
+                items.append(f"{action}（{state}）" if zh else f"'{action}' ({state})")
             joined = ("、" if zh else "; ").join(items)
             done = acts["status"].isin(DONE).any()
             if zh:

@@ -54,8 +54,8 @@ from custops.core.config import Period, ReportConfig, load_config
 from custops.core.errors import ConfigError, PipelineError
 from custops.core.results import format_spec
 from custops.ingest.artifacts import STAGE_ENV
-from custops.ingest.cleaning import EARLIEST_DATE
-from custops.report.labels import VALUE_LABELS, value_label
+from custops.ingest.cleaning import EARLIEST_DATE, ledger_text
+from custops.report.labels import VALUE_LABELS, cell_text, column_label, value_label
 from custops.report.notebook import LANGUAGE_ENV, fmt_money
 from custops.report.text import LANGUAGES, glue_label, t
 from custops.run import commentary as notes
@@ -1724,8 +1724,10 @@ def _ledger_md(artifacts: Path, lang: str) -> str:
     for record in frame.itertuples(index=False):
         cells = []
         for value in record:
-            if isinstance(value, bool) or value is None:
-                cells.append(str(value))
+            if value is None:
+                cells.append("—")
+            elif isinstance(value, bool | str):  # labels, yes/no, names as code
+                cells.append(cell_text(ledger_text(value, lang), lang))
             elif isinstance(value, int) or (
                 hasattr(value, "is_integer") and float(value).is_integer()
             ):
@@ -1737,7 +1739,7 @@ def _ledger_md(artifacts: Path, lang: str) -> str:
         rows.append(cells)
     return (
         ":::{table}\n:class: custops-numbers\n\n"
-        + _md_table([str(c) for c in frame.columns], rows)
+        + _md_table([column_label(c, lang) for c in frame.columns], rows)
         + "\n:::"
     )
 
@@ -1747,7 +1749,7 @@ def _sources_md(config: ReportConfig, lang: str) -> str:
     for table, src in config.sources.items():
         where = Path(src.path).name if src.path else t("methods.sources.query", lang)
         fmt = src.format or (Path(src.path).suffix.lstrip(".") if src.path else "sql")
-        rows.append([f"`{table}`", f"`{where}`", fmt or "—"])
+        rows.append([f"`{table}`", f"`{where}`", f"`{fmt}`" if fmt else "—"])
     header = [
         t("methods.sources.table", lang),
         t("methods.sources.source", lang),

@@ -296,7 +296,7 @@ _T: dict[str, dict[str, str]] = {
     },
     "fit.penalizer0": {
         "en": "No penalty was needed (penalizer 0; the configured fallback is {pen:g}).",
-        "zh": "无需惩罚项（penalizer 为 0；配置中的备用值为 {pen:g}）。",
+        "zh": "无需惩罚项（`penalizer` 为 0；配置中的备用值为 {pen:g}）。",
     },
     "fit.penalizer": {
         "en": (
@@ -402,12 +402,13 @@ def label(column: str, lang: str = "en") -> str:
     Examples
     --------
     >>> label("acquisition_channel=social")
-    'acquisition channel: social'
+    'acquisition channel: Social media'
     >>> label("app_bound", "zh"), label("region=华南", "zh")
     ('已绑定APP', '地区为华南')
     """
     if "=" in column:
         base, level = column.split("=", 1)
+        level = value_label(level, lang)  # a category key (``search_ads``) as its label
         return f"{label(base, lang)}为{level}" if lang == "zh" else f"{label(base, lang)}: {level}"
     entry = LABELS.get(column)
     return entry.get(lang, entry["en"]) if entry else column
@@ -2210,7 +2211,7 @@ _HEAD = {
     "group": {"en": "group", "zh": "分组"},
     "n": {"en": "customers", "zh": "客户数"},
     "events": {"en": "churned", "zh": "已流失"},
-    "median": {"en": "median lifetime, days (95% CI)", "zh": "生命周期中位数，天 (95% CI)"},
+    "median": {"en": "median lifetime, days (95% CI)", "zh": "生命周期中位数（天，95% 置信区间）"},
     "surv": {"en": "still a customer at {t} days", "zh": "{t} 天时仍在"},
     "small": {"en": "note", "zh": "备注"},
     "small_flag": {"en": "small group: not compared", "zh": "样本过小：不比较"},
@@ -2222,7 +2223,7 @@ _HEAD = {
     "yes": {"en": "yes", "zh": "是"},
     "no": {"en": "no", "zh": "否"},
     "covariate": {"en": "covariate", "zh": "协变量"},
-    "hr": {"en": "hazard ratio (95% CI)", "zh": "风险比 (95% CI)"},
+    "hr": {"en": "hazard ratio (95% CI)", "zh": "风险比（95% 置信区间）"},
     "baseline": {"en": "compared with", "zh": "对照"},
     "ph_fail": {"en": "effect changes over time?", "zh": "效应是否随时间变化"},
 }

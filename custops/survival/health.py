@@ -1088,10 +1088,10 @@ def baseline_text(v: Validation, lang: str = "en") -> str:
         )
         return (
             f"与最直接的基准比较（同一批客户、同一结果）：仅用最近购买（距上次下单天数）AUC = {rec['auc']:.2f}"
-            f"（95% CI {rec['auc_low']:.2f}–{rec['auc_high']:.2f}，提升度 {rec['top_decile_lift']:.1f}），"
+            f"（95% 置信区间 {rec['auc_low']:.2f}–{rec['auc_high']:.2f}，提升度 {rec['top_decile_lift']:.1f}），"
             f"仅用购买频次（近 365 天订单数）AUC = {freq['auc']:.2f}（{freq['auc_low']:.2f}–{freq['auc_high']:.2f}，"
             f"提升度 {freq['top_decile_lift']:.1f}）。健康分比仅用最近购买高 {rec['auc_diff']:+.3f}"
-            f"（DeLong 配对 95% CI {rec['diff_low']:+.3f}–{rec['diff_high']:+.3f}）：{verdict}。"
+            f"（DeLong 配对 95% 置信区间 {rec['diff_low']:+.3f}–{rec['diff_high']:+.3f}）：{verdict}。"
         )
     verdict = (
         "the score ranks churners **better** than recency alone"

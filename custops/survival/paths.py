@@ -696,7 +696,7 @@ def paths_findings(diffs: pd.DataFrame, quiet: pd.DataFrame, lang: str = "en") -
     top = diffs.iloc[0] if len(diffs) else None
     if lang == "zh":
         text = (
-            f"流失客户中有 {ch['share']:.0%}（95% CI {ch['ci_low']:.0%}–{ch['ci_high']:.0%}）在首次复购后"
+            f"流失客户中有 {ch['share']:.0%}（95% 置信区间 {ch['ci_low']:.0%}–{ch['ci_high']:.0%}）在首次复购后"
             f"再无触达、工单或问卷互动，留存客户为 {re_['share']:.0%}（{re_['ci_low']:.0%}–{re_['ci_high']:.0%}）。"
         )
         if top is not None:
@@ -704,7 +704,7 @@ def paths_findings(diffs: pd.DataFrame, quiet: pd.DataFrame, lang: str = "en") -
             text += (
                 f"差异最大的末段路径是「{path}」：流失客户占 {top['churned_share']:.0%}，"
                 f"留存客户占 {top['retained_share']:.0%}（差 {top['diff'] * 100:+.0f} 个百分点，"
-                f"95% CI {top['ci_low'] * 100:+.0f} 至 {top['ci_high'] * 100:+.0f}）。"
+                f"95% 置信区间 {top['ci_low'] * 100:+.0f} 至 {top['ci_high'] * 100:+.0f}）。"
             )
         return text
     text = (

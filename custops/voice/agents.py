@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -48,6 +49,7 @@ __all__ = [
     "LabelMode",
     "agent_labels",
     "agent_lookup",
+    "shown_agent",
     "AgentStats",
     "agent_stats",
     "agent_findings",
@@ -203,7 +205,7 @@ class AgentStats(Result):
                 "`custops.voice.agents.agent_lookup`, readers of the report cannot.",
             ),
             "ranked": (
-                "坐席按本期工单量编号（Agent 01 工单最多），不显示姓名；编号随工单量变化，各季度之间不可对照。"
+                "坐席按本期工单量编号（坐席 01 工单最多），不显示姓名；编号随工单量变化，各季度之间不可对照。"
                 "设置环境变量 `{key}` 后改用每季度不变的带密钥假名。",
                 "Agents are numbered by ticket volume in the period (Agent 01 has the most), "
                 "never by name; numbers follow the volumes, so they do not carry over between "
@@ -469,7 +471,7 @@ def agent_findings(result: AgentStats | None, lang: str = "en", *, note: bool = 
         for r in flagged.itertuples(index=False):
             what = "、".join(_FLAG_ZH.get(f, f) for f in r.flag.split(", ")) if zh else r.flag
             lines.append(
-                f"- **{r.agent}**（{what}）：解决时长中位数 {r.resolution_median_h:.1f} 小时"
+                f"- **{shown_agent(r.agent, lang)}**（{what}）：解决时长中位数 {r.resolution_median_h:.1f} 小时"
                 f"（{r.resolution_low_h:.1f}–{r.resolution_high_h:.1f}），重开率 {r.reopen_rate:.1%}"
                 f"（{r.reopen_low:.1%}–{r.reopen_high:.1%}），{int(r.tickets)} 张工单。"
                 "先看其工单类别和渠道构成再下结论。"
@@ -481,7 +483,7 @@ def agent_findings(result: AgentStats | None, lang: str = "en", *, note: bool = 
             )
     small = agents[agents["small"]]
     if len(small):
-        names = ", ".join(small["agent"])
+        names = ("、" if zh else ", ").join(shown_agent(a, lang) for a in small["agent"])
         lines.append(
             f"- **样本过小：** {names}（工单少于 {result.min_n} 张）只列出数字，不作比较。"
             if zh
@@ -512,6 +514,23 @@ def agent_headlines(result: AgentStats | None) -> Headlines:
     )
 
 
+def shown_agent(label: str, lang: str = "en") -> str:
+    """An agent's label in the report language: ``Agent 03`` -> "坐席 03", ``team`` -> "团队";
+    keyed pseudonyms and exported codes as they are.
+
+    Examples
+    --------
+    >>> shown_agent("Agent 03", "zh"), shown_agent("team", "zh"), shown_agent("A-1f2e3d4c", "zh")
+    ('坐席 03', '团队', 'A-1f2e3d4c')
+    """
+    text = str(label)
+    if lang != "zh":
+        return text
+    if text == "team":
+        return "团队"
+    return re.sub(r"^Agent (?=\d+$)", "坐席 ", text)
+
+
 def display_agents(result: AgentStats, lang: str = "en") -> pd.DataFrame:
     """The per-agent table for people: medians with intervals in one cell, flags translated.
 
@@ -538,7 +557,7 @@ def display_agents(result: AgentStats, lang: str = "en") -> pd.DataFrame:
         flag = flag.map(lambda s: "、".join(_FLAG_ZH.get(f, f) for f in s.split(", ")) if s else "")
     out = pd.DataFrame(
         {
-            "agent": t["agent"].replace("team", "团队" if zh else "team"),
+            "agent": t["agent"].map(lambda a: shown_agent(a, lang)),
             "tickets": t["tickets"],
             "share": t["share"].map(lambda v: f"{v:.1%}"),
             "frt_median_h": [

@@ -42,7 +42,7 @@ from custops.core.config import Period
 from custops.core.results import Headline, Headlines
 from custops.core.stats import holm, median_ci, wilson_ci, z_for
 from custops.report import text as catalog
-from custops.report.labels import column_label, value_label
+from custops.report.labels import column_label, group_label, value_label
 from custops.report.text import join_names
 from custops.voice.text_mining import redact_series
 
@@ -1260,7 +1260,7 @@ _KPI_LABELS = {
     "zh": {
         "channel": "渠道",
         "n_tickets": "工单数",
-        "frt": "首次响应中位数（小时，95% CI）",
+        "frt": "首次响应中位数（小时，95% 置信区间）",
         "in_time": "{h:g} 小时内响应",
         "resolve": "解决时长中位数（小时）",
         "fcr": "首次解决率",
@@ -1702,10 +1702,15 @@ def detractor_drivers(
             dummies = dummies.drop(columns=f"{column}={base}")
             for d in dummies.columns:
                 level = d.split("=", 1)[1]
+                name, shown, versus = (
+                    column_label(column, lang),
+                    value_label(level, lang),
+                    value_label(base, lang),
+                )
                 labels[d] = (
-                    f"{column} {level} (vs {base})"
+                    f"{name} {shown} (vs {versus})"
                     if lang == "en"
-                    else f"{column} {level}（相对 {base}）"
+                    else f"{name} {shown}（相对 {versus}）"
                 )
             x = x.join(dummies)
             break
@@ -1755,9 +1760,21 @@ def detractor_drivers(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit = Logit(y.to_numpy(), design).fit(disp=0, maxiter=200)
-    for w in caught:
-        if "converge" in str(w.message).lower() or "separation" in str(w.message).lower():
-            notes.append(f"statsmodels: {w.message}")
+    for w in caught:  # the fit's warning in words (statsmodels names its internals)
+        message = str(w.message).lower()
+        if "separation" in message:
+            notes.append(
+                "Some variable separates detractors from the others perfectly: its odds ratio is "
+                "not reliable."
+                if lang == "en"
+                else "有变量能把贬损者与其他回答完全分开：其优势比不可靠。"
+            )
+        elif "converge" in message:
+            notes.append(
+                "The model's fit did not converge: read the odds ratios as rough."
+                if lang == "en"
+                else "模型拟合未收敛：优势比仅供粗略参考。"
+            )
     ci = fit.conf_int(alpha=1 - conf)
     terms = [c for c in design.columns if c != "const"]
     table = pd.DataFrame(
@@ -2077,10 +2094,10 @@ def group_changes_text(changes: pd.DataFrame, *, lang: str = "en") -> str:
         text = f"{len(tested)} groups were tested (Holm's correction over all of them)"
         text += f"; {small} small groups were not tested." if small else "."
         if sig.empty:
-            text += " None changed significantly on its own: with many comparisons, single-group moves of this size are within noise."
+            text += " No group changed significantly on its own: with many comparisons, single-group moves of this size are within noise."
         else:
             items = ", ".join(
-                f"{r.group_type} {r.group} ({_pts(r.change)}, Holm {_p(r.p_holm)})"
+                f"{group_label(r.group_type, r.group, lang)} ({_pts(r.change)}, Holm {_p(r.p_holm)})"
                 for r in sig.itertuples()
             )
             text += f" Significant after correction: {items}."
@@ -2091,7 +2108,7 @@ def group_changes_text(changes: pd.DataFrame, *, lang: str = "en") -> str:
             text += " 校正后没有单个分组的变化显著：多重比较下，这种幅度的单组变化属于噪声范围。"
         else:
             items = "、".join(
-                f"{r.group_type} {r.group}（{_pts(r.change)}，Holm {_p(r.p_holm)}）"
+                f"{group_label(r.group_type, r.group, lang)}（{_pts(r.change)}，Holm {_p(r.p_holm)}）"
                 for r in sig.itertuples()
             )
             text += f" 校正后显著的分组：{items}。"
@@ -2192,12 +2209,14 @@ def response_time_text(tests: pd.DataFrame, *, lang: str = "en") -> str:
             )
             continue
         if r["measure"] == "nps":
-            va, vb, d = _pts(r["value_a"]), _pts(r["value_b"]), f"{_pts(r['difference'])} pts"
+            points = " pts" if lang == "en" else " 分"
+            va, vb, d = _pts(r["value_a"]), _pts(r["value_b"]), f"{_pts(r['difference'])}{points}"
             ci = _ci(r["ci_low"], r["ci_high"], lang)
             what = "NPS"
         else:
             va, vb = f"{r['value_a']:.0%}", f"{r['value_b']:.0%}"
-            d = f"{r['difference'] * 100:+.1f} pp".replace("-", "−")
+            pp = " pp" if lang == "en" else " 个百分点"
+            d = f"{r['difference'] * 100:+.1f}{pp}".replace("-", "−")
             ci = _ci(r["ci_low"], r["ci_high"], lang, True)
             what = "CSAT 4-5" if lang == "en" else "满意度 4-5 分占比"
         sig = bool(r["significant"])
@@ -2276,7 +2295,9 @@ def drivers_text(result: DriverResult, *, lang: str = "en") -> str:
             )
         if result.baselines:
             lines.append(
-                "Baselines: " + ", ".join(f"{k} = {v}" for k, v in result.baselines.items()) + "."
+                "Baselines: "
+                + ", ".join(group_label(k, v, lang) for k, v in result.baselines.items())
+                + "."
             )
         lines.append("These are associations in survey data, not proof of cause.")
     else:
@@ -2293,7 +2314,9 @@ def drivers_text(result: DriverResult, *, lang: str = "en") -> str:
             lines.append("- 无明确影响（区间包含 1）：" + "、".join(unclear["label"]) + "。")
         if result.baselines:
             lines.append(
-                "基准组：" + "，".join(f"{k} = {v}" for k, v in result.baselines.items()) + "。"
+                "基准组："
+                + "，".join(group_label(k, v, lang) for k, v in result.baselines.items())
+                + "。"
             )
         lines.append("这些是问卷数据中的相关关系，不能证明因果。")
     lines += [f"_{n}_" for n in result.notes]
@@ -2422,7 +2445,7 @@ def segments_note(segments: pd.DataFrame | None, *, lang: str = "en") -> str:
         return (
             f"Segments from notebook 02 joined ({', '.join(cols)})."
             if lang == "en"
-            else f"已关联第 02 章的客群结果（{', '.join(cols)}）。"
+            else f"已关联第 02 章的客群结果（{'、'.join(column_label(c, lang) for c in cols)}）。"
         )
     return (
         "> `segments.parquet` was not found (notebook 02 has not run for this period): "
@@ -2924,7 +2947,8 @@ def plot_nps_panels(
                 capsize=3,
             )
         ax.set_yticks(
-            np.arange(len(d)), [f"{g} (n={n:,})" for g, n in zip(d["group"], d["n"], strict=True)]
+            np.arange(len(d)),
+            [f"{value_label(g, lang)} (n={n:,})" for g, n in zip(d["group"], d["n"], strict=True)],
         )
         if overall is not None:
             ax.axvline(float(overall["nps"]), color=PALETTE[1], lw=1, ls="--")

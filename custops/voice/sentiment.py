@@ -537,7 +537,7 @@ def sentiment_findings(
         if lang == "zh":
             parts.append(
                 f"负面占比最高的方面是「{name}」：{share[worst]:.0%} 的提及为负面"
-                f"（95% CI {lo[0]:.0%}–{hi[0]:.0%}，{int(overall.loc[worst, 'mentions'])} 次提及）。"
+                f"（95% 置信区间 {lo[0]:.0%}–{hi[0]:.0%}，{int(overall.loc[worst, 'mentions'])} 次提及）。"
             )
         else:
             parts.append(

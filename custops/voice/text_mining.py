@@ -33,6 +33,7 @@ import pandas as pd
 from custops.ingest.redact import PLACEHOLDERS, redact, redact_series, unsure_mask
 
 __all__ = [
+    "quotes_table",
     "THEMES",
     "ZH_STOPWORDS",
     "redact",
@@ -523,3 +524,26 @@ def quotes_note(quotes: pd.DataFrame, lang: str = "en") -> str:
         f"{'were' if n != 1 else 'was'} left out: the redactor could not tell whether "
         "they hold personal data (an unknown name, a number that does not validate)."
     )
+
+
+def quotes_table(quotes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`representative_quotes` for display: each quote marked as written, in its
+    language (:class:`custops.report.labels.Quoted`), so the book never relabels a customer's
+    words and marks an English comment in the Chinese edition as English.
+
+    Examples
+    --------
+    >>> q = quotes_table(pd.DataFrame({"language": ["en"], "quote": ["delivery was late"]}))
+    >>> type(q["quote"].iloc[0]).__name__, q["quote"].iloc[0].lang
+    ('Quoted', 'en')
+    """
+    from custops.report.labels import Quoted
+
+    out = quotes.copy()
+    if "quote" in out.columns:
+        languages = out["language"] if "language" in out.columns else [None] * len(out)
+        out["quote"] = [
+            Quoted(text, lang if lang in ("en", "zh") else None)
+            for text, lang in zip(out["quote"], languages, strict=True)
+        ]
+    return out
