@@ -161,7 +161,11 @@ class BTYDModel:
             bounds=[(-25.0, 25.0)] * len(start),
             options={"maxiter": self.maxiter, "gtol": self.tol, "ftol": 1e-15, "maxcor": 20},
         )
-        log_theta = result.x
+        # the optimum to 5 significant digits: the optimiser's path depends on the last bits
+        # of vectorised log/lgamma sums (memory alignment), which moved the parameters by
+        # ~1e-8 between identical runs; far below their standard errors, but the tables
+        # must be the same for the same inputs
+        log_theta = np.log(_significant(np.exp(result.x), PARAM_DIGITS))
         _, grad = objective(log_theta)
         gnorm = float(np.max(np.abs(grad)))
         self.n_customers_ = int(n)
@@ -273,6 +277,24 @@ class BTYDModel:
             return f"<{type(self).__name__}: not fitted>"
         ps = ", ".join(f"{k}={v:.3f}" for k, v in self.params_.items())
         return f"<{type(self).__name__}: {ps}; LL {self.log_likelihood_:,.1f}; n {self.n_customers_:,}>"
+
+
+#: significant digits the fitted parameters are kept to (see ``BTYDModel._fit``)
+PARAM_DIGITS = 5
+
+
+def _significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """``values`` rounded to ``digits`` significant digits.
+
+    Examples
+    --------
+    >>> _significant(np.array([0.24137561, 4.3400123, 1234567.0]), 6).tolist()
+    [0.241376, 4.34001, 1234570.0]
+    """
+    values = np.asarray(values, dtype=float)
+    scale = np.where(values == 0, 0, np.floor(np.log10(np.abs(np.where(values == 0, 1, values)))))
+    factor = 10.0 ** (digits - 1 - scale)
+    return np.round(values * factor) / factor
 
 
 def _numeric_grad(
