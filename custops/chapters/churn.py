@@ -82,12 +82,6 @@ RETENTION_PRIORITY = "retention_priority.csv"
 HEALTH_SCORES = "health_scores.parquet"
 
 
-def _display(obj: Any) -> None:
-    from IPython.display import display
-
-    display(obj)
-
-
 @dataclass
 class ChurnData:
     """What every section of the chapter reads.
@@ -245,7 +239,7 @@ def cox_model(ctx: Context, data: ChurnData) -> churn.ChurnModel | None:
     """
     model = churn.fit_model(ctx, data.surv, data.tables)  # landmark table built inside
     if model is not None:
-        _display(nb.table(churn.covariate_table(model, ctx.language)))
+        nb.show(nb.table(churn.covariate_table(model, ctx.language)))
     return model
 
 
@@ -269,7 +263,7 @@ def hazard_ratios(ctx: Context, model: churn.ChurnModel | None) -> None:
     """
     if model is not None:
         nb.md(churn.hr_sentences(model, ctx.language))
-        _display(nb.table(churn.hr_display(model)))
+        nb.show(nb.table(churn.hr_display(model)))
 
 
 def forest(ctx: Context, model: churn.ChurnModel | None) -> None:
@@ -456,7 +450,7 @@ def priority_list(ctx: Context, value: Value, *, top_n: int = 15) -> pd.DataFram
     write_artifact(priority, ctx.artifacts, RETENTION_PRIORITY)
     pseudonymized = ctx.cfg.privacy.pseudonymize_ids
     nb.md(clv.priority_text(priority, pseudonymized=pseudonymized, lang=lang))
-    _display(
+    nb.show(
         nb.table(
             # the purchase-model columns are compared in their own section; the CSV has them
             priority.head(top_n).drop(
@@ -569,7 +563,7 @@ def health_weights(run: HealthRun | None) -> None:
     """
     if run is not None:
         decimals = {"coefficient": 2, "odds_ratio": 2, "weight": 2}
-        _display(nb.table(run.weight_table, decimals=decimals))
+        nb.show(nb.table(run.weight_table, decimals=decimals))
 
 
 def health_check(run: HealthRun | None) -> None:
@@ -581,7 +575,7 @@ def health_check(run: HealthRun | None) -> None:
     """
     if run is not None:
         decimals = {"value": 2, "ci_low": 2, "ci_high": 2}
-        _display(nb.table(run.check.summary(), decimals=decimals))
+        nb.show(nb.table(run.check.summary(), decimals=decimals))
 
 
 def health_baselines(run: HealthRun | None) -> None:
@@ -593,7 +587,7 @@ def health_baselines(run: HealthRun | None) -> None:
     """
     if run is not None:
         decimals = {"auc_diff": 3, "diff_low": 3, "diff_high": 3}
-        _display(nb.table(run.check.baselines, decimals=decimals))
+        nb.show(nb.table(run.check.baselines, decimals=decimals))
 
 
 def health_calibration(ctx: Context, run: HealthRun | None) -> None:
@@ -668,7 +662,7 @@ def paths_table(found: PathsRun | None) -> None:
     >>> paths_table(found)  # doctest: +SKIP
     """
     if found is not None:
-        _display(
+        nb.show(
             nb.table(
                 found.diffs,
                 percent=("churned_share", "retained_share", "diff", "ci_low", "ci_high"),

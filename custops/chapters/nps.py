@@ -73,12 +73,6 @@ AGENT_STATS = "agent_stats.csv"
 _NARROW = {"orders": nps.ORDER_COLUMNS, "touches": nps.TOUCH_COLUMNS}
 
 
-def _display(obj: Any) -> None:
-    from IPython.display import display
-
-    display(obj)
-
-
 @dataclass
 class NpsNow:
     """The period's NPS by group (``summary``) and its comparison with the previous period."""
@@ -209,7 +203,7 @@ def comparison_table(ctx: Context, data: NpsInputs, now: NpsNow) -> None:
     >>> comparison_table(ctx, data, now)  # doctest: +SKIP
     """
     if not nps.no_answers_note(data, "comparison table", ctx.language):
-        _display(
+        nb.show(
             nb.table(
                 now.comparison,
                 decimals={"p_value": 4, "z": 2, "nps": 1, "nps_baseline": 1, "change": 1},
@@ -263,7 +257,7 @@ def group_table(ctx: Context, data: NpsInputs, now: NpsNow) -> None:
     >>> group_table(ctx, data, now)  # doctest: +SKIP
     """
     if len(data.responses):
-        _display(
+        nb.show(
             nb.table(
                 now.summary.drop(columns=["se"]),
                 max_rows=80,
@@ -283,7 +277,7 @@ def group_changes(ctx: Context, data: NpsInputs) -> pd.DataFrame | None:
         return None
     changes = nps.group_changes(data.responses_all, ctx.period, min_n=ctx.cfg.nps.min_group_n)
     nb.md(nps.group_changes_text(changes, lang=ctx.language))
-    _display(nb.table(changes, max_rows=60, decimals={"p_value": 3, "p_holm": 3}))
+    nb.show(nb.table(changes, max_rows=60, decimals={"p_value": 3, "p_holm": 3}))
     return changes
 
 
@@ -345,7 +339,7 @@ def agent_table(ctx: Context, team: agents_.AgentStats | None) -> Headlines:
     >>> nb.glue_headlines(agent_table(ctx, team))  # doctest: +SKIP
     """
     if team is not None:
-        _display(nb.table(agents_.display_agents(team, ctx.language), max_rows=60))
+        nb.show(nb.table(agents_.display_agents(team, ctx.language), max_rows=60))
         agents_.plot_agents(team.table, ctx.language)
         write_artifact(team.table, ctx.artifacts, AGENT_STATS)
     return agents_.agent_headlines(team)
@@ -428,7 +422,7 @@ def keywords(ctx: Context, data: NpsInputs, top_n: int = 6) -> pd.DataFrame | No
     if nps.no_answers_note(data, "keywords", ctx.language, column="comment"):
         return None
     words = text_mining.keywords_by_group(data.responses, top_n=top_n)
-    _display(nb.table(words.drop(columns=["weight"]), max_rows=40, percent=("share",)))
+    nb.show(nb.table(words.drop(columns=["weight"]), max_rows=40, percent=("share",)))
     return words
 
 
@@ -443,7 +437,7 @@ def quotes(ctx: Context, data: NpsInputs, *, per_group: int = 3) -> pd.DataFrame
     if nps.no_answers_note(data, "quotes", lang, column="comment"):
         return None
     chosen = text_mining.representative_quotes(data.responses, per_group=per_group)
-    _display(nb.table(text_mining.quotes_table(chosen), max_rows=40))
+    nb.show(nb.table(text_mining.quotes_table(chosen), max_rows=40))
     nb.md(text_mining.quotes_note(chosen, lang=lang))
     return chosen
 
@@ -486,7 +480,7 @@ def aspect_moves_table(aspect_moves: pd.DataFrame | None) -> None:
     >>> aspect_moves_table(aspect_moves)  # doctest: +SKIP
     """
     if aspect_moves is not None:
-        _display(
+        nb.show(
             nb.table(
                 aspect_moves,
                 percent=("share_negative", "share_negative_prev", "change", "ci_low", "ci_high"),
@@ -514,7 +508,7 @@ def closed_loop(ctx: Context, data: NpsInputs) -> pd.DataFrame | None:
         within_days=within_days,
     )
     nb.md(nps.closed_loop_text(loop, within_days=within_days, lang=ctx.language))
-    _display(nb.table(loop, percent=("rate", "ci_low", "ci_high"), decimals={"p_value": 3}))
+    nb.show(nb.table(loop, percent=("rate", "ci_low", "ci_high"), decimals={"p_value": 3}))
     return loop
 
 

@@ -88,12 +88,6 @@ UPSTREAM: dict[str, tuple[str, str]] = {
 }
 
 
-def _display(obj: Any) -> None:
-    from IPython.display import display
-
-    display(obj)
-
-
 @dataclass
 class ReviewData:
     """What every section of the chapter reads.
@@ -238,7 +232,7 @@ def scorecard(ctx: Context, data: ReviewData) -> pd.DataFrame:
         partial_until=review.partial_until(read_observation(ctx)),
     )
     write_artifact(card, ctx.artifacts, SCORECARD)
-    _display(review.scorecard_table(card, ctx.language, ctx.cfg.currency))
+    nb.show(review.scorecard_table(card, ctx.language, ctx.cfg.currency))
     return card
 
 
@@ -323,7 +317,7 @@ def touch_funnel(ctx: Context, data: ReviewData) -> pd.DataFrame | None:
         return None
     funnel = funnels.touch_funnel(data.tables["touches"], ctx.period)
     nb.md(funnels.funnel_sentence(funnel, ctx.language))
-    _display(funnels.plot_funnel(funnel, lang=ctx.language))
+    nb.show(funnels.plot_funnel(funnel, lang=ctx.language))
     return funnel
 
 
@@ -335,7 +329,7 @@ def funnel_table(data: ReviewData, funnel: pd.DataFrame | None) -> None:
     >>> funnel_table(data, funnel)  # doctest: +SKIP
     """
     if "touches" in data.tables:
-        _display(nb.table(funnel, percent=funnels.PERCENT))
+        nb.show(nb.table(funnel, percent=funnels.PERCENT))
 
 
 def acquisition(ctx: Context, data: ReviewData) -> pd.DataFrame:
@@ -349,7 +343,7 @@ def acquisition(ctx: Context, data: ReviewData) -> pd.DataFrame:
         data.tables["customers"], data.tables["orders"], ctx.period, index=data.index
     )
     nb.md(funnels.acquisition_sentence(found, ctx.language))
-    _display(nb.table(found, percent=funnels.PERCENT))
+    nb.show(nb.table(found, percent=funnels.PERCENT))
     return found
 
 
@@ -381,7 +375,7 @@ def economics_table(ctx: Context, economy: economics.UnitEconomics) -> Headlines
     >>> nb.glue_headlines(economics_table(ctx, economy))  # doctest: +SKIP
     """
     write_artifact(economy.table, ctx.artifacts, UNIT_ECONOMICS)
-    _display(nb.table(economics.display_economics(economy, ctx.language)))
+    nb.show(nb.table(economics.display_economics(economy, ctx.language)))
     return economics.economics_headlines(economy)
 
 
@@ -408,8 +402,8 @@ def channels(ctx: Context, data: ReviewData, *, min_n: int = 30) -> pd.DataFrame
     lang = ctx.language
     found = funnels.channel_effectiveness(data.tables["touches"], ctx.period, min_n=min_n)
     nb.md(funnels.channel_sentence(found, lang))
-    _display(funnels.plot_channels(found, lang=lang))
-    _display(nb.table(found, percent=funnels.PERCENT))
+    nb.show(funnels.plot_channels(found, lang=lang))
+    nb.show(nb.table(found, percent=funnels.PERCENT))
     return found
 
 
@@ -429,7 +423,7 @@ def weak_channel_reach(ctx: Context, data: ReviewData, found: pd.DataFrame | Non
         index=data.index,
     )
     nb.md(funnels.weak_reach_sentence(reach, ctx.language))
-    _display(nb.table(reach, percent=funnels.PERCENT))
+    nb.show(nb.table(reach, percent=funnels.PERCENT))
     return reach
 
 
@@ -444,7 +438,7 @@ def ab_readout(ctx: Context, data: ReviewData) -> pd.DataFrame | None:
         return None
     ab = funnels.ab_readout(data.tables["touches"], ctx.period)
     nb.md("\n\n".join(funnels.ab_sentence(ab, ctx.language)))
-    _display(nb.table(funnels.ab_display(ab), percent=funnels.PERCENT, decimals={"p_value": 3}))
+    nb.show(nb.table(funnels.ab_display(ab), percent=funnels.PERCENT, decimals={"p_value": 3}))
     return ab
 
 
@@ -459,7 +453,7 @@ def cohort_retention(ctx: Context, data: ReviewData, *, n_cohorts: int = 12) -> 
         data.tables["orders"], ctx.period, n_cohorts=n_cohorts, index=data.index
     )
     nb.md(cohorts.cohort_sentence(retention, ctx.language))
-    _display(cohorts.plot_cohort_heatmap(cohorts.cohort_matrix(retention), lang=ctx.language))
+    nb.show(cohorts.plot_cohort_heatmap(cohorts.cohort_matrix(retention), lang=ctx.language))
     return retention
 
 
@@ -472,7 +466,7 @@ def repurchase_timing(ctx: Context, data: ReviewData) -> pd.DataFrame:
     """
     timing = cohorts.repurchase_timing(data.tables["orders"], ctx.period, index=data.index)
     nb.md(cohorts.repurchase_sentence(timing, ctx.language))
-    _display(nb.table(timing, percent=funnels.PERCENT, decimals={"median_days": 1}))
+    nb.show(nb.table(timing, percent=funnels.PERCENT, decimals={"median_days": 1}))
     return timing
 
 
@@ -526,10 +520,10 @@ def forecast_tables(ctx: Context, checked: forecast.ForecastCheck) -> None:
     if not checked.available:
         return
     lang = ctx.language
-    _display(nb.table(forecast.calibration_display(checked, lang)))
+    nb.show(nb.table(forecast.calibration_display(checked, lang)))
     forecast.plot_calibration(checked, lang=lang)
     if checked.baselines is not None and not checked.baselines.empty:
-        _display(nb.table(forecast.baselines_display(checked, lang)))
+        nb.show(nb.table(forecast.baselines_display(checked, lang)))
 
 
 def forecast_purchases(ctx: Context, checked: forecast.ForecastCheck) -> None:
@@ -540,9 +534,9 @@ def forecast_purchases(ctx: Context, checked: forecast.ForecastCheck) -> None:
     >>> forecast_purchases(ctx, checked)  # doctest: +SKIP
     """
     if checked.available and checked.purchases is not None:
-        _display(nb.table(forecast.purchases_display(checked, ctx.language)))
+        nb.show(nb.table(forecast.purchases_display(checked, ctx.language)))
     if checked.available and checked.uplift.itt is not None:
-        _display(nb.table(forecast.uplift_display(checked, ctx.language)))
+        nb.show(nb.table(forecast.uplift_display(checked, ctx.language)))
 
 
 def forecast_headlines(checked: forecast.ForecastCheck) -> Headlines:
@@ -591,7 +585,7 @@ def action_register(ctx: Context, card: pd.DataFrame) -> pd.DataFrame:
     lang = ctx.language
     register = review.action_register(review.read_actions(ctx.cfg), card, ctx.period)
     nb.md("\n\n".join(review.action_sentences(register, lang)))
-    _display(nb.table(review.register_table(register, lang, ctx.cfg.currency)))
+    nb.show(nb.table(review.register_table(register, lang, ctx.cfg.currency)))
     return register
 
 

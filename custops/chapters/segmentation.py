@@ -58,12 +58,6 @@ SEGMENTS = "segments.parquet"
 SEGMENTS_CRM = "segments_crm.csv"
 
 
-def _display(obj: Any) -> None:
-    from IPython.display import display
-
-    display(obj)
-
-
 @dataclass
 class SegmentData:
     """What every section of the chapter reads.
@@ -122,7 +116,7 @@ def rules(ctx: Context) -> pd.DataFrame:
 
 
 def _contribution_table(ctx: Context, frame: pd.DataFrame, by: str) -> None:
-    _display(
+    nb.show(
         nb.table(
             seg.display_contribution(frame, by, ctx.language),
             percent=seg.DISPLAY_PERCENT,
@@ -221,7 +215,7 @@ def cluster_profile(ctx: Context, data: SegmentData) -> pd.DataFrame:
     >>> profile = cluster_profile(ctx, data)  # doctest: +SKIP
     """
     profile = seg.cluster_profile(data.segmentation.view)
-    _display(
+    nb.show(
         nb.table(
             seg.display_profile(profile, ctx.language),
             percent=seg.DISPLAY_PERCENT,

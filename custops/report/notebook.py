@@ -42,6 +42,7 @@ __all__ = [
     "glue",
     "glue_headlines",
     "md",
+    "show",
     "missing_table_note",
     "fmt_int",
     "fmt_pct",
@@ -614,6 +615,20 @@ def glue_headlines(headlines: Headlines) -> None:
 
 #: myst-nb's prefix for glued outputs that are not displayed (``glue(..., display=False)``)
 GLUE_PREFIX = "application/papermill.record/"
+
+
+def show(obj: Any) -> None:
+    """Display ``obj`` in the running notebook (a table, a figure, a result object).
+
+    The chapter functions show their section's tables with it.
+
+    Examples
+    --------
+    >>> show("text")  # doctest: +SKIP
+    """
+    from IPython.display import display
+
+    display(obj)
 
 
 def md(text: str) -> Any:
