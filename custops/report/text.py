@@ -15,13 +15,25 @@ import difflib
 from collections.abc import Iterable
 from typing import Literal
 
+from custops.report import catalog as _catalog
+
 __all__ = ["CATALOG", "LANGUAGES", "glue_label", "join_names", "t"]
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 
-#: key -> {language: template}
-CATALOG: dict[str, dict[str, str]] = {
+#: key -> {language: template}: the shared texts (book, landing page, glue labels, units);
+#: the domains' sentences live in ``custops.report.catalog`` and are merged in below
+SHARED: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------ units and punctuation
+    "unit.pp": {"en": "{value} pp", "zh": "{value} 个百分点"},
+    "unit.hours": {"en": "{value} h", "zh": "{value} 小时"},
+    "unit.days": {"en": "{value} days", "zh": "{value} 天"},
+    "unit.ci95": {"en": "95% CI {inner}", "zh": "95% 置信区间 {inner}"},
+    "punct.colon": {"en": ": ", "zh": "："},
+    "punct.semicolon": {"en": "; ", "zh": "；"},
+    "punct.list": {"en": ", ", "zh": "、"},
+    "punct.sentence_end": {"en": ".", "zh": "。"},
     # ------------------------------------------------------------------ book, shared
     "book.title": {
         "en": "{company} — customer operations review {period}",
@@ -969,6 +981,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{previous} 的预测认为这些客户中 {predicted} 会流失，实际流失 {actual}。",
     },
 }
+
+
+#: the one catalog: shared texts and every domain's (``custops.report.catalog``)
+CATALOG: dict[str, dict[str, str]] = _catalog.merge(SHARED, _catalog.DOMAINS)
 
 
 def join_names(names: Iterable[object], lang: str = "en") -> str:
