@@ -1,9 +1,274 @@
 """Catalog texts of scorecard, funnels, cohorts, unit economics, KPI alerts and the forecast check (custops.review).
 
-Keys start with ``review.``; each entry maps a language to a ``str.format`` template.
+Keys are mostly prefixed ``review.`` (figure captions: ``figure.``); each entry maps a language to a ``str.format`` template.
 ``custops.report.text.t`` looks them up.
 """
 
 from __future__ import annotations
 
-TEXTS: dict[str, dict[str, str]] = {}
+TEXTS: dict[str, dict[str, str]] = {
+    "forecast.no_previous": {
+        "en": (
+            "There is no earlier report to score: {previous} has not been built into this build "
+            "folder. Build it with `custops run --config {config} --period {previous}` (same "
+            "`--out`), and the next run of this period scores its forecasts here."
+        ),
+        "zh": (
+            "没有可以评估的上期报告：{previous} 尚未生成到本构建目录。运行 "
+            "`custops run --config {config} --period {previous}`（相同的 `--out`）后，"
+            "本期再次运行时会在这里评估它的预测。"
+        ),
+    },
+    "forecast.no_scores": {
+        "en": (
+            "The report of {previous} has no churn scores (`churn_scores.parquet`) to score; "
+            "rebuild it with `custops run --config {config} --period {previous}`."
+        ),
+        "zh": (
+            "{previous} 的报告没有流失评分（`churn_scores.parquet`）可供评估；请运行 "
+            "`custops run --config {config} --period {previous}` 重新生成。"
+        ),
+    },
+    "forecast.no_orders": {
+        "en": "Without an orders table there are no actuals to score {previous}'s forecasts against.",
+        "zh": "没有订单表，无法用实际结果评估 {previous} 的预测。",
+    },
+    "forecast.partial": {
+        "en": (
+            "**Partial**: the data end on {until}, before the forecast horizon ends on {due}; "
+            "churn, purchases and revenue below are counted up to {until} only."
+        ),
+        "zh": (
+            "**不完整**：数据截至 {until}，早于预测期结束日 {due}；以下流失、购买和收入只统计到 {until}。"
+        ),
+    },
+    "forecast.churn": {
+        "en": (
+            "The {previous} report gave **{n}** active customers a probability of churning within "
+            "{h} days: on average **{predicted}**; **{actual}** actually churned. Brier score "
+            "**{brier}** (a constant forecast of the observed rate would score {brier0}; lower is "
+            "better), AUC **{auc}** (0.5 = no better than chance)."
+        ),
+        "zh": (
+            "{previous} 的报告为 **{n}** 位活跃客户给出了 {h} 天内流失的概率：平均 **{predicted}**；"
+            "实际流失 **{actual}**。Brier 分数 **{brier}**（用实际流失率作常数预测为 {brier0}，"
+            "越低越好），AUC **{auc}**（0.5 相当于随机）。"
+        ),
+    },
+    "forecast.purchases": {
+        "en": (
+            "BTYD expected **{expected}** purchase days in the horizon; the customers had "
+            "**{actual}** (error {error}). Revenue predicted from them (expected purchase days × "
+            "each customer's mean revenue per purchase day so far): {rev_pred}; actual: {rev}."
+        ),
+        "zh": (
+            "BTYD 模型预计预测期内有 **{expected}** 个购买日；客户实际为 **{actual}** 个（误差 {error}）。"
+            "据此预测的收入（预期购买日 × 客户至今每个购买日的平均消费）：{rev_pred}；实际：{rev}。"
+        ),
+    },
+    "forecast.top": {
+        "en": (
+            "Of the top **{n}** customers of last quarter's retention priority list, **{retained}** "
+            "({rate}) were retained (not churned within the horizon); the list predicted {predicted}."
+        ),
+        "zh": (
+            "上季度挽留优先名单前 **{n}** 位客户中，**{retained}** 位（{rate}）留存（预测期内未流失）；"
+            "名单预测的留存率为 {predicted}。"
+        ),
+    },
+    "forecast.uplift.no_list": {
+        "en": "Last quarter's report has no retention priority list, so the outreach cannot be measured.",
+        "zh": "上季度报告没有挽留优先名单，无法评估挽留外呼的效果。",
+    },
+    "forecast.uplift.no_holdout": {
+        "en": (
+            "Last quarter's priority list had no control group, so the outreach cannot be "
+            "measured; lists now mark a seeded random share 'do not contact' "
+            "(`review.retention_holdout_share`, default 10%)."
+        ),
+        "zh": (
+            "上季度的优先名单没有对照组，无法评估挽留外呼的效果；现在的名单会按固定随机种子把一部分客户"
+            "标记为“请勿联系”（`review.retention_holdout_share`，默认 10%）。"
+        ),
+    },
+    "forecast.uplift.itt": {
+        "en": (
+            "**Outreach, intention to treat** (causal: the control group was drawn at random): "
+            "of the {n_contact} list customers assigned to be contacted, **{p_contact}** were "
+            "retained, against **{p_holdout}** of the {n_holdout} held out ('do not contact'): "
+            "a difference of **{diff} percentage points** (95% CI {low} to {high}; two-proportion "
+            "z-test p = {p})."
+        ),
+        "zh": (
+            "**挽留外呼，意向性分析**（因果结论：对照组随机抽取）：名单中被安排联系的 {n_contact} 位客户"
+            "留存 **{p_contact}**，被留作对照（“请勿联系”）的 {n_holdout} 位留存 **{p_holdout}**："
+            "相差 **{diff} 个百分点**（95% 置信区间 {low} 至 {high}；两比例 z 检验 p = {p}）。"
+        ),
+    },
+    "forecast.uplift.as_treated": {
+        "en": (
+            "**As treated** (descriptive, not causal: who is actually reached is not random): "
+            "the retention campaign's touches reached {reached} of the {n_contact} assigned "
+            "customers and {holdout_reached} held-out ones; reached customers were retained at "
+            "{p_touched} against {p_untouched} of the others ({diff} pp, 95% CI {low} to {high})."
+        ),
+        "zh": (
+            "**按实际接触分析**（仅描述，非因果：实际触达到谁并不随机）：挽留活动的触达覆盖了被安排联系的 "
+            "{n_contact} 位中的 {reached} 位、对照组中的 {holdout_reached} 位；被触达客户留存 {p_touched}，"
+            "其他客户 {p_untouched}（{diff} 个百分点，95% 置信区间 {low} 至 {high}）。"
+        ),
+    },
+    "forecast.baselines": {
+        "en": (
+            "**Against the naive baselines** on the same {n} customers and outcome: days since "
+            "the last purchase alone ranks churners with AUC {auc_r} (95% CI {low_r}–{high_r}), "
+            "purchase days in the last 365 days alone with AUC {auc_f} ({low_f}–{high_f})."
+        ),
+        "zh": (
+            "**与朴素基准比较**（同样 {n} 位客户、同一结果）：仅用距上次购买天数对流失客户排序，"
+            "AUC 为 {auc_r}（95% 置信区间 {low_r}–{high_r}）；仅用近 365 天购买日数，AUC 为 "
+            "{auc_f}（{low_f}–{high_f}）。"
+        ),
+    },
+    "forecast.baseline.better": {
+        "en": (
+            "The {model} does better (AUC {auc}; minus recency alone's: {diff}, DeLong paired "
+            "95% CI {low} to {high}; calibration index ICI {ici})."
+        ),
+        "zh": (
+            "{model}**优于**仅用最近购买（AUC {auc}；与之相差 {diff}，DeLong 配对 95% 置信区间 "
+            "{low} 至 {high}；校准指数 ICI {ici}）。"
+        ),
+    },
+    "forecast.baseline.no_better": {
+        "en": (
+            "The {model} does **not** rank churners measurably better than recency alone "
+            "(AUC {auc}; difference {diff}, DeLong paired 95% CI {low} to {high}; ICI {ici})."
+        ),
+        "zh": (
+            "{model}对流失客户的排序**并不明显优于**仅用最近购买（AUC {auc}；相差 {diff}，"
+            "DeLong 配对 95% 置信区间 {low} 至 {high}；ICI {ici}）。"
+        ),
+    },
+    "forecast.baseline.worse": {
+        "en": (
+            "The {model} ranks churners **worse** than recency alone (AUC {auc}; difference "
+            "{diff}, DeLong paired 95% CI {low} to {high}; ICI {ici}): for ranking, days since "
+            "the last purchase is the better forecast."
+        ),
+        "zh": (
+            "{model}对流失客户的排序**不如**仅用最近购买（AUC {auc}；相差 {diff}，DeLong 配对 95% "
+            "置信区间 {low} 至 {high}；ICI {ici}）：就排序而言，距上次购买天数是更好的预测。"
+        ),
+    },
+    "forecast.score.cox": {"en": "churn probability (Cox model)", "zh": "流失概率（Cox 模型）"},
+    "forecast.score.btyd": {"en": "BTYD 1 − P(alive)", "zh": "BTYD 模型的 1 − 存活概率"},
+    "forecast.score.recency": {"en": "days since the last purchase", "zh": "距上次购买天数"},
+    "forecast.score.frequency": {
+        "en": "purchase days in the last 365 days (fewer = riskier)",
+        "zh": "近 365 天购买日数（越少风险越高）",
+    },
+    "forecast.col.score": {"en": "score", "zh": "评分"},
+    "forecast.col.auc": {"en": "AUC (95% CI)", "zh": "AUC（95% 置信区间）"},
+    "forecast.col.lift": {"en": "top-decile lift (95% CI)", "zh": "前 10% 提升度（95% 置信区间）"},
+    "forecast.col.brier": {"en": "Brier score", "zh": "Brier 分数"},
+    "forecast.col.ici": {"en": "calibration index (ICI)", "zh": "校准指数（ICI）"},
+    "forecast.col.auc_diff": {
+        "en": "AUC minus recency alone (95% CI)",
+        "zh": "AUC 减仅用最近购买（95% 置信区间）",
+    },
+    "forecast.col.decile": {"en": "decile of the prediction", "zh": "预测十分位"},
+    "forecast.col.n": {"en": "customers", "zh": "客户数"},
+    "forecast.col.predicted": {"en": "predicted churn", "zh": "预测流失率"},
+    "forecast.col.actual": {"en": "actual churn", "zh": "实际流失率"},
+    "forecast.col.low": {"en": "95% CI low", "zh": "95% 置信下限"},
+    "forecast.col.high": {"en": "95% CI high", "zh": "95% 置信上限"},
+    "forecast.col.expected": {"en": "expected purchase days", "zh": "预期购买日"},
+    "forecast.col.actual_purchases": {"en": "actual purchase days", "zh": "实际购买日"},
+    "forecast.col.predicted_revenue": {"en": "predicted revenue", "zh": "预测收入"},
+    "forecast.col.revenue": {"en": "actual revenue", "zh": "实际收入"},
+    "forecast.col.comparison": {"en": "comparison", "zh": "比较"},
+    "forecast.col.n1": {"en": "customers (contacted)", "zh": "客户数（联系）"},
+    "forecast.col.p1": {"en": "retained (contacted)", "zh": "留存率（联系）"},
+    "forecast.col.n2": {"en": "customers (not contacted)", "zh": "客户数（未联系）"},
+    "forecast.col.p2": {"en": "retained (not contacted)", "zh": "留存率（未联系）"},
+    "forecast.col.diff": {"en": "difference (pp)", "zh": "差值（百分点）"},
+    "forecast.col.diff_ci": {"en": "95% CI (pp)", "zh": "95% 置信区间（百分点）"},
+    "forecast.col.p_value": {"en": "p-value", "zh": "p 值"},
+    "forecast.col.causal": {"en": "causal", "zh": "因果结论"},
+    "forecast.row.itt": {
+        "en": "intention to treat: assigned vs held out",
+        "zh": "意向性分析：安排联系 vs 对照组",
+    },
+    "forecast.row.as_treated": {
+        "en": "as treated: reached vs not reached",
+        "zh": "按实际接触：已触达 vs 未触达",
+    },
+    "forecast.yes": {"en": "yes", "zh": "是"},
+    "forecast.no": {"en": "no", "zh": "否"},
+    "forecast.hist.period": {"en": "period", "zh": "报告期"},
+    "forecast.hist.partial": {"en": "partial", "zh": "不完整"},
+    "forecast.hist.brier": {"en": "Brier", "zh": "Brier 分数"},
+    "forecast.hist.auc": {"en": "AUC", "zh": "AUC"},
+    "forecast.hist.predicted": {"en": "predicted churn", "zh": "预测流失率"},
+    "forecast.hist.actual": {"en": "actual churn", "zh": "实际流失率"},
+    "forecast.hist.top": {"en": "top of the list retained", "zh": "名单前列留存率"},
+    "forecast.hist.uplift": {
+        "en": "outreach uplift, pp (95% CI)",
+        "zh": "挽留外呼提升，百分点（95% 置信区间）",
+    },
+    "forecast.plot.ideal": {"en": "perfect calibration", "zh": "完美校准"},
+    "forecast.plot.deciles": {"en": "deciles (95% CI)", "zh": "十分位（95% 置信区间）"},
+    "forecast.plot.x": {
+        "en": "churn probability predicted in {previous}",
+        "zh": "{previous} 预测的流失概率",
+    },
+    "forecast.plot.y": {"en": "share churned within {h} days", "zh": "{h} 天内实际流失占比"},
+    "figure.scorecard": {
+        "en": "On target: {green} of the {n} KPIs with a target; furthest from its target: "
+        "{label}, at {ratio} of it.",
+        "zh": "{n} 个有目标的 KPI 中 {green} 个达标；离目标最远的是{label}，达成 {ratio}。",
+    },
+    "figure.funnel": {
+        "en": "The largest drop is at {step}: {rate} of the previous step go on ({group}).",
+        "zh": "流失最多的一步是{step}：只有 {rate} 进入这一步（{group}）。",
+    },
+    "figure.cohorts": {
+        "en": "In month {k} after their first order, {share} of a cohort bought again on "
+        "average ({n} cohorts).",
+        "zh": "首购后第 {k} 个月，各队列平均有 {share} 的客户再次购买（{n} 个队列）。",
+    },
+    "figure.forecast_calibration": {
+        "en": "The {previous} forecast expected {predicted} of these customers to churn; "
+        "{actual} did.",
+        "zh": "{previous} 的预测认为这些客户中 {predicted} 会流失，实际流失 {actual}。",
+    },
+    "figure.control_charts": {
+        "en": "{hit} of the {n} monthly KPIs broke a control rule in the period: {names}.",
+        "zh": "{n} 个月度 KPI 中有 {hit} 个在本期触发了控制规则：{names}。",
+    },
+    "figure.control_charts.none": {
+        "en": "All {n} monthly KPIs stayed within their control limits in the period.",
+        "zh": "本期 {n} 个月度 KPI 都在控制限以内。",
+    },
+    "figure.funnel.all": {"en": "all channels", "zh": "全部渠道"},
+    "figure.channels": {
+        "en": "{best} converts best with {best_rate} per touch sent; {worst} converts least "
+        "with {worst_rate}.",
+        "zh": "{best}的转化率最高，每次发送 {best_rate}；{worst}最低，为 {worst_rate}。",
+    },
+    "figure.channels.one": {
+        "en": "{best} converts {best_rate} of the touches sent.",
+        "zh": "{best}每次发送的转化率为 {best_rate}。",
+    },
+    "figure.cac_clv": {
+        "en": "{channel} gives the most value per acquisition cost: a new customer is worth "
+        "{clv} and cost {cac}.",
+        "zh": "{channel}的获客性价比最高：一位新客户价值 {clv}，获客成本 {cac}。",
+    },
+    "figure.cac_clv.no_cost": {
+        "en": "No channel has an acquisition cost given; new customers from {channel} are "
+        "worth the most ({clv}).",
+        "zh": "各渠道均未给出获客花费；{channel}的新客户价值最高（{clv}）。",
+    },
+}
