@@ -380,7 +380,7 @@ def section_inputs(small_demo, small_artifacts):
 
 
 def test_chapter_section_adds_columns_and_backtests_both_families(section_inputs):
-    from custops.survival.btyd.chapter import headlines, two_views
+    from custops.chapters.btyd import headlines, two_views
 
     ctx, tables, scores = section_inputs
     views = two_views(ctx, tables, scores)
@@ -407,8 +407,41 @@ def test_chapter_section_adds_columns_and_backtests_both_families(section_inputs
     assert -1 <= headlines(views)["btyd_clv_spearman"] <= 1
 
 
+def test_backtest_above_max_fit_customers_scores_a_seeded_sample(section_inputs):
+    """Above btyd.max_fit_customers the backtest scores (and refits the survival model on) a
+    seeded sample of the calibration customers, says so, and still values every customer."""
+    from custops.chapters.btyd import headlines, two_views
+
+    ctx, tables, scores = section_inputs
+    cap = 300
+    cfg = ctx.cfg.model_copy(
+        update={"btyd": ctx.cfg.btyd.model_copy(update={"max_fit_customers": cap})}
+    )
+    small = type(ctx)(cfg=cfg, period=ctx.period, artifacts=ctx.artifacts, build_dir=ctx.build_dir)
+    views = two_views(small, tables, scores)
+    scored = views.holdout.customers
+    assert len(scored) == cap and scored["customer_id"].is_unique
+    assert len(views.holdout.predictors) == 3  # the survival model was refitted on the sample
+    # the sample's actual holdout purchase days, recounted from the orders
+    orders = tables["orders"]
+    day = pd.to_datetime(orders["order_date"]).dt.normalize()
+    end = min(pd.Timestamp("2025-12-31"), day.max())
+    keep = (day > pd.Timestamp("2025-09-30")) & (day <= end)
+    keep &= orders["customer_id"].isin(scored["customer_id"])
+    recount = pd.DataFrame({"c": orders["customer_id"][keep], "d": day[keep]}).drop_duplicates()
+    assert headlines(views)["btyd_holdout_actual"] == len(recount)
+    text = " ".join(views.texts)
+    assert f"random sample of {cap} of them" in text
+    # every customer with a survival CLV still gets a BTYD value
+    valued = views.scores[(views.scores["event"] == 0) & views.scores["clv"].notna()]
+    assert valued["clv_btyd"].notna().all()
+    # the same seed draws the same sample
+    again = two_views(small, tables, scores).holdout.customers["customer_id"]
+    assert again.tolist() == scored["customer_id"].tolist()
+
+
 def test_chapter_section_in_chinese_and_when_it_cannot_apply(section_inputs):
-    from custops.survival.btyd.chapter import two_views
+    from custops.chapters.btyd import two_views
 
     ctx, tables, scores = section_inputs
     zh = type(ctx)(

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from custops.chapters import btyd
 from custops.chapters.collection import CLEAN_ORDERS, CUSTOMER_FEATURES, read_observation
 from custops.chapters.segmentation import SEGMENTS
 from custops.core.index import OrderIndex
@@ -25,7 +26,6 @@ from custops.ingest.artifacts import has_artifact, read_artifact, write_artifact
 from custops.report import notebook as nb
 from custops.report.notebook import Context
 from custops.survival import churn, clv, health, paths
-from custops.survival.btyd import chapter as btyd
 
 __all__ = [
     "CHURN_RATE",
@@ -396,7 +396,7 @@ def early_warnings(ctx: Context, value: Value) -> None:
 
 
 def two_views(ctx: Context, data: ChurnData, value: Value) -> tuple[btyd.TwoViews, Value]:
-    """Survival CLV beside BTYD CLV (:func:`custops.survival.btyd.chapter.two_views`).
+    """Survival CLV beside BTYD CLV (:func:`custops.chapters.btyd.two_views`).
 
     Returns the section and ``value`` with the scores the section extended (``p_alive``,
     ``clv_btyd``, ...), which the priority list and :data:`CHURN_SCORES` carry.
@@ -416,7 +416,7 @@ def two_views(ctx: Context, data: ChurnData, value: Value) -> tuple[btyd.TwoView
 
 
 def two_views_headlines(views: btyd.TwoViews) -> Headlines:
-    """The two-views section's glued numbers (:func:`custops.survival.btyd.chapter.headlines`).
+    """The two-views section's glued numbers (:func:`custops.chapters.btyd.headlines`).
 
     Examples
     --------

@@ -481,8 +481,9 @@ class BtydConfig(_Strict):
     max_fit_customers: int = Field(
         200_000,
         gt=1000,
-        description="more customers: the purchase-count models are fitted on a seeded random "
-        "sample of this many (predictions still for every customer)",
+        description="more customers: the purchase-count models are fitted, and the holdout "
+        "backtest scored (the survival model refitted), on a seeded random sample of this many "
+        "(every customer is still valued)",
     )
     independence_threshold: float = Field(
         0.3, gt=0, lt=1, description="|corr(frequency, spend)| that fails the Gamma-Gamma check"

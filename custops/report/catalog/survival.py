@@ -50,6 +50,18 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "btyd.converged": {"en": "converged", "zh": "已收敛"},
     "btyd.not_converged": {"en": "NOT converged", "zh": "未收敛"},
+    # how the section joins its parts: between parameters, around a convergence status,
+    # between the backtest's sentences
+    "btyd.params_sep": {"en": ", ", "zh": "，"},
+    "btyd.status_paren": {"en": " ({status})", "zh": "（{status}）"},
+    "btyd.rows_sep": {"en": " ", "zh": ""},
+    "btyd.holdout_sampled": {
+        "en": "With {of} customers known at the calibration end, the backtest scores a random "
+        "sample of {n} of them (seed {seed}; `btyd.max_fit_customers`); the survival model is "
+        "refitted on the same sample.",
+        "zh": "校准期末已知客户共 {of} 位，回测对其中 {n} 位的随机样本评分（随机种子 {seed}；"
+        "`btyd.max_fit_customers`），生存模型也在同一样本上重新拟合。",
+    },
     "btyd.compare": {
         "en": "On the {n} active customers both models value, the survival CLV totals {surv} and the "
         "BTYD CLV {btyd} (95% interval of the BTYD total from the parameter uncertainty: {low} to "

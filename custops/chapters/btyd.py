@@ -1,13 +1,19 @@
-"""Chapter 03, "Two views of customer value": survival CLV beside BTYD CLV, both backtested.
+"""Chapter 03, section "Two views of customer value": survival CLV beside BTYD CLV, both
+backtested.
 
-:func:`two_views` does the whole section (the notebook calls it once): it fits BG/NBD,
-Pareto/NBD and Gamma-Gamma on the purchases up to the observation end, adds ``p_alive``,
-``expected_purchases_<h>d``, ``clv_btyd`` (with its 95% interval) to the churn scores,
-compares the two CLVs (Spearman rank correlation, top-decile overlap), backtests both model
-families on a holdout (fit up to ``btyd.calibration_end``, default the day before the period
-start; predict the purchases from then to the observation end) and checks the Gamma-Gamma
-independence assumption. A contractual churn definition, missing orders or too few repeat
-customers end the section with one sentence.
+:func:`two_views` does the whole section (notebook 03 calls it through
+:func:`custops.chapters.churn.two_views`): it fits BG/NBD, Pareto/NBD and Gamma-Gamma on the
+purchases up to the observation end, adds ``p_alive``, ``expected_purchases_<h>d``,
+``clv_btyd`` (with its 95% interval) to the churn scores, compares the two CLVs (Spearman rank
+correlation, top-decile overlap), backtests both model families on a holdout (fit up to
+``btyd.calibration_end``, default the day before the period start; predict the purchases from
+then to the observation end) and checks the Gamma-Gamma independence assumption. A
+contractual churn definition, missing orders or too few repeat customers end the section with
+one sentence. Above ``btyd.max_fit_customers`` customers the models are fitted, and the
+backtest scored, on a seeded random sample (every customer is still valued).
+
+The computations are :mod:`custops.survival.btyd` (models, summaries, holdout, value) and
+:mod:`custops.survival.btyd.compare` (rank agreement, survival predictor, charts).
 """
 
 from __future__ import annotations
@@ -18,26 +24,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from custops.core.config import Period
 from custops.core.results import Headline, Headlines
 from custops.report.text import t
+from custops.survival.btyd import compare
 from custops.survival.btyd.gamma_gamma import GammaGammaFitter, independence_check
 from custops.survival.btyd.holdout import MODELS, HoldoutResult, holdout_validation
 from custops.survival.btyd.summary import btyd_summary, fit_sample
 from custops.survival.btyd.value import customer_value
 
-__all__ = [
-    "TwoViews",
-    "two_views",
-    "headlines",
-    "BTYD_COLUMNS",
-    "rank_agreement",
-    "survival_predictor",
-]
+__all__ = ["TwoViews", "two_views", "headlines", "BTYD_COLUMNS"]
 
-#: columns the section adds to churn_scores.parquet (and retention_priority.csv)
+#: columns the section adds to the churn scores (and the retention priority list)
 BTYD_COLUMNS = ("p_alive", "expected_purchases", "clv_btyd", "clv_btyd_low", "clv_btyd_high")
 
 
@@ -53,88 +51,22 @@ def _money(value: float, currency: str) -> str:
     return f"{currency} {value:,.0f}".strip()
 
 
-def rank_agreement(a: pd.Series, b: pd.Series, *, top: float = 0.1) -> dict[str, float]:
-    """Spearman correlation and top-share overlap of two value columns (rows with both).
+def _closed(ax: Any) -> Any:
+    """The figure of a chart, closed so that it is shown once, by :meth:`TwoViews.show`."""
+    import matplotlib.pyplot as plt
 
-    ``overlap`` is the share of ``a``'s top ``top`` fraction that is also in ``b``'s.
-
-    Examples
-    --------
-    >>> a = pd.Series(range(100), dtype=float)
-    >>> rank_agreement(a, a * 2)
-    {'n': 100, 'spearman': 1.0, 'overlap': 1.0}
-    """
-    both = pd.concat([a.rename("a"), b.rename("b")], axis=1).dropna()
-    n = len(both)
-    if n < 3:
-        return {"n": n, "spearman": float("nan"), "overlap": float("nan")}
-    k = max(1, int(np.ceil(top * n)))
-    top_a = set(both["a"].sort_values(ascending=False, kind="stable").index[:k])
-    top_b = set(both["b"].sort_values(ascending=False, kind="stable").index[:k])
-    rho = float(stats.spearmanr(both["a"], both["b"]).statistic)
-    return {"n": n, "spearman": round(rho, 12), "overlap": len(top_a & top_b) / k}
+    fig = ax.figure
+    plt.close(fig)
+    return fig
 
 
-def _before(tables: dict[str, pd.DataFrame], end: pd.Timestamp) -> dict[str, pd.DataFrame]:
-    """The tables as they were at the end of ``end`` (rows dated later dropped)."""
-    columns = {
-        "orders": "order_date",
-        "tickets": "created_at",
-        "surveys": "responded_at",
-        "touches": "sent_at",
-        "customers": "signup_date",
+def _of_customers(tables: dict[str, pd.DataFrame], ids: pd.Series) -> dict[str, pd.DataFrame]:
+    """The tables' rows of the customers ``ids`` (tables without ``customer_id`` kept whole)."""
+    keep = pd.Index(ids.unique())
+    return {
+        name: frame[frame["customer_id"].isin(keep)] if "customer_id" in frame else frame
+        for name, frame in tables.items()
     }
-    out = {}
-    for name, frame in tables.items():
-        column = columns.get(name)
-        if column and column in frame:
-            frame = frame[pd.to_datetime(frame[column]) < end + pd.Timedelta(days=1)]
-        out[name] = frame
-    return out
-
-
-def survival_predictor(ctx: Any, tables: dict[str, pd.DataFrame], calibration: Period) -> Any:
-    """The chapter's Cox model refitted as of ``calibration``'s end, as a holdout predictor.
-
-    Returns ``f(customer_ids, offsets_days) -> (n, k)`` cumulative expected purchase days:
-    order rate over the last 12 months (per day, at least 30 days observed) times the
-    expected days alive in ``(0, offset]`` (trapezoid over the offsets of the conditional
-    survival); 0 for customers churned at the calibration end or unknown to the model.
-    """
-    from custops.features.features import customer_features
-    from custops.survival.churn import ChurnModel, add_covariates, survival_data
-
-    end = pd.Timestamp(calibration.end)
-    past = _before(tables, end)
-    features = customer_features(past, calibration, inactivity_days=ctx.cfg.churn.inactivity_days)
-    surv = survival_data(features, calibration, ctx.cfg.churn)
-    surv = add_covariates(surv, past.get("orders"), lang=ctx.language)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = ChurnModel(
-            penalizer=ctx.cfg.churn.penalizer,
-            max_fit_rows=ctx.cfg.churn.max_fit_rows,
-            random_state=ctx.seed,
-            lang=ctx.language,
-        ).fit(surv)
-    active = surv[surv["event"] == 0]
-    days = active["tenure_days"].astype(float).clip(lower=30.0, upper=365.0)
-    rate = active["orders_365d"].astype(float).fillna(0.0).to_numpy() / days.to_numpy()
-    ids = active["customer_id"].to_numpy()
-
-    def predict(customers: pd.Series, offsets: np.ndarray) -> np.ndarray:
-        grid = np.concatenate([[0.0], np.asarray(offsets, dtype=float)])
-        s = np.hstack(
-            [
-                np.ones((len(active), 1)),
-                model.survival_at(active, list(grid[1:]), conditional=True).to_numpy(),
-            ]
-        )
-        alive_days = np.cumsum((s[:, 1:] + s[:, :-1]) / 2.0 * np.diff(grid), axis=1)
-        expected = pd.DataFrame(alive_days * rate[:, None], index=ids)
-        return expected.reindex(customers.to_numpy()).fillna(0.0).to_numpy()
-
-    return predict
 
 
 @dataclass
@@ -269,9 +201,10 @@ def two_views(
         k: _t("converged" if m.converged_ else "not_converged", lang) for k, m in out.models.items()
     }
     bg, pn = fits["BG/NBD"], fits["Pareto/NBD"]
-    sep, paren = ("，", "（{}）") if lang == "zh" else (", ", " ({})")
-    pn_text = sep.join(f"{_GREEK.get(k, k)} = {v:.3f}" for k, v in pn.params_.items())
-    pn_text += paren.format(conv["Pareto/NBD"])
+    pn_text = _t("params_sep", lang).join(
+        f"{_GREEK.get(k, k)} = {v:.3f}" for k, v in pn.params_.items()
+    )
+    pn_text += _t("status_paren", lang, status=conv["Pareto/NBD"])
     out.texts.append(
         _t(
             "fits",
@@ -325,7 +258,9 @@ def two_views(
 
     # ------------------------------------------------------------ side by side
     active = added[(added["event"] == 0)] if "event" in added else added
-    agree = rank_agreement(active["clv"], active["clv_btyd"]) if "clv" in active else {"n": 0}
+    agree = (
+        compare.rank_agreement(active["clv"], active["clv_btyd"]) if "clv" in active else {"n": 0}
+    )
     out.comparison = agree
     cur = ctx.cfg.currency
     if agree["n"] >= 3:
@@ -345,7 +280,16 @@ def two_views(
             )
         )
         agree["total"] = float(both["clv_btyd"].sum())
-        out.figures.append(_scatter(ctx, both))
+        out.figures.append(
+            _closed(
+                compare.plot_clv_scatter(
+                    both,
+                    title=_t("scatter_title", lang, period=ctx.period.label),
+                    lang=lang,
+                    takeaway=compare.scatter_takeaway(both, lang),
+                )
+            )
+        )
     else:
         out.texts.append(_t("no_compare", lang))
 
@@ -393,13 +337,22 @@ def _holdout(
     if cal_summary is None or (obs_end - cal_end).days < 7 or n_rep < cfg.min_repeat_customers:
         out.texts.append(_t("holdout_short", lang, cal=cal_end.date(), end=obs_end.date(), n=n_rep))
         return
+    # above btyd.max_fit_customers the backtest scores a seeded sample of the customers (the
+    # models are fitted on the same sample), and the survival model is refitted on it too
+    scored = fit_sample(cal_summary, cfg.max_fit_customers, ctx.seed)
+    sampled = len(scored) < len(cal_summary)
+    if sampled:
+        tables = _of_customers(tables, scored["customer_id"])
+        orders = tables["orders"]
     extra = {}
     previous = ctx.period.previous()
     survival_name = _t("survival_name", lang)
     why = None
     if pd.Timestamp(previous.end) == cal_end:
         try:
-            extra[survival_name] = survival_predictor(ctx, tables, previous)
+            extra[survival_name] = compare.survival_predictor(
+                tables, previous, ctx.cfg.churn, random_state=ctx.seed, lang=lang
+            )
         except Exception as error:  # a failed refit is reported in words, not raised
             why = str(error).splitlines()[0][:160]
     else:
@@ -411,13 +364,13 @@ def _holdout(
         time_unit_days=cfg.time_unit_days,
         penalizer=cfg.penalizer,
         extra=extra,
-        summary=cal_summary,
+        summary=scored,
         max_fit_customers=cfg.max_fit_customers,
         random_state=ctx.seed,
     )
     out.holdout = result
     totals = result.totals()
-    rows = ("" if lang == "zh" else " ").join(
+    rows = _t("rows_sep", lang).join(
         _t("holdout_row", lang, model=r.model, expected=r.expected, error=r.error_pct, mae=r.mae)
         for r in totals.itertuples()
     )
@@ -436,99 +389,24 @@ def _holdout(
         )
     )
     out.texts.append(_t("survival_note", lang) if why is None else _t("no_survival", lang, why=why))
+    if sampled:
+        n, of = f"{len(scored):,}", f"{len(cal_summary):,}"
+        out.texts.append(_t("holdout_sampled", lang, n=n, of=of, seed=ctx.seed))
     out.tables.append(
         (totals, {"percent": ("error_pct",), "decimals": {"mae": 2, "expected": 0, "actual": 0}})
     )
     out.tables.append(
         (result.by_frequency(), {"decimals": {c: 2 for c in result.by_frequency().columns[2:]}})
     )
-    out.figures.append(_tracking(ctx, result))
+    axes = compare.plot_holdout(
+        result,
+        title=_t("tracking_title", lang, period=ctx.period.label),
+        lang=lang,
+        takeaway=compare.holdout_takeaway(result, lang),
+    )
+    out.figures.append(_closed(axes[0]))
     out.backtest = {
         "actual": float(result.customers["actual"].sum()),
         "expected": float(totals.set_index("model").loc["BG/NBD", "expected"]),
         "winner": str(winner),
     }
-
-
-def _tracking(ctx: Any, result: HoldoutResult) -> Any:
-    import matplotlib.pyplot as plt
-
-    from custops.report.plots import set_takeaway
-
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
-    result.plot_tracking(
-        ax=axes[0],
-        lang=ctx.language,
-        title=_t("tracking_title", ctx.language, period=ctx.period.label),
-    )
-    result.plot_by_frequency(ax=axes[1], lang=ctx.language)
-    fig.tight_layout()
-    plt.close(fig)  # shown once, by TwoViews.show
-    return set_takeaway(fig, holdout_takeaway(result, ctx.language))
-
-
-def holdout_takeaway(result: HoldoutResult, lang: str = "en") -> str:
-    """One sentence on the holdout: the repeat purchases made, and the predictor closest per
-    customer (smallest mean absolute error) with its expected total.
-
-    Examples
-    --------
-    >>> holdout_takeaway(result)  # doctest: +SKIP
-    'Customers made 1,204 repeat purchases in the holdout; BG/NBD came closest per customer with 1,150 expected.'
-    """
-    totals = result.totals()
-    winner = result.winner()
-    if totals.empty or winner is None:
-        return t("figure.no_data", lang)
-    expected = float(totals.set_index("model").loc[winner, "expected"])
-    return t(
-        "figure.btyd_holdout",
-        lang,
-        actual=f"{float(result.customers['actual'].sum()):,.0f}",
-        model=winner,
-        expected=f"{expected:,.0f}",
-    )
-
-
-def scatter_takeaway(both: pd.DataFrame, lang: str = "en") -> str:
-    """One sentence: how alike the survival and the BTYD lifetime values rank the customers
-    (Spearman's ρ; at least 0.7 "much alike", at least 0.4 "partly alike").
-
-    Examples
-    --------
-    >>> b = pd.DataFrame({"clv": [1.0, 2.0, 3.0, 4.0], "clv_btyd": [1.5, 2.5, 2.0, 9.0]})
-    >>> scatter_takeaway(b)
-    'The two lifetime values rank the 4 active customers much alike (Spearman ρ = 0.80).'
-    """
-    rho = float(both["clv"].corr(both["clv_btyd"], method="spearman"))
-    if not np.isfinite(rho):
-        return t("figure.no_data", lang)
-    how = "close" if rho >= 0.7 else "partly" if rho >= 0.4 else "apart"
-    return t(
-        "figure.btyd_scatter",
-        lang,
-        n=f"{len(both):,}",
-        how=t(f"figure.btyd_scatter.{how}", lang),
-        rho=rho,
-    )
-
-
-def _scatter(ctx: Any, both: pd.DataFrame) -> Any:
-    import matplotlib.pyplot as plt
-
-    from custops.report.plots import set_takeaway
-
-    fig, ax = plt.subplots(figsize=(5.5, 4))
-    x = both["clv"].clip(lower=0.01)
-    y = both["clv_btyd"].clip(lower=0.01)
-    ax.scatter(x, y, s=6, alpha=0.4)
-    lim = [min(x.min(), y.min()), max(x.max(), y.max())]
-    ax.plot(lim, lim, color="grey", lw=1, ls=":")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(_t("scatter_x", ctx.language))
-    ax.set_ylabel(_t("scatter_y", ctx.language))
-    ax.set_title(_t("scatter_title", ctx.language, period=ctx.period.label))
-    fig.tight_layout()
-    plt.close(fig)  # shown once, by TwoViews.show
-    return set_takeaway(fig, scatter_takeaway(both, ctx.language))
