@@ -451,3 +451,30 @@ def test_artifact_names_are_literals_only_in_the_chapter_that_writes_them() -> N
             if module != owner and (module, name) not in ARTIFACT_LITERAL_EXCEPTIONS:
                 found.append(f"{place}: {name!r} (defined in {owner})")
     assert found == []
+
+
+# --------------------------------------------------------------------------- notebooks thin
+
+
+#: what a notebook cell may not do itself: draw, aggregate, or word a sentence per language
+NOTEBOOK_FORBIDDEN = {
+    "draws a figure": re.compile(r"\bplt\.|\bplots\.|\.plot\(|\bplot_\w+\("),
+    "computes on a frame": re.compile(r"\.groupby\(|\.describe\(\)|\.merge\(|\.pivot"),
+    "branches on the language": re.compile(r"\blanguage\s*==|\blang\s*=="),
+}
+
+
+def test_notebook_cells_compute_and_draw_nothing_themselves() -> None:
+    """Every figure and table of a notebook comes from a chapter function (one call per cell)."""
+    found = []
+    for notebook, cell_id, source in _notebook_code_cells():
+        for what, pattern in NOTEBOOK_FORBIDDEN.items():
+            if pattern.search(source):
+                found.append(f"{notebook} cell {cell_id} {what}: {pattern.search(source).group()}")
+    assert found == []
+
+
+def test_notebook_check_sees_an_inline_chart() -> None:
+    cell = 'plots.ledger_chart(sources, title="t")\nnb.table(x.groupby("a").head(2))'
+    hits = [what for what, p in NOTEBOOK_FORBIDDEN.items() if p.search(cell)]
+    assert hits == ["draws a figure", "computes on a frame"]

@@ -134,12 +134,28 @@ def test_ledger_takeaway_counts_rows_kept_and_the_worst_table():
     kept = summary["kept"].sum() / sum(rows.values())
     worst = max(rows, key=lambda k: summary.set_index("table").loc[k, "rejected"] / rows[k])
     share = summary.set_index("table").loc[worst, "rejected"] / rows[worst]
-    fig = plots.ledger_chart(summary, title="t", lang="en")
-    assert takeaway(fig) == (
+    from custops.chapters.collection import ledger_parts, ledger_takeaway
+
+    ax = plots.ledger_chart(
+        ledger_parts(summary), title="t", takeaway=ledger_takeaway(summary, "en")
+    )
+    assert takeaway(ax.figure) == (
         f"{kept:.0%} of the {sum(rows.values()):,} input rows were kept; the {worst} table had "
         f"the largest share set aside ({share:.0%})."
     )
     assert worst == "tickets"
+    # the chart draws into a given Axes: each table's three bars end at 100% of its rows
+    import matplotlib.pyplot as plt
+
+    fig, given = plt.subplots()
+    assert plots.ledger_chart(ledger_parts(summary, "zh"), title="t", ax=given) is given
+    ends = {}
+    for bar in given.patches:
+        y = round(bar.get_y() + bar.get_height() / 2)
+        ends[y] = max(ends.get(y, 0.0), bar.get_x() + bar.get_width())
+    assert sorted(ends) == [0, 1, 2] and all(abs(v - 1.0) < 1e-12 for v in ends.values())
+    assert [x.get_text() for x in given.get_yticklabels()] == ["客户", "订单", "工单"]
+    plt.close(fig)
 
 
 def test_transition_takeaway_counts_who_stayed_and_the_largest_move():

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from custops.core.results import Headline, Headlines
 from custops.features.engine import connect
 from custops.features.features import Observation, customer_features, observation
-from custops.features.features import read_observation as features_read_observation
 from custops.features.purchases import order_ids_unique
-from custops.ingest.artifacts import write_artifact
+from custops.ingest.artifacts import has_artifact, read_artifact, write_artifact
 from custops.ingest.cleaning import ANNOUNCE_SHARE, CleanResult, ledger_text, load_and_clean
 from custops.report import notebook as nb
+from custops.report import plots
+from custops.report.labels import column_label, value_label
 from custops.report.notebook import Context, fmt_int, fmt_pct
 from custops.report.text import t
 from custops.segments.segmentation import value_tiers
@@ -36,6 +39,18 @@ __all__ = [
     "readable",
     "write_outputs",
     "headlines",
+    "sources_section",
+    "ledger_parts",
+    "ledger_takeaway",
+    "ledger_chart",
+    "ledger_steps",
+    "reject_reasons_table",
+    "reject_examples",
+    "cleaning_notes",
+    "describe",
+    "customer_sample",
+    "outputs",
+    "SAMPLE_COLUMNS",
 ]
 
 #: the artifacts notebook 01 writes (the only place their names are spelled out; the other
@@ -121,7 +136,11 @@ def read_observation(ctx: Context) -> Observation:
     >>> read_observation(ctx).partial  # doctest: +SKIP
     False
     """
-    return features_read_observation(ctx.artifacts / OBSERVATION, ctx.period)
+    if not has_artifact(ctx.artifacts, OBSERVATION):  # an older build: the period's end
+        end = ctx.period.end
+        return Observation(ctx.period.label, end, None, end, 1.0)
+    row = read_artifact(ctx.artifacts, OBSERVATION).iloc[0].to_dict()
+    return Observation.from_dict({k: (None if pd.isna(v) else v) for k, v in row.items()})
 
 
 def observation_note(ctx: Context) -> str:
@@ -215,22 +234,21 @@ def overview(ctx: Context, result: CleanResult, features: pd.DataFrame) -> str:
     buyers = int(features["has_ordered"].sum())
     active = int(features["active_in_period"].sum())
     new = int(features["is_new"].sum())
-    tables = ", ".join(summary["table"])
-    if ctx.language == "zh":
-        return (
-            f"本期读取了 {len(summary)} 张表（{tables}），共 {fmt_int(rows_in)} 行："
-            f"保留 {fmt_int(rows_in - rejected - merged)} 行，合并重复 {fmt_int(merged)} 行，"
-            f"隔离 {fmt_int(rejected)} 行（{fmt_pct(rejected / rows_in)}，原因见下表，每一行都写入 rejects 文件）。"
-            f"客户视图共 {fmt_int(len(features))} 位客户，其中 {fmt_int(buyers)} 位有购买记录，"
-            f"{fmt_int(active)} 位在 {ctx.period.label} 有购买，{fmt_int(new)} 位是本期新注册客户。"
-        )
-    return (
-        f"This period we read {len(summary)} tables ({tables}) with {fmt_int(rows_in)} rows: "
-        f"{fmt_int(rows_in - rejected - merged)} kept, {fmt_int(merged)} merged as duplicates and "
-        f"{fmt_int(rejected)} rejected ({fmt_pct(rejected / rows_in)}; every rejected row is in the rejects "
-        f"file with its reason). The customer view has {fmt_int(len(features))} customers: "
-        f"{fmt_int(buyers)} have bought at least once, {fmt_int(active)} bought in {ctx.period.label} and "
-        f"{fmt_int(new)} signed up in {ctx.period.label}."
+    return t(
+        "collection.overview",
+        ctx.language,
+        n_tables=len(summary),
+        tables=", ".join(summary["table"]),
+        rows_in=fmt_int(rows_in),
+        kept=fmt_int(rows_in - rejected - merged),
+        merged=fmt_int(merged),
+        rejected=fmt_int(rejected),
+        rejected_share=fmt_pct(rejected / rows_in),
+        customers=fmt_int(len(features)),
+        buyers=fmt_int(buyers),
+        active=fmt_int(active),
+        new=fmt_int(new),
+        period=ctx.period.label,
     )
 
 
@@ -395,19 +413,206 @@ def ensure_inputs(ctx: Context, *, build: bool | None = None) -> pd.DataFrame | 
             cause="notebook 01 (data collection) has not run for this period.",
             fix=f"Run `{command} --only 01` first (or the whole report without --only).",
         )
-    zh = ctx.language == "zh"
+    missing_names = ", ".join(missing)
     md(
-        f"> 缺少 {label} 的数据采集产出（{', '.join(missing)}），现在按第 01 章的方法生成，"
-        f"等同于 `{command} --only 01`。"
-        if zh
-        else f"> The data collection artifacts of {label} ({', '.join(missing)}) are missing; "
-        f"building them now with chapter 01's code (the same as `{command} --only 01`)."
+        t(
+            "collection.ensure.building",
+            ctx.language,
+            period=label,
+            missing=missing_names,
+            command=command,
+        )
     )
     result, features = collect(ctx)
     written = write_outputs(ctx, result, features)
     md(
-        f"> 已写入 {ctx.artifacts}：{fmt_int(len(features))} 位客户。"
-        if zh
-        else f"> Written to {ctx.artifacts}: {fmt_int(len(features))} customers."
+        t(
+            "collection.ensure.written",
+            ctx.language,
+            folder=ctx.artifacts,
+            customers=fmt_int(len(features)),
+        )
     )
     return written
+
+
+# --------------------------------------------------------------------------- notebook sections
+
+
+def sources_section(ctx: Context, result: CleanResult, features: pd.DataFrame) -> pd.DataFrame:
+    """What was read and kept, in a paragraph, then the table of sources (:func:`source_table`).
+
+    Returns the table of sources (the ledger chart and the headlines use it).
+
+    Examples
+    --------
+    >>> sources = sources_section(ctx, result, features)  # doctest: +SKIP
+    """
+    sources = source_table(ctx, result)
+    nb.md(overview(ctx, result, features))
+    nb.note(observation_note(ctx))
+    nb.show(nb.table(sources, percent=("rejected_share",)))
+    return sources
+
+
+def ledger_parts(sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Per table (its readable name): rows kept, merged and rejected and their shares.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"table": ["orders"], "kept": [90], "merged": [4], "rejected": [6]})
+    >>> ledger_parts(s).iloc[0].to_dict()
+    {'table': 'orders', 'kept': 90, 'merged': 4, 'rejected': 6, 'kept_share': 0.9, 'merged_share': 0.04, 'rejected_share': 0.06}
+    """
+    parts = sources[["table", "kept", "merged", "rejected"]].reset_index(drop=True)
+    rows = parts[["kept", "merged", "rejected"]].sum(axis=1)
+    for column in ("kept", "merged", "rejected"):
+        parts[f"{column}_share"] = parts[column] / rows
+    parts["table"] = [value_label(name, lang) for name in parts["table"]]
+    return parts
+
+
+def ledger_takeaway(sources: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on the row ledger: the share of input rows kept, and the table with the
+    largest share set aside (rejected).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"table": ["orders", "customers"], "kept": [90, 50],
+    ...     "merged": [4, 0], "rejected": [6, 0]})
+    >>> ledger_takeaway(s)
+    '93% of the 150 input rows were kept; the orders table had the largest share set aside (6%).'
+    """
+    parts = sources[["kept", "merged", "rejected"]].astype(float)
+    rows = parts.sum(axis=1)
+    total = float(rows.sum())
+    if total <= 0:
+        return t("figure.no_data", lang)
+    kept = f"{parts['kept'].sum() / total:.0%}"
+    rejected = (parts["rejected"] / rows.where(rows > 0)).fillna(0.0)
+    if float(rejected.max()) <= 0:
+        return t("figure.ledger.clean", lang, kept=kept, rows=f"{total:,.0f}")
+    worst = int(rejected.to_numpy().argmax())
+    return t(
+        "figure.ledger",
+        lang,
+        kept=kept,
+        rows=f"{total:,.0f}",
+        table=value_label(sources["table"].iloc[worst], lang),
+        rejected=f"{rejected.iloc[worst]:.0%}",
+    )
+
+
+def ledger_chart(ctx: Context, sources: pd.DataFrame) -> Any:
+    """Where every input row went, per table (kept, merged, rejected), with its caption.
+
+    Examples
+    --------
+    >>> ledger_chart(ctx, sources)  # doctest: +SKIP
+    """
+    lang = ctx.language
+    return plots.ledger_chart(
+        ledger_parts(sources, lang),
+        title=t("collection.ledger_title", lang, period=ctx.period.label),
+        labels={key: column_label(key, lang) for key in ("kept", "merged", "rejected")},
+        takeaway=ledger_takeaway(sources, lang),
+    )
+
+
+def ledger_steps(ctx: Context, result: CleanResult, *, max_rows: int = 60) -> None:
+    """The ledger's steps that changed something (and each table's first step), readable.
+
+    Examples
+    --------
+    >>> ledger_steps(ctx, result)  # doctest: +SKIP
+    """
+    ledger = readable(result.ledger, ctx.language)
+    changed = (
+        (ledger["rejected"] > 0)
+        | (ledger["merged"] > 0)
+        | (ledger["changed"] > 0)
+        | (ledger["step"] == 1)
+    )
+    nb.show(nb.table(ledger[changed], max_rows=max_rows))
+
+
+def reject_reasons_table(ctx: Context, result: CleanResult) -> None:
+    """The rejected rows counted by table and rule (:func:`reject_reasons`).
+
+    Examples
+    --------
+    >>> reject_reasons_table(ctx, result)  # doctest: +SKIP
+    """
+    nb.show(nb.table(reject_reasons(result)))
+
+
+def reject_examples(ctx: Context, result: CleanResult, *, per_rule: int = 2) -> None:
+    """The first ``per_rule`` rejected rows of every rule, with their file, row and reason.
+
+    Examples
+    --------
+    >>> reject_examples(ctx, result)  # doctest: +SKIP
+    """
+    columns = ["table", "source_file", "source_row", "rule", "reason"]
+    rejects = readable(result.rejects, ctx.language)
+    nb.show(nb.table(rejects.groupby("rule", group_keys=False).head(per_rule)[columns]))
+
+
+def cleaning_notes(ctx: Context, result: CleanResult) -> None:
+    """The cleaning's notes (derived tables, settings applied), one bullet each.
+
+    Examples
+    --------
+    >>> cleaning_notes(ctx, result)  # doctest: +SKIP
+    """
+    for note in result.notes:
+        nb.md(f"- {ledger_text(note, ctx.language)}")
+
+
+def describe(ctx: Context, features: pd.DataFrame, *, max_rows: int = 50) -> None:
+    """Count, mean, spread and quantiles of every numeric column of the customer view.
+
+    Examples
+    --------
+    >>> describe(ctx, features)  # doctest: +SKIP
+    """
+    summary = features.describe().T.reset_index().rename(columns={"index": "column"})
+    nb.show(nb.table(summary, max_rows=max_rows))
+
+
+#: the customer-view columns of the analysts' sample (those present are shown)
+SAMPLE_COLUMNS = (
+    "customer_id",
+    "tier",
+    "region",
+    "acquisition_channel",
+    "app_bound",
+    "n_orders",
+    "revenue_365d",
+    "recency_days",
+    "n_tickets",
+    "last_nps_score",
+)
+
+
+def customer_sample(
+    ctx: Context, features: pd.DataFrame, *, per_group: int = 2, max_rows: int = 60
+) -> None:
+    """A small stratified sample of the customer view for analysts (:func:`analyst_sample`).
+
+    Examples
+    --------
+    >>> customer_sample(ctx, features, per_group=2)  # doctest: +SKIP
+    """
+    sample = analyst_sample(features, per_group=per_group, seed=ctx.seed)
+    nb.show(nb.table(sample[[c for c in SAMPLE_COLUMNS if c in sample.columns]], max_rows=max_rows))
+
+
+def outputs(ctx: Context, result: CleanResult, features: pd.DataFrame) -> None:
+    """Write the period's artifacts (:func:`write_outputs`) and list them with their sizes.
+
+    Examples
+    --------
+    >>> outputs(ctx, result, features)  # doctest: +SKIP
+    """
+    nb.show(nb.table(write_outputs(ctx, result, features)))

@@ -398,26 +398,6 @@ class Observation:
         )
 
 
-def read_observation(path: Any, period: Period | str) -> Observation:
-    """The observation end notebook 01 wrote (the file ``path``); the period end without it.
-
-    Examples
-    --------
-    >>> read_observation("/nonexistent/observation.csv", "2025Q4").observation_end.isoformat()
-    '2025-12-31'
-    """
-    from pathlib import Path
-
-    from custops.ingest.artifacts import read_artifact
-
-    period = Period.parse(period)
-    path = Path(path)
-    if not path.exists():
-        return Observation(period.label, period.end, None, period.end, 1.0)
-    row = read_artifact(path.parent, path.name).iloc[0].to_dict()
-    return Observation.from_dict({k: (None if pd.isna(v) else v) for k, v in row.items()})
-
-
 def observation(
     tables: dict[str, pd.DataFrame], period: Period | str, override: date | None = None
 ) -> Observation:

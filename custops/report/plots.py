@@ -18,6 +18,7 @@ matplotlib.use("Agg") if not matplotlib.get_backend().lower().startswith(
     ("module://", "nbagg", "ipympl")
 ) else None
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
@@ -243,66 +244,44 @@ def line(
     return fig
 
 
-def ledger_takeaway(summary: pd.DataFrame, lang: str = "en") -> str:
-    """One sentence on the row ledger: the share of input rows kept, and the table with the
-    largest share set aside (rejected).
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"table": ["orders", "customers"], "kept": [90, 50],
-    ...     "merged": [4, 0], "rejected": [6, 0]})
-    >>> ledger_takeaway(s)
-    '93% of the 150 input rows were kept; the orders table had the largest share set aside (6%).'
-    """
-    parts = summary[["kept", "merged", "rejected"]].astype(float)
-    rows = parts.sum(axis=1)
-    total = float(rows.sum())
-    if total <= 0:
-        return t("figure.no_data", lang)
-    kept = f"{parts['kept'].sum() / total:.0%}"
-    rejected = (parts["rejected"] / rows.where(rows > 0)).fillna(0.0)
-    if float(rejected.max()) <= 0:
-        return t("figure.ledger.clean", lang, kept=kept, rows=f"{total:,.0f}")
-    worst = int(rejected.to_numpy().argmax())
-    return t(
-        "figure.ledger",
-        lang,
-        kept=kept,
-        rows=f"{total:,.0f}",
-        table=summary["table"].iloc[worst],
-        rejected=f"{rejected.iloc[worst]:.0%}",
-    )
-
-
 def ledger_chart(
-    summary: pd.DataFrame,
+    parts: pd.DataFrame,
     *,
     title: str,
     labels: dict[str, str] | None = None,
-    lang: str = "en",
-) -> Figure:
-    """Stacked horizontal bars: kept, merged and rejected rows per table (from ``CleanResult.summary``).
+    ax: Any = None,
+    takeaway: str | None = None,
+) -> Any:
+    """Stacked horizontal bars: the kept, merged and rejected share of each table's rows.
 
-    Its takeaway (:func:`ledger_takeaway`, in ``lang``) is recorded for the caption.
+    ``parts`` has one row per table: ``table`` (the label shown), the counts ``kept``,
+    ``merged``, ``rejected`` (printed on segments wider than 6%) and their shares of the
+    table's rows ``kept_share``, ``merged_share``, ``rejected_share``
+    (:func:`custops.chapters.collection.ledger_parts`). ``takeaway`` is recorded for the
+    caption. Returns the Axes.
 
     Examples
     --------
-    >>> s = pd.DataFrame({"table": ["orders"], "kept": [90], "merged": [4], "rejected": [6]})
-    >>> ledger_chart(s, title="t").axes[0].get_title()
-    't'
+    >>> p = pd.DataFrame({"table": ["orders"], "kept": [90], "merged": [4], "rejected": [6],
+    ...     "kept_share": [0.9], "merged_share": [0.04], "rejected_share": [0.06]})
+    >>> ax = ledger_chart(p, title="t")
+    >>> ax.get_title(), len(ax.patches)
+    ('t', 3)
+    >>> plt.close(ax.figure)
     """
     labels = labels or {"kept": "kept", "merged": "merged (duplicates)", "rejected": "rejected"}
-    parts = summary.set_index("table")[["kept", "merged", "rejected"]]
-    shares = parts.div(parts.sum(axis=1), axis=0)
-    fig, ax = plt.subplots(figsize=(8, 0.6 * len(parts) + 1.6))
-    left = pd.Series(0.0, index=parts.index)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.6 * len(parts) + 1.6))
+    names = parts["table"].to_numpy()
+    left = np.zeros(len(parts))
     colors = [STATUS_COLORS["green"], STATUS_COLORS["amber"], STATUS_COLORS["red"]]
-    for column, color in zip(parts.columns, colors, strict=True):
-        ax.barh(parts.index, shares[column], left=left, color=color, label=labels[column])
-        for y, (share, count) in enumerate(zip(shares[column], parts[column], strict=True)):
+    for column, color in zip(("kept", "merged", "rejected"), colors, strict=True):
+        shares = parts[f"{column}_share"].to_numpy(dtype=float)
+        ax.barh(names, shares, left=left, color=color, label=labels[column])
+        for y, (share, count) in enumerate(zip(shares, parts[column], strict=True)):
             if share > 0.06:
                 ax.text(
-                    left.iloc[y] + share / 2,
+                    left[y] + share / 2,
                     y,
                     f"{count:,}",
                     ha="center",
@@ -310,7 +289,7 @@ def ledger_chart(
                     color="white",
                     fontsize=9,
                 )
-        left += shares[column]
+        left = left + shares
     percent_axis(ax, "x")
     ax.set_xlim(0, 1)
     ax.invert_yaxis()
@@ -321,8 +300,8 @@ def ledger_chart(
         ncol=3,
         frameon=False,
     )
-    fig.tight_layout()
-    return set_takeaway(fig, ledger_takeaway(summary, lang))
+    ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def weekday_hour_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
