@@ -24,6 +24,7 @@ from custops.report import notebook as nb
 from custops.report import plots
 from custops.report.notebook import Context
 from custops.segments import segmentation as seg
+from custops.segments import timing as timing_text
 
 __all__ = [
     "SEGMENTS",
@@ -353,8 +354,8 @@ def timing(
         timezone=timing_.timezone_label(ctx.cfg, ctx.artifacts / LEDGER),
         index=data.index,
     )
-    nb.md(when.note(ctx.language))
-    nb.md(timing_.timing_findings(when, ctx.language, ctx.cfg.currency))
+    nb.md(timing_text.timing_note(when, ctx.language))
+    nb.md(timing_text.timing_findings(when, ctx.language, ctx.cfg.currency))
     return when
 
 
@@ -365,8 +366,13 @@ def timing_chart(ctx: Context, when: timing_.WeekdayHour) -> Headlines:
     --------
     >>> nb.glue_headlines(timing_chart(ctx, when))  # doctest: +SKIP
     """
-    if when.has_times:  # the heatmaps with their caption (report.plots)
-        plots.weekday_hour(when.table, ctx.language, ctx.cfg.currency)
+    if when.has_times:  # the heatmaps with their caption
+        lang = ctx.language
+        titles, xlabel = timing_text.weekday_hour_words(lang, ctx.cfg.currency)
+        axes = timing_.plot_weekday_hour(
+            timing_text.weekday_hour_labelled_panels(when.table, lang), titles, xlabel
+        )
+        plots.set_takeaway(axes[0], timing_text.weekday_hour_takeaway(when.table, lang))
     return timing_.timing_headlines(when)
 
 

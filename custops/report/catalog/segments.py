@@ -345,4 +345,104 @@ TEXTS: dict[str, dict[str, str]] = {
     "segments.segmentation.rules.segment": {"en": "segment", "zh": "客群"},
     "segments.segmentation.rules.meaning": {"en": "meaning", "zh": "含义"},
     "segments.segmentation.rules.suggested_action": {"en": "suggested action", "zh": "建议动作"},
+    # ------------------------------------------------------------------ segments.timing
+    # weekday × hour (custops.features.timing computes, custops.segments.timing words)
+    **{
+        f"segments.timing.weekday.{day}": {"en": en, "zh": zh}
+        for day, (en, zh) in enumerate(
+            zip(
+                ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+                ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+                strict=True,
+            )
+        )
+    },
+    **{
+        f"segments.timing.weekday_short.{day}": {"en": en, "zh": zh}
+        for day, (en, zh) in enumerate(
+            zip(
+                ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+                ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+                strict=True,
+            )
+        )
+    },
+    "segments.timing.note.empty": {
+        "en": "> There are no orders from {first} to {last}, so there is no weekday × hour heatmap.",
+        "zh": "> {first} 至 {last} 没有订单，不绘制星期 × 时段热力图。",
+    },
+    "segments.timing.note.date_only": {
+        "en": "> The order timestamps carry only a date ({share:.0%} are exactly "
+        "00:00:00), so the time of day is unknown and no weekday × hour heatmap is drawn "
+        "(it would show a fake midnight spike). If the source system can export the time "
+        "of the order, map `order_date` to that column in the config.",
+        "zh": "> 订单时间只有日期（{share:.0%} 的时间戳恰为 00:00:00），无法看出一天中的时段，"
+        "因此不绘制星期 × 时段热力图（否则会在午夜出现一个虚假的高峰）。如果源系统能导出下单时刻，"
+        "请在配置中把 `order_date` 映射到带时间的列。",
+    },
+    "segments.timing.note.scope": {
+        "en": "> Scope: {n:,} orders in {scope} ({first} to {last}), lines merged by "
+        "order id (an order's time is its earliest line).",
+        "zh": "> 范围：{scope}（{first} 至 {last}）的 {n:,} 笔订单"
+        "（按订单号合并订单行，时间取最早一行）。",
+    },
+    "segments.timing.note.scope.year": {"en": "the trailing 12 months", "zh": "近 12 个月"},
+    "segments.timing.note.scope.period": {"en": "the period", "zh": "本期"},
+    "segments.timing.note.untimed": {
+        "en": " {n:,} of them ({share:.0%}) carry only "
+        "a date (exactly 00:00:00) and are left out of the heatmap.",
+        "zh": "其中 {n:,} 笔（{share:.0%}）只有日期（恰为 00:00:00），不计入热力图。",
+    },
+    "segments.timing.note.min_n": {
+        "en": " Cells with fewer than {min_n} orders show no average order value. ",
+        "zh": "少于 {min_n} 笔订单的格子不显示客单价。",
+    },
+    "segments.timing.note.timezone": {"en": "Times are in {zone}.", "zh": "时间为 {zone} 时间。"},
+    "segments.timing.note.no_timezone": {
+        "en": "Times are as recorded in the export (no time-zone conversion).",
+        "zh": "时间为导出文件中记录的时间（未做时区换算）。",
+    },
+    "segments.timing.findings.hours": {
+        "en": "- **Busiest hours:** {share:.0%} of orders fall in the three hours {block}; "
+        "the busiest single cell is {day} {span}, with {per_day:.1f} orders on an average {day}.",
+        "zh": "- **最忙的时段：** {share:.0%} 的订单落在 {block} 这三个小时；单格最高是"
+        "{day} {span}，平均每个{day}该小时 {per_day:.1f} 笔。",
+    },
+    "segments.timing.findings.days": {
+        "en": "- **Weekdays:** {best} brings the most orders ({best_n:.0f} a day on average) "
+        "and {worst} the fewest ({worst_n:.0f}).",
+        "zh": "- **星期：** {best}平均每天 {best_n:.0f} 笔订单最多，{worst} {worst_n:.0f} 笔最少。",
+    },
+    "segments.timing.findings.aov.none": {
+        "en": "- **Order value:** fewer than two hours have {min_n} orders or more, so "
+        "order values cannot be compared across hours.",
+        "zh": "- **客单价：** 订单数不少于 {min_n} 的时段不足两个，无法比较各时段客单价。",
+    },
+    "segments.timing.findings.aov": {
+        "en": "- **Order value:** highest at {hi_span} ({cur}{hi:,.0f}), lowest at "
+        "{lo_span} ({cur}{lo:,.0f}); {verdict} (Kruskal-Wallis test, p = {p:.3g}, "
+        "hours with at least {min_n} orders).",
+        "zh": "- **客单价：** 最高 {hi_span}（{cur}{hi:,.0f}），最低 {lo_span}"
+        "（{cur}{lo:,.0f}）；{verdict}（Kruskal-Wallis 检验，p = {p:.3g}，"
+        "仅含订单数不少于 {min_n} 的时段）。",
+    },
+    "segments.timing.findings.aov.differs": {
+        "en": "the differences between hours are larger than chance",
+        "zh": "各时段客单价的差异超出随机波动",
+    },
+    "segments.timing.findings.aov.chance": {
+        "en": "the differences between hours are within chance, so there is no case for "
+        "hour-specific pricing or basket offers on this evidence",
+        "zh": "各时段客单价的差异在随机波动范围内，不宜按时段调整客单价策略",
+    },
+    "segments.timing.plot.orders": {
+        "en": "Orders per day (weekday × hour)",
+        "zh": "每天订单数（星期 × 时段）",
+    },
+    "segments.timing.plot.aov": {
+        "en": "Average order value{unit}; cells with too few orders left blank",
+        "zh": "客单价{unit}，订单过少的格子留空",
+    },
+    "segments.timing.plot.aov.unit": {"en": " ({currency})", "zh": "（{currency}）"},
+    "segments.timing.plot.hour": {"en": "hour of day", "zh": "时段（点）"},
 }
