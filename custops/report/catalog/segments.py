@@ -445,4 +445,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "segments.timing.plot.aov.unit": {"en": " ({currency})", "zh": "（{currency}）"},
     "segments.timing.plot.hour": {"en": "hour of day", "zh": "时段（点）"},
+    # ------------------------------------------------------------------ segments.features
+    # the partial-period note of custops.features.features.Observation (chapters word it:
+    # day = observation_end.isoformat(), share, period)
+    "segments.features.observation": {
+        "en": "> **The data end on {day}: {share:.0%} of {period}.** Recency, tenure, T "
+        "and churn censoring are measured to {day}; the period's totals and KPIs cover a "
+        "partial period (marked partial).",
+        "zh": "> **数据截止于 {day}：覆盖 {period} 的 {share:.0%}。** 最近购买间隔、客户年龄、"
+        "T 和流失删失都按 {day} 计算；本期的合计与 KPI 是不完整时期的数值（标为部分期）。",
+    },
 }
