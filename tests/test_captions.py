@@ -59,12 +59,15 @@ def test_share_vs_revenue_takeaway_names_the_largest_revenue_share():
     top = max(by_revenue, key=by_revenue.get)
     revenue_share = by_revenue[top] / revenue.sum()
     customer_share = (segments == top).mean()
-    fig = seg.plot_share_vs_revenue(seg.segment_contribution(view), "rfm_segment", "en")
-    assert takeaway(fig) == (
+    contribution = seg.segment_contribution(view)
+    table = seg.share_vs_revenue_table(contribution, "rfm_segment", "en")
+    text = seg.share_takeaway(contribution, "rfm_segment", "en")
+    assert takeaway(seg.plot_share_vs_revenue(table, "en", takeaway=text)) == text
+    assert text == (
         f"{top} carry {revenue_share:.0%} of 12-month revenue with {customer_share:.0%} of "
         "customers."
     )
-    zh = takeaway(seg.plot_share_vs_revenue(seg.segment_contribution(view), "rfm_segment", "zh"))
+    zh = seg.share_takeaway(contribution, "rfm_segment", "zh")
     assert zh == (
         f"{seg.label(top, 'zh')}以 {customer_share:.0%} 的客户贡献了近 12 个月 "
         f"{revenue_share:.0%} 的销售额。"
@@ -169,8 +172,18 @@ def test_transition_takeaway_counts_who_stayed_and_the_largest_move():
     moves = Counter((a, b) for a, b in zip(before, after, strict=True) if a != b)
     (source, target), count = moves.most_common(1)[0]
     assert sorted(moves.values())[-2] < count
-    fig = seg.plot_transition(matrix, "en", what="segment", previous="Q3", current="Q4")
-    assert takeaway(fig) == (
+    text = seg.transition_takeaway(matrix, "en", "segment")
+    ax = seg.plot_transition(
+        seg.transition_shares(matrix),
+        matrix,
+        "en",
+        what="segment",
+        previous="Q3",
+        current="Q4",
+        takeaway=text,
+    )
+    assert takeaway(ax) == text
+    assert text == (
         f"{stayed:.0%} of customers kept their RFM segment; the largest move was {count} "
         f"customers from {source} to {target}."
     )

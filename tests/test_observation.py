@@ -61,3 +61,13 @@ def test_recency_tenure_T_and_censoring_count_to_the_observation_end():
     # with the period end instead, T is 41 days longer for everyone
     full = order_features(ORDERS, "2025Q4", inactivity_days=180).set_index("customer_id")
     assert ((full["T"] - f["T"]) == (pd.Timestamp("2025-12-31") - end).days).all()
+
+
+def test_catalog_words_the_partial_period_as_the_observation_does():
+    """``segments.features.observation`` is the sentence a chapter shows (byte for byte)."""
+    from custops.report.text import t
+
+    obs = observation({"orders": ORDERS}, "2025Q4")
+    for lang in ("en", "zh"):
+        fields = {"day": obs.observation_end.isoformat(), "share": obs.share, "period": obs.period}
+        assert t("segments.features.observation", lang, **fields) == obs.sentence(lang)

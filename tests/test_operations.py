@@ -37,6 +37,7 @@ from custops.ingest.artifacts import read_clean_tables
 from custops.report import plots
 from custops.review import economics
 from custops.run import cli, guard, pipeline
+from custops.segments import timing as timing_text
 from custops.voice import agents
 
 PERIOD = "2025Q4"
@@ -117,9 +118,9 @@ def test_demo_evening_peak_is_found(demo_tables):
     assert 17 <= int(heads["seg_peak_hour"][:2]) <= 22
     hours = demo_tables["orders"].drop_duplicates("order_id")["order_date"].dt.hour
     assert hours.between(0, 6).mean() < 0.01
-    text = timing.timing_findings(result, "en", "CNY")
+    text = timing_text.timing_findings(result, "en", "CNY")
     assert f"{heads['seg_peak_block_order_share']:.0%} of orders" in text
-    assert "Kruskal-Wallis" in text and "周" in timing.timing_findings(result, "zh")
+    assert "Kruskal-Wallis" in text and "周" in timing_text.timing_findings(result, "zh")
 
 
 def test_date_only_timestamps_skip_the_heatmap():
@@ -127,9 +128,11 @@ def test_date_only_timestamps_skip_the_heatmap():
     result = timing.weekday_hour_table(orders, PERIOD, window="period")
     assert result.resolution == "date_only" and not result.has_times
     assert result.table.empty and result.n_orders == 3
-    assert "only a date" in result.note("en") and "fake midnight spike" in result.note("en")
-    assert "只有日期" in result.note("zh")
-    assert timing.timing_findings(result) == result.note()
+    note = timing_text.timing_note(result, "en")
+    assert "only a date" in note and "fake midnight spike" in note
+    assert "只有日期" in timing_text.timing_note(result, "zh")
+    assert timing_text.timing_findings(result) == note
+    assert timing.timing_facts(result) is None
     assert timing.timing_headlines(result) == {}
 
 
@@ -139,7 +142,7 @@ def test_mixed_timestamps_leave_the_date_only_rows_out():
     assert result.resolution == "mixed" and result.n_untimed == 4
     assert result.table["orders"].sum() == 6
     assert result.table.query("hour == 0")["orders"].sum() == 0  # no fake midnight spike
-    assert "4 of them (40%) carry only a date" in result.note()
+    assert "4 of them (40%) carry only a date" in timing_text.timing_note(result)
 
 
 def test_time_resolution_thresholds():
@@ -166,7 +169,7 @@ def test_timezone_label(tmp_path):
     result = timing.weekday_hour_table(
         _orders(["2025-10-01 19:00"], [1.0]), PERIOD, window="period", timezone="UTC"
     )
-    assert "Times are in UTC." in result.note()
+    assert "Times are in UTC." in timing_text.timing_note(result)
 
 
 def test_window_argument_is_checked():
@@ -177,10 +180,34 @@ def test_window_argument_is_checked():
 def test_plot_weekday_hour_draws_two_panels_in_chinese(demo_tables):
     plots.setup("zh")  # a CJK font, as nb.start does
     result = timing.weekday_hour_table(demo_tables["orders"], PERIOD)
-    fig = timing.plot_weekday_hour(result.table, "zh", "CNY")
+    titles, xlabel = timing_text.weekday_hour_words("zh", "CNY")
+    panels = timing_text.weekday_hour_labelled_panels(result.table, "zh")
+    axes = timing.plot_weekday_hour(panels, titles, xlabel)
+    fig = axes[0].figure
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titles[0].startswith("每天订单数")
+    assert titles[0].startswith("每天订单数") and titles[1] == "客单价（CNY），订单过少的格子留空"
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][:2] == ["周一", "周二"]
+    assert axes[1].get_xlabel() == "时段（点）"
+
+
+def test_plot_weekday_hour_draws_into_the_given_axes():
+    import matplotlib.pyplot as plt
+
+    table = pd.DataFrame(
+        [(d, h, (d + h) / 13, 10.0 + h, h % 5 == 0) for d in range(7) for h in range(24)],
+        columns=["weekday", "hour", "orders_per_day", "aov", "small"],
+    )
+    counts, aov = timing.weekday_hour_panels(table)
+    assert counts.shape == aov.shape == (7, 24)
+    assert counts.at[2, 5] == table.query("weekday == 2 and hour == 5")["orders_per_day"].item()
+    assert aov[5].isna().all() and aov.at[0, 1] == 11.0  # small cells blank
+    fig, given = plt.subplots(2, 1)
+    try:
+        axes = timing.plot_weekday_hour((counts, aov), ("a", "b"), "hour", axes=given)
+        assert axes is given and [ax.get_title() for ax in given] == ["a", "b"]
+        assert all(ax.collections for ax in given)
+    finally:
+        plt.close(fig)
 
 
 # --------------------------------------------------------------------------- economics

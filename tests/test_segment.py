@@ -412,6 +412,74 @@ def test_headlines(segmented):
     assert 0.01 < out["seg_high_value_cluster_share"] < 0.1
 
 
+# --------------------------------------------------------------------------- plots
+
+
+def _plot_cases():
+    contribution = pd.DataFrame(
+        {
+            "rfm_segment": ["Loyal", "Lost"],
+            "share_customers": [0.2, 0.8],
+            "share_revenue": [0.7, 0.3],
+        }
+    )
+    matrix = pd.DataFrame(
+        [[5, 3], [1, 7]], index=["Loyal", "At risk"], columns=["Loyal", "At risk"]
+    )
+    levels = pd.DataFrame({"recency_days": [-0.5, 1.2], "avg_order_value": [2.5, -0.1]})
+    silhouette = pd.DataFrame({"k": [3, 4], "silhouette": [0.25, 0.31]})
+    return {
+        "share_vs_revenue": lambda ax: seg.plot_share_vs_revenue(
+            seg.share_vs_revenue_table(contribution), ax=ax, takeaway="given"
+        ),
+        "pareto": lambda ax: seg.plot_pareto(
+            seg.pareto_curve(pd.Series([5.0, 3.0, 1.0, 1.0])), 0.25, 0.5, ax=ax, takeaway="given"
+        ),
+        "transition": lambda ax: seg.plot_transition(
+            seg.transition_shares(matrix), matrix, ax=ax, takeaway="given"
+        ),
+        "silhouette": lambda ax: seg.plot_silhouette(silhouette, 4, ax=ax, takeaway="given"),
+        "cluster_levels": lambda ax: seg.plot_cluster_levels(
+            seg.cluster_levels_table(levels, {0: "high-value loyal", 1: "lapsed"}),
+            ax=ax,
+            takeaway="given",
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_plot_cases()))
+def test_plot_draws_into_the_given_axes_and_returns_it(name):
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import takeaway
+
+    fig, (ax, other) = plt.subplots(1, 2)
+    try:
+        assert _plot_cases()[name](ax) is ax
+        assert ax.has_data() and ax.get_title()
+        assert not other.has_data() and len(fig.axes) == 2  # no new Axes, nothing elsewhere
+        assert takeaway(fig) == "given"
+    finally:
+        plt.close(fig)
+
+
+def test_plot_tables_hold_labels_and_shares():
+    contribution = pd.DataFrame(
+        {"tier": ["A", "B"], "share_customers": [0.1, 0.9], "share_revenue": [0.6, 0.4]}
+    )
+    table = seg.share_vs_revenue_table(contribution, "tier", "zh")
+    assert table["share"].tolist() == [0.1, 0.9, 0.6, 0.4]
+    assert table["measure"].tolist() == ["客户占比"] * 2 + ["销售额占比"] * 2
+    matrix = pd.DataFrame([[2, 6], [0, 0]], index=["Loyal", "Lost"], columns=["Loyal", "Lost"])
+    shares = seg.transition_shares(matrix)
+    assert shares.to_numpy().tolist() == [[0.25, 0.75], [0.0, 0.0]]
+    assert seg.transition_shares(matrix, "zh").index.tolist() == ["忠诚客户", "已流失"]
+    levels = pd.DataFrame({"n_orders": [1.0], "other": [0.5]})
+    shown = seg.cluster_levels_table(levels, {0: "lapsed regular"}, "zh")
+    assert shown.index.tolist() == ["0: 流失常客"] and shown.columns.tolist() == ["订单数", "other"]
+    assert seg.silhouette_takeaway(pd.DataFrame({"k": [3], "silhouette": [0.2]}), 4) is None
+
+
 # --------------------------------------------------------------------------- notebook
 
 

@@ -24,6 +24,7 @@ from custops.report import notebook as nb
 from custops.report import plots
 from custops.report.notebook import Context
 from custops.segments import segmentation as seg
+from custops.segments import timing as timing_text
 
 __all__ = [
     "SEGMENTS",
@@ -145,7 +146,12 @@ def segments_chart(ctx: Context, by_segment: pd.DataFrame) -> None:
     --------
     >>> segments_chart(ctx, by_segment)  # doctest: +SKIP
     """
-    seg.plot_share_vs_revenue(by_segment, "rfm_segment", ctx.language)
+    lang = ctx.language
+    seg.plot_share_vs_revenue(
+        seg.share_vs_revenue_table(by_segment, "rfm_segment", lang),
+        lang,
+        takeaway=seg.share_takeaway(by_segment, "rfm_segment", lang),
+    )
 
 
 def segment_findings(ctx: Context, by_segment: pd.DataFrame) -> str:
@@ -193,7 +199,8 @@ def cluster_choice(ctx: Context, data: SegmentData) -> None:
     """
     clusters = data.segmentation.clusters
     nb.md(clusters.note(ctx.language))
-    seg.plot_silhouette(clusters.silhouette_, clusters.k_, ctx.language)
+    silhouette, k, lang = clusters.silhouette_, clusters.k_, ctx.language
+    seg.plot_silhouette(silhouette, k, lang, takeaway=seg.silhouette_takeaway(silhouette, k, lang))
 
 
 def cluster_levels_chart(ctx: Context, data: SegmentData) -> None:
@@ -204,7 +211,12 @@ def cluster_levels_chart(ctx: Context, data: SegmentData) -> None:
     >>> cluster_levels_chart(ctx, data)  # doctest: +SKIP
     """
     clusters = data.segmentation.clusters
-    seg.plot_cluster_levels(clusters.levels_, clusters.names_, ctx.language)
+    levels, names, lang = clusters.levels_, clusters.names_, ctx.language
+    seg.plot_cluster_levels(
+        seg.cluster_levels_table(levels, names, lang),
+        lang,
+        takeaway=seg.levels_takeaway(levels, names, lang),
+    )
 
 
 def cluster_profile(ctx: Context, data: SegmentData) -> pd.DataFrame:
@@ -234,7 +246,12 @@ def clusters_chart(ctx: Context, data: SegmentData) -> None:
     """
     view = data.segmentation.view
     by_cluster = seg.segment_contribution(view[view["cluster"] >= 0], "cluster_name")
-    seg.plot_share_vs_revenue(by_cluster, "cluster_name", ctx.language)
+    lang = ctx.language
+    seg.plot_share_vs_revenue(
+        seg.share_vs_revenue_table(by_cluster, "cluster_name", lang),
+        lang,
+        takeaway=seg.share_takeaway(by_cluster, "cluster_name", lang),
+    )
 
 
 def cluster_findings(ctx: Context, profile: pd.DataFrame) -> str:
@@ -257,7 +274,13 @@ def concentration(ctx: Context, data: SegmentData, top: float = 0.2) -> float:
     revenue = data.segmentation.view["revenue_365d"]
     share = seg.top_share(revenue, top)
     nb.md(seg.concentration_sentence(revenue, top, ctx.language))
-    seg.plot_pareto(seg.pareto_curve(revenue), top, share, ctx.language)
+    seg.plot_pareto(
+        seg.pareto_curve(revenue),
+        top,
+        share,
+        ctx.language,
+        takeaway=seg.pareto_takeaway(top, share, ctx.language),
+    )
     return share
 
 
@@ -274,6 +297,17 @@ def migration(ctx: Context, data: SegmentData, n_movements: int = 5) -> Migratio
     return Migration(before=before, moves=moves)
 
 
+def _transition_chart(ctx: Context, matrix: pd.DataFrame) -> None:
+    """Draw a transition matrix of :func:`custops.segments.segmentation.migration` with its takeaway."""
+    lang = ctx.language
+    seg.plot_transition(
+        seg.transition_shares(matrix, lang),
+        matrix,
+        lang,
+        takeaway=seg.transition_takeaway(matrix, lang),
+    )
+
+
 def migration_chart(ctx: Context, moved: Migration) -> None:
     """Show the RFM segment transition matrix since the previous period.
 
@@ -281,7 +315,7 @@ def migration_chart(ctx: Context, moved: Migration) -> None:
     --------
     >>> migration_chart(ctx, moved)  # doctest: +SKIP
     """
-    seg.plot_transition(moved.moves, ctx.language)
+    _transition_chart(ctx, moved.moves)
 
 
 def tier_migration(ctx: Context, data: SegmentData, moved: Migration) -> None:
@@ -293,7 +327,7 @@ def tier_migration(ctx: Context, data: SegmentData, moved: Migration) -> None:
     """
     tier_moves = seg.migration(moved.before, data.segmentation, "tier")
     nb.md(seg.migration_sentences(tier_moves, 3, ctx.language))
-    seg.plot_transition(tier_moves, ctx.language)
+    _transition_chart(ctx, tier_moves)
 
 
 def timing(
@@ -320,8 +354,8 @@ def timing(
         timezone=timing_.timezone_label(ctx.cfg, ctx.artifacts / LEDGER),
         index=data.index,
     )
-    nb.md(when.note(ctx.language))
-    nb.md(timing_.timing_findings(when, ctx.language, ctx.cfg.currency))
+    nb.md(timing_text.timing_note(when, ctx.language))
+    nb.md(timing_text.timing_findings(when, ctx.language, ctx.cfg.currency))
     return when
 
 
@@ -332,8 +366,13 @@ def timing_chart(ctx: Context, when: timing_.WeekdayHour) -> Headlines:
     --------
     >>> nb.glue_headlines(timing_chart(ctx, when))  # doctest: +SKIP
     """
-    if when.has_times:  # the heatmaps with their caption (report.plots)
-        plots.weekday_hour(when.table, ctx.language, ctx.cfg.currency)
+    if when.has_times:  # the heatmaps with their caption
+        lang = ctx.language
+        titles, xlabel = timing_text.weekday_hour_words(lang, ctx.cfg.currency)
+        axes = timing_.plot_weekday_hour(
+            timing_text.weekday_hour_labelled_panels(when.table, lang), titles, xlabel
+        )
+        plots.set_takeaway(axes[0], timing_text.weekday_hour_takeaway(when.table, lang))
     return timing_.timing_headlines(when)
 
 

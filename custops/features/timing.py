@@ -22,13 +22,13 @@ cells with a handful of orders, and a year averages over seasons and holidays.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from scipy import stats
 
 from custops.core.config import Period, ReportConfig
@@ -36,8 +36,7 @@ from custops.core.index import OrderIndex
 from custops.core.results import Headline, Headlines, Result
 
 __all__ = [
-    "WEEKDAYS",
-    "WEEKDAY_NAMES",
+    "WEEKDAY_KEYS",
     "DATE_ONLY_SHARE",
     "MIXED_SHARE",
     "WeekdayHour",
@@ -45,21 +44,26 @@ __all__ = [
     "time_resolution",
     "timezone_label",
     "weekday_hour_table",
-    "timing_findings",
+    "TimingFacts",
+    "hour_span",
+    "timing_facts",
     "timing_headlines",
+    "weekday_hour_panels",
     "plot_weekday_hour",
 ]
 
-WEEKDAYS = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-}
-_WEEKDAY_LONG = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-}
-#: full weekday names, Monday first (the captions of the charts)
-WEEKDAY_NAMES = _WEEKDAY_LONG
+#: weekday label keys, Monday first (``seg_peak_weekday``; :func:`custops.report.labels.value_label`
+#: reads them); the weekday names of the sentences and charts are in the text catalog
+#: (``segments.timing.weekday.<0-6>``, ``segments.timing.weekday_short.<0-6>``)
+WEEKDAY_KEYS: tuple[str, ...] = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
 #: at least this share of timestamps at exactly 00:00:00 -> the column is date-only
 DATE_ONLY_SHARE = 0.98
 #: above this share at exactly midnight (but below DATE_ONLY_SHARE) part of the rows are date-only
@@ -235,70 +239,6 @@ class WeekdayHour(Result):
     def headlines(self) -> Headlines:
         """The busiest weekday × hour and 3-hour block (:func:`timing_headlines`)."""
         return timing_headlines(self)
-
-    def note(self, lang: str = "en") -> str:
-        """What the table covers (window, orders, zone) or why there is no heatmap.
-
-        Examples
-        --------
-        >>> r = WeekdayHour(pd.DataFrame(), "date_only", 1.0, pd.Timestamp("2025-01-01"),
-        ...     pd.Timestamp("2026-01-01"), 120, 120, 30, "year")
-        >>> print(r.note())  # doctest: +ELLIPSIS
-        > The order timestamps carry only a date ...
-        """
-        zh = lang == "zh"
-        first = self.start.date().isoformat()
-        last = (self.end - pd.Timedelta(days=1)).date().isoformat()
-        if self.resolution == "empty":
-            return (
-                f"> {first} 至 {last} 没有订单，不绘制星期 × 时段热力图。"
-                if zh
-                else f"> There are no orders from {first} to {last}, so there is no weekday × hour heatmap."
-            )
-        if self.resolution == "date_only":
-            return (
-                f"> 订单时间只有日期（{self.midnight_share:.0%} 的时间戳恰为 00:00:00），无法看出一天中的时段，"
-                "因此不绘制星期 × 时段热力图（否则会在午夜出现一个虚假的高峰）。如果源系统能导出下单时刻，"
-                "请在配置中把 `order_date` 映射到带时间的列。"
-                if zh
-                else f"> The order timestamps carry only a date ({self.midnight_share:.0%} are exactly "
-                "00:00:00), so the time of day is unknown and no weekday × hour heatmap is drawn "
-                "(it would show a fake midnight spike). If the source system can export the time "
-                "of the order, map `order_date` to that column in the config."
-            )
-        if zh:
-            scope = "近 12 个月" if self.window == "year" else "本期"
-            text = (
-                f"> 范围：{scope}（{first} 至 {last}）的 {self.n_orders:,} 笔订单"
-                f"（按订单号合并订单行，时间取最早一行）。"
-            )
-            if self.n_untimed:
-                text += (
-                    f"其中 {self.n_untimed:,} 笔（{self.n_untimed / self.n_orders:.0%}）只有日期"
-                    "（恰为 00:00:00），不计入热力图。"
-                )
-            text += f"少于 {self.min_n} 笔订单的格子不显示客单价。" + (
-                f"时间为 {self.timezone} 时间。"
-                if self.timezone
-                else "时间为导出文件中记录的时间（未做时区换算）。"
-            )
-            return text
-        scope = "the trailing 12 months" if self.window == "year" else "the period"
-        text = (
-            f"> Scope: {self.n_orders:,} orders in {scope} ({first} to {last}), lines merged by "
-            "order id (an order's time is its earliest line)."
-        )
-        if self.n_untimed:
-            text += (
-                f" {self.n_untimed:,} of them ({self.n_untimed / self.n_orders:.0%}) carry only "
-                "a date (exactly 00:00:00) and are left out of the heatmap."
-            )
-        text += f" Cells with fewer than {self.min_n} orders show no average order value. " + (
-            f"Times are in {self.timezone}."
-            if self.timezone
-            else "Times are as recorded in the export (no time-zone conversion)."
-        )
-        return text
 
 
 def _window(period: Period, window: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -483,7 +423,14 @@ def _id_order(ids: pd.Series) -> np.ndarray:
     return np.argsort(ids.to_numpy(), kind="stable")
 
 
-def _hour_span(hour: int) -> str:
+def hour_span(hour: int) -> str:
+    """The hour ``hour`` as a span: ``"19:00–20:00"``.
+
+    Examples
+    --------
+    >>> hour_span(23)
+    '23:00–00:00'
+    """
     return f"{hour:02d}:00–{(hour + 1) % 24:02d}:00"
 
 
@@ -515,150 +462,171 @@ def timing_headlines(result: WeekdayHour) -> Headlines:
     table = result.table
     top = table.loc[table["orders_per_day"].idxmax()]
     start, share = _peak_block(table)
-    weekday = _WEEKDAY_LONG["en"][int(top.weekday)]  # a label key: "Sunday" / "星期日"
+    weekday = WEEKDAY_KEYS[int(top.weekday)]  # a label key: "Sunday" / "星期日"
     block = f"{start:02d}:00–{(start + 3) % 24:02d}:00"
     return Headlines(
         [
             Headline("seg_peak_weekday", weekday, "label"),
-            Headline("seg_peak_hour", _hour_span(int(top.hour)), "text"),
+            Headline("seg_peak_hour", hour_span(int(top.hour)), "text"),
             Headline("seg_peak_hour_block", block, "text"),
             Headline("seg_peak_block_order_share", share, "share"),
         ]
     )
 
 
-def timing_findings(result: WeekdayHour, lang: str = "en", currency: str = "") -> str:
-    """Plain-language findings: busiest hours and days, and whether order value varies by hour.
+@dataclass(frozen=True)
+class TimingFacts:
+    """The numbers behind the weekday × hour findings (:func:`timing_facts`); the sentences are
+    worded by :func:`custops.segments.timing.timing_findings`.
+
+    Attributes
+    ----------
+    block : str
+        The busiest three hours, ``"18:00–21:00"``.
+    block_share : float
+        Their share of the orders.
+    top_weekday, top_hour : int
+        The busiest weekday × hour cell (weekday 0 = Monday).
+    top_orders_per_day : float
+        Its orders on an average such weekday.
+    best_day, worst_day : int
+        The weekdays with the most and the fewest orders per day.
+    best_per_day, worst_per_day : float
+        Their orders per day.
+    aov_high_hour, aov_low_hour : int or None
+        The hours with the highest and the lowest average order value among the hours with at
+        least ``min_n`` orders; ``None`` when fewer than two hours qualify (or no test ran).
+    aov_high, aov_low : float or None
+        Those average order values.
+    p_value : float or None
+        Kruskal-Wallis test of order value across those hours.
+    """
+
+    block: str
+    block_share: float
+    top_weekday: int
+    top_hour: int
+    top_orders_per_day: float
+    best_day: int
+    worst_day: int
+    best_per_day: float
+    worst_per_day: float
+    aov_high_hour: int | None = None
+    aov_low_hour: int | None = None
+    aov_high: float | None = None
+    aov_low: float | None = None
+    p_value: float | None = None
+
+    @property
+    def aov_differs(self) -> bool:
+        """Whether order value differs across hours beyond chance (p < 0.05)."""
+        return self.p_value is not None and self.p_value < 0.05
+
+
+def timing_facts(result: WeekdayHour) -> TimingFacts | None:
+    """Busiest hours and days, and whether order value varies by hour (``None`` without times).
 
     Examples
     --------
     >>> o = pd.DataFrame({"order_id": [str(i) for i in range(4)], "customer_id": list("abcd"),
     ...     "order_date": pd.to_datetime(["2025-10-06 19:10", "2025-10-06 19:50", "2025-10-07 20:00",
     ...     "2025-10-08 09:00"]), "amount": [1.0, 2.0, 3.0, 4.0]})
-    >>> print(timing_findings(weekday_hour_table(o, "2025Q4", window="period", min_n=1)))  # doctest: +ELLIPSIS
-    - **Busiest hours:** 75% of orders fall in the three hours 18:00–21:00; ...
+    >>> f = timing_facts(weekday_hour_table(o, "2025Q4", window="period", min_n=1))
+    >>> f.block, f.block_share, f.top_weekday, f.top_hour
+    ('18:00–21:00', 0.75, 0, 19)
     """
     if not result.has_times:
-        return result.note(lang)
-    zh = lang == "zh"
+        return None
     table = result.table
     start, share = _peak_block(table)
     top = table.loc[table["orders_per_day"].idxmax()]
     by_day = table.groupby("weekday").agg(orders=("orders", "sum"), days=("days", "first"))
     per_day = by_day["orders"] / by_day["days"]
     best_day, worst_day = int(per_day.idxmax()), int(per_day.idxmin())
-    names = _WEEKDAY_LONG["zh" if zh else "en"]
-    block = f"{start:02d}:00–{(start + 3) % 24:02d}:00"
-    lines = []
-    if zh:
-        lines.append(
-            f"- **最忙的时段：** {share:.0%} 的订单落在 {block} 这三个小时；单格最高是"
-            f"{names[int(top.weekday)]} {_hour_span(int(top.hour))}，平均每个{names[int(top.weekday)]}"
-            f"该小时 {top.orders_per_day:.1f} 笔。"
-        )
-        lines.append(
-            f"- **星期：** {names[best_day]}平均每天 {per_day[best_day]:.0f} 笔订单最多，"
-            f"{names[worst_day]} {per_day[worst_day]:.0f} 笔最少。"
-        )
-    else:
-        lines.append(
-            f"- **Busiest hours:** {share:.0%} of orders fall in the three hours {block}; "
-            f"the busiest single cell is {names[int(top.weekday)]} "
-            f"{_hour_span(int(top.hour))}, with {top.orders_per_day:.1f} orders on an average "
-            f"{names[int(top.weekday)]}."
-        )
-        lines.append(
-            f"- **Weekdays:** {names[best_day]} brings the most orders "
-            f"({per_day[best_day]:.0f} a day on average) and {names[worst_day]} the fewest "
-            f"({per_day[worst_day]:.0f})."
-        )
-    lines.append(_aov_sentence(result, zh, currency))
-    return "\n".join(line for line in lines if line)
-
-
-def _aov_sentence(result: WeekdayHour, zh: bool, currency: str) -> str:
-    table = result.table
+    facts: dict[str, Any] = {
+        "block": f"{start:02d}:00–{(start + 3) % 24:02d}:00",
+        "block_share": share,
+        "top_weekday": int(top.weekday),
+        "top_hour": int(top.hour),
+        "top_orders_per_day": top.orders_per_day,
+        "best_day": best_day,
+        "worst_day": worst_day,
+        "best_per_day": per_day[best_day],
+        "worst_per_day": per_day[worst_day],
+    }
     hours = table.groupby("hour").agg(orders=("orders", "sum"), revenue=("revenue", "sum"))
     hours = hours[hours["orders"] >= result.min_n]
-    if len(hours) < 2 or "p_value" not in result.hour_test:
-        return (
-            f"- **客单价：** 订单数不少于 {result.min_n} 的时段不足两个，无法比较各时段客单价。"
-            if zh
-            else f"- **Order value:** fewer than two hours have {result.min_n} orders or more, so "
-            "order values cannot be compared across hours."
+    if len(hours) >= 2 and "p_value" in result.hour_test:
+        aov = hours["revenue"] / hours["orders"]
+        hi, lo = int(aov.idxmax()), int(aov.idxmin())
+        facts.update(
+            aov_high_hour=hi,
+            aov_low_hour=lo,
+            aov_high=aov[hi],
+            aov_low=aov[lo],
+            p_value=result.hour_test["p_value"],
         )
-    aov = hours["revenue"] / hours["orders"]
-    hi, lo = int(aov.idxmax()), int(aov.idxmin())
-    p = result.hour_test["p_value"]
-    cur = f"{currency} " if currency else ""
-    differs = p < 0.05
-    if zh:
-        verdict = (
-            "各时段客单价的差异超出随机波动"
-            if differs
-            else "各时段客单价的差异在随机波动范围内，不宜按时段调整客单价策略"
-        )
-        return (
-            f"- **客单价：** 最高 {_hour_span(hi)}（{cur}{aov[hi]:,.0f}），最低 {_hour_span(lo)}"
-            f"（{cur}{aov[lo]:,.0f}）；{verdict}（Kruskal-Wallis 检验，p = {p:.3g}，"
-            f"仅含订单数不少于 {result.min_n} 的时段）。"
-        )
-    verdict = (
-        "the differences between hours are larger than chance"
-        if differs
-        else "the differences between hours are within chance, so there is no case for "
-        "hour-specific pricing or basket offers on this evidence"
-    )
-    return (
-        f"- **Order value:** highest at {_hour_span(hi)} ({cur}{aov[hi]:,.0f}), lowest at "
-        f"{_hour_span(lo)} ({cur}{aov[lo]:,.0f}); {verdict} (Kruskal-Wallis test, p = {p:.3g}, "
-        f"hours with at least {result.min_n} orders)."
-    )
+    return TimingFacts(**facts)
 
 
-def plot_weekday_hour(table: pd.DataFrame, lang: str = "en", currency: str = "") -> Figure:
-    """Two heatmaps of a finished :func:`weekday_hour_table` table: orders per day and AOV.
-
-    Small cells (``small``) are left blank in the AOV panel.
+def weekday_hour_panels(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two panels :func:`plot_weekday_hour` draws, weekday (0 = Monday) × hour (7 × 24):
+    orders per day, and the average order value with the small cells blank.
 
     Examples
     --------
-    >>> t = pd.DataFrame([(d, h, 1, 13, 1 / 13, 10.0, 10.0, 9.0, 11.0, True)
-    ...     for d in range(7) for h in range(24)], columns=["weekday", "hour", "orders", "days",
-    ...     "orders_per_day", "revenue", "aov", "aov_ci_low", "aov_ci_high", "small"])
-    >>> len(plot_weekday_hour(t).axes)
-    4
+    >>> t = pd.DataFrame({"weekday": [0, 0], "hour": [9, 10], "orders_per_day": [1.0, 2.0],
+    ...     "aov": [5.0, 7.0], "small": [False, True]})
+    >>> counts, aov = weekday_hour_panels(t)
+    >>> counts.shape, float(counts.at[0, 10]), float(aov.at[0, 9]), bool(aov.isna().at[0, 10])
+    ((7, 24), 2.0, 5.0, True)
     """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    zh = lang == "zh"
-    days = WEEKDAYS["zh" if zh else "en"]
     counts = table.pivot(index="weekday", columns="hour", values="orders_per_day")
     aov = table.assign(shown=table["aov"].where(~table["small"])).pivot(
         index="weekday", columns="hour", values="shown"
     )
-    fig, axes = plt.subplots(2, 1, figsize=(11, 6.4))
-    panels = (
-        (counts, "Blues", "每天订单数（星期 × 时段）" if zh else "Orders per day (weekday × hour)"),
-        (
-            aov,
-            "Oranges",
-            f"客单价{f'（{currency}）' if currency else ''}，订单过少的格子留空"
-            if zh
-            else f"Average order value{f' ({currency})' if currency else ''}; "
-            "cells with too few orders left blank",
-        ),
+    return (
+        counts.reindex(index=range(7), columns=range(24)),
+        aov.reindex(index=range(7), columns=range(24)),
     )
-    for ax, (wide, cmap, title) in zip(axes, panels, strict=True):
-        wide = wide.reindex(index=range(7), columns=range(24))
-        wide.index = list(days)
+
+
+def plot_weekday_hour(
+    panels: Sequence[pd.DataFrame],
+    titles: Sequence[str],
+    xlabel: str,
+    *,
+    axes: Any = None,
+) -> Any:  # -> array of two Axes
+    """Two heatmaps, one above the other: orders per day (blues) and average order value
+    (oranges), as :func:`weekday_hour_panels` gives them with the rows labelled.
+
+    The words come from the caller (:func:`custops.segments.timing.weekday_hour_words`):
+    ``titles`` of the two panels and the hours' ``xlabel``. Draws into ``axes`` (two Axes; a
+    new figure when omitted) and returns them. Blank cells stay grey.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([(d, h, 1 / 13, 10.0, False) for d in range(7) for h in range(24)],
+    ...     columns=["weekday", "hour", "orders_per_day", "aov", "small"])
+    >>> axes = plot_weekday_hour(weekday_hour_panels(t), ("orders", "value"), "hour")
+    >>> len(axes), len(axes[0].figure.axes)
+    (2, 4)
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    own = axes is None
+    if own:
+        _, axes = plt.subplots(2, 1, figsize=(11, 6.4))
+    for ax, wide, cmap, title in zip(axes, panels, ("Blues", "Oranges"), titles, strict=True):
         sns.heatmap(wide, ax=ax, cmap=cmap, cbar=True, linewidths=0.3, linecolor="white")
         ax.set_facecolor("#f2f2f2")
         ax.grid(False)
         ax.set_title(title)
-        ax.set_xlabel("时段（点）" if zh else "hour of day")
+        ax.set_xlabel(xlabel)
         ax.set_ylabel("")
         ax.tick_params(axis="y", rotation=0)
-    fig.tight_layout()
-    return fig
+    if own:
+        axes[0].figure.tight_layout()
+    return axes

@@ -32,6 +32,7 @@ Definitions
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,11 +49,11 @@ from custops.core.stats import wilson_ci
 from custops.features.purchases import purchase_view
 from custops.report import text as catalog
 from custops.report.labels import value_label
+from custops.report.text import LANGUAGES
 
 __all__ = [
     "RFM_SEGMENTS",
     "SEGMENT_ORDER",
-    "SEGMENT_TEXT",
     "SEGMENT_ACTIONS",
     "LIFECYCLE_STAGES",
     "CLUSTER_FEATURES",
@@ -94,10 +95,18 @@ __all__ = [
     "cluster_findings",
     "migration_sentences",
     "high_value_cluster",
+    "share_vs_revenue_table",
+    "share_takeaway",
     "plot_share_vs_revenue",
+    "pareto_takeaway",
     "plot_pareto",
+    "transition_shares",
+    "transition_takeaway",
     "plot_transition",
+    "silhouette_takeaway",
     "plot_silhouette",
+    "cluster_levels_table",
+    "levels_takeaway",
     "plot_cluster_levels",
 ]
 
@@ -123,134 +132,45 @@ RFM_SEGMENTS: dict[str, dict[str, tuple[int, int]]] = {
 }
 SEGMENT_ORDER: list[str] = [*RFM_SEGMENTS, NEVER_BOUGHT]
 
-#: One-line description per segment (en/zh); the display names are the report's labels
-#: (:data:`custops.report.labels.SEGMENT_LABELS`, also used wherever a segment is shown).
-_SEGMENT_DESCRIPTIONS: dict[str, dict[str, str]] = {
-    "Champions": {
-        "en": "bought very recently, often and for a lot",
-        "zh": "最近刚买过，购买频繁且金额高",
-    },
-    "Loyal": {
-        "en": "buy often and spend well, fairly recently",
-        "zh": "购买频繁、金额较高，近期仍在购买",
-    },
-    "Potential loyalist": {
-        "en": "recent customers with average frequency and spend",
-        "zh": "近期购买，频次和金额中等",
-    },
-    "New": {
-        "en": "bought very recently, once or twice and for little",
-        "zh": "刚刚购买，次数少、金额低",
-    },
-    "Promising": {
-        "en": "recent but low frequency and spend",
-        "zh": "近期购买，但频次和金额低",
-    },
-    "Need attention": {
-        "en": "average on recency, frequency and spend",
-        "zh": "最近购买时间、频次、金额都居中",
-    },
-    "About to sleep": {
-        "en": "below-average recency and low frequency and spend",
-        "zh": "有一段时间没买，频次和金额低",
-    },
-    "Cannot lose them": {
-        "en": "were among the best customers but have not bought for long",
-        "zh": "曾是最好的客户，但很久没有购买",
-    },
-    "At risk": {
-        "en": "bought often and well, but long ago",
-        "zh": "曾经购买频繁、金额不低，但已很久没买",
-    },
-    "Hibernating": {
-        "en": "low frequency and spend, last purchase long ago",
-        "zh": "频次和金额低，上次购买已较久",
-    },
-    "Lost": {
-        "en": "lowest recency, frequency and spend",
-        "zh": "最久没买，频次和金额最低",
-    },
-    NEVER_BOUGHT: {
-        "en": "registered but no purchase yet",
-        "zh": "已注册但从未购买",
-    },
-    OTHER: {
-        "en": "not matched by any rule",
-        "zh": "未匹配任何规则",
-    },
-    NEW_CUSTOMER: {
-        "en": "signed up after the previous period",
-        "zh": "上期结束后才注册",
-    },
-}
+#: Names with a one-line description in the catalog (``segments.segmentation.description.<slug>``);
+#: their display names are the report's labels (:data:`custops.report.labels.SEGMENT_LABELS`,
+#: also used wherever a segment is shown).
+_DESCRIBED: tuple[str, ...] = (*RFM_SEGMENTS, NEVER_BOUGHT, OTHER, NEW_CUSTOMER)
+#: Names with a suggested action in the catalog (``segments.segmentation.action.<slug>``).
+_ACTIONED: tuple[str, ...] = (*RFM_SEGMENTS, NEVER_BOUGHT, OTHER)
+#: Catalog key prefix of this module's texts (:mod:`custops.report.catalog.segments`).
+_TEXT = "segments.segmentation."
 
-#: Display name and one-line description per segment (en/zh).
-SEGMENT_TEXT: dict[str, dict[str, tuple[str, str]]] = {
-    segment: {lang: (value_label(segment, lang), text[lang]) for lang in ("en", "zh")}
-    for segment, text in _SEGMENT_DESCRIPTIONS.items()
-}
 
-#: Suggested action per segment (en/zh), written into ``segments_crm.csv``.
+def _slug(name: object) -> str:
+    """The catalog key part of a name: ``"Cannot lose them"`` -> ``cannot_lose_them``."""
+    return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
+
+
+def _description(name: object, lang: str) -> str:
+    """One-line description of a segment ("" for a name without one)."""
+    return catalog.t(f"{_TEXT}description.{_slug(name)}", lang) if name in _DESCRIBED else ""
+
+
+def _action(name: object, lang: str) -> str:
+    """Suggested action of a segment ("" for a name without one)."""
+    return catalog.t(f"{_TEXT}action.{_slug(name)}", lang) if name in _ACTIONED else ""
+
+
+#: Suggested action per segment and language (the catalog's), written into ``segments_crm.csv``.
 SEGMENT_ACTIONS: dict[str, dict[str, str]] = {
-    "Champions": {
-        "en": "Reward: early access, VIP service; ask for reviews and referrals",
-        "zh": "回馈：新品优先体验、VIP 服务；邀请评价和转介绍",
-    },
-    "Loyal": {
-        "en": "Upsell higher-value products; loyalty points; ask for reviews",
-        "zh": "推荐更高价值商品；积分激励；邀请评价",
-    },
-    "Potential loyalist": {
-        "en": "Membership or loyalty programme; personalised recommendations",
-        "zh": "引导加入会员/积分计划；个性化推荐",
-    },
-    "New": {
-        "en": "Onboarding journey; second-purchase incentive within 30 days",
-        "zh": "新客引导；30 天内复购激励",
-    },
-    "Promising": {
-        "en": "Build the relationship: content, free trials, small first-repeat offer",
-        "zh": "加强联系：内容推送、试用、小额复购优惠",
-    },
-    "Need attention": {
-        "en": "Limited-time, personalised offer based on past purchases",
-        "zh": "基于历史购买的限时个性化优惠",
-    },
-    "About to sleep": {
-        "en": "Reactivate now: popular products, reminder of benefits, small discount",
-        "zh": "尽快唤醒：推荐热销品、提醒权益、小额折扣",
-    },
-    "Cannot lose them": {
-        "en": "Personal outreach by an account manager; win-back offer; find out what went wrong",
-        "zh": "专属客户经理一对一联系；挽回礼遇；了解流失原因",
-    },
-    "At risk": {
-        "en": "Win-back campaign with a personal message and a strong offer",
-        "zh": "挽回活动：个性化沟通加力度较大的优惠",
-    },
-    "Hibernating": {
-        "en": "Low-cost reactivation (push, SMS); do not overspend",
-        "zh": "低成本唤醒（推送、短信）；控制投入",
-    },
-    "Lost": {
-        "en": "Only cheap mass campaigns; otherwise stop spending",
-        "zh": "仅做低成本群发；否则停止投入",
-    },
-    NEVER_BOUGHT: {
-        "en": "Welcome journey with a first-purchase incentive",
-        "zh": "欢迎旅程加首单激励",
-    },
-    OTHER: {"en": "Review manually", "zh": "人工复核"},
+    segment: {lang: _action(segment, lang) for lang in LANGUAGES} for segment in _ACTIONED
 }
 
-LIFECYCLE_STAGES: dict[str, dict[str, str]] = {
-    "new": {"en": "new", "zh": "新客"},
-    "active": {"en": "active", "zh": "活跃"},
-    "reactivated": {"en": "reactivated", "zh": "回流"},
-    "sleeping": {"en": "sleeping", "zh": "沉睡"},
-    "churned": {"en": "churned", "zh": "流失"},
-    "never bought": {"en": "never bought", "zh": "未购买"},
-}
+#: Lifecycle stages in their order (labels: ``segments.segmentation.lifecycle.<slug>``).
+LIFECYCLE_STAGES: tuple[str, ...] = (
+    "new",
+    "active",
+    "reactivated",
+    "sleeping",
+    "churned",
+    "never bought",
+)
 
 #: Behaviour columns the clustering uses (all non-negative; ``log1p`` is applied first):
 #: recency, frequency, monetary (total) and spend per order.
@@ -262,121 +182,37 @@ CLUSTER_DESCRIBE: tuple[str, ...] = ("tenure_days",)
 #: ``high`` / ``low`` are the thresholds the naming rules use.
 CLUSTER_NAME_RULES: dict[str, float] = {"high": 0.75, "very_high": 1.5, "low": -0.75}
 
-CLUSTER_NAMES: dict[str, dict[str, str]] = {
-    "high-value loyal": {"en": "high-value loyal", "zh": "高价值忠诚"},
-    "high-value occasional": {"en": "high-value occasional", "zh": "高价值偶购"},
-    "lapsed high-value": {"en": "lapsed high-value", "zh": "流失的高价值"},
-    "lapsed": {"en": "lapsed", "zh": "已流失"},
-    "lapsed regular": {"en": "lapsed regular", "zh": "流失常客"},
-    "lapsed low-spend": {"en": "lapsed low-spend", "zh": "流失低消费"},
-    "occasional low-spend": {"en": "occasional low-spend", "zh": "偶购低消费"},
-    "new low-spend": {"en": "new low-spend", "zh": "新客低消费"},
-    "new": {"en": "new", "zh": "新客"},
-    "price-sensitive impulsive": {"en": "price-sensitive impulsive", "zh": "价格敏感冲动型"},
-    "loyal regular": {"en": "loyal regular", "zh": "忠诚常客"},
-    "price-sensitive occasional": {"en": "price-sensitive occasional", "zh": "价格敏感偶购"},
-    "occasional": {"en": "occasional", "zh": "偶尔购买"},
-    "steady mid-value": {"en": "steady mid-value", "zh": "稳定中等价值"},
-    "never bought": {"en": "never bought", "zh": "未购买"},
-}
+#: Names :func:`name_cluster` gives (labels: ``segments.segmentation.cluster.<slug>``).
+CLUSTER_NAMES: tuple[str, ...] = (
+    "high-value loyal",
+    "high-value occasional",
+    "lapsed high-value",
+    "lapsed",
+    "lapsed regular",
+    "lapsed low-spend",
+    "occasional low-spend",
+    "new low-spend",
+    "new",
+    "price-sensitive impulsive",
+    "loyal regular",
+    "price-sensitive occasional",
+    "occasional",
+    "steady mid-value",
+    "never bought",
+)
 
 # --------------------------------------------------------------------------- text
 
-TEXT: dict[str, dict[str, str]] = {
-    "concentration": {
-        "en": "Among the {n:,} customers who bought in the last 12 months, the **top {top:.0%} of "
-        "customers bring {share:.1%} of revenue**, and half of the revenue comes from "
-        "{half:.1%} of them.",
-        "zh": "在近 12 个月有购买的 {n:,} 位客户中，**前 {top:.0%} 的客户贡献了 {share:.1%} 的"
-        "销售额**，一半的销售额来自其中 {half:.1%} 的客户。",
-    },
-    "segment_line": {
-        "en": "- **{name}** ({what}): {n:,} customers ({share:.1%}), {rev_share:.1%} of "
-        "12-month revenue{churn}. *Do:* {action}.",
-        "zh": "- **{name}**（{what}）：{n:,} 人（{share:.1%}），贡献近 12 个月销售额的 "
-        "{rev_share:.1%}{churn}。*建议：*{action}。",
-    },
-    "segment_churn": {
-        "en": "; churned {rate} (95% CI {lo}–{hi})",
-        "zh": "；流失率 {rate}（95% 置信区间 {lo}–{hi}）",
-    },
-    "cluster_choice": {
-        "en": "The silhouette is highest at **k = {k}** ({sil:.2f}; checked k = {k_lo}–{k_hi} on "
-        "a seeded sample of {n_sil:,} customers). {fit}",
-        "zh": "轮廓系数在 **k = {k}** 时最高（{sil:.2f}；在 {n_sil:,} 位客户的固定种子样本上比较了 "
-        "k = {k_lo}–{k_hi}）。{fit}",
-    },
-    "fit_all": {
-        "en": "The model was fitted on all {n:,} customers who have bought.",
-        "zh": "模型使用全部 {n:,} 位有购买的客户拟合。",
-    },
-    "fit_sample": {
-        "en": "The model was fitted on a sample of {m:,} of the {n:,} customers who have bought "
-        "(proportional, stratified by RFM segment, seed {seed}); every customer was then "
-        "assigned to the nearest cluster centre.",
-        "zh": "模型在 {n:,} 位有购买客户中按 RFM 客群分层、等比例抽取的 {m:,} 人样本上拟合"
-        "（种子 {seed}），再把每位客户分到最近的聚类中心。",
-    },
-    "cluster_high": {
-        "en": "The **{name}** cluster is {share:.1%} of the customers who have bought but brings "
-        "{rev:.1%} of all revenue to date (and {rev365:.1%} of the last 12 months); its "
-        "median order is {aov} against {aov_all} for everyone.",
-        "zh": "**{name}** 聚类占有购买客户的 {share:.1%}，却贡献了累计销售额的 {rev:.1%}"
-        "（近 12 个月为 {rev365:.1%}）；其客单价中位数为 {aov}，全体为 {aov_all}。",
-    },
-    "move": {
-        "en": "- {n:,} customers moved from **{src}** to **{dst}**.",
-        "zh": "- {n:,} 位客户从 **{src}** 变为 **{dst}**。",
-    },
-    "stay": {
-        "en": "{stay:.1%} of the customers who were already customers in {prev} are in the same "
-        "{what} in {cur}; {new:,} customers are new since {prev}.",
-        "zh": "{prev} 已有的客户中，{stay:.1%} 在 {cur} 仍处于相同的{what}；自 {prev} 以来新增 "
-        "{new:,} 位客户。",
-    },
-    "what.segment": {"en": "RFM segment", "zh": "RFM 客群"},
-    "what.tier": {"en": "value tier", "zh": "价值等级"},
-    "col.segment": {"en": "segment", "zh": "客群"},
-    "col.customers": {"en": "customers", "zh": "客户数"},
-    "col.share_customers": {"en": "share of customers", "zh": "客户占比"},
-    "col.share_revenue": {"en": "share of revenue", "zh": "销售额占比"},
-    "plot.share_title": {
-        "en": "Share of customers vs share of 12-month revenue",
-        "zh": "客户占比与近 12 个月销售额占比",
-    },
-    "plot.pareto_title": {
-        "en": "Revenue concentration (Pareto curve)",
-        "zh": "销售额集中度（帕累托曲线）",
-    },
-    "plot.pareto_x": {
-        "en": "share of customers (largest first)",
-        "zh": "客户占比（按销售额从高到低）",
-    },
-    "plot.pareto_y": {"en": "share of revenue", "zh": "销售额占比"},
-    "plot.transition_title": {"en": "{what}: {prev} → {cur}", "zh": "{what}：{prev} → {cur}"},
-    "plot.from": {"en": "previous period", "zh": "上期"},
-    "plot.to": {"en": "this period", "zh": "本期"},
-    "plot.silhouette_title": {
-        "en": "Silhouette by number of clusters",
-        "zh": "不同聚类数的轮廓系数",
-    },
-    "plot.levels_title": {
-        "en": "Cluster centres (standard deviations from the average customer)",
-        "zh": "聚类中心（相对平均客户的标准差）",
-    },
-}
-
 
 def t(key: str, lang: str = "en", **kwargs: Any) -> str:
-    """A template of this module in ``lang`` (falls back to English), filled with ``kwargs``.
+    """A text of this module (catalog key ``segments.segmentation.<key>``) in ``lang``.
 
     Examples
     --------
     >>> t("what.tier", "zh")
     '价值等级'
     """
-    entry = TEXT[key]
-    return entry.get(lang, entry["en"]).format(**kwargs)
+    return catalog.t(_TEXT + key, lang, **kwargs)
 
 
 def label(name: str, lang: str = "en") -> str:
@@ -389,12 +225,12 @@ def label(name: str, lang: str = "en") -> str:
     >>> label("At risk", "zh"), label("sleeping", "zh"), label("A", "zh")
     ('流失风险', '沉睡', 'A')
     """
-    if name in SEGMENT_TEXT:
-        entry = SEGMENT_TEXT[name]
-        return entry.get(lang, entry["en"])[0]
-    for table in (LIFECYCLE_STAGES, CLUSTER_NAMES):
-        if name in table:
-            return table[name].get(lang, table[name]["en"])
+    if name in _DESCRIBED:
+        return value_label(name, lang)
+    if name in LIFECYCLE_STAGES:
+        return t(f"lifecycle.{_slug(name)}", lang)
+    if name in CLUSTER_NAMES:
+        return t(f"cluster.{_slug(name)}", lang)
     base, _, suffix = str(name).rpartition(" ")
     if suffix.isdigit() and base in CLUSTER_NAMES:
         return f"{label(base, lang)} {suffix}"
@@ -634,8 +470,6 @@ def segment_rules_table(
     mapping = RFM_SEGMENTS if mapping is None else mapping
     rows = []
     for name, rule in mapping.items():
-        text = SEGMENT_TEXT.get(name, {})
-        meaning = text.get(lang, text.get("en", (name, "")))[1]
         if {"f", "m"} & set(rule):
             fm = f"F {_range_text(rule.get('f'))} / M {_range_text(rule.get('m'))}"
         else:
@@ -645,16 +479,17 @@ def segment_rules_table(
                 "segment": label(name, lang),
                 "R": _range_text(rule.get("r")),
                 "FM": fm,
-                "meaning": meaning,
-                "suggested action": SEGMENT_ACTIONS.get(name, {}).get(lang, ""),
+                "meaning": _description(name, lang),
+                "suggested action": _action(name, lang),
             }
         )
-    frame = pd.DataFrame(rows)
-    if lang == "zh":
-        frame = frame.rename(
-            columns={"segment": "客群", "meaning": "含义", "suggested action": "建议动作"}
-        )
-    return frame
+    return pd.DataFrame(rows).rename(
+        columns={
+            "segment": t("rules.segment", lang),
+            "meaning": t("rules.meaning", lang),
+            "suggested action": t("rules.suggested_action", lang),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- tiers, lifecycle
@@ -1150,8 +985,7 @@ def cluster_profile(
         prof[f"median_{column}"] = g[column].median()
     prof["mean_revenue_365d"] = g["revenue_365d"].mean()
     out = prof.reset_index()
-    if lang != "en":
-        out[name] = out[name].map(lambda v: label(v, lang))
+    out[name] = out[name].map(lambda v: label(v, lang))
     return out
 
 
@@ -1496,7 +1330,7 @@ def crm_export(segmentation: Segmentation | pd.DataFrame, lang: str = "en") -> p
     'Win-back campaign with a personal message and a strong offer'
     """
     table = segmentation.table if isinstance(segmentation, Segmentation) else segmentation
-    actions = {k: v.get(lang, v["en"]) for k, v in SEGMENT_ACTIONS.items()}
+    actions = {name: _action(name, lang) for name in _ACTIONED}
     return pd.DataFrame(
         {
             "customer_id": table["customer_id"].to_numpy(),
@@ -1590,64 +1424,39 @@ def _rate_text(rate: float, lo: float, hi: float) -> str:
     return f"{_pct(rate)} ({_pct(lo)}–{_pct(hi)})"
 
 
-_DISPLAY_COLUMNS = {
-    "en": {
-        "customers": "customers",
-        "share_customers": "share of customers",
-        "revenue": "revenue, 12 months",
-        "share_revenue": "share of revenue, 12 months",
-        "share_revenue_total": "share of revenue to date",
-        "orders": "orders, 12 months",
-        "aov": "average order",
-        "repurchase": "repurchase rate (95% CI)",
-        "churn": "churn rate (95% CI)",
-        "cluster": "cluster",
-        "name": "name",
-        "median_recency_days": "median days since last order",
-        "median_n_orders": "median orders",
-        "median_revenue_total": "median revenue to date",
-        "median_avg_order_value": "median average order",
-        "median_tenure_days": "median days since first order",
-        "share_revenue_365d": "share of revenue, 12 months",
-    },
-    "zh": {
-        "customers": "客户数",
-        "share_customers": "客户占比",
-        "revenue": "近12个月销售额",
-        "share_revenue": "近12个月销售额占比",
-        "share_revenue_total": "累计销售额占比",
-        "orders": "近12个月订单数",
-        "aov": "客单价",
-        "repurchase": "复购率（95% 置信区间）",
-        "churn": "流失率（95% 置信区间）",
-        "cluster": "聚类",
-        "name": "名称",
-        "median_recency_days": "距上次购买天数（中位数）",
-        "median_n_orders": "订单数（中位数）",
-        "median_revenue_total": "累计销售额（中位数）",
-        "median_avg_order_value": "客单价（中位数）",
-        "median_tenure_days": "距首次购买天数（中位数）",
-        "share_revenue_365d": "近12个月销售额占比",
-    },
-}
-_GROUP_TITLES = {
-    "en": {
-        "rfm_segment": "segment",
-        "tier": "tier",
-        "lifecycle": "stage",
-        "cluster_name": "cluster",
-    },
-    "zh": {
-        "rfm_segment": "客群",
-        "tier": "价值等级",
-        "lifecycle": "生命周期阶段",
-        "cluster_name": "聚类",
-    },
-}
+#: column titles of the display tables (catalog keys ``segments.segmentation.display.<key>``)
+_DISPLAY_KEYS: tuple[str, ...] = (
+    "customers",
+    "share_customers",
+    "revenue",
+    "share_revenue",
+    "share_revenue_total",
+    "orders",
+    "aov",
+    "repurchase",
+    "churn",
+    "cluster",
+    "name",
+    "median_recency_days",
+    "median_n_orders",
+    "median_revenue_total",
+    "median_avg_order_value",
+    "median_tenure_days",
+    "share_revenue_365d",
+)
+#: groupings with a column title (``segments.segmentation.group.<by>``)
+_GROUP_KEYS: tuple[str, ...] = ("rfm_segment", "tier", "lifecycle", "cluster_name")
+
+
+def _display_names(lang: str) -> dict[str, str]:
+    """Column key -> title of the display tables in ``lang``."""
+    return {key: t(f"display.{key}", lang) for key in _DISPLAY_KEYS}
+
+
 #: share columns of the display tables (for ``nb.table(percent=...)``)
 DISPLAY_PERCENT = tuple(
     sorted(
-        {v for lang in _DISPLAY_COLUMNS.values() for k, v in lang.items() if k.startswith("share")}
+        {v for lang in LANGUAGES for k, v in _display_names(lang).items() if k.startswith("share")}
     )
 )
 #: money columns of the display tables (for ``nb.table(money=...)``)
@@ -1655,8 +1464,8 @@ DISPLAY_MONEY = tuple(
     sorted(
         {
             v
-            for lang in _DISPLAY_COLUMNS.values()
-            for k, v in lang.items()
+            for lang in LANGUAGES
+            for k, v in _display_names(lang).items()
             if k in ("revenue", "median_revenue_total")
         }
     )
@@ -1688,8 +1497,8 @@ def display_contribution(
     >>> display_contribution(c, "tier").iloc[0]["churn rate (95% CI)"]
     '10% (2.0%–40%)'
     """
-    names = _DISPLAY_COLUMNS.get(lang, _DISPLAY_COLUMNS["en"])
-    title = _GROUP_TITLES.get(lang, _GROUP_TITLES["en"]).get(by, by)
+    names = _display_names(lang)
+    title = t(f"group.{by}", lang) if by in _GROUP_KEYS else by
     out = pd.DataFrame({title: contribution[by].map(lambda v: label(str(v), lang))})
     for column in (
         "customers",
@@ -1724,7 +1533,7 @@ def display_profile(profile: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     >>> display_profile(p, "zh").columns.tolist()
     ['聚类', '名称', '客户数', '客户占比']
     """
-    names = _DISPLAY_COLUMNS.get(lang, _DISPLAY_COLUMNS["en"])
+    names = _display_names(lang)
     out = profile.drop(columns=[c for c in ("mean_revenue_365d",) if c in profile])
     out = out.assign(cluster_name=out["cluster_name"].map(lambda v: label(str(v), lang)))
     for column in ("median_recency_days", "median_n_orders", "median_tenure_days"):
@@ -1810,8 +1619,8 @@ def segment_findings(
     lines = []
     for row in contribution.itertuples(index=False):
         name = getattr(row, by)
-        text = SEGMENT_TEXT.get(name, {})
-        display, what = text.get(lang, text.get("en", (name, "")))
+        display = value_label(name, lang) if name in _DESCRIBED else name
+        what = _description(name, lang)
         churn = ""
         if getattr(row, "buyers", 0) and not pd.isna(row.churn_rate):
             churn = t(
@@ -1821,7 +1630,7 @@ def segment_findings(
                 lo=_pct(row.churn_low),
                 hi=_pct(row.churn_high),
             )
-        action = SEGMENT_ACTIONS.get(name, {}).get(lang, "")
+        action = _action(name, lang)
         lines.append(
             t(
                 "segment_line",
@@ -1915,25 +1724,21 @@ def migration_sentences(
 # --------------------------------------------------------------------------- plots
 
 
-def plot_share_vs_revenue(
+def share_vs_revenue_table(
     contribution: pd.DataFrame, by: str = "rfm_segment", lang: str = "en"
-):  # -> Figure
-    """Horizontal bars: share of customers next to share of 12-month revenue per segment.
+) -> pd.DataFrame:
+    """The table :func:`plot_share_vs_revenue` draws: per group (``label``, in the contribution's
+    order) its share of customers, then its share of 12-month revenue (``measure``, ``share``).
 
     Examples
     --------
     >>> c = pd.DataFrame({"rfm_segment": ["Loyal", "Lost"], "share_customers": [0.2, 0.8],
     ...                   "share_revenue": [0.7, 0.3]})
-    >>> len(plot_share_vs_revenue(c).axes)
-    1
+    >>> share_vs_revenue_table(c, lang="zh").values.tolist()
+    [['忠诚客户', '客户占比', 0.2], ['已流失', '客户占比', 0.8], ['忠诚客户', '销售额占比', 0.7], ['已流失', '销售额占比', 0.3]]
     """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    from custops.report.plots import PALETTE, percent_axis, set_takeaway
-
-    long = contribution.assign(_label=contribution[by].map(lambda v: label(str(v), lang))).melt(
-        id_vars="_label",
+    long = contribution.assign(label=contribution[by].map(lambda v: label(str(v), lang))).melt(
+        id_vars="label",
         value_vars=["share_customers", "share_revenue"],
         var_name="measure",
         value_name="share",
@@ -1944,18 +1749,45 @@ def plot_share_vs_revenue(
             "share_revenue": t("col.share_revenue", lang),
         }
     )
-    height = max(3.0, 0.42 * contribution.shape[0] + 1.2)
-    fig, ax = plt.subplots(figsize=(8, height))
+    return long
+
+
+def plot_share_vs_revenue(
+    table: pd.DataFrame, lang: str = "en", *, ax: Any = None, takeaway: str | None = None
+) -> Any:  # -> Axes
+    """Horizontal bars: share of customers next to share of 12-month revenue per group.
+
+    ``table`` is :func:`share_vs_revenue_table`'s; ``takeaway`` (:func:`share_takeaway`) is
+    recorded for the caption. Draws into ``ax`` (a new figure when omitted); returns the Axes.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"rfm_segment": ["Loyal", "Lost"], "share_customers": [0.2, 0.8],
+    ...                   "share_revenue": [0.7, 0.3]})
+    >>> ax = plot_share_vs_revenue(share_vs_revenue_table(c))
+    >>> len(ax.figure.axes)
+    1
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from custops.report.plots import PALETTE, percent_axis, set_takeaway
+
+    own = ax is None
+    if own:
+        height = max(3.0, 0.42 * (len(table) // 2) + 1.2)
+        _, ax = plt.subplots(figsize=(8, height))
     sns.barplot(
-        data=long, y="_label", x="share", hue="measure", orient="h", ax=ax, palette=PALETTE[:2]
+        data=table, y="label", x="share", hue="measure", orient="h", ax=ax, palette=PALETTE[:2]
     )
     ax.set_title(t("plot.share_title", lang))
     ax.set_xlabel("")
     ax.set_ylabel("")
     percent_axis(ax, "x")
     ax.legend(title="", loc="lower right")
-    fig.tight_layout()
-    return set_takeaway(fig, share_takeaway(contribution, by, lang))
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def share_takeaway(contribution: pd.DataFrame, by: str = "rfm_segment", lang: str = "en") -> str:
@@ -1981,20 +1813,44 @@ def share_takeaway(contribution: pd.DataFrame, by: str = "rfm_segment", lang: st
     )
 
 
-def plot_pareto(curve: pd.DataFrame, top: float, share: float, lang: str = "en"):  # -> Figure
-    """The Pareto curve with the ``top`` point marked.
+def pareto_takeaway(top: float, share: float, lang: str = "en") -> str:
+    """One sentence: the share of revenue the top ``top`` of customers bring.
 
     Examples
     --------
-    >>> fig = plot_pareto(pareto_curve(pd.Series([5.0, 3.0, 1.0, 1.0])), 0.25, 0.5)
-    >>> bool(fig.axes[0].get_xlim()[1] >= 1)
+    >>> pareto_takeaway(0.2, 0.61)
+    'The top 20% of customers bring in 61% of 12-month revenue.'
+    """
+    return catalog.t("figure.pareto", lang, top=f"{top:.0%}", share=f"{share:.0%}")
+
+
+def plot_pareto(
+    curve: pd.DataFrame,
+    top: float,
+    share: float,
+    lang: str = "en",
+    *,
+    ax: Any = None,
+    takeaway: str | None = None,
+) -> Any:  # -> Axes
+    """The Pareto curve (:func:`pareto_curve`) with the ``top`` point (``share``) marked.
+
+    ``takeaway`` (:func:`pareto_takeaway`) is recorded for the caption. Draws into ``ax`` (a
+    new figure when omitted); returns the Axes.
+
+    Examples
+    --------
+    >>> ax = plot_pareto(pareto_curve(pd.Series([5.0, 3.0, 1.0, 1.0])), 0.25, 0.5)
+    >>> bool(ax.get_xlim()[1] >= 1)
     True
     """
     import matplotlib.pyplot as plt
 
     from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
-    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(6.5, 4.2))
     ax.plot(curve["customer_share"], curve["revenue_share"], color=PALETTE[0], lw=2)
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--")
     ax.axvline(top, color=PALETTE[1], lw=1, ls=":")
@@ -2009,10 +1865,9 @@ def plot_pareto(curve: pd.DataFrame, top: float, share: float, lang: str = "en")
     ax.set_ylabel(t("plot.pareto_y", lang))
     percent_axis(ax, "x")
     percent_axis(ax, "y")
-    fig.tight_layout()
-    return set_takeaway(
-        fig, catalog.t("figure.pareto", lang, top=f"{top:.0%}", share=f"{share:.0%}")
-    )
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def transition_takeaway(matrix: pd.DataFrame, lang: str = "en", what: str | None = None) -> str:
@@ -2048,43 +1903,61 @@ def transition_takeaway(matrix: pd.DataFrame, lang: str = "en", what: str | None
     )
 
 
+def transition_shares(matrix: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The colours of :func:`plot_transition`: each row of a transition matrix as shares of
+    its total (0 for an empty row), rows and columns labelled in ``lang``.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[1, 3], [0, 0]], index=["Loyal", "At risk"], columns=["Loyal", "At risk"])
+    >>> transition_shares(m, "zh").to_dict("index")
+    {'忠诚客户': {'忠诚客户': 0.25, '流失风险': 0.75}, '流失风险': {'忠诚客户': 0.0, '流失风险': 0.0}}
+    """
+    shares = matrix.div(matrix.sum(axis=1).replace(0, np.nan), axis=0).fillna(0)
+    return shares.rename(index=lambda v: label(str(v), lang), columns=lambda v: label(str(v), lang))
+
+
 def plot_transition(
-    matrix: pd.DataFrame,
+    shares: pd.DataFrame,
+    counts: pd.DataFrame,
     lang: str = "en",
     *,
     what: str | None = None,
     previous: str | None = None,
     current: str | None = None,
-):  # -> Figure
-    """Heatmap of a transition matrix (counts annotated; colour = share of the row).
+    ax: Any = None,
+    takeaway: str | None = None,
+) -> Any:  # -> Axes
+    """Heatmap of a transition matrix: colour = share of the row (:func:`transition_shares`),
+    annotated with the ``counts`` (the matrix of :func:`migration`).
 
-    Labels default to those :func:`migration` stores on the matrix.
+    Labels default to those :func:`migration` stores on ``counts``; ``takeaway``
+    (:func:`transition_takeaway`) is recorded for the caption. Draws into ``ax`` (a new
+    figure when omitted); returns the Axes.
 
     Examples
     --------
     >>> m = pd.DataFrame([[5, 3], [1, 7]], index=["Loyal", "At risk"], columns=["Loyal", "At risk"])
-    >>> len(plot_transition(m).axes) >= 1
-    True
+    >>> plot_transition(transition_shares(m), m).get_ylabel()
+    'previous period'
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
 
     from custops.report.plots import set_takeaway
 
-    what = what or matrix.attrs.get("what", "segment")
-    previous = previous if previous is not None else matrix.attrs.get("previous", "")
-    current = current if current is not None else matrix.attrs.get("current", "")
-    shares = matrix.div(matrix.sum(axis=1).replace(0, np.nan), axis=0).fillna(0)
-    shown = shares.rename(
-        index=lambda v: label(str(v), lang), columns=lambda v: label(str(v), lang)
-    )
-    size = (max(6.0, 0.62 * matrix.shape[1] + 2.5), max(3.5, 0.45 * matrix.shape[0] + 1.8))
-    fig, ax = plt.subplots(figsize=size)
+    what = what or counts.attrs.get("what", "segment")
+    previous = previous if previous is not None else counts.attrs.get("previous", "")
+    current = current if current is not None else counts.attrs.get("current", "")
+    own = ax is None
+    if own:
+        size = (max(6.0, 0.62 * counts.shape[1] + 2.5), max(3.5, 0.45 * counts.shape[0] + 1.8))
+        _, ax = plt.subplots(figsize=size)
     with warnings.catch_warnings():  # seaborn calls a soon-deprecated matplotlib method
         warnings.simplefilter("ignore", PendingDeprecationWarning)
         sns.heatmap(
-            shown,
-            annot=matrix.to_numpy(),
+            shares,
+            annot=counts.to_numpy(),
             fmt=",d",
             cmap="Blues",
             vmin=0,
@@ -2101,24 +1974,52 @@ def plot_transition(
     ax.set_xlabel(t("plot.to", lang))
     ax.tick_params(axis="x", rotation=40)
     plt.setp(ax.get_xticklabels(), ha="right")
-    fig.tight_layout()
-    return set_takeaway(fig, transition_takeaway(matrix, lang, what))
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
-def plot_silhouette(silhouette: pd.DataFrame, chosen: int, lang: str = "en"):  # -> Figure
+def silhouette_takeaway(silhouette: pd.DataFrame, chosen: int, lang: str = "en") -> str | None:
+    """One sentence: the chosen number of clusters and its silhouette (``None`` when the
+    table has no row for ``chosen``).
+
+    Examples
+    --------
+    >>> silhouette_takeaway(pd.DataFrame({"k": [3, 4], "silhouette": [0.25, 0.31]}), 4)
+    '4 clusters separate the customers best (silhouette 0.31).'
+    """
+    best = silhouette.loc[silhouette["k"] == chosen, "silhouette"]
+    if best.empty:
+        return None
+    return catalog.t("figure.silhouette", lang, k=int(chosen), score=float(best.iloc[0]))
+
+
+def plot_silhouette(
+    silhouette: pd.DataFrame,
+    chosen: int,
+    lang: str = "en",
+    *,
+    ax: Any = None,
+    takeaway: str | None = None,
+) -> Any:  # -> Axes
     """Silhouette by ``k`` with the chosen ``k`` marked.
+
+    ``takeaway`` (:func:`silhouette_takeaway`) is recorded for the caption. Draws into ``ax``
+    (a new figure when omitted); returns the Axes.
 
     Examples
     --------
     >>> s = pd.DataFrame({"k": [3, 4], "silhouette": [0.25, 0.31]})
-    >>> plot_silhouette(s, 4).axes[0].get_title()
+    >>> plot_silhouette(s, 4).get_title()
     'Silhouette by number of clusters'
     """
     import matplotlib.pyplot as plt
 
     from custops.report.plots import PALETTE, set_takeaway
 
-    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(5.5, 3.2))
     ax.plot(silhouette["k"], silhouette["silhouette"], marker="o", color=PALETTE[0])
     best = silhouette.loc[silhouette["k"] == chosen, "silhouette"]
     ax.scatter([chosen], best, s=120, facecolors="none", edgecolors=PALETTE[1], lw=2, zorder=3)
@@ -2126,56 +2027,71 @@ def plot_silhouette(silhouette: pd.DataFrame, chosen: int, lang: str = "en"):  #
     ax.set_xlabel("k")
     ax.set_ylabel("silhouette")
     ax.set_title(t("plot.silhouette_title", lang))
-    fig.tight_layout()
-    if best.empty:
-        return fig
-    return set_takeaway(
-        fig, catalog.t("figure.silhouette", lang, k=int(chosen), score=float(best.iloc[0]))
-    )
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
-_LEVEL_TITLES = {
-    "en": {
-        "recency_days": "days since\nlast order",
-        "n_orders": "orders",
-        "revenue_total": "revenue\nto date",
-        "avg_order_value": "average\norder",
-        "tenure_days": "days since\nfirst order",
-    },
-    "zh": {
-        "recency_days": "距上次下单天数",
-        "n_orders": "订单数",
-        "revenue_total": "累计销售额",
-        "avg_order_value": "客单价",
-        "tenure_days": "距首次购买天数",
-    },
-}
+#: the measures of the cluster levels with a title (``segments.segmentation.level.<column>``)
+_LEVEL_KEYS: tuple[str, ...] = (
+    "recency_days",
+    "n_orders",
+    "revenue_total",
+    "avg_order_value",
+    "tenure_days",
+)
 
 
-def plot_cluster_levels(levels: pd.DataFrame, names: Mapping[int, str], lang: str = "en"):
-    """Heatmap of cluster centres in standard deviations (rows named by cluster).
+def _level_title(column: object, lang: str) -> str:
+    """Column title of a cluster level (may hold a line break); other columns as they are."""
+    return t(f"level.{column}", lang) if column in _LEVEL_KEYS else column
+
+
+def cluster_levels_table(
+    levels: pd.DataFrame, names: Mapping[int, str], lang: str = "en"
+) -> pd.DataFrame:
+    """The table :func:`plot_cluster_levels` draws: the cluster centres with rows named
+    ``"<cluster>: <name>"`` and columns titled in ``lang``.
 
     Examples
     --------
     >>> lv = pd.DataFrame({"recency_days": [-0.5, 1.2], "avg_order_value": [2.5, -0.1]})
-    >>> len(plot_cluster_levels(lv, {0: "high-value loyal", 1: "lapsed"}).axes) >= 1
-    True
+    >>> cluster_levels_table(lv, {0: "high-value loyal", 1: "lapsed"}, "zh").index.tolist()
+    ['0: 高价值忠诚', '1: 已流失']
+    """
+    return levels.rename(
+        index=lambda c: f"{c}: {label(names[int(c)], lang)}",
+        columns=lambda c: _level_title(c, lang),
+    )
+
+
+def plot_cluster_levels(
+    table: pd.DataFrame, lang: str = "en", *, ax: Any = None, takeaway: str | None = None
+) -> Any:  # -> Axes
+    """Heatmap of cluster centres in standard deviations (:func:`cluster_levels_table`).
+
+    ``takeaway`` (:func:`levels_takeaway`) is recorded for the caption. Draws into ``ax`` (a
+    new figure when omitted); returns the Axes.
+
+    Examples
+    --------
+    >>> lv = pd.DataFrame({"recency_days": [-0.5, 1.2], "avg_order_value": [2.5, -0.1]})
+    >>> ax = plot_cluster_levels(cluster_levels_table(lv, {0: "high-value loyal", 1: "lapsed"}))
+    >>> ax.get_title()
+    'Cluster centres (standard deviations from the average customer)'
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
 
     from custops.report.plots import set_takeaway
 
-    titles = _LEVEL_TITLES.get(lang, _LEVEL_TITLES["en"])
-    shown = levels.rename(
-        index=lambda c: f"{c}: {label(names[int(c)], lang)}",
-        columns=lambda c: titles.get(c, c),
-    )
-    fig, ax = plt.subplots(figsize=(7.5, max(2.8, 0.5 * len(levels) + 1.5)))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(7.5, max(2.8, 0.5 * len(table) + 1.5)))
     with warnings.catch_warnings():  # seaborn calls a soon-deprecated matplotlib method
         warnings.simplefilter("ignore", PendingDeprecationWarning)
         sns.heatmap(
-            shown,
+            table,
             annot=True,
             fmt=".1f",
             cmap="RdBu_r",
@@ -2188,8 +2104,9 @@ def plot_cluster_levels(levels: pd.DataFrame, names: Mapping[int, str], lang: st
     ax.set_title(t("plot.levels_title", lang))
     ax.set_ylabel("")
     ax.set_xlabel("")
-    fig.tight_layout()
-    return set_takeaway(fig, levels_takeaway(levels, names, lang))
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def levels_takeaway(levels: pd.DataFrame, names: Mapping[int, str], lang: str = "en") -> str:
@@ -2206,8 +2123,7 @@ def levels_takeaway(levels: pd.DataFrame, names: Mapping[int, str], lang: str = 
         return catalog.t("figure.no_data", lang)
     stacked = values.stack().dropna()
     row, column = stacked.abs().idxmax()
-    titles = _LEVEL_TITLES.get(lang, _LEVEL_TITLES["en"])
-    measure = titles.get(column, str(column)).replace("\n", " " if lang != "zh" else "")
+    measure = str(_level_title(column, lang)).replace("\n", " ")  # no line break in a sentence
     return catalog.t(
         "figure.cluster_levels",
         lang,
