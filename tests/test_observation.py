@@ -26,8 +26,10 @@ def test_data_that_stop_early_set_the_observation_end():
     covered = (date(2025, 11, 20) - date(2025, 10, 1)).days + 1
     assert abs(obs.share - covered / 92) < 1e-12
     assert obs.partial
-    assert "The data end on 2025-11-20: 55% of 2025Q4." in obs.sentence("en")
-    assert "数据截止于 2025-11-20：覆盖 2025Q4 的 55%" in obs.sentence("zh")
+    from custops.chapters.collection import observation_sentence
+
+    assert "The data end on 2025-11-20: 55% of 2025Q4." in observation_sentence(obs, "en")
+    assert "数据截止于 2025-11-20：覆盖 2025Q4 的 55%" in observation_sentence(obs, "zh")
     # the config's observation_end wins; later than the period end it is the period end
     assert observation({"orders": ORDERS}, "2025Q4", date(2025, 12, 1)).observation_end == date(
         2025, 12, 1
@@ -63,11 +65,17 @@ def test_recency_tenure_T_and_censoring_count_to_the_observation_end():
     assert ((full["T"] - f["T"]) == (pd.Timestamp("2025-12-31") - end).days).all()
 
 
-def test_catalog_words_the_partial_period_as_the_observation_does():
-    """``segments.features.observation`` is the sentence a chapter shows (byte for byte)."""
-    from custops.report.text import t
+def test_the_partial_period_sentence_names_day_share_and_period():
+    """The chapter's sentence fills the catalog entry with the observation's day, share, period."""
+    from custops.chapters.collection import observation_sentence
 
     obs = observation({"orders": ORDERS}, "2025Q4")
-    for lang in ("en", "zh"):
-        fields = {"day": obs.observation_end.isoformat(), "share": obs.share, "period": obs.period}
-        assert t("segments.features.observation", lang, **fields) == obs.sentence(lang)
+    share = ((date(2025, 11, 20) - date(2025, 10, 1)).days + 1) / 92
+    assert observation_sentence(obs, "en").startswith(
+        f"> **The data end on 2025-11-20: {share:.0%} of 2025Q4.** Recency, tenure, T"
+    )
+    assert observation_sentence(obs, "zh").startswith(
+        f"> **数据截止于 2025-11-20：覆盖 2025Q4 的 {share:.0%}。**"
+    )
+    full = observation({"orders": ORDERS}, "2025Q4", date(2026, 3, 1))
+    assert observation_sentence(full, "en") == "" == observation_sentence(full, "zh")

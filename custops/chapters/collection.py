@@ -11,10 +11,11 @@ from custops.features.engine import connect
 from custops.features.features import Observation, customer_features, observation
 from custops.features.purchases import order_ids_unique
 from custops.ingest.artifacts import has_artifact, read_artifact, write_artifact
-from custops.ingest.cleaning import ANNOUNCE_SHARE, CleanResult, ledger_text, load_and_clean
+from custops.ingest.cleaning import ANNOUNCE_SHARE, CleanResult, load_and_clean
 from custops.report import notebook as nb
 from custops.report import plots
 from custops.report.labels import column_label, value_label
+from custops.report.ledger import ledger_text
 from custops.report.notebook import Context, fmt_int, fmt_pct
 from custops.report.text import t
 from custops.segments.segmentation import value_tiers
@@ -31,6 +32,7 @@ __all__ = [
     "derived_customers",
     "ensure_inputs",
     "observation_note",
+    "observation_sentence",
     "read_observation",
     "source_table",
     "overview",
@@ -151,7 +153,23 @@ def observation_note(ctx: Context) -> str:
     >>> observation_note(ctx)  # doctest: +SKIP
     ''
     """
-    return read_observation(ctx).sentence(ctx.language)
+    return observation_sentence(read_observation(ctx), ctx.language)
+
+
+def observation_sentence(seen: Observation, lang: str = "en") -> str:
+    """The sentence of a partial period ('' when the data cover the whole period).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> o = Observation("2011Q4", date(2011, 12, 31), date(2011, 12, 9), date(2011, 12, 9), 0.76)
+    >>> observation_sentence(o)[:49]
+    '> **The data end on 2011-12-09: 76% of 2011Q4.** '
+    """
+    if not seen.partial:
+        return ""
+    day = seen.observation_end.isoformat()
+    return t("segments.features.observation", lang, day=day, share=seen.share, period=seen.period)
 
 
 def derived_customers(features: pd.DataFrame) -> pd.DataFrame:
@@ -267,7 +285,7 @@ def reject_reasons(result: CleanResult) -> pd.DataFrame:
 
 def readable(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The ledger or the rejects with their notes and reasons in the report language
-    (:func:`custops.ingest.cleaning.ledger_text`); the other columns as they are.
+    (:func:`custops.report.ledger.ledger_text`); the other columns as they are.
 
     Examples
     --------

@@ -352,29 +352,6 @@ class Observation:
         """Whether the observation stops before the period ends (its KPIs are partial)."""
         return self.observation_end < self.period_end
 
-    def sentence(self, lang: str = "en") -> str:
-        """One sentence for a chapter when the period is partial ('' when it is complete).
-
-        Examples
-        --------
-        >>> o = Observation("2011Q4", date(2011, 12, 31), date(2011, 12, 9), date(2011, 12, 9), 0.76)
-        >>> o.sentence()[:49]
-        '> **The data end on 2011-12-09: 76% of 2011Q4.** '
-        """
-        if not self.partial:
-            return ""
-        day = self.observation_end.isoformat()
-        if lang == "zh":
-            return (
-                f"> **数据截止于 {day}：覆盖 {self.period} 的 {self.share:.0%}。** 最近购买间隔、客户年龄、"
-                f"T 和流失删失都按 {day} 计算；本期的合计与 KPI 是不完整时期的数值（标为部分期）。"
-            )
-        return (
-            f"> **The data end on {day}: {self.share:.0%} of {self.period}.** Recency, tenure, T "
-            f"and churn censoring are measured to {day}; the period's totals and KPIs cover a "
-            "partial period (marked partial)."
-        )
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (dates as ISO strings)."""
         return {

@@ -37,7 +37,7 @@ __all__ = [
     "line",
     "set_takeaway",
     "takeaway",
-    "weekday_hour",
+    "ledger_chart",
 ]
 
 #: the attribute of a matplotlib ``Figure`` holding its one-sentence takeaway (the caption)
@@ -302,50 +302,3 @@ def ledger_chart(
     )
     ax.figure.tight_layout()
     return set_takeaway(ax, takeaway)
-
-
-def weekday_hour_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
-    """One sentence on the weekday × hour table: when orders peak and how many there are.
-
-    ``table`` is :func:`custops.features.timing.weekday_hour_table`'s ``table``
-    (``weekday`` 0 = Monday, ``hour``, ``orders_per_day``).
-
-    Examples
-    --------
-    >>> t_ = pd.DataFrame({"weekday": [0, 5], "hour": [9, 20], "orders_per_day": [1.5, 4.25]})
-    >>> weekday_hour_takeaway(t_)
-    'Orders peak on Saturday at 20:00, with 4.2 orders on an average Saturday in that hour.'
-    """
-    from custops.features.timing import WEEKDAY_NAMES
-
-    rates = table["orders_per_day"].astype(float)
-    if table.empty or not (rates > 0).any():
-        return t("figure.no_data", lang)
-    peak = table.loc[rates.idxmax()]
-    names = WEEKDAY_NAMES["zh" if lang == "zh" else "en"]
-    orders = float(peak["orders_per_day"])
-    return t(
-        "figure.weekday_hour",
-        lang,
-        weekday=names[int(peak["weekday"])],
-        hour=int(peak["hour"]),
-        orders=f"{orders:,.1f}" if orders < 10 else f"{orders:,.0f}",
-    )
-
-
-def weekday_hour(table: pd.DataFrame, lang: str = "en", currency: str = "") -> Figure:
-    """The weekday × hour heatmaps (:func:`custops.features.timing.plot_weekday_hour`) with
-    their takeaway (:func:`weekday_hour_takeaway`) recorded for the caption.
-
-    Examples
-    --------
-    >>> t_ = pd.DataFrame([(d, h, 1, 13, 1 / 13, 10.0, 10.0, 9.0, 11.0, True)
-    ...     for d in range(7) for h in range(24)], columns=["weekday", "hour", "orders", "days",
-    ...     "orders_per_day", "revenue", "aov", "aov_ci_low", "aov_ci_high", "small"])
-    >>> takeaway(weekday_hour(t_)).startswith("Orders peak on Monday at 0:00")
-    True
-    """
-    from custops.features.timing import plot_weekday_hour
-
-    fig = plot_weekday_hour(table, lang, currency)
-    return set_takeaway(fig, weekday_hour_takeaway(table, lang))

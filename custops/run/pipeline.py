@@ -54,8 +54,9 @@ from custops.core.config import Period, ReportConfig, load_config
 from custops.core.errors import ConfigError, PipelineError
 from custops.core.results import format_spec
 from custops.ingest.artifacts import STAGE_ENV
-from custops.ingest.cleaning import EARLIEST_DATE, ledger_text
+from custops.ingest.cleaning import EARLIEST_DATE
 from custops.report.labels import VALUE_LABELS, cell_text, column_label, value_label
+from custops.report.ledger import ledger_text
 from custops.report.notebook import LANGUAGE_ENV, fmt_money
 from custops.report.text import LANGUAGES, glue_label, t
 from custops.run import commentary as notes
