@@ -477,6 +477,8 @@ def t(key: str, lang: str = "en", /, **kwargs: object) -> str:
     '报告期'
     >>> t("book.title", "en", company="Acme", period="2025Q4")
     'Acme — customer operations review 2025Q4'
+    >>> t("btyd.rows_sep", "en"), t("btyd.rows_sep", "zh")  # an empty text is a translation
+    (' ', '')
     """
     if lang not in LANGUAGES:
         raise KeyError(f"unknown language {lang!r}; use one of {list(LANGUAGES)}")
@@ -486,7 +488,7 @@ def t(key: str, lang: str = "en", /, **kwargs: object) -> str:
         close = difflib.get_close_matches(key, list(CATALOG), n=3)
         hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
         raise KeyError(f"no text for {key!r}{hint}") from None
-    template = entry.get(lang) or entry["en"]
+    template = entry[lang] if lang in entry else entry["en"]  # "" is a translation too
     return template.format(**kwargs) if kwargs else template
 
 
