@@ -79,6 +79,37 @@ def test_cdnow_summary_matches_the_published_summary(cdnow, real_data):
     assert (ours["T"] - ours["T_pub"]).abs().max() < 0.0051
 
 
+def test_summary_from_order_heads_equals_the_engine_and_the_published_summary(
+    cdnow_orders, cdnow, real_data
+):
+    """The numpy summary of the index's heads is the engine's summary (CDNOW, one row per
+    transaction), and reproduces the published frequency/recency/T."""
+    from custops.core.index import OrderIndex
+    from custops.survival.btyd.summary import summary_from_heads
+
+    index = OrderIndex.from_orders(cdnow_orders)
+    assert index.one_row_per_order
+    ours = summary_from_heads(index.heads, CAL_END)
+    pd.testing.assert_frame_equal(
+        ours.reset_index(drop=True),
+        cdnow.reset_index(drop=True),
+        check_dtype=False,
+        rtol=1e-12,
+    )
+    published = pd.read_csv(real_data / "cdnow_customers_summary.csv")
+    assert len(ours) == len(published) == 2357
+    # independently: the repeat purchase days' mean revenue of one customer with repeats
+    day = cdnow_orders["order_date"].dt.normalize()
+    keep = day <= pd.Timestamp(CAL_END)
+    one = ours.loc[ours["frequency"] >= 3, "customer_id"].iloc[0]
+    mine = cdnow_orders[keep & (cdnow_orders["customer_id"] == one)]
+    per_day = mine.groupby(mine["order_date"].dt.normalize())["amount"].sum().sort_index()
+    expected = per_day.iloc[1:].mean()
+    got = ours.set_index("customer_id").loc[one]
+    assert got["frequency"] == len(per_day) - 1
+    assert got["monetary_value"] == pytest.approx(expected, abs=1e-6)
+
+
 def test_bgnbd_reproduces_fader_hardie_lee_2005(bg):
     assert bg.converged_
     assert bg.params_.round(3).to_dict() == {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}

@@ -25,12 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from custops.core.index import OrderIndex
 from custops.core.results import Headline, Headlines
 from custops.report.text import t
 from custops.survival.btyd import compare
 from custops.survival.btyd.gamma_gamma import GammaGammaFitter, independence_check
 from custops.survival.btyd.holdout import MODELS, HoldoutResult, holdout_validation
-from custops.survival.btyd.summary import btyd_summary, fit_sample
+from custops.survival.btyd.summary import btyd_summary, fit_sample, summary_from_heads
 from custops.survival.btyd.value import customer_value
 
 __all__ = ["TwoViews", "two_views", "headlines", "BTYD_COLUMNS"]
@@ -58,6 +59,20 @@ def _closed(ax: Any) -> Any:
     fig = ax.figure
     plt.close(fig)
     return fig
+
+
+def _summary(
+    orders: pd.DataFrame,
+    end: pd.Timestamp,
+    unit: float,
+    orders_file: str | None,
+    index: OrderIndex | None,
+) -> pd.DataFrame:
+    """The BTYD summary at ``end``: from the index's order heads when the orders have one row
+    per order (the same numbers, no second pass over the orders), else by the engine."""
+    if index is not None and index.check(orders).one_row_per_order:
+        return summary_from_heads(index.heads, end, time_unit_days=unit)
+    return btyd_summary(orders_file or orders, end, time_unit_days=unit)
 
 
 def _of_customers(tables: dict[str, pd.DataFrame], ids: pd.Series) -> dict[str, pd.DataFrame]:
@@ -139,6 +154,7 @@ def two_views(
     tables: dict[str, pd.DataFrame],
     scores: pd.DataFrame | None,
     orders_file: str | None = None,
+    index: OrderIndex | None = None,
 ) -> TwoViews:
     """The whole "Two views of customer value" section; see the module docs.
 
@@ -155,6 +171,9 @@ def two_views(
         The same clean orders as a Parquet file: the BTYD summaries are then computed by
         DuckDB from the file instead of copying the frame into the engine (faster at
         millions of rows, same summaries).
+    index : OrderIndex, optional
+        The index of ``tables["orders"]``; with one row per order the summaries come from its
+        order heads (:func:`custops.survival.btyd.summary.summary_from_heads`).
 
     Returns
     -------
@@ -182,7 +201,7 @@ def two_views(
         return out
     last = pd.to_datetime(orders["order_date"]).max().normalize()
     obs_end = min(pd.Timestamp(ctx.period.end), last)
-    summary = btyd_summary(orders_file or orders, obs_end, time_unit_days=cfg.time_unit_days)
+    summary = _summary(orders, obs_end, cfg.time_unit_days, orders_file, index)
     n_rep = int((summary["frequency"] > 0).sum())
     if n_rep < cfg.min_repeat_customers:
         out.texts.append(
@@ -311,7 +330,7 @@ def two_views(
         )
 
     # ------------------------------------------------------------ holdout
-    _holdout(ctx, tables, orders, obs_end, out, orders_file)
+    _holdout(ctx, tables, orders, obs_end, out, orders_file, index)
     return out
 
 
@@ -322,6 +341,7 @@ def _holdout(
     obs_end: pd.Timestamp,
     out: TwoViews,
     orders_file: str | None = None,
+    index: OrderIndex | None = None,
 ) -> None:
     lang = ctx.language
     cfg = ctx.cfg.btyd
@@ -329,7 +349,7 @@ def _holdout(
         days=0 if cfg.calibration_end else 1
     )
     cal_summary = (
-        btyd_summary(orders_file or orders, cal_end, time_unit_days=cfg.time_unit_days)
+        _summary(orders, cal_end, cfg.time_unit_days, orders_file, index)
         if cal_end < obs_end
         else None
     )

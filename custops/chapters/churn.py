@@ -411,6 +411,7 @@ def two_views(ctx: Context, data: ChurnData, value: Value) -> tuple[btyd.TwoView
         data.tables,
         value.scores if value.scored else None,
         str(orders_file) if orders_file.is_file() else None,
+        index=data.index,
     )
     return views, dataclasses.replace(value, scores=views.scores)
 
