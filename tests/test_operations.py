@@ -157,15 +157,15 @@ def test_timezone_label(tmp_path):
         sources={"orders": {"path": "o", "timezone": "Asia/Shanghai"}, "customers": {"path": "c"}}
     )
     assert timing.timezone_label(tz) == "Asia/Shanghai"
-    ledger = tmp_path / "ledger.csv"
-    pd.DataFrame(
+    ledger = pd.DataFrame(
         {
             "table": ["orders"],
             "note": ["3 order_date value(s) carried a UTC offset and were converted to UTC"],
         }
-    ).to_csv(ledger, index=False)
+    )
     assert timing.timezone_label(_cfg(), ledger) == "UTC"
-    assert timing.timezone_label(_cfg(), tmp_path / "missing.csv") is None
+    assert timing.timezone_label(_cfg(), ledger.assign(table="tickets")) is None
+    assert timing.timezone_label(_cfg(), None) is None
     result = timing.weekday_hour_table(
         _orders(["2025-10-01 19:00"], [1.0]), PERIOD, window="period", timezone="UTC"
     )

@@ -18,8 +18,8 @@ from custops.chapters.collection import CLEAN_ORDERS, CUSTOMER_FEATURES, LEDGER,
 from custops.core.index import OrderIndex
 from custops.core.results import Headlines
 from custops.features import timing as timing_
-from custops.features.purchases import read_orders
-from custops.ingest.artifacts import has_artifact, read_artifact, write_artifact
+from custops.features.purchases import ORDER_COLUMNS
+from custops.ingest.artifacts import has_artifact, read_artifact, read_columns, write_artifact
 from custops.report import notebook as nb
 from custops.report import plots
 from custops.report.notebook import Context
@@ -68,7 +68,7 @@ class SegmentData:
     segmentation : Segmentation
         :func:`custops.segments.segmentation.segment_customers` of the period.
     tables : dict of DataFrame
-        ``orders`` (four columns, :func:`custops.features.purchases.read_orders`) and, when
+        ``orders`` (four columns, :func:`custops.ingest.artifacts.read_columns`) and, when
         notebook 01 wrote one, ``customers``.
     index : OrderIndex
         Of ``tables["orders"]``, built once and passed to every section.
@@ -87,6 +87,11 @@ class Migration:
     moves: Any
 
 
+def _ledger(ctx: Context) -> pd.DataFrame | None:
+    """Notebook 01's row ledger (None when absent: an older build)."""
+    return read_artifact(ctx.artifacts, LEDGER) if has_artifact(ctx.artifacts, LEDGER) else None
+
+
 def segment(ctx: Context) -> SegmentData:
     """Read notebook 01's customer view, orders and customers and segment every customer.
 
@@ -98,7 +103,7 @@ def segment(ctx: Context) -> SegmentData:
     """
     features = read_artifact(ctx.artifacts, CUSTOMER_FEATURES)
     # the segments and the weekday x hour table read the orders (four columns) and the customers
-    tables = {"orders": read_orders(ctx.artifacts / CLEAN_ORDERS)}
+    tables = {"orders": read_columns(ctx.artifacts, CLEAN_ORDERS, ORDER_COLUMNS)}
     if has_artifact(ctx.artifacts, clean_table("customers")):
         tables["customers"] = read_artifact(ctx.artifacts, clean_table("customers"))
     index = OrderIndex.from_orders(tables["orders"])  # built once, passed to every section
@@ -351,7 +356,7 @@ def timing(
         ctx.period,
         window=window,
         min_n=min_n,
-        timezone=timing_.timezone_label(ctx.cfg, ctx.artifacts / LEDGER),
+        timezone=timing_.timezone_label(ctx.cfg, _ledger(ctx)),
         index=data.index,
     )
     nb.md(timing_text.timing_note(when, ctx.language))

@@ -11,9 +11,6 @@ reads. All of them read the :class:`~custops.core.index.OrderIndex` of the order
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -26,7 +23,6 @@ __all__ = [
     "code_days",
     "order_ids_unique",
     "purchase_view",
-    "read_orders",
     "ORDER_COLUMNS",
     "PURCHASE_COLUMNS",
 ]
@@ -43,34 +39,6 @@ PURCHASE_COLUMNS = (
 #: the order columns notebook 02 reads (segments, migration, weekday × hour)
 ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "amount")
 _NAT = np.iinfo(np.int64).min
-
-
-def read_orders(path: str | Path, columns: Sequence[str] = ORDER_COLUMNS) -> pd.DataFrame:
-    """The clean orders file ``path`` with ``columns`` only, text columns as Arrow-backed strings.
-
-    20M order lines as Python strings take most of a minute to read and gigabytes of memory;
-    as Arrow strings they are read in seconds and factorised, tested and sorted by Arrow.
-
-    Examples
-    --------
-    >>> orders = read_orders("build/2025Q4/artifacts/clean_orders.parquet")  # doctest: +SKIP
-    >>> orders.dtypes["customer_id"]  # doctest: +SKIP
-    string[pyarrow]
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    path = Path(path)
-    if not path.exists():
-        from custops.core.errors import CustopsError
-
-        raise CustopsError(
-            f"No clean tables in {path.parent}.",
-            fix="Run notebooks/01_data_collection.ipynb (or `custops run`) for this period first.",
-        )
-    table = pq.read_table(path, columns=list(columns))
-    strings = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
-    return table.to_pandas(types_mapper=strings.get)
 
 
 def order_index(orders: pd.DataFrame) -> OrderIndex:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -158,15 +157,13 @@ def time_resolution(timestamps: pd.Series) -> tuple[Resolution, float]:
     return "time", share
 
 
-def timezone_label(
-    cfg: ReportConfig, ledger: pd.DataFrame | Path | str | None = None
-) -> str | None:
+def timezone_label(cfg: ReportConfig, ledger: pd.DataFrame | None = None) -> str | None:
     """The zone the clean order times are in, when known.
 
     ``sources.orders.timezone`` when set; ``"UTC"`` when the cleaning ledger says order
     times carried UTC offsets and no zone was configured (they were converted to UTC);
     ``None`` when the times are as recorded in the export (its local time, presumably).
-    ``ledger`` is the ledger frame or the path of ``ledger.csv`` (ignored when missing).
+    ``ledger`` is notebook 01's row ledger (``None``: not known).
 
     Examples
     --------
@@ -180,8 +177,6 @@ def timezone_label(
     src = cfg.sources.get("orders")
     if src is not None and src.timezone:
         return src.timezone
-    if isinstance(ledger, str | Path):
-        ledger = pd.read_csv(ledger) if Path(ledger).exists() else None
     if ledger is not None and {"table", "note"} <= set(ledger.columns):
         notes = ledger.loc[ledger["table"] == "orders", "note"].dropna().astype(str)
         if notes.str.contains("order_date value(s) carried a UTC offset", regex=False).any():
