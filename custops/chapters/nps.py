@@ -348,7 +348,8 @@ def agent_table(ctx: Context, team: agents_.AgentStats | None) -> Headlines:
     """
     if team is not None:
         nb.show(nb.table(agents_.display_agents(team, ctx.language), max_rows=60))
-        agents_.plot_agents(team.table, ctx.language)
+        lang = ctx.language
+        agents_.plot_agents(team.table, lang, takeaway=agents_.agents_takeaway(team.table, lang))
         write_artifact(team.table, ctx.artifacts, AGENT_STATS)
     return agents_.agent_headlines(team)
 

@@ -380,4 +380,116 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "NPS (95% CI); dashed: overall; groups below the minimum n not shown",
         "zh": "NPS（95% 置信区间）；虚线：总体；样本过小的分组未画出",
     },
+    # ------------------------------------------------------------------ voice.agents
+    "voice.agents.how.keyed": {
+        "en": "Agents appear as keyed pseudonyms (A-xxxxxxxx): the same agent keeps the same "
+        "label every quarter; the team lead, who holds the key, finds an agent's label with "
+        "`custops.voice.agents.agent_lookup`, readers of the report cannot.",
+        "zh": "坐席以带密钥的假名（A-xxxxxxxx）显示：同一坐席每季度标签不变；持有密钥的主管可用 "
+        "`custops.voice.agents.agent_lookup` 查到某位坐席的标签，报告读者无法反推姓名。",
+    },
+    "voice.agents.how.ranked": {
+        "en": "Agents are numbered by ticket volume in the period (Agent 01 has the most), "
+        "never by name; numbers follow the volumes, so they do not carry over between "
+        "quarters. Set the key variable `{key}` for keyed pseudonyms that stay the same "
+        "every quarter.",
+        "zh": "坐席按本期工单量编号（坐席 01 工单最多），不显示姓名；编号随工单量变化，各季度之间不可对照。"
+        "设置环境变量 `{key}` 后改用每季度不变的带密钥假名。",
+    },
+    "voice.agents.how.raw": {
+        "en": "Agents are shown as exported (the analyst's choice: for staff codes, not names).",
+        "zh": "坐席按导出文件中的原值显示（分析师的选择：仅适用于工号，不适用于姓名）。",
+    },
+    "voice.agents.note.head": {
+        "en": "> Tickets created in {period}: {n:,}",
+        "zh": "> {period} 新建工单 {n:,} 张",
+    },
+    "voice.agents.note.unassigned": {
+        "en": ", of which {n:,} have no agent and are left out.",
+        "zh": "，其中 {n:,} 张没有坐席，不计入。",
+    },
+    "voice.agents.note.rest": {
+        "en": " Agents with fewer than {min_n} tickets are flagged small and not compared with "
+        "the team. Agents handle different mixes of categories and channels, so a difference is "
+        "a question for the team lead, not a verdict.",
+        "zh": "工单少于 {min_n} 张的坐席标记为样本过小，不与团队比较。"
+        "各坐席处理的工单类别和渠道不同，差异是需要主管追问的问题，而非结论。",
+    },
+    "voice.agents.flag.small n": {"en": "small n", "zh": "样本过小"},
+    "voice.agents.flag.slower": {"en": "slower", "zh": "解决较慢"},
+    "voice.agents.flag.faster": {"en": "faster", "zh": "解决较快"},
+    "voice.agents.flag.more reopens": {"en": "more reopens", "zh": "重开较多"},
+    "voice.agents.flag.fewer reopens": {"en": "fewer reopens", "zh": "重开较少"},
+    "voice.agents.none": {
+        "en": "> The tickets have no `agent` column (or no ticket of the period names one), so "
+        "this section is skipped. If the ticket system exports the handler, map it to `agent` "
+        "in the config (it is shown under a pseudonym).",
+        "zh": "> 工单表没有 `agent`（处理坐席）列，或本期工单都没有坐席，本节跳过。"
+        "如果工单系统能导出处理人，请在配置中把它映射为 `agent`（显示时会替换为假名）。",
+    },
+    "voice.agents.workload": {
+        "en": "- **Workload:** {n_agents} agents handled {tickets:,} tickets; the busiest took "
+        "{top:.0%} (an even split is {even:.0%}). Team first response: median {frt:.1f} h "
+        "(P90 {frt_p90:.1f} h); resolution: median {res:.1f} h (P90 {res_p90:.1f} h); reopen "
+        "rate {reopen:.1%} ({reopen_low:.1%}–{reopen_high:.1%}).",
+        "zh": "- **工作量：** {n_agents} 位坐席处理 {tickets:,} 张工单，最多的一位占 {top:.0%}"
+        "（平均 {even:.0%}）。团队首次响应中位数 {frt:.1f} 小时（P90 {frt_p90:.1f}），解决时长中位数 "
+        "{res:.1f} 小时（P90 {res_p90:.1f}），重开率 {reopen:.1%}（{reopen_low:.1%}–{reopen_high:.1%}）。",
+    },
+    "voice.agents.none_big": {
+        "en": "- **Differences:** no agent has {min_n} tickets or more, so none is compared with "
+        "the team.",
+        "zh": "- **差异：** 没有坐席的工单达到 {min_n} 张，不作比较。",
+    },
+    "voice.agents.none_flagged": {
+        "en": "- **Differences:** among the {n_big} agents with at least {min_n} tickets, none "
+        "differs from the rest of the team in resolution time or reopen rate beyond chance "
+        "(Holm-corrected); there is no basis for ranking agents.",
+        "zh": "- **差异：** 在 {n_big} 位工单不少于 {min_n} 张的坐席中，没有人的解决时长或重开率"
+        "与团队其他人的差异超出随机波动（Holm 校正后）；按坐席排名没有依据。",
+    },
+    "voice.agents.flagged": {
+        "en": "- **{agent}** ({what}): median resolution {res:.1f} h ({res_low:.1f}–{res_high:.1f}), "
+        "reopen rate {reopen:.1%} ({reopen_low:.1%}–{reopen_high:.1%}), {tickets} tickets. Check "
+        "the ticket mix before drawing conclusions.",
+        "zh": "- **{agent}**（{what}）：解决时长中位数 {res:.1f} 小时（{res_low:.1f}–{res_high:.1f}），"
+        "重开率 {reopen:.1%}（{reopen_low:.1%}–{reopen_high:.1%}），{tickets} 张工单。"
+        "先看其工单类别和渠道构成再下结论。",
+    },
+    "voice.agents.small": {
+        "en": "- **Small n:** {names} (fewer than {min_n} tickets) are listed, not compared.",
+        "zh": "- **样本过小：** {names}（工单少于 {min_n} 张）只列出数字，不作比较。",
+    },
+    "voice.agents.team": {"en": "team", "zh": "团队"},
+    "voice.agents.numbered": {"en": "Agent {number}", "zh": "坐席 {number}"},
+    # the agents' table: the English edition keeps the column names (labelled where shown)
+    "voice.agents.column.agent": {"en": "agent", "zh": "坐席"},
+    "voice.agents.column.tickets": {"en": "tickets", "zh": "工单数"},
+    "voice.agents.column.share": {"en": "share", "zh": "占比"},
+    "voice.agents.column.frt_median_h": {
+        "en": "frt_median_h",
+        "zh": "首次响应中位数（小时，95% 区间）",
+    },
+    "voice.agents.column.frt_p90_h": {"en": "frt_p90_h", "zh": "首次响应 P90（小时）"},
+    "voice.agents.column.resolution_median_h": {
+        "en": "resolution_median_h",
+        "zh": "解决时长中位数（小时，95% 区间）",
+    },
+    "voice.agents.column.resolution_p90_h": {
+        "en": "resolution_p90_h",
+        "zh": "解决时长 P90（小时）",
+    },
+    "voice.agents.column.open_at_end": {"en": "open_at_end", "zh": "期末未解决"},
+    "voice.agents.column.reopen_rate": {"en": "reopen_rate", "zh": "重开率（95% 区间）"},
+    "voice.agents.column.csat_mean": {"en": "csat_mean", "zh": "满意度"},
+    "voice.agents.column.flag": {"en": "flag", "zh": "标记"},
+    "voice.agents.plot.resolution": {
+        "en": "median resolution time (h)",
+        "zh": "解决时长中位数（小时）",
+    },
+    "voice.agents.plot.reopen": {"en": "reopen rate", "zh": "重开率"},
+    "voice.agents.plot.title": {
+        "en": "Agents vs the team (dashed); hollow grey = small n",
+        "zh": "各坐席与团队（虚线）对比；空心灰点为样本过小",
+    },
 }
