@@ -482,7 +482,11 @@ def sentiment_by_aspect(ctx: Context, data: NpsInputs) -> pd.DataFrame | None:
     )
     aspect_moves = sentiment.aspect_changes(clauses, ctx.period)
     nb.md(sentiment.sentiment_findings(sentiment_map, aspect_moves, lang, clauses))
-    sentiment.plot_sentiment_map(sentiment_map, lang)
+    wide = sentiment.sentiment_map(sentiment_map, lang)
+    if not nb.note(sentiment.sparse_map_note(wide, lang)):
+        sentiment.plot_sentiment_map(
+            wide, lang, takeaway=sentiment.sentiment_takeaway(sentiment_map, lang)
+        )
     return aspect_moves
 
 

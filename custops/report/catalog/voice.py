@@ -492,4 +492,54 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Agents vs the team (dashed); hollow grey = small n",
         "zh": "各坐席与团队（虚线）对比；空心灰点为样本过小",
     },
+    # ------------------------------------------------------------------ voice.sentiment
+    "voice.sentiment.sample.item": {
+        "en": "{k:,} of {n:,} comments in {q}",
+        "zh": "{q} 的 {n:,} 条评论中随机抽取 {k:,} 条",
+    },
+    "voice.sentiment.sample": {
+        "en": "The map and the comparison are from a random sample of {what} "
+        "(stratified by segment; the intervals are of the sample).",
+        "zh": "热力图和对比基于抽样：{what}（按分组分层抽样；置信区间为样本的区间）。",
+    },
+    "voice.sentiment.worst": {
+        "en": "The most negative aspect is {name}: {share:.0%} of {mentions} mentions are "
+        "negative (95% CI {low:.0%}–{high:.0%}).",
+        "zh": "负面占比最高的方面是「{name}」：{share:.0%} 的提及为负面"
+        "（95% 置信区间 {low:.0%}–{high:.0%}，{mentions} 次提及）。",
+    },
+    "voice.sentiment.moved": {
+        "en": "Aspects whose negative share moved since the previous period (Holm-corrected): "
+        "{items}.",
+        "zh": "与上期相比，负面占比显著变化的方面：{items}。",
+    },
+    "voice.sentiment.moved.item": {
+        "en": "{aspect} {before:.0%} → {after:.0%}",
+        "zh": "{aspect} {before:.0%}→{after:.0%}",
+    },
+    "voice.sentiment.moved.none": {"en": "none", "zh": "无（Holm 校正后）"},
+    # two sentences in a row: a space between them in English, none in Chinese
+    "voice.sentiment.then": {"en": "{first} {second}", "zh": "{first}{second}"},
+    "voice.sentiment.sparse": {
+        "en": "Only {filled} of {cells} aspect × segment cells have enough mentions for a share, "
+        "so no map is drawn; the aspect table below holds the totals.",
+        "zh": "方面 × 细分的 {cells} 个格子中只有 {filled} 个有足够的提及次数，因此不绘制热力图；下表给出各方面的合计。",
+    },
+    "voice.sentiment.plot.title": {
+        "en": "Share of negative mentions",
+        "zh": "负面提及占比（方面 × 细分）",
+    },
+    # ------------------------------------------------------------------ voice.text_mining
+    "voice.text_mining.withheld.one": {
+        "en": "{n} comment that would have been quoted was left out: the redactor could not tell "
+        "whether they hold personal data (an unknown name, a number that does not validate).",
+        "zh": "有 {n} 条本应引用的评论未展示：脱敏程序无法确定其中是否含有个人信息"
+        "（如无法识别的人名、无法校验的号码）。",
+    },
+    "voice.text_mining.withheld.other": {
+        "en": "{n} comments that would have been quoted were left out: the redactor could not "
+        "tell whether they hold personal data (an unknown name, a number that does not validate).",
+        "zh": "有 {n} 条本应引用的评论未展示：脱敏程序无法确定其中是否含有个人信息"
+        "（如无法识别的人名、无法校验的号码）。",
+    },
 }
