@@ -36,7 +36,7 @@ GLUE_KEYS = {
     ],
     "05_review_retrospective": ["review_kpi_alerts_worse"],
 }
-#: the sentence sentiment.plot_sentiment_map shows instead of a map of mostly empty cells
+#: the sentence shown instead of a map of mostly empty cells (sentiment.sparse_map_note)
 SPARSE = re.compile(r"so no map is drawn|因此不绘制热力图")
 #: the id of every diagnostics code cell that draws a chart (health calibration, band
 #: history, step matrix; sentiment map; KPI control charts)
@@ -99,7 +99,7 @@ def _check_cells(nb: nbformat.NotebookNode, name: str) -> None:
         cells = [c for c in nb.cells if c.cell_type == "code" and c.get("id") == cell_id]
         assert len(cells) == 1, cell_id
         images = [o for o in cells[0].outputs if "image/png" in o.get("data", {})]
-        # a map of mostly empty cells is replaced by one sentence (sentiment.plot_sentiment_map)
+        # a map of mostly empty cells is replaced by one sentence (sentiment.sparse_map_note)
         sparse = [
             o for o in cells[0].outputs if SPARSE.search(o.get("data", {}).get("text/markdown", ""))
         ]

@@ -466,8 +466,8 @@ def test_summary_intervals_contain_their_estimate_and_small_groups_are_not_estim
     assert "fewer than 30 answers" in text and "2 of 4 groups (region: one, ten)" in text
     assert "少于 30 份" in nps.small_groups_text(summary, min_n=30, lang="zh")
     # every group plotted has n >= min_n
-    fig = nps.plot_nps_panels(summary, title="t")
-    labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    axes = nps.plot_nps_panels(nps.panel_table(summary), title="t")
+    labels = [t.get_text() for ax in axes for t in ax.get_yticklabels()]
     assert sorted(labels) == ["big (n=150)", "fifty (n=50)"]
 
 

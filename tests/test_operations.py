@@ -530,8 +530,8 @@ def test_agents_on_the_small_demo(demo_tables, small_demo):
 def test_plots_take_finished_tables():
     plots.setup("zh")
     result = agents.agent_stats(_tickets(), PERIOD, _cfg(), environ={})
-    fig = agents.plot_agents(result.table, "zh")
-    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
+    axes = agents.plot_agents(result.table, "zh")
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == [
         "Agent 01",
         "Agent 02",
         "Agent 03",

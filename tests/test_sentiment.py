@@ -113,11 +113,12 @@ def test_aspect_changes_and_findings(demo_clauses) -> None:
     plots.setup("zh")
     filled = int((~table["small"]).sum())
     cells = table["aspect"].nunique() * table["segment"].nunique()
-    figure = S.plot_sentiment_map(table, "zh")
+    wide = S.sentiment_map(table, "zh")
     if filled >= S.MIN_MAP_CELLS and filled >= S.MIN_MAP_FILLED * cells:
-        assert len(figure.axes) == 2
+        assert S.sparse_map_note(wide, "zh") == ""
+        assert len(S.plot_sentiment_map(wide, "zh").figure.axes) == 2  # the map and its colour bar
     else:  # too few cells with enough mentions: a sentence instead of the map
-        assert figure is None
+        assert S.sparse_map_note(wide, "zh") == S.sparse_map_sentence(filled, cells, "zh")
 
 
 def test_contact_details_never_reach_the_clause_table(demo_clauses) -> None:
@@ -180,7 +181,8 @@ def test_sparse_sentiment_map_becomes_one_sentence() -> None:
             "small": [i >= 3 for i in range(40)],  # 3 of 40 cells with enough mentions
         }
     )
-    assert S.plot_sentiment_map(cells, "en") is None
+    assert S.sparse_map_note(S.sentiment_map(cells, "en"), "en") == S.sparse_map_sentence(3, 40)
     assert "Only 3 of 40" in S.sparse_map_sentence(3, 40, "en")
-    assert S.plot_sentiment_map(cells.assign(small=[i >= 12 for i in range(40)]), "en") is not None
+    enough = S.sentiment_map(cells.assign(small=[i >= 12 for i in range(40)]), "en")
+    assert S.sparse_map_note(enough, "en") == ""
     assert S.sparse_map_sentence(3, 40, "zh").startswith("方面 × 细分的 40 个格子中只有 3 个")

@@ -222,7 +222,8 @@ def trend(ctx: Context, data: NpsInputs, months: int = 12) -> pd.DataFrame | Non
         return None
     min_n = ctx.cfg.nps.min_group_n
     by_month = nps.nps_trend(data.responses_all, ctx.period, n_periods=months, min_n=min_n)
-    nps.plot_nps_trend(by_month, lang=ctx.language)
+    lang = ctx.language
+    nps.plot_nps_trend(by_month, lang=lang, takeaway=nps.trend_takeaway(by_month, lang))
     return by_month
 
 
@@ -233,8 +234,15 @@ def group_chart(ctx: Context, data: NpsInputs, now: NpsNow) -> None:
     --------
     >>> group_chart(ctx, data, now)  # doctest: +SKIP
     """
-    if not nps.no_answers_note(data, "NPS by group", ctx.language):
-        nps.plot_nps_panels(now.summary, title=f"NPS {ctx.period.label}", lang=ctx.language)
+    lang = ctx.language
+    if not nps.no_answers_note(data, "NPS by group", lang):
+        panels = nps.panel_table(now.summary)
+        nps.plot_nps_panels(
+            panels,
+            title=f"NPS {ctx.period.label}",
+            lang=lang,
+            takeaway=nps.panels_takeaway(panels, lang),
+        )
 
 
 def small_groups(ctx: Context, data: NpsInputs, now: NpsNow) -> None:
@@ -340,7 +348,8 @@ def agent_table(ctx: Context, team: agents_.AgentStats | None) -> Headlines:
     """
     if team is not None:
         nb.show(nb.table(agents_.display_agents(team, ctx.language), max_rows=60))
-        agents_.plot_agents(team.table, ctx.language)
+        lang = ctx.language
+        agents_.plot_agents(team.table, lang, takeaway=agents_.agents_takeaway(team.table, lang))
         write_artifact(team.table, ctx.artifacts, AGENT_STATS)
     return agents_.agent_headlines(team)
 
@@ -356,7 +365,12 @@ def response_time(ctx: Context, data: NpsInputs, service: Service) -> pd.DataFra
     linked = nps.link_tickets(data.responses, data.tables.get("tickets"))
     nps_by_time = nps.nps_by_response_time(linked, min_n=min_n, lang=lang)
     csat_by_time = nps.csat_by_response_time(service.tickets, min_n=min_n, lang=lang)
-    nps.plot_response_time(nps_by_time, csat_by_time, lang=lang)
+    nps.plot_response_time(
+        nps_by_time,
+        csat_by_time,
+        lang=lang,
+        takeaway=nps.response_time_takeaway(nps_by_time, csat_by_time, lang),
+    )
     return linked
 
 
@@ -392,7 +406,7 @@ def drivers(ctx: Context, data: NpsInputs) -> nps.DriverResult | None:
         data.responses, slow_hours=ctx.cfg.nps.slow_response_hours, lang=lang
     )
     nb.md(nps.drivers_text(result, lang=lang))
-    nps.plot_odds_ratios(result.table, lang=lang)
+    nps.plot_odds_ratios(result.table, lang=lang, takeaway=nps.odds_takeaway(result.table, lang))
     return result
 
 
@@ -408,7 +422,7 @@ def themes(ctx: Context, data: NpsInputs) -> pd.DataFrame | None:
         return None
     found = text_mining.themes_by_group(data.responses)
     nb.md(nps.themes_text(found, lang=lang))
-    nps.plot_themes(found, lang=lang)
+    nps.plot_themes(found, lang=lang, takeaway=nps.themes_takeaway(found, lang))
     return found
 
 
@@ -468,7 +482,11 @@ def sentiment_by_aspect(ctx: Context, data: NpsInputs) -> pd.DataFrame | None:
     )
     aspect_moves = sentiment.aspect_changes(clauses, ctx.period)
     nb.md(sentiment.sentiment_findings(sentiment_map, aspect_moves, lang, clauses))
-    sentiment.plot_sentiment_map(sentiment_map, lang)
+    wide = sentiment.sentiment_map(sentiment_map, lang)
+    if not nb.note(sentiment.sparse_map_note(wide, lang)):
+        sentiment.plot_sentiment_map(
+            wide, lang, takeaway=sentiment.sentiment_takeaway(sentiment_map, lang)
+        )
     return aspect_moves
 
 

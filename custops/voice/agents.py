@@ -36,7 +36,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from scipy import stats
 
 from custops.core.config import Period, ReportConfig
@@ -44,6 +43,7 @@ from custops.core.errors import ConfigError
 from custops.core.results import Headline, Headlines, Result
 from custops.core.stats import holm, median_ci, wilson_ci
 from custops.ingest.privacy import MIN_KEY_LENGTH, id_key, pseudonymize
+from custops.report import text as catalog
 
 __all__ = [
     "LabelMode",
@@ -195,52 +195,17 @@ class AgentStats(Result):
         >>> print(AgentStats(pd.DataFrame(), "ranked", 10, 2, 30, "2025Q4").note())  # doctest: +ELLIPSIS
         > Tickets created in 2025Q4: 10, of which 2 have no agent and are left out. ...
         """
-        zh = lang == "zh"
-        how = {
-            "keyed": (
-                "坐席以带密钥的假名（A-xxxxxxxx）显示：同一坐席每季度标签不变；持有密钥的主管可用 "
-                "`custops.voice.agents.agent_lookup` 查到某位坐席的标签，报告读者无法反推姓名。",
-                "Agents appear as keyed pseudonyms (A-xxxxxxxx): the same agent keeps the same "
-                "label every quarter; the team lead, who holds the key, finds an agent's label with "
-                "`custops.voice.agents.agent_lookup`, readers of the report cannot.",
-            ),
-            "ranked": (
-                "坐席按本期工单量编号（坐席 01 工单最多），不显示姓名；编号随工单量变化，各季度之间不可对照。"
-                "设置环境变量 `{key}` 后改用每季度不变的带密钥假名。",
-                "Agents are numbered by ticket volume in the period (Agent 01 has the most), "
-                "never by name; numbers follow the volumes, so they do not carry over between "
-                "quarters. Set the key variable `{key}` for keyed pseudonyms that stay the same "
-                "every quarter.",
-            ),
-            "raw": (
-                "坐席按导出文件中的原值显示（分析师的选择：仅适用于工号，不适用于姓名）。",
-                "Agents are shown as exported (the analyst's choice: for staff codes, not names).",
-            ),
-        }[self.mode][0 if zh else 1]
-        if zh:
-            head = (
-                f"> {self.period} 新建工单 {self.n_tickets:,} 张"
-                + (
-                    f"，其中 {self.n_unassigned:,} 张没有坐席，不计入。"
-                    if self.n_unassigned
-                    else "。"
-                )
-                + f"工单少于 {self.min_n} 张的坐席标记为样本过小，不与团队比较。"
-                "各坐席处理的工单类别和渠道不同，差异是需要主管追问的问题，而非结论。"
+        how = catalog.t(f"voice.agents.how.{self.mode}", lang, key=self.key_env)
+        head = (
+            catalog.t("voice.agents.note.head", lang, period=self.period, n=self.n_tickets)
+            + (
+                catalog.t("voice.agents.note.unassigned", lang, n=self.n_unassigned)
+                if self.n_unassigned
+                else catalog.t("punct.sentence_end", lang)
             )
-        else:
-            head = (
-                f"> Tickets created in {self.period}: {self.n_tickets:,}"
-                + (
-                    f", of which {self.n_unassigned:,} have no agent and are left out."
-                    if self.n_unassigned
-                    else "."
-                )
-                + f" Agents with fewer than {self.min_n} tickets are flagged small and not compared with the team. Agents "
-                "handle different mixes of categories and channels, so a difference is a question "
-                "for the team lead, not a verdict."
-            )
-        return head + "\n>\n> " + how.replace("{key}", self.key_env)
+            + catalog.t("voice.agents.note.rest", lang, min_n=self.min_n)
+        )
+        return head + "\n>\n> " + how
 
 
 def _hours(end: pd.Series, start: pd.Series) -> pd.Series:
@@ -399,13 +364,17 @@ def agent_stats(
     )
 
 
-_FLAG_ZH = {
-    "small n": "样本过小",
-    "slower": "解决较慢",
-    "faster": "解决较快",
-    "more reopens": "重开较多",
-    "fewer reopens": "重开较少",
-}
+def _flags(flag: str, lang: str) -> str:
+    """An agent's flags (``"slower, more reopens"``) in ``lang`` (``voice.agents.flag.*``)."""
+    if not flag:
+        return ""
+    words = (
+        catalog.t(f"voice.agents.flag.{f}", lang)
+        if f"voice.agents.flag.{f}" in catalog.CATALOG
+        else f
+        for f in flag.split(", ")
+    )
+    return catalog.t("punct.list", lang).join(words)
 
 
 def agent_findings(result: AgentStats | None, lang: str = "en", *, note: bool = False) -> str:
@@ -418,78 +387,58 @@ def agent_findings(result: AgentStats | None, lang: str = "en", *, note: bool = 
     >>> print(agent_findings(None))  # doctest: +ELLIPSIS
     > The tickets have no `agent` column...
     """
-    zh = lang == "zh"
     if result is None:
-        return (
-            "> 工单表没有 `agent`（处理坐席）列，或本期工单都没有坐席，本节跳过。"
-            "如果工单系统能导出处理人，请在配置中把它映射为 `agent`（显示时会替换为假名）。"
-            if zh
-            else "> The tickets have no `agent` column (or no ticket of the period names one), so "
-            "this section is skipped. If the ticket system exports the handler, map it to `agent` "
-            "in the config (it is shown under a pseudonym)."
-        )
-    t = result.table
-    team = t[t["agent"] == "team"].iloc[0]
-    agents = t[t["agent"] != "team"]
+        return catalog.t("voice.agents.none", lang)
+    table = result.table
+    team = table[table["agent"] == "team"].iloc[0]
+    agents = table[table["agent"] != "team"]
     big = agents[~agents["small"]]
     lines = [result.note(lang), ""] if note else []
-    top_share = agents["share"].max()
-    if zh:
-        lines.append(
-            f"- **工作量：** {len(agents)} 位坐席处理 {int(team.tickets):,} 张工单，"
-            f"最多的一位占 {top_share:.0%}（平均 {1 / len(agents):.0%}）。团队首次响应中位数 "
-            f"{team.frt_median_h:.1f} 小时（P90 {team.frt_p90_h:.1f}），解决时长中位数 "
-            f"{team.resolution_median_h:.1f} 小时（P90 {team.resolution_p90_h:.1f}），重开率 "
-            f"{team.reopen_rate:.1%}（{team.reopen_low:.1%}–{team.reopen_high:.1%}）。"
+    lines.append(
+        catalog.t(
+            "voice.agents.workload",
+            lang,
+            n_agents=len(agents),
+            tickets=int(team.tickets),
+            top=agents["share"].max(),
+            even=1 / len(agents),
+            frt=team.frt_median_h,
+            frt_p90=team.frt_p90_h,
+            res=team.resolution_median_h,
+            res_p90=team.resolution_p90_h,
+            reopen=team.reopen_rate,
+            reopen_low=team.reopen_low,
+            reopen_high=team.reopen_high,
         )
-    else:
-        lines.append(
-            f"- **Workload:** {len(agents)} agents handled {int(team.tickets):,} tickets; the "
-            f"busiest took {top_share:.0%} (an even split is {1 / len(agents):.0%}). Team first "
-            f"response: median {team.frt_median_h:.1f} h (P90 {team.frt_p90_h:.1f} h); resolution: "
-            f"median {team.resolution_median_h:.1f} h (P90 {team.resolution_p90_h:.1f} h); reopen "
-            f"rate {team.reopen_rate:.1%} ({team.reopen_low:.1%}–{team.reopen_high:.1%})."
-        )
+    )
     flagged = big[big["flag"] != ""]
     if big.empty:
-        lines.append(
-            f"- **差异：** 没有坐席的工单达到 {result.min_n} 张，不作比较。"
-            if zh
-            else f"- **Differences:** no agent has {result.min_n} tickets or more, so none is "
-            "compared with the team."
-        )
+        lines.append(catalog.t("voice.agents.none_big", lang, min_n=result.min_n))
     elif flagged.empty:
         lines.append(
-            f"- **差异：** 在 {len(big)} 位工单不少于 {result.min_n} 张的坐席中，没有人的解决时长或重开率"
-            "与团队其他人的差异超出随机波动（Holm 校正后）；按坐席排名没有依据。"
-            if zh
-            else f"- **Differences:** among the {len(big)} agents with at least {result.min_n} "
-            "tickets, none differs from the rest of the team in resolution time or reopen rate "
-            "beyond chance (Holm-corrected); there is no basis for ranking agents."
+            catalog.t("voice.agents.none_flagged", lang, n_big=len(big), min_n=result.min_n)
         )
     else:
         for r in flagged.itertuples(index=False):
-            what = "、".join(_FLAG_ZH.get(f, f) for f in r.flag.split(", ")) if zh else r.flag
             lines.append(
-                f"- **{shown_agent(r.agent, lang)}**（{what}）：解决时长中位数 {r.resolution_median_h:.1f} 小时"
-                f"（{r.resolution_low_h:.1f}–{r.resolution_high_h:.1f}），重开率 {r.reopen_rate:.1%}"
-                f"（{r.reopen_low:.1%}–{r.reopen_high:.1%}），{int(r.tickets)} 张工单。"
-                "先看其工单类别和渠道构成再下结论。"
-                if zh
-                else f"- **{r.agent}** ({what}): median resolution {r.resolution_median_h:.1f} h "
-                f"({r.resolution_low_h:.1f}–{r.resolution_high_h:.1f}), reopen rate "
-                f"{r.reopen_rate:.1%} ({r.reopen_low:.1%}–{r.reopen_high:.1%}), "
-                f"{int(r.tickets)} tickets. Check the ticket mix before drawing conclusions."
+                catalog.t(
+                    "voice.agents.flagged",
+                    lang,
+                    agent=shown_agent(r.agent, lang),
+                    what=_flags(r.flag, lang),
+                    res=r.resolution_median_h,
+                    res_low=r.resolution_low_h,
+                    res_high=r.resolution_high_h,
+                    reopen=r.reopen_rate,
+                    reopen_low=r.reopen_low,
+                    reopen_high=r.reopen_high,
+                    tickets=int(r.tickets),
+                )
             )
     small = agents[agents["small"]]
     if len(small):
-        names = ("、" if zh else ", ").join(shown_agent(a, lang) for a in small["agent"])
-        lines.append(
-            f"- **样本过小：** {names}（工单少于 {result.min_n} 张）只列出数字，不作比较。"
-            if zh
-            else f"- **Small n:** {names} (fewer than {result.min_n} tickets) are listed, not "
-            "compared."
-        )
+        names = catalog.t("punct.list", lang).join(shown_agent(a, lang) for a in small["agent"])
+        lines.append(catalog.t("voice.agents.small", lang, names=names, min_n=result.min_n))
     return "\n".join(lines)
 
 
@@ -524,11 +473,10 @@ def shown_agent(label: str, lang: str = "en") -> str:
     ('坐席 03', '团队', 'A-1f2e3d4c')
     """
     text = str(label)
-    if lang != "zh":
-        return text
     if text == "team":
-        return "团队"
-    return re.sub(r"^Agent (?=\d+$)", "坐席 ", text)
+        return catalog.t("voice.agents.team", lang)
+    numbered = re.match(r"^Agent (\d+)$", text)
+    return catalog.t("voice.agents.numbered", lang, number=numbered[1]) if numbered else text
 
 
 def display_agents(result: AgentStats, lang: str = "en") -> pd.DataFrame:
@@ -541,8 +489,7 @@ def display_agents(result: AgentStats, lang: str = "en") -> pd.DataFrame:
     >>> list(display_agents(agent_stats(t, "2025Q4", cfg, environ={})).columns)[:3]
     ['agent', 'tickets', 'share']
     """
-    zh = lang == "zh"
-    t = result.table
+    table = result.table
 
     def cell(v: float, lo: float, hi: float) -> str:
         if pd.isna(v):
@@ -552,67 +499,59 @@ def display_agents(result: AgentStats, lang: str = "en") -> pd.DataFrame:
     def pct(v: float, lo: float, hi: float) -> str:
         return "–" if pd.isna(v) else f"{v:.1%} ({lo:.1%}–{hi:.1%})"
 
-    flag = t["flag"]
-    if zh:
-        flag = flag.map(lambda s: "、".join(_FLAG_ZH.get(f, f) for f in s.split(", ")) if s else "")
+    flag = table["flag"].map(lambda s: _flags(s, lang))
     out = pd.DataFrame(
         {
-            "agent": t["agent"].map(lambda a: shown_agent(a, lang)),
-            "tickets": t["tickets"],
-            "share": t["share"].map(lambda v: f"{v:.1%}"),
+            "agent": table["agent"].map(lambda a: shown_agent(a, lang)),
+            "tickets": table["tickets"],
+            "share": table["share"].map(lambda v: f"{v:.1%}"),
             "frt_median_h": [
                 cell(*v)
-                for v in zip(t["frt_median_h"], t["frt_low_h"], t["frt_high_h"], strict=True)
+                for v in zip(
+                    table["frt_median_h"], table["frt_low_h"], table["frt_high_h"], strict=True
+                )
             ],
-            "frt_p90_h": t["frt_p90_h"].map(lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
+            "frt_p90_h": table["frt_p90_h"].map(lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
             "resolution_median_h": [
                 cell(*v)
                 for v in zip(
-                    t["resolution_median_h"],
-                    t["resolution_low_h"],
-                    t["resolution_high_h"],
+                    table["resolution_median_h"],
+                    table["resolution_low_h"],
+                    table["resolution_high_h"],
                     strict=True,
                 )
             ],
-            "resolution_p90_h": t["resolution_p90_h"].map(
+            "resolution_p90_h": table["resolution_p90_h"].map(
                 lambda v: "–" if pd.isna(v) else f"{v:.1f}"
             ),
-            "open_at_end": t["open_at_end"],
+            "open_at_end": table["open_at_end"],
             "reopen_rate": [
                 pct(*v)
-                for v in zip(t["reopen_rate"], t["reopen_low"], t["reopen_high"], strict=True)
+                for v in zip(
+                    table["reopen_rate"], table["reopen_low"], table["reopen_high"], strict=True
+                )
             ],
-            "csat_mean": t["csat_mean"].map(lambda v: "–" if pd.isna(v) else f"{v:.2f}"),
+            "csat_mean": table["csat_mean"].map(lambda v: "–" if pd.isna(v) else f"{v:.2f}"),
             "flag": flag,
         }
     )
-    names = {
-        "agent": ("agent", "坐席"),
-        "tickets": ("tickets", "工单数"),
-        "share": ("share", "占比"),
-        "frt_median_h": ("first response, median h (95% CI)", "首次响应中位数（小时，95% 区间）"),
-        "frt_p90_h": ("first response P90 h", "首次响应 P90（小时）"),
-        "resolution_median_h": (
-            "resolution, median h (95% CI)",
-            "解决时长中位数（小时，95% 区间）",
-        ),
-        "resolution_p90_h": ("resolution P90 h", "解决时长 P90（小时）"),
-        "open_at_end": ("open at period end", "期末未解决"),
-        "reopen_rate": ("reopen rate (95% CI)", "重开率（95% 区间）"),
-        "csat_mean": ("CSAT", "满意度"),
-        "flag": ("flag", "标记"),
-    }
-    if t["csat_n"].sum() == 0:
+    if table["csat_n"].sum() == 0:
         out = out.drop(columns="csat_mean")
-    if lang == "zh":
-        return out.rename(columns={k: v[1] for k, v in names.items()})
-    return out
+    return out.rename(columns={c: catalog.t(f"voice.agents.column.{c}", lang) for c in out.columns})
 
 
-def plot_agents(table: pd.DataFrame, lang: str = "en") -> Figure:
+def plot_agents(
+    table: pd.DataFrame,
+    lang: str = "en",
+    *,
+    takeaway: str | None = None,
+    axes: Sequence[Any] | None = None,
+) -> Any:
     """Median resolution time (95% interval) and reopen rate per agent, from a finished table.
 
-    The team's values are dashed lines; small agents are drawn hollow and grey.
+    The team's values (its row ``agent == "team"``) are dashed lines; small agents are drawn
+    hollow and grey. Two panels: ``axes`` (two Axes sharing y), else a figure of its own;
+    returns the two Axes. ``takeaway`` (:func:`agents_takeaway`) becomes the chart's caption.
 
     Examples
     --------
@@ -620,22 +559,25 @@ def plot_agents(table: pd.DataFrame, lang: str = "en") -> Figure:
     ...     "resolution_low_h": [18.0, 21.0], "resolution_high_h": [23.0, 23.0],
     ...     "reopen_rate": [0.1, 0.08], "reopen_low": [0.05, 0.07], "reopen_high": [0.2, 0.1],
     ...     "small": [False, False]})
-    >>> len(plot_agents(t).axes)
+    >>> len(plot_agents(t))
     2
     """
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE, percent_axis
+    from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
-    zh = lang == "zh"
     team = table[table["agent"] == "team"].iloc[0]
     t = table[table["agent"] != "team"].reset_index(drop=True)
     y = np.arange(len(t))
-    fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * len(t) + 1.8), sharey=True)
+    own = axes is None
+    if own:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * len(t) + 1.8), sharey=True)
+    else:
+        fig = axes[0].figure
     panels = (
         ("resolution_median_h", "resolution_low_h", "resolution_high_h",
-         "解决时长中位数（小时）" if zh else "median resolution time (h)"),
-        ("reopen_rate", "reopen_low", "reopen_high", "重开率" if zh else "reopen rate"),
+         catalog.t("voice.agents.plot.resolution", lang)),
+        ("reopen_rate", "reopen_low", "reopen_high", catalog.t("voice.agents.plot.reopen", lang)),
     )  # fmt: skip
     for ax, (col, lo, hi, title) in zip(axes, panels, strict=True):
         for small, color, face in ((False, PALETTE[0], PALETTE[0]), (True, "#9a9a9a", "white")):
@@ -652,15 +594,11 @@ def plot_agents(table: pd.DataFrame, lang: str = "en") -> Figure:
     percent_axis(axes[1], "x")
     axes[0].set_yticks(y, t["agent"])
     axes[0].invert_yaxis()
-    fig.suptitle(
-        "各坐席与团队（虚线）对比；空心灰点为样本过小" if zh
-        else "Agents vs the team (dashed); hollow grey = small n",
-        fontsize=11,
-    )  # fmt: skip
-    fig.tight_layout()
-    from custops.report.plots import set_takeaway
-
-    return set_takeaway(fig, agents_takeaway(table, lang))
+    fig.suptitle(catalog.t("voice.agents.plot.title", lang), fontsize=11)
+    if own:
+        fig.tight_layout()
+    set_takeaway(axes[0], takeaway)
+    return axes
 
 
 def agents_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
@@ -676,19 +614,17 @@ def agents_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
     >>> agents_takeaway(t.assign(small=True))
     'Every group in this chart is too small to compare; it is shown for reference.'
     """
-    from custops.report.text import t
-
     team = table[table["agent"] == "team"]
     rows = table[(table["agent"] != "team") & ~table["small"].astype(bool)].dropna(
         subset=["resolution_median_h"]
     )
     if team.empty:
-        return t("figure.no_data", lang)
+        return catalog.t("figure.no_data", lang)
     if len(rows) < 2:  # drawn, hollow and grey: nothing to rank
-        return t("figure.too_small", lang)
+        return catalog.t("figure.too_small", lang)
     low = rows.loc[rows["resolution_median_h"].astype(float).idxmin()]
     high = rows.loc[rows["resolution_median_h"].astype(float).idxmax()]
-    return t(
+    return catalog.t(
         "figure.agents",
         lang,
         low=f"{float(low['resolution_median_h']):.1f}",

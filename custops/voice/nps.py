@@ -23,7 +23,10 @@ Definitions used throughout:
 
 Everything here takes plain DataFrames (the clean tables and the customer view written by
 notebook 01) and returns DataFrames; sentences for the report come from the ``*_text``
-functions in English or Chinese; the ``plot_*`` functions draw finished tables only.
+functions, their words from the text catalog (``voice.nps.*`` in
+:mod:`custops.report.catalog.voice`); the ``plot_*`` functions draw the finished tables they
+are given into ``ax`` (or a figure of their own) and return the Axes; their captions come from
+the ``*_takeaway`` functions.
 """
 
 from __future__ import annotations
@@ -88,6 +91,8 @@ __all__ = [
     "closed_loop_text",
     "themes_text",
     "segments_note",
+    "group_rows",
+    "panel_table",
     "plot_nps_groups",
     "plot_nps_trend",
     "plot_response_time",
@@ -572,12 +577,7 @@ def scale_text(cfg: Any, lang: str = "en") -> str:
     if not mapping:
         return ""
     pairs = join_names((f"{k} → {v}" for k, v in mapping.items()), lang)
-    if lang == "zh":
-        return f"> 问卷评分已按配置（`sources.surveys.values.score`）换算为 0–10 分：{pairs}。"
-    return (
-        "> The survey scores were recoded to the 0–10 scale by the config "
-        f"(`sources.surveys.values.score`): {pairs}."
-    )
+    return catalog.t("voice.nps.scale_recoded", lang, pairs=pairs)
 
 
 def no_answers_note(
@@ -601,25 +601,10 @@ def no_answers_note(
     if "surveys" in data.tables and len(data.responses_all):
         if column is None or column in data.tables["surveys"].columns:
             return False
-        if lang == "zh":
-            md(
-                f"> 问卷答复中没有 `{column}` 列（配置项 `sources.surveys.columns.{column}`），"
-                f"本节（{section}）跳过。"
-            )
-        else:
-            md(
-                f"> The survey answers have no `{column}` column (config key "
-                f"`sources.surveys.columns.{column}`), so this section ({section}) is skipped."
-            )
+        md(catalog.t("voice.nps.no_column", lang, column=column, section=section))
         return True
 
-    if lang == "zh":
-        md(f"> 没有问卷答复（配置项 `sources.surveys`），本节（{section}）跳过。")
-    else:
-        md(
-            f"> There are no survey answers (config key `sources.surveys`), so this section "
-            f"({section}) is skipped."
-        )
+    md(catalog.t("voice.nps.no_answers", lang, section=section))
     return True
 
 
@@ -785,21 +770,20 @@ def small_groups_text(summary: pd.DataFrame, *, min_n: int, lang: str = "en") ->
     small = groups[groups["small_group"].astype(bool)]
     if small.empty:
         return ""
-    colon, semicolon = ("：", "；") if lang == "zh" else (": ", "; ")
+    colon, semicolon = catalog.t("punct.colon", lang), catalog.t("punct.semicolon", lang)
     by_type = semicolon.join(
         column_label(kind, lang)
         + colon
         + join_names((value_label(g, lang) for g in sorted(part["group"].astype(str))), lang)
         for kind, part in small.groupby("group_type", sort=False)
     )
-    if lang == "zh":
-        return (
-            f"回复少于 {min_n} 份（`nps.min_group_n`）的分组只计数，不给出估计值、不画图、不排名："
-            f"{len(groups)} 个分组中有 {len(small)} 个（{by_type}）。"
-        )
-    return (
-        f"Groups with fewer than {min_n} answers (`nps.min_group_n`) are counted but not shown "
-        f"as estimates, plotted or ranked: {len(small)} of {len(groups)} groups ({by_type})."
+    return catalog.t(
+        "voice.nps.small_groups",
+        lang,
+        min_n=min_n,
+        n_small=len(small),
+        n_groups=len(groups),
+        by_type=by_type,
     )
 
 
@@ -1244,34 +1228,6 @@ def _fmt_ci(value: float, low: float, high: float, kind: str) -> str:
     return main + bounds
 
 
-_KPI_LABELS = {
-    "en": {
-        "channel": "Channel",
-        "n_tickets": "Tickets",
-        "frt": "First response, median h (95% CI)",
-        "in_time": "Answered within {h:g} h",
-        "resolve": "Time to resolve, median h",
-        "fcr": "First-contact resolution",
-        "reopen": "Reopen rate",
-        "csat": "CSAT mean (1-5)",
-        "satisfied": "CSAT 4-5",
-        "small": "Small group",
-    },
-    "zh": {
-        "channel": "渠道",
-        "n_tickets": "工单数",
-        "frt": "首次响应中位数（小时，95% 置信区间）",
-        "in_time": "{h:g} 小时内响应",
-        "resolve": "解决时长中位数（小时）",
-        "fcr": "首次解决率",
-        "reopen": "重开率",
-        "csat": "满意度均值 (1-5)",
-        "satisfied": "满意度 4-5 分占比",
-        "small": "样本过小",
-    },
-}
-
-
 def service_kpi_display(
     kpis: pd.DataFrame, *, lang: str = "en", within_hours: float = 3.0, by: str = "channel"
 ) -> pd.DataFrame:
@@ -1284,8 +1240,11 @@ def service_kpi_display(
     >>> service_kpi_display(k).iloc[0].astype(str).tolist()
     ['all', '10', '2.0 (1.0–3.0)', 'False']
     """
-    lab = _KPI_LABELS.get(lang, _KPI_LABELS["en"])
-    out = pd.DataFrame({lab["channel"]: kpis[by], lab["n_tickets"]: kpis["n_tickets"]})
+
+    def lab(key: str) -> str:
+        return catalog.t(f"voice.nps.kpi.{key}", lang, h=within_hours)
+
+    out = pd.DataFrame({lab("channel"): kpis[by], lab("n_tickets"): kpis["n_tickets"]})
     spec = [
         ("frt", "frt_median_hours", "frt_ci_low", "frt_ci_high", "num"),
         ("in_time", "in_time_rate", "in_time_ci_low", "in_time_ci_high", "pct"),
@@ -1297,10 +1256,10 @@ def service_kpi_display(
     ]
     for key, v, lo, hi, kind in spec:
         if v in kpis:
-            out[lab[key].format(h=within_hours)] = [
+            out[lab(key)] = [
                 _fmt_ci(a, b, c, kind) for a, b, c in zip(kpis[v], kpis[lo], kpis[hi], strict=True)
             ]
-    out[lab["small"]] = kpis["small_group"].to_numpy()
+    out[lab("small")] = kpis["small_group"].to_numpy()
     return out
 
 
@@ -1348,15 +1307,15 @@ def link_tickets(
 
 
 def _bin_labels(bins: Sequence[float], lang: str) -> list[str]:
-    unit = "h" if lang == "en" else "小时"
     labels = []
     for lo, hi in zip(bins[:-1], bins[1:], strict=True):
         if lo == 0:
-            labels.append(f"≤{hi:g} {unit}")
+            value = f"≤{hi:g}"
         elif math.isinf(hi):
-            labels.append(f">{lo:g} {unit}")
+            value = f">{lo:g}"
         else:
-            labels.append(f"{lo:g}–{hi:g} {unit}")
+            value = f"{lo:g}–{hi:g}"
+        labels.append(catalog.t("unit.hours", lang, value=value))
     return labels
 
 
@@ -1388,7 +1347,7 @@ def nps_by_response_time(
     if linked.empty:
         return nps_table(linked)
     frame = linked.copy()
-    none = "no ticket" if lang == "en" else "无工单"
+    none = catalog.t("voice.nps.no_ticket", lang)
     frame["response_bin"] = _binned(frame["prior_frt_median_hours"], bins, lang).fillna(none)
     order = [*_bin_labels(bins, lang), none]
     table = nps_table(
@@ -1605,26 +1564,16 @@ class DriverResult:
     model: Any = None
 
 
-_DRIVER_LABELS = {
-    "en": {
-        "slow_first_response": "Slow first response (median > {slow:g} h)",
-        "unresolved_complaint": "Has an unresolved complaint",
-        "n_tickets": "Each additional service ticket",
-        "app_bound": "APP bound",
-        "orders_365d": "Each additional order in the last 365 days",
-        "tenure_years": "Each additional year as a customer",
-        "is_new": "New customer this period",
-    },
-    "zh": {
-        "slow_first_response": "首次响应慢（中位数 > {slow:g} 小时）",
-        "unresolved_complaint": "有未解决的投诉",
-        "n_tickets": "每多一张服务工单",
-        "app_bound": "已绑定 APP",
-        "orders_365d": "近 365 天每多一笔订单",
-        "tenure_years": "客户年限每多一年",
-        "is_new": "本期新客户",
-    },
-}
+#: the covariates of :func:`detractor_drivers` with a label in the catalog (``voice.nps.driver.*``)
+_DRIVER_TERMS = (
+    "slow_first_response",
+    "unresolved_complaint",
+    "n_tickets",
+    "app_bound",
+    "orders_365d",
+    "tenure_years",
+    "is_new",
+)
 
 
 def detractor_drivers(
@@ -1671,7 +1620,6 @@ def detractor_drivers(
     """
     from statsmodels.discrete.discrete_model import Logit
 
-    lab = _DRIVER_LABELS.get(lang, _DRIVER_LABELS["en"])
     r = responses.copy()
     y = (r["nps_category"] == "detractor").astype(float)
     x = pd.DataFrame(index=r.index)
@@ -1692,7 +1640,7 @@ def detractor_drivers(
     if "is_new" in r:
         x["is_new"] = r["is_new"].astype("boolean").fillna(False).astype(float)
     baselines: dict[str, str] = {}
-    labels = {k: v.format(slow=slow_hours) for k, v in lab.items()}
+    labels = {k: catalog.t(f"voice.nps.driver.{k}", lang, slow=slow_hours) for k in _DRIVER_TERMS}
     for column in categorical:
         if column in r and r[column].nunique(dropna=True) > 1:
             levels = r[column].astype(str)
@@ -1707,10 +1655,8 @@ def detractor_drivers(
                     value_label(level, lang),
                     value_label(base, lang),
                 )
-                labels[d] = (
-                    f"{name} {shown} (vs {versus})"
-                    if lang == "en"
-                    else f"{name} {shown}（相对 {versus}）"
+                labels[d] = catalog.t(
+                    "voice.nps.driver.level", lang, name=name, shown=shown, versus=versus
                 )
             x = x.join(dummies)
             break
@@ -1719,14 +1665,7 @@ def detractor_drivers(
     constant = [c for c in x.columns if x[c].nunique() <= 1]
     if constant:
         x = x.drop(columns=constant)
-        notes.append(
-            (
-                "Left out (the same for every answer): "
-                if lang == "en"
-                else "以下变量取值相同，未纳入："
-            )
-            + join_names(constant, lang)
-        )
+        notes.append(catalog.t("voice.nps.driver.constant", lang, names=join_names(constant, lang)))
     design = x.assign(const=1.0)
     dropped = []
     rank = np.linalg.matrix_rank(design.to_numpy())
@@ -1740,22 +1679,11 @@ def detractor_drivers(
         else:  # pragma: no cover - only the constant left
             break
     if dropped:
-        notes.append(
-            (
-                "Left out (collinear with other variables): "
-                if lang == "en"
-                else "以下变量与其他变量共线，未纳入："
-            )
-            + join_names(dropped, lang)
-        )
+        notes.append(catalog.t("voice.nps.driver.collinear", lang, names=join_names(dropped, lang)))
     columns = ["term", "label", "odds_ratio", "ci_low", "ci_high", "p_value"]
     n, n_det = len(y), int(y.sum())
     if n_det == 0 or n_det == n or design.shape[1] < 2:
-        notes.append(
-            "No model: all answers are in one class."
-            if lang == "en"
-            else "无法建模：所有回答属于同一类。"
-        )
+        notes.append(catalog.t("voice.nps.driver.one_class", lang))
         return DriverResult(pd.DataFrame(columns=columns), n, n_det, baselines, notes, None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -1763,18 +1691,9 @@ def detractor_drivers(
     for w in caught:  # the fit's warning in words (statsmodels names its internals)
         message = str(w.message).lower()
         if "separation" in message:
-            notes.append(
-                "Some variable separates detractors from the others perfectly: its odds ratio is "
-                "not reliable."
-                if lang == "en"
-                else "有变量能把贬损者与其他回答完全分开：其优势比不可靠。"
-            )
+            notes.append(catalog.t("voice.nps.driver.separation", lang))
         elif "converge" in message:
-            notes.append(
-                "The model's fit did not converge: read the odds ratios as rough."
-                if lang == "en"
-                else "模型拟合未收敛：优势比仅供粗略参考。"
-            )
+            notes.append(catalog.t("voice.nps.driver.no_convergence", lang))
     ci = fit.conf_int(alpha=1 - conf)
     terms = [c for c in design.columns if c != "const"]
     table = pd.DataFrame(
@@ -1979,7 +1898,7 @@ def _p(value: float) -> str:
 
 def _ci(low: float, high: float, lang: str, pct: bool = False) -> str:
     inner = f"{low:.0%}–{high:.0%}" if pct else f"{_pts(low)} … {_pts(high)}"
-    return f"95% CI {inner}" if lang == "en" else f"95% 置信区间 {inner}"
+    return catalog.t("unit.ci95", lang, inner=inner)
 
 
 def summary_text(
@@ -1996,55 +1915,44 @@ def summary_text(
     label = Period.parse(period).label
     o = _row(summary, group_type="overall")
     if o is None or not o["n"]:
-        return (
-            f"No survey answers in {label}: the NPS cannot be computed."
-            if lang == "en"
-            else f"{label} 没有问卷回复，无法计算 NPS。"
-        )
+        return catalog.t("voice.nps.summary.none", lang, label=label)
     n = int(o["n"])
-    prom, det = o["promoters"] / n, o["detractors"] / n
-    if lang == "en":
-        text = (
-            f"In {label} the NPS was **{_pts(o['nps'])}** ({_ci(o['ci_low'], o['ci_high'], lang)}; "
-            f"n = {n:,} answers: {prom:.0%} promoters, {det:.0%} detractors)."
-        )
-    else:
-        text = (
-            f"{label} 的 NPS 为 **{_pts(o['nps'])}**（{_ci(o['ci_low'], o['ci_high'], lang)}；"
-            f"共 {n:,} 份回复：推荐者 {prom:.0%}，贬损者 {det:.0%}）。"
-        )
-    names = {
-        "previous": ("the previous period", "上期"),
-        "last_year": ("the same period last year", "去年同期"),
-    }
+    text = catalog.t(
+        "voice.nps.summary.head",
+        lang,
+        label=label,
+        nps=_pts(o["nps"]),
+        ci=_ci(o["ci_low"], o["ci_high"], lang),
+        n=n,
+        prom=o["promoters"] / n,
+        det=o["detractors"] / n,
+    )
     for _, c in comparison.iterrows():
-        en, zh = names.get(c["comparison"], (c["comparison"], c["comparison"]))
-        sig = bool(c["significant"])
-        if lang == "en":
-            verdict = (
-                "a statistically significant change (5% level)"
-                if sig
-                else "within what sampling noise produces (not significant at 5%)"
-            )
-            text += (
-                f" Against {en} ({c['baseline_period']}: {_pts(c['nps_baseline'])}, n = {int(c['n_baseline']):,}) "
-                f"the change is **{_pts(c['change'])} points** ({_ci(c['ci_low'], c['ci_high'], lang)}, "
-                f"z = {_pts(c['z'], 2).lstrip('+')}, {_p(c['p_value'])}): {verdict}."
-            )
-        else:
-            verdict = "在 5% 水平上显著" if sig else "在抽样误差范围内（5% 水平不显著）"
-            text += (
-                f" 与{zh}（{c['baseline_period']}：{_pts(c['nps_baseline'])}，{int(c['n_baseline']):,} 份）相比，"
-                f"变化 **{_pts(c['change'])} 分**（{_ci(c['ci_low'], c['ci_high'], lang)}，"
-                f"z = {_pts(c['z'], 2).lstrip('+')}，{_p(c['p_value'])}）：{verdict}。"
-            )
-    if comparison.empty:
-        text += (
-            " There are no answers from the previous period or a year earlier to compare with."
-            if lang == "en"
-            else " 没有上期或去年同期的回复可供比较。"
+        key = _COMPARISON_NAMES.get(c["comparison"])
+        verdict = "significant" if bool(c["significant"]) else "noise"
+        text += catalog.t(
+            "voice.nps.summary.change",
+            lang,
+            name=catalog.t(key, lang) if key else c["comparison"],
+            baseline_period=c["baseline_period"],
+            baseline=_pts(c["nps_baseline"]),
+            n_baseline=int(c["n_baseline"]),
+            change=_pts(c["change"]),
+            ci=_ci(c["ci_low"], c["ci_high"], lang),
+            z=_pts(c["z"], 2).lstrip("+"),
+            p=_p(c["p_value"]),
+            verdict=catalog.t(f"voice.nps.summary.{verdict}", lang),
         )
+    if comparison.empty:
+        text += catalog.t("voice.nps.summary.no_comparison", lang)
     return text
+
+
+#: the periods :func:`summary_text` compares with, by their catalog key
+_COMPARISON_NAMES = {
+    "previous": "voice.nps.comparison.previous",
+    "last_year": "voice.nps.comparison.last_year",
+}
 
 
 def gap_text(gap: pd.DataFrame, *, slow_hours: float = 24.0, lang: str = "en") -> str:
@@ -2058,22 +1966,18 @@ def gap_text(gap: pd.DataFrame, *, slow_hours: float = 24.0, lang: str = "en") -
     """
     g = _row(gap)
     if g is None:
-        return (
-            "Service data are missing, so the NPS of slow-service customers cannot be compared."
-            if lang == "en"
-            else "缺少服务数据，无法比较响应慢客户的 NPS。"
-        )
-    if lang == "en":
-        return (
-            f"Customers whose median first response was above {slow_hours:g} h gave an NPS of "
-            f"**{_pts(g['nps_yes'])}** (n = {int(g['n_yes']):,}), the others **{_pts(g['nps_no'])}** "
-            f"(n = {int(g['n_no']):,}): a gap of **{_pts(g['gap'])} points** "
-            f"({_ci(g['ci_low'], g['ci_high'], lang)}, {_p(g['p_value'])})."
-        )
-    return (
-        f"首次响应中位数超过 {slow_hours:g} 小时的客户 NPS 为 **{_pts(g['nps_yes'])}**"
-        f"（{int(g['n_yes']):,} 份），其他客户为 **{_pts(g['nps_no'])}**（{int(g['n_no']):,} 份）："
-        f"相差 **{_pts(g['gap'])} 分**（{_ci(g['ci_low'], g['ci_high'], lang)}，{_p(g['p_value'])}）。"
+        return catalog.t("voice.nps.gap.none", lang)
+    return catalog.t(
+        "voice.nps.gap",
+        lang,
+        hours=slow_hours,
+        nps_yes=_pts(g["nps_yes"]),
+        n_yes=int(g["n_yes"]),
+        nps_no=_pts(g["nps_no"]),
+        n_no=int(g["n_no"]),
+        gap=_pts(g["gap"]),
+        ci=_ci(g["ci_low"], g["ci_high"], lang),
+        p=_p(g["p_value"]),
     )
 
 
@@ -2086,32 +1990,30 @@ def group_changes_text(changes: pd.DataFrame, *, lang: str = "en") -> str:
     'No groups'
     """
     if changes.empty:
-        return "No groups to compare." if lang == "en" else "没有可比较的分组。"
+        return catalog.t("voice.nps.changes.none", lang)
     tested = changes[~changes["small_group"]]
     sig = tested[tested["significant"]]
     small = int(changes["small_group"].sum())
-    if lang == "en":
-        text = f"{len(tested)} groups were tested (Holm's correction over all of them)"
-        text += f"; {small} small groups were not tested." if small else "."
-        if sig.empty:
-            text += " No group changed significantly on its own: with many comparisons, single-group moves of this size are within noise."
-        else:
-            items = ", ".join(
-                f"{group_label(r.group_type, r.group, lang)} ({_pts(r.change)}, Holm {_p(r.p_holm)})"
-                for r in sig.itertuples()
-            )
-            text += f" Significant after correction: {items}."
+    text = catalog.t("voice.nps.changes.tested", lang, n=len(tested))
+    text += (
+        catalog.t("voice.nps.changes.small", lang, small=small)
+        if small
+        else catalog.t("punct.sentence_end", lang)
+    )
+    if sig.empty:
+        text += catalog.t("voice.nps.changes.none_significant", lang)
     else:
-        text = f"共检验 {len(tested)} 个分组（对全部分组做 Holm 校正）"
-        text += f"；{small} 个样本过小的分组未检验。" if small else "。"
-        if sig.empty:
-            text += " 校正后没有单个分组的变化显著：多重比较下，这种幅度的单组变化属于噪声范围。"
-        else:
-            items = "、".join(
-                f"{group_label(r.group_type, r.group, lang)}（{_pts(r.change)}，Holm {_p(r.p_holm)}）"
-                for r in sig.itertuples()
+        items = catalog.t("punct.list", lang).join(
+            catalog.t(
+                "voice.nps.changes.item",
+                lang,
+                group=group_label(r.group_type, r.group, lang),
+                change=_pts(r.change),
+                p=_p(r.p_holm),
             )
-            text += f" 校正后显著的分组：{items}。"
+            for r in sig.itertuples()
+        )
+        text += catalog.t("voice.nps.changes.significant", lang, items=items)
     return text
 
 
@@ -2125,11 +2027,12 @@ def service_text(kpis: pd.DataFrame, *, within_hours: float = 3.0, lang: str = "
     """
     a = _row(kpis, channel="all") if not kpis.empty and "channel" in kpis else None
     if a is None:
-        return "No service tickets in this period." if lang == "en" else "本期没有服务工单。"
+        return catalog.t("voice.nps.service.none", lang)
     ch = kpis[(kpis["channel"] != "all") & ~kpis["small_group"]].dropna(subset=["frt_median_hours"])
     slowest = ch.sort_values("frt_median_hours").iloc[-1] if len(ch) else None
-    words = _SERVICE_TEXT["en" if lang == "en" else "zh"]
-    text = words["head"].format(
+    text = catalog.t(
+        "voice.nps.service.head",
+        lang,
         n=int(a["n_tickets"]),
         frt=a["frt_median_hours"],
         low=a["frt_ci_low"],
@@ -2139,45 +2042,31 @@ def service_text(kpis: pd.DataFrame, *, within_hours: float = 3.0, lang: str = "
         ci=_ci(a["in_time_ci_low"], a["in_time_ci_high"], lang, True),
     )
     if "fcr_rate" in a:
-        text += words["fcr"].format(
+        text += catalog.t(
+            "voice.nps.service.fcr",
+            lang,
             fcr=a["fcr_rate"],
             ci=_ci(a["fcr_ci_low"], a["fcr_ci_high"], lang, True),
             reopen=a["reopen_rate"],
             resolve=a["resolve_median_hours"],
         )
     if "csat_mean" in a and np.isfinite(a["csat_mean"]):
-        text += words["csat"].format(
-            mean=a["csat_mean"], low=a["csat_ci_low"], high=a["csat_ci_high"], n=int(a["csat_n"])
+        text += catalog.t(
+            "voice.nps.service.csat",
+            lang,
+            mean=a["csat_mean"],
+            low=a["csat_ci_low"],
+            high=a["csat_ci_high"],
+            n=int(a["csat_n"]),
         )
     if slowest is not None:
-        text += words["slowest"].format(channel=slowest["channel"], frt=slowest["frt_median_hours"])
+        text += catalog.t(
+            "voice.nps.service.slowest",
+            lang,
+            channel=slowest["channel"],
+            frt=slowest["frt_median_hours"],
+        )
     return text
-
-
-#: the sentences of :func:`service_text`, per language
-_SERVICE_TEXT = {
-    "en": {
-        "head": (
-            "{n:,} tickets were opened. Median first response **{frt:.1f} h** "
-            "(95% CI {low:.1f}–{high:.1f}); {rate:.0%} answered within {hours:g} h ({ci})."
-        ),
-        "fcr": (
-            " First-contact resolution {fcr:.0%} ({ci}), reopen rate {reopen:.0%} of resolved "
-            "tickets; median time to resolve {resolve:.1f} h."
-        ),
-        "csat": " Mean CSAT **{mean:.2f}** / 5 (95% CI {low:.2f}–{high:.2f}, {n:,} ratings).",
-        "slowest": " Slowest channel: {channel} (median {frt:.1f} h).",
-    },
-    "zh": {
-        "head": (
-            "本期共 {n:,} 张工单。首次响应中位数 **{frt:.1f} 小时**"
-            "（95% 置信区间 {low:.1f}–{high:.1f}）；{hours:g} 小时内响应的占 {rate:.0%}（{ci}）。"
-        ),
-        "fcr": " 首次解决率 {fcr:.0%}（{ci}），已解决工单的重开率 {reopen:.0%}；解决时长中位数 {resolve:.1f} 小时。",
-        "csat": " 满意度均值 **{mean:.2f}** / 5（95% 置信区间 {low:.2f}–{high:.2f}，{n:,} 个评分）。",
-        "slowest": " 响应最慢的渠道：{channel}（中位数 {frt:.1f} 小时）。",
-    },
-}
 
 
 def response_time_text(tests: pd.DataFrame, *, lang: str = "en") -> str:
@@ -2202,61 +2091,43 @@ def response_time_text(tests: pd.DataFrame, *, lang: str = "en") -> str:
             continue
         r = t.loc[name]
         if not (r["n_a"] and r["n_b"]):
-            lines.append(
-                f"- {r['group_a']} vs {r['group_b']}: not enough answers."
-                if lang == "en"
-                else f"- {r['group_a']} 对比 {r['group_b']}：样本不足。"
-            )
+            lines.append(catalog.t("voice.nps.rt.not_enough", lang, a=r["group_a"], b=r["group_b"]))
             continue
         if r["measure"] == "nps":
-            points = " pts" if lang == "en" else " 分"
-            va, vb, d = _pts(r["value_a"]), _pts(r["value_b"]), f"{_pts(r['difference'])}{points}"
+            va, vb = _pts(r["value_a"]), _pts(r["value_b"])
+            d = catalog.t("voice.nps.rt.points", lang, value=_pts(r["difference"]))
             ci = _ci(r["ci_low"], r["ci_high"], lang)
             what = "NPS"
         else:
             va, vb = f"{r['value_a']:.0%}", f"{r['value_b']:.0%}"
-            pp = " pp" if lang == "en" else " 个百分点"
-            d = f"{r['difference'] * 100:+.1f}{pp}".replace("-", "−")
+            d = catalog.t("unit.pp", lang, value=f"{r['difference'] * 100:+.1f}".replace("-", "−"))
             ci = _ci(r["ci_low"], r["ci_high"], lang, True)
-            what = "CSAT 4-5" if lang == "en" else "满意度 4-5 分占比"
-        sig = bool(r["significant"])
-        if lang == "en":
-            verdict = "significant" if sig else "not significant"
-            lines.append(
-                f"- {what}, first response {r['group_a']} vs {r['group_b']}: {va} (n = {int(r['n_a']):,}) vs "
-                f"{vb} (n = {int(r['n_b']):,}); difference {d} ({ci}; Holm {_p(r['p_holm'])}, {verdict})."
+            what = catalog.t("voice.nps.rt.csat_share", lang)
+        verdict = "significant" if bool(r["significant"]) else "not_significant"
+        lines.append(
+            catalog.t(
+                "voice.nps.rt.line",
+                lang,
+                what=what,
+                a=r["group_a"],
+                b=r["group_b"],
+                va=va,
+                na=int(r["n_a"]),
+                vb=vb,
+                nb=int(r["n_b"]),
+                d=d,
+                ci=ci,
+                p=_p(r["p_holm"]),
+                verdict=catalog.t(f"voice.nps.rt.{verdict}", lang),
             )
-        else:
-            verdict = "显著" if sig else "不显著"
-            lines.append(
-                f"- {what}，首次响应 {r['group_a']} 对比 {r['group_b']}：{va}（{int(r['n_a']):,}）对 "
-                f"{vb}（{int(r['n_b']):,}）；差 {d}（{ci}；Holm {_p(r['p_holm'])}，{verdict}）。"
-            )
+        )
     if {"nps_fast_vs_rest", "nps_fast_vs_medium"} <= set(t.index):
         rest, medium = (
             bool(t.loc["nps_fast_vs_rest", "significant"]),
             bool(t.loc["nps_fast_vs_medium", "significant"]),
         )
-        if rest and not medium:
-            lines.append(
-                "\nVerdict: fast answers go with a higher NPS only because slow service goes with a much lower one; "
-                "among customers answered within a day, the 2-hour mark makes no detectable difference."
-                if lang == "en"
-                else "\n结论：快速响应对应更高 NPS，只是因为慢响应对应的 NPS 低得多；在一天内得到响应的客户中，"
-                "“2 小时内”这一标准没有可检测到的差别。"
-            )
-        elif rest and medium:
-            lines.append(
-                "\nVerdict: answering within the mark goes with a higher NPS even against answers within a day."
-                if lang == "en"
-                else "\n结论：即使与一天内响应相比，在该时限内响应仍对应更高的 NPS。"
-            )
-        else:
-            lines.append(
-                "\nVerdict: the data do not show a higher NPS for fast answers."
-                if lang == "en"
-                else "\n结论：数据没有显示快速响应带来更高的 NPS。"
-            )
+        verdict = "slow_only" if rest and not medium else "both" if rest else "none"
+        lines.append(catalog.t(f"voice.nps.rt.verdict.{verdict}", lang))
     return "\n".join(lines)
 
 
@@ -2274,51 +2145,31 @@ def drivers_text(result: DriverResult, *, lang: str = "en") -> str:
     """
     t = result.table
     if t.empty:
-        return " ".join(result.notes) or (
-            "No model could be fitted." if lang == "en" else "无法拟合模型。"
-        )
+        return " ".join(result.notes) or catalog.t("voice.nps.drivers.none", lang)
     clear = t[(t["ci_low"] > 1) | (t["ci_high"] < 1)].sort_values("odds_ratio", ascending=False)
     unclear = t[~t.index.isin(clear.index)]
-    if lang == "en":
-        lines = [
-            f"Logistic regression on {result.n:,} answers ({result.n_detractors:,} detractors). "
-            "An odds ratio above 1 means more likely to be a detractor, holding the other factors fixed:"
-        ]
-        for r in clear.itertuples():
-            lines.append(
-                f"- **{r.label}**: {r.odds_ratio:.2f} times the odds of being a detractor "
-                f"(95% CI {r.ci_low:.2f}–{r.ci_high:.2f}, {_p(r.p_value)})."
+    lines = [catalog.t("voice.nps.drivers.head", lang, n=result.n, n_det=result.n_detractors)]
+    for r in clear.itertuples():
+        lines.append(
+            catalog.t(
+                "voice.nps.drivers.clear",
+                lang,
+                label=r.label,
+                ratio=r.odds_ratio,
+                low=r.ci_low,
+                high=r.ci_high,
+                p=_p(r.p_value),
             )
-        if len(unclear):
-            lines.append(
-                "- No clear effect (interval includes 1): " + ", ".join(unclear["label"]) + "."
-            )
-        if result.baselines:
-            lines.append(
-                "Baselines: "
-                + ", ".join(group_label(k, v, lang) for k, v in result.baselines.items())
-                + "."
-            )
-        lines.append("These are associations in survey data, not proof of cause.")
-    else:
-        lines = [
-            f"基于 {result.n:,} 份回复（贬损者 {result.n_detractors:,} 份）的逻辑回归。"
-            "优势比大于 1 表示在其他因素不变时更可能成为贬损者："
-        ]
-        for r in clear.itertuples():
-            lines.append(
-                f"- **{r.label}**：成为贬损者的优势是对照组的 {r.odds_ratio:.2f} 倍"
-                f"（95% 置信区间 {r.ci_low:.2f}–{r.ci_high:.2f}，{_p(r.p_value)}）。"
-            )
-        if len(unclear):
-            lines.append("- 无明确影响（区间包含 1）：" + "、".join(unclear["label"]) + "。")
-        if result.baselines:
-            lines.append(
-                "基准组："
-                + "，".join(group_label(k, v, lang) for k, v in result.baselines.items())
-                + "。"
-            )
-        lines.append("这些是问卷数据中的相关关系，不能证明因果。")
+        )
+    if len(unclear):
+        labels = catalog.t("punct.list", lang).join(unclear["label"])
+        lines.append(catalog.t("voice.nps.drivers.unclear", lang, labels=labels))
+    if result.baselines:
+        items = catalog.t("voice.nps.drivers.baseline_sep", lang).join(
+            group_label(k, v, lang) for k, v in result.baselines.items()
+        )
+        lines.append(catalog.t("voice.nps.drivers.baselines", lang, items=items))
+    lines.append(catalog.t("voice.nps.drivers.association", lang))
     lines += [f"_{n}_" for n in result.notes]
     return "\n".join(lines)
 
@@ -2333,65 +2184,43 @@ def closed_loop_text(loop: pd.DataFrame, *, within_days: int = 7, lang: str = "e
     """
     c = _row(loop, measure="contacted")
     if c is None:
-        return (
-            "No detractors with a complete follow-up window, or no contact data (touches/tickets)."
-            if lang == "en"
-            else "没有完整跟进窗口的贬损者，或缺少触达/工单数据。"
-        )
+        return catalog.t("voice.nps.loop.none", lang)
     a, b, d = (
         _row(loop, measure=m)
         for m in ("bought_again_contacted", "bought_again_not_contacted", "difference")
     )
-    if lang == "en":
-        text = (
-            f"**{c['rate']:.0%}** of {int(c['n']):,} detractors were contacted within {within_days} days "
-            f"of their answer ({_ci(c['ci_low'], c['ci_high'], lang, True)})."
+    text = catalog.t(
+        "voice.nps.loop.contacted",
+        lang,
+        rate=c["rate"],
+        n=int(c["n"]),
+        days=within_days,
+        ci=_ci(c["ci_low"], c["ci_high"], lang, True),
+    )
+    if a is not None and b is not None:
+        text += catalog.t(
+            "voice.nps.loop.bought",
+            lang,
+            rate_a=a["rate"],
+            ci_a=_ci(a["ci_low"], a["ci_high"], lang, True),
+            n_a=int(a["n"]),
+            rate_b=b["rate"],
+            ci_b=_ci(b["ci_low"], b["ci_high"], lang, True),
+            n_b=int(b["n"]),
         )
-        if a is not None and b is not None:
-            text += (
-                f" {a['rate']:.0%} of contacted detractors bought again before the period end "
-                f"({_ci(a['ci_low'], a['ci_high'], lang, True)}, n = {int(a['n']):,}) against {b['rate']:.0%} of the others "
-                f"({_ci(b['ci_low'], b['ci_high'], lang, True)}, n = {int(b['n']):,})"
-            )
-            text += f"; {_p(d['p_value'])}." if d is not None else "."
-            text += " Contact was not randomised, so this is not the effect of the call."
-    else:
-        text = (
-            f"{int(c['n']):,} 位贬损者中 **{c['rate']:.0%}** 在回复后 {within_days} 天内被联系"
-            f"（{_ci(c['ci_low'], c['ci_high'], lang, True)}）。"
+        text += (
+            catalog.t("voice.nps.loop.p", lang, p=_p(d["p_value"]))
+            if d is not None
+            else catalog.t("punct.sentence_end", lang)
         )
-        if a is not None and b is not None:
-            text += (
-                f" 被联系的贬损者中 {a['rate']:.0%} 在期末前再次购买（{_ci(a['ci_low'], a['ci_high'], lang, True)}，"
-                f"{int(a['n']):,} 位），未被联系的为 {b['rate']:.0%}（{_ci(b['ci_low'], b['ci_high'], lang, True)}，{int(b['n']):,} 位）"
-            )
-            text += f"；{_p(d['p_value'])}。" if d is not None else "。"
-            text += " 联系并非随机分配，因此这不是回访的因果效果。"
+        text += catalog.t("voice.nps.loop.not_random", lang)
     return text
 
 
-_THEME_NAMES = {
-    "en": {
-        "service_speed": "service speed",
-        "problem_resolution": "problem resolution",
-        "staff_attitude": "staff attitude",
-        "price": "price",
-        "product_quality": "product quality",
-        "delivery": "delivery",
-        "app_experience": "app / ordering",
-        "membership": "membership benefits",
-    },
-    "zh": {
-        "service_speed": "响应速度",
-        "problem_resolution": "问题解决",
-        "staff_attitude": "服务态度",
-        "price": "价格",
-        "product_quality": "产品质量",
-        "delivery": "物流配送",
-        "app_experience": "APP / 下单",
-        "membership": "会员权益",
-    },
-}
+def _theme_name(theme: Any, lang: str) -> str:
+    """A comment theme's name in ``lang`` (``voice.theme.*``); an unknown theme as it is."""
+    key = f"voice.theme.{theme}"
+    return catalog.t(key, lang) if key in catalog.CATALOG else str(theme)
 
 
 def themes_text(themes: pd.DataFrame, *, lang: str = "en", top: int = 3) -> str:
@@ -2405,30 +2234,33 @@ def themes_text(themes: pd.DataFrame, *, lang: str = "en", top: int = 3) -> str:
     True
     """
     if themes.empty:
-        return "No comments to read in this period." if lang == "en" else "本期没有可分析的评论。"
-    names = _THEME_NAMES.get(lang, _THEME_NAMES["en"])
+        return catalog.t("voice.nps.themes.none", lang)
     parts = []
-    for group, en, zh in (
-        ("detractor", "Detractors", "贬损者"),
-        ("promoter", "Promoters", "推荐者"),
-    ):
+    for group in ("detractor", "promoter"):
         g = themes[(themes["group"] == group) & (themes["n_mentions"] > 0)]
         if g.empty:
             continue
         g = g.sort_values("share", ascending=False).head(top)
-        n = int(g["n_comments"].iloc[0])
-        if lang == "en":
-            items = ", ".join(
-                f"{names.get(r.theme, r.theme)} {r.share:.0%} ({r.ci_low:.0%}–{r.ci_high:.0%})"
-                for r in g.itertuples()
+        items = catalog.t("punct.list", lang).join(
+            catalog.t(
+                "voice.nps.themes.item",
+                lang,
+                theme=_theme_name(r.theme, lang),
+                share=r.share,
+                low=r.ci_low,
+                high=r.ci_high,
             )
-            parts.append(f"{en} mention most ({n:,} comments): {items}.")
-        else:
-            items = "、".join(
-                f"{names.get(r.theme, r.theme)} {r.share:.0%}（{r.ci_low:.0%}–{r.ci_high:.0%}）"
-                for r in g.itertuples()
+            for r in g.itertuples()
+        )
+        parts.append(
+            catalog.t(
+                "voice.nps.themes.group",
+                lang,
+                group=catalog.t(f"voice.nps.themes.{group}", lang),
+                n=int(g["n_comments"].iloc[0]),
+                items=items,
             )
-            parts.append(f"{zh}提及最多（{n:,} 条评论）：{items}。")
+        )
     return " ".join(parts)
 
 
@@ -2442,17 +2274,12 @@ def segments_note(segments: pd.DataFrame | None, *, lang: str = "en") -> str:
     """
     if segments is not None:
         cols = [c for c in ("segment", "tier") if c in segments]
-        return (
-            f"Segments from notebook 02 joined ({', '.join(cols)})."
-            if lang == "en"
-            else f"已关联第 02 章的客群结果（{'、'.join(column_label(c, lang) for c in cols)}）。"
+        columns = catalog.t("punct.list", lang).join(
+            catalog.t("voice.nps.segments.column", lang, column=c, label=column_label(c, lang))
+            for c in cols
         )
-    return (
-        "> `segments.parquet` was not found (notebook 02 has not run for this period): "
-        "the breakdowns by segment and value tier are skipped."
-        if lang == "en"
-        else "> 未找到 `segments.parquet`（本期尚未运行第 02 章）：按客群和价值层级的拆分跳过。"
-    )
+        return catalog.t("voice.nps.segments.joined", lang, columns=columns)
+    return catalog.t("voice.nps.segments.missing", lang)
 
 
 # =========================================================================== plots (finished tables only)
@@ -2465,19 +2292,25 @@ def _err(low_gap: Any, high_gap: Any) -> np.ndarray:
     )
 
 
-def _empty_figure(message: str, lang: str = "en") -> Any:
+def _empty_axes(message: str, ax: Any = None) -> Any:
+    """A chart that only says ``message`` (drawn into ``ax``, else into a small figure of its own)."""
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import no_data_takeaway
-
-    fig, ax = plt.subplots(figsize=(6, 1.5))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 1.5))
     ax.axis("off")
     ax.text(0.5, 0.5, message, ha="center", va="center")
-    return no_data_takeaway(fig, lang)
+    return ax
 
 
 def _nps_text(value: float) -> str:
     return f"{value:.1f}".replace("-", "−")
+
+
+def _group_title(kind: Any, lang: str) -> str:
+    """A grouping's name in ``lang`` (``voice.nps.group_title.*``); an unknown one as it is."""
+    key = f"voice.nps.group_title.{kind}"
+    return catalog.t(key, lang) if key in catalog.CATALOG else str(kind)
 
 
 def trend_takeaway(trend: pd.DataFrame, lang: str = "en") -> str:
@@ -2503,33 +2336,75 @@ def trend_takeaway(trend: pd.DataFrame, lang: str = "en") -> str:
     )
 
 
-def panels_takeaway(summary: pd.DataFrame, kinds: Sequence[str], lang: str = "en") -> str:
-    """One sentence on NPS by group: the highest and the lowest group (not small) of the
-    groupings ``kinds``, and the overall NPS.
+def group_rows(summary: pd.DataFrame, group_type: str) -> pd.DataFrame:
+    """The groups of one grouping that :func:`plot_nps_groups` draws: those not small.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"group_type": ["overall", "region", "region"], "group": ["all", "e", "w"],
+    ...     "small_group": [False, False, True]})
+    >>> group_rows(s, "region")["group"].tolist()
+    ['e']
+    """
+    return summary[(summary["group_type"] == group_type) & ~summary["small_group"].astype(bool)]
+
+
+def panel_table(summary: pd.DataFrame, group_types: Sequence[str] | None = None) -> pd.DataFrame:
+    """The rows :func:`plot_nps_panels` draws: the overall row, then per grouping its groups
+    that are not small.
+
+    ``group_types`` (default: every grouping of the summary, in its order) are kept when present
+    and when at least one of their groups is not small. Empty when none of ``group_types`` is in
+    the summary; only the overall row when every group of them is small.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"group_type": ["overall", "region", "region", "tier"],
+    ...     "group": ["all", "e", "w", "a"], "small_group": [False, False, True, True]})
+    >>> panel_table(s)[["group_type", "group"]].values.tolist()
+    [['overall', 'all'], ['region', 'e']]
+    """
+    present = set(summary["group_type"])
+    kinds = [
+        k
+        for k in (
+            group_types or [g for g in dict.fromkeys(summary["group_type"]) if g != "overall"]
+        )
+        if k in present
+    ]
+    if not kinds:
+        return summary.iloc[0:0]
+    shown = summary[~summary["small_group"].astype(bool) | (summary["group_type"] == "overall")]
+    parts = [shown[shown["group_type"] == k] for k in ("overall", *kinds)]
+    return pd.concat(parts)
+
+
+def panels_takeaway(panels: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on NPS by group: the highest and the lowest group of the panels
+    (:func:`panel_table`), and the overall NPS.
 
     Examples
     --------
     >>> s = pd.DataFrame({"group_type": ["overall", "region", "region", "region"],
     ...     "group": ["all", "east", "west", "north"], "nps": [20.0, 35.0, 5.0, 50.0],
     ...     "small_group": [False, False, False, True]})
-    >>> panels_takeaway(s, ["region"])
+    >>> panels_takeaway(panel_table(s, ["region"]))
     'NPS is highest for region east (35.0) and lowest for region west (5.0); overall 20.0.'
     """
-    names = _GROUP_TITLES.get(lang, _GROUP_TITLES["en"])
-    rows = summary[
-        summary["group_type"].isin(list(kinds)) & ~summary["small_group"].astype(bool)
-    ].dropna(subset=["nps"])
-    overall = summary[summary["group_type"] == "overall"]
+    if panels.empty:
+        return catalog.t("figure.no_data", lang)
+    rows = panels[panels["group_type"] != "overall"].dropna(subset=["nps"])
+    overall = panels[panels["group_type"] == "overall"]
     if len(rows) < 2 or overall.empty:
         return catalog.t("figure.no_data", lang)
 
     def name(row: Any) -> str:
-        kind = names.get(row["group_type"], str(row["group_type"]))
+        kind = _group_title(row["group_type"], lang)
         return catalog.t(
             "figure.nps_panels.group",
             lang,
             group=value_label(row["group"], lang),
-            kind=kind if lang == "zh" else kind.lower(),
+            kind=catalog.t("voice.nps.panel_kind", lang, kind=kind, lower=kind.lower()),
         )
 
     high = rows.loc[rows["nps"].astype(float).idxmax()]
@@ -2594,6 +2469,8 @@ def odds_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
     >>> odds_takeaway(t)
     'slow reply goes with the largest change in the odds of being a detractor: odds ratio 2.00 (95% CI 1.50–2.70).'
     """
+    if table.empty:
+        return catalog.t("figure.no_data", lang)
     clear = table[(table["ci_low"] > 1) | (table["ci_high"] < 1)]
     if clear.empty:
         return catalog.t("figure.odds_ratios.none", lang)
@@ -2625,37 +2502,43 @@ def themes_takeaway(themes: pd.DataFrame, lang: str = "en") -> str:
     if rows.empty:
         return catalog.t("figure.no_data", lang)
     top = rows.loc[rows["share"].astype(float).idxmax()]
-    names = _THEME_NAMES.get(lang, _THEME_NAMES["en"])
     return catalog.t(
         "figure.themes",
         lang,
         group=catalog.t(f"figure.themes.{present[0]}", lang),
-        theme=names.get(top["theme"], str(top["theme"])),
+        theme=_theme_name(top["theme"], lang),
         share=f"{float(top['share']):.0%}",
     )
 
 
 def plot_nps_groups(
-    summary: pd.DataFrame, group_type: str, *, title: str | None = None, lang: str = "en"
+    rows: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "en",
+    takeaway: str | None = None,
+    ax: Any = None,
 ) -> Any:
-    """NPS per group with its 95% interval (the estimate it is centred on); small groups left out.
+    """NPS per group with its 95% interval (the estimate it is centred on): the rows of
+    :func:`group_rows`.
 
     Examples
     --------
     >>> s = nps_summary(pd.DataFrame({"nps_category": ["promoter", "detractor"] * 20, "region": ["e", "w"] * 20}), min_n=5)
-    >>> len(plot_nps_groups(s, "region", title="t").axes)
-    1
+    >>> plot_nps_groups(group_rows(s, "region"), title="t").get_title()
+    't'
     """
-    title = title or ("分组 NPS" if lang == "zh" else "NPS by group")
+    title = title or catalog.t("voice.nps.plot.groups_title", lang)
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE
+    from custops.report.plots import PALETTE, set_takeaway
 
-    d = summary[(summary["group_type"] == group_type) & ~summary["small_group"].astype(bool)]
-    if d.empty:
-        return _empty_figure("no data" if lang == "en" else "无数据", lang)
-    d = d.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
+    if rows.empty:
+        return set_takeaway(_empty_axes(catalog.t("voice.nps.plot.no_data", lang), ax), takeaway)
+    d = rows.iloc[::-1]
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
     y = np.arange(len(d))
     for i, r in enumerate(d.itertuples()):
         point = float(getattr(r, "estimate", r.nps))
@@ -2670,30 +2553,42 @@ def plot_nps_groups(
     labels = [f"{g} (n={n:,})" for g, n in zip(d["group"], d["n"], strict=True)]
     ax.set_yticks(y, labels)
     ax.axvline(0, color="#444", lw=0.8)
-    ax.set_xlabel("NPS (95% CI)" if lang == "en" else "NPS（95% 置信区间）")
+    ax.set_xlabel(catalog.t("voice.nps.plot.groups_xlabel", lang))
     ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    if own:
+        fig.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
-def plot_nps_trend(trend: pd.DataFrame, *, title: str | None = None, lang: str = "en") -> Any:
+def plot_nps_trend(
+    trend: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "en",
+    takeaway: str | None = None,
+    ax: Any = None,
+) -> Any:
     """NPS per month with its 95% band; months of the report period shaded.
+
+    ``takeaway`` (:func:`trend_takeaway`) becomes the chart's caption.
 
     Examples
     --------
     >>> t = pd.DataFrame({"group": ["2025-11", "2025-12"], "nps": [10.0, 5.0], "ci_low": [0.0, -5.0],
     ...     "ci_high": [20.0, 15.0], "in_period": [True, True], "small_group": [False, True]})
-    >>> plot_nps_trend(t, title="t").axes[0].get_title()
+    >>> plot_nps_trend(t, title="t").get_title()
     't'
     """
-    title = title or ("每月 NPS" if lang == "zh" else "NPS per month")
+    title = title or catalog.t("voice.nps.plot.trend_title", lang)
     import matplotlib.pyplot as plt
 
     from custops.report.plots import PALETTE, set_takeaway
 
     if trend.empty or trend["nps"].notna().sum() == 0:
-        return _empty_figure("no data" if lang == "en" else "无数据", lang)
-    fig, ax = plt.subplots()
+        return set_takeaway(_empty_axes(catalog.t("voice.nps.plot.no_data", lang), ax), takeaway)
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots()
     x = np.arange(len(trend))
     ax.fill_between(
         x,
@@ -2710,30 +2605,42 @@ def plot_nps_trend(trend: pd.DataFrame, *, title: str | None = None, lang: str =
     ax.set_xticks(x, trend["group"], rotation=45, ha="right")
     ax.set_ylabel("NPS")
     ax.set_title(title)
-    fig.tight_layout()
-    return set_takeaway(fig, trend_takeaway(trend, lang))
+    if own:
+        fig.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def plot_response_time(
-    nps_bins: pd.DataFrame, csat_bins: pd.DataFrame, *, title: str | None = None, lang: str = "en"
+    nps_bins: pd.DataFrame,
+    csat_bins: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "en",
+    takeaway: str | None = None,
+    axes: Sequence[Any] | None = None,
 ) -> Any:
     """NPS and the share of CSAT 4-5 by first-response time, with 95% intervals.
+
+    Two panels: ``axes`` (two Axes), else a figure of its own; returns the two Axes.
+    ``takeaway`` (:func:`response_time_takeaway`) becomes the chart's caption.
 
     Examples
     --------
     >>> n = pd.DataFrame({"group": ["≤2 h"], "nps": [10.0], "ci_low": [0.0], "ci_high": [20.0], "small_group": [False]})
     >>> c = pd.DataFrame({"group": ["≤2 h"], "satisfied_rate": [0.8], "satisfied_ci_low": [0.7], "satisfied_ci_high": [0.9]})
-    >>> len(plot_response_time(n, c, title="t").axes)
+    >>> len(plot_response_time(n, c, title="t"))
     2
     """
-    title = title or (
-        "首次响应时长与 NPS、满意度" if lang == "zh" else "First response time, NPS and CSAT"
-    )
+    title = title or catalog.t("voice.nps.plot.response_title", lang)
     import matplotlib.pyplot as plt
 
     from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    own = axes is None
+    if own:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    else:
+        fig = axes[0].figure
     if not nps_bins.empty:
         x = np.arange(len(nps_bins))
         v = nps_bins["nps"].to_numpy(float)
@@ -2744,7 +2651,7 @@ def plot_response_time(
         axes[0].errorbar(x, v, yerr=np.clip(err, 0, None), fmt="none", color="#333", capsize=3)
         axes[0].set_xticks(x, nps_bins["group"], rotation=30, ha="right")
         axes[0].axhline(0, color="#444", lw=0.8)
-    axes[0].set_title("NPS" + (" by first response" if lang == "en" else "（按首次响应时长）"))
+    axes[0].set_title(catalog.t("voice.nps.plot.response_nps", lang))
     if not csat_bins.empty:
         x = np.arange(len(csat_bins))
         rate = csat_bins["satisfied_rate"].to_numpy(float)
@@ -2758,30 +2665,44 @@ def plot_response_time(
         axes[1].errorbar(x, rate, yerr=np.clip(err, 0, None), fmt="none", color="#333", capsize=3)
         axes[1].set_xticks(x, csat_bins["group"], rotation=30, ha="right")
         percent_axis(axes[1])
-    axes[1].set_title("CSAT 4-5" + (" by first response" if lang == "en" else "（按首次响应时长）"))
+    axes[1].set_title(catalog.t("voice.nps.plot.response_csat", lang))
     fig.suptitle(title, fontweight="bold")
-    fig.tight_layout()
-    return set_takeaway(fig, response_time_takeaway(nps_bins, csat_bins, lang))
+    if own:
+        fig.tight_layout()
+    set_takeaway(axes[0], takeaway)
+    return axes
 
 
-def plot_odds_ratios(table: pd.DataFrame, *, title: str | None = None, lang: str = "en") -> Any:
-    """Forest plot of detractor odds ratios (log scale) with 95% intervals.
+def plot_odds_ratios(
+    table: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "en",
+    takeaway: str | None = None,
+    ax: Any = None,
+) -> Any:
+    """Forest plot of detractor odds ratios (log scale) with 95% intervals; an interval that
+    excludes 1 in colour.
+
+    ``takeaway`` (:func:`odds_takeaway`) becomes the chart's caption.
 
     Examples
     --------
     >>> t = pd.DataFrame({"label": ["a"], "odds_ratio": [2.0], "ci_low": [1.5], "ci_high": [2.7]})
-    >>> plot_odds_ratios(t, title="t").axes[0].get_xscale()
+    >>> plot_odds_ratios(t, title="t").get_xscale()
     'log'
     """
-    title = title or ("贬损的优势比" if lang == "zh" else "Odds of detraction")
+    title = title or catalog.t("voice.nps.plot.odds_title", lang)
     import matplotlib.pyplot as plt
 
     from custops.report.plots import PALETTE, set_takeaway
 
     if table.empty:
-        return _empty_figure("no model" if lang == "en" else "无模型", lang)
+        return set_takeaway(_empty_axes(catalog.t("voice.nps.plot.no_model", lang), ax), takeaway)
     d = table.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
     y = np.arange(len(d))
     clear = (d["ci_low"] > 1) | (d["ci_high"] < 1)
     colors = np.where(clear, PALETTE[3], "#9a9a9a")
@@ -2805,38 +2726,47 @@ def plot_odds_ratios(table: pd.DataFrame, *, title: str | None = None, lang: str
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.axvline(1, color="#444", lw=0.8)
     ax.set_yticks(y, d["label"])
-    ax.set_xlabel(
-        "Odds ratio of being a detractor (95% CI, log scale)"
-        if lang == "en"
-        else "成为贬损者的优势比（95% 置信区间，对数刻度）"
-    )
+    ax.set_xlabel(catalog.t("voice.nps.plot.odds_xlabel", lang))
     ax.set_title(title)
-    fig.tight_layout()
-    return set_takeaway(fig, odds_takeaway(table, lang))
+    if own:
+        fig.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
-def plot_themes(themes: pd.DataFrame, *, title: str | None = None, lang: str = "en") -> Any:
+def plot_themes(
+    themes: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "en",
+    takeaway: str | None = None,
+    ax: Any = None,
+) -> Any:
     """Share of comments per theme for promoters, passives and detractors, with 95% intervals.
+
+    ``takeaway`` (:func:`themes_takeaway`) becomes the chart's caption.
 
     Examples
     --------
     >>> from custops.voice.text_mining import themes_by_group
     >>> f = pd.DataFrame({"comment": ["回复太慢", "great app"], "nps_category": ["detractor", "promoter"]})
-    >>> len(plot_themes(themes_by_group(f), title="t").axes)
-    1
+    >>> plot_themes(themes_by_group(f), title="t").get_title()
+    't'
     """
-    title = title or ("评论主题" if lang == "zh" else "Themes in comments")
+    title = title or catalog.t("voice.nps.plot.themes_title", lang)
     import matplotlib.pyplot as plt
 
     from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
     if themes.empty:
-        return _empty_figure("no comments" if lang == "en" else "无评论", lang)
-    names = _THEME_NAMES.get(lang, _THEME_NAMES["en"])
+        return set_takeaway(
+            _empty_axes(catalog.t("voice.nps.plot.no_comments", lang), ax), takeaway
+        )
     order = [g for g in ("promoter", "passive", "detractor") if g in set(themes["group"])]
     theme_list = list(dict.fromkeys(themes["theme"]))
     colors = {"promoter": PALETTE[2], "passive": "#9a9a9a", "detractor": PALETTE[3]}
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(theme_list) + 1.5))
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(9, 0.55 * len(theme_list) + 1.5))
     height = 0.8 / max(len(order), 1)
     y = np.arange(len(theme_list))
     for j, g in enumerate(order):
@@ -2852,90 +2782,64 @@ def plot_themes(themes: pd.DataFrame, *, title: str | None = None, lang: str = "
             color="#333",
             lw=0.8,
         )
-    ax.set_yticks(y, [names.get(t, t) for t in theme_list])
+    ax.set_yticks(y, [_theme_name(t, lang) for t in theme_list])
     ax.invert_yaxis()
     percent_axis(ax, "x")
-    ax.set_xlabel(
-        "Share of comments mentioning (95% CI)"
-        if lang == "en"
-        else "提及该主题的评论占比（95% 置信区间）"
-    )
+    ax.set_xlabel(catalog.t("voice.nps.plot.themes_xlabel", lang))
     ax.legend(loc="lower right")
     ax.set_title(title)
-    fig.tight_layout()
-    return set_takeaway(fig, themes_takeaway(themes, lang))
-
-
-_GROUP_TITLES = {
-    "en": {
-        "segment": "Segment",
-        "tier": "Value tier",
-        "acquisition_channel": "Acquisition channel",
-        "touchpoint": "Touchpoint",
-        "region": "Region",
-        "slow_first_response": "Slow first response",
-        "month": "Month",
-    },
-    "zh": {
-        "segment": "客群",
-        "tier": "价值层级",
-        "acquisition_channel": "获客渠道",
-        "touchpoint": "触点",
-        "region": "地区",
-        "slow_first_response": "首次响应慢",
-        "month": "月份",
-    },
-}
+    if own:
+        fig.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def plot_nps_panels(
-    summary: pd.DataFrame,
+    panels: pd.DataFrame,
     *,
     title: str | None = None,
     lang: str = "en",
-    group_types: Sequence[str] | None = None,
+    takeaway: str | None = None,
+    axes: Sequence[Any] | None = None,
 ) -> Any:
-    """One panel per grouping of the summary: NPS with 95% intervals; small groups left out.
+    """One panel per grouping of :func:`panel_table`: NPS with 95% intervals, the overall NPS
+    dashed; small groups are not in the table.
+
+    ``axes`` (one Axes per grouping), else a figure of its own; returns the Axes.
+    ``takeaway`` (:func:`panels_takeaway`) becomes the chart's caption.
 
     Examples
     --------
     >>> r = pd.DataFrame({"nps_category": ["promoter", "detractor"] * 20, "region": ["e", "w"] * 20,
     ...                   "touchpoint": ["app"] * 40})
-    >>> len(plot_nps_panels(nps_summary(r, min_n=5), title="t").axes)
+    >>> len(plot_nps_panels(panel_table(nps_summary(r, min_n=5)), title="t"))
     2
     """
-    title = title or ("分组 NPS" if lang == "zh" else "NPS by group")
+    title = title or catalog.t("voice.nps.plot.groups_title", lang)
     import matplotlib.pyplot as plt
 
     from custops.report.plots import PALETTE, set_takeaway
 
-    names = _GROUP_TITLES.get(lang, _GROUP_TITLES["en"])
-    kinds = [
-        k
-        for k in (
-            group_types or [g for g in dict.fromkeys(summary["group_type"]) if g != "overall"]
-        )
-        if k in set(summary["group_type"])
-    ]
+    kinds = [k for k in dict.fromkeys(panels["group_type"]) if k != "overall"]
     if not kinds:
-        return _empty_figure("no data" if lang == "en" else "无数据", lang)
-    shown = summary[~summary["small_group"].astype(bool) | (summary["group_type"] == "overall")]
-    kinds = [k for k in kinds if (shown["group_type"] == k).any()]
-    if not kinds:
-        return _empty_figure(
-            "every group is below the minimum n" if lang == "en" else "所有分组的样本都过小", lang
+        message = "voice.nps.plot.all_small" if len(panels) else "voice.nps.plot.no_data"
+        ax = _empty_axes(catalog.t(message, lang), axes[0] if axes is not None else None)
+        return [set_takeaway(ax, takeaway)]
+    sizes = [int((panels["group_type"] == k).sum()) for k in kinds]
+    own = axes is None
+    if own:
+        fig, grid = plt.subplots(
+            len(kinds),
+            1,
+            figsize=(8, 0.38 * sum(sizes) + 0.9 * len(kinds) + 0.6),
+            squeeze=False,
+            gridspec_kw={"height_ratios": sizes},
         )
-    sizes = [int((shown["group_type"] == k).sum()) for k in kinds]
-    fig, axes = plt.subplots(
-        len(kinds),
-        1,
-        figsize=(8, 0.38 * sum(sizes) + 0.9 * len(kinds) + 0.6),
-        squeeze=False,
-        gridspec_kw={"height_ratios": sizes},
-    )
-    overall = _row(summary, group_type="overall")
-    for ax, kind in zip(axes[:, 0], kinds, strict=True):
-        d = shown[shown["group_type"] == kind].iloc[::-1]
+        axes = list(grid[:, 0])
+    else:
+        fig = axes[0].figure
+    overall = _row(panels, group_type="overall")
+    for ax, kind in zip(axes, kinds, strict=True):
+        d = panels[panels["group_type"] == kind].iloc[::-1]
         for i, r in enumerate(d.itertuples()):
             point = float(getattr(r, "estimate", r.nps))
             ax.errorbar(
@@ -2953,13 +2857,11 @@ def plot_nps_panels(
         if overall is not None:
             ax.axvline(float(overall["nps"]), color=PALETTE[1], lw=1, ls="--")
         ax.axvline(0, color="#444", lw=0.8)
-        ax.set_title(names.get(kind, kind), loc="left", fontsize=11)
+        ax.set_title(_group_title(kind, lang), loc="left", fontsize=11)
         ax.set_xlim(-100, 100)
-    axes[-1, 0].set_xlabel(
-        "NPS (95% CI); dashed: overall; groups below the minimum n not shown"
-        if lang == "en"
-        else "NPS（95% 置信区间）；虚线：总体；样本过小的分组未画出"
-    )
+    axes[-1].set_xlabel(catalog.t("voice.nps.plot.panels_xlabel", lang))
     fig.suptitle(title, fontweight="bold")
-    fig.tight_layout()
-    return set_takeaway(fig, panels_takeaway(summary, kinds, lang))
+    if own:
+        fig.tight_layout()
+    set_takeaway(axes[0], takeaway)
+    return axes

@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,7 @@ from scipy import stats
 
 from custops.core.config import Period
 from custops.core.stats import holm, wilson_ci
+from custops.report import text as catalog
 
 __all__ = [
     "load_lexicon",
@@ -341,14 +343,10 @@ def sample_sentence(clauses: pd.DataFrame, lang: str = "en") -> str:
     parts = [(q, k, n) for q, (k, n) in sample.items() if k < n]
     if not parts:
         return ""
-    if lang == "zh":
-        what = "；".join(f"{q} 的 {n:,} 条评论中随机抽取 {k:,} 条" for q, k, n in parts)
-        return f"热力图和对比基于抽样：{what}（按分组分层抽样；置信区间为样本的区间）。"
-    what = "; ".join(f"{k:,} of {n:,} comments in {q}" for q, k, n in parts)
-    return (
-        f"The map and the comparison are from a random sample of {what} "
-        "(stratified by segment; the intervals are of the sample)."
+    what = catalog.t("punct.semicolon", lang).join(
+        catalog.t("voice.sentiment.sample.item", lang, q=q, k=k, n=n) for q, k, n in parts
     )
+    return catalog.t("voice.sentiment.sample", lang, what=what)
 
 
 def clause_table(
@@ -533,46 +531,41 @@ def sentiment_findings(
         lo, hi = wilson_ci(
             np.array([overall.loc[worst, "negative"]]), np.array([overall.loc[worst, "mentions"]])
         )
-        name = _aspect_label(worst, lang)
-        if lang == "zh":
-            parts.append(
-                f"负面占比最高的方面是「{name}」：{share[worst]:.0%} 的提及为负面"
-                f"（95% 置信区间 {lo[0]:.0%}–{hi[0]:.0%}，{int(overall.loc[worst, 'mentions'])} 次提及）。"
+        parts.append(
+            catalog.t(
+                "voice.sentiment.worst",
+                lang,
+                name=_aspect_label(worst, lang),
+                share=share[worst],
+                mentions=int(overall.loc[worst, "mentions"]),
+                low=lo[0],
+                high=hi[0],
             )
-        else:
-            parts.append(
-                f"The most negative aspect is {name}: {share[worst]:.0%} of "
-                f"{int(overall.loc[worst, 'mentions'])} mentions are negative "
-                f"(95% CI {lo[0]:.0%}–{hi[0]:.0%})."
-            )
+        )
     moved = changes[changes["moved"]] if len(changes) else changes
-    if lang == "zh":
-        parts.append(
-            "与上期相比，负面占比显著变化的方面："
-            + (
-                "；".join(
-                    f"{_aspect_label(r.aspect, 'zh')} {r.share_negative_prev:.0%}→{r.share_negative:.0%}"
-                    for r in moved.itertuples()
-                )
-                or "无（Holm 校正后）"
-            )
-            + "。"
+    items = catalog.t("punct.semicolon", lang).join(
+        catalog.t(
+            "voice.sentiment.moved.item",
+            lang,
+            aspect=_aspect_label(r.aspect, lang),
+            before=r.share_negative_prev,
+            after=r.share_negative,
         )
-    else:
-        parts.append(
-            "Aspects whose negative share moved since the previous period (Holm-corrected): "
-            + (
-                "; ".join(
-                    f"{_aspect_label(r.aspect, 'en')} {r.share_negative_prev:.0%} → {r.share_negative:.0%}"
-                    for r in moved.itertuples()
-                )
-                or "none"
-            )
-            + "."
+        for r in moved.itertuples()
+    )
+    parts.append(
+        catalog.t(
+            "voice.sentiment.moved",
+            lang,
+            items=items or catalog.t("voice.sentiment.moved.none", lang),
         )
+    )
     if clauses is not None and (note := sample_sentence(clauses, lang)):
         parts.append(note)
-    return ("" if lang == "zh" else " ").join(parts)
+    return functools.reduce(
+        lambda first, second: catalog.t("voice.sentiment.then", lang, first=first, second=second),
+        parts,
+    )
 
 
 #: the aspect x segment map is drawn only with at least this many cells with enough mentions ...
@@ -589,54 +582,71 @@ def sparse_map_sentence(filled: int, cells: int, lang: str = "en") -> str:
     >>> sparse_map_sentence(3, 40)
     'Only 3 of 40 aspect × segment cells have enough mentions for a share, so no map is drawn; the aspect table below holds the totals.'
     """
-    if lang == "zh":
-        return f"方面 × 细分的 {cells} 个格子中只有 {filled} 个有足够的提及次数，因此不绘制热力图；下表给出各方面的合计。"
-    return (
-        f"Only {filled} of {cells} aspect × segment cells have enough mentions for a share, so no "
-        "map is drawn; the aspect table below holds the totals."
-    )
+    return catalog.t("voice.sentiment.sparse", lang, filled=filled, cells=cells)
 
 
-def plot_sentiment_map(table: pd.DataFrame, lang: str = "en"):
-    """Heatmap of share negative, aspect × segment (small cells left empty).
+def sentiment_map(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The map :func:`plot_sentiment_map` draws: share negative, aspect (labelled) × segment;
+    cells with too few mentions empty.
 
-    With fewer than ``MIN_MAP_CELLS`` cells (or ``MIN_MAP_FILLED`` of them) holding enough
-    mentions, no figure is drawn: :func:`sparse_map_sentence` is shown instead and ``None``
-    returned.
+    Examples
+    --------
+    >>> t = pd.DataFrame({"aspect": ["delivery", "price"], "segment": ["A", "A"],
+    ...     "share_negative": [0.3, 0.5], "small": [False, True]})
+    >>> sentiment_map(t).to_dict()
+    {'A': {'Delivery': 0.3, 'price': nan}}
+    """
+    shown = table.assign(share=table["share_negative"].where(~table["small"]))
+    wide = shown.pivot(index="aspect", columns="segment", values="share")
+    wide.index = [_aspect_label(a, lang) for a in wide.index]
+    return wide
+
+
+def sparse_map_note(wide: pd.DataFrame, lang: str = "en") -> str:
+    """The sentence shown instead of the map (:func:`sparse_map_sentence`) when fewer than
+    ``MIN_MAP_CELLS`` cells (or ``MIN_MAP_FILLED`` of them) hold enough mentions; else "".
+
+    Examples
+    --------
+    >>> sparse_map_note(pd.DataFrame({"A": [0.3, None], "B": [None, None]}))[:10]
+    'Only 1 of '
+    """
+    filled = int(wide.notna().sum().sum())
+    if filled < MIN_MAP_CELLS or filled < MIN_MAP_FILLED * wide.size:
+        return sparse_map_sentence(filled, wide.size, lang)
+    return ""
+
+
+def plot_sentiment_map(
+    wide: pd.DataFrame, lang: str = "en", *, takeaway: str | None = None, ax: Any = None
+) -> Any:
+    """Heatmap of share negative, aspect × segment: the map of :func:`sentiment_map` (small
+    cells empty). Draw it only when :func:`sparse_map_note` has nothing to say instead.
+
+    ``takeaway`` (:func:`sentiment_takeaway`) becomes the chart's caption.
 
     Examples
     --------
     >>> t = pd.DataFrame({"aspect": ["delivery", "price"] * 2, "segment": ["A", "A", "B", "B"],
-    ...     "mentions": [30] * 4, "negative": [9] * 4, "share_negative": [0.3] * 4,
-    ...     "ci_low": [0.2] * 4, "ci_high": [0.5] * 4, "small": [False] * 4})
-    >>> len(plot_sentiment_map(t).axes)
+    ...     "share_negative": [0.3] * 4, "small": [False] * 4})
+    >>> len(plot_sentiment_map(sentiment_map(t)).figure.axes)  # the map and its colour bar
     2
-    >>> plot_sentiment_map(t.assign(small=[False, True, True, True])) is None  # doctest: +ELLIPSIS
-    <IPython.core.display.Markdown object>
-    True
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    shown = table.assign(share=table["share_negative"].where(~table["small"]))
-    wide = shown.pivot(index="aspect", columns="segment", values="share")
-    wide.index = [_aspect_label(a, lang) for a in wide.index]
-    filled = int(wide.notna().sum().sum())
-    if filled < MIN_MAP_CELLS or filled < MIN_MAP_FILLED * wide.size:
-        # a map of mostly empty cells says nothing: one sentence instead
-        from IPython.display import Markdown, display
-
-        display(Markdown(sparse_map_sentence(filled, wide.size, lang)))
-        return None
-    fig, ax = plt.subplots(figsize=(1.2 * wide.shape[1] + 3, 0.5 * wide.shape[0] + 1.5))
-    sns.heatmap(wide, ax=ax, cmap="Reds", vmin=0, vmax=1, annot=True, fmt=".0%", cbar=True)
-    ax.set_title("负面提及占比（方面 × 细分）" if lang == "zh" else "Share of negative mentions")
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    fig.tight_layout()
     from custops.report.plots import set_takeaway
 
-    return set_takeaway(fig, sentiment_takeaway(table, lang))
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(1.2 * wide.shape[1] + 3, 0.5 * wide.shape[0] + 1.5))
+    sns.heatmap(wide, ax=ax, cmap="Reds", vmin=0, vmax=1, annot=True, fmt=".0%", cbar=True)
+    ax.set_title(catalog.t("voice.sentiment.plot.title", lang))
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    if own:
+        fig.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def sentiment_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
@@ -650,13 +660,12 @@ def sentiment_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
     'The most negative cell: price in west, with 55% of mentions negative.'
     """
     from custops.report.labels import value_label
-    from custops.report.text import t
 
     rows = table[~table["small"].astype(bool)].dropna(subset=["share_negative"])
     if rows.empty:
-        return t("figure.no_data", lang)
+        return catalog.t("figure.no_data", lang)
     top = rows.loc[rows["share_negative"].astype(float).idxmax()]
-    return t(
+    return catalog.t(
         "figure.sentiment_map",
         lang,
         aspect=_aspect_label(str(top["aspect"]), lang),

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from custops.ingest.redact import PLACEHOLDERS, redact, redact_series, unsure_mask
+from custops.report import text as catalog
 
 __all__ = [
     "quotes_table",
@@ -514,16 +515,7 @@ def quotes_note(quotes: pd.DataFrame, lang: str = "en") -> str:
     n = int(quotes.attrs.get("withheld", 0))
     if not n:
         return ""
-    if lang == "zh":
-        return (
-            f"有 {n} 条本应引用的评论未展示：脱敏程序无法确定其中是否含有个人信息"
-            "（如无法识别的人名、无法校验的号码）。"
-        )
-    return (
-        f"{n} comment{'s' if n != 1 else ''} that would have been quoted "
-        f"{'were' if n != 1 else 'was'} left out: the redactor could not tell whether "
-        "they hold personal data (an unknown name, a number that does not validate)."
-    )
+    return catalog.t(f"voice.text_mining.withheld.{'one' if n == 1 else 'other'}", lang, n=n)
 
 
 def quotes_table(quotes: pd.DataFrame) -> pd.DataFrame:
