@@ -74,9 +74,13 @@ __all__ = [
     "ChurnModel",
     "covariate_table",
     "model_text",
+    "shown_curves",
     "plot_km",
+    "km_takeaway",
     "plot_forest",
+    "forest_takeaway",
     "plot_calibration",
+    "calibration_takeaway",
 ]
 
 DAY_MONTH = 365.25 / 12

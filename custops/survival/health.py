@@ -62,6 +62,8 @@ __all__ = [
     "method_text",
     "health_findings",
     "plot_calibration",
+    "band_shares",
+    "band_history_takeaway",
     "plot_band_history",
     "Validation",
     "HealthData",
