@@ -391,6 +391,37 @@ def test_cdnow_holdout_tracking_against_an_independent_recount(cdnow_orders, rea
     assert totals.loc["BG/NBD", "mae"] == pytest.approx(mae)
     ax = result.plot_tracking()
     assert len(ax.get_lines()) == 3
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2)
+    assert result.plot_tracking(ax=axes[0], lang="zh") is axes[0]
+    table = result.by_frequency()
+    assert result.plot_by_frequency(table, ax=axes[1], lang="zh") is axes[1]
+    assert [t.get_text() for t in axes[1].get_xticklabels()] == table["frequency"].tolist()
+    assert axes[1].get_legend().get_texts()[0].get_text() == "实际"
+    plt.close(fig)
+    plt.close(ax.figure)
+
+
+def test_fit_plots_draw_the_tables_they_are_given_into_a_given_axes(bg, gg, cdnow):
+    import matplotlib.pyplot as plt
+
+    table = bg.frequency_fit(cdnow, max_frequency=7)
+    # independently: customers per calibration frequency (7 and more in the last bin)
+    counts = cdnow["frequency"].clip(upper=7).astype(int).value_counts().sort_index()
+    assert table["actual"].tolist() == counts.reindex(range(8), fill_value=0).tolist()
+    assert table["expected"].sum() == pytest.approx(len(cdnow))  # each customer's P sum to 1
+    spend, density = gg.spend_fit(cdnow)
+    repeat = cdnow[(cdnow["frequency"] > 0) & (cdnow["monetary_value"] > 0)]
+    assert np.array_equal(spend, repeat["monetary_value"].to_numpy(dtype=float))
+    assert len(density) == 200 and (density["density"] > 0).all()
+    fig, axes = plt.subplots(1, 2)
+    assert bg.plot_frequency_fit(table, ax=axes[0]) is axes[0]
+    assert len(axes[0].patches) == 16
+    assert axes[0].get_xticklabels()[-1].get_text() == "7+"
+    assert gg.plot_spend_fit(spend, density, ax=axes[1]) is axes[1]
+    assert len(axes[1].get_lines()) == 1 and len(axes[1].patches) == 40
+    plt.close(fig)
 
 
 # --------------------------------------------------------------------------- the chapter section

@@ -100,7 +100,7 @@ def test_km_takeaway_quotes_survival_at_a_year_for_the_best_and_worst_group(lang
         }
     )
     km = churn.km_by_group(surv, "channel", times=(365,), min_events=5)
-    fig = churn.plot_km(km.curves, title="t", lang=lang)
+    fig = churn.plot_km(km.curves, title="t", takeaway=churn.km_takeaway(km.curves, lang))
     expected = {
         g: _km_at(
             surv.loc[surv["channel"] == g, "duration_days"].to_numpy(),

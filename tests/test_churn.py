@@ -18,6 +18,7 @@ from lifelines.statistics import logrank_test
 from custops.core.config import ChurnConfig, ClvConfig, Period, PrivacyConfig, load_config
 from custops.core.errors import ConfigError, DataError
 from custops.ingest.artifacts import read_artifact, read_clean_tables
+from custops.report.text import t
 from custops.survival import churn, clv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -582,11 +583,7 @@ def _priority_texts_reference(scores: pd.DataFrame, lang: str) -> tuple[list, li
     )
     flags = active[[f for f in clv.FLAGS if f in active]]
     warn = [
-        "; ".join(
-            clv._FLAG_LABELS[f].get(lang, clv._FLAG_LABELS[f]["en"])
-            for f in flags.columns
-            if row[f]
-        )
+        "; ".join(t(f"survival.clv.flag.{f}", lang) for f in flags.columns if row[f])
         for _, row in flags.iterrows()
     ]
     group = active["segment"].fillna(active["tier"])
@@ -943,3 +940,53 @@ def test_early_warnings_on_a_hand_worked_example() -> None:
     flags = flags.set_index("customer_id")
     assert flags["flag_complaint_no_followup"].to_dict() == {"a": False, "b": True}
     assert flags["flag_silent_after_repurchase"].to_dict() == {"a": True, "b": False}
+
+
+# --------------------------------------------------------------------------- plots only draw
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_churn_plots_draw_into_a_given_axes_and_return_it(lang: str) -> None:
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import takeaway
+
+    w = load_waltons().rename(columns={"T": "duration_days", "E": "event"})
+    km = churn.km_by_group(w, "group", times=(30,), min_events=5)
+    curves = churn.shown_curves(km.curves, ["miR-137"])
+    assert set(curves["group"]) == {"control"}  # the excluded group is not drawn
+    hr = pd.DataFrame(
+        {"label": ["a", "b"], "hr": [0.6, 1.3], "hr_low": [0.5, 0.9], "hr_high": [0.72, 1.9]}
+    )
+    cal = pd.DataFrame(
+        {
+            "predicted": [0.1, 0.3],
+            "observed": [0.12, 0.25],
+            "observed_low": [0.05, 0.2],
+            "observed_high": [0.2, 0.3],
+        }
+    )
+    var = pd.DataFrame({"tier": ["A", "B", "C"], "value_at_risk": [300.0, 200.0, 100.0]})
+    fig, axes = plt.subplots(2, 2)
+    drawn = [
+        churn.plot_km(curves, title="km", takeaway="caption.", ax=axes[0, 0]),
+        churn.plot_forest(hr, title="hr", ax=axes[0, 1]),
+        churn.plot_calibration(cal, title="cal", ax=axes[1, 0]),
+        clv.plot_value_at_risk(var, "tier", title="var", currency="CNY", ax=axes[1, 1]),
+    ]
+    assert all(got is ax for got, ax in zip(drawn, axes.ravel(), strict=True))
+    assert [ax.get_title() for ax in axes.ravel()] == ["km", "hr", "cal", "var"]
+    assert len(axes[0, 0].get_lines()) == 1  # one group's step curve
+    assert len(axes[0, 1].collections) == 1  # the point estimates
+    assert len(axes[1, 1].patches) == 3
+    assert [x.get_text() for x in axes[1, 1].texts] == ["300", "200", "100"]  # bar labels
+    assert takeaway(fig) == "caption."
+    plt.close(fig)
+    # the takeaways are computed from the same tables, outside the plots
+    gap = 100 * np.mean(np.abs(cal["predicted"] - cal["observed"]))
+    assert churn.calibration_takeaway(cal, "en") == (
+        f"Predicted churn is {gap:.1f} points from the observed churn on average over the 2 deciles."
+    )
+    assert churn.forest_takeaway(hr, lang) == t(
+        "figure.forest", lang, label="a", hr=0.6, low=0.5, high=0.72
+    )

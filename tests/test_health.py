@@ -133,7 +133,36 @@ def test_band_history_and_findings(demo, validation) -> None:
     from custops.report import plots
 
     plots.setup("en")
-    assert len(health.plot_calibration(validation).axes) == 1
+    ax = health.plot_calibration(validation)
+    assert len(ax.figure.axes) == 1 and ax.get_title() == "Health score calibration"
+    shares = health.band_shares(bh)
+    # independently: the red share of each month, straight from the long table
+    red = bh[bh["band"] == "red"].set_index("month")["share"]
+    assert shares["red"].to_dict() == red.reindex(shares.index, fill_value=0).to_dict()
+    assert list(shares.columns) == ["red", "amber", "green"]
+    assert health.band_history_takeaway(shares) == (
+        f"The red band held {shares['red'].iloc[-1]:.0%} of scored customers in 2025-12, "
+        f"against {shares['red'].iloc[0]:.0%} in 2025-10."
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_health_plots_draw_into_a_given_axes_and_return_it(validation, lang) -> None:
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import takeaway
+
+    fig, (left, right) = plt.subplots(1, 2)
+    got = health.plot_calibration(validation, lang, takeaway="calibrated.", ax=left)
+    assert got is left and len(left.get_lines()) > 0 and takeaway(fig) == "calibrated."
+    shares = pd.DataFrame(
+        {"red": [0.2, 0.3], "amber": [0.5, 0.4], "green": [0.3, 0.3]},
+        index=pd.Index(["2025-11", "2025-12"], name="month"),
+    )
+    assert health.plot_band_history(shares, lang, ax=right) is right
+    assert len(right.patches) == 6  # three bands x two months
+    assert len(plt.get_fignums()) >= 1 and right.figure is fig
+    plt.close(fig)
 
 
 def test_on_notebook01_artifacts_writes_health_scores(small_artifacts, tmp_path) -> None:
@@ -550,7 +579,7 @@ def test_band_history_skips_the_months_before_weights_can_be_learned(demo) -> No
     score = (100 * vals.fillna(0).mul(wv).sum(axis=1) / vals.notna().mul(wv).sum(axis=1)).round(1)
     row = got[got["month"] == "2025-12"].set_index("band")["customers"].to_dict()
     assert row["red"] == int((score < 50).sum()) and row["green"] == int((score >= 75).sum())
-    assert health.plot_band_history(got.iloc[0:0]) is None
+    assert health.band_shares(got).index.tolist() == sorted(present)
 
 
 def test_baselines_recency_and_frequency_recomputed_from_the_orders(demo, validation) -> None:

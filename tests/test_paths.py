@@ -11,6 +11,7 @@ import pytest
 
 from custops.core.config import Period
 from custops.core.errors import CustopsError
+from custops.report.plots import takeaway
 from custops.survival import paths
 
 
@@ -164,8 +165,27 @@ def test_demo_paths_and_findings(generated_event_tables: dict) -> None:
     assert (diffs["p_holm"] >= 0).all() and len(diffs) == 10
     assert "first repurchase" in paths.paths_findings(diffs, quiet, "en")
     assert "首次复购" in paths.paths_findings(diffs, quiet, "zh")
-    fig = paths.plot_step_matrix(paths.step_matrix(stream, out), "en")
-    assert len(fig.axes) == 2  # heatmap + colour bar
+    steps = paths.step_matrix(stream, out)
+    diff = paths.step_differences(steps, "en")
+    # independently: churned minus retained share of one (event, step) cell
+    cell = steps[(steps["event"] == "repurchase") & (steps["step"] == -1)].set_index("group")
+    share = cell["share"].reindex(["churned", "retained"], fill_value=0)
+    assert diff.loc["repurchase", -1] == pytest.approx(share["churned"] - share["retained"])
+    assert paths.step_differences(steps, "zh").loc["复购", -1] == diff.loc["repurchase", -1]
+    ax = paths.plot_step_matrix(diff, "en", takeaway=paths.step_takeaway(diff, "en"))
+    assert len(ax.figure.axes) == 2  # heatmap + colour bar
+    assert takeaway(ax).startswith("The largest difference is ")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_plot_step_matrix_draws_into_a_given_axes_and_returns_it(lang) -> None:
+    import matplotlib.pyplot as plt
+
+    diff = pd.DataFrame({-2: [0.05, 0.0], -1: [-0.3, 0.1]}, index=["repurchase", "complaint"])
+    fig, ax = plt.subplots()
+    assert paths.plot_step_matrix(diff, lang, takeaway="t.", ax=ax) is ax
+    assert len(ax.collections) == 1 and takeaway(fig) == "t."
+    plt.close(fig)
 
 
 def test_missing_orders_error() -> None:

@@ -599,7 +599,10 @@ def health_calibration(ctx: Context, run: HealthRun | None) -> None:
     >>> health_calibration(ctx, run)  # doctest: +SKIP
     """
     if run is not None:
-        health.plot_calibration(run.check, ctx.language)
+        lang = ctx.language
+        cal = run.check.calibration
+        takeaway = health.calibration_takeaway(cal, run.check.horizon_days, lang)
+        health.plot_calibration(run.check, lang, takeaway=takeaway)
 
 
 def health_history(ctx: Context, run: HealthRun | None) -> None:
@@ -609,19 +612,22 @@ def health_history(ctx: Context, run: HealthRun | None) -> None:
     --------
     >>> health_history(ctx, run)  # doctest: +SKIP
     """
-    if run is not None:
-        health.plot_band_history(
-            health.band_history(
-                run.data,
-                ctx.period,
-                run.weights,
-                inactivity_days=ctx.cfg.churn.inactivity_days,
-                horizon_days=run.horizon,
-                **run.bands,
-                **run.fit,
-            ),
-            ctx.language,
-        )
+    if run is None:
+        return
+    history = health.band_history(
+        run.data,
+        ctx.period,
+        run.weights,
+        inactivity_days=ctx.cfg.churn.inactivity_days,
+        horizon_days=run.horizon,
+        **run.bands,
+        **run.fit,
+    )
+    if history.empty:  # no month could be scored (band_history's skipped_months)
+        return
+    shares = health.band_shares(history)
+    takeaway = health.band_history_takeaway(shares, ctx.language)
+    health.plot_band_history(shares, ctx.language, takeaway=takeaway)
 
 
 def paths_before_churn(ctx: Context, data: ChurnData) -> PathsRun | None:
@@ -680,7 +686,9 @@ def paths_steps(ctx: Context, found: PathsRun | None) -> None:
     >>> paths_steps(ctx, found)  # doctest: +SKIP
     """
     if found is not None:
-        paths.plot_step_matrix(paths.step_matrix(found.stream, found.outcome), ctx.language)
+        lang = ctx.language
+        diff = paths.step_differences(paths.step_matrix(found.stream, found.outcome), lang)
+        paths.plot_step_matrix(diff, lang, takeaway=paths.step_takeaway(diff, lang))
 
 
 def in_short(ctx: Context, km_all: Any, model: churn.ChurnModel | None) -> None:

@@ -46,7 +46,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from custops.core.config import TENURE_DAYS, ChurnConfig, Period
 from custops.core.errors import ConfigError, DataError
@@ -75,9 +74,13 @@ __all__ = [
     "ChurnModel",
     "covariate_table",
     "model_text",
+    "shown_curves",
     "plot_km",
+    "km_takeaway",
     "plot_forest",
+    "forest_takeaway",
     "plot_calibration",
+    "calibration_takeaway",
 ]
 
 DAY_MONTH = 365.25 / 12
@@ -91,47 +94,29 @@ DEFAULT_COVARIATES: tuple[str, ...] = (
     "acquisition_channel",
 )
 
-#: covariates available in the customer view but left out of the model by default, and why
-NOT_MODELLED: dict[str, dict[str, str]] = {
-    "tier": {
-        "en": "value tier from the last 12 months' spend: a churned customer stops spending, so the tier is a consequence of churn, not a cause",
-        "zh": "价值层级按近 12 个月消费划分：流失客户不再消费，层级是流失的结果而不是原因",
-    },
-    "nps_category": {
-        "en": "last NPS answer: customers who stay longer are surveyed more often, so 'no answer' marks early leavers; detractor status follows slow service (it would take over part of that effect)",
-        "zh": "最近一次 NPS 回答：留得越久被调研的机会越多，“未回答”本身就标记了早流失的客户；贬损者身份由慢服务导致（会吸收慢服务的效应）",
-    },
-    "log_complaints": {
-        "en": "complaint count up to the landmark: most early complaints are the unresolved ones, so it carries nearly the same information as the unresolved-complaint flag and the two effects cannot be told apart (correlation about 0.7 in the demo); the flag is the one a service team can act on",
-        "zh": "截至地标日的投诉次数：早期投诉大多就是未解决的那一次，与“投诉未解决”几乎是同一信息，两者的效应无法区分（演示数据中相关约 0.7）；服务团队能据以行动的是后者",
-    },
-    "n_orders": {
-        "en": "order count over the whole history: it stops growing when a customer churns (the early-life rate is used instead)",
-        "zh": "全部历史订单数：客户流失后就不再增长（改用早期购买频率）",
-    },
-}
+#: covariates available in the customer view but left out of the model by default (why: the
+#: catalog text ``survival.churn.not_modelled.<column>``)
+NOT_MODELLED: tuple[str, ...] = ("tier", "nps_category", "log_complaints", "n_orders")
 
-#: readable names of model covariates (prefix match for one-hot columns ``column=level``)
-LABELS: dict[str, dict[str, str]] = {
-    "unresolved_complaint": {"en": "unresolved complaint", "zh": "投诉未解决"},
-    "slow_first_response": {"en": "slow first response", "zh": "首次响应慢"},
-    "app_bound": {"en": "APP bound", "zh": "已绑定APP"},
-    "log_complaints": {"en": "complaints (log 1+count)", "zh": "投诉次数（log 1+次数）"},
-    "log_early_orders_per_year": {
-        "en": "early order rate (log 1+orders/year, first 90 days)",
-        "zh": "早期购买频率（log 1+次/年，首单后 90 天）",
-    },
-    "acquisition_channel": {"en": "acquisition channel", "zh": "获客渠道"},
-    "tier": {"en": "value tier", "zh": "价值层级"},
-    "nps_category": {"en": "NPS category", "zh": "NPS 类别"},
-    "segment": {"en": "segment", "zh": "客群"},
-    "app_binding": {"en": "APP binding", "zh": "APP 绑定"},
-    "service_issue": {"en": "service issue", "zh": "服务问题"},
-    "early_order_band": {"en": "early order rate band", "zh": "早期购买频率分档"},
-    "region": {"en": "region", "zh": "地区"},
-    "first_order_band": {"en": "first-order value band", "zh": "首单金额分档"},
-    "signup_cohort": {"en": "signup cohort (year)", "zh": "注册年份队列"},
-}
+#: model columns with a readable name, the catalog text ``survival.churn.label.<column>``
+#: (a one-hot column ``column=level`` is named by its column)
+LABELS: tuple[str, ...] = (
+    "unresolved_complaint",
+    "slow_first_response",
+    "app_bound",
+    "log_complaints",
+    "log_early_orders_per_year",
+    "acquisition_channel",
+    "tier",
+    "nps_category",
+    "segment",
+    "app_binding",
+    "service_issue",
+    "early_order_band",
+    "region",
+    "first_order_band",
+    "signup_cohort",
+)
 
 #: survival groups fixed at or before the first order (the only ones chapter 03 splits by):
 #: a split by a column measured later (value tier, RFM segment, last NPS answer) puts the
@@ -143,257 +128,6 @@ FIXED_GROUPS: tuple[str, ...] = (
     "first_order_band",
     "signup_cohort",
 )
-
-_GROUP_WORDS = {
-    "en": {
-        "app": "APP bound",
-        "no_app": "not bound",
-        "unresolved": "unresolved complaint",
-        "slow": "slow response only",
-        "none": "neither",
-    },
-    "zh": {
-        "app": "已绑定APP",
-        "no_app": "未绑定",
-        "unresolved": "投诉未解决",
-        "slow": "仅响应慢",
-        "none": "均无",
-    },
-}
-
-_T: dict[str, dict[str, str]] = {
-    "def.inactivity": {
-        "en": (
-            "**Churn definition.** There is no contract to cancel, so a customer counts as churned "
-            "after **{days} days without an order**; the churn date is the last order plus {days} days "
-            "and time is counted from the first order. Customers who ordered within the last {days} days "
-            "of {period} are still active and *censored* at {end}: we know only that they have stayed "
-            "so far. Of **{n:,}** customers who have ordered, **{events:,}** ({event_share:.0%}) are churn "
-            "events and **{censored:,}** are censored. No churn can be dated before day {days}, so the "
-            "survival curves start to fall only there."
-        ),
-        "zh": (
-            "**流失口径。** 没有可取消的合同，因此客户**连续 {days} 天没有下单**即视为流失；流失日期为"
-            "最后一单加 {days} 天，时间从首单起算。在 {period} 末之前 {days} 天内仍有下单的客户仍然活跃，"
-            "在 {end} 被*删失*：我们只知道他们到目前为止还在。**{n:,}** 位下过单的客户中，"
-            "**{events:,}** 位（{event_share:.0%}）为流失事件，**{censored:,}** 位为删失。"
-            "流失最早只能在第 {days} 天被记录，所以生存曲线从那里才开始下降。"
-        ),
-    },
-    "def.contractual": {
-        "en": (
-            "**Churn definition.** A customer churns on the date the contract or membership ended "
-            "(`churned_at`); time is counted from sign-up. Customers without an end date are *censored* "
-            "at {end}. Of **{n:,}** customers, **{events:,}** ({event_share:.0%}) are churn events and "
-            "**{censored:,}** are censored."
-        ),
-        "zh": (
-            "**流失口径。** 客户在合同或会员终止之日（`churned_at`）流失；时间从注册日起算。没有终止日期的"
-            "客户在 {end} 被*删失*。**{n:,}** 位客户中，**{events:,}** 位（{event_share:.0%}）为流失事件，"
-            "**{censored:,}** 位为删失。"
-        ),
-    },
-    "def.snapshot": {
-        "en": (
-            "**Churn definition.** A contractual snapshot taken on {end}: each customer has a tenure "
-            "(in {unit}) and a churned flag, with no dates. A churned customer's tenure is the time "
-            "to churn; an active customer's is the time so far (*censored*). Of **{n:,}** customers, "
-            "**{events:,}** ({event_share:.0%}) are marked churned and **{censored:,}** are active."
-        ),
-        "zh": (
-            "**流失口径。** 截至 {end} 的合同制客户快照：每位客户有在网时长（单位：{unit}）和是否流失的标记，"
-            "没有日期。已流失客户的在网时长即流失前的时长；仍在网客户的时长是到快照日为止（*删失*）。"
-            "**{n:,}** 位客户中，**{events:,}** 位（{event_share:.0%}）标记为流失，**{censored:,}** 位仍在网。"
-        ),
-    },
-    "rate.snapshot": {
-        "en": (
-            "The snapshot does not date the churn, so the report's churn rate is the churned share "
-            "of the snapshot: **{rate:.1%}** (95% CI {low:.1%}–{high:.1%}; {k:,} of {n:,}); every "
-            "churn figure of this report uses it."
-        ),
-        "zh": (
-            "快照没有流失日期，所以本报告的流失率是快照中已流失客户的占比：**{rate:.1%}**（95% 置信区间 "
-            "{low:.1%}–{high:.1%}；{n:,} 位中 {k:,} 位）；本报告所有流失数字都使用这一口径。"
-        ),
-    },
-    "rate": {
-        "en": (
-            "Of the **{n:,}** customers active when {period} began, **{k:,}** churned during the period: "
-            "a period churn rate of **{rate:.1%}** (95% CI {low:.1%}–{high:.1%})."
-        ),
-        "zh": (
-            "{period} 期初活跃的 **{n:,}** 位客户中，有 **{k:,}** 位在本期流失，本期流失率 **{rate:.1%}**"
-            "（95% 置信区间 {low:.1%}–{high:.1%}）。"
-        ),
-    },
-    "km.overall": {
-        "en": (
-            "Half of all customers have churned by day **{median}** after their first order "
-            "(95% CI {median_ci}). One year after the first order **{s365:.0%}** are still buying "
-            "(95% CI {s365_low:.0%}–{s365_high:.0%}), i.e. a one-year churn of {c365:.0%}."
-        ),
-        "zh": (
-            "一半客户在首单后第 **{median}** 天前流失（95% 置信区间 {median_ci}）。首单一年后仍有 **{s365:.0%}** "
-            "的客户在购买（95% 置信区间 {s365_low:.0%}–{s365_high:.0%}），即一年流失率 {c365:.0%}。"
-        ),
-    },
-    "km.group": {
-        "en": (
-            "By {group}: the longest-lived group is **{best}** (median {best_median}), the "
-            "shortest-lived **{worst}** (median {worst_median}). {n_sig} of {n_pairs} pairwise "
-            "log-rank tests remain significant after Holm's correction.{small}"
-        ),
-        "zh": (
-            "按{group}：生命周期最长的是 **{best}**（中位数 {best_median}），最短的是 **{worst}**"
-            "（中位数 {worst_median}）。{n_pairs} 组两两 log-rank 检验中，经 Holm 校正后仍显著的有 {n_sig} 组。{small}"
-        ),
-    },
-    "km.small": {
-        "en": " Groups with fewer than {min_events} churn events are flagged and not compared: {names}.",
-        "zh": " 流失事件少于 {min_events} 个的组已标注，不参与比较：{names}。",
-    },
-    "not_reached": {"en": "not reached", "zh": "未达到"},
-    "design.baseline": {
-        "en": "`{column}` is one-hot encoded with **{baseline}** as the baseline (hazard ratios compare each level with it)",
-        "zh": "`{column}` 做独热编码，以 **{baseline}** 为基准（风险比均与它比较）",
-    },
-    "design.rare": {
-        "en": "levels of `{column}` with fewer than {min_n} customers were merged into `other`: {levels}",
-        "zh": "`{column}` 中少于 {min_n} 位客户的取值合并为 `other`：{levels}",
-    },
-    "design.rare_base": {
-        "en": "levels of `{column}` with fewer than {min_n} customers (too few even together) were merged into the baseline {baseline}: {levels}",
-        "zh": "`{column}` 中少于 {min_n} 位客户的取值（合并后仍太少）并入基准 {baseline}：{levels}",
-    },
-    "design.constant": {
-        "en": "`{column}` has the same value for everyone and was dropped",
-        "zh": "`{column}` 对所有客户取值相同，已删除",
-    },
-    "design.collinear": {
-        "en": "`{column}` was dropped: it is almost a copy of `{other}` (correlation {corr:.2f})",
-        "zh": "`{column}` 已删除：与 `{other}` 几乎相同（相关系数 {corr:.2f}）",
-    },
-    "design.dependent": {
-        "en": "`{column}` was dropped: it is a linear combination of other covariates",
-        "zh": "`{column}` 已删除：它是其他协变量的线性组合",
-    },
-    "design.missing": {
-        "en": "`{column}` is not in the data and was left out",
-        "zh": "数据中没有 `{column}`，未纳入",
-    },
-    "design.ok": {
-        "en": "no constant or collinear covariates were found (largest absolute correlation {corr:.2f})",
-        "zh": "没有发现常数或共线的协变量（最大绝对相关系数 {corr:.2f}）",
-    },
-    "fit.sample": {
-        "en": "The model was fitted on a random sample of **{n_fit:,}** of {n:,} customers, stratified by churn status (seed {seed}).",
-        "zh": "模型在 {n:,} 位客户中按是否流失分层随机抽取的 **{n_fit:,}** 位上拟合（随机种子 {seed}）。",
-    },
-    "fit.all": {
-        "en": "The model was fitted on all **{n_fit:,}** customers who have ordered.",
-        "zh": "模型在全部 **{n_fit:,}** 位下过单的客户上拟合。",
-    },
-    "fit.penalizer0": {
-        "en": "No penalty was needed (penalizer 0; the configured fallback is {pen:g}).",
-        "zh": "无需惩罚项（`penalizer` 为 0；配置中的备用值为 {pen:g}）。",
-    },
-    "fit.penalizer": {
-        "en": (
-            "The unpenalized fit did not converge ({reason}), so a ridge penalty of **{pen:g}** was used; "
-            "lifelines multiplies it by the number of customers and applies it to standardized "
-            "covariates, which pulls hazard ratios slightly toward 1."
-        ),
-        "zh": (
-            "无惩罚的拟合未收敛（{reason}），因此使用了 **{pen:g}** 的岭惩罚；lifelines 会把它乘以客户数并作用于"
-            "标准化后的协变量，风险比会略微向 1 收缩。"
-        ),
-    },
-    "ph.ok": {
-        "en": "The proportional-hazards check (lifelines `proportional_hazard_test`, rank time, Holm-corrected) found no covariate whose effect changes over time.",
-        "zh": "比例风险检验（lifelines `proportional_hazard_test`，秩时间变换，Holm 校正）未发现效应随时间变化的协变量。",
-    },
-    "ph.strata": {
-        "en": (
-            "The proportional-hazards check (lifelines `proportional_hazard_test`, rank time, "
-            "Holm-corrected p < {alpha:g}) found that the effect of **{names}** changes over time. "
-            "The model is therefore *stratified* on {strata}: each stratum gets its own baseline "
-            "churn curve and no single hazard ratio is reported for it."
-        ),
-        "zh": (
-            "比例风险检验（lifelines `proportional_hazard_test`，秩时间变换，Holm 校正 p < {alpha:g}）发现 "
-            "**{names}** 的效应随时间变化，因此模型按 {strata} *分层*：每层有自己的基线流失曲线，不再给出它的单一风险比。"
-        ),
-    },
-    "ph.sample": {
-        "en": "The proportional-hazards check used a random sample of {n:,} of the fitted customers (seed {seed}).",
-        "zh": "比例风险检验使用了拟合客户中随机抽取的 {n:,} 位（随机种子 {seed}）。",
-    },
-    "ph.left": {
-        "en": " Still failing but not stratified (too many strata): {names}; read their hazard ratios as averages over time.",
-        "zh": " 仍未通过但未分层（分层过多）：{names}；其风险比应理解为随时间的平均效应。",
-    },
-    "cv": {
-        "en": (
-            "Out of sample ({folds}-fold cross-validation, seed {seed}) the model ranks customers by "
-            "churn risk with a concordance of **{c:.3f}** (fold range {lo:.3f}–{hi:.3f}; 0.5 is a coin "
-            "flip, 1 is perfect). The risk score is the predicted survival at {days} days, which "
-            "uses the stratum baselines."
-        ),
-        "zh": (
-            "样本外（{folds} 折交叉验证，随机种子 {seed}）模型对客户流失风险排序的一致性指数为 **{c:.3f}**"
-            "（各折范围 {lo:.3f}–{hi:.3f}；0.5 相当于抛硬币，1 为完美）。风险分数为 {days} 天时的预测生存率，已包含分层基线。"
-        ),
-    },
-    "calib": {
-        "en": (
-            "Calibration at {days} days of the model's follow-up (out-of-fold predictions, by decile of "
-            "predicted risk): the largest gap between predicted and observed (Kaplan-Meier) churn is "
-            "{gap:.1f} percentage points; {inside} of {n} deciles have the prediction inside the observed 95% CI."
-        ),
-        "zh": (
-            "模型随访第 {days} 天的校准（样本外预测，按预测风险十分位）：预测与实际（Kaplan-Meier）流失率的最大差距为 "
-            "{gap:.1f} 个百分点；{n} 个分位组中有 {inside} 个的预测落在实际值的 95% 置信区间内。"
-        ),
-    },
-    "hr.sentence": {
-        "en": "{label}: hazard ratio **{hr:.2f}** (95% CI {low:.2f}–{high:.2f}), i.e. {effect}",
-        "zh": "{label}：风险比 **{hr:.2f}**（95% 置信区间 {low:.2f}–{high:.2f}），即{effect}",
-    },
-    "hr.up": {
-        "en": "churn risk {pct:.0%} higher at any moment",
-        "zh": "任一时刻的流失风险高 {pct:.0%}",
-    },
-    "hr.down": {
-        "en": "churn risk {pct:.0%} lower at any moment",
-        "zh": "任一时刻的流失风险低 {pct:.0%}",
-    },
-    "hr.ns": {"en": " (not distinguishable from no effect)", "zh": "（与无效应无法区分）"},
-    "landmark": {
-        "en": (
-            "**Landmark design.** Covariates are measured in the first {days} days after the first "
-            "order (tickets created by then, the order rate of those days, APP binding and "
-            "acquisition channel fixed at sign-up) and churn risk is counted only after day {days}, "
-            "so a complaint raised after it (for instance while a customer drifts away) cannot "
-            "enter the model. {n_in:,} customers still a customer on day {days} are in it; {n_out:,} observed "
-            "for {days} days or less are not. The hazard ratios are associations: customers with "
-            "an early unresolved complaint churn more often afterwards, which is not proof that "
-            "the complaint causes it (customers may differ in ways the data do not show)."
-        ),
-        "zh": (
-            "**地标设计。** 协变量只在首单后 {days} 天内测量（截至当时创建的工单、这段时间的购买频率，以及注册时"
-            "已确定的 APP 绑定和获客渠道），流失风险从第 {days} 天之后才开始计算，因此此后才提出的投诉（例如客户已在流失途中）"
-            "不会进入模型。第 {days} 天仍为客户的 {n_in:,} 位客户纳入模型；观察期不超过 {days} 天的 {n_out:,} "
-            "位未纳入。风险比表示关联：早期有未解决投诉的客户之后流失更多，但这并不能证明投诉导致流失"
-            "（客户之间可能存在数据未反映的差异）。"
-        ),
-    },
-}
-
-
-def _t(key: str, lang: str, **kwargs: Any) -> str:
-    entry = _T[key]
-    return entry.get(lang, entry["en"]).format(**kwargs)
 
 
 def label(column: str, lang: str = "en") -> str:
@@ -409,9 +143,14 @@ def label(column: str, lang: str = "en") -> str:
     if "=" in column:
         base, level = column.split("=", 1)
         level = value_label(level, lang)  # a category key (``search_ads``) as its label
-        return f"{label(base, lang)}为{level}" if lang == "zh" else f"{label(base, lang)}: {level}"
-    entry = LABELS.get(column)
-    return entry.get(lang, entry["en"]) if entry else column
+        return catalog.t("survival.churn.label.level", lang, column=label(base, lang), level=level)
+    return catalog.t(f"survival.churn.label.{column}", lang) if column in LABELS else column
+
+
+def _group_words(lang: str) -> dict[str, str]:
+    """The readable values of the ``app_binding`` and ``service_issue`` groups."""
+    words = ("app", "no_app", "unresolved", "slow", "none")
+    return {w: catalog.t(f"survival.churn.group.{w}", lang) for w in words}
 
 
 # --------------------------------------------------------------------------- survival table
@@ -596,7 +335,7 @@ def add_covariates(
         )
     if "app_bound" in out:
         out["app_bound"] = out["app_bound"].astype("boolean").fillna(False).astype(int)
-    words = _GROUP_WORDS[lang if lang in _GROUP_WORDS else "en"]
+    words = _group_words(lang)
     if "app_bound" in out:
         out["app_binding"] = np.where(out["app_bound"] == 1, words["app"], words["no_app"])
     if "unresolved_complaint" in out and "slow_first_response" in out:
@@ -836,15 +575,19 @@ def definition_text(surv: pd.DataFrame, churn: ChurnConfig, period: Period | str
     period = Period.parse(period)
     n = len(surv)
     events = int(surv["event"].sum())
-    key = "def.contractual" if churn.definition == "contractual" else "def.inactivity"
+    key = (
+        "survival.churn.def.contractual"
+        if churn.definition == "contractual"
+        else "survival.churn.def.inactivity"
+    )
     end = period.end
     if "contract_snapshot" in surv and len(surv):
-        key = "def.snapshot"
+        key = "survival.churn.def.snapshot"
         end = (
             pd.Timestamp(surv["start_date"].iloc[0])
             + pd.Timedelta(days=round(float(surv["duration_days"].iloc[0])))
         ).date()
-    return _t(
+    return catalog.t(
         key,
         lang,
         days=churn.inactivity_days,
@@ -918,8 +661,8 @@ def rate_text(rate: dict[str, float], period: Period | str, lang: str) -> str:
     >>> rate_text({"n": 100, "churned": 10, "rate": 0.1, "low": 0.05, "high": 0.17}, "2025Q4", "en")[:30]
     'Of the **100** customers activ'
     """
-    key = "rate.snapshot" if rate.get("snapshot") else "rate"
-    return _t(key, lang, period=Period.parse(period).label, k=rate["churned"], **rate)
+    key = "survival.churn.rate.snapshot" if rate.get("snapshot") else "survival.churn.rate"
+    return catalog.t(key, lang, period=Period.parse(period).label, k=rate["churned"], **rate)
 
 
 # --------------------------------------------------------------------------- Kaplan-Meier
@@ -1108,9 +851,9 @@ def pairwise_logrank(
 
 def _days(value: float, lang: str, *, unit: bool = False) -> str:
     if not np.isfinite(value):
-        return _t("not_reached", lang)
-    suffix = (" days" if lang == "en" else " 天") if unit else ""
-    return f"{value:,.0f}{suffix}"
+        return catalog.t("survival.churn.not_reached", lang)
+    text = f"{value:,.0f}"
+    return catalog.t("unit.days", lang, value=text) if unit else text
 
 
 def km_text(
@@ -1130,8 +873,8 @@ def km_text(
         row = table.iloc[0]
         ci = f"{_days(row['median_low'], lang)}–{_days(row['median_high'], lang)}"
         s365 = row.get("survival_365d", math.nan)
-        return _t(
-            "km.overall",
+        return catalog.t(
+            "survival.churn.km.overall",
             lang,
             median=_days(row["median_days"], lang),
             median_ci=ci,
@@ -1147,8 +890,8 @@ def km_text(
     order = big.assign(_m=big["median_days"].replace(np.inf, 1e12)).sort_values("_m")
     best, worst = order.iloc[-1], order.iloc[0]
     small_text = (
-        _t(
-            "km.small",
+        catalog.t(
+            "survival.churn.km.small",
             lang,
             min_events=min_events,
             names=join_names(small["group"], lang),
@@ -1157,8 +900,8 @@ def km_text(
         else ""
     )
     tests = tests if tests is not None else pd.DataFrame(columns=["significant"])
-    return _t(
-        "km.group",
+    return catalog.t(
+        "survival.churn.km.group",
         lang,
         group=label(km.group, lang),
         best=best["group"],
@@ -1279,7 +1022,7 @@ def cox_design(
     constant_notes: list[str] = []
     for column in covariates:
         if column not in frame:
-            notes.append(_t("design.missing", lang, column=column))
+            notes.append(catalog.t("survival.churn.design.missing", lang, column=column))
             dropped.append(column)
             continue
         values = frame[column]
@@ -1290,7 +1033,9 @@ def cox_design(
             if series.isna().any():
                 series = series.fillna(fill_values[column])
             if series.nunique() <= 1:
-                constant_notes.append(_t("design.constant", lang, column=column))
+                constant_notes.append(
+                    catalog.t("survival.churn.design.constant", lang, column=column)
+                )
                 dropped.append(column)
                 continue
             columns[column] = series
@@ -1311,7 +1056,7 @@ def cox_design(
         mapped = text.map(mapping)
         merged_counts = mapped.value_counts()
         if len(merged_counts) <= 1:
-            constant_notes.append(_t("design.constant", lang, column=column))
+            constant_notes.append(catalog.t("survival.churn.design.constant", lang, column=column))
             dropped.append(column)
             continue
         base = baselines.get(column)
@@ -1319,11 +1064,17 @@ def cox_design(
             base = str(merged_counts.sort_index().idxmax())
         used_baselines[column] = base
         level_maps[column] = mapping
-        notes.append(_t("design.baseline", lang, column=column, baseline=base))
+        notes.append(
+            catalog.t("survival.churn.design.baseline", lang, column=column, baseline=base)
+        )
         if rare:
-            key = "design.rare" if "other" in merged_counts.index else "design.rare_base"
+            key = (
+                "survival.churn.design.rare"
+                if "other" in merged_counts.index
+                else "survival.churn.design.rare_base"
+            )
             notes.append(
-                _t(
+                catalog.t(
                     key,
                     lang,
                     column=column,
@@ -1351,8 +1102,8 @@ def cox_design(
                 keep.append(column)
             else:
                 notes.append(
-                    _t(
-                        "design.collinear",
+                    catalog.t(
+                        "survival.churn.design.collinear",
                         lang,
                         column=column,
                         other=partner,
@@ -1368,7 +1119,7 @@ def cox_design(
             if np.linalg.matrix_rank(trial) == len(kept) + 1:
                 kept.append(column)
             else:
-                notes.append(_t("design.dependent", lang, column=column))
+                notes.append(catalog.t("survival.churn.design.dependent", lang, column=column))
                 dropped.append(column)
         X = X[kept]
         if X.shape[1] > 1:
@@ -1376,7 +1127,7 @@ def cox_design(
             np.fill_diagonal(c, 0.0)
             max_abs = float(np.nanmax(c))
     if not any(k in n for n in notes for k in ("dropped", "删除")):
-        notes.append(_t("design.ok", lang, corr=max_abs))
+        notes.append(catalog.t("survival.churn.design.ok", lang, corr=max_abs))
     return CoxDesign(
         X=X,
         sources={c: sources[c] for c in X.columns},
@@ -1693,39 +1444,54 @@ class ChurnModel:
         lang = self.lang
         out = []
         if self.landmark_:
-            out.append(_t("landmark", lang, **self.landmark_))
+            out.append(catalog.t("survival.churn.landmark", lang, **self.landmark_))
         out.extend(self.design_.notes)
         if self.n_fit_ < self.n_total_:
             out.append(
-                _t("fit.sample", lang, n_fit=self.n_fit_, n=self.n_total_, seed=self.random_state)
+                catalog.t(
+                    "survival.churn.fit.sample",
+                    lang,
+                    n_fit=self.n_fit_,
+                    n=self.n_total_,
+                    seed=self.random_state,
+                )
             )
         else:
-            out.append(_t("fit.all", lang, n_fit=self.n_fit_))
+            out.append(catalog.t("survival.churn.fit.all", lang, n_fit=self.n_fit_))
         if self.penalizer_ > 0:
-            out.append(_t("fit.penalizer", lang, pen=self.penalizer_, reason=self.penalty_reason_))
+            out.append(
+                catalog.t(
+                    "survival.churn.fit.penalizer",
+                    lang,
+                    pen=self.penalizer_,
+                    reason=self.penalty_reason_,
+                )
+            )
         else:
-            out.append(_t("fit.penalizer0", lang, pen=self.penalizer))
+            out.append(catalog.t("survival.churn.fit.penalizer0", lang, pen=self.penalizer))
         if self.ph_failing_:
             text = ""
             if self.strata_sources_:
-                text = _t(
-                    "ph.strata",
+                text = catalog.t(
+                    "survival.churn.ph.strata",
                     lang,
                     alpha=self.ph_alpha,
                     names=join_names((label(s, lang) for s in self.strata_sources_), lang),
                     strata=", ".join(f"`{s}`" for s in self.strata_),
                 )
             if self.ph_unstratified_:
-                text += _t(
-                    "ph.left",
+                text += catalog.t(
+                    "survival.churn.ph.left",
                     lang,
                     names=join_names((label(s, lang) for s in self.ph_unstratified_), lang),
                 )
             out.append(text.strip())
         else:
-            out.append(_t("ph.ok", lang))
+            out.append(catalog.t("survival.churn.ph.ok", lang))
         if self.n_ph_ < self.n_fit_:
-            out.append(_t("ph.sample", lang, n=self.n_ph_, seed=self.random_state))
+            out.append(
+                catalog.t("survival.churn.ph.sample", lang, n=self.n_ph_, seed=self.random_state)
+            )
         return out
 
     # ---------------------------------------------------------------- prediction
@@ -1901,24 +1667,24 @@ def covariate_table(model: ChurnModel, lang: str = "en") -> pd.DataFrame:
     rows = []
     for column in model.covariates:
         if column in model.strata_sources_:
-            status = "stratified" if lang == "en" else "分层"
+            status = catalog.t("survival.churn.status.stratified", lang)
         elif column in used_sources:
-            status = "in the model" if lang == "en" else "纳入模型"
+            status = catalog.t("survival.churn.status.in_model", lang)
         else:
-            status = "dropped (see notes)" if lang == "en" else "已删除（见说明）"
+            status = catalog.t("survival.churn.status.dropped", lang)
         base = model.design_.baselines.get(column, "")
         rows.append(
             {"covariate": label(column, lang), "status": status, "baseline": base, "why": ""}
         )
-    for column, why in NOT_MODELLED.items():
+    for column in NOT_MODELLED:
         if column in model.covariates:
             continue
         rows.append(
             {
                 "covariate": label(column, lang),
-                "status": "left out" if lang == "en" else "未纳入",
+                "status": catalog.t("survival.churn.status.left_out", lang),
                 "baseline": "",
-                "why": why.get(lang, why["en"]),
+                "why": catalog.t(f"survival.churn.not_modelled.{column}", lang),
             }
         )
     return pd.DataFrame(rows)
@@ -1940,16 +1706,16 @@ def hr_sentences(model: ChurnModel, lang: str = "en", columns: Sequence[str] | N
     lines = []
     for _, row in table.iterrows():
         effect = (
-            _t("hr.up", lang, pct=row["hr"] - 1)
+            catalog.t("survival.churn.hr.up", lang, pct=row["hr"] - 1)
             if row["hr"] >= 1
-            else _t("hr.down", lang, pct=1 - row["hr"])
+            else catalog.t("survival.churn.hr.down", lang, pct=1 - row["hr"])
         )
         if row["hr_low"] <= 1 <= row["hr_high"]:
-            effect += _t("hr.ns", lang)
+            effect += catalog.t("survival.churn.hr.ns", lang)
         lines.append(
             "- "
-            + _t(
-                "hr.sentence",
+            + catalog.t(
+                "survival.churn.hr.sentence",
                 lang,
                 label=row["label"],
                 hr=row["hr"],
@@ -1974,8 +1740,8 @@ def model_text(
     'Out of sample (2-fold cross-validation, seed'
     """
     c = folds["concordance"]
-    text = _t(
-        "cv",
+    text = catalog.t(
+        "survival.churn.cv",
         lang,
         folds=len(folds),
         seed=seed,
@@ -1995,11 +1761,32 @@ def model_text(
     return (
         text
         + " "
-        + _t("calib", lang, days=int(at_days), gap=100 * gap, inside=inside, n=len(valid))
+        + catalog.t(
+            "survival.churn.calib",
+            lang,
+            days=int(at_days),
+            gap=100 * gap,
+            inside=inside,
+            n=len(valid),
+        )
     )
 
 
 # --------------------------------------------------------------------------- plots (no computing)
+
+
+def shown_curves(curves: pd.DataFrame, exclude: Sequence[str] = ()) -> pd.DataFrame:
+    """The Kaplan-Meier curves to draw: :attr:`KMResult.curves` without the groups in
+    ``exclude`` (the small ones, :func:`small_groups`).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"group": ["a", "a", "b"], "days": [0, 9, 0], "survival": 1.0})
+    >>> shown_curves(c, ["b"])["group"].tolist()
+    ['a', 'a']
+    """
+    skip = set(exclude)
+    return curves[[g not in skip for g in curves["group"]]]
 
 
 def plot_km(
@@ -2008,21 +1795,33 @@ def plot_km(
     title: str,
     xlabel: str = "days since first order",
     ylabel: str = "share still a customer",
-    exclude: Sequence[str] = (),
     max_days: float | None = None,
-    lang: str = "en",
-    landmark: bool = False,
-) -> Figure:
-    """Kaplan-Meier curves with 95% confidence bands, from :attr:`KMResult.curves`.
+    takeaway: str | None = None,
+    ax: Any = None,
+) -> Any:
+    """Kaplan-Meier curves with 95% confidence bands, one per group of ``curves`` (from
+    :func:`shown_curves`); returns the Axes.
 
-    The takeaway for the caption (:func:`km_takeaway`) is recorded on the figure.
+    ``takeaway`` (the caption, :func:`km_takeaway`) is recorded on the figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> c = pd.DataFrame({"group": ["all"] * 2, "days": [0, 9], "survival": [1.0, 0.5],
+    ...     "low": [1.0, 0.4], "high": [1.0, 0.6]})
+    >>> fig, ax = plt.subplots()
+    >>> plot_km(c, title="t", ax=ax) is ax
+    True
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 
     from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
-    fig, ax = plt.subplots()
-    groups = [g for g in dict.fromkeys(curves["group"]) if g not in set(exclude)]
+    own = ax is None
+    if own:
+        _, ax = plt.subplots()
+    groups = list(dict.fromkeys(curves["group"]))
     for i, g in enumerate(groups):
         part = curves[curves["group"] == g]
         color = PALETTE[i % len(PALETTE)]
@@ -2039,8 +1838,9 @@ def plot_km(
     percent_axis(ax)
     if len(groups) > 1:
         ax.legend(frameon=False, fontsize=9)
-    fig.tight_layout()
-    return set_takeaway(fig, km_takeaway(curves, lang, exclude=exclude, landmark=landmark))
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def km_takeaway(
@@ -2104,15 +1904,31 @@ def plot_forest(
     *,
     title: str,
     xlabel: str = "hazard ratio (log scale)",
-    lang: str = "en",
-) -> Figure:
-    """Hazard ratios with 95% CIs on a log axis, from :meth:`ChurnModel.hazard_ratios`."""
+    takeaway: str | None = None,
+    ax: Any = None,
+) -> Any:
+    """Hazard ratios with 95% CIs on a log axis, from :meth:`ChurnModel.hazard_ratios` (first
+    row at the top); returns the Axes.
+
+    ``takeaway`` (the caption, :func:`forest_takeaway`) is recorded on the figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> hr = pd.DataFrame({"label": ["a"], "hr": [0.6], "hr_low": [0.5], "hr_high": [0.72]})
+    >>> fig, ax = plt.subplots()
+    >>> plot_forest(hr, title="t", ax=ax) is ax
+    True
+    >>> plt.close(fig)
+    """
     import matplotlib.pyplot as plt
 
     from custops.report.plots import PALETTE, set_takeaway
 
     frame = hr.iloc[::-1].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.4))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.4))
     y = np.arange(len(frame))
     colors = [
         PALETTE[3] if lo > 1 else PALETTE[2] if hi < 1 else PALETTE[7]
@@ -2133,8 +1949,9 @@ def plot_forest(
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(0.25, 0.5, 1.0, 2.0, 4.0)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
-    fig.tight_layout()
-    return set_takeaway(fig, forest_takeaway(hr, lang))
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def forest_takeaway(hr: pd.DataFrame, lang: str = "en") -> str:
@@ -2168,14 +1985,31 @@ def plot_calibration(
     title: str,
     xlabel: str = "predicted churn",
     ylabel: str = "observed churn (Kaplan-Meier)",
-    lang: str = "en",
-) -> Figure:
-    """Predicted vs observed churn by decile with the observed 95% CI and the diagonal."""
+    takeaway: str | None = None,
+    ax: Any = None,
+) -> Any:
+    """Predicted vs observed churn by decile with the observed 95% CI and the diagonal, from
+    :func:`calibration_table`; returns the Axes.
+
+    ``takeaway`` (the caption, :func:`calibration_takeaway`) is recorded on the figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> c = pd.DataFrame({"predicted": [0.1, 0.3], "observed": [0.12, 0.25],
+    ...     "observed_low": [0.05, 0.2], "observed_high": [0.2, 0.3]})
+    >>> fig, ax = plt.subplots()
+    >>> plot_calibration(c, title="t", ax=ax) is ax
+    True
+    >>> plt.close(fig)
+    """
     import matplotlib.pyplot as plt
 
     from custops.report.plots import PALETTE, percent_axis, set_takeaway
 
-    fig, ax = plt.subplots(figsize=(5.6, 5))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(5.6, 5))
     c = calibration
     ax.errorbar(
         c["predicted"],
@@ -2194,44 +2028,32 @@ def plot_calibration(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    fig.tight_layout()
-    valid = c.dropna(subset=["predicted", "observed"])
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
+
+
+def calibration_takeaway(calibration: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on :func:`calibration_table`: the mean gap between predicted and observed
+    churn over the deciles.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"predicted": [0.1, 0.3], "observed": [0.12, 0.25]})
+    >>> calibration_takeaway(c)
+    'Predicted churn is 3.5 points from the observed churn on average over the 2 deciles.'
+    """
+    valid = calibration.dropna(subset=["predicted", "observed"])
     if valid.empty:
-        return set_takeaway(fig, catalog.t("figure.no_data", lang))
+        return catalog.t("figure.no_data", lang)
     gap = 100 * float((valid["predicted"] - valid["observed"]).abs().mean())
-    return set_takeaway(fig, catalog.t("figure.churn_calibration", lang, gap=gap, n=len(valid)))
+    return catalog.t("figure.churn_calibration", lang, gap=gap, n=len(valid))
 
 
 # --------------------------------------------------------------------------- notebook helpers
 
 #: columns of segments.parquet that name a customer's segment, in order of preference
 SEGMENT_COLUMNS = ("segment", "rfm_segment", "segment_name")
-
-_HEAD = {
-    "group": {"en": "group", "zh": "分组"},
-    "n": {"en": "customers", "zh": "客户数"},
-    "events": {"en": "churned", "zh": "已流失"},
-    "median": {"en": "median lifetime, days (95% CI)", "zh": "生命周期中位数（天，95% 置信区间）"},
-    "surv": {"en": "still a customer at {t} days", "zh": "{t} 天时仍在"},
-    "small": {"en": "note", "zh": "备注"},
-    "small_flag": {"en": "small group: not compared", "zh": "样本过小：不比较"},
-    "a": {"en": "group A", "zh": "组 A"},
-    "b": {"en": "group B", "zh": "组 B"},
-    "p": {"en": "p", "zh": "p 值"},
-    "p_holm": {"en": "p (Holm)", "zh": "p 值 (Holm)"},
-    "sig": {"en": "different?", "zh": "是否不同"},
-    "yes": {"en": "yes", "zh": "是"},
-    "no": {"en": "no", "zh": "否"},
-    "covariate": {"en": "covariate", "zh": "协变量"},
-    "hr": {"en": "hazard ratio (95% CI)", "zh": "风险比（95% 置信区间）"},
-    "baseline": {"en": "compared with", "zh": "对照"},
-    "ph_fail": {"en": "effect changes over time?", "zh": "效应是否随时间变化"},
-}
-
-
-def _h(key: str, lang: str, **kwargs: Any) -> str:
-    entry = _HEAD[key]
-    return entry.get(lang, entry["en"]).format(**kwargs)
 
 
 #: clean-table columns nothing in notebook 03 reads (churn, clv, health, paths); not read by
@@ -2279,10 +2101,10 @@ def km_display(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """
     rows = pd.DataFrame(
         {
-            _h("group", lang): table["group"].astype(str),
-            _h("n", lang): table["n"].astype(int),
-            _h("events", lang): table["events"].astype(int),
-            _h("median", lang): [
+            catalog.t("survival.churn.head.group", lang): table["group"].astype(str),
+            catalog.t("survival.churn.head.n", lang): table["n"].astype(int),
+            catalog.t("survival.churn.head.events", lang): table["events"].astype(int),
+            catalog.t("survival.churn.head.median", lang): [
                 f"{_days(m, lang)} ({_days(lo, lang)}–{_days(hi, lang)})"
                 for m, lo, hi in zip(
                     table["median_days"], table["median_low"], table["median_high"], strict=True
@@ -2293,13 +2115,15 @@ def km_display(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     for column in table.columns:
         if column.startswith("survival_") and column.endswith("d"):
             t = column[len("survival_") : -1]
-            rows[_h("surv", lang, t=t)] = [
+            rows[catalog.t("survival.churn.head.surv", lang, t=t)] = [
                 f"{s:.0%} ({lo:.0%}–{hi:.0%})"
                 for s, lo, hi in zip(
                     table[column], table[f"{column}_low"], table[f"{column}_high"], strict=True
                 )
             ]
-    rows[_h("small", lang)] = np.where(table["small"], _h("small_flag", lang), "")
+    rows[catalog.t("survival.churn.head.small", lang)] = np.where(
+        table["small"], catalog.t("survival.churn.head.small_flag", lang), ""
+    )
     return rows
 
 
@@ -2314,11 +2138,19 @@ def logrank_display(tests: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """
     return pd.DataFrame(
         {
-            _h("a", lang): tests["group_a"],
-            _h("b", lang): tests["group_b"],
-            _h("p", lang): [f"{p:.2g}" if p >= 1e-4 else "<0.0001" for p in tests["p"]],
-            _h("p_holm", lang): [f"{p:.2g}" if p >= 1e-4 else "<0.0001" for p in tests["p_holm"]],
-            _h("sig", lang): np.where(tests["significant"], _h("yes", lang), _h("no", lang)),
+            catalog.t("survival.churn.head.a", lang): tests["group_a"],
+            catalog.t("survival.churn.head.b", lang): tests["group_b"],
+            catalog.t("survival.churn.head.p", lang): [
+                f"{p:.2g}" if p >= 1e-4 else "<0.0001" for p in tests["p"]
+            ],
+            catalog.t("survival.churn.head.p_holm", lang): [
+                f"{p:.2g}" if p >= 1e-4 else "<0.0001" for p in tests["p_holm"]
+            ],
+            catalog.t("survival.churn.head.sig", lang): np.where(
+                tests["significant"],
+                catalog.t("survival.churn.head.yes", lang),
+                catalog.t("survival.churn.head.no", lang),
+            ),
         }
     )
 
@@ -2330,15 +2162,20 @@ def hr_display(model: ChurnModel) -> pd.DataFrame:
     ph = model.ph_test_.set_index("covariate")
     return pd.DataFrame(
         {
-            _h("covariate", lang): hr["label"],
-            _h("hr", lang): [
+            catalog.t("survival.churn.head.covariate", lang): hr["label"],
+            catalog.t("survival.churn.head.hr", lang): [
                 f"{h:.2f} ({lo:.2f}–{hi:.2f})"
                 for h, lo, hi in zip(hr["hr"], hr["hr_low"], hr["hr_high"], strict=True)
             ],
-            _h("p", lang): [f"{p:.2g}" if p >= 1e-4 else "<0.0001" for p in hr["p"]],
-            _h("baseline", lang): hr["baseline"],
-            _h("ph_fail", lang): [
-                _h("yes", lang) if ph.loc[c, "fails"] else _h("no", lang) for c in hr["covariate"]
+            catalog.t("survival.churn.head.p", lang): [
+                f"{p:.2g}" if p >= 1e-4 else "<0.0001" for p in hr["p"]
+            ],
+            catalog.t("survival.churn.head.baseline", lang): hr["baseline"],
+            catalog.t("survival.churn.head.ph_fail", lang): [
+                catalog.t("survival.churn.head.yes", lang)
+                if ph.loc[c, "fails"]
+                else catalog.t("survival.churn.head.no", lang)
+                for c in hr["covariate"]
             ],
         }
     )
@@ -2374,35 +2211,26 @@ def km_section(
         else pd.DataFrame(columns=["group_a", "group_b", "chi2", "p", "p_holm", "significant"])
     )
     md(km_text(km, lang, tests, min_events=min_events))
-    name = label(group, lang) if group else ("all customers" if lang == "en" else "全部客户")
-    title = (
-        f"{ctx.period.label}: survival by {name}"
-        if lang == "en"
-        else f"{ctx.period.label}：按{name}的生存曲线"
-    )
+    name = label(group, lang) if group else catalog.t("survival.churn.km.all_customers", lang)
+    title = catalog.t("survival.churn.km.title", lang, period=ctx.period.label, name=name)
     mark = surv.attrs.get("landmark", {}).get("days")
-    fig = plot_km(
-        km.curves,
+    exclude = small_groups(km)
+    ax = plot_km(
+        shown_curves(km.curves, exclude),
         title=title,
-        exclude=small_groups(km),
         max_days=max_days,
         xlabel=(
-            ("days since first order" if lang == "en" else "首单后天数")
+            catalog.t("survival.churn.km.xlabel", lang)
             if not mark
-            else (
-                f"days since the landmark (day {mark})"
-                if lang == "en"
-                else f"地标日（第 {mark} 天）后天数"
-            )
+            else catalog.t("survival.churn.km.xlabel_landmark", lang, mark=mark)
         ),
-        ylabel="share still a customer" if lang == "en" else "仍为客户的比例",
-        lang=lang,
-        landmark=bool(mark),
+        ylabel=catalog.t("survival.churn.km.ylabel", lang),
+        takeaway=km_takeaway(km.curves, lang, exclude=exclude, landmark=bool(mark)),
     )
-    display(fig)
+    display(ax.figure)
     import matplotlib.pyplot as plt
 
-    plt.close(fig)
+    plt.close(ax.figure)
     display(table(km_display(km.table, lang)))
     if group is not None:
         overall = overall_logrank(surv, group, exclude=small_groups(km))
@@ -2456,16 +2284,17 @@ def overall_logrank_text(test: dict[str, float], lang: str = "en") -> str:
     """
     p = f"{test['p']:.2g}" if test["p"] >= 1e-4 else "<0.0001"
     differ = test["p"] < 0.05
-    if lang == "zh":
-        verdict = "曲线之间存在差异" if differ else "没有证据表明曲线之间存在差异"
-        return (
-            f"{test['groups']} 个分组（不含小样本组）的整体 log-rank 检验：χ² = {test['chi2']:.1f}，"
-            f"自由度 {test['df']}，p = {p}——{verdict}。"
-        )
-    verdict = "the curves differ" if differ else "no evidence that the curves differ"
-    return (
-        f"Overall log-rank test across the {test['groups']} groups (not small): "
-        f"χ² = {test['chi2']:.1f}, df = {test['df']}, p = {p} — {verdict}."
+    verdict = catalog.t(
+        "survival.churn.logrank.differ" if differ else "survival.churn.logrank.same", lang
+    )
+    return catalog.t(
+        "survival.churn.logrank.overall",
+        lang,
+        groups=test["groups"],
+        chi2=test["chi2"],
+        df=test["df"],
+        p=p,
+        verdict=verdict,
     )
 
 
@@ -2487,7 +2316,7 @@ def landmark_groups(ctx: Any, surv: pd.DataFrame, tables: dict[str, pd.DataFrame
         landmark_days=ctx.cfg.churn.landmark_days,
         slow_hours=ctx.cfg.nps.slow_response_hours,
     )
-    words = _GROUP_WORDS[ctx.language if ctx.language in _GROUP_WORDS else "en"]
+    words = _group_words(ctx.language)
     if "unresolved_complaint" in rows and "slow_first_response" in rows:
         rows["service_issue"] = np.select(
             [rows["unresolved_complaint"] == 1, rows["slow_first_response"] == 1],
@@ -2511,7 +2340,7 @@ def km_config_groups(ctx: Any, surv: pd.DataFrame) -> dict[str, KMResult | None]
     out: dict[str, KMResult | None] = {}
     for group in ctx.cfg.churn.groups:
         name = label(group, ctx.language)
-        md(f"### {'按' + name if ctx.language == 'zh' else 'By ' + name}")
+        md(catalog.t("survival.churn.km.by", ctx.language, name=name))
         out[group], _ = km_section(ctx, surv, group)
     return out
 
@@ -2591,13 +2420,7 @@ def needs_orders(ctx: Any, section: str) -> bool:
 
     if ctx.has("orders"):
         return False
-    if ctx.language == "zh":
-        md(f"> 没有订单表（配置项 `sources.orders`），本节（{section}）跳过。")
-    else:
-        md(
-            f"> There is no orders table (config key `sources.orders`), so this section "
-            f"({section}) is skipped."
-        )
+    md(catalog.t("survival.churn.no_orders", ctx.language, section=section))
     return True
 
 
@@ -2644,63 +2467,48 @@ def fit_model(
         ).fit(rows)
     except DataError as exc:
         reason = exc.message.split(": ", 1)[-1].splitlines()[0]  # without the file name
-        if lang == "zh":
-            md(
-                f"> 无法拟合 Cox 模型（{reason}）：下面基于模型的各节（风险比、流失概率、生命周期价值、"
-                "挽留名单）跳过，上面的 Kaplan-Meier 曲线不受影响。映射客户属性（如 "
-                "`sources.customers.columns.acquisition_channel`、`app_bound`）或加入工单表"
-                "（`sources.tickets`）后即可拟合。"
-            )
-        else:
-            md(
-                f"> The Cox model cannot be fitted ({reason}): the sections built on it (hazard "
-                "ratios, churn probabilities, lifetime value, the priority list) are skipped; the "
-                "Kaplan-Meier curves above stand. Map customer attributes (e.g. "
-                "`sources.customers.columns.acquisition_channel`, `app_bound`) or add tickets "
-                "(`sources.tickets`) to fit it."
-            )
+        md(catalog.t("survival.churn.no_model", lang, reason=reason))
         return None
 
 
-def forest_figure(ctx: Any, model: ChurnModel) -> Figure:
-    """The hazard-ratio forest plot of a fitted model, titled for the period and language."""
+def forest_figure(ctx: Any, model: ChurnModel) -> Any:
+    """The hazard-ratio forest plot of a fitted model, titled for the period and language;
+    returns the Axes."""
     lang = ctx.language
+    hr = model.hazard_ratios()
     return plot_forest(
-        model.hazard_ratios(),
-        title=f"{ctx.period.label}: "
-        + ("hazard ratios, 95% CI" if lang == "en" else "风险比与 95% 置信区间"),
-        xlabel="hazard ratio (log scale)" if lang == "en" else "风险比（对数刻度）",
-        lang=lang,
+        hr,
+        title=catalog.t("survival.churn.forest.title", lang, period=ctx.period.label),
+        xlabel=catalog.t("survival.churn.forest.xlabel", lang),
+        takeaway=forest_takeaway(hr, lang),
     )
 
 
-def calibration_figure(ctx: Any, calibration: pd.DataFrame, at_days: float) -> Figure:
-    """The calibration plot, titled for the period and language."""
+def calibration_figure(ctx: Any, calibration: pd.DataFrame, at_days: float) -> Any:
+    """The calibration plot, titled for the period and language; returns the Axes."""
     lang = ctx.language
     return plot_calibration(
         calibration,
-        title=f"{ctx.period.label}: "
-        + (f"calibration at {at_days:.0f} days" if lang == "en" else f"{at_days:.0f} 天校准"),
-        xlabel="predicted churn" if lang == "en" else "预测流失率",
-        ylabel="observed churn (Kaplan-Meier)" if lang == "en" else "实际流失率（Kaplan-Meier）",
-        lang=lang,
+        title=catalog.t(
+            "survival.churn.calibration.title", lang, period=ctx.period.label, days=at_days
+        ),
+        xlabel=catalog.t("survival.churn.calibration.xlabel", lang),
+        ylabel=catalog.t("survival.churn.calibration.ylabel", lang),
+        takeaway=calibration_takeaway(calibration, lang),
     )
 
 
-#: survival group column -> (what provides it: config key, en words, zh words)
+#: survival group column -> the config key that provides it (its name in words: the catalog
+#: text ``survival.churn.source.<column>``)
 GROUP_SOURCES = {
-    "acquisition_channel": (
-        "sources.customers.columns.acquisition_channel",
-        "acquisition channel",
-        "获客渠道",
-    ),
-    "app_binding": ("sources.customers.columns.app_bound", "APP binding", "APP 绑定"),
-    "service_issue": ("sources.tickets", "service tickets", "服务工单"),
-    "region": ("sources.customers.columns.region", "region", "地区"),
-    "first_order_band": ("sources.orders (amount)", "first-order value", "首单金额"),
-    "signup_cohort": ("sources.customers.columns.signup_date", "signup date", "注册日期"),
-    "tier": ("segments.tiers", "value tier", "价值层级"),
-    "segment": ("notebook 02 (segments.parquet)", "segment", "客群"),
+    "acquisition_channel": "sources.customers.columns.acquisition_channel",
+    "app_binding": "sources.customers.columns.app_bound",
+    "service_issue": "sources.tickets",
+    "region": "sources.customers.columns.region",
+    "first_order_band": "sources.orders (amount)",
+    "signup_cohort": "sources.customers.columns.signup_date",
+    "tier": "segments.tiers",
+    "segment": "notebook 02 (segments.parquet)",
 }
 
 
@@ -2712,18 +2520,15 @@ def group_missing_sentence(group: str, constant: bool = False, lang: str = "en")
     >>> group_missing_sentence("acquisition_channel")
     '> The data have no acquisition channel (config key `sources.customers.columns.acquisition_channel`), so the survival curves by it are skipped.'
     """
-    key, en, zh = GROUP_SOURCES.get(
-        group, (f"sources.customers.columns.{group}", f"`{group}`", f"`{group}`")
+    key = GROUP_SOURCES.get(group, f"sources.customers.columns.{group}")
+    what = (
+        catalog.t(f"survival.churn.source.{group}", lang)
+        if group in GROUP_SOURCES
+        else catalog.t("survival.churn.source.other", lang, group=group)
     )
-    if lang == "zh":
-        if constant:
-            return f"> 所有客户的{zh}都相同，按{zh}的生存曲线跳过。"
-        return f"> 数据中没有{zh}（配置项 `{key}`），按{zh}的生存曲线跳过。"
     if constant:
-        return f"> Every customer has the same value of {en}, so the survival curves by it are skipped."
-    return (
-        f"> The data have no {en} (config key `{key}`), so the survival curves by it are skipped."
-    )
+        return catalog.t("survival.churn.group_constant", lang, what=what)
+    return catalog.t("survival.churn.group_missing", lang, what=what, key=key)
 
 
 def skip_note(ctx: Any, what: str) -> Any:
@@ -2733,14 +2538,4 @@ def skip_note(ctx: Any, what: str) -> Any:
     """
     from custops.report.notebook import md
 
-    texts = {
-        "tier": {
-            "en": "> The customer view has no value tier, so the by-tier curves are skipped.",
-            "zh": "> 客户视图中没有价值层级，按层级的曲线跳过。",
-        },
-        "segment": {
-            "en": "> `segments.parquet` (notebook 02) is not available for this period, so the by-segment curves are skipped.",
-            "zh": "> 本期没有 `segments.parquet`（第 02 章），按客群的曲线跳过。",
-        },
-    }
-    return md(texts[what].get(ctx.language, texts[what]["en"]))
+    return md(catalog.t(f"survival.churn.skip.{what}", ctx.language))

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from custops.core.arrays import distinct_code_days
 from custops.core.config import ClvConfig, Period, PrivacyConfig
@@ -37,6 +36,7 @@ from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines
 from custops.core.stats import holdout_flags
 from custops.ingest.privacy import is_pseudonym
+from custops.report import text as catalog
 from custops.survival.churn import ChurnModel, label
 
 __all__ = [
@@ -63,210 +63,39 @@ __all__ = [
 DAYS_PER_MONTH = 365.25 / 12
 FLAGS = ("flag_complaint_no_followup", "flag_silent_after_repurchase", "flag_frequency_drop")
 
-#: segment or tier keyword (lower case) -> playbook; the first keyword found in the name wins
-PLAYBOOKS: dict[str, dict[str, str]] = {
-    "champion": {
-        "en": "VIP care: personal call from the account manager, early access",
-        "zh": "VIP 关怀：客户经理致电，抢先体验",
-    },
-    "loyal": {
-        "en": "VIP care: personal call from the account manager, early access",
-        "zh": "VIP 关怀：客户经理致电，抢先体验",
-    },
-    "can't lose": {
-        "en": "Win-back now: personal outreach with a tailored offer",
-        "zh": "立即挽回：一对一联系并提供定制优惠",
-    },
-    "cannot lose": {
-        "en": "Win-back now: personal outreach with a tailored offer",
-        "zh": "立即挽回：一对一联系并提供定制优惠",
-    },
-    "at risk": {
-        "en": "Win-back now: personal outreach with a tailored offer",
-        "zh": "立即挽回：一对一联系并提供定制优惠",
-    },
-    "new": {
-        "en": "Onboarding: second-purchase incentive and a welcome call",
-        "zh": "新客培育：二次购买激励与欢迎回访",
-    },
-    "promising": {
-        "en": "Onboarding: second-purchase incentive and a welcome call",
-        "zh": "新客培育：二次购买激励与欢迎回访",
-    },
-    "potential": {
-        "en": "Grow: recommendations and loyalty points",
-        "zh": "成长培育：个性化推荐与积分激励",
-    },
-    "attention": {
-        "en": "Re-engage: recommendations and a limited-time offer",
-        "zh": "再激活：个性化推荐与限时优惠",
-    },
-    "sleep": {
-        "en": "Low-cost reactivation: automated coupon by SMS/WeChat",
-        "zh": "低成本唤醒：短信/微信自动发券",
-    },
-    "hibernat": {
-        "en": "Low-cost reactivation: automated coupon by SMS/WeChat",
-        "zh": "低成本唤醒：短信/微信自动发券",
-    },
-    "lost": {
-        "en": "Low-cost reactivation: automated coupon by SMS/WeChat",
-        "zh": "低成本唤醒：短信/微信自动发券",
-    },
-    "a": {"en": "Account manager call within a week", "zh": "客户经理一周内致电"},
-    "b": {"en": "Personal outreach with a tailored offer", "zh": "一对一联系并提供定制优惠"},
-    "c": {"en": "Targeted offer on favourite categories", "zh": "按偏好品类定向优惠"},
-    "d": {"en": "Automated reactivation coupon", "zh": "自动唤醒优惠券"},
+#: segment or tier keyword (lower case) -> playbook (the catalog key of its text); the first
+#: keyword found in the name wins
+PLAYBOOKS: dict[str, str] = {
+    "champion": "survival.clv.playbook.vip",
+    "loyal": "survival.clv.playbook.vip",
+    "can't lose": "survival.clv.playbook.win_back",
+    "cannot lose": "survival.clv.playbook.win_back",
+    "at risk": "survival.clv.playbook.win_back",
+    "new": "survival.clv.playbook.onboarding",
+    "promising": "survival.clv.playbook.onboarding",
+    "potential": "survival.clv.playbook.grow",
+    "attention": "survival.clv.playbook.re_engage",
+    "sleep": "survival.clv.playbook.reactivation",
+    "hibernat": "survival.clv.playbook.reactivation",
+    "lost": "survival.clv.playbook.reactivation",
+    "a": "survival.clv.playbook.tier_a",
+    "b": "survival.clv.playbook.tier_b",
+    "c": "survival.clv.playbook.tier_c",
+    "d": "survival.clv.playbook.tier_d",
 }
 
-#: the action that comes first when a driver or warning is present
-DRIVER_ACTIONS: dict[str, dict[str, str]] = {
-    "unresolved_complaint": {
-        "en": "close the open complaint (call within 48 h)",
-        "zh": "先解决未结投诉（48 小时内致电）",
-    },
-    "flag_complaint_no_followup": {
-        "en": "close the open complaint (call within 48 h)",
-        "zh": "先解决未结投诉（48 小时内致电）",
-    },
-    "slow_first_response": {"en": "route to the priority service queue", "zh": "转入优先服务队列"},
-    "app_bound": {"en": "invite to bind the APP (coupon)", "zh": "邀请绑定 APP（赠券）"},
-    "flag_frequency_drop": {
-        "en": "ask why they buy less (short survey + offer)",
-        "zh": "了解购买减少的原因（简短回访 + 优惠）",
-    },
-    "flag_silent_after_repurchase": {
-        "en": "send a personal follow-up after the repurchase",
-        "zh": "复购后进行一对一跟进",
-    },
+#: the action that comes first when a driver or warning is present (the catalog key of its text)
+DRIVER_ACTIONS: dict[str, str] = {
+    "unresolved_complaint": "survival.clv.action.close_complaint",
+    "flag_complaint_no_followup": "survival.clv.action.close_complaint",
+    "slow_first_response": "survival.clv.action.priority_queue",
+    "app_bound": "survival.clv.action.bind_app",
+    "flag_frequency_drop": "survival.clv.action.ask_why",
+    "flag_silent_after_repurchase": "survival.clv.action.follow_up",
 }
 
-_NEGATIVE = {
-    "app_bound": {"en": "not APP bound", "zh": "未绑定APP"},
-    "slow_first_response": {"en": "fast first response", "zh": "首次响应快"},
-    "unresolved_complaint": {"en": "no unresolved complaint", "zh": "无未解决投诉"},
-}
-
-_FLAG_LABELS = {
-    "flag_complaint_no_followup": {"en": "complaint not resolved in time", "zh": "投诉未及时解决"},
-    "flag_silent_after_repurchase": {
-        "en": "silent after first repurchase",
-        "zh": "首次复购后无互动",
-    },
-    "flag_frequency_drop": {"en": "order frequency dropped", "zh": "购买频率骤降"},
-}
-
-_T: dict[str, dict[str, str]] = {
-    "holdout_note": {
-        "en": (
-            "**{n:,}** customers of the list, drawn at random (`review.retention_holdout_share`), "
-            "are marked *do not contact* (column `holdout`): they are the control group against "
-            "which the next report measures what the outreach achieved."
-        ),
-        "zh": (
-            "名单中随机抽取的 **{n:,}** 位客户（`review.retention_holdout_share`）标记为请勿联系"
-            "（`holdout` 列）：他们是对照组，下一期报告据此衡量挽留外呼的效果。"
-        ),
-    },
-    "holdout": {
-        "en": "Do not contact: control group of the retention outreach "
-        "(review.retention_holdout_share)",
-        "zh": "请勿联系：挽留外呼的对照组（review.retention_holdout_share）",
-    },
-    "clv": {
-        "en": (
-            "The **{n:,}** active customers are expected to bring **{total}** of margin over the next "
-            "{months} months (95% interval {clv_low}–{clv_high}; survival-weighted, {margin:.0%} margin "
-            "on their last-12-month monthly spend, discounted at {rate:.0%} a year). The model expects **{churners:,.0f}** of them to churn within "
-            "{horizon} days, taking **{var}** of that value with them (95% interval {low}–{high}; "
-            "bootstrap median {median})."
-        ),
-        "zh": (
-            "**{n:,}** 位活跃客户预计在未来 {months} 个月贡献 **{total}** 的毛利（95% 区间 {clv_low}–{clv_high}；按生存概率加权，以近 12 个月"
-            "月均消费的 {margin:.0%} 计毛利，年折现率 {rate:.0%}）。模型预计其中 **{churners:,.0f}** 位会在 {horizon} 天内"
-            "流失，带走 **{var}** 的价值（95% 区间 {low}–{high}；自助法中位数 {median}）。"
-        ),
-    },
-    "var_method": {
-        "en": (
-            " The intervals are the Cox model's uncertainty: the customers it was fitted on were "
-            "resampled with replacement {n_boot} times and the model refitted each time "
-            "(coefficients and baseline re-estimated); the active customers, their spend and "
-            "the CLV settings were held fixed. Each is centred on its estimate (estimate ± 1.96 "
-            "bootstrap standard deviations), so the estimate lies inside it; the bootstrap "
-            "median of the value at risk is shown beside it. They do not cover the spend "
-            "forecast or the choice of model."
-        ),
-        "zh": (
-            "这些区间反映 Cox 模型的不确定性：对拟合模型所用的客户有放回地重抽样 {n_boot} 次，每次重新拟合模型"
-            "（重新估计系数和基线风险）；活跃客户、其消费额以及 CLV 参数保持不变。每个区间以其估计值为中心（估计值 ± 1.96 "
-            "倍自助法标准差），因此估计值一定落在区间内；风险价值的自助法中位数列在旁边。它们不包含消费预测或模型选择本身的不确定性。"
-        ),
-    },
-    "follow_up": {
-        "en": " For {n:,} long-standing customers the horizon reaches past the longest observed lifetime, where the model cannot see further churn; their probabilities are lower bounds.",
-        "zh": " 有 {n:,} 位老客户的预测期超出了已观测到的最长生命周期，模型无法看到更远的流失，其概率为下限。",
-    },
-    "priority": {
-        "en": (
-            "The retention list ranks the {n:,} active customers by value at risk. The top {top} hold "
-            "**{share:.0%}** of all value at risk. Among them, {flagged} carry at least one early-warning flag; "
-            "the most common driver is *{driver}*. Customer ids are {ids}."
-        ),
-        "zh": (
-            "挽留名单按风险价值对 {n:,} 位活跃客户排序。前 {top} 位占全部风险价值的 **{share:.0%}**，其中 "
-            "{flagged} 位至少有一个预警信号；最常见的驱动因素是*{driver}*。客户编号{ids}。"
-        ),
-    },
-    "ids.raw": {"en": "shown as in the CRM", "zh": "与 CRM 一致"},
-    "ids.hashed": {
-        "en": "pseudonymized with a keyed hash (the key stays with the CRM team)",
-        "zh": "已用带密钥的哈希脱敏（密钥由 CRM 团队保管）",
-    },
-    "flags": {
-        "en": (
-            "Early warnings among active customers: **{a:,}** have a complaint not resolved within {days} days, "
-            "**{b:,}** have been silent since their first repurchase (no order, ticket reply or marketing touch), "
-            "**{c:,}** buy at less than half their previous 12-month rate in the last 90 days."
-        ),
-        "zh": (
-            "活跃客户中的预警：**{a:,}** 位有 {days} 天内未解决的投诉，**{b:,}** 位首次复购后再无任何互动"
-            "（无订单、无工单回复、无营销触达），**{c:,}** 位近 90 天购买频率不到此前 12 个月的一半。"
-        ),
-    },
-    "bgnbd.missing": {
-        "en": 'A BG/NBD + Gamma-Gamma CLV is set beside this one, and both are backtested, in "Two views of customer value" below; the retention list ranks by the survival-based CLV above.',
-        "zh": "下文“客户价值的两种视角”并列给出 BG/NBD + Gamma-Gamma 的 CLV 并对两者做回测；挽留名单按上面基于生存分析的 CLV 排序。",
-    },
-    "bgnbd.present": {
-        "en": 'A BG/NBD + Gamma-Gamma CLV is set beside this one, and both are backtested, in "Two views of customer value" below; the retention list ranks by the survival-based CLV above.',
-        "zh": "下文“客户价值的两种视角”并列给出 BG/NBD + Gamma-Gamma 的 CLV 并对两者做回测；挽留名单按上面基于生存分析的 CLV 排序。",
-    },
-    "story": {
-        "en": (
-            "**Who leaves, when, with what — and what to do.** Customers do not leave in the first {days} days by "
-            "definition; after that about {c365:.0%} are gone one year after their first order and half by day "
-            "{median}. The strongest associations are in service (landmark design: measured before the risk is counted; "
-            "associations, not proven causes): after an early **unresolved complaint** the churn risk is "
-            "{hr_u:.1f} times as high, after a **slow first response** {hr_s:.1f} times, while customers **bound to the APP** churn at "
-            "{hr_a:.1f} times the rate of the others. Those who buy rarely in their first months leave sooner too. "
-            "The priority list turns this into a work queue: call the customers with the most value at risk first, "
-            "starting with the suggested playbook (service recovery where a complaint is open)."
-        ),
-        "zh": (
-            "**谁会流失、何时、与什么相关——以及怎么办。** 按定义，客户在首单后 {days} 天内不会被记为流失；此后，首单一年后约 "
-            "{c365:.0%} 的客户已离开，第 {median} 天时一半客户已离开。最强的关联在服务（地标设计：先测量、后计风险；是关联而非已证实的原因）：早期**投诉未解决**的客户流失风险为 "
-            "{hr_u:.1f} 倍，**首次响应慢**为 {hr_s:.1f} 倍，而**绑定 APP** 的客户流失风险只有其他客户的 {hr_a:.1f} 倍。"
-            "首几个月购买少的客户也更早离开。挽留名单把这些变成工作清单：先联系风险价值最高的客户，按建议的打法执行"
-            "（有未结投诉的先做服务补救）。"
-        ),
-    },
-}
-
-
-def _t(key: str, lang: str, **kwargs: Any) -> str:
-    entry = _T[key]
-    return entry.get(lang, entry["en"]).format(**kwargs)
+#: drivers whose low side has a name of its own (``survival.clv.negative.<driver>``)
+_NEGATIVE = ("app_bound", "slow_first_response", "unresolved_complaint")
 
 
 def _money(value: float, currency: str) -> str:
@@ -657,11 +486,13 @@ def top_drivers(
     for col in significant:
         names[(col, True)] = label(col, lang)
         if col in _NEGATIVE:
-            names[(col, False)] = _NEGATIVE[col].get(lang, _NEGATIVE[col]["en"])
+            names[(col, False)] = catalog.t(f"survival.clv.negative.{col}", lang)
         elif binary[col]:
-            names[(col, False)] = ("no " if lang == "en" else "无") + label(col, lang)
+            names[(col, False)] = catalog.t(
+                "survival.clv.driver.absent", lang, label=label(col, lang)
+            )
         else:
-            names[(col, False)] = label(col, lang) + (" (low)" if lang == "en" else "（偏低）")
+            names[(col, False)] = catalog.t("survival.clv.driver.low", lang, label=label(col, lang))
     arr = c.to_numpy()
     vals = values[significant].to_numpy()
     order = np.argsort(-arr, axis=1)[:, :k]
@@ -688,8 +519,8 @@ def playbook(
     flags: pd.DataFrame | None = None,
     *,
     lang: str = "en",
-    playbooks: Mapping[str, Mapping[str, str]] = PLAYBOOKS,
-    driver_actions: Mapping[str, Mapping[str, str]] = DRIVER_ACTIONS,
+    playbooks: Mapping[str, str] = PLAYBOOKS,
+    driver_actions: Mapping[str, str] = DRIVER_ACTIONS,
 ) -> pd.Series:
     """Suggested playbook: the first action for the top driver or warning, then the segment's play.
 
@@ -712,9 +543,8 @@ def playbook(
         text = str(name).strip().lower()
         for key, play in playbooks.items():
             if (len(key) == 1 and text == key) or (len(key) > 1 and key in text):
-                return play.get(lang, play["en"])
-        fallback = playbooks.get("d", {"en": "Automated reactivation coupon"})
-        return fallback.get(lang, fallback["en"])
+                return catalog.t(play, lang)
+        return catalog.t(playbooks.get("d", "survival.clv.playbook.tier_d"), lang)
 
     first = top_driver.astype(str).copy()
     if flags is not None:
@@ -730,8 +560,9 @@ def playbook(
         play = segment_play(g)
         action = driver_actions.get(d)
         if action:
-            text = action.get(lang, action["en"])
-            return f"First {text}, then: {play}" if lang == "en" else f"先{text}，然后：{play}"
+            return catalog.t(
+                "survival.clv.first_then", lang, action=catalog.t(action, lang), play=play
+            )
         return play
 
     # one text per distinct (group, first action) pair, mapped back by code (1M customers
@@ -812,7 +643,7 @@ def churn_scores(
 
 def _warning_texts(flags: pd.DataFrame, lang: str) -> np.ndarray:
     """The raised flags of each row as labels joined by "; " (one text per combination)."""
-    labels = [_FLAG_LABELS[f].get(lang, _FLAG_LABELS[f]["en"]) for f in flags.columns]
+    labels = [catalog.t(f"survival.clv.flag.{f}", lang) for f in flags.columns]
     bits = np.zeros(len(flags), dtype=np.int64)
     for i, f in enumerate(flags.columns):
         bits |= flags[f].fillna(False).to_numpy(dtype=bool).astype(np.int64) << i
@@ -832,7 +663,7 @@ def priority_list(
     horizon_days: int,
     privacy: PrivacyConfig | None = None,
     lang: str = "en",
-    playbooks: Mapping[str, Mapping[str, str]] = PLAYBOOKS,
+    playbooks: Mapping[str, str] = PLAYBOOKS,
     holdout_share: float = 0.0,
     seed: int = 0,
     period: Period | str | None = None,
@@ -894,7 +725,9 @@ def priority_list(
     held = holdout_flags(
         ids, holdout_share, seed=seed, salt="" if period is None else Period.parse(period).label
     )
-    plays = pd.Series(np.where(held, _t("holdout", lang), plays.to_numpy()), index=plays.index)
+    plays = pd.Series(
+        np.where(held, catalog.t("survival.clv.holdout", lang), plays.to_numpy()), index=plays.index
+    )
     out = pd.DataFrame(
         {
             "rank": np.arange(1, len(active) + 1),
@@ -950,7 +783,9 @@ def bgnbd_note(lang: str = "en") -> str:
     True
     """
     present = importlib.util.find_spec("pymc_marketing") is not None
-    return _t("bgnbd.present" if present else "bgnbd.missing", lang)
+    return catalog.t(
+        "survival.clv.bgnbd.present" if present else "survival.clv.bgnbd.missing", lang
+    )
 
 
 def clv_text(
@@ -965,8 +800,8 @@ def clv_text(
     """CLV, expected churners and value at risk in words (with the bootstrap interval)."""
     active = scores[scores["event"] == 0]
     prob_col = f"churn_prob_{horizon_days}d"
-    text = _t(
-        "clv",
+    text = catalog.t(
+        "survival.clv.clv",
         lang,
         n=len(active),
         total=_money(float(active["clv"].sum()), currency),
@@ -983,10 +818,10 @@ def clv_text(
         median=_money(interval.get("var_boot_median", math.nan), currency),
     )
     if "n_boot" in interval:
-        text += _t("var_method", lang, n_boot=int(interval["n_boot"]))
+        text += catalog.t("survival.clv.var_method", lang, n_boot=int(interval["n_boot"]))
     beyond = int(active.get("beyond_follow_up", pd.Series(dtype=bool)).sum())
     if beyond:
-        text += _t("follow_up", lang, n=beyond)
+        text += catalog.t("survival.clv.follow_up", lang, n=beyond)
     return text
 
 
@@ -1005,8 +840,8 @@ def flags_text(scores: pd.DataFrame, *, contact_within_days: int = 7, lang: str 
     def count(flag: str) -> int:
         return int(active[flag].sum()) if flag in active else 0
 
-    return _t(
-        "flags",
+    return catalog.t(
+        "survival.clv.flags",
         lang,
         a=count(FLAGS[0]),
         b=count(FLAGS[1]),
@@ -1023,20 +858,19 @@ def priority_text(
     total = float(priority["value_at_risk"].sum())
     drivers = head["drivers"].fillna("").str.split("; ").str[0]
     drivers = drivers[drivers != ""]
-    text = _t(
-        "priority",
+    text = catalog.t(
+        "survival.clv.priority",
         lang,
         n=len(priority),
         top=min(top, len(priority)),
         share=float(head["value_at_risk"].sum()) / total if total else 0.0,
         flagged=int((head["warnings"].fillna("") != "").sum()),
         driver=drivers.mode().iat[0] if len(drivers) else "–",
-        ids=_t("ids.hashed" if pseudonymized else "ids.raw", lang),
+        ids=catalog.t("survival.clv.ids.hashed" if pseudonymized else "survival.clv.ids.raw", lang),
     )
     if "holdout" in priority and priority["holdout"].any():
-        text += ("" if lang == "zh" else " ") + _t(
-            "holdout_note", lang, n=int(priority["holdout"].sum())
-        )
+        note = catalog.t("survival.clv.holdout_note", lang, n=int(priority["holdout"].sum()))
+        text += catalog.t("survival.clv.then", lang, text=note)
     return text
 
 
@@ -1047,8 +881,8 @@ def story_text(
     row = km_overall.iloc[0]
     hr = hazard_ratios.set_index("covariate")["hr"]
     median = row["median_days"]
-    return _t(
-        "story",
+    return catalog.t(
+        "survival.clv.story",
         lang,
         days=inactivity_days,
         c365=1 - row.get("survival_365d", math.nan),
@@ -1060,31 +894,63 @@ def story_text(
 
 
 def plot_value_at_risk(
-    table: pd.DataFrame, column: str, *, title: str, currency: str = ""
-) -> Figure:
-    """Bar chart of value at risk per group, from :func:`value_at_risk_by`."""
-    from custops.report.plots import bar
+    table: pd.DataFrame,
+    column: str,
+    *,
+    title: str,
+    currency: str = "",
+    takeaway: str | None = None,
+    ax: Any = None,
+) -> Any:
+    """Horizontal bars of value at risk per group, from :func:`value_at_risk_by`, each bar
+    labelled with its amount; returns the Axes.
 
-    return bar(
-        table, column, "value_at_risk", title=title, ylabel=currency, horizontal=True, annotate=True
-    )
+    ``takeaway`` (the caption, :func:`value_at_risk_takeaway`) is recorded on the figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> t = pd.DataFrame({"tier": ["gold", "silver"], "value_at_risk": [6000.0, 2000.0]})
+    >>> fig, ax = plt.subplots()
+    >>> plot_value_at_risk(t, "tier", title="t", ax=ax) is ax
+    True
+    >>> plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from custops.report.plots import PALETTE, set_takeaway
+
+    own = ax is None
+    if own:
+        _, ax = plt.subplots()
+    sns.barplot(data=table, y=column, x="value_at_risk", ax=ax, color=PALETTE[0], orient="h")
+    ax.set_title(title)
+    ax.set_xlabel(currency)
+    ax.set_ylabel("")
+    for container in ax.containers:
+        ax.bar_label(
+            container, labels=[f"{v:,.0f}" for v in container.datavalues], padding=2, fontsize=9
+        )
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
-def value_at_risk_figure(ctx: Any, scores: pd.DataFrame, has_segments: bool) -> Figure:
-    """Value at risk by segment (or value tier when there are no segments), titled for the period."""
+def value_at_risk_figure(ctx: Any, scores: pd.DataFrame, has_segments: bool) -> Any:
+    """Value at risk by segment (or value tier when there are no segments), titled for the
+    period; returns the Axes."""
     column = "segment" if has_segments else "tier"
     lang = ctx.language
-    if lang == "en":
-        title = f"{ctx.period.label}: value at risk by " + (
-            "segment" if has_segments else "value tier"
-        )
-    else:
-        title = f"{ctx.period.label}：各" + ("客群" if has_segments else "价值层级") + "的风险价值"
-    from custops.report.plots import set_takeaway
-
+    title = catalog.t(f"survival.clv.var_title.{column}", lang, period=ctx.period.label)
     by_group = value_at_risk_by(scores, column)
-    fig = plot_value_at_risk(by_group, column, title=title, currency=ctx.cfg.currency)
-    return set_takeaway(fig, value_at_risk_takeaway(by_group, column, lang, ctx.cfg.currency))
+    return plot_value_at_risk(
+        by_group,
+        column,
+        title=title,
+        currency=ctx.cfg.currency,
+        takeaway=value_at_risk_takeaway(by_group, column, lang, ctx.cfg.currency),
+    )
 
 
 def value_at_risk_takeaway(
@@ -1101,15 +967,14 @@ def value_at_risk_takeaway(
     """
     from custops.report.labels import value_label
     from custops.report.notebook import fmt_money
-    from custops.report.text import t
     from custops.segments.segmentation import label as segment_label
 
     rows = table[table["value_at_risk"].astype(float) > 0]
     if rows.empty:
-        return t("figure.no_data", lang)
+        return catalog.t("figure.no_data", lang)
     top = rows.loc[rows["value_at_risk"].astype(float).idxmax()]
     total = float(rows["value_at_risk"].sum())
-    return t(
+    return catalog.t(
         "figure.value_at_risk",
         lang,
         group=value_label(segment_label(str(top[column]), lang), lang),

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,9 +46,7 @@ from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines
 from custops.core.stats import delong, top_decile_lift, wilson_ci
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from custops.report import text as catalog
 
 __all__ = [
     "COMPONENTS",
@@ -64,6 +62,8 @@ __all__ = [
     "method_text",
     "health_findings",
     "plot_calibration",
+    "band_shares",
+    "band_history_takeaway",
     "plot_band_history",
     "Validation",
     "HealthData",
@@ -83,18 +83,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 #: band -> (lower, upper) score limits
 BANDS: dict[str, tuple[float, float]] = {"red": (0, 50), "amber": (50, 75), "green": (75, 100.01)}
-_ZH = {
-    "recency": "最近购买",
-    "frequency_trend": "购买频次趋势",
-    "spend_trend": "消费趋势",
-    "complaints": "投诉与解决",
-    "service": "服务体验",
-    "nps_csat": "NPS/满意度",
-    "engagement": "营销互动",
-    "red": "红",
-    "amber": "黄",
-    "green": "绿",
-}
 
 
 def _ts(value) -> pd.Timestamp:
@@ -1021,42 +1009,18 @@ def method_text(
     True
     """
     learned = isinstance(weights, str) and weights == "learned"
-    if lang == "zh":
-        how = (
-            f"权重从过去的流失中学习：用各分项对“此后 {horizon_days} 天没有下单”做逻辑回归，"
-            "只使用当时已经观察到的结果"
-            if learned
-            else "权重由配置给定（config 的 health.weights）"
-            if weights is not None
-            else "权重为默认值"
-        )
-        if learned and sample is not None:
-            how += (
-                f"。回归使用 {sample[1]:,} 名活跃客户中按结果分层、用报告随机种子抽取的 "
-                f"{sample[0]:,} 名样本（config 的 health.max_fit_customers）"
-            )
-        return (
-            f"{how}。分区：**红**低于 {red_below:g} 分，**黄** {red_below:g}–{green_from:g} 分，"
-            f"**绿** {green_from:g} 分及以上。"
-        )
-    how = (
-        "The weights are learned from past churn: a logistic regression of “no order in the next "
-        f"{horizon_days} days” on the components, fitted on outcomes that were already observed"
+    how = catalog.t(
+        "survival.health.method.learned"
         if learned
-        else "The weights are set in the configuration (health.weights)"
+        else "survival.health.method.config"
         if weights is not None
-        else "The weights are the defaults"
+        else "survival.health.method.default",
+        lang,
+        horizon_days=horizon_days,
     )
     if learned and sample is not None:
-        how += (
-            f". It was fitted on a random sample of {sample[0]:,} of the {sample[1]:,} active "
-            "customers, stratified by the outcome and drawn with the report seed "
-            "(health.max_fit_customers)"
-        )
-    return (
-        f"{how}. Bands: **red** below {red_below:g}, **amber** {red_below:g} to {green_from:g}, "
-        f"**green** {green_from:g} and above."
-    )
+        how += catalog.t("survival.health.method.sample", lang, fitted=sample[0], alive=sample[1])
+    return catalog.t("survival.health.method.bands", lang, how=how, red=red_below, green=green_from)
 
 
 def baseline_text(v: Validation, lang: str = "en") -> str:
@@ -1078,37 +1042,29 @@ def baseline_text(v: Validation, lang: str = "en") -> str:
         return ""
     rec, freq = b.loc["recency only"], b.loc["frequency only"]
     adds, worse = bool(rec["diff_low"] > 0), bool(rec["diff_high"] < 0)
-    if lang == "zh":
-        verdict = (
-            "健康分对流失客户的排序**优于**仅用最近购买"
-            if adds
-            else "健康分**不如**仅用最近购买：在改进权重之前，“距上次下单天数”本身就是更好的预警"
-            if worse
-            else "健康分对流失客户的排序**并不明显优于**仅用最近购买"
-        )
-        return (
-            f"与最直接的基准比较（同一批客户、同一结果）：仅用最近购买（距上次下单天数）AUC = {rec['auc']:.2f}"
-            f"（95% 置信区间 {rec['auc_low']:.2f}–{rec['auc_high']:.2f}，提升度 {rec['top_decile_lift']:.1f}），"
-            f"仅用购买频次（近 365 天订单数）AUC = {freq['auc']:.2f}（{freq['auc_low']:.2f}–{freq['auc_high']:.2f}，"
-            f"提升度 {freq['top_decile_lift']:.1f}）。健康分比仅用最近购买高 {rec['auc_diff']:+.3f}"
-            f"（DeLong 配对 95% 置信区间 {rec['diff_low']:+.3f}–{rec['diff_high']:+.3f}）：{verdict}。"
-        )
-    verdict = (
-        "the score ranks churners **better** than recency alone"
+    verdict = catalog.t(
+        "survival.health.baseline.better"
         if adds
-        else "the score does **not** add to recency alone, it ranks churners worse: until its "
-        "weights are revisited, days since the last order is the better early warning"
+        else "survival.health.baseline.worse"
         if worse
-        else "the score does **not** rank churners measurably better than recency alone"
+        else "survival.health.baseline.same",
+        lang,
     )
-    return (
-        "Against the obvious baselines on the same customers and outcome: recency alone (days "
-        f"since the last order) has AUC {rec['auc']:.2f} (95% CI {rec['auc_low']:.2f}–"
-        f"{rec['auc_high']:.2f}, top-decile lift {rec['top_decile_lift']:.1f}), frequency alone "
-        f"(orders in the last 365 days) AUC {freq['auc']:.2f} ({freq['auc_low']:.2f}–"
-        f"{freq['auc_high']:.2f}, lift {freq['top_decile_lift']:.1f}). The score's AUC minus "
-        f"recency alone's is {rec['auc_diff']:+.3f} (DeLong paired 95% CI "
-        f"{rec['diff_low']:+.3f} to {rec['diff_high']:+.3f}): {verdict}."
+    return catalog.t(
+        "survival.health.baseline.text",
+        lang,
+        auc=rec["auc"],
+        auc_low=rec["auc_low"],
+        auc_high=rec["auc_high"],
+        lift=rec["top_decile_lift"],
+        f_auc=freq["auc"],
+        f_low=freq["auc_low"],
+        f_high=freq["auc_high"],
+        f_lift=freq["top_decile_lift"],
+        diff=rec["auc_diff"],
+        diff_low=rec["diff_low"],
+        diff_high=rec["diff_high"],
+        verdict=verdict,
     )
 
 
@@ -1119,32 +1075,41 @@ def health_findings(v: Validation, scores: pd.DataFrame, lang: str = "en") -> st
     """
     base = baseline_text(v, lang)
     red = scores["band"].eq("red").mean()
-    if lang == "zh":
-        return (
-            f"当前 {len(scores):,} 名活跃客户中 {red:.0%} 处于红色健康区（<{v.red_below:g} 分）。"
-            f"回测：用截至 {v.as_of.date()} 的数据打分、观察此后 {v.horizon_days} 天是否再购，"
-            f"AUC = {v.auc:.2f}（95% CI {v.auc_ci[0]:.2f}–{v.auc_ci[1]:.2f}）；"
-            f"得分最低 10% 的客户流失率是平均的 {v.top_decile_lift:.1f} 倍"
-            f"（{v.top_decile_lift_ci[0]:.1f}–{v.top_decile_lift_ci[1]:.1f}）；"
-            f"{v.red_share_of_churners:.0%} 的流失客户事先处于红色区。" + base
-        )
-    return (
-        f"{red:.0%} of the {len(scores):,} active customers are in the red health band "
-        f"(< {v.red_below:g}). "
-        f"Back-test: scored with data up to {v.as_of.date()} and followed for {v.horizon_days} "
-        f"days, the score separates churners with AUC {v.auc:.2f} (95% CI {v.auc_ci[0]:.2f}–"
-        f"{v.auc_ci[1]:.2f}); the lowest-scoring 10% churn {v.top_decile_lift:.1f}× as often as "
-        f"average ({v.top_decile_lift_ci[0]:.1f}–{v.top_decile_lift_ci[1]:.1f}), and "
-        f"{v.red_share_of_churners:.0%} of churners were red beforehand. " + base
+    return catalog.t(
+        "survival.health.findings",
+        lang,
+        red=red,
+        n=len(scores),
+        red_below=v.red_below,
+        as_of=v.as_of.date(),
+        horizon=v.horizon_days,
+        auc=v.auc,
+        auc_low=v.auc_ci[0],
+        auc_high=v.auc_ci[1],
+        lift=v.top_decile_lift,
+        lift_low=v.top_decile_lift_ci[0],
+        lift_high=v.top_decile_lift_ci[1],
+        red_churners=v.red_share_of_churners,
+        base=base,
     ).strip()
 
 
-def plot_calibration(v: Validation, lang: str = "en"):
-    """Churn rate by score decile with Wilson CIs (a finished calibration table)."""
+def plot_calibration(
+    v: Validation, lang: str = "en", *, takeaway: str | None = None, ax: Any = None
+) -> Any:
+    """Churn rate by score decile with Wilson CIs (the finished ``v.calibration`` table);
+    returns the Axes.
+
+    ``takeaway`` (the caption, :func:`calibration_takeaway`) is recorded on the figure.
+    """
     import matplotlib.pyplot as plt
 
+    from custops.report.plots import set_takeaway
+
     cal = v.calibration
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(6, 3.6))
     ax.errorbar(
         cal["mean_score"],
         cal["churn_rate"],
@@ -1153,22 +1118,14 @@ def plot_calibration(v: Validation, lang: str = "en"):
         capsize=3,
     )
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
-    if lang == "zh":
-        ax.set(
-            xlabel="健康分（十分位均值）",
-            ylabel=f"此后 {v.horizon_days} 天流失率",
-            title="健康分校准",
-        )
-    else:
-        ax.set(
-            xlabel="health score (decile mean)",
-            ylabel=f"churn in next {v.horizon_days} days",
-            title="Health score calibration",
-        )
-    fig.tight_layout()
-    from custops.report.plots import set_takeaway
-
-    return set_takeaway(fig, calibration_takeaway(cal, v.horizon_days, lang))
+    ax.set(
+        xlabel=catalog.t("survival.health.calibration.xlabel", lang),
+        ylabel=catalog.t("survival.health.calibration.ylabel", lang, days=v.horizon_days),
+        title=catalog.t("survival.health.calibration.title", lang),
+    )
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def calibration_takeaway(calibration: pd.DataFrame, horizon_days: int, lang: str = "en") -> str:
@@ -1180,13 +1137,11 @@ def calibration_takeaway(calibration: pd.DataFrame, horizon_days: int, lang: str
     >>> calibration_takeaway(cal, 90)
     'Churn in the next 90 days falls from 40% in the lowest health-score decile to 5% in the highest.'
     """
-    from custops.report.text import t
-
     valid = calibration.dropna(subset=["mean_score", "churn_rate"])
     if valid.empty:
-        return t("figure.no_data", lang)
+        return catalog.t("figure.no_data", lang)
     ordered = valid.sort_values("mean_score")
-    return t(
+    return catalog.t(
         "figure.health_calibration",
         lang,
         days=int(horizon_days),
@@ -1195,52 +1150,79 @@ def calibration_takeaway(calibration: pd.DataFrame, horizon_days: int, lang: str
     )
 
 
-def plot_band_history(history: pd.DataFrame, lang: str = "en") -> Figure | None:
-    """Stacked shares of red/amber/green customers by month, from :func:`band_history`.
+def band_shares(history: pd.DataFrame) -> pd.DataFrame:
+    """The share of each band by month (month × ``BANDS``), from :func:`band_history`.
 
     Examples
     --------
-    >>> h = pd.DataFrame({"month": ["2025-11"] * 3 + ["2025-12"] * 3,
-    ...     "band": ["red", "amber", "green"] * 2, "customers": [1, 2, 1, 2, 1, 1],
-    ...     "share": [0.25, 0.5, 0.25, 0.5, 0.25, 0.25]})
-    >>> len(plot_band_history(h).axes)
-    1
+    >>> h = pd.DataFrame({"month": ["2025-11"] * 2 + ["2025-12"] * 2,
+    ...     "band": ["red", "green", "red", "green"], "customers": [1, 3, 2, 2],
+    ...     "share": [0.25, 0.75, 0.5, 0.5]})
+    >>> band_shares(h).to_dict("list")
+    {'red': [0.25, 0.5], 'amber': [0, 0], 'green': [0.75, 0.5]}
+    """
+    return history.pivot(index="month", columns="band", values="share").reindex(
+        columns=list(BANDS), fill_value=0
+    )
+
+
+def band_history_takeaway(shares: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on :func:`band_shares`: the red share in the last month against the first.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"red": [0.25, 0.5]}, index=pd.Index(["2025-11", "2025-12"], name="month"))
+    >>> band_history_takeaway(s)
+    'The red band held 50% of scored customers in 2025-12, against 25% in 2025-11.'
+    """
+    red = shares["red"]
+    return catalog.t(
+        "figure.health_bands",
+        lang,
+        last=f"{float(red.iloc[-1]):.0%}",
+        last_month=str(shares.index[-1]),
+        first=f"{float(red.iloc[0]):.0%}",
+        first_month=str(shares.index[0]),
+    )
+
+
+def plot_band_history(
+    shares: pd.DataFrame, lang: str = "en", *, takeaway: str | None = None, ax: Any = None
+) -> Any:
+    """Stacked shares of red/amber/green customers by month, from :func:`band_shares`;
+    returns the Axes.
+
+    ``takeaway`` (the caption, :func:`band_history_takeaway`) is recorded on the figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> s = pd.DataFrame({"red": [0.25, 0.5], "amber": [0.5, 0.25], "green": [0.25, 0.25]},
+    ...     index=pd.Index(["2025-11", "2025-12"], name="month"))
+    >>> fig, ax = plt.subplots()
+    >>> plot_band_history(s, ax=ax) is ax
+    True
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import STATUS_COLORS
+    from custops.report.plots import STATUS_COLORS, set_takeaway
 
-    if history.empty:  # no month could be scored (band_history's skipped_months)
-        return None
-    wide = history.pivot(index="month", columns="band", values="share").reindex(
-        columns=list(BANDS), fill_value=0
-    )
-    fig, ax = plt.subplots(figsize=(7, 3.4))
-    bottom = np.zeros(len(wide))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(7, 3.4))
+    bottom = np.zeros(len(shares))
     for band in BANDS:
-        label = _ZH[band] if lang == "zh" else band
-        ax.bar(wide.index, wide[band], bottom=bottom, color=STATUS_COLORS[band], label=label)
-        bottom += wide[band].to_numpy()
+        label = catalog.t(f"survival.health.band.{band}", lang)
+        ax.bar(shares.index, shares[band], bottom=bottom, color=STATUS_COLORS[band], label=label)
+        bottom += shares[band].to_numpy()
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
-    ax.set_title("各月健康分区分布" if lang == "zh" else "Health bands by month")
+    ax.set_title(catalog.t("survival.health.bands.title", lang))
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1), frameon=False)
-    fig.tight_layout()
-    from custops.report.plots import set_takeaway
-    from custops.report.text import t
-
-    red = wide["red"]
-    return set_takeaway(
-        fig,
-        t(
-            "figure.health_bands",
-            lang,
-            last=f"{float(red.iloc[-1]):.0%}",
-            last_month=str(wide.index[-1]),
-            first=f"{float(red.iloc[0]):.0%}",
-            first_month=str(wide.index[0]),
-        ),
-    )
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def health_headlines(check: Validation, scores: pd.DataFrame) -> Headlines:

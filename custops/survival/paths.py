@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -30,6 +31,7 @@ from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines
 from custops.core.stats import wilson_ci, z_for
+from custops.report import text as catalog
 
 __all__ = [
     "EVENTS",
@@ -43,6 +45,8 @@ __all__ = [
     "path_differences",
     "no_interaction_after_repurchase",
     "paths_findings",
+    "step_differences",
+    "step_takeaway",
     "plot_step_matrix",
 ]
 
@@ -59,20 +63,13 @@ EVENTS: dict[str, int] = {
     "touch_opened": 8,
     "touch_converted": 9,
 }
-_LABELS_ZH = {
-    "first_order": "首单",
-    "repurchase": "复购",
-    "ticket": "工单",
-    "complaint": "投诉",
-    "survey_promoter": "推荐者问卷",
-    "survey_passive": "中立者问卷",
-    "survey_detractor": "贬损者问卷",
-    "touch": "触达",
-    "touch_opened": "触达已读",
-    "touch_converted": "触达转化",
-    "churned": "流失",
-    "retained": "留存",
-}
+#: events (and outcomes) with a readable name, the catalog text ``survival.paths.event.<event>``
+_NAMED = frozenset((*EVENTS, "churned", "retained"))
+
+
+def _event_label(event: str, lang: str) -> str:
+    """An event's name in ``lang`` (an unknown event as it is)."""
+    return catalog.t(f"survival.paths.event.{event}", lang) if event in _NAMED else event
 
 
 @dataclass(eq=False)
@@ -694,66 +691,81 @@ def paths_findings(diffs: pd.DataFrame, quiet: pd.DataFrame, lang: str = "en") -
     c = quiet.set_index("group")
     ch, re_ = c.loc["churned"], c.loc["retained"]
     top = diffs.iloc[0] if len(diffs) else None
-    if lang == "zh":
-        text = (
-            f"流失客户中有 {ch['share']:.0%}（95% 置信区间 {ch['ci_low']:.0%}–{ch['ci_high']:.0%}）在首次复购后"
-            f"再无触达、工单或问卷互动，留存客户为 {re_['share']:.0%}（{re_['ci_low']:.0%}–{re_['ci_high']:.0%}）。"
-        )
-        if top is not None:
-            path = " → ".join(_LABELS_ZH.get(e, e) for e in str(top["path"]).split(" → "))
-            text += (
-                f"差异最大的末段路径是「{path}」：流失客户占 {top['churned_share']:.0%}，"
-                f"留存客户占 {top['retained_share']:.0%}（差 {top['diff'] * 100:+.0f} 个百分点，"
-                f"95% 置信区间 {top['ci_low'] * 100:+.0f} 至 {top['ci_high'] * 100:+.0f}）。"
-            )
-        return text
-    text = (
-        f"{ch['share']:.0%} of churned customers (95% CI {ch['ci_low']:.0%}–{ch['ci_high']:.0%}) "
-        "had no touch, ticket or survey after their first repurchase, against "
-        f"{re_['share']:.0%} ({re_['ci_low']:.0%}–{re_['ci_high']:.0%}) of retained customers."
+    text = catalog.t(
+        "survival.paths.findings.quiet",
+        lang,
+        share=ch["share"],
+        low=ch["ci_low"],
+        high=ch["ci_high"],
+        r_share=re_["share"],
+        r_low=re_["ci_low"],
+        r_high=re_["ci_high"],
     )
     if top is not None:
-        text += (
-            f" The final path that differs most is “{top['path']}”：{top['churned_share']:.0%} of "
-            f"churned vs {top['retained_share']:.0%} of retained customers "
-            f"({top['diff'] * 100:+.0f} points, 95% CI {top['ci_low'] * 100:+.0f} to "
-            f"{top['ci_high'] * 100:+.0f})."
+        path = " → ".join(_event_label(e, lang) for e in str(top["path"]).split(" → "))
+        text += catalog.t(
+            "survival.paths.findings.top",
+            lang,
+            path=path,
+            churned=top["churned_share"],
+            retained=top["retained_share"],
+            diff=top["diff"] * 100,
+            low=top["ci_low"] * 100,
+            high=top["ci_high"] * 100,
         )
     return text
 
 
-def plot_step_matrix(steps: pd.DataFrame, lang: str = "en"):
-    """Heatmap of the step matrix: churned minus retained share per (event, step).
+def step_differences(steps: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Churned minus retained share per event (rows, named in ``lang``) and step (columns),
+    from :func:`step_matrix`.
 
     Examples
     --------
     >>> st = pd.DataFrame({"group": ["churned", "retained"], "step": [-1, -1],
     ...     "event": ["touch", "touch"], "customers": [1, 1], "share": [0.6, 0.2]})
-    >>> len(plot_step_matrix(st).axes) >= 1
+    >>> step_differences(st, "zh").round(2).to_dict()
+    {-1: {'触达': 0.4}}
+    """
+    wide = steps.pivot_table(index=["event", "step"], columns="group", values="share", fill_value=0)
+    wide = wide.reindex(columns=["churned", "retained"], fill_value=0)
+    diff = (wide["churned"] - wide["retained"]).unstack("step").fillna(0)
+    return diff.rename(index=lambda e: _event_label(e, lang))
+
+
+def plot_step_matrix(
+    diff: pd.DataFrame, lang: str = "en", *, takeaway: str | None = None, ax: Any = None
+) -> Any:
+    """Heatmap of :func:`step_differences` (churned minus retained share per event and step),
+    on a colour scale symmetric around 0; returns the Axes.
+
+    ``takeaway`` (the caption, :func:`step_takeaway`) is recorded on the figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> d = pd.DataFrame({-1: [0.4]}, index=["touch"])
+    >>> fig, ax = plt.subplots()
+    >>> plot_step_matrix(d, ax=ax) is ax
     True
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    wide = steps.pivot_table(index=["event", "step"], columns="group", values="share", fill_value=0)
-    wide = wide.reindex(columns=["churned", "retained"], fill_value=0)
-    diff = (wide["churned"] - wide["retained"]).unstack("step").fillna(0)
-    if lang == "zh":
-        diff.index = [_LABELS_ZH.get(e, e) for e in diff.index]
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(diff) + 1.5))
-    lim = max(float(np.abs(diff.to_numpy()).max()), 0.01)
-    sns.heatmap(diff, ax=ax, cmap="RdBu_r", center=0, vmin=-lim, vmax=lim, annot=True, fmt=".0%")
-    ax.set_title(
-        "流失减留存：倒数第 k 步事件占比差"
-        if lang == "zh"
-        else "Churned minus retained: share at step k"
-    )
-    ax.set_xlabel("步（-1 = 最后一步）" if lang == "zh" else "step (-1 = last event)")
-    ax.set_ylabel("")
-    fig.tight_layout()
     from custops.report.plots import set_takeaway
 
-    return set_takeaway(fig, step_takeaway(diff, lang))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(7, 0.45 * len(diff) + 1.5))
+    lim = max(float(np.abs(diff.to_numpy()).max()), 0.01)
+    sns.heatmap(diff, ax=ax, cmap="RdBu_r", center=0, vmin=-lim, vmax=lim, annot=True, fmt=".0%")
+    ax.set_title(catalog.t("survival.paths.steps.title", lang))
+    ax.set_xlabel(catalog.t("survival.paths.steps.xlabel", lang))
+    ax.set_ylabel("")
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def step_takeaway(diff: pd.DataFrame, lang: str = "en") -> str:
@@ -766,14 +778,12 @@ def step_takeaway(diff: pd.DataFrame, lang: str = "en") -> str:
     >>> step_takeaway(d)
     'The largest difference is repurchase 1 step(s) before the end: 30 points less common among churned than retained customers.'
     """
-    from custops.report.text import t
-
     stacked = diff.stack()
     if stacked.empty or float(stacked.abs().max()) == 0:
-        return t("figure.no_data", lang)
+        return catalog.t("figure.no_data", lang)
     event, step = stacked.abs().idxmax()
     value = float(stacked[(event, step)])
-    return t(
+    return catalog.t(
         "figure.step_matrix.more" if value > 0 else "figure.step_matrix.less",
         lang,
         event=str(event).replace("_", " "),

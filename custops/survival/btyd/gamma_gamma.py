@@ -105,15 +105,12 @@ class GammaGammaFitter(BTYDModel):
         m = np.where(x > 0, m, 0.0)
         return p * (v + x * m) / (p * x + q - 1.0)
 
-    def plot_spend_fit(self, summary: pd.DataFrame, *, ax: Any = None) -> Any:
-        """Density of repeat customers' mean spend vs the fitted population density; returns Axes."""
-        import matplotlib.pyplot as plt
-
-        ax = ax or plt.subplots(figsize=(6, 3.5))[1]
+    def spend_fit(self, summary: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+        """Repeat customers' mean spend, and the fitted population density of it on a grid up
+        to the 99th percentile (columns ``spend``, ``density``)."""
         rep = (summary["frequency"] > 0) & (summary["monetary_value"] > 0)
         m = summary.loc[rep, "monetary_value"].to_numpy(dtype=float)
         x = summary.loc[rep, "frequency"].to_numpy(dtype=float)
-        ax.hist(m, bins=40, density=True, alpha=0.5, label="actual")
         grid = np.linspace(max(m.min(), 1e-9), np.quantile(m, 0.99), 200)
         p, q, v = self.params_.to_numpy()
         # mixture over the customers' x of the density of their mean
@@ -128,7 +125,17 @@ class GammaGammaFitter(BTYDModel):
             + px * lx
             - (px + q) * np.log(x[:, None] * grid + v)
         ).mean(axis=0)
-        ax.plot(grid, dens, label="Gamma-Gamma")
+        return m, pd.DataFrame({"spend": grid, "density": dens})
+
+    @staticmethod
+    def plot_spend_fit(spend: np.ndarray, density: pd.DataFrame, *, ax: Any = None) -> Any:
+        """Histogram (density) of repeat customers' mean spend beside the fitted density, from
+        :meth:`spend_fit`; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        ax = ax or plt.subplots(figsize=(6, 3.5))[1]
+        ax.hist(spend, bins=40, density=True, alpha=0.5, label="actual")
+        ax.plot(density["spend"], density["density"], label="Gamma-Gamma")
         ax.set_xlabel("mean spend of repeat purchases")
         ax.legend()
         return ax

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from custops.report import text as catalog
 from custops.survival.btyd.bgnbd import BetaGeoFitter
 from custops.survival.btyd.pareto import ParetoNBDFitter
 from custops.survival.btyd.summary import btyd_summary, fit_sample, holdout_days
@@ -107,23 +108,34 @@ class HoldoutResult:
             self.tracking["actual"],
             color="black",
             lw=2,
-            label="actual" if lang == "en" else "实际",
+            label=catalog.t("survival.btyd.actual", lang),
         )
         for name in self.predictors:
             ax.plot(dates, self.tracking[name], ls="--", label=name)
-        ax.set_ylabel("cumulative repeat purchases" if lang == "en" else "累计复购次数")
+        ax.set_ylabel(catalog.t("survival.btyd.tracking_ylabel", lang))
         ax.legend()
         if title:
             ax.set_title(title)
         ax.figure.autofmt_xdate()
         return ax
 
-    def plot_by_frequency(self, *, max_frequency: int = 7, ax: Any = None, lang: str = "en") -> Any:
-        """Mean holdout purchases by calibration frequency, actual vs predictors; returns Axes."""
+    def plot_by_frequency(
+        self,
+        table: pd.DataFrame | None = None,
+        *,
+        max_frequency: int = 7,
+        ax: Any = None,
+        lang: str = "en",
+    ) -> Any:
+        """Mean holdout purchases by calibration frequency, actual vs predictors, from
+        :meth:`by_frequency` (``table``; without it ``self.by_frequency(max_frequency)``, kept
+        for callers that do not pass it); returns the Axes.
+        """
         import matplotlib.pyplot as plt
 
         ax = ax or plt.subplots(figsize=(7, 3.8))[1]
-        table = self.by_frequency(max_frequency)
+        if table is None:
+            table = self.by_frequency(max_frequency)
         pos = np.arange(len(table))
         ax.plot(
             pos,
@@ -131,13 +143,13 @@ class HoldoutResult:
             color="black",
             lw=2,
             marker="o",
-            label="actual" if lang == "en" else "实际",
+            label=catalog.t("survival.btyd.actual", lang),
         )
         for name in self.predictors:
             ax.plot(pos, table[f"expected: {name}"], ls="--", marker=".", label=name)
         ax.set_xticks(pos, table["frequency"])
-        ax.set_xlabel("repeat purchases in calibration" if lang == "en" else "校准期复购次数")
-        ax.set_ylabel("mean holdout purchases" if lang == "en" else "验证期平均购买次数")
+        ax.set_xlabel(catalog.t("survival.btyd.frequency_xlabel", lang))
+        ax.set_ylabel(catalog.t("survival.btyd.frequency_ylabel", lang))
         ax.legend()
         return ax
 

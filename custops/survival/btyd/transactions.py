@@ -226,25 +226,36 @@ class TransactionModel(BTYDModel):
 
     # ---------------------------------------------------------------- plots
 
-    def plot_frequency_fit(
-        self, summary: pd.DataFrame, *, max_frequency: int = 7, ax: Any = None
-    ) -> Any:
-        """Customers by calibration frequency 0..max+ : actual vs simulated from the fit.
+    def frequency_fit(self, summary: pd.DataFrame, *, max_frequency: int = 7) -> pd.DataFrame:
+        """Customers by calibration frequency 0..max+ : actual and expected from the fit.
 
         The expected counts come from a seeded simulation of every customer's ``T`` (a
-        closed form exists only for BG/NBD); returns the Axes.
+        closed form exists only for BG/NBD). Columns ``frequency`` (0..max, the last bin is
+        max and more), ``actual``, ``expected``.
+        """
+        x = np.minimum(summary["frequency"].to_numpy(dtype=float), max_frequency)
+        actual = np.bincount(x.astype(int), minlength=max_frequency + 1)
+        probs = self.frequency_probabilities(summary["T"].to_numpy(dtype=float), max_frequency)
+        return pd.DataFrame(
+            {
+                "frequency": np.arange(max_frequency + 1),
+                "actual": actual,
+                "expected": probs.sum(axis=0),
+            }
+        )
+
+    @staticmethod
+    def plot_frequency_fit(table: pd.DataFrame, *, ax: Any = None) -> Any:
+        """Bars of customers by calibration frequency, actual beside the model, from
+        :meth:`frequency_fit` (the last bin labelled max+); returns the Axes.
         """
         import matplotlib.pyplot as plt
 
         ax = ax or plt.subplots(figsize=(6, 3.5))[1]
-        x = np.minimum(summary["frequency"].to_numpy(dtype=float), max_frequency)
-        actual = np.bincount(x.astype(int), minlength=max_frequency + 1)
-        probs = self.frequency_probabilities(summary["T"].to_numpy(dtype=float), max_frequency)
-        expected = probs.sum(axis=0)
-        bins = np.arange(max_frequency + 1)
-        ax.bar(bins - 0.2, actual, width=0.4, label="actual")
-        ax.bar(bins + 0.2, expected, width=0.4, label="model")
-        ax.set_xticks(bins, [*map(str, bins[:-1]), f"{max_frequency}+"])
+        bins = table["frequency"].to_numpy()
+        ax.bar(bins - 0.2, table["actual"].to_numpy(), width=0.4, label="actual")
+        ax.bar(bins + 0.2, table["expected"].to_numpy(), width=0.4, label="model")
+        ax.set_xticks(bins, [*map(str, bins[:-1]), f"{bins[-1]}+"])
         ax.set_xlabel("repeat purchases in calibration")
         ax.set_ylabel("customers")
         ax.legend()
