@@ -415,11 +415,11 @@ def _holdout(
     out.tables.append(
         (totals, {"percent": ("error_pct",), "decimals": {"mae": 2, "expected": 0, "actual": 0}})
     )
-    out.tables.append(
-        (result.by_frequency(), {"decimals": {c: 2 for c in result.by_frequency().columns[2:]}})
-    )
+    by_frequency = result.by_frequency()
+    out.tables.append((by_frequency, {"decimals": {c: 2 for c in by_frequency.columns[2:]}}))
     axes = compare.plot_holdout(
         result,
+        by_frequency,
         title=_t("tracking_title", lang, period=ctx.period.label),
         lang=lang,
         takeaway=compare.holdout_takeaway(result, lang),

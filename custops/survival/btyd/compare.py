@@ -230,6 +230,7 @@ def plot_clv_scatter(
 
 def plot_holdout(
     result: HoldoutResult,
+    by_frequency: pd.DataFrame,
     *,
     axes: Any = None,
     title: str | None = None,
@@ -237,11 +238,12 @@ def plot_holdout(
     takeaway: str | None = None,
 ) -> Any:
     """The holdout in two panels: cumulative repeat purchases over time (actual vs each
-    predictor) and the mean holdout purchases by calibration frequency. Returns the two Axes.
+    predictor) and the mean holdout purchases by calibration frequency (``by_frequency``,
+    :meth:`HoldoutResult.by_frequency`). Returns the two Axes.
 
     Examples
     --------
-    >>> plot_holdout(result, title="2025Q4")  # doctest: +SKIP
+    >>> plot_holdout(result, result.by_frequency(), title="2025Q4")  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 
@@ -250,7 +252,7 @@ def plot_holdout(
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     result.plot_tracking(ax=axes[0], lang=lang, title=title)
-    result.plot_by_frequency(ax=axes[1], lang=lang)
+    result.plot_by_frequency(by_frequency, ax=axes[1], lang=lang)
     axes[0].figure.tight_layout()
     set_takeaway(axes[0], takeaway)
     return axes

@@ -119,23 +119,12 @@ class HoldoutResult:
         ax.figure.autofmt_xdate()
         return ax
 
-    def plot_by_frequency(
-        self,
-        table: pd.DataFrame | None = None,
-        *,
-        max_frequency: int = 7,
-        ax: Any = None,
-        lang: str = "en",
-    ) -> Any:
-        """Mean holdout purchases by calibration frequency, actual vs predictors, from
-        :meth:`by_frequency` (``table``; without it ``self.by_frequency(max_frequency)``, kept
-        for callers that do not pass it); returns the Axes.
-        """
+    def plot_by_frequency(self, table: pd.DataFrame, *, ax: Any = None, lang: str = "en") -> Any:
+        """Mean holdout purchases by calibration frequency, actual vs each predictor, as
+        :meth:`by_frequency` tabulates them (``table``); returns the Axes."""
         import matplotlib.pyplot as plt
 
         ax = ax or plt.subplots(figsize=(7, 3.8))[1]
-        if table is None:
-            table = self.by_frequency(max_frequency)
         pos = np.arange(len(table))
         ax.plot(
             pos,
