@@ -31,7 +31,7 @@ from custops.report.text import t
 from custops.survival.btyd import compare
 from custops.survival.btyd.gamma_gamma import GammaGammaFitter, independence_check
 from custops.survival.btyd.holdout import MODELS, HoldoutResult, holdout_validation
-from custops.survival.btyd.summary import btyd_summary, fit_sample, summary_from_heads
+from custops.survival.btyd.summary import PurchaseDays, btyd_summary, fit_sample
 from custops.survival.btyd.value import customer_value
 
 __all__ = ["TwoViews", "two_views", "headlines", "BTYD_COLUMNS"]
@@ -61,27 +61,40 @@ def _closed(ax: Any) -> Any:
     return fig
 
 
-def _summary(
+def _summaries(
     orders: pd.DataFrame,
     end: pd.Timestamp,
     unit: float,
     orders_file: str | None,
     index: OrderIndex | None,
-) -> pd.DataFrame:
-    """The BTYD summary at ``end``: from the index's order heads when the orders have one row
-    per order (the same numbers, no second pass over the orders), else by the engine."""
+) -> Any:
+    """``f(day) -> `` the BTYD summary at ``day`` (at most ``end``): from the index's order
+    heads when the orders have one row per order (purchase days aggregated once, the same
+    numbers), else by the engine for each day."""
     if index is not None and index.check(orders).one_row_per_order:
-        return summary_from_heads(index.heads, end, time_unit_days=unit)
-    return btyd_summary(orders_file or orders, end, time_unit_days=unit)
+        days = PurchaseDays.from_heads(index.heads, end)
+        return lambda day: days.summary(day, time_unit_days=unit)
+    return lambda day: btyd_summary(orders_file or orders, day, time_unit_days=unit)
 
 
-def _of_customers(tables: dict[str, pd.DataFrame], ids: pd.Series) -> dict[str, pd.DataFrame]:
-    """The tables' rows of the customers ``ids`` (tables without ``customer_id`` kept whole)."""
+def _of_customers(
+    tables: dict[str, pd.DataFrame], ids: pd.Series, index: OrderIndex | None = None
+) -> dict[str, pd.DataFrame]:
+    """The tables' rows of the customers ``ids`` (tables without ``customer_id`` kept whole);
+    the orders through the index's integer codes when there is one."""
     keep = pd.Index(ids.unique())
-    return {
-        name: frame[frame["customer_id"].isin(keep)] if "customer_id" in frame else frame
-        for name, frame in tables.items()
-    }
+    out = {}
+    for name, frame in tables.items():
+        if name == "orders" and index is not None and index.orders is frame:
+            wanted = np.zeros(index.n_customers + 1, dtype=bool)  # the last slot: code -1
+            wanted[index.label_index.get_indexer(keep)] = True
+            wanted[-1] = False
+            out[name] = frame[wanted[index.codes]]
+        elif "customer_id" in frame:
+            out[name] = frame[frame["customer_id"].isin(keep)]
+        else:
+            out[name] = frame
+    return out
 
 
 @dataclass
@@ -201,7 +214,8 @@ def two_views(
         return out
     last = pd.to_datetime(orders["order_date"]).max().normalize()
     obs_end = min(pd.Timestamp(ctx.period.end), last)
-    summary = _summary(orders, obs_end, cfg.time_unit_days, orders_file, index)
+    summary_at = _summaries(orders, obs_end, cfg.time_unit_days, orders_file, index)
+    summary = summary_at(obs_end)
     n_rep = int((summary["frequency"] > 0).sum())
     if n_rep < cfg.min_repeat_customers:
         out.texts.append(
@@ -330,7 +344,7 @@ def two_views(
         )
 
     # ------------------------------------------------------------ holdout
-    _holdout(ctx, tables, orders, obs_end, out, orders_file, index)
+    _holdout(ctx, tables, orders, obs_end, out, summary_at, index)
     return out
 
 
@@ -340,7 +354,7 @@ def _holdout(
     orders: pd.DataFrame,
     obs_end: pd.Timestamp,
     out: TwoViews,
-    orders_file: str | None = None,
+    summary_at: Any,
     index: OrderIndex | None = None,
 ) -> None:
     lang = ctx.language
@@ -348,11 +362,7 @@ def _holdout(
     cal_end = pd.Timestamp(cfg.calibration_end or ctx.period.start) - pd.Timedelta(
         days=0 if cfg.calibration_end else 1
     )
-    cal_summary = (
-        _summary(orders, cal_end, cfg.time_unit_days, orders_file, index)
-        if cal_end < obs_end
-        else None
-    )
+    cal_summary = summary_at(cal_end) if cal_end < obs_end else None
     n_rep = 0 if cal_summary is None else int((cal_summary["frequency"] > 0).sum())
     if cal_summary is None or (obs_end - cal_end).days < 7 or n_rep < cfg.min_repeat_customers:
         out.texts.append(_t("holdout_short", lang, cal=cal_end.date(), end=obs_end.date(), n=n_rep))
@@ -362,7 +372,7 @@ def _holdout(
     scored = fit_sample(cal_summary, cfg.max_fit_customers, ctx.seed)
     sampled = len(scored) < len(cal_summary)
     if sampled:
-        tables = _of_customers(tables, scored["customer_id"])
+        tables = _of_customers(tables, scored["customer_id"], index)
         orders = tables["orders"]
     extra = {}
     previous = ctx.period.previous()

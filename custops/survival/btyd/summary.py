@@ -7,6 +7,7 @@ are in continuous units of ``time_unit_days`` days (weeks by default: 272 days =
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -19,6 +20,7 @@ from custops.features.features import rfm_summary
 __all__ = [
     "btyd_summary",
     "summary_from_heads",
+    "PurchaseDays",
     "fit_sample",
     "holdout_counts",
     "holdout_days",
@@ -91,6 +93,96 @@ def btyd_summary(
     return out
 
 
+@dataclass(frozen=True)
+class PurchaseDays:
+    """Distinct (customer, day) purchases with their revenue, from the orders' heads.
+
+    Sorted by customer code, then day. Built once from the heads (one hash aggregation of the
+    orders), it gives the BTYD summary at any end up to the one it was built with
+    (:meth:`summary`) without another pass over the orders.
+
+    Attributes
+    ----------
+    code, day : ndarray of int64
+        Customer code (index into ``labels``) and day since 1970-01-01.
+    revenue : ndarray of float
+        The day's order amounts summed.
+    labels : ndarray
+        Customer ids of the codes.
+    """
+
+    code: np.ndarray
+    day: np.ndarray
+    revenue: np.ndarray
+    labels: np.ndarray
+
+    @classmethod
+    def from_heads(
+        cls, heads: OrderHeads, end: date | str | pd.Timestamp | None = None
+    ) -> PurchaseDays:
+        """The purchase days of the orders' heads (up to the day ``end`` when given)."""
+        per_day = np.timedelta64(1, "D") // np.timedelta64(1, heads.unit)
+        day = heads.ts // per_day  # floor: days since 1970-01-01, also before 1970
+        keep = heads.code >= 0
+        if end is not None:
+            keep &= day <= _epoch_day(end)
+        code, day, amount = heads.code[keep], day[keep], heads.amount[keep]
+        if len(code) == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty, np.zeros(0), heads.labels)
+        first = int(day.min())
+        span = int(day.max()) - first + 1
+        key = code * span + (day - first)  # customer-major, day-minor: sorted keys sort both
+        revenue = pd.Series(amount).groupby(key, sort=True).sum()
+        keys = revenue.index.to_numpy(dtype=np.int64)
+        return cls(keys // span, keys % span + first, revenue.to_numpy(float), heads.labels)
+
+    def summary(
+        self, end: date | str | pd.Timestamp, *, time_unit_days: float = 7.0
+    ) -> pd.DataFrame:
+        """:func:`btyd_summary` at the day ``end`` (at most the end the days were built with).
+
+        Examples
+        --------
+        >>> from custops.core.index import OrderIndex
+        >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "order_id": ["1", "2", "3"],
+        ...     "order_date": pd.to_datetime(["1997-01-01", "1997-01-31", "1997-02-01"]),
+        ...     "amount": [10.0, 20.0, 5.0]})
+        >>> days = PurchaseDays.from_heads(OrderIndex.from_orders(o).heads)
+        >>> days.summary("1997-09-30").round(2).to_dict("records")[0]
+        {'customer_id': 'a', 'frequency': 1.0, 'recency': 4.29, 'T': 38.86, 'monetary_value': 20.0}
+        >>> days.summary("1997-01-15")["frequency"].tolist()
+        [0.0]
+        """
+        if not time_unit_days > 0:
+            raise ValueError(f"time_unit_days must be > 0, not {time_unit_days}")
+        end_day = _epoch_day(end)
+        keep = self.day <= end_day
+        code, day, revenue = self.code[keep], self.day[keep], self.revenue[keep]
+        new_customer = np.ones(len(code), dtype=bool)
+        new_customer[1:] = code[1:] != code[:-1]
+        first = np.flatnonzero(new_customer)
+        last = np.append(first[1:], len(code)) - 1
+        n_days = np.diff(np.append(first, len(code)))
+        total = np.add.reduceat(revenue, first) if len(first) else np.zeros(0)
+        repeat = n_days > 1
+        monetary = np.zeros(len(first))
+        monetary[repeat] = (total[repeat] - revenue[first][repeat]) / (n_days[repeat] - 1)
+        return pd.DataFrame(
+            {
+                "customer_id": self.labels[code[first]],
+                "frequency": (n_days - 1).astype(float),
+                "recency": (day[last] - day[first]).astype(float) / time_unit_days,
+                "T": (end_day - day[first]).astype(float) / time_unit_days,
+                "monetary_value": np.round(monetary, 6),
+            }
+        )
+
+
+def _epoch_day(when: date | str | pd.Timestamp) -> int:
+    return int(np.datetime64(pd.Timestamp(when).date(), "D").astype(np.int64))
+
+
 def summary_from_heads(
     heads: OrderHeads,
     calibration_end: date | str | pd.Timestamp,
@@ -101,8 +193,8 @@ def summary_from_heads(
 
     The same summary without the engine, for an orders table with one row per order
     (:attr:`custops.core.index.OrderIndex.one_row_per_order`): there an order's day and amount
-    are its row's, so nothing depends on how lines are grouped. The chapter builds the heads
-    once for its other sections; this saves reading and grouping the orders twice more.
+    are its row's, so nothing depends on how lines are grouped. For several ends of the same
+    orders build :class:`PurchaseDays` once.
 
     Examples
     --------
@@ -113,40 +205,8 @@ def summary_from_heads(
     >>> summary_from_heads(OrderIndex.from_orders(o).heads, "1997-09-30").round(2).to_dict("records")[0]
     {'customer_id': 'a', 'frequency': 1.0, 'recency': 4.29, 'T': 38.86, 'monetary_value': 20.0}
     """
-    if not time_unit_days > 0:
-        raise ValueError(f"time_unit_days must be > 0, not {time_unit_days}")
-    per_day = np.timedelta64(1, "D") // np.timedelta64(1, heads.unit)
-    end_day = int(np.datetime64(pd.Timestamp(calibration_end).date(), "D").astype(np.int64))
-    day = heads.ts // per_day  # floor: days since 1970-01-01, also before 1970
-    keep = (heads.code >= 0) & (day <= end_day)
-    code, day, amount = heads.code[keep], day[keep], heads.amount[keep]
-    order = np.lexsort((day, code))
-    code, day, amount = code[order], day[order], amount[order]
-    # purchase days: distinct (customer, day), their revenue summed
-    new_day = np.ones(len(code), dtype=bool)
-    new_day[1:] = (code[1:] != code[:-1]) | (day[1:] != day[:-1])
-    starts = np.flatnonzero(new_day)
-    d_code, d_day = code[starts], day[starts]
-    d_revenue = np.add.reduceat(amount, starts) if len(starts) else np.zeros(0)
-    # per customer: purchase days, first and last day, total and first day's revenue
-    new_customer = np.ones(len(d_code), dtype=bool)
-    new_customer[1:] = d_code[1:] != d_code[:-1]
-    first = np.flatnonzero(new_customer)
-    last = np.append(first[1:], len(d_code)) - 1
-    n_days = np.diff(np.append(first, len(d_code)))
-    total = np.add.reduceat(d_revenue, first) if len(first) else np.zeros(0)
-    repeat = n_days > 1
-    monetary = np.zeros(len(first))
-    monetary[repeat] = (total[repeat] - d_revenue[first][repeat]) / (n_days[repeat] - 1)
-    return pd.DataFrame(
-        {
-            "customer_id": heads.labels[d_code[first]],
-            "frequency": (n_days - 1).astype(float),
-            "recency": (d_day[last] - d_day[first]).astype(float) / time_unit_days,
-            "T": (end_day - d_day[first]).astype(float) / time_unit_days,
-            "monetary_value": np.round(monetary, 6),
-        }
-    )
+    days = PurchaseDays.from_heads(heads, calibration_end)
+    return days.summary(calibration_end, time_unit_days=time_unit_days)
 
 
 def holdout_days(
