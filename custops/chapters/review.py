@@ -386,8 +386,13 @@ def cac_clv_chart(ctx: Context, economy: economics.UnitEconomics) -> None:
     --------
     >>> cac_clv_chart(ctx, economy)  # doctest: +SKIP
     """
-    if economy.has_clv:
-        economics.plot_cac_clv(economy.table, ctx.language, ctx.cfg.currency)
+    if not economy.has_clv:
+        return
+    lang, currency = ctx.language, ctx.cfg.currency
+    table = economics.cac_clv_table(economy.table, lang)
+    if not table.empty:  # no customer was acquired in the period: nothing to draw
+        takeaway = economics.cac_clv_takeaway(economy.table, lang, currency)
+        economics.plot_cac_clv(table, lang, currency, takeaway=takeaway)
 
 
 def channels(ctx: Context, data: ReviewData, *, min_n: int = 30) -> pd.DataFrame | None:

@@ -271,4 +271,133 @@ TEXTS: dict[str, dict[str, str]] = {
         "worth the most ({clv}).",
         "zh": "各渠道均未给出获客花费；{channel}的新客户价值最高（{clv}）。",
     },
+    # ------------------------------------------------------------------ review.economics
+    "review.economics.note.definitions": {
+        "en": (
+            "> **Definitions.** New customers = customers who signed up in {period}, by "
+            "acquisition channel. CAC = the channel's acquisition spend in the period ÷ its new "
+            "customers (a realised figure, so no interval); cost per buyer = spend ÷ new customers "
+            "who had ordered by the period end. CLV = margin earned up to the period end + the "
+            "expected margin of the next {horizon} months (discounted) from "
+            "notebook 03's survival model; churned customers add no future margin and sign-ups "
+            "without an order count as 0, so channel means lean low. 95% intervals: bootstrap "
+            "over customers (seeded); they cover customer-to-customer variation, not the churn "
+            "model's own uncertainty."
+        ),
+        "zh": (
+            "> **口径。** 新客户 = 注册日期在 {period} 内的客户，按获客渠道归属。CAC = 该渠道本期获客花费 ÷ 新客户数"
+            "（实际发生的数字，不带区间）；每位首购客户成本 = 花费 ÷ 期末前已下单的新客户数。"
+            "CLV = 至期末已实现的毛利 + 笔记本 03 的生存模型给出的未来 {horizon} 个月预期毛利（已折现）；"
+            "已流失客户没有未来毛利，尚未下单的注册客户按 0 计，所以渠道均值偏保守。"
+            "95% 区间为按客户重抽样（固定随机种子）的自助法区间，反映客户之间的差异，不含模型本身的不确定性。"
+        ),
+    },
+    "review.economics.note.no_channel": {
+        "en": (
+            "> The customer table has no `acquisition_channel` column, so CAC and CLV "
+            "cannot be split by channel; map that column in the config "
+            "(`sources.customers.columns.acquisition_channel`)."
+        ),
+        "zh": (
+            "> 客户表没有 `acquisition_channel` 列，无法按渠道计算 CAC 与 CLV；请在配置中映射该列"
+            "（`sources.customers.columns.acquisition_channel`）。"
+        ),
+    },
+    # no fields: t() returns the template as written (the braces stay)
+    "review.economics.note.no_costs": {
+        "en": (
+            "> The config gives no acquisition spend (`costs.acquisition`), so the table "
+            "shows each channel's CLV and no CAC. Add each channel's spend in the period (e.g. "
+            "`costs: {acquisition: {search_ads: 180000}}`) to get CAC and CLV/CAC."
+        ),
+        "zh": (
+            "> 配置中没有获客花费（`costs.acquisition`），下表只给出各渠道新客户的 CLV，CAC 未给出。"
+            "填写每个渠道本期的花费（例如 `costs: {acquisition: {search_ads: 180000}}`）即可得到 CAC 与 CLV/CAC。"
+        ),
+    },
+    "review.economics.note.no_clv": {
+        "en": (
+            "> Notebook 03's `churn_scores.parquet` is missing, so CLV and CLV/CAC are not "
+            "shown (only the margin earned so far); run notebook 03 before this chapter."
+        ),
+        "zh": (
+            "> 缺少笔记本 03 的 `churn_scores.parquet`，CLV 只含至期末已实现的毛利，不含预期毛利；"
+            "先运行笔记本 03 再运行本章即可补全。"
+        ),
+    },
+    "review.economics.note.unscored": {
+        "en": "> {n} new buyers are missing from the churn scores; their expected margin counts as 0.",
+        "zh": "> {n} 位已下单的新客户不在流失评分中，其预期毛利按 0 计。",
+    },
+    "review.economics.no_signups": {
+        "en": "> No customer signed up in {period}.",
+        "zh": "> {period} 没有新注册客户。",
+    },
+    "review.economics.small": {
+        "en": " (only {n} new customers: too few to rank)",
+        "zh": "（仅 {n} 位新客户，样本过小，不参与排名）",
+    },
+    "review.economics.verdict.pays": {"en": "returns more than it costs", "zh": "回报高于成本"},
+    "review.economics.verdict.costs": {"en": "costs more than it returns", "zh": "成本高于回报"},
+    "review.economics.verdict.unclear": {
+        "en": "unclear whether it pays back",
+        "zh": "回报是否覆盖成本尚不确定",
+    },
+    "review.economics.line.full": {
+        "en": (
+            "- **{channel}** cost {cac} per new customer "
+            "({n} sign-ups for {spend}); a new customer "
+            "from {channel} is worth {clv} (95% CI {low}–"
+            "{high}) in margin, earned so far plus expected over the next "
+            "{horizon} months: CLV/CAC {ratio} "
+            "({ratio_low}–{ratio_high}) — {verdict}.{small}"
+        ),
+        "zh": (
+            "- **{channel}**：每位新客户成本 {cac}（花费 {spend}，"
+            "注册 {n} 人），而一位来自 {channel} 的新客户价值 {clv}"
+            "（95% 区间 {low}–{high}）的毛利（已实现加未来 {horizon} 个月预期）："
+            "CLV/CAC {ratio}（{ratio_low}–{ratio_high}），{verdict}。{small}"
+        ),
+    },
+    "review.economics.line.no_clv": {
+        "en": "- **{channel}** cost {cac} per new customer ({n} sign-ups); its CLV needs notebook 03's scores.",
+        "zh": "- **{channel}**：每位新客户成本 {cac}（{n} 人）；CLV 需要笔记本 03 的结果。",
+    },
+    "review.economics.line.no_new": {
+        "en": "- **{channel}** spent {spend} in the period but brought no new customer.",
+        "zh": "- **{channel}**：本期花费 {spend}，但没有新注册客户。",
+    },
+    "review.economics.line.unpaid": {
+        "en": (
+            "- **{channel}** ({what}): {n} new customers worth "
+            "{clv} each on average (95% CI {low}–{high}).{small}"
+        ),
+        "zh": "- **{channel}**（{what}）：{n} 位新客户，平均 CLV {clv}（95% 区间 {low}–{high}）。{small}",
+    },
+    "review.economics.what.free": {"en": "no acquisition spend", "zh": "无获客花费"},
+    "review.economics.what.not_given": {"en": "spend not given", "zh": "配置中未给出花费"},
+    "review.economics.col.channel": {"en": "channel", "zh": "渠道"},
+    "review.economics.col.spend": {"en": "spend", "zh": "花费"},
+    "review.economics.col.new_customers": {"en": "new customers", "zh": "新客户"},
+    "review.economics.col.buyers": {"en": "of whom bought", "zh": "其中已下单"},
+    "review.economics.col.cac": {"en": "CAC", "zh": "CAC"},
+    "review.economics.col.cost_per_buyer": {"en": "cost per buyer", "zh": "每位首购成本"},
+    "review.economics.col.margin_to_date": {"en": "margin so far", "zh": "已实现毛利"},
+    "review.economics.col.expected_margin": {"en": "expected margin", "zh": "预期毛利"},
+    "review.economics.col.clv": {"en": "CLV (95% CI)", "zh": "CLV（95% 区间）"},
+    "review.economics.col.clv_to_cac": {"en": "CLV/CAC (95% CI)", "zh": "CLV/CAC（95% 区间）"},
+    "review.economics.col.status": {"en": "note", "zh": "说明"},
+    # the status of a channel in the table's note column ("ok" says nothing)
+    "review.economics.status.ok": {"en": "", "zh": ""},
+    "review.economics.status.no spend given": {"en": "no spend given", "zh": "未给出花费"},
+    "review.economics.status.free": {"en": "free", "zh": "无花费"},
+    "review.economics.status.no new customers": {"en": "no new customers", "zh": "无新客户"},
+    "review.economics.small_n": {"en": "small n", "zh": "样本过小"},
+    "review.economics.plot.no_spend": {"en": "no acquisition spend", "zh": "无获客花费"},
+    "review.economics.plot.not_given": {"en": "spend not given", "zh": "未给出花费"},
+    "review.economics.plot.xlabel": {"en": "per new customer{unit}", "zh": "每位新客户{unit}"},
+    "review.economics.plot.title": {
+        "en": "Acquisition cost vs new-customer value (CLV, 95% CI)",
+        "zh": "获客成本与新客户价值（CLV，95% 区间）",
+    },
 }
