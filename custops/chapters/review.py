@@ -458,7 +458,14 @@ def cohort_retention(ctx: Context, data: ReviewData, *, n_cohorts: int = 12) -> 
         data.tables["orders"], ctx.period, n_cohorts=n_cohorts, index=data.index
     )
     nb.md(cohorts.cohort_sentence(retention, ctx.language))
-    nb.show(cohorts.plot_cohort_heatmap(cohorts.cohort_matrix(retention), lang=ctx.language))
+    matrix = cohorts.cohort_matrix(retention)
+    ax = cohorts.plot_cohort_heatmap(
+        matrix,
+        lang=ctx.language,
+        vmax=cohorts.heatmap_scale(matrix),
+        takeaway=cohorts.heatmap_takeaway(matrix, ctx.language),
+    )
+    nb.show(ax.figure)
     return retention
 
 

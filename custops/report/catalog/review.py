@@ -400,4 +400,67 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Acquisition cost vs new-customer value (CLV, 95% CI)",
         "zh": "获客成本与新客户价值（CLV，95% 区间）",
     },
+    # ------------------------------------------------------------------ review.cohorts
+    "review.cohorts.none": {
+        "en": "No cohort has been observed long enough.",
+        "zh": "没有足够长的队列数据。",
+    },
+    "review.cohorts.sentence": {
+        "en": (
+            "On average {mean} of a cohort bought again in month {k} after its first order "
+            "({n} cohorts, weighted by size); the latest cohort observed that long, "
+            "{latest}, reached {share}."
+        ),
+        "zh": (
+            "按队列规模加权，平均 {mean} 的首购客户在第 {k} 个月再次购买（{n} 个队列）；"
+            "最近一个观察满 {k} 个月的队列 {latest} 为 {share}。"
+        ),
+    },
+    "review.cohorts.repurchase.none": {
+        "en": "There are no repeat purchases to time.",
+        "zh": "没有可用的复购数据。",
+    },
+    # one window: the first of the list says "bought again" in English
+    "review.cohorts.repurchase.first": {
+        "en": "{share} bought again within {days} days (95% CI {low}–{high})",
+        "zh": "{days} 天内 {share}（95% 置信区间 {low}–{high}）",
+    },
+    "review.cohorts.repurchase.next": {
+        "en": "{share} within {days} days (95% CI {low}–{high})",
+        "zh": "{days} 天内 {share}（95% 置信区间 {low}–{high}）",
+    },
+    "review.cohorts.repurchase.sep": {"en": ", ", "zh": ","},
+    "review.cohorts.repurchase.last_sep": {"en": " and ", "zh": ","},
+    "review.cohorts.repurchase.sentence": {
+        "en": "Of first-time buyers observed long enough, {joined}.",
+        "zh": "在观察期足够长的首购客户中，再次购买的比例：{joined}。",
+    },
+    "review.cohorts.no_contact.no_data": {
+        "en": "Without touches or tickets, follow-up after a repurchase cannot be checked.",
+        "zh": "没有触达或工单数据，无法判断复购后是否有跟进。",
+    },
+    "review.cohorts.no_contact.none": {
+        "en": "No customer made a first repurchase this period.",
+        "zh": "本期没有首次复购的客户。",
+    },
+    "review.cohorts.no_contact.sentence": {
+        "en": (
+            "{no_contact} of the {repurchasers} customers who made their first repurchase "
+            "this period ({share}, 95% CI {low}–{high}) received no "
+            "touch and opened no ticket afterwards (median {days} days without contact by the period end)."
+        ),
+        "zh": (
+            "本期首次复购的 {repurchasers} 位客户中，有 {no_contact} 位"
+            "（{share}，95% 置信区间 {low}–{high}）之后既没有收到触达，"
+            "也没有服务工单（到期末中位 {days} 天无联系）。"
+        ),
+    },
+    "review.cohorts.plot.title": {
+        "en": "First-order cohorts: share buying in month k",
+        "zh": "首购月份队列：第 k 个月有购买的客户占比",
+    },
+    "review.cohorts.plot.xlabel": {
+        "en": "months since first order (k)",
+        "zh": "首购后第 k 个月",
+    },
 }
