@@ -291,7 +291,11 @@ def control_charts(ctx: Context, kpi_watch: alerts.MonitorResult) -> None:
     --------
     >>> control_charts(ctx, kpi_watch)  # doctest: +SKIP
     """
-    alerts.plot_control_charts(kpi_watch, ctx.language, ncols=2)
+    alerts.plot_control_charts(
+        alerts.control_panels(kpi_watch, ctx.language),
+        ncols=2,
+        takeaway=alerts.control_takeaway(kpi_watch, ctx.language),
+    )
 
 
 def alerts_sensitivity(ctx: Context, kpi_watch: alerts.MonitorResult) -> pd.DataFrame:

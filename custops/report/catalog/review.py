@@ -463,4 +463,54 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "months since first order (k)",
         "zh": "首购后第 k 个月",
     },
+    # ------------------------------------------------------------------ review.alerts
+    "review.alerts.kpi.activation_rate": {
+        "en": "New-member activation (order in 30 days)",
+        "zh": "新会员激活率",
+    },
+    "review.alerts.kpi.repurchase_rate": {"en": "Repurchase (last month's buyers)", "zh": "复购率"},
+    "review.alerts.kpi.churn_rate": {"en": "Monthly churn (inactivity)", "zh": "月流失率"},
+    "review.alerts.kpi.nps": {"en": "NPS (points)", "zh": "NPS（分）"},
+    "review.alerts.kpi.first_response_hours": {
+        "en": "Typical first response (geometric mean, hours)",
+        "zh": "首次响应时长（几何平均，小时）",
+    },
+    "review.alerts.kpi.conversion": {
+        "en": "Conversion per touch: {channel}",
+        "zh": "{channel} 触达转化率",
+    },
+    "review.alerts.none_fired": {
+        "en": "All {n} monthly KPIs stayed within their control limits in {period}; no alert fired.",
+        "zh": "{period} 监控的 {n} 个月度指标均在控制限内，没有触发预警。",
+    },
+    "review.alerts.item": {
+        "en": "{label} ({months}, {sigmas}σ off, rule: {rules})",
+        "zh": "{label}（{months}，偏离 {sigmas}σ，规则：{rules}）",
+    },
+    "review.alerts.item_sep": {"en": "; ", "zh": "；"},
+    "review.alerts.none_worse": {"en": "none", "zh": "无"},
+    "review.alerts.fired": {
+        "en": "In {period}, {n} KPI(s) fired an alert; those that got worse: {items}.",
+        "zh": "{period} 共 {n} 个指标触发预警，其中变差的：{items}。",
+    },
+    "review.alerts.weak": {
+        "en": (
+            "Note: for {weak} of {n} KPIs a single-month 10% drop is less than 3σ "
+            "(often only about 2σ), so one bad month alone is not flagged; the sustained-shift "
+            "rules (2 of 3 months beyond 2σ, 3 months in a row beyond 1.5σ, EWMA) catch persistent changes."
+        ),
+        "zh": (
+            "注意：对 {weak}/{n} 个指标而言，单月下降 10% 不足 3σ（往往只是约 2σ），"
+            "单月波动不单独预警，需看连续偏移规则（3 个月中 2 个超过 2σ、连续 3 个月超过 1.5σ、EWMA）。"
+        ),
+    },
+    "review.alerts.false_alarm": {
+        "en": (
+            "On stable simulated series these rules raise a false alarm in about 1% of "
+            "series per three monitored months (per KPI)."
+        ),
+        "zh": "在平稳的模拟序列上，这些规则在 3 个监控月内的误报率约 1%（每个指标）。",
+    },
+    # between the sentences of a paragraph
+    "review.sentence_sep": {"en": " ", "zh": ""},
 }
