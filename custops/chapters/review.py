@@ -537,7 +537,15 @@ def forecast_tables(ctx: Context, checked: forecast.ForecastCheck) -> None:
         return
     lang = ctx.language
     nb.show(nb.table(forecast.calibration_display(checked, lang)))
-    forecast.plot_calibration(checked, lang=lang)
+    table, previous = checked.calibration, checked.previous.label
+    forecast.plot_calibration(
+        table,
+        previous=previous,
+        horizon_days=checked.horizon_days,
+        top=forecast.calibration_scale(table),
+        lang=lang,
+        takeaway=forecast.calibration_takeaway(table, previous, lang),
+    )
     if checked.baselines is not None and not checked.baselines.empty:
         nb.show(nb.table(forecast.baselines_display(checked, lang)))
 
