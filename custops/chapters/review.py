@@ -321,7 +321,12 @@ def touch_funnel(ctx: Context, data: ReviewData) -> pd.DataFrame | None:
         return None
     funnel = funnels.touch_funnel(data.tables["touches"], ctx.period)
     nb.md(funnels.funnel_sentence(funnel, ctx.language))
-    nb.show(funnels.plot_funnel(funnel, lang=ctx.language))
+    ax = funnels.plot_funnel(
+        funnels.funnel_bars(funnel, ctx.language),
+        lang=ctx.language,
+        takeaway=funnels.funnel_takeaway(funnel, ctx.language),
+    )
+    nb.show(ax.figure)
     return funnel
 
 
@@ -411,7 +416,10 @@ def channels(ctx: Context, data: ReviewData, *, min_n: int = 30) -> pd.DataFrame
     lang = ctx.language
     found = funnels.channel_effectiveness(data.tables["touches"], ctx.period, min_n=min_n)
     nb.md(funnels.channel_sentence(found, lang))
-    nb.show(funnels.plot_channels(found, lang=lang))
+    ax = funnels.plot_channels(
+        funnels.channel_bars(found), lang=lang, takeaway=funnels.channels_takeaway(found, lang)
+    )
+    nb.show(ax.figure)
     nb.show(nb.table(found, percent=funnels.PERCENT))
     return found
 

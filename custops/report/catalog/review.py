@@ -513,4 +513,120 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # between the sentences of a paragraph
     "review.sentence_sep": {"en": " ", "zh": ""},
+    # ------------------------------------------------------------------ review.funnels
+    "review.funnels.step.sent": {"en": "sent", "zh": "发送"},
+    "review.funnels.step.delivered": {"en": "delivered", "zh": "送达"},
+    "review.funnels.step.opened": {"en": "opened", "zh": "打开"},
+    "review.funnels.step.clicked": {"en": "clicked", "zh": "点击"},
+    "review.funnels.step.converted": {"en": "converted", "zh": "转化"},
+    "review.funnels.step.signed_up": {"en": "signed up", "zh": "注册"},
+    "review.funnels.step.first_order": {"en": "first order", "zh": "首单"},
+    "review.funnels.step.second_order": {"en": "second order", "zh": "二次购买"},
+    "review.funnels.no_touches": {
+        "en": "There are no touches to build a funnel from.",
+        "zh": "没有可用的触达数据。",
+    },
+    "review.funnels.drop_off": {
+        "en": (
+            "The biggest drop-off is from {a} to {b}: {rate} of {a} touches went on "
+            "(95% CI {low}–{high}), {lost} lost."
+        ),
+        "zh": (
+            "流失最大的环节是从{a}到{b}：只有 {rate} 的{a}触达进入下一步"
+            "（95% 置信区间 {low}–{high}），流失 {lost} 次。"
+        ),
+    },
+    "review.funnels.drop_off.worst": {
+        "en": " Of the channels, {group} loses the most at this step ({rate} of {a} went on).",
+        "zh": "各渠道中 {group} 在这一步流失最多（{a}后仅 {rate} 继续）。",
+    },
+    "review.funnels.channels.too_few": {
+        "en": "Too few touches to compare channels.",
+        "zh": "没有足够的触达数据比较渠道。",
+    },
+    "review.funnels.channels.one": {
+        "en": "Only one channel, {channel}: {rate} of touches sent converted (95% CI {low}–{high}).",
+        "zh": "只有一个渠道 {channel}：转化率 {rate}（95% 置信区间 {low}–{high}）。",
+    },
+    "review.funnels.channels.real": {
+        "en": "the lead is larger than noise",
+        "zh": "领先超出随机波动",
+    },
+    "review.funnels.channels.noise": {
+        "en": "the lead could be noise",
+        "zh": "领先可能只是随机波动",
+    },
+    "review.funnels.channels.best": {
+        "en": (
+            "{channel} converts best: {rate} of touches sent (95% CI {low}–{high}), ahead of "
+            "{runner_up} ({second}); {verdict} (p = {p})."
+        ),
+        "zh": (
+            "转化最好的渠道是 {channel}：每次发送转化 {rate}（95% 置信区间 {low}–{high}），"
+            "高于 {runner_up}（{second}）；{verdict}（p = {p}）。"
+        ),
+    },
+    "review.funnels.reach.not_app_bound": {
+        "en": "{share} of active customers (95% CI {ci}) are not bound to the APP, so APP push cannot reach them.",
+        "zh": "{share} 的活跃客户（95% 置信区间 {ci}）没有绑定 APP,APP 推送触达不到他们。",
+    },
+    "review.funnels.reach.touched_only_weak": {
+        "en": (
+            "{share} (95% CI {ci}) were contacted this period only through weak channels "
+            "(conversion below the all-channel rate)."
+        ),
+        "zh": "{share}（95% 置信区间 {ci}）本期只通过弱渠道（转化率低于全渠道平均）被触达。",
+    },
+    "review.funnels.reach.none": {
+        "en": "There is no data on channel reachability.",
+        "zh": "没有判断渠道可达性所需的数据。",
+    },
+    "review.funnels.acquisition.no_signup": {
+        "en": "The customer table has no signup date, so there is no acquisition funnel.",
+        "zh": "客户表没有注册日期，无法建立获客漏斗。",
+    },
+    "review.funnels.acquisition": {
+        "en": (
+            "Of the {n} customers who signed up in {cohort}, {first} placed "
+            "a first order and {second} a second one by the period end{previous}."
+        ),
+        "zh": "{cohort} 注册的 {n} 位客户中，到期末 {first} 完成首单，{second} 完成第二单{previous}。",
+    },
+    "review.funnels.acquisition.previous": {
+        "en": " ({cohort} cohort: {first} and {second})",
+        "zh": "（上一期 {cohort} 为 {first} 和 {second}）",
+    },
+    "review.funnels.ab.none": {"en": "No A/B test ran this period.", "zh": "本期没有 A/B 实验。"},
+    "review.funnels.ab.real": {
+        "en": "the difference is unlikely to be noise",
+        "zh": "差异不太可能是随机波动",
+    },
+    "review.funnels.ab.noise": {
+        "en": "the difference could be noise",
+        "zh": "差异可能只是随机波动",
+    },
+    "review.funnels.ab": {
+        "en": (
+            "Campaign {campaign}: treatment converted {treatment} vs "
+            "{control} for control, {diff} points (95% CI {low} to {high}), "
+            "{ratio} ({rci}); {verdict} (p = {p})."
+        ),
+        "zh": (
+            "活动 {campaign}：实验组转化率 {treatment}，对照组 {control}，"
+            "差 {diff} 个百分点（95% 置信区间 {low} 至 {high}），倍数 {ratio}（{rci}）；"
+            "{verdict}（p = {p}）。"
+        ),
+    },
+    "review.funnels.plot.funnel_title": {
+        "en": "Touch funnel: step rates (95% CI)",
+        "zh": "触达漏斗：各步转化率（95% 置信区间）",
+    },
+    "review.funnels.plot.channels_title": {
+        "en": "Conversion by channel (95% CI)",
+        "zh": "各渠道转化率（95% 置信区间）",
+    },
+    "review.funnels.plot.channels_xlabel": {
+        "en": "conversion per touch sent",
+        "zh": "每次发送的转化率",
+    },
 }
