@@ -253,7 +253,12 @@ def scorecard_chart(ctx: Context, card: pd.DataFrame) -> Any:
     --------
     >>> scorecard_chart(ctx, card)  # doctest: +SKIP
     """
-    return review.plot_scorecard(card, lang=ctx.language)
+    ax = review.plot_scorecard(
+        review.scorecard_bars(card),
+        lang=ctx.language,
+        takeaway=review.scorecard_takeaway(card, ctx.language),
+    )
+    return ax.figure
 
 
 def kpi_alerts(ctx: Context, data: ReviewData) -> alerts.MonitorResult:

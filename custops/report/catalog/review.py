@@ -629,4 +629,268 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "conversion per touch sent",
         "zh": "每次发送的转化率",
     },
+    # ------------------------------------------------------------------ review.scorecard
+    "review.scorecard.kpi.active_customers": {"en": "Active customers", "zh": "活跃客户数"},
+    "review.scorecard.kpi.new_customers": {
+        "en": "New customers (first order)",
+        "zh": "新客户数（首单）",
+    },
+    "review.scorecard.kpi.churn_rate": {
+        "en": "Quarterly lapse rate (previous-period buyers who did not buy)",
+        "zh": "季度断购率（上期购买客户本期未购）",
+    },
+    "review.scorecard.kpi.retention_rate": {"en": "Retention rate", "zh": "留存率"},
+    "review.scorecard.kpi.repurchase_rate": {
+        "en": "Repurchase rate (2+ orders)",
+        "zh": "复购率（2单及以上）",
+    },
+    "review.scorecard.kpi.avg_order_value": {"en": "Average order value", "zh": "客单价（每单）"},
+    "review.scorecard.kpi.revenue": {"en": "Revenue", "zh": "销售额"},
+    "review.scorecard.kpi.revenue_per_customer": {
+        "en": "Revenue per active customer",
+        "zh": "每活跃客户销售额",
+    },
+    "review.scorecard.kpi.nps": {"en": "NPS", "zh": "净推荐值 (NPS)"},
+    "review.scorecard.kpi.csat": {"en": "CSAT (1-5)", "zh": "满意度 CSAT (1-5)"},
+    "review.scorecard.kpi.first_response_hours": {
+        "en": "First response (median hours)",
+        "zh": "首次响应时长（中位数，小时）",
+    },
+    "review.scorecard.kpi.sla_resolved_share": {
+        "en": "Resolved within SLA",
+        "zh": "SLA 内解决占比",
+    },
+    "review.scorecard.kpi.touch_reach": {
+        "en": "Touch reach (delivered / sent)",
+        "zh": "触达率（送达/发送）",
+    },
+    "review.scorecard.kpi.touch_conversion": {
+        "en": "Touch conversion (converted / sent)",
+        "zh": "触达转化率（转化/发送）",
+    },
+    # the report's own (contractual) churn, named churn
+    "review.scorecard.kpi.churn_own": {
+        "en": "Churn rate (the report's churn definition)",
+        "zh": "流失率（本报告的流失口径）",
+    },
+    "review.scorecard.partial": {
+        "en": " (partial: data end {until})",
+        "zh": "（部分期，数据截至 {until}）",
+    },
+    "review.scorecard.status.green": {"en": "green", "zh": "达标"},
+    "review.scorecard.status.amber": {"en": "amber", "zh": "接近"},
+    "review.scorecard.status.red": {"en": "red", "zh": "未达标"},
+    "review.scorecard.status.grey": {"en": "grey", "zh": "无目标"},
+    "review.scorecard.bracket": {"en": " ({inner})", "zh": "（{inner}）"},
+    "review.scorecard.to": {"en": " to ", "zh": " 至 "},
+    "review.scorecard.col.period": {"en": "Period", "zh": "报告期"},
+    "review.scorecard.col.kpi": {"en": "KPI", "zh": "指标"},
+    "review.scorecard.col.value": {"en": "This period (95% CI)", "zh": "本期（95% 置信区间）"},
+    "review.scorecard.col.previous": {"en": "Previous", "zh": "上期"},
+    "review.scorecard.col.change": {"en": "Change", "zh": "变化"},
+    "review.scorecard.col.target": {"en": "Target", "zh": "目标"},
+    "review.scorecard.col.status": {"en": "Status", "zh": "状态"},
+    "review.scorecard.col.noise": {
+        "en": "Change vs noise (95% CI)",
+        "zh": "变化是否超出随机波动（95% 置信区间）",
+    },
+    "review.scorecard.real_change": {"en": "real change", "zh": "超出随机波动"},
+    "review.scorecard.could_be_noise": {"en": "could be noise", "zh": "可能是随机波动"},
+    "review.scorecard.counts": {
+        "en": "Of {n} KPIs with a target, {green} are green, {amber} amber and {red} red.",
+        "zh": "有目标的 {n} 项 KPI 中，{green} 项达标，{amber} 项接近目标，{red} 项未达标。",
+    },
+    "review.scorecard.red_item": {
+        "en": "{label} ({value} vs target {target})",
+        "zh": "{label} ({value} 对比目标 {target})",
+    },
+    "review.scorecard.off_target": {"en": "Off target: {items}.", "zh": "未达标：{items}。"},
+    "review.scorecard.real": {
+        "en": (
+            "Changes vs the previous period beyond noise (the 95% interval of the "
+            "KPI's own change excludes 0): {items}."
+        ),
+        "zh": "与上期相比超出随机波动的变化（该指标自身变化量的 95% 置信区间不含 0）：{items}。",
+    },
+    "review.scorecard.no_real": {
+        "en": (
+            "No change vs the previous period is beyond noise (the 95% interval of every "
+            "KPI's change contains 0)."
+        ),
+        "zh": "与上期相比，没有一项变化超出随机波动（每项指标变化量的 95% 置信区间都含 0）。",
+    },
+    "review.scorecard.did_you_mean": {
+        "en": " (did you mean `{name}`?)",
+        "zh": "（是否是 `{name}`?）",
+    },
+    "review.scorecard.unknown_target": {
+        "en": "The target for `{name}` in the config is not a known KPI and was ignored{hint}.",
+        "zh": "配置中的目标 `{name}` 不是已知 KPI，已忽略{hint}。",
+    },
+    "review.scorecard.plot.title": {
+        "en": "KPIs against their targets",
+        "zh": "KPI 相对目标的达成度",
+    },
+    "review.scorecard.plot.xlabel": {
+        "en": "achievement vs target (1 = on target)",
+        "zh": "相对目标的达成度（1 = 达标）",
+    },
+    "review.scorecard.upstream.complete": {
+        "en": "> All artifacts of notebooks 01–04 are present; the findings below read their results and refit no model.",
+        "zh": "> 前序笔记本（01–04）的产出齐全，以下结论读取它们的结果，不重新建模。",
+    },
+    "review.scorecard.upstream.item": {
+        "en": "`{name}` (notebook {writer})",
+        "zh": "`{name}`（笔记本 {writer}）",
+    },
+    "review.scorecard.upstream.missing": {
+        "en": (
+            "> Missing for this period: {items}. The findings that need it are skipped; "
+            "run that notebook first to include them."
+        ),
+        "zh": "> 本期缺少：{items}。依赖它们的结论已跳过；先运行对应笔记本即可补上。",
+    },
+    "review.scorecard.finding.targets": {
+        "en": "{green} of {n} KPIs with a target are on target and {red} are red{names}.",
+        "zh": "有目标的 {n} 项 KPI 中 {green} 项达标、{red} 项未达标{names}。",
+    },
+    "review.scorecard.finding.red_names": {"en": " ({names})", "zh": "（未达标：{names}）"},
+    "review.scorecard.finding.improved": {"en": "improved", "zh": "改善"},
+    "review.scorecard.finding.worsened": {"en": "worsened", "zh": "恶化"},
+    "review.scorecard.finding.clearest": {
+        "en": (
+            "The clearest change: {label} {word} from {previous} to "
+            "{value} (change {change}, 95% CI {low} to {high})."
+        ),
+        "zh": (
+            "最确定的变化：{label}从上期 {previous} {word}到 "
+            "{value}（变化 {change}，95% 置信区间 {low} 至 {high}）。"
+        ),
+    },
+    "review.scorecard.finding.tier": {
+        "en": "Tier {top} customers are {share_c} of customers but bring {share_r} of the last 12 months' revenue.",
+        "zh": "{top} 级客户占客户数的 {share_c}，却贡献了近 12 个月销售额的 {share_r}。",
+    },
+    "review.scorecard.finding.top_segment": {
+        "en": "The largest RFM segment is '{name}' with {share} of customers ({n} segments).",
+        "zh": "最大的 RFM 客群是「{name}」，占客户的 {share}（共 {n} 个客群）。",
+    },
+    "review.scorecard.finding.lifecycle": {
+        "en": "{share} of customers are in the {names} lifecycle stage(s).",
+        "zh": "{share} 的客户处于{names}阶段。",
+    },
+    "review.scorecard.finding.likely_churners": {
+        "en": "{n} customers still active ({share}) have a churn probability of 50% or more within {horizon} days.",
+        "zh": "仍活跃的客户中有 {n} 位（{share}）未来 {horizon} 天流失概率不低于 50%。",
+    },
+    "review.scorecard.finding.priority_list": {
+        "en": "; the retention priority list holds {n} customers",
+        "zh": "；挽留优先名单共 {n} 位客户",
+    },
+    "review.scorecard.finding.value_at_risk": {
+        "en": "Value at risk (churn probability × CLV) totals {total}{listed}.",
+        "zh": "风险价值（流失概率 × 客户终身价值）合计 {total}{listed}。",
+    },
+    "review.scorecard.finding.driver": {
+        "en": "The most common main churn driver is '{driver}': {n} customers still active ({share}).",
+        "zh": "最常见的首要流失风险因素是「{driver}」：{n} 位仍活跃的客户（{share}）。",
+    },
+    "review.scorecard.finding.nps_ci": {
+        "en": "(95% CI {low} to {high})",
+        "zh": "(95% 置信区间 {low} 至 {high})",
+    },
+    "review.scorecard.finding.nps": {
+        "en": "NPS this period is {nps} {ci}{n}.",
+        "zh": "本期 NPS 为 {nps}{ci}{n}。",
+    },
+    # the Chinese interval keeps its two spaces after the label, as the report always wrote it
+    "review.scorecard.finding.lowest_ci": {
+        "en": " (95% CI {low} to {high})",
+        "zh": "（95% 置信区间  {low} 至 {high}）",
+    },
+    "review.scorecard.finding.lowest_nps": {
+        "en": "The lowest NPS is {nps}{ci}, in the group {group}.",
+        "zh": "NPS 最低的组是{group}，NPS 为 {nps}{ci}。",
+    },
+    "review.scorecard.findings.col.finding": {"en": "Finding", "zh": "结论"},
+    "review.scorecard.findings.col.source": {"en": "Notebook", "zh": "来源笔记本"},
+    "review.scorecard.findings.none": {
+        "en": "There are no findings to report this period.",
+        "zh": "本期没有可报告的结论。",
+    },
+    "review.scorecard.findings.item": {
+        "en": "{i}. {text} *(notebook {source})*",
+        "zh": "{i}. {text} *（来源：笔记本 {source}）*",
+    },
+    "review.scorecard.moved.desired": {"en": "desired", "zh": "向期望方向"},
+    "review.scorecard.moved.wrong way": {"en": "wrong way", "zh": "反方向"},
+    "review.scorecard.moved.unchanged": {"en": "unchanged", "zh": "不变"},
+    "review.scorecard.moved.no data": {"en": "no data", "zh": "无数据"},
+    "review.scorecard.moved.unknown KPI": {"en": "unknown KPI", "zh": "未知 KPI"},
+    "review.scorecard.moved.beyond_noise": {"en": " (beyond noise)", "zh": "（超出随机波动）"},
+    "review.scorecard.register.col.issue": {"en": "Issue", "zh": "问题"},
+    "review.scorecard.register.col.action": {"en": "Action", "zh": "行动"},
+    "review.scorecard.register.col.owner": {"en": "Owner", "zh": "负责人"},
+    "review.scorecard.register.col.due": {"en": "Due", "zh": "截止"},
+    "review.scorecard.register.col.status": {"en": "Status", "zh": "状态"},
+    "review.scorecard.register.col.kpi": {"en": "KPI: previous → now", "zh": "KPI:上期 → 本期"},
+    "review.scorecard.register.col.moved": {"en": "KPI moved", "zh": "KPI 变化"},
+    "review.scorecard.register.col.overdue": {"en": "Overdue", "zh": "逾期"},
+    "review.scorecard.register.yes": {"en": "yes", "zh": "是"},
+    "review.scorecard.actions.none": {
+        "en": "No action register is configured (`review.actions`), or it is empty.",
+        "zh": "没有配置行动清单（`review.actions`），或清单为空。",
+    },
+    "review.scorecard.actions.moved": {
+        "en": "{good} of {n} actions saw their KPI move the desired way{real}{bad}.",
+        "zh": "{n} 项行动中，{good} 项对应的 KPI 向期望方向变化{real}{bad}。",
+    },
+    "review.scorecard.actions.real": {
+        "en": " ({n} beyond noise)",
+        "zh": "（其中 {n} 项超出随机波动）",
+    },
+    "review.scorecard.actions.bad": {"en": "; {n} did not: {items}", "zh": "；{n} 项没有：{items}"},
+    # English names the issue as written (issue, status); Chinese marks a quote in another
+    # language (issue_html) and names the status (status_label)
+    "review.scorecard.actions.bad_item": {
+        "en": "{issue} ({kpi})",
+        "zh": "{issue_html}（{kpi}）",
+    },
+    "review.scorecard.actions.overdue_item": {
+        "en": "{issue} ({owner}, due {due}, {status})",
+        "zh": "{issue_html}（{owner_html}，截止 {due}，{status_label}）",
+    },
+    "review.scorecard.actions.overdue": {"en": "Overdue: {items}.", "zh": "逾期：{items}。"},
+    "review.scorecard.actions.none_overdue": {
+        "en": "No action is overdue.",
+        "zh": "没有逾期的行动。",
+    },
+    "review.scorecard.lessons.none": {
+        "en": "No KPI is red this period.",
+        "zh": "本期没有未达标的 KPI。",
+    },
+    "review.scorecard.lessons.real": {"en": "the change is beyond noise", "zh": "变化超出随机波动"},
+    "review.scorecard.lessons.noise": {
+        "en": "the change could be noise",
+        "zh": "变化可能只是随机波动",
+    },
+    "review.scorecard.lessons.head": {
+        "en": "{label} is {value} against a target of {target} (previous {previous}; {noise}).",
+        "zh": "{label} 为 {value}，目标 {target}（上期 {previous}；{noise}）。",
+    },
+    "review.scorecard.lessons.no_action": {
+        "en": "No action in the register addresses it: add one with an owner and a due date for the next cycle.",
+        "zh": "行动清单中没有针对它的行动：下个周期请补充一项，并明确负责人和截止日期。",
+    },
+    "review.scorecard.lessons.overdue": {"en": ", overdue", "zh": "，已逾期"},
+    "review.scorecard.lessons.action": {"en": "'{action}' ({state})", "zh": "{action}（{state}）"},
+    "review.scorecard.lessons.action_sep": {"en": "; ", "zh": "、"},
+    "review.scorecard.lessons.done": {
+        "en": "Actions on it: {joined}. An action is done yet the KPI is still red: revisit the cause we assumed.",
+        "zh": "相关行动：{joined}。行动已完成但指标仍未达标：复查原因假设。",
+    },
+    "review.scorecard.lessons.open": {
+        "en": "Actions on it: {joined}. No action on it is done yet: confirm resources and the due date.",
+        "zh": "相关行动：{joined}。行动尚未完成：确认资源与截止日期。",
+    },
 }
