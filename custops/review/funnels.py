@@ -21,6 +21,8 @@ two-proportion z-test; the difference of two rates gets Newcombe's hybrid-score 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -589,7 +591,7 @@ def weak_reach_sentence(reach: pd.DataFrame, lang: str = "en") -> str:
             )
     if not out:
         return t("review.funnels.reach.none", lang)
-    return t("review.sentence_sep", lang).join(out)
+    return _paragraph(out, lang)
 
 
 def acquisition_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
@@ -1007,3 +1009,10 @@ def ab_display(ab: pd.DataFrame) -> pd.DataFrame:
             ]
             out = out.drop(columns=n)
     return out
+
+
+def _paragraph(sentences: Sequence[str], lang: str) -> str:
+    """Sentences one after the other, as the language writes them (a space in English)."""
+    return functools.reduce(
+        lambda first, second: t("review.sentences", lang, first=first, second=second), sentences
+    )

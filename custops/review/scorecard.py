@@ -47,6 +47,7 @@ is the KPI's own test (``p_raw``, kept for older readers).
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1647,7 +1648,7 @@ def lessons_learned(
                 lang,
                 joined=joined,
             )
-        out.append(t("review.sentence_sep", lang).join((head, tail)))
+        out.append(_paragraph((head, tail), lang))
     return out
 
 
@@ -1697,4 +1698,11 @@ def glue_values(
             Headline("review_top_finding", items[0]["text"] if items else "–", "text"),
             Headline("review_best_channel", best, "label"),
         ]
+    )
+
+
+def _paragraph(sentences: Sequence[str], lang: str) -> str:
+    """Sentences one after the other, as the language writes them (a space in English)."""
+    return functools.reduce(
+        lambda first, second: t("review.sentences", lang, first=first, second=second), sentences
     )

@@ -511,8 +511,9 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "zh": "在平稳的模拟序列上，这些规则在 3 个监控月内的误报率约 1%（每个指标）。",
     },
-    # between the sentences of a paragraph
-    "review.sentence_sep": {"en": " ", "zh": ""},
+    # two sentences of a paragraph, one after the other (an empty template would fall back
+    # to English, so the pair is the template)
+    "review.sentences": {"en": "{first} {second}", "zh": "{first}{second}"},
     # ------------------------------------------------------------------ review.funnels
     "review.funnels.step.sent": {"en": "sent", "zh": "发送"},
     "review.funnels.step.delivered": {"en": "delivered", "zh": "送达"},
