@@ -215,8 +215,8 @@ def test_control_chart_figure_has_one_panel_per_kpi(default_demo: dict) -> None:
 
     plots.setup("zh")
     result = alerts.monitor(alerts.monthly_kpis(canonical(default_demo), "2025Q4"), "2025Q4")
-    fig = alerts.plot_control_charts(result, "zh")
-    assert len(fig.axes) == result.chart["kpi"].nunique()
+    axes = alerts.plot_control_charts(alerts.control_panels(result, "zh"))
+    assert len(axes) == len(axes[0].figure.axes) == result.chart["kpi"].nunique()
 
 
 def test_on_notebook01_artifacts(small_artifacts, generated_small) -> None:

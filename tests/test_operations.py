@@ -306,7 +306,7 @@ def test_a_period_without_new_customers_gives_an_empty_table_and_no_chart():
     result = economics.unit_economics(old, orders, scores, PERIOD, _cfg(), min_n=2)
     assert len(result.table) == 0
     assert list(result.table.columns) == list(economics.ECONOMICS_COLUMNS)
-    assert economics.plot_cac_clv(result.table) is None
+    assert economics.cac_clv_table(result.table).empty  # nothing to draw
     assert economics.economics_findings(result, "en", "CNY") == "> No customer signed up in 2025Q4."
     assert len(economics.display_economics(result, "en")) == 0
     assert economics.economics_headlines(result) == {}  # nothing glued that was not computed
@@ -540,9 +540,9 @@ def test_plots_take_finished_tables():
     econ = economics.unit_economics(
         customers, orders, scores, PERIOD, _cfg(costs={"acquisition": {"ads": 9.0}})
     )
-    fig = economics.plot_cac_clv(econ.table, "zh", "CNY")
-    assert fig.axes[0].get_title().startswith("获客成本")
-    assert "未给出花费" in [t.get_text().strip() for t in fig.axes[0].texts]
+    ax = economics.plot_cac_clv(economics.cac_clv_table(econ.table, "zh"), "zh", "CNY")
+    assert ax.get_title().startswith("获客成本")
+    assert "未给出花费" in [t.get_text().strip() for t in ax.texts]
 
 
 # --------------------------------------------------------------------------- notebooks

@@ -253,7 +253,12 @@ def scorecard_chart(ctx: Context, card: pd.DataFrame) -> Any:
     --------
     >>> scorecard_chart(ctx, card)  # doctest: +SKIP
     """
-    return review.plot_scorecard(card, lang=ctx.language)
+    ax = review.plot_scorecard(
+        review.scorecard_bars(card),
+        lang=ctx.language,
+        takeaway=review.scorecard_takeaway(card, ctx.language),
+    )
+    return ax.figure
 
 
 def kpi_alerts(ctx: Context, data: ReviewData) -> alerts.MonitorResult:
@@ -291,7 +296,11 @@ def control_charts(ctx: Context, kpi_watch: alerts.MonitorResult) -> None:
     --------
     >>> control_charts(ctx, kpi_watch)  # doctest: +SKIP
     """
-    alerts.plot_control_charts(kpi_watch, ctx.language, ncols=2)
+    alerts.plot_control_charts(
+        alerts.control_panels(kpi_watch, ctx.language),
+        ncols=2,
+        takeaway=alerts.control_takeaway(kpi_watch, ctx.language),
+    )
 
 
 def alerts_sensitivity(ctx: Context, kpi_watch: alerts.MonitorResult) -> pd.DataFrame:
@@ -317,7 +326,12 @@ def touch_funnel(ctx: Context, data: ReviewData) -> pd.DataFrame | None:
         return None
     funnel = funnels.touch_funnel(data.tables["touches"], ctx.period)
     nb.md(funnels.funnel_sentence(funnel, ctx.language))
-    nb.show(funnels.plot_funnel(funnel, lang=ctx.language))
+    ax = funnels.plot_funnel(
+        funnels.funnel_bars(funnel, ctx.language),
+        lang=ctx.language,
+        takeaway=funnels.funnel_takeaway(funnel, ctx.language),
+    )
+    nb.show(ax.figure)
     return funnel
 
 
@@ -386,8 +400,13 @@ def cac_clv_chart(ctx: Context, economy: economics.UnitEconomics) -> None:
     --------
     >>> cac_clv_chart(ctx, economy)  # doctest: +SKIP
     """
-    if economy.has_clv:
-        economics.plot_cac_clv(economy.table, ctx.language, ctx.cfg.currency)
+    if not economy.has_clv:
+        return
+    lang, currency = ctx.language, ctx.cfg.currency
+    table = economics.cac_clv_table(economy.table, lang)
+    if not table.empty:  # no customer was acquired in the period: nothing to draw
+        takeaway = economics.cac_clv_takeaway(economy.table, lang, currency)
+        economics.plot_cac_clv(table, lang, currency, takeaway=takeaway)
 
 
 def channels(ctx: Context, data: ReviewData, *, min_n: int = 30) -> pd.DataFrame | None:
@@ -402,7 +421,10 @@ def channels(ctx: Context, data: ReviewData, *, min_n: int = 30) -> pd.DataFrame
     lang = ctx.language
     found = funnels.channel_effectiveness(data.tables["touches"], ctx.period, min_n=min_n)
     nb.md(funnels.channel_sentence(found, lang))
-    nb.show(funnels.plot_channels(found, lang=lang))
+    ax = funnels.plot_channels(
+        funnels.channel_bars(found), lang=lang, takeaway=funnels.channels_takeaway(found, lang)
+    )
+    nb.show(ax.figure)
     nb.show(nb.table(found, percent=funnels.PERCENT))
     return found
 
@@ -453,7 +475,14 @@ def cohort_retention(ctx: Context, data: ReviewData, *, n_cohorts: int = 12) -> 
         data.tables["orders"], ctx.period, n_cohorts=n_cohorts, index=data.index
     )
     nb.md(cohorts.cohort_sentence(retention, ctx.language))
-    nb.show(cohorts.plot_cohort_heatmap(cohorts.cohort_matrix(retention), lang=ctx.language))
+    matrix = cohorts.cohort_matrix(retention)
+    ax = cohorts.plot_cohort_heatmap(
+        matrix,
+        lang=ctx.language,
+        vmax=cohorts.heatmap_scale(matrix),
+        takeaway=cohorts.heatmap_takeaway(matrix, ctx.language),
+    )
+    nb.show(ax.figure)
     return retention
 
 
@@ -521,7 +550,15 @@ def forecast_tables(ctx: Context, checked: forecast.ForecastCheck) -> None:
         return
     lang = ctx.language
     nb.show(nb.table(forecast.calibration_display(checked, lang)))
-    forecast.plot_calibration(checked, lang=lang)
+    table, previous = checked.calibration, checked.previous.label
+    forecast.plot_calibration(
+        table,
+        previous=previous,
+        horizon_days=checked.horizon_days,
+        top=forecast.calibration_scale(table),
+        lang=lang,
+        takeaway=forecast.calibration_takeaway(table, previous, lang),
+    )
     if checked.baselines is not None and not checked.baselines.empty:
         nb.show(nb.table(forecast.baselines_display(checked, lang)))
 

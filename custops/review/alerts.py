@@ -37,8 +37,10 @@ widened for it (:func:`limit_factor`, 1.23 for 24 months). Without that widening
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,6 +52,7 @@ from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines, Result
 from custops.report.labels import value_label
+from custops.report.text import join_names, t
 
 __all__ = [
     "alerts_headlines",
@@ -58,30 +61,23 @@ __all__ = [
     "control_chart",
     "alerts_table",
     "alerts_findings",
+    "control_panels",
     "plot_control_charts",
+    "control_takeaway",
     "MonitorResult",
     "monitor",
     "limit_factor",
     "sensitivity_table",
 ]
 
-#: kpi -> (kind, better direction, English label, Chinese label)
-KPI_LABELS: dict[str, tuple[str, str, str, str]] = {
-    "activation_rate": (
-        "rate",
-        "higher",
-        "New-member activation (order in 30 days)",
-        "新会员激活率",
-    ),
-    "repurchase_rate": ("rate", "higher", "Repurchase (last month's buyers)", "复购率"),
-    "churn_rate": ("rate", "lower", "Monthly churn (inactivity)", "月流失率"),
-    "nps": ("value", "higher", "NPS (points)", "NPS（分）"),
-    "first_response_hours": (
-        "value",
-        "lower",
-        "Typical first response (geometric mean, hours)",
-        "首次响应时长（几何平均，小时）",
-    ),
+#: kpi -> (kind, better direction); the readable names are the catalog's
+#: ``review.alerts.kpi.<kpi>``
+KPI_LABELS: dict[str, tuple[str, str]] = {
+    "activation_rate": ("rate", "higher"),
+    "repurchase_rate": ("rate", "higher"),
+    "churn_rate": ("rate", "lower"),
+    "nps": ("value", "higher"),
+    "first_response_hours": ("value", "lower"),
 }
 _MR_D2 = 1.128
 _EWMA_LAMBDA = 0.2
@@ -96,19 +92,15 @@ def _rules(fired: str, lang: str) -> str:
     >>> _rules("beyond_3sigma;ewma", "en"), _rules("beyond_3sigma", "zh")
     ('beyond 3σ, EWMA drift', '超出 3σ')
     """
-    return ("、" if lang == "zh" else ", ").join(
-        value_label(r, lang) for r in str(fired).split(";")
-    )
+    return t("punct.list", lang).join(value_label(r, lang) for r in str(fired).split(";"))
 
 
 def _label(kpi: str, lang: str) -> str:
     if kpi.startswith("conversion_"):
-        ch = kpi.removeprefix("conversion_")
-        return f"{ch} 触达转化率" if lang == "zh" else f"Conversion per touch: {ch}"
-    spec = KPI_LABELS.get(kpi)
-    if spec is None:
+        return t("review.alerts.kpi.conversion", lang, channel=kpi.removeprefix("conversion_"))
+    if kpi not in KPI_LABELS:
         return kpi
-    return spec[3] if lang == "zh" else spec[2]
+    return t(f"review.alerts.kpi.{kpi}", lang)
 
 
 def _kind_direction(kpi: str) -> tuple[str, str]:
@@ -656,52 +648,67 @@ def alerts_findings(result: MonitorResult, lang: str = "en") -> str:
     n_kpi = result.chart["kpi"].nunique() if len(result.chart) else 0
     worse = alerts[alerts["change"].eq("worse")] if len(alerts) else alerts
     parts = []
-    if lang == "zh":
-        if alerts.empty:
-            parts.append(f"{result.period} 监控的 {n_kpi} 个月度指标均在控制限内，没有触发预警。")
-        else:
-            items = "；".join(
-                f"{_label(k, 'zh')}（{', '.join(g['month'])}，偏离 {g['sigmas'].abs().max():.1f}σ，规则：{_rules(g['rule'].iloc[-1], 'zh')}）"
-                for k, g in worse.groupby("kpi")
-            )
-            parts.append(
-                f"{result.period} 共 {alerts['kpi'].nunique()} 个指标触发预警，其中变差的：{items or '无'}。"
-            )
-        if len(weak):
-            parts.append(
-                f"注意：对 {len(weak)}/{n_kpi} 个指标而言，单月下降 10% 不足 3σ（往往只是约 2σ），"
-                "单月波动不单独预警，需看连续偏移规则（3 个月中 2 个超过 2σ、连续 3 个月超过 1.5σ、EWMA）。"
-            )
-        parts.append("在平稳的模拟序列上，这些规则在 3 个监控月内的误报率约 1%（每个指标）。")
+    if alerts.empty:
+        parts.append(t("review.alerts.none_fired", lang, n=n_kpi, period=result.period))
     else:
-        if alerts.empty:
-            parts.append(
-                f"All {n_kpi} monthly KPIs stayed within their control limits in {result.period}; no alert fired."
+        items = t("review.alerts.item_sep", lang).join(
+            t(
+                "review.alerts.item",
+                lang,
+                label=_label(k, lang),
+                months=", ".join(g["month"]),
+                sigmas=f"{g['sigmas'].abs().max():.1f}",
+                rules=_rules(g["rule"].iloc[-1], lang),
             )
-        else:
-            items = "; ".join(
-                f"{_label(k, 'en')} ({', '.join(g['month'])}, {g['sigmas'].abs().max():.1f}σ off, rule: {_rules(g['rule'].iloc[-1], 'en')})"
-                for k, g in worse.groupby("kpi")
-            )
-            parts.append(
-                f"In {result.period}, {alerts['kpi'].nunique()} KPI(s) fired an alert; "
-                f"those that got worse: {items or 'none'}."
-            )
-        if len(weak):
-            parts.append(
-                f"Note: for {len(weak)} of {n_kpi} KPIs a single-month 10% drop is less than 3σ "
-                "(often only about 2σ), so one bad month alone is not flagged; the sustained-shift "
-                "rules (2 of 3 months beyond 2σ, 3 months in a row beyond 1.5σ, EWMA) catch persistent changes."
-            )
-        parts.append(
-            "On stable simulated series these rules raise a false alarm in about 1% of "
-            "series per three monitored months (per KPI)."
+            for k, g in worse.groupby("kpi")
         )
-    return ("" if lang == "zh" else " ").join(parts)
+        parts.append(
+            t(
+                "review.alerts.fired",
+                lang,
+                period=result.period,
+                n=alerts["kpi"].nunique(),
+                items=items or t("review.alerts.none_worse", lang),
+            )
+        )
+    if len(weak):
+        parts.append(t("review.alerts.weak", lang, weak=len(weak), n=n_kpi))
+    parts.append(t("review.alerts.false_alarm", lang))
+    return _paragraph(parts, lang)
 
 
-def plot_control_charts(result: MonitorResult, lang: str = "en", *, ncols: int = 3):
-    """Small-multiple control charts (one panel per KPI) from a finished :class:`MonitorResult`.
+def control_panels(result: MonitorResult, lang: str = "en") -> list[tuple[str, pd.DataFrame]]:
+    """What :func:`plot_control_charts` draws: per KPI (sorted by key) its title and its
+    months with ``value, centre, lower, upper, monitored`` and ``hit`` (a rule fired).
+
+    Examples
+    --------
+    >>> chart = pd.DataFrame({"kpi": ["nps", "nps"], "month": ["2025-09", "2025-10"],
+    ...     "value": [40.0, 20.0], "centre": 40.0, "lower": 30.0, "upper": 50.0,
+    ...     "monitored": [False, True], "rules": ["", "beyond_3sigma"]})
+    >>> [(title, c["hit"].tolist()) for title, c in control_panels(MonitorResult(chart, pd.DataFrame(), "2025Q4"))]
+    [('NPS (points)', [False, True])]
+    """
+    chart = result.chart
+    panels = []
+    for kpi in sorted(chart["kpi"].unique()):
+        c = chart[chart["kpi"].eq(kpi)].reset_index(drop=True)
+        mon = c["monitored"].to_numpy(dtype=bool)
+        hit = mon & c["rules"].ne("").to_numpy() & c["rules"].ne("insufficient_history").to_numpy()
+        panel = c[["month", "value", "centre", "lower", "upper"]].assign(monitored=mon, hit=hit)
+        panels.append((_label(kpi, lang), panel))
+    return panels
+
+
+def plot_control_charts(
+    panels: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    ncols: int = 3,
+    axes: Sequence[Any] | None = None,
+    takeaway: str | None = None,
+) -> list[Any]:
+    """Small-multiple control charts, one panel per KPI of :func:`control_panels`, into
+    ``axes`` (one per panel) or a new figure with ``ncols`` columns; returns the Axes.
 
     Examples
     --------
@@ -709,20 +716,23 @@ def plot_control_charts(result: MonitorResult, lang: str = "en", *, ncols: int =
     >>> months = pd.period_range("2023-01", "2025-12", freq="M").astype(str)
     >>> k = pd.DataFrame({"kpi": "nps", "month": months, "value": rng.normal(40, 3, 36),
     ...     "numerator": np.nan, "denominator": 200.0, "kind": "value", "direction": "higher"})
-    >>> len(plot_control_charts(monitor(k, "2025Q4")).axes)
+    >>> len(plot_control_charts(control_panels(monitor(k, "2025Q4"))))
     1
     """
     import matplotlib.pyplot as plt
 
-    chart = result.chart
-    kpis = sorted(chart["kpi"].unique())
-    ncols = max(1, min(ncols, len(kpis)))
-    nrows = int(np.ceil(len(kpis) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.6 * nrows), squeeze=False)
-    for ax in axes.ravel()[len(kpis) :]:
-        ax.remove()
-    for ax, kpi in zip(axes.ravel(), kpis, strict=False):
-        c = chart[chart["kpi"].eq(kpi)].reset_index(drop=True)
+    from custops.report.plots import set_takeaway
+
+    fig = None
+    if axes is None:
+        ncols = max(1, min(ncols, len(panels)))
+        nrows = int(np.ceil(len(panels) / ncols))
+        fig, grid = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.6 * nrows), squeeze=False)
+        for ax in grid.ravel()[len(panels) :]:
+            ax.remove()
+        axes = grid.ravel()[: len(panels)]
+    axes = list(axes)
+    for ax, (title, c) in zip(axes, panels, strict=False):
         x = np.arange(len(c))
         ax.plot(x, c["value"], marker="o", ms=3, lw=1.2, color="#1f5c99")
         ax.plot(x, c["centre"], lw=0.9, color="#6b6b6b")
@@ -730,17 +740,18 @@ def plot_control_charts(result: MonitorResult, lang: str = "en", *, ncols: int =
         mon = c["monitored"].to_numpy(dtype=bool)
         if mon.any():
             ax.axvspan(x[mon].min() - 0.5, x[mon].max() + 0.5, color="#e0a526", alpha=0.12, lw=0)
-        hit = mon & c["rules"].ne("").to_numpy() & c["rules"].ne("insufficient_history").to_numpy()
+        hit = c["hit"].to_numpy(dtype=bool)
         ax.scatter(x[hit], c["value"][hit], color="#c8423b", zorder=5, s=28)
-        ax.set_title(_label(kpi, lang), fontsize=9)
+        ax.set_title(title, fontsize=9)
         step = max(1, len(c) // 4)
         ax.set_xticks(x[::step])
         ax.set_xticklabels(c["month"][::step], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
-    fig.tight_layout()
-    from custops.report.plots import set_takeaway
-
-    return set_takeaway(fig, control_takeaway(result, lang))
+    if fig is not None:
+        fig.tight_layout()
+    if axes:
+        set_takeaway(axes[0], takeaway)
+    return axes
 
 
 def control_takeaway(result: MonitorResult, lang: str = "en") -> str:
@@ -754,9 +765,6 @@ def control_takeaway(result: MonitorResult, lang: str = "en") -> str:
     >>> control_takeaway(MonitorResult(chart, pd.DataFrame(), "2025Q4"))
     '1 of the 2 monthly KPIs broke a control rule in the period: NPS (points).'
     """
-    from custops.report.labels import value_label
-    from custops.report.text import join_names, t
-
     chart = result.chart
     kpis = sorted(chart["kpi"].unique()) if len(chart) else []
     if not kpis:
@@ -797,3 +805,10 @@ def alerts_headlines(watch: MonitorResult) -> Headlines:
     """
     worse = int(watch.alerts["change"].eq("worse").sum())
     return Headlines([Headline("review_kpi_alerts_worse", worse, "count")])
+
+
+def _paragraph(sentences: Sequence[str], lang: str) -> str:
+    """Sentences one after the other, as the language writes them (a space in English)."""
+    return functools.reduce(
+        lambda first, second: t("review.sentences", lang, first=first, second=second), sentences
+    )

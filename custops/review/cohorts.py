@@ -17,6 +17,7 @@ Definitions (all as of the end of the reporting period; later data is ignored):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from custops.core.config import Period
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import wilson_ci
 from custops.features.order_heads import order_heads_of
+from custops.report.text import t
 
 __all__ = [
     "cohort_retention",
@@ -34,7 +36,9 @@ __all__ = [
     "repurchase_sentence",
     "no_contact_after_repurchase",
     "no_contact_sentence",
+    "heatmap_scale",
     "plot_cohort_heatmap",
+    "heatmap_takeaway",
 ]
 
 
@@ -146,20 +150,17 @@ def cohort_sentence(retention: pd.DataFrame, lang: str = "en", k: int = 1) -> st
     """
     rows = retention[retention["k"] == k]
     if rows.empty:
-        return (
-            "没有足够长的队列数据。" if lang == "zh" else "No cohort has been observed long enough."
-        )
+        return t("review.cohorts.none", lang)
     mean = rows["buyers"].sum() / rows["cohort_size"].sum()
     latest = rows.sort_values("cohort").iloc[-1]
-    if lang == "zh":
-        return (
-            f"按队列规模加权，平均 {mean:.1%} 的首购客户在第 {k} 个月再次购买（{len(rows)} 个队列）；"
-            f"最近一个观察满 {k} 个月的队列 {latest['cohort']} 为 {latest['share']:.1%}。"
-        )
-    return (
-        f"On average {mean:.1%} of a cohort bought again in month {k} after its first order "
-        f"({len(rows)} cohorts, weighted by size); the latest cohort observed that long, "
-        f"{latest['cohort']}, reached {latest['share']:.1%}."
+    return t(
+        "review.cohorts.sentence",
+        lang,
+        mean=f"{mean:.1%}",
+        k=k,
+        n=len(rows),
+        latest=latest["cohort"],
+        share=f"{latest['share']:.1%}",
     )
 
 
@@ -229,22 +230,28 @@ def repurchase_sentence(timing: pd.DataFrame, lang: str = "en") -> str:
     >>> repurchase_sentence(t)
     'Of first-time buyers observed long enough, 40.0% bought again within 30 days (95% CI 31.0%–50.0%) and 62.5% within 90 days (95% CI 52.0%–72.0%).'
     """
-    t = timing.dropna(subset=["share"])
-    if t.empty:
-        return "没有可用的复购数据。" if lang == "zh" else "There are no repeat purchases to time."
-    if lang == "zh":
-        parts = [
-            f"{r.window_days} 天内 {r.share:.1%}（95% 置信区间 {r.ci_low:.1%}–{r.ci_high:.1%}）"
-            for r in t.itertuples()
-        ]
-        return "在观察期足够长的首购客户中，再次购买的比例：" + ",".join(parts) + "。"
+    rows = timing.dropna(subset=["share"])
+    if rows.empty:
+        return t("review.cohorts.repurchase.none", lang)
     parts = [
-        f"{r.share:.1%} {'bought again ' if i == 0 else ''}within {r.window_days} days "
-        f"(95% CI {r.ci_low:.1%}–{r.ci_high:.1%})"
-        for i, r in enumerate(t.itertuples())
+        t(
+            "review.cohorts.repurchase.first" if i == 0 else "review.cohorts.repurchase.next",
+            lang,
+            share=f"{r.share:.1%}",
+            days=r.window_days,
+            low=f"{r.ci_low:.1%}",
+            high=f"{r.ci_high:.1%}",
+        )
+        for i, r in enumerate(rows.itertuples())
     ]
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"Of first-time buyers observed long enough, {joined}."
+    joined = (
+        parts[0]
+        if len(parts) == 1
+        else t("review.cohorts.repurchase.sep", lang).join(parts[:-1])
+        + t("review.cohorts.repurchase.last_sep", lang)
+        + parts[-1]
+    )
+    return t("review.cohorts.repurchase.sentence", lang, joined=joined)
 
 
 def no_contact_after_repurchase(
@@ -323,74 +330,84 @@ def no_contact_sentence(result: dict, lang: str = "en") -> str:
     '50 of the 200 customers who made their first repurchase this period (25.0%, 95% CI 19.0%–31.0%) received no touch and opened no ticket afterwards (median 40 days without contact by the period end).'
     """
     if not result:
-        return (
-            "没有触达或工单数据，无法判断复购后是否有跟进。"
-            if lang == "zh"
-            else "Without touches or tickets, follow-up after a repurchase cannot be checked."
-        )
+        return t("review.cohorts.no_contact.no_data", lang)
     if not result["repurchasers"]:
-        return (
-            "本期没有首次复购的客户。"
-            if lang == "zh"
-            else "No customer made a first repurchase this period."
-        )
+        return t("review.cohorts.no_contact.none", lang)
     r = result
     days = f"{r['median_days_since']:.0f}" if np.isfinite(r["median_days_since"]) else "–"
-    if lang == "zh":
-        return (
-            f"本期首次复购的 {r['repurchasers']:,} 位客户中，有 {r['no_contact']:,} 位"
-            f"（{r['share']:.1%}，95% 置信区间 {r['ci_low']:.1%}–{r['ci_high']:.1%}）之后既没有收到触达，"
-            f"也没有服务工单（到期末中位 {days} 天无联系）。"
-        )
-    return (
-        f"{r['no_contact']:,} of the {r['repurchasers']:,} customers who made their first repurchase "
-        f"this period ({r['share']:.1%}, 95% CI {r['ci_low']:.1%}–{r['ci_high']:.1%}) received no "
-        f"touch and opened no ticket afterwards (median {days} days without contact by the period end)."
+    return t(
+        "review.cohorts.no_contact.sentence",
+        lang,
+        no_contact=f"{r['no_contact']:,}",
+        repurchasers=f"{r['repurchasers']:,}",
+        share=f"{r['share']:.1%}",
+        low=f"{r['ci_low']:.1%}",
+        high=f"{r['ci_high']:.1%}",
+        days=days,
     )
 
 
-def plot_cohort_heatmap(matrix: pd.DataFrame, *, title: str | None = None, lang: str = "en"):
-    """Heatmap of a finished :func:`cohort_matrix` (shares as percentages).
+def heatmap_scale(matrix: pd.DataFrame) -> float:
+    """The top of the heatmap's colour scale: the largest share after month 0 (at least 1%;
+    1 when there is only month 0).
+
+    Examples
+    --------
+    >>> heatmap_scale(pd.DataFrame({0: [1.0, 1.0], 1: [0.3, None]})), heatmap_scale(pd.DataFrame({0: [1.0]}))
+    (0.3, 1)
+    """
+    if matrix.shape[1] > 1:
+        return max(float(np.nanmax(matrix.iloc[:, 1:].to_numpy())), 0.01)
+    return 1
+
+
+def plot_cohort_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "en",
+    vmax: float = 1,
+    ax: Any = None,
+    takeaway: str | None = None,
+) -> Any:
+    """Heatmap of a finished :func:`cohort_matrix` (shares as percentages), coloured from 0 to
+    ``vmax`` (:func:`heatmap_scale`); returns the Axes.
 
     Examples
     --------
     >>> m = pd.DataFrame({0: [1.0], 1: [0.5]}, index=["2025-10 (n=2)"])
-    >>> plot_cohort_heatmap(m, title="t").axes[0].get_title()
+    >>> plot_cohort_heatmap(m, title="t").get_title()
     't'
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    if title is None:
-        title = (
-            "首购月份队列：第 k 个月有购买的客户占比"
-            if lang == "zh"
-            else "First-order cohorts: share buying in month k"
-        )
+    from custops.report.plots import set_takeaway
 
-    fig, ax = plt.subplots(figsize=(9, 0.35 * max(len(matrix), 4) + 1.2))
+    if title is None:
+        title = t("review.cohorts.plot.title", lang)
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(9, 0.35 * max(len(matrix), 4) + 1.2))
     sns.heatmap(
         matrix,
         annot=True,
         fmt=".0%",
         cmap="Blues",
         vmin=0,
-        vmax=max(float(np.nanmax(matrix.iloc[:, 1:].to_numpy())), 0.01)
-        if matrix.shape[1] > 1
-        else 1,
+        vmax=vmax,
         cbar=False,
         annot_kws={"fontsize": 7},
         ax=ax,
     )
     ax.grid(False)
-    ax.set_xlabel("首购后第 k 个月" if lang == "zh" else "months since first order (k)")
+    ax.set_xlabel(t("review.cohorts.plot.xlabel", lang))
     ax.set_ylabel("")
     ax.set_title(title)
-    fig.tight_layout()
-    plt.close(fig)  # shown once, as the cell's result
-    from custops.report.plots import set_takeaway
-
-    return set_takeaway(fig, heatmap_takeaway(matrix, lang))
+    if own:
+        fig.tight_layout()
+        plt.close(fig)  # shown once, as the cell's result
+    return set_takeaway(ax, takeaway)
 
 
 def heatmap_takeaway(matrix: pd.DataFrame, lang: str = "en", k: int = 1) -> str:
@@ -403,8 +420,6 @@ def heatmap_takeaway(matrix: pd.DataFrame, lang: str = "en", k: int = 1) -> str:
     >>> heatmap_takeaway(m)
     'In month 1 after their first order, 25% of a cohort bought again on average (2 cohorts).'
     """
-    from custops.report.text import t
-
     if k not in matrix.columns or matrix[k].notna().sum() == 0:
         return t("figure.no_data", lang)
     column = matrix[k].dropna().astype(float)

@@ -31,12 +31,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+from matplotlib.axes import Axes
 
 from custops.core.config import Period, ReportConfig
 from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines, Result
+from custops.report.text import CATALOG, t
 
 __all__ = [
     "UNKNOWN_CHANNEL",
@@ -48,6 +49,7 @@ __all__ = [
     "economics_findings",
     "economics_headlines",
     "display_economics",
+    "cac_clv_table",
     "plot_cac_clv",
 ]
 
@@ -274,59 +276,19 @@ class UnitEconomics(Result):
         >>> print(r.note())  # doctest: +ELLIPSIS
         > **Definitions.** ...
         """
-        zh = lang == "zh"
         parts = [
-            (
-                f"> **口径。** 新客户 = 注册日期在 {self.period} 内的客户，按获客渠道归属。CAC = 该渠道本期获客花费 ÷ 新客户数"
-                "（实际发生的数字，不带区间）；每位首购客户成本 = 花费 ÷ 期末前已下单的新客户数。"
-                f"CLV = 至期末已实现的毛利 + 笔记本 03 的生存模型给出的未来 {self.horizon_months} 个月预期毛利（已折现）；"
-                "已流失客户没有未来毛利，尚未下单的注册客户按 0 计，所以渠道均值偏保守。"
-                "95% 区间为按客户重抽样（固定随机种子）的自助法区间，反映客户之间的差异，不含模型本身的不确定性。"
-                if zh
-                else f"> **Definitions.** New customers = customers who signed up in {self.period}, by "
-                "acquisition channel. CAC = the channel's acquisition spend in the period ÷ its new "
-                "customers (a realised figure, so no interval); cost per buyer = spend ÷ new customers "
-                "who had ordered by the period end. CLV = margin earned up to the period end + the "
-                f"expected margin of the next {self.horizon_months} months (discounted) from "
-                "notebook 03's survival model; churned customers add no future margin and sign-ups "
-                "without an order count as 0, so channel means lean low. 95% intervals: bootstrap "
-                "over customers (seeded); they cover customer-to-customer variation, not the churn "
-                "model's own uncertainty."
+            t(
+                "review.economics.note.definitions",
+                lang,
+                period=self.period,
+                horizon=self.horizon_months,
             )
         ]
-        if "no_channel" in self.notes:
-            parts.append(
-                "> 客户表没有 `acquisition_channel` 列，无法按渠道计算 CAC 与 CLV；请在配置中映射该列"
-                "（`sources.customers.columns.acquisition_channel`）。"
-                if zh
-                else "> The customer table has no `acquisition_channel` column, so CAC and CLV "
-                "cannot be split by channel; map that column in the config "
-                "(`sources.customers.columns.acquisition_channel`)."
-            )
-        if "no_costs" in self.notes:
-            parts.append(
-                "> 配置中没有获客花费（`costs.acquisition`），下表只给出各渠道新客户的 CLV，CAC 未给出。"
-                "填写每个渠道本期的花费（例如 `costs: {acquisition: {search_ads: 180000}}`）即可得到 CAC 与 CLV/CAC。"
-                if zh
-                else "> The config gives no acquisition spend (`costs.acquisition`), so the table "
-                "shows each channel's CLV and no CAC. Add each channel's spend in the period (e.g. "
-                "`costs: {acquisition: {search_ads: 180000}}`) to get CAC and CLV/CAC."
-            )
-        if "no_clv" in self.notes:
-            parts.append(
-                "> 缺少笔记本 03 的 `churn_scores.parquet`，CLV 只含至期末已实现的毛利，不含预期毛利；"
-                "先运行笔记本 03 再运行本章即可补全。"
-                if zh
-                else "> Notebook 03's `churn_scores.parquet` is missing, so CLV and CLV/CAC are not "
-                "shown (only the margin earned so far); run notebook 03 before this chapter."
-            )
+        for key in ("no_channel", "no_costs", "no_clv"):
+            if key in self.notes:
+                parts.append(t(f"review.economics.note.{key}", lang))
         if self.n_unscored:
-            parts.append(
-                f"> {self.n_unscored:,} 位已下单的新客户不在流失评分中，其预期毛利按 0 计。"
-                if zh
-                else f"> {self.n_unscored:,} new buyers are missing from the churn scores; their "
-                "expected margin counts as 0."
-            )
+            parts.append(t("review.economics.note.unscored", lang, n=f"{self.n_unscored:,}"))
         return "\n>\n".join(parts)
 
 
@@ -503,69 +465,76 @@ def economics_findings(result: UnitEconomics, lang: str = "en", currency: str = 
       customer from search_ads is worth CNY 3,400 (95% CI 2,900–3,950) in margin, earned so far
       plus expected over the next 24 months: CLV/CAC 2.4 (2.0–2.7) — returns more than it costs.
     """
-    zh = lang == "zh"
     table = result.table
     if table.empty:
-        return (
-            f"> {result.period} 没有新注册客户。"
-            if zh
-            else f"> No customer signed up in {result.period}."
-        )
+        return t("review.economics.no_signups", lang, period=result.period)
     lines = []
     for r in table[table["channel"] != ALL_PAID].itertuples(index=False):
-        small = (
-            f"（仅 {r.new_customers} 位新客户，样本过小，不参与排名）"
-            if zh
-            else f" (only {r.new_customers} new customers: too few to rank)"
-        )
+        small = t("review.economics.small", lang, n=r.new_customers) if r.small else ""
         if r.status == "ok" and result.has_clv:
             if r.ratio_low > 1:
-                verdict = "回报高于成本" if zh else "returns more than it costs"
+                verdict = t("review.economics.verdict.pays", lang)
             elif r.ratio_high < 1:
-                verdict = "成本高于回报" if zh else "costs more than it returns"
+                verdict = t("review.economics.verdict.costs", lang)
             else:
-                verdict = "回报是否覆盖成本尚不确定" if zh else "unclear whether it pays back"
+                verdict = t("review.economics.verdict.unclear", lang)
             lines.append(
-                f"- **{r.channel}**：每位新客户成本 {_money(r.cac, currency)}（花费 {_money(r.spend, currency)}，"
-                f"注册 {r.new_customers} 人），而一位来自 {r.channel} 的新客户价值 {_money(r.clv, currency)}"
-                f"（95% 区间 {r.clv_low:,.0f}–{r.clv_high:,.0f}）的毛利（已实现加未来 {result.horizon_months} 个月预期）："
-                f"CLV/CAC {r.clv_to_cac:.1f}（{r.ratio_low:.1f}–{r.ratio_high:.1f}），{verdict}。"
-                + (small if r.small else "")
-                if zh
-                else f"- **{r.channel}** cost {_money(r.cac, currency)} per new customer "
-                f"({r.new_customers} sign-ups for {_money(r.spend, currency)}); a new customer "
-                f"from {r.channel} is worth {_money(r.clv, currency)} (95% CI {r.clv_low:,.0f}–"
-                f"{r.clv_high:,.0f}) in margin, earned so far plus expected over the next "
-                f"{result.horizon_months} months: CLV/CAC {r.clv_to_cac:.1f} "
-                f"({r.ratio_low:.1f}–{r.ratio_high:.1f}) — {verdict}." + (small if r.small else "")
+                t(
+                    "review.economics.line.full",
+                    lang,
+                    channel=r.channel,
+                    cac=_money(r.cac, currency),
+                    spend=_money(r.spend, currency),
+                    n=r.new_customers,
+                    clv=_money(r.clv, currency),
+                    low=f"{r.clv_low:,.0f}",
+                    high=f"{r.clv_high:,.0f}",
+                    horizon=result.horizon_months,
+                    ratio=f"{r.clv_to_cac:.1f}",
+                    ratio_low=f"{r.ratio_low:.1f}",
+                    ratio_high=f"{r.ratio_high:.1f}",
+                    verdict=verdict,
+                    small=small,
+                )
             )
         elif r.status == "ok":
             lines.append(
-                f"- **{r.channel}**：每位新客户成本 {_money(r.cac, currency)}（{r.new_customers} 人）；CLV 需要笔记本 03 的结果。"
-                if zh
-                else f"- **{r.channel}** cost {_money(r.cac, currency)} per new customer "
-                f"({r.new_customers} sign-ups); its CLV needs notebook 03's scores."
+                t(
+                    "review.economics.line.no_clv",
+                    lang,
+                    channel=r.channel,
+                    cac=_money(r.cac, currency),
+                    n=r.new_customers,
+                )
             )
         elif r.status == "no new customers":
             lines.append(
-                f"- **{r.channel}**：本期花费 {_money(r.spend, currency)}，但没有新注册客户。"
-                if zh
-                else f"- **{r.channel}** spent {_money(r.spend, currency)} in the period but "
-                "brought no new customer."
+                t(
+                    "review.economics.line.no_new",
+                    lang,
+                    channel=r.channel,
+                    spend=_money(r.spend, currency),
+                )
             )
         elif result.has_clv:
-            what = (
-                ("无获客花费" if r.status == "free" else "配置中未给出花费")
-                if zh
-                else ("no acquisition spend" if r.status == "free" else "spend not given")
+            what = t(
+                "review.economics.what.free"
+                if r.status == "free"
+                else "review.economics.what.not_given",
+                lang,
             )
             lines.append(
-                f"- **{r.channel}**（{what}）：{r.new_customers} 位新客户，平均 CLV {_money(r.clv, currency)}"
-                f"（95% 区间 {r.clv_low:,.0f}–{r.clv_high:,.0f}）。" + (small if r.small else "")
-                if zh
-                else f"- **{r.channel}** ({what}): {r.new_customers} new customers worth "
-                f"{_money(r.clv, currency)} each on average (95% CI {r.clv_low:,.0f}–"
-                f"{r.clv_high:,.0f})." + (small if r.small else "")
+                t(
+                    "review.economics.line.unpaid",
+                    lang,
+                    channel=r.channel,
+                    what=what,
+                    n=r.new_customers,
+                    clv=_money(r.clv, currency),
+                    low=f"{r.clv_low:,.0f}",
+                    high=f"{r.clv_high:,.0f}",
+                    small=small,
+                )
             )
     return "\n".join(lines)
 
@@ -599,25 +568,25 @@ def economics_headlines(result: UnitEconomics) -> Headlines:
     return Headlines(out)
 
 
-_DISPLAY = {
-    "channel": ("channel", "渠道"),
-    "spend": ("spend", "花费"),
-    "new_customers": ("new customers", "新客户"),
-    "buyers": ("of whom bought", "其中已下单"),
-    "cac": ("CAC", "CAC"),
-    "cost_per_buyer": ("cost per buyer", "每位首购成本"),
-    "margin_to_date": ("margin so far", "已实现毛利"),
-    "expected_margin": ("expected margin", "预期毛利"),
-    "clv": ("CLV (95% CI)", "CLV（95% 区间）"),
-    "clv_to_cac": ("CLV/CAC (95% CI)", "CLV/CAC（95% 区间）"),
-    "status": ("note", "说明"),
-}
-_STATUS_ZH = {
-    "ok": "",
-    "no spend given": "未给出花费",
-    "free": "无花费",
-    "no new customers": "无新客户",
-}
+#: the columns of :func:`display_economics`, in order (headers: ``review.economics.col.*``)
+_DISPLAY = (
+    "channel",
+    "spend",
+    "new_customers",
+    "buyers",
+    "cac",
+    "cost_per_buyer",
+    "margin_to_date",
+    "expected_margin",
+    "clv",
+    "clv_to_cac",
+    "status",
+)
+
+
+def _status_label(status: str, lang: str) -> str:
+    key = f"review.economics.status.{status}"
+    return t(key, lang) if key in CATALOG else status
 
 
 def display_economics(result: UnitEconomics, lang: str = "en") -> pd.DataFrame:
@@ -632,10 +601,10 @@ def display_economics(result: UnitEconomics, lang: str = "en") -> pd.DataFrame:
     >>> [str(v) for v in display_economics(UnitEconomics(t, pd.DataFrame(), True, 24)).iloc[0]]
     ['a', '100', '2', '1', '50', '100', '5', '70', '75 (60–90)', '1.5 (1.2–1.8)', 'small n']
     """
-    zh = lang == "zh"
-    t = result.table
-    if t.empty:
-        return pd.DataFrame(columns=[v[1 if zh else 0] for v in _DISPLAY.values()])
+    headers = {k: t(f"review.economics.col.{k}", lang) for k in _DISPLAY}
+    table = result.table
+    if table.empty:
+        return pd.DataFrame(columns=list(headers.values()))
 
     def money(v: float) -> str:
         return "–" if pd.isna(v) else f"{v:,.0f}"
@@ -645,83 +614,110 @@ def display_economics(result: UnitEconomics, lang: str = "en") -> pd.DataFrame:
             return "–"
         return f"{v:{fmt}} ({lo:{fmt}}–{hi:{fmt}})" if not pd.isna(lo) else f"{v:{fmt}}"
 
-    status = (
-        t["status"].map(_STATUS_ZH).fillna(t["status"]) if zh else t["status"].replace("ok", "")
-    )
-    small = np.where(t["small"], "样本过小" if zh else "small n", "")
+    status = [_status_label(s, lang) for s in table["status"]]
+    small = np.where(table["small"], t("review.economics.small_n", lang), "")
     note = [", ".join(x for x in (s, m) if x) for s, m in zip(status, small, strict=True)]
     out = pd.DataFrame(
         {
-            "channel": t["channel"],
-            "spend": t["spend"].map(money),
-            "new_customers": t["new_customers"],
-            "buyers": t["buyers"],
-            "cac": t["cac"].map(money),
-            "cost_per_buyer": t["cost_per_buyer"].map(money),
-            "margin_to_date": t["margin_to_date"].map(money),
-            "expected_margin": t["expected_margin"].map(money),
+            "channel": table["channel"],
+            "spend": table["spend"].map(money),
+            "new_customers": table["new_customers"],
+            "buyers": table["buyers"],
+            "cac": table["cac"].map(money),
+            "cost_per_buyer": table["cost_per_buyer"].map(money),
+            "margin_to_date": table["margin_to_date"].map(money),
+            "expected_margin": table["expected_margin"].map(money),
             "clv": [
                 interval(v, lo, hi, ",.0f")
-                for v, lo, hi in zip(t["clv"], t["clv_low"], t["clv_high"], strict=True)
+                for v, lo, hi in zip(table["clv"], table["clv_low"], table["clv_high"], strict=True)
             ],
             "clv_to_cac": [
                 interval(v, lo, hi, ".1f")
-                for v, lo, hi in zip(t["clv_to_cac"], t["ratio_low"], t["ratio_high"], strict=True)
+                for v, lo, hi in zip(
+                    table["clv_to_cac"], table["ratio_low"], table["ratio_high"], strict=True
+                )
             ],
             "status": note,
         }
     )
-    return out.rename(columns={k: v[1 if zh else 0] for k, v in _DISPLAY.items()})
+    return out.rename(columns=headers)
 
 
-def plot_cac_clv(table: pd.DataFrame, lang: str = "en", currency: str = "") -> Figure | None:
-    """CAC next to mean CLV (with its 95% interval) per channel, from a finished table.
+def cac_clv_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The rows :func:`plot_cac_clv` draws: one per channel (the total row left out), with the
+    CLV error bar's extents and the note written where the CAC bar is missing or zero.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"channel": ["a", "b", ALL_PAID], "cac": [100.0, float("nan"), 90.0],
+    ...     "clv": [300.0, 200.0, 280.0], "clv_low": [250.0, 150.0, 240.0],
+    ...     "clv_high": [350.0, 260.0, 320.0]})
+    >>> cac_clv_table(t)[["channel", "err_low", "err_high", "note"]].to_dict("list")
+    {'channel': ['a', 'b'], 'err_low': [50.0, 50.0], 'err_high': [50.0, 60.0], 'note': ['', 'spend not given']}
+    """
+    rows = table[table["channel"] != ALL_PAID].reset_index(drop=True)
+    out = rows[["channel", "cac", "clv", "clv_low", "clv_high"]].copy()
+    out["err_low"] = rows["clv"] - rows["clv_low"]
+    out["err_high"] = rows["clv_high"] - rows["clv"]
+    out["note"] = [
+        ""
+        if not (pd.isna(v) or v == 0)
+        else t(
+            "review.economics.plot.no_spend"
+            if not pd.isna(v)
+            else "review.economics.plot.not_given",
+            lang,
+        )
+        for v in rows["cac"]
+    ]
+    return out
+
+
+def plot_cac_clv(
+    table: pd.DataFrame,
+    lang: str = "en",
+    currency: str = "",
+    *,
+    ax: Axes | None = None,
+    takeaway: str | None = None,
+) -> Axes:
+    """CAC next to mean CLV (with its 95% interval) per channel: draws a :func:`cac_clv_table`.
 
     Examples
     --------
     >>> t = pd.DataFrame({"channel": ["a", "b"], "cac": [100.0, float("nan")],
     ...     "clv": [300.0, 200.0], "clv_low": [250.0, 150.0], "clv_high": [350.0, 260.0]})
-    >>> len(plot_cac_clv(t).axes)
-    1
+    >>> ax = plot_cac_clv(cac_clv_table(t))
+    >>> [x.get_text() for x in ax.get_yticklabels()]
+    ['a', 'b']
     """
     import matplotlib.pyplot as plt
 
-    from custops.report.plots import PALETTE, thousands_axis
+    from custops.report.plots import PALETTE, set_takeaway, thousands_axis
 
-    zh = lang == "zh"
-    t = table[table["channel"] != ALL_PAID].reset_index(drop=True)
-    if t.empty:  # no customer was acquired in the period: nothing to draw
-        return None
-    y = np.arange(len(t))
-    fig, ax = plt.subplots(figsize=(8, 0.6 * len(t) + 1.6))
-    ax.barh(y + 0.2, t["clv"].fillna(0), height=0.38, color=PALETTE[0], label="CLV")
-    err = np.vstack([t["clv"] - t["clv_low"], t["clv_high"] - t["clv"]])
-    ax.errorbar(t["clv"], y + 0.2, xerr=np.nan_to_num(err), fmt="none", ecolor="#333", capsize=3)
-    ax.barh(y - 0.2, t["cac"].fillna(0), height=0.38, color=PALETTE[1], label="CAC")
-    for i, v in enumerate(t["cac"]):
-        if pd.isna(v) or v == 0:
-            given = not pd.isna(v)
-            label = (
-                ("无获客花费" if given else "未给出花费")
-                if zh
-                else ("no acquisition spend" if given else "spend not given")
-            )
+    y = np.arange(len(table))
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(8, 0.6 * len(table) + 1.6))
+    ax.barh(y + 0.2, table["clv"].fillna(0), height=0.38, color=PALETTE[0], label="CLV")
+    err = np.vstack([table["err_low"], table["err_high"]])
+    ax.errorbar(
+        table["clv"], y + 0.2, xerr=np.nan_to_num(err), fmt="none", ecolor="#333", capsize=3
+    )
+    ax.barh(y - 0.2, table["cac"].fillna(0), height=0.38, color=PALETTE[1], label="CAC")
+    for i, label in enumerate(table["note"]):
+        if label:
             ax.text(0, i - 0.2, "  " + label, va="center", fontsize=8, color="#666")
-    ax.set_yticks(y, t["channel"])
+    ax.set_yticks(y, table["channel"])
     ax.invert_yaxis()
     unit = f" ({currency})" if currency else ""
-    ax.set_xlabel(("每位新客户" + unit) if zh else f"per new customer{unit}")
-    ax.set_title(
-        "获客成本与新客户价值（CLV，95% 区间）"
-        if zh
-        else "Acquisition cost vs new-customer value (CLV, 95% CI)"
-    )
+    ax.set_xlabel(t("review.economics.plot.xlabel", lang, unit=unit))
+    ax.set_title(t("review.economics.plot.title", lang))
     thousands_axis(ax, "x")
     ax.legend(loc="lower right")
-    fig.tight_layout()
-    from custops.report.plots import set_takeaway
-
-    return set_takeaway(fig, cac_clv_takeaway(table, lang, currency))
+    if own:
+        ax.figure.tight_layout()
+    return set_takeaway(ax, takeaway)
 
 
 def cac_clv_takeaway(table: pd.DataFrame, lang: str = "en", currency: str = "") -> str:
@@ -737,7 +733,6 @@ def cac_clv_takeaway(table: pd.DataFrame, lang: str = "en", currency: str = "") 
     """
     from custops.report.labels import value_label
     from custops.report.notebook import fmt_money
-    from custops.report.text import t
 
     rows = table[table["channel"] != ALL_PAID].dropna(subset=["clv"])
     if rows.empty:

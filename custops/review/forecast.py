@@ -80,6 +80,7 @@ __all__ = [
     "history_rows",
     "collect_history",
     "history_table",
+    "calibration_scale",
     "plot_calibration",
 ]
 
@@ -1041,18 +1042,49 @@ def history_table(history: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 # --------------------------------------------------------------------------- plot
 
 
-def plot_calibration(check: ForecastCheck, *, ax: Any = None, lang: str = "en") -> Any:
-    """Predicted vs actual churn by decile, with the Wilson intervals; returns the Axes."""
+def calibration_scale(table: pd.DataFrame | None) -> float:
+    """The end of both axes of :func:`plot_calibration`: 5% above the highest interval bound
+    or predicted share (at least 5%).
+
+    Examples
+    --------
+    >>> round(calibration_scale(pd.DataFrame({"predicted": [0.1, 0.3], "high": [0.2, 0.4]})), 3)
+    0.42
+    """
+    if table is None or table.empty:
+        return 1.0
+    return float(max(table["high"].max(), table["predicted"].max(), 0.05)) * 1.05
+
+
+def plot_calibration(
+    table: pd.DataFrame | None,
+    *,
+    previous: str,
+    horizon_days: int | None,
+    top: float = 1.0,
+    ax: Any = None,
+    lang: str = "en",
+    takeaway: str | None = None,
+) -> Any:
+    """Predicted vs actual churn by decile (a :attr:`ForecastCheck.calibration` table), with
+    the Wilson intervals, on axes from 0 to ``top`` (:func:`calibration_scale`); returns the Axes.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"predicted": [0.1, 0.3], "actual": [0.15, 0.25], "low": [0.1, 0.2],
+    ...     "high": [0.2, 0.3]})
+    >>> ax = plot_calibration(c, previous="2025Q3", horizon_days=90, top=calibration_scale(c))
+    >>> ax.get_xlim() == (0, calibration_scale(c)), len(ax.lines)
+    (True, 4)
+    """
     import matplotlib.pyplot as plt
 
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 4.5))
-    from custops.report.plots import no_data_takeaway, set_takeaway
+    from custops.report.plots import set_takeaway
 
-    table = check.calibration
     if table is None or table.empty:
-        return no_data_takeaway(ax, lang)
-    top = float(max(table["high"].max(), table["predicted"].max(), 0.05)) * 1.05
+        return set_takeaway(ax, takeaway)
     ax.plot([0, top], [0, top], color="#999", lw=1, ls="--", label=t("forecast.plot.ideal", lang))
     ax.errorbar(
         table["predicted"],
@@ -1065,13 +1097,13 @@ def plot_calibration(check: ForecastCheck, *, ax: Any = None, lang: str = "en") 
     )
     ax.set_xlim(0, top)
     ax.set_ylim(0, top)
-    ax.set_xlabel(t("forecast.plot.x", lang, previous=check.previous.label))
-    ax.set_ylabel(t("forecast.plot.y", lang, h=check.horizon_days))
+    ax.set_xlabel(t("forecast.plot.x", lang, previous=previous))
+    ax.set_ylabel(t("forecast.plot.y", lang, h=horizon_days))
     ax.legend(loc="upper left", frameon=False)
-    return set_takeaway(ax, calibration_takeaway(table, check.previous.label, lang))
+    return set_takeaway(ax, takeaway)
 
 
-def calibration_takeaway(table: pd.DataFrame, previous: str, lang: str = "en") -> str:
+def calibration_takeaway(table: pd.DataFrame | None, previous: str, lang: str = "en") -> str:
     """One sentence on the scored forecast: the churn it predicted and the churn that happened,
     over the customers of the calibration deciles (weighted by their size ``n``).
 
@@ -1081,6 +1113,8 @@ def calibration_takeaway(table: pd.DataFrame, previous: str, lang: str = "en") -
     >>> calibration_takeaway(c, "2025Q3")
     'The 2025Q3 forecast expected 20% of these customers to churn; 25% did.'
     """
+    if table is None or table.empty:
+        return t("figure.no_data", lang)
     rows = table.dropna(subset=["predicted", "actual"])
     weights = rows["n"].astype(float)
     if rows.empty or weights.sum() <= 0:

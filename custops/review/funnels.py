@@ -21,6 +21,10 @@ two-proportion z-test; the difference of two rates gets Newcombe's hybrid-score 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -28,6 +32,7 @@ from custops.core.config import Period
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import Z95, TwoProportions, holm, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_headers, order_heads_of
+from custops.report.text import CATALOG, t
 
 __all__ = [
     "ab_display",
@@ -50,8 +55,12 @@ __all__ = [
     "acquisition_sentence",
     "ab_readout",
     "ab_sentence",
+    "funnel_bars",
     "plot_funnel",
+    "funnel_takeaway",
+    "channel_bars",
     "plot_channels",
+    "channels_takeaway",
 ]
 
 #: columns of this module's tables that hold a 0-1 share (shown as percentages by ``nb.table``)
@@ -75,17 +84,6 @@ PERCENT = (
     "diff_high",
 )
 FUNNEL_STEPS = ("sent", "delivered", "opened", "clicked", "converted")
-_STEP_ZH = {
-    "sent": "发送",
-    "delivered": "送达",
-    "opened": "打开",
-    "clicked": "点击",
-    "converted": "转化",
-    "signed_up": "注册",
-    "first_order": "首单",
-    "second_order": "二次购买",
-}
-_STEP_EN = {"signed_up": "signed up", "first_order": "first order", "second_order": "second order"}
 
 
 # --------------------------------------------------------------------------- rate statistics
@@ -106,7 +104,8 @@ def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _step_label(step: str, lang: str) -> str:
-    return _STEP_ZH.get(step, step) if lang == "zh" else _STEP_EN.get(step, step)
+    key = f"review.funnels.step.{step}"
+    return t(key, lang) if key in CATALOG else step
 
 
 # --------------------------------------------------------------------------- touch funnel
@@ -237,33 +236,32 @@ def funnel_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
     """
     top = biggest_drop_off(funnel)
     if not top:
-        return (
-            "没有可用的触达数据。"
-            if lang == "zh"
-            else "There are no touches to build a funnel from."
-        )
+        return t("review.funnels.no_touches", lang)
     rows = funnel[(funnel["group"] != "all") & (funnel["step"] == top["to_step"])].dropna(
         subset=["step_rate"]
     )
     worst = rows.sort_values(["step_rate", "lost"], ascending=[True, False]).head(1)
     a, b = _step_label(top["from_step"], lang), _step_label(top["to_step"], lang)
     rate, low, high = (f"{top[k]:.1%}" for k in ("step_rate", "ci_low", "ci_high"))
-    if lang == "zh":
-        text = (
-            f"流失最大的环节是从{a}到{b}：只有 {rate} 的{a}触达进入下一步"
-            f"（95% 置信区间 {low}–{high}），流失 {top['lost']:,} 次。"
-        )
-        if len(worst):
-            w = worst.iloc[0]
-            text += f"各渠道中 {w['group']} 在这一步流失最多（{a}后仅 {w['step_rate']:.1%} 继续）。"
-        return text
-    text = (
-        f"The biggest drop-off is from {a} to {b}: {rate} of {a} touches went on "
-        f"(95% CI {low}–{high}), {top['lost']:,} lost."
+    text = t(
+        "review.funnels.drop_off",
+        lang,
+        a=a,
+        b=b,
+        rate=rate,
+        low=low,
+        high=high,
+        lost=f"{top['lost']:,}",
     )
     if len(worst):
         w = worst.iloc[0]
-        text += f" Of the channels, {w['group']} loses the most at this step ({w['step_rate']:.1%} of {a} went on)."
+        text += t(
+            "review.funnels.drop_off.worst",
+            lang,
+            group=w["group"],
+            rate=f"{w['step_rate']:.1%}",
+            a=a,
+        )
     return text
 
 
@@ -476,30 +474,26 @@ def channel_sentence(channels: pd.DataFrame, lang: str = "en") -> str:
     """
     b = best_channel(channels)
     if not b:
-        return (
-            "没有足够的触达数据比较渠道。"
-            if lang == "zh"
-            else "Too few touches to compare channels."
-        )
+        return t("review.funnels.channels.too_few", lang)
     rate, low, high = (f"{b[k]:.1%}" for k in ("conversion", "ci_low", "ci_high"))
     if b["runner_up"] is None:
-        return (
-            f"只有一个渠道 {b['channel']}：转化率 {rate}（95% 置信区间 {low}–{high}）。"
-            if lang == "zh"
-            else f"Only one channel, {b['channel']}: {rate} of touches sent converted (95% CI {low}–{high})."
+        return t(
+            "review.funnels.channels.one", lang, channel=b["channel"], rate=rate, low=low, high=high
         )
     real = b["p_value"] < 0.05
-    second = f"{b['runner_up_conversion']:.1%}"
-    if lang == "zh":
-        verdict = "领先超出随机波动" if real else "领先可能只是随机波动"
-        return (
-            f"转化最好的渠道是 {b['channel']}：每次发送转化 {rate}（95% 置信区间 {low}–{high}），"
-            f"高于 {b['runner_up']}（{second}）；{verdict}（p = {b['p_value']:.3f}）。"
-        )
-    verdict = "the lead is larger than noise" if real else "the lead could be noise"
-    return (
-        f"{b['channel']} converts best: {rate} of touches sent (95% CI {low}–{high}), ahead of "
-        f"{b['runner_up']} ({second}); {verdict} (p = {b['p_value']:.3f})."
+    return t(
+        "review.funnels.channels.best",
+        lang,
+        channel=b["channel"],
+        rate=rate,
+        low=low,
+        high=high,
+        runner_up=b["runner_up"],
+        second=f"{b['runner_up_conversion']:.1%}",
+        verdict=t(
+            "review.funnels.channels.real" if real else "review.funnels.channels.noise", lang
+        ),
+        p=f"{b['p_value']:.3f}",
     )
 
 
@@ -583,29 +577,21 @@ def weak_reach_sentence(reach: pd.DataFrame, lang: str = "en") -> str:
     '40.0% of active customers (95% CI 31.0%–50.0%) are not bound to the APP, so APP push cannot reach them. 30.0% (95% CI 22.0%–40.0%) were contacted this period only through weak channels (conversion below the all-channel rate).'
     """
     rows = reach.set_index("measure")
-    zh = lang == "zh"
     out = []
-    if "not_app_bound" in rows.index:
-        r = rows.loc["not_app_bound"]
-        ci = f"{r['ci_low']:.1%}–{r['ci_high']:.1%}"
-        out.append(
-            f"{r['share']:.1%} 的活跃客户（95% 置信区间 {ci}）没有绑定 APP,APP 推送触达不到他们。"
-            if zh
-            else f"{r['share']:.1%} of active customers (95% CI {ci}) are not bound to the APP, so APP push cannot reach them."
-        )
-    if "touched_only_weak" in rows.index:
-        r = rows.loc["touched_only_weak"]
-        ci = f"{r['ci_low']:.1%}–{r['ci_high']:.1%}"
-        out.append(
-            f"{r['share']:.1%}（95% 置信区间 {ci}）本期只通过弱渠道（转化率低于全渠道平均）被触达。"
-            if zh
-            else f"{r['share']:.1%} (95% CI {ci}) were contacted this period only through weak channels (conversion below the all-channel rate)."
-        )
+    for measure in ("not_app_bound", "touched_only_weak"):
+        if measure in rows.index:
+            r = rows.loc[measure]
+            out.append(
+                t(
+                    f"review.funnels.reach.{measure}",
+                    lang,
+                    share=f"{r['share']:.1%}",
+                    ci=f"{r['ci_low']:.1%}–{r['ci_high']:.1%}",
+                )
+            )
     if not out:
-        return (
-            "没有判断渠道可达性所需的数据。" if zh else "There is no data on channel reachability."
-        )
-    return ("" if zh else " ").join(out)
+        return t("review.funnels.reach.none", lang)
+    return _paragraph(out, lang)
 
 
 def acquisition_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
@@ -618,35 +604,31 @@ def acquisition_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
     >>> acquisition_sentence(f)
     'Of the 120 customers who signed up in 2025Q4, 75.0% placed a first order and 50.0% a second one by the period end (2025Q3 cohort: 80.0% and 50.0%).'
     """
-    zh = lang == "zh"
     if funnel.empty:
-        return (
-            "客户表没有注册日期，无法建立获客漏斗。"
-            if zh
-            else "The customer table has no signup date, so there is no acquisition funnel."
-        )
+        return t("review.funnels.acquisition.no_signup", lang)
     cohorts = list(dict.fromkeys(funnel["cohort"]))
     cur = funnel[funnel["cohort"] == cohorts[-1]].set_index("step_no")
     prev = funnel[funnel["cohort"] == cohorts[0]].set_index("step_no") if len(cohorts) > 1 else None
-    first, second = cur.loc[1, "rate_from_signup"], cur.loc[2, "rate_from_signup"]
-    if zh:
-        text = (
-            f"{cohorts[-1]} 注册的 {int(cur.loc[0, 'n']):,} 位客户中，到期末 {first:.1%} 完成首单，"
-            f"{second:.1%} 完成第二单"
+    previous = (
+        t(
+            "review.funnels.acquisition.previous",
+            lang,
+            cohort=cohorts[0],
+            first=f"{prev.loc[1, 'rate_from_signup']:.1%}",
+            second=f"{prev.loc[2, 'rate_from_signup']:.1%}",
         )
-        if prev is not None:
-            text += f"（上一期 {cohorts[0]} 为 {prev.loc[1, 'rate_from_signup']:.1%} 和 {prev.loc[2, 'rate_from_signup']:.1%}）"
-        return text + "。"
-    text = (
-        f"Of the {int(cur.loc[0, 'n']):,} customers who signed up in {cohorts[-1]}, {first:.1%} placed "
-        f"a first order and {second:.1%} a second one by the period end"
+        if prev is not None
+        else ""
     )
-    if prev is not None:
-        text += (
-            f" ({cohorts[0]} cohort: {prev.loc[1, 'rate_from_signup']:.1%} and "
-            f"{prev.loc[2, 'rate_from_signup']:.1%})"
-        )
-    return text + "."
+    return t(
+        "review.funnels.acquisition",
+        lang,
+        n=f"{int(cur.loc[0, 'n']):,}",
+        cohort=cohorts[-1],
+        first=f"{cur.loc[1, 'rate_from_signup']:.1%}",
+        second=f"{cur.loc[2, 'rate_from_signup']:.1%}",
+        previous=previous,
+    )
 
 
 # --------------------------------------------------------------------------- A/B tests
@@ -748,11 +730,9 @@ def ab_sentence(readout: pd.DataFrame, lang: str = "en") -> list[str]:
     'Campaign w: treatment converted 4.0% vs 2.0% for control, +2.0 points (95% CI +0.5 to +3.5), 2.00× (1.20–3.30); the difference is unlikely to be noise (p = 0.010).'
     """
     if readout.empty:
-        return ["本期没有 A/B 实验。" if lang == "zh" else "No A/B test ran this period."]
+        return [t("review.funnels.ab.none", lang)]
     out = []
     for r in readout.itertuples(index=False):
-        diff = f"{100 * r.diff:+.1f}"
-        lo, hi = f"{100 * r.diff_low:+.1f}", f"{100 * r.diff_high:+.1f}"
         ratio = f"{r.ratio:.2f}×" if np.isfinite(r.ratio) else "–"
         rci = (
             f"{r.ratio_low:.2f}–{r.ratio_high:.2f}"
@@ -760,81 +740,113 @@ def ab_sentence(readout: pd.DataFrame, lang: str = "en") -> list[str]:
             else "–"
         )
         real = r.p_value < 0.05
-        if lang == "zh":
-            verdict = "差异不太可能是随机波动" if real else "差异可能只是随机波动"
-            out.append(
-                f"活动 {r.campaign}：实验组转化率 {r.rate_treatment:.1%}，对照组 {r.rate_control:.1%}，"
-                f"差 {diff} 个百分点（95% 置信区间 {lo} 至 {hi}），倍数 {ratio}（{rci}）；"
-                f"{verdict}（p = {r.p_value:.3f}）。"
+        out.append(
+            t(
+                "review.funnels.ab",
+                lang,
+                campaign=r.campaign,
+                treatment=f"{r.rate_treatment:.1%}",
+                control=f"{r.rate_control:.1%}",
+                diff=f"{100 * r.diff:+.1f}",
+                low=f"{100 * r.diff_low:+.1f}",
+                high=f"{100 * r.diff_high:+.1f}",
+                ratio=ratio,
+                rci=rci,
+                verdict=t("review.funnels.ab.real" if real else "review.funnels.ab.noise", lang),
+                p=f"{r.p_value:.3f}",
             )
-        else:
-            verdict = (
-                "the difference is unlikely to be noise"
-                if real
-                else "the difference could be noise"
-            )
-            out.append(
-                f"Campaign {r.campaign}: treatment converted {r.rate_treatment:.1%} vs "
-                f"{r.rate_control:.1%} for control, {diff} points (95% CI {lo} to {hi}), "
-                f"{ratio} ({rci}); {verdict} (p = {r.p_value:.3f})."
-            )
+        )
     return out
 
 
 # --------------------------------------------------------------------------- plots (no computing)
 
 
-def plot_funnel(funnel: pd.DataFrame, *, title: str | None = None, lang: str = "en"):
-    """Step rates per channel with their Wilson intervals (a finished :func:`touch_funnel` table).
+def funnel_bars(funnel: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """What :func:`plot_funnel` draws: one row per step after ``sent`` (its label as index),
+    per group (columns in order of appearance) the step rate (``rate``) and the lengths of its
+    95% interval below and above (``err_low``, ``err_high``; 0 where unknown).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"group": ["all"] * 3, "step": ["sent", "delivered", "opened"],
+    ...     "step_no": [0, 1, 2], "step_rate": [1.0, 0.9, 0.5], "ci_low": [1.0, 0.8, 0.4],
+    ...     "ci_high": [1.0, 0.95, 0.6]})
+    >>> funnel_bars(f)["rate"].round(2).to_dict("list")
+    {'all': [0.9, 0.5]}
+    """
+    data = funnel[funnel["step_no"] > 0]
+    groups = list(dict.fromkeys(data["group"]))
+    steps = list(dict.fromkeys(data["step"]))
+    columns = pd.MultiIndex.from_product([("rate", "err_low", "err_high"), groups])
+    out = pd.DataFrame(
+        np.nan,
+        index=pd.Index([_step_label(s, lang) for s in steps], name="step"),
+        columns=columns,
+        dtype=float,
+    )
+    for group in groups:
+        g = data[data["group"] == group].set_index("step").reindex(steps)
+        err = np.vstack(
+            [(g["step_rate"] - g["ci_low"]).to_numpy(), (g["ci_high"] - g["step_rate"]).to_numpy()]
+        )
+        err = np.clip(np.nan_to_num(err), 0, None)
+        out[("rate", group)] = g["step_rate"].to_numpy(dtype=float)
+        out[("err_low", group)] = err[0]
+        out[("err_high", group)] = err[1]
+    return out
+
+
+def plot_funnel(
+    bars: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "en",
+    ax: Any = None,
+    takeaway: str | None = None,
+) -> Any:
+    """Step rates per channel with their Wilson intervals: draws a :func:`funnel_bars` table;
+    returns the Axes.
 
     Examples
     --------
     >>> t = pd.DataFrame({"sent_at": pd.to_datetime(["2025-10-01"] * 2), "channel": ["sms", "email"],
     ...     "delivered": [True, False]})
-    >>> plot_funnel(touch_funnel(t), title="t").axes[0].get_title()
+    >>> plot_funnel(funnel_bars(touch_funnel(t)), title="t").get_title()
     't'
     """
     import matplotlib.pyplot as plt
 
+    from custops.report.plots import PALETTE, percent_axis, set_takeaway
+
     if title is None:
-        title = (
-            "触达漏斗：各步转化率（95% 置信区间）"
-            if lang == "zh"
-            else "Touch funnel: step rates (95% CI)"
-        )
-
-    from custops.report.plots import PALETTE, percent_axis
-
-    data = funnel[funnel["step_no"] > 0]
-    groups = list(dict.fromkeys(data["group"]))
-    steps = list(dict.fromkeys(data["step"]))
-    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+        title = t("review.funnels.plot.funnel_title", lang)
+    rates = bars["rate"]
+    groups = list(rates.columns)
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(8.5, 4.2))
     width = 0.8 / max(len(groups), 1)
-    x = np.arange(len(steps))
+    x = np.arange(len(bars))
     for i, group in enumerate(groups):
-        g = data[data["group"] == group].set_index("step").reindex(steps)
-        err = np.vstack(
-            [(g["step_rate"] - g["ci_low"]).to_numpy(), (g["ci_high"] - g["step_rate"]).to_numpy()]
-        )
         ax.bar(
             x + (i - (len(groups) - 1) / 2) * width,
-            g["step_rate"],
+            rates[group],
             width,
-            yerr=np.clip(np.nan_to_num(err), 0, None),
+            yerr=np.vstack([bars[("err_low", group)], bars[("err_high", group)]]),
             capsize=2,
             label=group,
             color=PALETTE[i % len(PALETTE)],
         )
-    ax.set_xticks(x, [_step_label(s, lang) for s in steps])
+    ax.set_xticks(x, list(bars.index))
     ax.set_ylim(0, 1.05)
     percent_axis(ax)
     ax.set_title(title)
     ax.legend(ncol=min(len(groups), 5), fontsize=8, frameon=False)
-    fig.tight_layout()
-    plt.close(fig)  # shown once, as the cell's result
-    from custops.report.plots import set_takeaway
-
-    return set_takeaway(fig, funnel_takeaway(funnel, lang))
+    if own:
+        fig.tight_layout()
+        plt.close(fig)  # shown once, as the cell's result
+    return set_takeaway(ax, takeaway)
 
 
 def funnel_takeaway(funnel: pd.DataFrame, lang: str = "en") -> str:
@@ -849,7 +861,6 @@ def funnel_takeaway(funnel: pd.DataFrame, lang: str = "en") -> str:
     'The largest drop is at opened: 30% of the previous step go on (all channels).'
     """
     from custops.report.labels import value_label
-    from custops.report.text import t
 
     data = funnel[funnel["step_no"] > 0].dropna(subset=["step_rate"])
     if data.empty:
@@ -867,46 +878,76 @@ def funnel_takeaway(funnel: pd.DataFrame, lang: str = "en") -> str:
     )
 
 
-def plot_channels(channels: pd.DataFrame, *, title: str | None = None, lang: str = "en"):
-    """Conversion per sent by channel with Wilson intervals (a finished channel table).
+def channel_bars(channels: pd.DataFrame) -> pd.DataFrame:
+    """What :func:`plot_channels` draws: per channel its conversion per touch sent and the
+    lengths of its 95% interval below and above (``err_low``, ``err_high``; 0 where unknown).
 
     Examples
     --------
-    >>> ch = pd.DataFrame({"channel": ["a"], "conversion": [0.1], "conversion_low": [0.05], "conversion_high": [0.2]})
-    >>> len(plot_channels(ch, title="t").axes)
-    1
+    >>> ch = pd.DataFrame({"channel": ["a"], "conversion": [0.1], "conversion_low": [0.05],
+    ...     "conversion_high": [0.2]})
+    >>> channel_bars(ch).round(2).to_dict("records")
+    [{'channel': 'a', 'conversion': 0.1, 'err_low': 0.05, 'err_high': 0.1}]
     """
-    import matplotlib.pyplot as plt
-
-    if title is None:
-        title = "各渠道转化率（95% 置信区间）" if lang == "zh" else "Conversion by channel (95% CI)"
-
-    from custops.report.plots import PALETTE, percent_axis
-
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    y = np.arange(len(channels))[::-1]
     err = np.vstack(
         [
             (channels["conversion"] - channels["conversion_low"]).to_numpy(),
             (channels["conversion_high"] - channels["conversion"]).to_numpy(),
         ]
     )
+    err = np.clip(np.nan_to_num(err), 0, None)
+    return pd.DataFrame(
+        {
+            "channel": channels["channel"].to_numpy(),
+            "conversion": channels["conversion"].to_numpy(),
+            "err_low": err[0],
+            "err_high": err[1],
+        }
+    )
+
+
+def plot_channels(
+    bars: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "en",
+    ax: Any = None,
+    takeaway: str | None = None,
+) -> Any:
+    """Conversion per sent by channel with Wilson intervals: draws a :func:`channel_bars`
+    table (first channel on top); returns the Axes.
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"channel": ["a"], "conversion": [0.1], "conversion_low": [0.05], "conversion_high": [0.2]})
+    >>> plot_channels(channel_bars(ch), title="t").get_title()
+    't'
+    """
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import PALETTE, percent_axis, set_takeaway
+
+    if title is None:
+        title = t("review.funnels.plot.channels_title", lang)
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(7, 3.6))
+    y = np.arange(len(bars))[::-1]
     ax.barh(
         y,
-        channels["conversion"],
-        xerr=np.clip(np.nan_to_num(err), 0, None),
+        bars["conversion"],
+        xerr=np.vstack([bars["err_low"], bars["err_high"]]),
         capsize=3,
         color=PALETTE[0],
     )
-    ax.set_yticks(y, channels["channel"])
+    ax.set_yticks(y, bars["channel"])
     percent_axis(ax, "x", decimals=1)
-    ax.set_xlabel("每次发送的转化率" if lang == "zh" else "conversion per touch sent")
+    ax.set_xlabel(t("review.funnels.plot.channels_xlabel", lang))
     ax.set_title(title)
-    fig.tight_layout()
-    plt.close(fig)  # shown once, as the cell's result
-    from custops.report.plots import set_takeaway
-
-    return set_takeaway(fig, channels_takeaway(channels, lang))
+    if own:
+        fig.tight_layout()
+        plt.close(fig)  # shown once, as the cell's result
+    return set_takeaway(ax, takeaway)
 
 
 def channels_takeaway(channels: pd.DataFrame, lang: str = "en") -> str:
@@ -921,7 +962,6 @@ def channels_takeaway(channels: pd.DataFrame, lang: str = "en") -> str:
     'WeChat converts best with 5.0% per touch sent; SMS converts least with 2.0%.'
     """
     from custops.report.labels import value_label
-    from custops.report.text import t
 
     rows = channels.dropna(subset=["conversion"])
     if "small" in rows and (~rows["small"].astype(bool)).any():
@@ -969,3 +1009,10 @@ def ab_display(ab: pd.DataFrame) -> pd.DataFrame:
             ]
             out = out.drop(columns=n)
     return out
+
+
+def _paragraph(sentences: Sequence[str], lang: str) -> str:
+    """Sentences one after the other, as the language writes them (a space in English)."""
+    return functools.reduce(
+        lambda first, second: t("review.sentences", lang, first=first, second=second), sentences
+    )

@@ -47,6 +47,7 @@ is the KPI's own test (``p_raw``, kept for older readers).
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ from custops.core.results import Headline, Headlines
 from custops.core.stats import Z95, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
 from custops.report.labels import Quoted, group_label, quoted_html, value_label
-from custops.report.text import join_names
+from custops.report.text import CATALOG, join_names, t
 
 __all__ = [
     "KPIS",
@@ -94,6 +95,7 @@ __all__ = [
     "action_sentences",
     "lessons_learned",
     "glue_values",
+    "scorecard_bars",
     "plot_scorecard",
 ]
 
@@ -109,32 +111,30 @@ class KpiSpec:
     kind: str  # count | rate | mean | median | nps | total
     unit: str  # customers | share | currency | points | score | hours
     direction: str  # higher | lower
-    label_en: str
-    label_zh: str
     table: str  # the canonical table it needs
 
     def label(self, lang: str) -> str:
-        """The KPI's name for people."""
-        return self.label_zh if lang == "zh" else self.label_en
+        """The KPI's name for people (the catalog's ``review.scorecard.kpi.<name>``)."""
+        return t(f"review.scorecard.kpi.{self.name}", lang)
 
 
 KPIS: dict[str, KpiSpec] = {
     s.name: s
     for s in (
-        KpiSpec("active_customers", "count", "customers", "higher", "Active customers", "活跃客户数", "orders"),
-        KpiSpec("new_customers", "count", "customers", "higher", "New customers (first order)", "新客户数（首单）", "orders"),
-        KpiSpec("churn_rate", "rate", "share", "lower", "Quarterly lapse rate (previous-period buyers who did not buy)", "季度断购率（上期购买客户本期未购）", "orders"),
-        KpiSpec("retention_rate", "rate", "share", "higher", "Retention rate", "留存率", "orders"),
-        KpiSpec("repurchase_rate", "rate", "share", "higher", "Repurchase rate (2+ orders)", "复购率（2单及以上）", "orders"),
-        KpiSpec("avg_order_value", "mean", "currency", "higher", "Average order value", "客单价（每单）", "orders"),
-        KpiSpec("revenue", "total", "currency", "higher", "Revenue", "销售额", "orders"),
-        KpiSpec("revenue_per_customer", "mean", "currency", "higher", "Revenue per active customer", "每活跃客户销售额", "orders"),
-        KpiSpec("nps", "nps", "points", "higher", "NPS", "净推荐值 (NPS)", "surveys"),
-        KpiSpec("csat", "mean", "score", "higher", "CSAT (1-5)", "满意度 CSAT (1-5)", "tickets"),
-        KpiSpec("first_response_hours", "median", "hours", "lower", "First response (median hours)", "首次响应时长（中位数，小时）", "tickets"),
-        KpiSpec("sla_resolved_share", "rate", "share", "higher", "Resolved within SLA", "SLA 内解决占比", "tickets"),
-        KpiSpec("touch_reach", "rate", "share", "higher", "Touch reach (delivered / sent)", "触达率（送达/发送）", "touches"),
-        KpiSpec("touch_conversion", "rate", "share", "higher", "Touch conversion (converted / sent)", "触达转化率（转化/发送）", "touches"),
+        KpiSpec("active_customers", "count", "customers", "higher", "orders"),
+        KpiSpec("new_customers", "count", "customers", "higher", "orders"),
+        KpiSpec("churn_rate", "rate", "share", "lower", "orders"),
+        KpiSpec("retention_rate", "rate", "share", "higher", "orders"),
+        KpiSpec("repurchase_rate", "rate", "share", "higher", "orders"),
+        KpiSpec("avg_order_value", "mean", "currency", "higher", "orders"),
+        KpiSpec("revenue", "total", "currency", "higher", "orders"),
+        KpiSpec("revenue_per_customer", "mean", "currency", "higher", "orders"),
+        KpiSpec("nps", "nps", "points", "higher", "surveys"),
+        KpiSpec("csat", "mean", "score", "higher", "tickets"),
+        KpiSpec("first_response_hours", "median", "hours", "lower", "tickets"),
+        KpiSpec("sla_resolved_share", "rate", "share", "higher", "tickets"),
+        KpiSpec("touch_reach", "rate", "share", "higher", "touches"),
+        KpiSpec("touch_conversion", "rate", "share", "higher", "touches"),
     )
 }  # fmt: skip
 
@@ -592,8 +592,8 @@ def scorecard(
     rows = []
     for name, spec in KPIS.items():
         c, b = cur.get(name, Measure()), prev.get(name, Measure())
-        t = by_kpi.get(name)
-        direction = t.direction if t else spec.direction
+        tgt = by_kpi.get(name)
+        direction = tgt.direction if tgt else spec.direction
         test, p_raw, change_low, change_high = (
             _compare(spec.kind, c, b, rng, n_boot)
             if name in cur and name in prev
@@ -604,9 +604,12 @@ def scorecard(
                 "kpi": name,
                 "value": c.value,
                 "previous": b.value,
-                "target": t.target if t else np.nan,
+                "target": tgt.target if tgt else np.nan,
                 "status": kpi_status(
-                    c.value, t.target if t else None, direction, t.amber_tolerance if t else 0.0
+                    c.value,
+                    tgt.target if tgt else None,
+                    direction,
+                    tgt.amber_tolerance if tgt else 0.0,
                 ),
                 "direction": direction,
                 "change": c.value - b.value,
@@ -616,11 +619,7 @@ def scorecard(
                 "label": (
                     # the report's own churn (contractual): named churn; otherwise the orders'
                     # lapse rate, never called churn beside the survival chapter's churn
-                    (
-                        "Churn rate (the report's churn definition)"
-                        if lang != "zh"
-                        else "流失率（本报告的流失口径）"
-                    )
+                    t("review.scorecard.kpi.churn_own", lang)
                     if name == "churn_rate"
                     and churn is not None
                     and "churn_rate" in cur
@@ -630,11 +629,7 @@ def scorecard(
                 + (
                     ""
                     if not partial_until
-                    else (
-                        f"（部分期，数据截至 {partial_until}）"
-                        if lang == "zh"
-                        else f" (partial: data end {partial_until})"
-                    )
+                    else t("review.scorecard.partial", lang, until=partial_until)
                 ),
                 "ci_low": c.ci_low,
                 "ci_high": c.ci_high,
@@ -642,8 +637,8 @@ def scorecard(
                 "n_previous": b.n,
                 "test": test,
                 "p_raw": p_raw,
-                "deadline": t.deadline if t else None,
-                "amber_tolerance": t.amber_tolerance if t else np.nan,
+                "deadline": tgt.deadline if tgt else None,
+                "amber_tolerance": tgt.amber_tolerance if tgt else np.nan,
                 "kind": spec.kind,
             }
         )
@@ -690,11 +685,13 @@ def _fmt_change(value: float, unit: str, currency: str = "", lang: str = "en") -
         return "–"
     sign = "+" if value >= 0 else "−"
     if unit == "share":
-        return f"{sign}{100 * abs(value):.1f}" + (" 个百分点" if lang == "zh" else " pp")
+        return t("unit.pp", lang, value=f"{sign}{100 * abs(value):.1f}")
     return sign + _fmt(abs(value), unit, currency)
 
 
-_STATUS_ZH = {"green": "达标", "amber": "接近", "red": "未达标", "grey": "无目标"}
+def _status(status: str, lang: str) -> str:
+    """A KPI status (green/amber/red/grey) for people."""
+    return t(f"review.scorecard.status.{status}", lang)
 
 
 #: the headline KPIs of the archive's trend table, in this order (those a period has)
@@ -725,13 +722,12 @@ def kpi_trend(
     >>> kpi_trend({"2025Q4": card(1300.0), "2025Q3": card(1250.0)}).values.tolist()
     [['2025Q3', '1,250 (red)', '20.0'], ['2025Q4', '1,300 (red)', '20.0']]
     """
-    zh = lang == "zh"
     periods = sorted(cards, key=lambda label: (Period.parse(label).end, label))
     present = [k for k in TREND_KPIS if any(k in set(cards[p]["kpi"]) for p in periods)]
     rows = []
     for label in periods:
         card = cards[label].set_index("kpi")
-        row = {("报告期" if zh else "Period"): label}
+        row = {t("review.scorecard.col.period", lang): label}
         for kpi in present:
             cell = "–"
             if kpi in card.index and np.isfinite(float(card.loc[kpi, "value"])):
@@ -739,7 +735,7 @@ def kpi_trend(
                 cell = _fmt(float(r["value"]), KPIS[kpi].unit, currency)
                 status = str(r.get("status", "grey"))
                 if status in ("green", "amber", "red"):
-                    cell += f"（{_STATUS_ZH[status]}）" if zh else f" ({status})"
+                    cell += t("review.scorecard.bracket", lang, inner=_status(status, lang))
             row[KPIS[kpi].label(lang)] = cell
         rows.append(row)
     return pd.DataFrame(rows)
@@ -760,7 +756,10 @@ def scorecard_table(card: pd.DataFrame, lang: str = "en", currency: str = "") ->
     """
     from custops.report.plots import STATUS_COLORS
 
-    zh = lang == "zh"
+    col = {
+        k: t(f"review.scorecard.col.{k}", lang)
+        for k in ("kpi", "value", "previous", "change", "target", "status", "noise")
+    }
     rows = []
     for r in card.itertuples(index=False):
         ci = ""
@@ -769,38 +768,33 @@ def scorecard_table(card: pd.DataFrame, lang: str = "en", currency: str = "") ->
             ci = f" ({_fmt(r.ci_low, r.unit, currency)}{dash}{_fmt(r.ci_high, r.unit, currency)})"
         low, high = getattr(r, "change_low", np.nan), getattr(r, "change_high", np.nan)
         span = (
-            f"{_fmt_change(low, r.unit, currency, lang)}{' 至 ' if zh else ' to '}"
+            f"{_fmt_change(low, r.unit, currency, lang)}{t('review.scorecard.to', lang)}"
             f"{_fmt_change(high, r.unit, currency, lang)}"
             if np.isfinite(low) and np.isfinite(high)
             else f"p={r.p_value:.3f}"
         )
-        span = f"（{span}）" if zh else f" ({span})"
+        span = t("review.scorecard.bracket", lang, inner=span)
         if pd.isna(r.significant):
             noise = "–"
         elif r.significant:
-            noise = ("超出随机波动" if zh else "real change") + span
+            noise = t("review.scorecard.real_change", lang) + span
         else:
-            noise = ("可能是随机波动" if zh else "could be noise") + span
+            noise = t("review.scorecard.could_be_noise", lang) + span
         arrow = "↑" if r.direction == "higher" else "↓"
         rows.append(
             {
-                ("指标" if zh else "KPI"): f"{r.label} {arrow}",
-                ("本期（95% 置信区间）" if zh else "This period (95% CI)"): _fmt(
-                    r.value, r.unit, currency
-                )
-                + ci,
-                ("上期" if zh else "Previous"): _fmt(r.previous, r.unit, currency),
-                ("变化" if zh else "Change"): _fmt_change(r.change, r.unit, currency, lang),
-                ("目标" if zh else "Target"): _fmt(r.target, r.unit, currency),
-                ("状态" if zh else "Status"): _STATUS_ZH[r.status] if zh else r.status,
-                (
-                    "变化是否超出随机波动（95% 置信区间）" if zh else "Change vs noise (95% CI)"
-                ): noise,
+                col["kpi"]: f"{r.label} {arrow}",
+                col["value"]: _fmt(r.value, r.unit, currency) + ci,
+                col["previous"]: _fmt(r.previous, r.unit, currency),
+                col["change"]: _fmt_change(r.change, r.unit, currency, lang),
+                col["target"]: _fmt(r.target, r.unit, currency),
+                col["status"]: _status(r.status, lang),
+                col["noise"]: noise,
             }
         )
     shown = pd.DataFrame(rows)
-    status_col = "状态" if zh else "Status"
-    colours = {(_STATUS_ZH[k] if zh else k): v for k, v in STATUS_COLORS.items()}
+    status_col = col["status"]
+    colours = {_status(k, lang): v for k, v in STATUS_COLORS.items()}
 
     def _colour(value: str) -> str:
         c = colours.get(value)
@@ -822,98 +816,103 @@ def scorecard_sentences(
     >>> scorecard_sentences(card)[:2]
     ['Of 1 KPIs with a target, 0 are green, 0 amber and 1 red.', 'Off target: NPS (20.0 vs target 30.0).']
     """
-    zh = lang == "zh"
     with_target = card[card["status"] != "grey"]
     counts = with_target["status"].value_counts()
     g, a, r = (int(counts.get(k, 0)) for k in ("green", "amber", "red"))
-    out = [
-        f"有目标的 {len(with_target)} 项 KPI 中，{g} 项达标，{a} 项接近目标，{r} 项未达标。"
-        if zh
-        else f"Of {len(with_target)} KPIs with a target, {g} are green, {a} amber and {r} red."
-    ]
+    out = [t("review.scorecard.counts", lang, n=len(with_target), green=g, amber=a, red=r)]
     reds = card[card["status"] == "red"]
     if len(reds):
         items = [
-            f"{x.label} ({_fmt(x.value, x.unit)} {'对比目标' if zh else 'vs target'} {_fmt(x.target, x.unit)})"
+            t(
+                "review.scorecard.red_item",
+                lang,
+                label=x.label,
+                value=_fmt(x.value, x.unit),
+                target=_fmt(x.target, x.unit),
+            )
             for x in reds.itertuples()
         ]
-        out.append(
-            ("未达标：" if zh else "Off target: ") + join_names(items, lang) + ("。" if zh else ".")
-        )
+        out.append(t("review.scorecard.off_target", lang, items=join_names(items, lang)))
     real = card[_true(card["significant"])]
     if len(real):
         items = [
             f"{x.label} {_fmt(x.previous, x.unit)} → {_fmt(x.value, x.unit)}"
             for x in real.itertuples()
         ]
-        out.append(
-            (
-                "与上期相比超出随机波动的变化（该指标自身变化量的 95% 置信区间不含 0）："
-                if zh
-                else "Changes vs the previous period beyond noise (the 95% interval of the "
-                "KPI's own change excludes 0): "
-            )
-            + join_names(items, lang)
-            + ("。" if zh else ".")
-        )
+        out.append(t("review.scorecard.real", lang, items=join_names(items, lang)))
     else:
-        out.append(
-            "与上期相比，没有一项变化超出随机波动（每项指标变化量的 95% 置信区间都含 0）。"
-            if zh
-            else "No change vs the previous period is beyond noise (the 95% interval of every "
-            "KPI's change contains 0)."
-        )
+        out.append(t("review.scorecard.no_real", lang))
     for name in _targets_by_kpi(targets):
         if name not in KPIS:
             close = difflib.get_close_matches(name, list(KPIS), n=1)
-            hint = (
-                (f"（是否是 `{close[0]}`?）" if zh else f" (did you mean `{close[0]}`?)")
-                if close
-                else ""
-            )
-            out.append(
-                f"配置中的目标 `{name}` 不是已知 KPI，已忽略{hint}。"
-                if zh
-                else f"The target for `{name}` in the config is not a known KPI and was ignored{hint}."
-            )
+            hint = t("review.scorecard.did_you_mean", lang, name=close[0]) if close else ""
+            out.append(t("review.scorecard.unknown_target", lang, name=name, hint=hint))
     return out
 
 
-def plot_scorecard(card: pd.DataFrame, *, title: str | None = None, lang: str = "en"):
-    """Each KPI with a target as value / target (1 = on target; beyond 1 is better), coloured by status.
+def scorecard_bars(card: pd.DataFrame) -> pd.DataFrame:
+    """What :func:`plot_scorecard` draws: each KPI with a target (status not grey), its
+    achievement ``ratio`` = value / target (target / value when lower is better) and status.
 
     Examples
     --------
-    >>> card = pd.DataFrame({"label": ["NPS"], "value": [20.0], "target": [30.0], "status": ["red"], "direction": ["higher"]})
-    >>> plot_scorecard(card, title="t").axes[0].get_title()
-    't'
+    >>> card = pd.DataFrame({"label": ["NPS", "Churn", "CSAT"], "value": [20.0, 0.2, 4.0],
+    ...     "target": [40.0, 0.1, None], "status": ["red", "red", "grey"],
+    ...     "direction": ["higher", "lower", "higher"]})
+    >>> scorecard_bars(card).to_dict("list")
+    {'label': ['NPS', 'Churn'], 'ratio': [0.5, 0.5], 'status': ['red', 'red']}
     """
-    import matplotlib.pyplot as plt
-
-    from custops.report.plots import STATUS_COLORS
-
-    if title is None:
-        title = "KPI 相对目标的达成度" if lang == "zh" else "KPIs against their targets"
     data = card[card["status"] != "grey"]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(data), 3) + 1))
     ratio = np.where(
         data["direction"] == "higher",
         data["value"] / data["target"],
         data["target"] / data["value"],
     )
-    y = np.arange(len(data))[::-1]
-    ax.barh(y, ratio, color=[STATUS_COLORS[s] for s in data["status"]])
-    ax.axvline(1.0, color="black", lw=1)
-    ax.set_yticks(y, data["label"])
-    ax.set_xlabel(
-        "相对目标的达成度（1 = 达标）" if lang == "zh" else "achievement vs target (1 = on target)"
+    return pd.DataFrame(
+        {
+            "label": data["label"].to_numpy(),
+            "ratio": np.asarray(ratio, dtype=float),
+            "status": data["status"].to_numpy(),
+        }
     )
-    ax.set_title(title)
-    fig.tight_layout()
-    plt.close(fig)  # shown once, as the cell's result
-    from custops.report.plots import set_takeaway
 
-    return set_takeaway(fig, scorecard_takeaway(card, lang))
+
+def plot_scorecard(
+    bars: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: str = "en",
+    ax: Any = None,
+    takeaway: str | None = None,
+) -> Any:
+    """Each KPI with a target as value / target (1 = on target; beyond 1 is better), coloured
+    by status: draws a :func:`scorecard_bars` table; returns the Axes.
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"label": ["NPS"], "value": [20.0], "target": [30.0], "status": ["red"], "direction": ["higher"]})
+    >>> plot_scorecard(scorecard_bars(card), title="t").get_title()
+    't'
+    """
+    import matplotlib.pyplot as plt
+
+    from custops.report.plots import STATUS_COLORS, set_takeaway
+
+    if title is None:
+        title = t("review.scorecard.plot.title", lang)
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(bars), 3) + 1))
+    y = np.arange(len(bars))[::-1]
+    ax.barh(y, bars["ratio"], color=[STATUS_COLORS[s] for s in bars["status"]])
+    ax.axvline(1.0, color="black", lw=1)
+    ax.set_yticks(y, bars["label"])
+    ax.set_xlabel(t("review.scorecard.plot.xlabel", lang))
+    ax.set_title(title)
+    if own:
+        fig.tight_layout()
+        plt.close(fig)  # shown once, as the cell's result
+    return set_takeaway(ax, takeaway)
 
 
 def scorecard_takeaway(card: pd.DataFrame, lang: str = "en") -> str:
@@ -928,8 +927,6 @@ def scorecard_takeaway(card: pd.DataFrame, lang: str = "en") -> str:
     >>> scorecard_takeaway(card)
     'On target: 2 of the 3 KPIs with a target; furthest from its target: NPS, at 50% of it.'
     """
-    from custops.report.text import t
-
     data = card[card["status"] != "grey"]
     if data.empty:
         return t("figure.no_data", lang)
@@ -1011,19 +1008,12 @@ def upstream_note(
     writers = writers or {}
     missing = [name for name, frame in upstream.items() if frame is None]
     if not missing:
-        return (
-            "> 前序笔记本（01–04）的产出齐全，以下结论读取它们的结果，不重新建模。"
-            if lang == "zh"
-            else "> All artifacts of notebooks 01–04 are present; the findings below read their results and refit no model."
-        )
-    items = ", ".join(f"`{name}` (notebook {writers.get(name, '?')})" for name in missing)
-    if lang == "zh":
-        items_zh = "、".join(f"`{name}`（笔记本 {writers.get(name, '?')}）" for name in missing)
-        return f"> 本期缺少：{items_zh}。依赖它们的结论已跳过；先运行对应笔记本即可补上。"
-    return (
-        f"> Missing for this period: {items}. The findings that need it are skipped; "
-        "run that notebook first to include them."
+        return t("review.scorecard.upstream.complete", lang)
+    items = t("punct.list", lang).join(
+        t("review.scorecard.upstream.item", lang, name=name, writer=writers.get(name, "?"))
+        for name in missing
     )
+    return t("review.scorecard.upstream.missing", lang, items=items)
 
 
 # --------------------------------------------------------------------------- findings
@@ -1037,44 +1027,41 @@ def _finding(text: str, source: str, kind: str, value: Any) -> dict:
 
 
 def _scorecard_findings(card: pd.DataFrame, lang: str) -> list[dict]:
-    zh = lang == "zh"
     out = []
     with_target = card[card["status"] != "grey"]
     if len(with_target):
         reds = with_target[with_target["status"] == "red"]
         greens = int((with_target["status"] == "green").sum())
         names = join_names(reds["label"], lang)
-        if zh:
-            text = (
-                f"有目标的 {len(with_target)} 项 KPI 中 {greens} 项达标、{len(reds)} 项未达标"
-                + (f"（未达标：{names}）。" if len(reds) else "。")
-            )
-        else:
-            text = (
-                f"{greens} of {len(with_target)} KPIs with a target are on target and {len(reds)} are red"
-                + (f" ({names})." if len(reds) else ".")
-            )
+        text = t(
+            "review.scorecard.finding.targets",
+            lang,
+            green=greens,
+            n=len(with_target),
+            red=len(reds),
+            names=t("review.scorecard.finding.red_names", lang, names=names) if len(reds) else "",
+        )
         out.append(_finding(text, "05_review_retrospective", "scorecard", int(len(reds))))
     real = card[_true(card["significant"])].sort_values("p_value")
     if len(real):
         r = real.iloc[0]
         better = (r["change"] > 0) == (r["direction"] == "higher")
-        if zh:
-            word = "改善" if better else "恶化"
-            text = (
-                f"最确定的变化：{r['label']}从上期 {_fmt(r['previous'], r['unit'])} {word}到 "
-                f"{_fmt(r['value'], r['unit'])}（变化 {_fmt_change(r['change'], r['unit'], lang='zh')}，"
-                f"95% 置信区间 {_fmt_change(r['change_low'], r['unit'], lang='zh')} 至 "
-                f"{_fmt_change(r['change_high'], r['unit'], lang='zh')}）。"
-            )
-        else:
-            word = "improved" if better else "worsened"
-            text = (
-                f"The clearest change: {r['label']} {word} from {_fmt(r['previous'], r['unit'])} to "
-                f"{_fmt(r['value'], r['unit'])} (change {_fmt_change(r['change'], r['unit'])}, "
-                f"95% CI {_fmt_change(r['change_low'], r['unit'])} to "
-                f"{_fmt_change(r['change_high'], r['unit'])})."
-            )
+        text = t(
+            "review.scorecard.finding.clearest",
+            lang,
+            label=r["label"],
+            word=t(
+                "review.scorecard.finding.improved"
+                if better
+                else "review.scorecard.finding.worsened",
+                lang,
+            ),
+            previous=_fmt(r["previous"], r["unit"]),
+            value=_fmt(r["value"], r["unit"]),
+            change=_fmt_change(r["change"], r["unit"], lang=lang),
+            low=_fmt_change(r["change_low"], r["unit"], lang=lang),
+            high=_fmt_change(r["change_high"], r["unit"], lang=lang),
+        )
         out.append(_finding(text, "05_review_retrospective", "change", float(r["change"])))
     return out
 
@@ -1094,7 +1081,6 @@ def _label(name: str, lang: str) -> str:
 def _segment_findings(
     segments: pd.DataFrame, features: pd.DataFrame | None, lang: str, currency: str
 ) -> list[dict]:
-    zh = lang == "zh"
     out = []
     source = "02_segmentation"
     value_col = None
@@ -1110,19 +1096,23 @@ def _segment_findings(
             top = sorted(revenue.index.astype(str))[0]
             share_c = float((joined["tier"].astype(str) == top).mean())
             share_r = float(revenue.loc[revenue.index.astype(str) == top].sum() / total)
-            text = (
-                f"{top} 级客户占客户数的 {share_c:.1%}，却贡献了近 12 个月销售额的 {share_r:.1%}。"
-                if zh
-                else f"Tier {top} customers are {share_c:.1%} of customers but bring {share_r:.1%} of the last 12 months' revenue."
+            text = t(
+                "review.scorecard.finding.tier",
+                lang,
+                top=top,
+                share_c=f"{share_c:.1%}",
+                share_r=f"{share_r:.1%}",
             )
             out.append(_finding(text, source, "tier_revenue_share", share_r))
     if "rfm_segment" in segments and len(segments):
         shares = segments["rfm_segment"].astype(str).value_counts(normalize=True)
         name, share = _label(shares.index[0], lang), float(shares.iloc[0])
-        text = (
-            f"最大的 RFM 客群是「{name}」，占客户的 {share:.1%}（共 {len(shares)} 个客群）。"
-            if zh
-            else f"The largest RFM segment is '{name}' with {share:.1%} of customers ({len(shares)} segments)."
+        text = t(
+            "review.scorecard.finding.top_segment",
+            lang,
+            name=name,
+            share=f"{share:.1%}",
+            n=len(shares),
         )
         out.append(_finding(text, source, "top_segment", name))
     if "lifecycle" in segments and len(segments):
@@ -1131,11 +1121,7 @@ def _segment_findings(
         if len(risky):
             share = len(risky) / len(life)
             names = join_names((_label(x, lang) for x in sorted(risky.unique())), lang)
-            text = (
-                f"{share:.1%} 的客户处于{names}阶段。"
-                if zh
-                else f"{share:.1%} of customers are in the {names} lifecycle stage(s)."
-            )
+            text = t("review.scorecard.finding.lifecycle", lang, share=f"{share:.1%}", names=names)
             out.append(_finding(text, source, "at_risk_lifecycle", share))
     return out
 
@@ -1143,7 +1129,6 @@ def _segment_findings(
 def _churn_findings(
     churn: pd.DataFrame, priority: pd.DataFrame | None, lang: str, currency: str
 ) -> list[dict]:
-    zh = lang == "zh"
     out = []
     source = "03_churn_survival"
     prob = next((c for c in churn.columns if c.startswith("churn_prob")), None)
@@ -1152,10 +1137,12 @@ def _churn_findings(
         likely = alive[prob] >= 0.5
         share = float(likely.mean()) if len(alive) else np.nan
         horizon = prob.removeprefix("churn_prob_").removesuffix("d")
-        text = (
-            f"仍活跃的客户中有 {int(likely.sum()):,} 位（{share:.1%}）未来 {horizon} 天流失概率不低于 50%。"
-            if zh
-            else f"{int(likely.sum()):,} customers still active ({share:.1%}) have a churn probability of 50% or more within {horizon} days."
+        text = t(
+            "review.scorecard.finding.likely_churners",
+            lang,
+            n=f"{int(likely.sum()):,}",
+            share=f"{share:.1%}",
+            horizon=horizon,
         )
         out.append(_finding(text, source, "likely_churners", int(likely.sum())))
     if "value_at_risk" in churn and len(churn):
@@ -1163,17 +1150,15 @@ def _churn_findings(
         from custops.report.notebook import fmt_money
 
         listed = (
-            f"; the retention priority list holds {len(priority):,} customers"
-            if priority is not None and not zh
+            t("review.scorecard.finding.priority_list", lang, n=f"{len(priority):,}")
+            if priority is not None
             else ""
         )
-        listed_zh = (
-            f"；挽留优先名单共 {len(priority):,} 位客户" if priority is not None and zh else ""
-        )
-        text = (
-            f"风险价值（流失概率 × 客户终身价值）合计 {fmt_money(at_risk, currency)}{listed_zh}。"
-            if zh
-            else f"Value at risk (churn probability × CLV) totals {fmt_money(at_risk, currency)}{listed}."
+        text = t(
+            "review.scorecard.finding.value_at_risk",
+            lang,
+            total=fmt_money(at_risk, currency),
+            listed=listed,
         )
         out.append(_finding(text, source, "value_at_risk", at_risk))
     if "drivers" in churn and len(churn):
@@ -1184,17 +1169,18 @@ def _churn_findings(
             counts = named.value_counts()
             driver, n = str(counts.index[0]), int(counts.iloc[0])
             share = n / len(alive)
-            text = (
-                f"最常见的首要流失风险因素是「{driver}」：{n:,} 位仍活跃的客户（{share:.1%}）。"
-                if zh
-                else f"The most common main churn driver is '{driver}': {n:,} customers still active ({share:.1%})."
+            text = t(
+                "review.scorecard.finding.driver",
+                lang,
+                driver=driver,
+                n=f"{n:,}",
+                share=f"{share:.1%}",
             )
             out.append(_finding(text, source, "top_churn_driver", driver))
     return out
 
 
 def _nps_findings(nps: pd.DataFrame, lang: str) -> list[dict]:
-    zh = lang == "zh"
     out = []
     source = "04_nps"
     if not {"group_type", "nps"} <= set(nps.columns) or nps.empty:
@@ -1204,16 +1190,17 @@ def _nps_findings(nps: pd.DataFrame, lang: str) -> list[dict]:
     if len(overall):
         r = overall.iloc[0]
         ci = (
-            f"(95% CI {r['ci_low']:.1f} to {r['ci_high']:.1f})"
+            t(
+                "review.scorecard.finding.nps_ci",
+                lang,
+                low=f"{r['ci_low']:.1f}",
+                high=f"{r['ci_high']:.1f}",
+            )
             if "ci_low" in r and pd.notna(r.get("ci_low"))
             else ""
         )
         n = f", n = {int(r['n']):,}" if "n" in r and pd.notna(r.get("n")) else ""
-        text = (
-            f"本期 NPS 为 {r['nps']:.1f}{ci.replace('95% CI', '95% 置信区间').replace(' to ', ' 至 ')}{n}。"
-            if zh
-            else f"NPS this period is {r['nps']:.1f} {ci}{n}."
-        )
+        text = t("review.scorecard.finding.nps", lang, nps=f"{r['nps']:.1f}", ci=ci, n=n)
         out.append(_finding(text, source, "nps", float(r["nps"])))
     groups = nps[~kind.isin(["overall", "all", "total", "period", "month", "quarter", "week"])]
     if "small_group" in groups:
@@ -1222,16 +1209,18 @@ def _nps_findings(nps: pd.DataFrame, lang: str) -> list[dict]:
     if len(groups) >= 2:
         low = groups.loc[groups["nps"].idxmin()]
         ci = (
-            f" (95% CI {low['ci_low']:.1f} to {low['ci_high']:.1f})"
+            t(
+                "review.scorecard.finding.lowest_ci",
+                lang,
+                low=f"{low['ci_low']:.1f}",
+                high=f"{low['ci_high']:.1f}",
+            )
             if "ci_low" in low and pd.notna(low.get("ci_low"))
             else ""
         )
-        group = group_label(low["group_type"], low["group"], "zh" if zh else "en")
-        text = (
-            f"NPS 最低的组是{group}，NPS 为 {low['nps']:.1f}"
-            f"{ci.replace(' (95% CI', '（95% 置信区间 ').replace(' to ', ' 至 ').replace(')', '）')}。"
-            if zh
-            else f"The lowest NPS is {low['nps']:.1f}{ci}, in the group {group}."
+        group = group_label(low["group_type"], low["group"], lang)
+        text = t(
+            "review.scorecard.finding.lowest_nps", lang, nps=f"{low['nps']:.1f}", ci=ci, group=group
         )
         out.append(_finding(text, source, "lowest_nps_group", float(low["nps"])))
     return out
@@ -1307,12 +1296,11 @@ def findings_table(items: Sequence[dict], lang: str = "en") -> pd.DataFrame:
     >>> findings_table([{"text": "x", "source": "04_nps", "kind": "nps", "value": 1}]).to_dict("records")
     [{'#': 1, 'Finding': 'x', 'Notebook': '04_nps'}]
     """
-    zh = lang == "zh"
     return pd.DataFrame(
         {
             "#": range(1, len(items) + 1),
-            ("结论" if zh else "Finding"): [f["text"] for f in items],
-            ("来源笔记本" if zh else "Notebook"): [f["source"] for f in items],
+            t("review.scorecard.findings.col.finding", lang): [f["text"] for f in items],
+            t("review.scorecard.findings.col.source", lang): [f["source"] for f in items],
         }
     )
 
@@ -1326,14 +1314,10 @@ def findings_markdown(items: Sequence[dict], lang: str = "en") -> str:
     1. NPS is 20. *(notebook 04_nps)*
     """
     if not items:
-        return (
-            "本期没有可报告的结论。"
-            if lang == "zh"
-            else "There are no findings to report this period."
-        )
-    tag = "（来源：笔记本 {}）" if lang == "zh" else "(notebook {})"
+        return t("review.scorecard.findings.none", lang)
     return "\n".join(
-        f"{i}. {f['text']} *{tag.format(f['source'])}*" for i, f in enumerate(items, 1)
+        t("review.scorecard.findings.item", lang, i=i, text=f["text"], source=f["source"])
+        for i, f in enumerate(items, 1)
     )
 
 
@@ -1491,13 +1475,10 @@ def action_register(
     return pd.DataFrame(rows)
 
 
-_MOVED_ZH = {
-    "desired": "向期望方向",
-    "wrong way": "反方向",
-    "unchanged": "不变",
-    "no data": "无数据",
-    "unknown KPI": "未知 KPI",
-}
+def _moved(moved: str, lang: str) -> str:
+    """How an action's KPI moved (desired, wrong way ...) for people; unknown values as given."""
+    key = f"review.scorecard.moved.{moved}"
+    return t(key, lang) if key in CATALOG else moved
 
 
 def register_table(register: pd.DataFrame, lang: str = "en", currency: str = "") -> pd.DataFrame:
@@ -1512,27 +1493,30 @@ def register_table(register: pd.DataFrame, lang: str = "en", currency: str = "")
     >>> register_table(reg).iloc[0].to_dict()["KPI: previous → now"]
     'NPS: 25.0 → 20.0'
     """
-    zh = lang == "zh"
     if register.empty:
         return pd.DataFrame()
+    col = {
+        k: t(f"review.scorecard.register.col.{k}", lang)
+        for k in ("issue", "action", "owner", "due", "status", "kpi", "moved", "overdue")
+    }
     rows = []
     for r in register.itertuples(index=False):
         unit = getattr(r, "unit", "") or ""
-        moved = _MOVED_ZH.get(r.moved, r.moved) if zh else r.moved
+        moved = _moved(r.moved, lang)
         if pd.notna(r.beyond_noise) and bool(r.beyond_noise):
-            moved += "（超出随机波动）" if zh else " (beyond noise)"
+            moved += t("review.scorecard.moved.beyond_noise", lang)
         rows.append(
             {
-                ("问题" if zh else "Issue"): Quoted(r.issue),
-                ("行动" if zh else "Action"): Quoted(r.action),
-                ("负责人" if zh else "Owner"): Quoted(r.owner),
-                ("截止" if zh else "Due"): str(r.due),
-                ("状态" if zh else "Status"): value_label(r.status, "zh" if zh else "en"),
-                ("KPI:上期 → 本期" if zh else "KPI: previous → now"): (
+                col["issue"]: Quoted(r.issue),
+                col["action"]: Quoted(r.action),
+                col["owner"]: Quoted(r.owner),
+                col["due"]: str(r.due),
+                col["status"]: value_label(r.status, lang),
+                col["kpi"]: (
                     f"{r.kpi_label}: {_fmt(r.previous, unit, currency)} → {_fmt(r.value, unit, currency)}"
                 ),
-                ("KPI 变化" if zh else "KPI moved"): moved,
-                ("逾期" if zh else "Overdue"): ("是" if zh else "yes") if r.overdue else "",
+                col["moved"]: moved,
+                col["overdue"]: t("review.scorecard.register.yes", lang) if r.overdue else "",
             }
         )
     return pd.DataFrame(rows)
@@ -1549,50 +1533,64 @@ def action_sentences(register: pd.DataFrame, lang: str = "en") -> list[str]:
     >>> action_sentences(reg)
     ['0 of 1 actions saw their KPI move the desired way; 1 did not: i (NPS).', 'Overdue: i (o, due 2025-11-01, open).']
     """
-    zh = lang == "zh"
     if register.empty:
-        return [
-            "没有配置行动清单（`review.actions`），或清单为空。"
-            if zh
-            else "No action register is configured (`review.actions`), or it is empty."
-        ]
+        return [t("review.scorecard.actions.none", lang)]
     good = register[register["moved"] == "desired"]
     bad = register[register["moved"] != "desired"]
-    sep = "、" if zh else ", "
-    if zh:
-        text = f"{len(register)} 项行动中，{len(good)} 项对应的 KPI 向期望方向变化"
-        if len(good):
-            n_real = int(_true(good["beyond_noise"]).sum())
-            text += f"（其中 {n_real} 项超出随机波动）"
-        if len(bad):
-            text += f"；{len(bad)} 项没有：" + sep.join(
-                f"{quoted_html(r.issue, lang)}（{r.kpi_label}）" for r in bad.itertuples()
-            )
-        out = [text + "。"]
-    else:
-        text = f"{len(good)} of {len(register)} actions saw their KPI move the desired way"
-        if len(good):
-            n_real = int(_true(good["beyond_noise"]).sum())
-            text += f" ({n_real} beyond noise)"
-        if len(bad):
-            text += f"; {len(bad)} did not: " + sep.join(
-                f"{r.issue} ({r.kpi_label})" for r in bad.itertuples()
-            )
-        out = [text + "."]
+    sep = t("punct.list", lang)
+    real = (
+        t("review.scorecard.actions.real", lang, n=int(_true(good["beyond_noise"]).sum()))
+        if len(good)
+        else ""
+    )
+    missed = (
+        t(
+            "review.scorecard.actions.bad",
+            lang,
+            n=len(bad),
+            items=sep.join(
+                t(
+                    "review.scorecard.actions.bad_item",
+                    lang,
+                    issue=r.issue,
+                    issue_html=quoted_html(r.issue, lang),
+                    kpi=r.kpi_label,
+                )
+                for r in bad.itertuples()
+            ),
+        )
+        if len(bad)
+        else ""
+    )
+    out = [
+        t(
+            "review.scorecard.actions.moved",
+            lang,
+            good=len(good),
+            n=len(register),
+            real=real,
+            bad=missed,
+        )
+    ]
     overdue = register[register["overdue"]]
     if len(overdue):
         items = sep.join(
-            (
-                f"{quoted_html(r.issue, lang)}（{quoted_html(r.owner, lang)}，截止 {r.due}，"
-                f"{value_label(r.status, lang)}）"
-                if zh
-                else f"{r.issue} ({r.owner}, due {r.due}, {r.status})"
+            t(
+                "review.scorecard.actions.overdue_item",
+                lang,
+                issue=r.issue,
+                issue_html=quoted_html(r.issue, lang),
+                owner=r.owner,
+                owner_html=quoted_html(r.owner, lang),
+                due=r.due,
+                status=r.status,
+                status_label=value_label(r.status, lang),
             )
             for r in overdue.itertuples()
         )
-        out.append(("逾期：" if zh else "Overdue: ") + items + ("。" if zh else "."))
+        out.append(t("review.scorecard.actions.overdue", lang, items=items))
     else:
-        out.append("没有逾期的行动。" if zh else "No action is overdue.")
+        out.append(t("review.scorecard.actions.none_overdue", lang))
     return out
 
 
@@ -1608,21 +1606,25 @@ def lessons_learned(
     >>> lessons_learned(card)[0]
     'NPS is 20.0 against a target of 30.0 (previous 25.0; the change could be noise). No action in the register addresses it: add one with an owner and a due date for the next cycle.'
     """
-    zh = lang == "zh"
     reds = card[card["status"] == "red"]
     if reds.empty:
-        return ["本期没有未达标的 KPI。" if zh else "No KPI is red this period."]
+        return [t("review.scorecard.lessons.none", lang)]
     out = []
     for r in reds.itertuples():
-        noise = (
-            ("变化超出随机波动" if zh else "the change is beyond noise")
+        noise = t(
+            "review.scorecard.lessons.real"
             if (pd.notna(r.significant) and bool(r.significant))
-            else ("变化可能只是随机波动" if zh else "the change could be noise")
+            else "review.scorecard.lessons.noise",
+            lang,
         )
-        head = (
-            f"{r.label} 为 {_fmt(r.value, r.unit)}，目标 {_fmt(r.target, r.unit)}（上期 {_fmt(r.previous, r.unit)}；{noise}）。"
-            if zh
-            else f"{r.label} is {_fmt(r.value, r.unit)} against a target of {_fmt(r.target, r.unit)} (previous {_fmt(r.previous, r.unit)}; {noise})."
+        head = t(
+            "review.scorecard.lessons.head",
+            lang,
+            label=r.label,
+            value=_fmt(r.value, r.unit),
+            target=_fmt(r.target, r.unit),
+            previous=_fmt(r.previous, r.unit),
+            noise=noise,
         )
         acts = (
             register[register["kpi"] == r.kpi]
@@ -1630,34 +1632,23 @@ def lessons_learned(
             else pd.DataFrame()
         )
         if acts.empty:
-            tail = (
-                "行动清单中没有针对它的行动：下个周期请补充一项，并明确负责人和截止日期。"
-                if zh
-                else "No action in the register addresses it: add one with an owner and a due date for the next cycle."
-            )
+            tail = t("review.scorecard.lessons.no_action", lang)
         else:
             items = []
             for a in acts.itertuples():
-                state = value_label(a.status, "zh" if zh else "en") + (
-                    ("，已逾期" if zh else ", overdue") if a.overdue else ""
+                state = value_label(a.status, lang) + (
+                    t("review.scorecard.lessons.overdue", lang) if a.overdue else ""
                 )
                 action = quoted_html(a.action, lang)
-                items.append(f"{action}（{state}）" if zh else f"'{action}' ({state})")
-            joined = ("、" if zh else "; ").join(items)
+                items.append(t("review.scorecard.lessons.action", lang, action=action, state=state))
+            joined = t("review.scorecard.lessons.action_sep", lang).join(items)
             done = acts["status"].isin(DONE).any()
-            if zh:
-                tail = f"相关行动：{joined}。" + (
-                    "行动已完成但指标仍未达标：复查原因假设。"
-                    if done
-                    else "行动尚未完成：确认资源与截止日期。"
-                )
-            else:
-                tail = f"Actions on it: {joined}. " + (
-                    "An action is done yet the KPI is still red: revisit the cause we assumed."
-                    if done
-                    else "No action on it is done yet: confirm resources and the due date."
-                )
-        out.append(f"{head}{tail}" if zh else f"{head} {tail}")
+            tail = t(
+                "review.scorecard.lessons.done" if done else "review.scorecard.lessons.open",
+                lang,
+                joined=joined,
+            )
+        out.append(_paragraph((head, tail), lang))
     return out
 
 
@@ -1707,4 +1698,11 @@ def glue_values(
             Headline("review_top_finding", items[0]["text"] if items else "–", "text"),
             Headline("review_best_channel", best, "label"),
         ]
+    )
+
+
+def _paragraph(sentences: Sequence[str], lang: str) -> str:
+    """Sentences one after the other, as the language writes them (a space in English)."""
+    return functools.reduce(
+        lambda first, second: t("review.sentences", lang, first=first, second=second), sentences
     )
