@@ -109,7 +109,7 @@ def test_laney_limits_match_a_hand_computation() -> None:
     series = pd.DataFrame(
         {"month": MONTHS, "numerator": x, "denominator": n, "value": x / n, "kind": "rate"}
     )
-    chart = alerts.control_chart(series, MONITOR, seasonal="off", widen=False)
+    chart = alerts.control_limits(series, MONITOR, seasonal="off", widen=False)
     b = slice(0, 24)
     pbar = x[b].sum() / n[b].sum()
     se = np.sqrt(pbar * (1 - pbar) / n)
@@ -126,7 +126,7 @@ def test_xmr_limits_match_a_hand_computation() -> None:
     series = pd.DataFrame(
         {"month": MONTHS, "numerator": np.nan, "denominator": 100.0, "value": v, "kind": "value"}
     )
-    chart = alerts.control_chart(series, MONITOR, seasonal="off", widen=False)
+    chart = alerts.control_limits(series, MONITOR, seasonal="off", widen=False)
     sigma = np.abs(np.diff(v[:24])).mean() / 1.128
     np.testing.assert_allclose(chart["upper"], v[:24].mean() + 3 * sigma)
     np.testing.assert_allclose(chart["u"], (v - v[:24].mean()) / sigma)
@@ -134,7 +134,7 @@ def test_xmr_limits_match_a_hand_computation() -> None:
     from scipy import stats
 
     factor = stats.t.ppf(0.99865, 0.62 * 23) * np.sqrt(1 + 1 / 24) / 3
-    wide = alerts.control_chart(series, MONITOR, seasonal="off")
+    wide = alerts.control_limits(series, MONITOR, seasonal="off")
     np.testing.assert_allclose(wide["upper"], v[:24].mean() + 3 * factor * sigma)
 
 
@@ -157,7 +157,7 @@ def test_false_alarm_rate_on_stable_series_is_at_most_5pct() -> None:
     rng = np.random.default_rng(2025)
     fired = []
     for i in range(300):  # 150 rate series (overdispersed) + 150 value series
-        chart = alerts.control_chart(_stable(rng, "rate" if i % 2 else "value"), MONITOR)
+        chart = alerts.control_limits(_stable(rng, "rate" if i % 2 else "value"), MONITOR)
         fired.append(chart.loc[chart["monitored"], "rules"].ne("").any())
     rate = float(np.mean(fired))
     print(f"false-alarm rate per 3 monitored months: {rate:.1%} of 300 stable series")
@@ -171,7 +171,7 @@ def test_sustained_small_shift_is_caught_by_run_rules() -> None:
     series = pd.DataFrame(
         {"month": MONTHS, "numerator": np.nan, "denominator": 1.0, "value": v, "kind": "value"}
     )
-    chart = alerts.control_chart(series, MONITOR, seasonal="off")
+    chart = alerts.control_limits(series, MONITOR, seasonal="off")
     rules = ";".join(chart.loc[chart["monitored"], "rules"])
     assert "2_of_3_beyond_2sigma" in rules or "ewma" in rules
 
@@ -184,8 +184,8 @@ def test_seasonal_index_prevents_december_false_alarm() -> None:
     series = pd.DataFrame(
         {"month": months, "numerator": np.nan, "denominator": 1.0, "value": v, "kind": "value"}
     )
-    with_index = alerts.control_chart(series, MONITOR, seasonal="auto")
-    without = alerts.control_chart(series, MONITOR, seasonal="off")
+    with_index = alerts.control_limits(series, MONITOR, seasonal="auto")
+    without = alerts.control_limits(series, MONITOR, seasonal="off")
     assert with_index["seasonal"].all()
     assert with_index.loc[with_index["monitored"], "rules"].eq("").all()
     assert without.loc[without["monitored"], "rules"].ne("").any()
@@ -201,7 +201,7 @@ def test_short_history_is_not_flagged_and_says_so() -> None:
             "kind": "value",
         }
     )
-    chart = alerts.control_chart(series, ["2025-10"])
+    chart = alerts.control_limits(series, ["2025-10"])
     assert chart.loc[chart["monitored"], "rules"].tolist() == ["insufficient_history"]
 
 
@@ -321,10 +321,10 @@ def test_a_rate_never_seen_in_the_baseline_is_not_an_alert() -> None:
     s = pd.DataFrame(
         {"month": months, "value": 0.0, "numerator": 0.0, "denominator": 40.0, "kind": "rate"}
     )
-    chart = alerts.control_chart(s, ["2025-10", "2025-11", "2025-12"])
+    chart = alerts.control_limits(s, ["2025-10", "2025-11", "2025-12"])
     monitored = chart[chart["monitored"]]
     assert (monitored["rules"] == "insufficient_history").all()
     # one conversion in the baseline: limits exist and a month at 0 is within them
     s.loc[30, ["numerator", "value"]] = [1.0, 1 / 40]
-    chart = alerts.control_chart(s, ["2025-10", "2025-11", "2025-12"])
+    chart = alerts.control_limits(s, ["2025-10", "2025-11", "2025-12"])
     assert (chart[chart["monitored"]]["rules"] != "insufficient_history").all()

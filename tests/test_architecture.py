@@ -478,3 +478,116 @@ def test_notebook_check_sees_an_inline_chart() -> None:
     cell = 'plots.ledger_chart(sources, title="t")\nnb.table(x.groupby("a").head(2))'
     hits = [what for what, p in NOTEBOOK_FORBIDDEN.items() if p.search(cell)]
     assert hits == ["draws a figure", "computes on a frame"]
+
+
+# --------------------------------------------------------------------------- prose and plots
+
+#: packages whose code computes (or assembles a chapter) and so never words a sentence itself
+ANALYSIS_PACKAGES = (
+    "core",
+    "ingest",
+    "features",
+    "segments",
+    "survival",
+    "voice",
+    "review",
+    "chapters",
+)
+#: a choice of words by the report language, in any of the forms it took before the catalog
+LANGUAGE_BRANCH = re.compile(
+    r"""\blang(uage)?\s*[!=]=|[!=]=\s*["'](zh|en)["']|["']zh["']\s+if\b|\bif\s+zh\b"""
+    r"""|\bzh\s*=\s*lang|\[\s*1\s+if\s+zh|["']zh["']\s*:"""
+)
+#: modules that choose by the language of a text rather than of the report, with the reason
+LANGUAGE_BRANCH_EXCEPTIONS = {
+    # the language of a customer's comment picks its tokenizer and lexicon (not report prose)
+    "custops.voice.sentiment",
+    "custops.voice.text_mining",
+}
+
+
+def _language_branches(source: str) -> list[str]:
+    """Lines of ``source`` (comments and docstrings aside) that choose words by language."""
+    found = []
+    tree = ast.parse(source)
+    docs = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            value = body[0].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                docs.update(range(value.lineno, value.end_lineno + 1))
+    for number, line in enumerate(source.splitlines(), 1):
+        code = line.split("#", 1)[0]
+        if number not in docs and LANGUAGE_BRANCH.search(code):
+            found.append(f"line {number}: {line.strip()}")
+    return found
+
+
+def test_language_branch_detector_sees_the_old_forms() -> None:
+    src = (
+        '"""Doc: lang == "zh" here is prose."""\n'
+        'a = "小时" if lang == "zh" else "h"\n'
+        'zh = lang == "zh"\n'
+        "b = x[1 if zh else 0]\n"
+        'c = {"en": "x", "zh": "y"}[lang]\n'
+        'd = t("key", lang)  # lang == "zh" in a comment\n'
+    )
+    assert [f.split(":")[0] for f in _language_branches(src)] == [
+        "line 2",
+        "line 3",
+        "line 4",
+        "line 5",
+    ]
+
+
+def test_analysis_code_takes_its_words_from_the_catalog() -> None:
+    """No ``if lang == ...`` in the analysis and chapter packages: sentences are catalog
+    entries (``custops.report.catalog``) looked up with ``t(key, lang, ...)``."""
+    found = []
+    for name, path in _modules().items():
+        package = name.split(".")[1] if name.count(".") else ""
+        if package not in ANALYSIS_PACKAGES or name in LANGUAGE_BRANCH_EXCEPTIONS:
+            continue
+        found += [f"{name} {f}" for f in _language_branches(path.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def _plot_functions() -> list[tuple[str, str, object]]:
+    """``(module, name, function)`` of every plot function and method of the analysis
+    packages and ``report.plots``: names ``plot_*`` or ``*_chart`` (chapter sections aside)."""
+    import importlib
+    import inspect
+
+    out = []
+    for name in sorted(_modules()):
+        package = name.split(".")[1] if name.count(".") else ""
+        if package not in ("segments", "survival", "voice", "review", "features", "report"):
+            continue
+        module = importlib.import_module(name)
+        members = list(inspect.getmembers(module, inspect.isfunction))
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == name:
+                members += [(f"{cls.__name__}.{n}", f) for n, f in vars(cls).items() if callable(f)]
+        for label, function in members:
+            short = label.rsplit(".", 1)[-1]
+            if getattr(function, "__module__", name) != name:
+                continue
+            if short.startswith("plot_") or short.endswith("_chart"):
+                out.append((name, label, function))
+    return out
+
+
+def test_every_plot_takes_the_axes_to_draw_into() -> None:
+    """A plot draws into ``ax`` (or ``axes``) when given one and returns it (each domain's
+    tests check the drawing); a function that computes chart data is not named like a plot."""
+    import inspect
+
+    plots = _plot_functions()
+    assert len(plots) >= 25, [p[:2] for p in plots]
+    missing = [
+        f"{module}.{label}"
+        for module, label, function in plots
+        if not {"ax", "axes"} & set(inspect.signature(function).parameters)
+    ]
+    assert missing == []

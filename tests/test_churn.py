@@ -857,7 +857,9 @@ def test_read_tables_leaves_out_only_unused_columns_and_changes_no_result(
     from custops.survival import health, paths
 
     full = read_clean_tables(small_artifacts)
-    slim = churn.read_tables(small_artifacts)
+    from custops.chapters.churn import read_tables
+
+    slim = read_tables(small_artifacts)
     assert set(slim) == set(full)
     dropped = 0
     for name, frame in full.items():
@@ -886,10 +888,11 @@ def test_read_tables_leaves_out_only_unused_columns_and_changes_no_result(
 
 
 def test_read_tables_without_orders_raises(tmp_path: Path) -> None:
+    from custops.chapters.churn import read_tables
     from custops.core.errors import CustopsError
 
     with pytest.raises(CustopsError, match="No clean tables"):
-        churn.read_tables(tmp_path)
+        read_tables(tmp_path)
 
 
 def test_service_issue_curves_are_a_landmark_analysis():

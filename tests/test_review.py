@@ -29,6 +29,7 @@ from statsmodels.stats.proportion import (
 
 from custops.core.config import Target, load_config
 from custops.core.errors import ConfigError
+from custops.ingest.actions import load_actions
 from custops.ingest.artifacts import read_clean_tables, write_artifact
 from custops.review import cohorts, funnels
 from custops.review import scorecard as review
@@ -674,7 +675,7 @@ ACTIONS = [
 
 @pytest.mark.parametrize("kind", ["yaml", "csv"])
 def test_action_register_movement_and_overdue_boundaries(tmp_path, card, kind):
-    actions = review.load_actions(write_actions(tmp_path, ACTIONS, kind))
+    actions = load_actions(write_actions(tmp_path, ACTIONS, kind))
     assert actions["due"].tolist()[0] == date(2025, 12, 30)
     reg = review.action_register(actions, card, PERIOD).set_index("issue")
     # due the day before the period's last day and not done: overdue; due on the last day: not yet
@@ -702,9 +703,7 @@ def test_action_register_movement_and_overdue_boundaries(tmp_path, card, kind):
 
 
 def test_lessons_are_driven_by_the_red_kpis(tmp_path, card):
-    reg = review.action_register(
-        review.load_actions(write_actions(tmp_path, ACTIONS)), card, PERIOD
-    )
+    reg = review.action_register(load_actions(write_actions(tmp_path, ACTIONS)), card, PERIOD)
     lessons = review.lessons_learned(card, reg)
     reds = card[card["status"] == "red"]
     assert len(lessons) == len(reds)
@@ -721,17 +720,17 @@ def test_lessons_are_driven_by_the_red_kpis(tmp_path, card):
 
 def test_action_register_errors_name_the_problem(tmp_path):
     with pytest.raises(ConfigError, match="does not exist"):
-        review.load_actions(tmp_path / "nope.yaml")
+        load_actions(tmp_path / "nope.yaml")
     bad = [{**ACTIONS[0], "due": "someday"}, {k: v for k, v in ACTIONS[1].items() if k != "owner"}]
     path = write_actions(tmp_path / "a", [bad[0]])
     with pytest.raises(ConfigError, match=r"unreadable due date 'someday'"):
-        review.load_actions(path)
+        load_actions(path)
     path = write_actions(tmp_path / "b", [bad[1]])
     with pytest.raises(ConfigError, match=r"missing field\(s\) \['owner'\]"):
-        review.load_actions(path)
+        load_actions(path)
     (tmp_path / "c.yaml").write_text("items: []\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="no `actions:` list"):
-        review.load_actions(tmp_path / "c.yaml")
+        load_actions(tmp_path / "c.yaml")
     empty = review.action_register(None, pd.DataFrame({"kpi": []}), PERIOD)
     assert review.action_sentences(empty)[0].startswith("No action register is configured")
 

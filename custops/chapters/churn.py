@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -22,12 +23,13 @@ from custops.chapters.collection import CLEAN_ORDERS, CUSTOMER_FEATURES, read_ob
 from custops.chapters.segmentation import SEGMENTS
 from custops.core.index import OrderIndex
 from custops.core.results import Headlines
-from custops.ingest.artifacts import has_artifact, read_artifact, write_artifact
+from custops.ingest.artifacts import has_artifact, read_artifact, read_clean_tables, write_artifact
 from custops.report import notebook as nb
 from custops.report.notebook import Context
 from custops.survival import churn, clv, health, paths
 
 __all__ = [
+    "read_tables",
     "CHURN_RATE",
     "CHURN_SCORES",
     "RETENTION_PRIORITY",
@@ -93,7 +95,7 @@ class ChurnData:
         (+ ``segment`` when notebook 02 ran).
     tables : dict of DataFrame
         The clean tables without the columns the chapter does not read
-        (:func:`custops.survival.churn.read_tables`).
+        (:func:`read_tables`).
     has_segments : bool
     index : OrderIndex or None
         Of ``tables["orders"]`` (None without orders), built once and passed to every section.
@@ -147,6 +149,20 @@ class PathsRun:
     quiet: pd.DataFrame
 
 
+def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """The clean tables of notebook 01 without the columns in
+    :data:`custops.survival.churn.UNUSED_COLUMNS` (every other column, including ones added
+    later, is read).
+
+    Examples
+    --------
+    >>> tables = read_tables(ctx.artifacts)  # doctest: +SKIP
+    >>> "comment" in tables["surveys"]  # doctest: +SKIP
+    False
+    """
+    return read_clean_tables(Path(folder), skip=churn.UNUSED_COLUMNS)
+
+
 def load(ctx: Context, *, early_days: int = 90) -> ChurnData:
     """Read notebook 01's artifacts (and notebook 02's segments if present) into a survival table.
 
@@ -162,7 +178,7 @@ def load(ctx: Context, *, early_days: int = 90) -> ChurnData:
     >>> data.surv["event"].mean()  # doctest: +SKIP
     """
     features = read_artifact(ctx.artifacts, CUSTOMER_FEATURES)
-    tables = churn.read_tables(ctx.artifacts)
+    tables = read_tables(ctx.artifacts)
     has_segments = False
     if has_artifact(ctx.artifacts, SEGMENTS):
         segments = read_artifact(ctx.artifacts, SEGMENTS)

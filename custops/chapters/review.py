@@ -23,13 +23,15 @@ from custops.chapters.segmentation import SEGMENTS
 from custops.core.config import Period
 from custops.core.index import OrderIndex
 from custops.core.results import Headlines
-from custops.ingest.artifacts import artifacts_dir, write_artifact
+from custops.ingest.actions import read_actions
+from custops.ingest.artifacts import artifacts_dir, read_clean_tables, write_artifact
 from custops.report import notebook as nb
 from custops.report.notebook import Context
 from custops.review import alerts, cohorts, economics, forecast, funnels
 from custops.review import scorecard as review
 
 __all__ = [
+    "read_tables",
     "SCORECARD",
     "UNIT_ECONOMICS",
     "FORECAST_CHECKS",
@@ -96,7 +98,7 @@ class ReviewData:
     ----------
     tables : dict of DataFrame
         The clean tables, only the order columns the review uses
-        (:func:`custops.review.scorecard.read_tables`).
+        (:func:`read_tables`).
     upstream : dict
         :func:`read_upstream`: each artifact of :data:`UPSTREAM` (None when missing).
     index : OrderIndex or None
@@ -188,6 +190,23 @@ def read_previous(build_dir: str | Path, period: Period | str) -> forecast.Previ
     return forecast.PreviousReport(period=previous, folder=folder, scores=scores, priority=priority)
 
 
+def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """The clean tables of notebook 01, with only
+    :data:`custops.review.scorecard.ORDER_COLUMNS` of the orders (the same error as
+    :func:`custops.ingest.artifacts.read_clean_tables` when there is no orders table).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"order_id": ["1"], "customer_id": ["a"], "amount": [1.0], "order_date":
+    ...     pd.to_datetime(["2025-10-01"]), "channel": ["web"]}).to_parquet(folder / "clean_orders.parquet")
+    >>> list(read_tables(folder)["orders"].columns)
+    ['order_id', 'customer_id', 'order_date', 'amount']
+    """
+    return read_clean_tables(Path(folder), columns={"orders": review.ORDER_COLUMNS})
+
+
 def load(ctx: Context) -> ReviewData:
     """Read the clean tables (the order columns the review uses) and the earlier artifacts.
 
@@ -195,7 +214,7 @@ def load(ctx: Context) -> ReviewData:
     --------
     >>> data = load(nb.start(None, "2025Q4"))  # doctest: +SKIP
     """
-    tables = review.read_tables(ctx.artifacts)  # only the order columns the review uses
+    tables = read_tables(ctx.artifacts)  # only the order columns the review uses
     upstream = read_upstream(ctx.artifacts)
     # built once, passed to every section (None without an orders table)
     index = OrderIndex.from_orders(tables["orders"]) if "orders" in tables else None
@@ -620,7 +639,7 @@ def action_register(ctx: Context, card: pd.DataFrame) -> pd.DataFrame:
     >>> register = action_register(ctx, card)  # doctest: +SKIP
     """
     lang = ctx.language
-    register = review.action_register(review.read_actions(ctx.cfg), card, ctx.period)
+    register = review.action_register(read_actions(ctx.cfg), card, ctx.period)
     nb.md("\n\n".join(review.action_sentences(register, lang)))
     nb.show(nb.table(review.register_table(register, lang, ctx.cfg.currency)))
     return register

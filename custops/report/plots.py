@@ -31,10 +31,8 @@ __all__ = [
     "setup",
     "cjk_font",
     "PALETTE",
-    "bar",
     "percent_axis",
     "thousands_axis",
-    "line",
     "set_takeaway",
     "takeaway",
     "ledger_chart",
@@ -182,66 +180,6 @@ def thousands_axis(ax: plt.Axes, axis: str = "y") -> None:
     """Thousands separators on an axis."""
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-
-
-def bar(
-    frame: pd.DataFrame,
-    x: str,
-    y: str,
-    *,
-    title: str,
-    xlabel: str = "",
-    ylabel: str = "",
-    percent: bool = False,
-    horizontal: bool = False,
-    annotate: bool = True,
-) -> Figure:
-    """A labelled bar chart of a finished table.
-
-    Examples
-    --------
-    >>> fig = bar(pd.DataFrame({"k": ["a", "b"], "v": [0.2, 0.5]}), "k", "v", title="t", percent=True)
-    >>> len(fig.axes)
-    1
-    """
-    fig, ax = plt.subplots()
-    if horizontal:
-        sns.barplot(data=frame, y=x, x=y, ax=ax, color=PALETTE[0], orient="h")
-    else:
-        sns.barplot(data=frame, x=x, y=y, ax=ax, color=PALETTE[0])
-    ax.set_title(title)
-    ax.set_xlabel(xlabel if not horizontal else ylabel)
-    ax.set_ylabel(ylabel if not horizontal else xlabel)
-    if percent:
-        percent_axis(ax, "x" if horizontal else "y")
-    if annotate:
-        fmt = (lambda v: f"{v:.0%}") if percent else (lambda v: f"{v:,.0f}")
-        for container in ax.containers:
-            ax.bar_label(
-                container, labels=[fmt(v) for v in container.datavalues], padding=2, fontsize=9
-            )
-    fig.tight_layout()
-    return fig
-
-
-def line(
-    frame: pd.DataFrame, x: str, y: str, *, hue: str | None = None, title: str, ylabel: str = ""
-) -> Figure:
-    """A labelled line chart over time.
-
-    Examples
-    --------
-    >>> fig = line(pd.DataFrame({"m": [1, 2], "v": [3, 4]}), "m", "v", title="t")
-    >>> fig.axes[0].get_title()
-    't'
-    """
-    fig, ax = plt.subplots()
-    sns.lineplot(data=frame, x=x, y=y, hue=hue, marker="o", ax=ax)
-    ax.set_title(title)
-    ax.set_xlabel("")
-    ax.set_ylabel(ylabel)
-    fig.tight_layout()
-    return fig
 
 
 def ledger_chart(

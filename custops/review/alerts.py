@@ -58,7 +58,7 @@ __all__ = [
     "alerts_headlines",
     "KPI_LABELS",
     "monthly_kpis",
-    "control_chart",
+    "control_limits",
     "alerts_table",
     "alerts_findings",
     "control_panels",
@@ -379,7 +379,7 @@ def _ewma(
     return z, lim
 
 
-def control_chart(
+def control_limits(
     series: pd.DataFrame,
     monitor_months: Sequence[str],
     *,
@@ -419,7 +419,7 @@ def control_chart(
     >>> s = pd.DataFrame({"month": months, "value": rng.normal(50, 2, len(months)),
     ...     "numerator": np.nan, "denominator": 100.0, "kind": "value"})
     >>> s.loc[s.index[-1], "value"] = 30
-    >>> control_chart(s, ["2025-01", "2025-02", "2025-03"])["rules"].iloc[-1]
+    >>> control_limits(s, ["2025-01", "2025-02", "2025-03"])["rules"].iloc[-1]
     'beyond_3sigma;ewma'
     """
     s = series.sort_values("month").reset_index(drop=True)
@@ -531,7 +531,7 @@ def monitor(
     baseline_months: int = 24,
     seasonal: str = "auto",
 ) -> MonitorResult:
-    """Run :func:`control_chart` for every KPI on the months of ``period``.
+    """Run :func:`control_limits` for every KPI on the months of ``period``.
 
     Examples
     --------
@@ -546,7 +546,7 @@ def monitor(
     months = [pd.Timestamp(d).strftime("%Y-%m") for d in period.month_starts()]
     charts = []
     for kpi, series in kpis.groupby("kpi", sort=True):
-        c = control_chart(series, months, baseline_months=baseline_months, seasonal=seasonal)
+        c = control_limits(series, months, baseline_months=baseline_months, seasonal=seasonal)
         c["kpi"] = kpi
         c["direction"] = series["direction"].iloc[0] if "direction" in series else "higher"
         charts.append(c)

@@ -51,20 +51,18 @@ import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy import stats
 
 from custops.core.config import Period, Target
-from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines
 from custops.core.stats import Z95, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
+from custops.ingest.actions import ACTION_FIELDS
 from custops.report.labels import Quoted, group_label, quoted_html, value_label
 from custops.report.text import CATALOG, join_names, t
 
@@ -82,14 +80,11 @@ __all__ = [
     "kpi_trend",
     "scorecard_sentences",
     "UPSTREAM_KEYS",
-    "read_tables",
     "ORDER_COLUMNS",
     "upstream_note",
     "findings",
     "findings_table",
     "findings_markdown",
-    "read_actions",
-    "load_actions",
     "action_register",
     "register_table",
     "action_sentences",
@@ -955,26 +950,6 @@ def scorecard_takeaway(card: pd.DataFrame, lang: str = "en") -> str:
 ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "amount")
 
 
-def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
-    """The clean tables of notebook 01, with only :data:`ORDER_COLUMNS` of the orders.
-
-    Same as :func:`custops.ingest.artifacts.read_clean_tables` otherwise (and the same error when
-    there is no orders table).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> pd.DataFrame({"order_id": ["1"], "customer_id": ["a"], "amount": [1.0], "order_date":
-    ...     pd.to_datetime(["2025-10-01"]), "channel": ["web"]}).to_parquet(folder / "clean_orders.parquet")
-    >>> list(read_tables(folder)["orders"].columns)
-    ['order_id', 'customer_id', 'order_date', 'amount']
-    """
-    from custops.ingest.artifacts import read_clean_tables
-
-    return read_clean_tables(Path(folder), columns={"orders": ORDER_COLUMNS})
-
-
 def partial_until(observation: Any) -> str | None:
     """The observation end as text when the period is partial, else None (for :func:`scorecard`).
 
@@ -1323,92 +1298,7 @@ def findings_markdown(items: Sequence[dict], lang: str = "en") -> str:
 
 # --------------------------------------------------------------------------- PDCA register
 
-ACTION_FIELDS = ("issue", "action", "owner", "due", "status", "kpi")
 DONE = {"done", "closed", "completed", "complete", "finished", "已完成", "完成", "关闭"}
-
-
-def load_actions(path: str | Path) -> pd.DataFrame:
-    """Read the PDCA action register: a YAML file with an ``actions:`` list, or a CSV.
-
-    Parameters
-    ----------
-    path : str or Path
-        ``cfg.resolve(cfg.review.actions)``.
-
-    Returns
-    -------
-    DataFrame
-        ``issue, action, owner, due`` (date), ``status`` (lower case), ``kpi``.
-
-    Raises
-    ------
-    ConfigError
-        When the file is missing, has no ``actions`` list, lacks a field or has a bad date
-        (every problem listed).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> p = Path(tempfile.mkdtemp()) / "a.yaml"
-    >>> _ = p.write_text("actions:\\n- {issue: i, action: a, owner: o, due: 2025-12-01, status: Open, kpi: nps}\\n")
-    >>> load_actions(p)[["due", "status"]].to_dict("records")
-    [{'due': datetime.date(2025, 12, 1), 'status': 'open'}]
-    """
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError(
-            f"The action register {path} does not exist.",
-            cause="`review.actions` in the config points to a file that is not there.",
-            fix="Correct the path (it is relative to the config file) or remove `review.actions`.",
-        )
-    if path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-    else:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        items = raw.get("actions") if isinstance(raw, dict) else raw
-        if not isinstance(items, list):
-            raise ConfigError(
-                f"{path} has no `actions:` list.",
-                fix="Write the register as `actions:` followed by one `- issue: ...` item per action.",
-            )
-        frame = pd.DataFrame(items)
-    problems = []
-    missing = [f for f in ACTION_FIELDS if f not in frame.columns]
-    if missing:
-        problems.append(f"missing field(s) {missing}; every action needs {list(ACTION_FIELDS)}")
-    else:
-        due = pd.to_datetime(frame["due"].astype(str), errors="coerce")
-        for i in np.flatnonzero(due.isna().to_numpy()):
-            problems.append(
-                f"action {i + 1} ({frame['issue'].iloc[i]!r}): unreadable due date {frame['due'].iloc[i]!r}"
-            )
-    if problems:
-        raise ConfigError(
-            f"{path}: {len(problems)} problem(s) in the action register:\n"
-            + "\n".join(f"  - {p}" for p in problems),
-            fix="Correct the register; dates are written like 2025-12-31.",
-        )
-    out = frame[list(ACTION_FIELDS)].copy()
-    out["due"] = pd.to_datetime(out["due"].astype(str)).dt.date
-    out["status"] = out["status"].astype(str).str.strip().str.lower()
-    for column in ("issue", "action", "owner", "kpi"):
-        out[column] = out[column].astype(str).str.strip()
-    return out
-
-
-def read_actions(cfg: Any) -> pd.DataFrame | None:
-    """The action register named by ``cfg.review.actions`` (path relative to the config), or None.
-
-    Examples
-    --------
-    >>> from custops.core.config import ReportConfig
-    >>> cfg = ReportConfig.model_validate({"sources": {"orders": {"path": "o"}, "customers": {"path": "c"}}})
-    >>> read_actions(cfg) is None
-    True
-    """
-    if not cfg.review.actions:
-        return None
-    return load_actions(cfg.resolve(cfg.review.actions))
 
 
 def action_register(

@@ -41,7 +41,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -58,7 +57,6 @@ from custops.report.text import join_names
 __all__ = [
     "DEFAULT_COVARIATES",
     "UNUSED_COLUMNS",
-    "read_tables",
     "NOT_MODELLED",
     "LABELS",
     "survival_data",
@@ -2064,23 +2062,6 @@ UNUSED_COLUMNS: dict[str, tuple[str, ...]] = {
     "surveys": ("comment", "touchpoint"),
     "touches": ("channel", "campaign", "delivered", "clicked", "ab_group"),
 }
-
-
-def read_tables(folder: Any) -> dict[str, pd.DataFrame]:
-    """The clean tables of notebook 01 without the columns in :data:`UNUSED_COLUMNS`.
-
-    The same frames as ``artifacts.read_clean_tables`` less those columns (every other
-    column, including ones added later, is read).
-
-    Examples
-    --------
-    >>> tables = read_tables(ctx.artifacts)  # doctest: +SKIP
-    >>> "comment" in tables["surveys"]  # doctest: +SKIP
-    False
-    """
-    from custops.ingest import artifacts
-
-    return artifacts.read_clean_tables(Path(folder), skip=UNUSED_COLUMNS)
 
 
 def small_groups(km: KMResult) -> list[str]:
