@@ -86,6 +86,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "{prev}; {tail}",
         "zh": "<strong>收入下降集中在{kind}“{name}”。</strong>与 {prev} 相比销售额减少 {money}，{tail}",
     },
+    "landing.loss.kind.acquisition_channel": {"en": "acquisition channel", "zh": "获客渠道"},
+    "landing.loss.kind.region": {"en": "region", "zh": "地区"},
     # the group lost more than the whole drop (other groups grew)
     "landing.loss.whole": {
         "en": "its customers alone spent {lost} less, more than the whole drop (other groups grew).",
