@@ -25,6 +25,7 @@ from custops.core.errors import ConfigError
 from custops.core.results import interval_keys
 from custops.report.labels import quoted_html, value_label
 from custops.report.notebook import fmt_money
+from custops.report.text import t
 
 __all__ = [
     "Finding",
@@ -71,41 +72,12 @@ def _interval(glue: dict[str, dict[str, str]], ref: str) -> tuple[float | None, 
     return _glued(glue, f"{stem}::{low}"), _glued(glue, f"{stem}::{high}")
 
 
-_TEXT = {
-    "revenue": ("Revenue", "销售额"),
-    "active_customers": ("Active customers", "活跃客户"),
-    "churn_rate": (
-        "Churn rate (last period's buyers who did not buy)",
-        "流失率（上期购买、本期未购买）",
-    ),
-    "nps": ("NPS", "净推荐值 (NPS)"),
-    "first_response_hours": ("First response, median", "首次响应时长中位数"),
-    "value_at_risk": ("Value at risk, next 90 days", "未来 90 天风险价值"),
-    "vs": ("vs {p}", "较 {p}"),
-    "target": ("target {t}", "目标 {t}"),
-    "ci": ("95% CI {lo} – {hi}", "95% 置信区间 {lo} – {hi}"),
-    "status.green": ("on target", "达标"),
-    "status.amber": ("near target", "接近目标"),
-    "status.red": ("off target", "未达标"),
-    "status.grey": ("no target", "无目标"),
-    "tiles": ("The quarter at a glance", "本季度一览"),
-    "findings": ("What happened, and why", "发生了什么，为什么"),
-    "all": (
-        "Every headline number of every chapter is on the page {link}.",
-        "各章的全部核心指标见 {link} 一页。",
-    ),
-    "all.link": ("All figures", "全部指标"),
-    "none": (
-        "No headline KPI was computed for this period; see the chapters.",
-        "本期没有计算出核心 KPI，请查看各章节。",
-    ),
-    "more": ("Details", "详见"),
-}
+#: the KPIs with a tile, each labelled by the catalog's ``landing.kpi.<kpi>``
+_TILE_KPIS = frozenset(kpi for kpi, _, _ in TILE_SPECS)
 
-
-def _t(key: str, lang: str, **kw: Any) -> str:
-    text = _TEXT[key][1 if lang == "zh" else 0]
-    return text.format(**kw) if kw else text
+#: action statuses the catalog words (``landing.action_status.<status>``); others are shown as
+#: the register writes them
+_ACTION_STATUSES = ("done", "in_progress", "open", "closed")
 
 
 def _number(text: str | None) -> float | None:
@@ -145,7 +117,7 @@ def format_value(value: float, unit: str, currency: str, lang: str = "en") -> st
     if unit in ("customers", "count"):
         return f"{value:,.0f}"
     if unit == "hours":
-        return f"{value:.1f} " + ("小时" if lang == "zh" else "h")
+        return t("unit.hours", lang, value=f"{value:.1f}")
     return f"{value:.1f}"
 
 
@@ -164,9 +136,9 @@ def format_change(value: float, previous: float, unit: str, currency: str, lang:
     if unit in ("currency", "customers", "count") and previous:
         return f"{arrow} {abs(diff) / abs(previous):.1%}"
     if unit == "share":
-        return f"{arrow} {abs(diff) * 100:.1f} " + ("个百分点" if lang == "zh" else "pts")
+        return f"{arrow} " + t("landing.unit.points", lang, value=f"{abs(diff) * 100:.1f}")
     if unit == "hours":
-        return f"{arrow} {abs(diff):.1f} " + ("小时" if lang == "zh" else "h")
+        return f"{arrow} " + t("unit.hours", lang, value=f"{abs(diff):.1f}")
     return f"{arrow} {abs(diff):.1f}"
 
 
@@ -328,7 +300,7 @@ def tiles(
         unit = str(row["unit"]) if row is not None else _KIND_UNITS.get(kind, "points")
         tile = Tile(
             kpi=kpi,
-            label=_t(kpi, lang),
+            label=t(f"landing.kpi.{kpi}", lang),
             doc=stem,
             glue_key=key,
             value=value,
@@ -338,8 +310,8 @@ def tiles(
         if kpi == "value_at_risk":
             low, high = _interval(glue, ref)
             if low is not None and high is not None:
-                tile.interval = _t(
-                    "ci",
+                tile.interval = t(
+                    "landing.ci",
                     lang,
                     lo=format_value(low, unit, cfg.currency, lang),
                     hi=format_value(high, unit, cfg.currency, lang),
@@ -348,15 +320,15 @@ def tiles(
             previous = _finite(row.get("previous"))
             if previous is not None:
                 tile.change = format_change(value, previous, unit, cfg.currency, lang)
-                tile.previous = _t(
-                    "vs",
+                tile.previous = t(
+                    "landing.vs",
                     lang,
                     p=f"{previous_label} {format_value(previous, unit, cfg.currency, lang)}",
                 )
             low, high = _finite(row.get("ci_low")), _finite(row.get("ci_high"))
             if low is not None and high is not None and unit not in ("currency",):
-                tile.interval = _t(
-                    "ci",
+                tile.interval = t(
+                    "landing.ci",
                     lang,
                     lo=format_value(low, unit, cfg.currency, lang),
                     hi=format_value(high, unit, cfg.currency, lang),
@@ -376,12 +348,16 @@ def tiles(
                 tile.last_year = (
                     format_change(value, then, unit, cfg.currency, lang)
                     + " "
-                    + _t("vs", lang, p=f"{year_ago} {format_value(then, unit, cfg.currency, lang)}")
+                    + t(
+                        "landing.vs",
+                        lang,
+                        p=f"{year_ago} {format_value(then, unit, cfg.currency, lang)}",
+                    )
                 )
             if target is not None:
                 sign = "≥ " if row.get("direction") == "higher" else "≤ "
-                tile.target = _t(
-                    "target", lang, t=sign + format_value(target, unit, cfg.currency, lang)
+                tile.target = t(
+                    "landing.target", lang, t=sign + format_value(target, unit, cfg.currency, lang)
                 )
                 tile.status = str(row.get("status") or "")
         out.append(tile)
@@ -437,7 +413,6 @@ def findings(
     >>> [f.anchor for f in findings(glue, Path("/nonexistent"), cfg, Period.parse("2025Q4"))]
     ['seg-concentration']
     """
-    zh = lang == "zh"
     card = _scorecard(artifacts).set_index("kpi")
     prev = period.previous().label
     out: list[Finding] = []
@@ -453,99 +428,77 @@ def findings(
             gap = _glued(glue, "04_nps::nps_slow_gap")
             lo, hi = _interval(glue, "04_nps::nps_change")
             ci = (
-                (
-                    f"（95% 置信区间 {lo:.1f} 至 {hi:.1f}）"
-                    if zh
-                    else f" (95% CI {lo:.1f} to {hi:.1f})"
-                )
+                t("landing.slowdown.ci", lang, lo=lo, hi=hi)
                 if lo is not None and hi is not None
                 else ""
             )
-            if zh:
-                text = (
-                    f"<strong>服务变慢，NPS 随之下降。</strong>首次响应时长中位数从 {prev} 的 "
-                    f"{f_prev:.1f} 小时升至 {f_now:.1f} 小时；NPS 从 {n_prev:.1f} 降至 {n_now:.1f}{ci}。"
-                )
-                if gap is not None and gap < 0:
-                    text += f"首次响应慢的客户 NPS 低 {abs(gap):.1f} 分。"
-            else:
-                text = (
-                    f"**Service slowed down and NPS fell with it.** The median first response went "
-                    f"from {f_prev:.1f} h in {prev} to {f_now:.1f} h; NPS fell from {n_prev:.1f} "
-                    f"to {n_now:.1f}{ci}."
-                )
-                if gap is not None and gap < 0:
-                    text += f" Customers whose first response was slow score {abs(gap):.1f} points lower."
+            text = t(
+                "landing.slowdown",
+                lang,
+                prev=prev,
+                f_prev=f_prev,
+                f_now=f_now,
+                n_prev=n_prev,
+                n_now=n_now,
+                ci=ci,
+            )
+            if gap is not None and gap < 0:
+                text += t("landing.slowdown.gap", lang, gap=abs(gap))
             out.append(Finding(text, "04_nps", "nps-slow-service", ["04_nps::nps_slow_gap"]))
 
     wrong = _wrong_way_action(cfg, card, period, lang)
     if wrong is not None:
         action, status, label, before, now = wrong
-        action = quoted_html(action, lang)
-        if zh:
-            text = (
-                f"<strong>有一项行动没有奏效。</strong>“{action}”（状态：{status}）针对的是{label}，"
-                f"但该指标向相反方向变化：{before} → {now}。"
-            )
-        else:
-            text = (
-                f"**An action did not work.** “{action}” (status: {status}) was meant to improve "
-                f"{label}, which moved the wrong way: {before} → {now}."
-            )
+        text = t(
+            "landing.wrong_action",
+            lang,
+            action=quoted_html(action, lang),
+            status=status,
+            label=label,
+            before=before,
+            now=now,
+        )
         out.append(Finding(text, "05_review_retrospective", "review-actions"))
 
     loss = _revenue_loss(artifacts, lang)
     if loss is not None:
         column, lost, drop, name = loss
         share = min(lost / drop, 1.0) if drop else 0.0
-        kind = {
-            "acquisition_channel": ("acquisition channel", "获客渠道"),
-            "region": ("region", "地区"),
-        }[column][1 if zh else 0]
-        money = fmt_money(drop, cfg.currency)
+        kind = t(f"landing.loss.kind.{column}", lang)
         whole = lost >= drop  # other groups grew: this one lost more than the total drop
-        lost_text = fmt_money(lost, cfg.currency)
-        if zh:
-            tail = (
-                f"仅该{kind}客户就减少 {lost_text}，超过总降幅（其他分组有所增长）。"
-                if whole
-                else f"其中 {lost_text}（{share:.0%}）来自该{kind}的客户。"
-            )
-            text = f"<strong>收入下降集中在{kind}“{name}”。</strong>与 {prev} 相比销售额减少 {money}，{tail}"
-        else:
-            tail = (
-                f"its customers alone spent {lost_text} less, more than the whole drop (other "
-                "groups grew)."
-                if whole
-                else f"{lost_text} of that ({share:.0%}) comes from its customers."
-            )
-            text = (
-                f"**The revenue loss sits with the {kind} {name}.** Revenue is {money} below "
-                f"{prev}; {tail}"
-            )
+        tail = t(
+            "landing.loss.whole" if whole else "landing.loss.part",
+            lang,
+            kind=kind,
+            lost=fmt_money(lost, cfg.currency),
+            share=share,
+        )
+        text = t(
+            "landing.loss",
+            lang,
+            kind=kind,
+            name=name,
+            money=fmt_money(drop, cfg.currency),
+            prev=prev,
+            tail=tail,
+        )
         out.append(Finding(text, "05_review_retrospective", "review-scorecard"))
 
     drivers = []
-    for key, en, cn in (
-        ("03_churn_survival::churn_hr_unresolved", "an unresolved complaint", "投诉未解决"),
-        ("03_churn_survival::churn_hr_slow", "a slow first response", "首次响应慢"),
+    for key, driver in (
+        ("03_churn_survival::churn_hr_unresolved", "unresolved"),
+        ("03_churn_survival::churn_hr_slow", "slow"),
     ):
         hr, (lo, hi) = _glued(glue, key), _interval(glue, key)
         if None not in (hr, lo, hi) and lo > 1:
-            drivers.append((cn if zh else en, hr, lo, hi, key))
+            drivers.append((t(f"landing.churn.driver.{driver}", lang), hr, lo, hi, key))
     if drivers:
-        if zh:
-            parts = "；".join(
-                f"{name}使流失风险变为 {hr:.2f} 倍（95% 置信区间 {lo:.2f}–{hi:.2f}）"
-                for name, hr, lo, hi, _ in drivers
-            )
-            text = f"<strong>服务问题推高流失。</strong>{parts}。"
-        else:
-            parts = "; ".join(
-                f"{name} multiplies the churn risk by {hr:.2f} (95% CI {lo:.2f}–{hi:.2f})"
-                for name, hr, lo, hi, _ in drivers
-            )
-            text = f"**Service problems drive churn.** {parts[0].upper()}{parts[1:]}."
+        parts = t("punct.semicolon", lang).join(
+            t("landing.churn.driver", lang, name=name, hr=hr, lo=lo, hi=hi)
+            for name, hr, lo, hi, _ in drivers
+        )
+        # the sentence starts with the first driver (capitalised; no change to Chinese)
+        text = t("landing.churn", lang, drivers=parts[0].upper() + parts[1:])
         out.append(
             Finding(
                 text,
@@ -557,20 +510,9 @@ def findings(
 
     top = _glued(glue, "02_segmentation::seg_top_share")
     if top is not None:
-        if zh:
-            text = (
-                f"<strong>收入高度集中。</strong>前 20% 的客户带来 {top:.1%} 的近 12 个月销售额。"
-            )
-        else:
-            text = (
-                f"**Revenue is concentrated.** The top 20% of customers bring {top:.1%} of the "
-                "last 12 months' revenue."
-            )
+        text = t("landing.concentration", lang, top=top)
         out.append(Finding(text, "02_segmentation", "seg-concentration"))
     return out[:5]
-
-
-_STATUS_ZH = {"done": "已完成", "in_progress": "进行中", "open": "未开始", "closed": "已关闭"}
 
 
 def _wrong_way_action(cfg: ReportConfig, card: pd.DataFrame, period: Period, lang: str):
@@ -596,10 +538,10 @@ def _wrong_way_action(cfg: ReportConfig, card: pd.DataFrame, period: Period, lan
     label = str(row.get("kpi_label") or row["kpi"])
     if row["kpi"] in KPIS:
         label = KPIS[row["kpi"]].label(lang)
-    if row["kpi"] in _TEXT:
-        label = _t(row["kpi"], lang)
-    if lang == "zh":
-        status = _STATUS_ZH.get(status.lower(), status)
+    if row["kpi"] in _TILE_KPIS:
+        label = t(f"landing.kpi.{row['kpi']}", lang)
+    if status.lower() in _ACTION_STATUSES:
+        status = t(f"landing.action_status.{status.lower()}", lang, status=status)
 
     def shown(v: Any) -> str:
         number = _finite(v)
@@ -619,7 +561,7 @@ def _tile_html(tile: Tile, lang: str) -> str:
     href = f"notebooks/{tile.doc}.html#{tile.anchor}"
     status = tile.status if tile.status in ("green", "amber", "red") else "none"
     badge = (
-        f'<span class="custops-status custops-status-{status}">{e(_t("status." + tile.status, lang))}</span>'
+        f'<span class="custops-status custops-status-{status}">{e(t("landing.status." + tile.status, lang))}</span>'
         if tile.status in ("green", "amber", "red")
         else ""
     )
@@ -664,15 +606,15 @@ def landing_markdown(tile_list: list[Tile], finding_list: list[Finding], lang: s
         )
     if finding_list:
         items = [
-            f"{i}. {f.text} {{ref}}`{_t('more', lang)} <{f.anchor}>`"
+            f"{i}. {f.text} {{ref}}`{t('landing.more', lang)} <{f.anchor}>`"
             for i, f in enumerate(finding_list, 1)
         ]
         parts.append(
-            f"## {_t('findings', lang)}\n\n:::{{div}} custops-findings\n"
+            f"## {t('landing.findings', lang)}\n\n:::{{div}} custops-findings\n"
             + "\n".join(items)
             + "\n:::"
         )
     if not parts:
-        parts.append(_t("none", lang))
-    parts.append(_t("all", lang, link=f"[{_t('all.link', lang)}](all_figures.md)"))
+        parts.append(t("landing.none", lang))
+    parts.append(t("landing.all", lang, link=f"[{t('landing.all.link', lang)}](all_figures.md)"))
     return "\n\n".join(parts)

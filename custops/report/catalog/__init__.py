@@ -2,21 +2,22 @@
 
 ``shared`` (in ``text``) holds the book, landing page, glue labels and units used everywhere;
 each domain module holds the sentences of its analyses, keys prefixed by its name
-(``collection.``, ``voice.``, ``review.``, ``survival.``, ``segments.``). Analysis code never branches on the
-language: it asks ``t(key, lang, **fields)``.
+(``collection.``, ``landing.``, ``voice.``, ``review.``, ``survival.``, ``segments.``).
+Analysis code never branches on the language: it asks ``t(key, lang, **fields)``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from custops.report.catalog import collection, review, segments, survival, voice
+from custops.report.catalog import collection, landing, review, segments, survival, voice
 
 __all__ = ["DOMAINS", "merge"]
 
 #: the domain catalogs, in merge order
 DOMAINS: dict[str, Mapping[str, Mapping[str, str]]] = {
     "collection": collection.TEXTS,
+    "landing": landing.TEXTS,
     "voice": voice.TEXTS,
     "review": review.TEXTS,
     "survival": survival.TEXTS,
