@@ -519,7 +519,8 @@ def _wrong_way_action(cfg: ReportConfig, card: pd.DataFrame, period: Period, lan
     """The first action of the register whose KPI moved the wrong way, done ones first."""
     if card.empty or not cfg.review.actions:
         return None
-    from custops.review.scorecard import KPIS, action_register, read_actions
+    from custops.ingest.actions import read_actions
+    from custops.review.scorecard import KPIS, action_register
 
     try:
         register = action_register(read_actions(cfg), card.reset_index(), period)
