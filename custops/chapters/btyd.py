@@ -287,10 +287,6 @@ def two_views(
     for column in BTYD_COLUMNS:
         target = purchases_col if column == "expected_purchases" else column
         added[target] = added["customer_id"].map(value[column]).to_numpy(dtype=float)
-        if column.startswith("clv_btyd"):
-            # money to the cent: two identical runs gave one customer's value ~4e-9 apart
-            # (the last bits of vectorised special functions); the tables must be the same
-            added[target] = added[target].round(2)
     out.scores = added
 
     # ------------------------------------------------------------ side by side
