@@ -128,6 +128,23 @@ def test_rfm_summary_hand_example_by_week():
     assert by_day["monetary_value"] == pytest.approx(6.0)
 
 
+def test_rfm_summary_spend_does_not_depend_on_the_order_of_the_rows():
+    """Money is summed exactly (integer micro-units): the same lines in another order give
+    the same mean spend to the last bit (float sums of 0.1 + 0.2 + 0.3 depend on the order)."""
+    lines = pd.DataFrame(
+        {
+            "customer_id": ["a"] * 4,
+            "order_id": ["1", "2", "3", "4"],
+            "order_date": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-02-01", "2025-02-01"]),
+            "amount": [5.0, 0.1, 0.2, 0.3],
+        }
+    )
+    assert 0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1  # the float sum that would differ
+    forward = rfm_summary(lines, "2025-03-31")
+    backward = rfm_summary(lines.iloc[::-1].reset_index(drop=True), "2025-03-31")
+    assert forward["monetary_value"].tolist() == backward["monetary_value"].tolist() == [0.6]
+
+
 def test_rfm_summary_rejects_other_time_units():
     with pytest.raises(ValueError, match=r"time_unit must be one of \['D', 'W'\], not 'M'"):
         rfm_summary(random_orders(1, 10), "2025-12-31", time_unit="M")

@@ -36,8 +36,12 @@ _GRAINS = ("lines", "orders")
 _ARG_MIN_ENGINES = ("duckdb", "spark")
 
 
+#: money units per currency unit in the engine's exact sums (:func:`rfm_summary`)
+_MICRO = 1_000_000
+
+
 @ibis.udf.agg.builtin(name="min_by")
-def _min_by(arg: float, key: int) -> float:  # type: ignore[empty-body]
+def _min_by(arg: int, key: int) -> int:  # type: ignore[empty-body]
     """``value`` at the row with the smallest ``key`` (the engine's own min_by).
 
     Ibis' ``argmin`` compiles to ``FIRST(value ORDER BY key)`` on DuckDB, an ordered aggregate
@@ -150,8 +154,14 @@ def rfm_summary(
 
     def summarise(lines: ibis.Table) -> ibis.Table:
         per_order = _orders(lines, end_day, grain)
-        per_order = per_order.mutate(p=_period_index(per_order.day, time_unit))
-        periods = per_order.group_by(["customer_id", "p"]).aggregate(revenue=per_order.amount.sum())
+        # amounts in integer micro-units: the engine sums in parallel, in no fixed order, and
+        # float sums then differ in their last bits between runs (one customer's mean spend
+        # crossed a rounding step and moved its BTYD value by 4e-9); integer sums are exact
+        per_order = per_order.mutate(
+            p=_period_index(per_order.day, time_unit),
+            micro=(per_order.amount * _MICRO).round().cast("int64"),
+        )
+        periods = per_order.group_by(["customer_id", "p"]).aggregate(revenue=per_order.micro.sum())
         if engine.name in _ARG_MIN_ENGINES:
             # one aggregation per customer: the first period's revenue by arg-min (periods
             # are unique per customer here), repeat revenue = total - first (no join back)
@@ -179,7 +189,9 @@ def rfm_summary(
             T=(ibis.literal(end_p) - summary.first_p).cast("float64"),
             monetary_value=ibis.ifelse(
                 summary.n_periods > 1,
-                (summary.total - summary.first_revenue) / (summary.n_periods - 1),
+                (summary.total - summary.first_revenue).cast("float64")
+                / _MICRO
+                / (summary.n_periods - 1),
                 0.0,
             ).cast("float64"),
         )
