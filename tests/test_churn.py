@@ -248,6 +248,21 @@ def test_stratified_fit_equals_lifelines_with_the_same_strata(rossi):
     assert any("stratified" in note for note in model.notes())
 
 
+def test_the_model_holds_no_language_and_words_its_notes_when_asked(rossi):
+    model = churn.ChurnModel(ROSSI_COVARIATES, protect=("fin",), max_strata=1).fit(rossi)
+    assert not hasattr(model, "lang")
+    en, zh = model.notes("en"), model.notes(lang="zh")
+    assert len(en) == len(zh) and en != zh
+    assert model.notes() == en  # English by default
+    assert any("分层" in note for note in zh), zh
+    design = model.design_.notes
+    assert en[: len(design)] == [n.text("en") for n in design]
+    assert zh[: len(design)] == [n.text("zh") for n in design]
+    hr_en, hr_zh = model.hazard_ratios("en"), model.hazard_ratios(lang="zh")
+    assert hr_en.drop(columns="label").equals(hr_zh.drop(columns="label"))
+    assert list(hr_zh["label"]) == [churn.label(c, "zh") for c in hr_zh["covariate"]]
+
+
 def test_large_fits_sample_rows_and_the_ph_check_and_say_so(rossi):
     model = churn.ChurnModel(
         ROSSI_COVARIATES, protect=ROSSI_COVARIATES, max_fit_rows=1001, ph_max_rows=300
@@ -318,7 +333,8 @@ def test_cox_design_drops_constant_and_collinear_columns_and_states_the_baseline
     design = churn.cox_design(frame, ["x", "x_copy", "flat", "channel", "nowhere"], min_level_n=10)
     assert list(design.X.columns) == ["x", "channel=store"]
     assert design.baselines == {"channel": "web"}
-    text = "\n".join(design.notes)
+    assert all(isinstance(n, churn.DesignNote) for n in design.notes)  # facts, not sentences
+    text = "\n".join(design.note_texts("en"))
     assert "`flat` has the same value for everyone and was dropped" in text
     assert "`x_copy` was dropped: it is almost a copy of `x`" in text
     assert "`nowhere` is not in the data" in text
@@ -331,7 +347,8 @@ def test_exact_linear_dependence_is_dropped():
     frame = pd.DataFrame({"a": a, "b": b, "total": a + b})
     design = churn.cox_design(frame, ["a", "b", "total"])
     assert list(design.X.columns) == ["a", "b"]
-    assert any("linear combination" in n for n in design.notes)
+    assert any("linear combination" in n for n in design.note_texts())
+    assert [n.key for n in design.notes] == ["survival.churn.design.dependent"]
 
 
 def test_too_few_events_is_a_clear_error():

@@ -259,15 +259,15 @@ def cox_model(ctx: Context, data: ChurnData) -> churn.ChurnModel | None:
     return model
 
 
-def model_notes(model: churn.ChurnModel | None) -> None:
+def model_notes(ctx: Context, model: churn.ChurnModel | None) -> None:
     """The model's notes (dropped covariates, the proportional-hazards check) as bullets.
 
     Examples
     --------
-    >>> model_notes(model)  # doctest: +SKIP
+    >>> model_notes(ctx, model)  # doctest: +SKIP
     """
     if model is not None:
-        nb.md("\n".join(f"- {note}" for note in model.notes()))
+        nb.md("\n".join(f"- {note}" for note in model.notes(ctx.language)))
 
 
 def hazard_ratios(ctx: Context, model: churn.ChurnModel | None) -> None:
@@ -279,7 +279,7 @@ def hazard_ratios(ctx: Context, model: churn.ChurnModel | None) -> None:
     """
     if model is not None:
         nb.md(churn.hr_sentences(model, ctx.language))
-        nb.show(nb.table(churn.hr_display(model)))
+        nb.show(nb.table(churn.hr_display(model, ctx.language)))
 
 
 def forest(ctx: Context, model: churn.ChurnModel | None) -> None:
@@ -718,7 +718,7 @@ def in_short(ctx: Context, km_all: Any, model: churn.ChurnModel | None) -> None:
         nb.md(
             clv.story_text(
                 km_all.table,
-                model.hazard_ratios(),
+                model.hazard_ratios(ctx.language),
                 inactivity_days=ctx.cfg.churn.inactivity_days,
                 lang=ctx.language,
             )
