@@ -84,6 +84,11 @@ __all__ = [
 
 DAY_MONTH = 365.25 / 12
 
+#: what the survival table's and the Cox model's errors name as their data (a domain module
+#: names no artifact file; the chapter that read the file says which one)
+CUSTOMER_VIEW = "the customer view"
+SURVIVAL_TABLE = "the survival table"
+
 #: covariates of the Cox model, in the order they are shown
 DEFAULT_COVARIATES: tuple[str, ...] = (
     "unresolved_complaint",
@@ -261,7 +266,7 @@ def survival_data(
         missing = [c for c in ("duration_days", "event", "first_purchase") if c not in features]
         if missing:
             raise DataError(
-                "customer_features.parquet",
+                CUSTOMER_VIEW,
                 missing[0],
                 "the survival columns are missing",
                 fix="Rebuild the customer view with custops.features.features.customer_features (notebook 01).",
@@ -1193,7 +1198,7 @@ class NoCovariates(DataError):
 
     def __init__(self, notes: Sequence[DesignNote], *, fix: str | None = None) -> None:
         self.notes = list(notes)
-        super().__init__("customer_features.parquet", None, self.reason("en"), fix=fix)
+        super().__init__(SURVIVAL_TABLE, None, self.reason("en"), fix=fix)
 
     def reason(self, lang: str = "en") -> str:
         """Why there is no model, the notes in ``lang``."""
@@ -1312,7 +1317,7 @@ class ChurnModel:
             reason = type(exc).__name__
         if self.penalizer <= 0:
             raise DataError(
-                "customer_features.parquet",
+                SURVIVAL_TABLE,
                 None,
                 f"the Cox model did not converge ({reason}) and no penalizer is configured",
                 cause="constant, collinear or perfectly separating covariates",
@@ -1337,7 +1342,7 @@ class ChurnModel:
 
         if len(surv) < 20 or surv["event"].sum() < 5:
             raise DataError(
-                "customer_features.parquet",
+                SURVIVAL_TABLE,
                 "event",
                 f"too few customers ({len(surv)}) or churn events ({int(surv['event'].sum())}) for a Cox model",
                 fix="Use a longer history or a shorter inactivity window.",
