@@ -650,6 +650,32 @@ def test_priority_list_texts_equal_a_row_by_row_recount(lang: str) -> None:
     assert out["playbook"].nunique() > 5
 
 
+def test_the_chapter_names_the_customer_view_file_the_survival_table_lacks(
+    small_demo: Path, small_artifacts: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from custops.chapters import churn as chapter
+    from custops.chapters.collection import CUSTOMER_FEATURES
+    from custops.report import notebook as nb
+
+    features = read_artifact(small_artifacts, CUSTOMER_FEATURES).drop(columns="duration_days")
+    with pytest.raises(DataError, match="the survival columns are missing") as err:
+        churn.survival_data(features, "2025Q4", ChurnConfig())
+    assert str(err.value).startswith("the customer view, column 'duration_days': ")
+    read = chapter.read_artifact
+    monkeypatch.setattr(
+        chapter,
+        "read_artifact",
+        lambda folder, name: features if name == CUSTOMER_FEATURES else read(folder, name),
+    )
+    ctx = nb.start(small_demo, "2025Q4", small_artifacts.parents[1])
+    with pytest.raises(DataError, match="the survival columns are missing") as err:
+        chapter.load(ctx)
+    assert str(err.value).startswith(
+        "customer_features.parquet, column 'duration_days': the survival columns are missing"
+    )
+    assert "notebook 01" in str(err.value)  # the fix is kept
+
+
 # --------------------------------------------------------------------------- the notebook
 
 
