@@ -376,14 +376,6 @@ def test_chapter_delegation_is_followed_to_the_function_with_the_keys() -> None:
 #: how an artifact file name looks (``segments.parquet``, ``ledger.csv``)
 ARTIFACT_NAME = re.compile(r"^[\w.-]+\.(csv|parquet|json)$")
 
-#: artifact names written by a chapter that stay literal elsewhere in the package, and why
-ARTIFACT_LITERAL_EXCEPTIONS = {
-    # the Cox model's and the survival table's DataError name the data they were given (the
-    # customer view) as their first argument; survival sits below chapters and cannot import
-    # the constant, and the message names the file the analyst can open
-    ("custops.survival.churn", "customer_features.parquet"),
-}
-
 
 def _notebook_code_cells() -> list[tuple[str, str, str]]:
     """``(notebook, cell id, source)`` of every code cell of the five notebooks."""
@@ -448,7 +440,7 @@ def test_artifact_names_are_literals_only_in_the_chapter_that_writes_them() -> N
     for name, owner in sorted(written.items()):
         for place in literals.get(name, []):
             module = place.split(":")[0]
-            if module != owner and (module, name) not in ARTIFACT_LITERAL_EXCEPTIONS:
+            if module != owner:
                 found.append(f"{place}: {name!r} (defined in {owner})")
     assert found == []
 

@@ -248,6 +248,21 @@ def test_stratified_fit_equals_lifelines_with_the_same_strata(rossi):
     assert any("stratified" in note for note in model.notes())
 
 
+def test_the_model_holds_no_language_and_words_its_notes_when_asked(rossi):
+    model = churn.ChurnModel(ROSSI_COVARIATES, protect=("fin",), max_strata=1).fit(rossi)
+    assert not hasattr(model, "lang")
+    en, zh = model.notes("en"), model.notes(lang="zh")
+    assert len(en) == len(zh) and en != zh
+    assert model.notes() == en  # English by default
+    assert any("分层" in note for note in zh), zh
+    design = model.design_.notes
+    assert en[: len(design)] == [n.text("en") for n in design]
+    assert zh[: len(design)] == [n.text("zh") for n in design]
+    hr_en, hr_zh = model.hazard_ratios("en"), model.hazard_ratios(lang="zh")
+    assert hr_en.drop(columns="label").equals(hr_zh.drop(columns="label"))
+    assert list(hr_zh["label"]) == [churn.label(c, "zh") for c in hr_zh["covariate"]]
+
+
 def test_large_fits_sample_rows_and_the_ph_check_and_say_so(rossi):
     model = churn.ChurnModel(
         ROSSI_COVARIATES, protect=ROSSI_COVARIATES, max_fit_rows=1001, ph_max_rows=300
@@ -318,7 +333,8 @@ def test_cox_design_drops_constant_and_collinear_columns_and_states_the_baseline
     design = churn.cox_design(frame, ["x", "x_copy", "flat", "channel", "nowhere"], min_level_n=10)
     assert list(design.X.columns) == ["x", "channel=store"]
     assert design.baselines == {"channel": "web"}
-    text = "\n".join(design.notes)
+    assert all(isinstance(n, churn.DesignNote) for n in design.notes)  # facts, not sentences
+    text = "\n".join(design.note_texts("en"))
     assert "`flat` has the same value for everyone and was dropped" in text
     assert "`x_copy` was dropped: it is almost a copy of `x`" in text
     assert "`nowhere` is not in the data" in text
@@ -331,13 +347,17 @@ def test_exact_linear_dependence_is_dropped():
     frame = pd.DataFrame({"a": a, "b": b, "total": a + b})
     design = churn.cox_design(frame, ["a", "b", "total"])
     assert list(design.X.columns) == ["a", "b"]
-    assert any("linear combination" in n for n in design.notes)
+    assert any("linear combination" in n for n in design.note_texts())
+    assert [n.key for n in design.notes] == ["survival.churn.design.dependent"]
 
 
 def test_too_few_events_is_a_clear_error():
     frame = pd.DataFrame({"duration_days": [1.0] * 30, "event": [0] * 29 + [1], "x": [0, 1] * 15})
-    with pytest.raises(DataError, match="too few customers .* or churn events"):
+    with pytest.raises(DataError, match="too few customers .* or churn events") as err:
         churn.ChurnModel(["x"]).fit(frame)
+    # the model names what it was given, not an artifact file (the chapter knows the file)
+    assert str(err.value).startswith("the survival table, column 'event': too few customers (30)")
+    assert ".parquet" not in str(err.value)
 
 
 def test_contractual_definition_needs_churned_at_and_uses_it():
@@ -628,6 +648,32 @@ def test_priority_list_texts_equal_a_row_by_row_recount(lang: str) -> None:
     assert out["playbook"].tolist() == plays
     assert out["warnings"].str.contains("; ").any() and out["warnings"].eq("").any()
     assert out["playbook"].nunique() > 5
+
+
+def test_the_chapter_names_the_customer_view_file_the_survival_table_lacks(
+    small_demo: Path, small_artifacts: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from custops.chapters import churn as chapter
+    from custops.chapters.collection import CUSTOMER_FEATURES
+    from custops.report import notebook as nb
+
+    features = read_artifact(small_artifacts, CUSTOMER_FEATURES).drop(columns="duration_days")
+    with pytest.raises(DataError, match="the survival columns are missing") as err:
+        churn.survival_data(features, "2025Q4", ChurnConfig())
+    assert str(err.value).startswith("the customer view, column 'duration_days': ")
+    read = chapter.read_artifact
+    monkeypatch.setattr(
+        chapter,
+        "read_artifact",
+        lambda folder, name: features if name == CUSTOMER_FEATURES else read(folder, name),
+    )
+    ctx = nb.start(small_demo, "2025Q4", small_artifacts.parents[1])
+    with pytest.raises(DataError, match="the survival columns are missing") as err:
+        chapter.load(ctx)
+    assert str(err.value).startswith(
+        "customer_features.parquet, column 'duration_days': the survival columns are missing"
+    )
+    assert "notebook 01" in str(err.value)  # the fix is kept
 
 
 # --------------------------------------------------------------------------- the notebook

@@ -381,7 +381,7 @@ def _holdout(
     if pd.Timestamp(previous.end) == cal_end:
         try:
             extra[survival_name] = compare.survival_predictor(
-                tables, previous, ctx.cfg.churn, random_state=ctx.seed, lang=lang
+                tables, previous, ctx.cfg.churn, random_state=ctx.seed
             )
         except Exception as error:  # a failed refit is reported in words, not raised
             why = str(error).splitlines()[0][:160]

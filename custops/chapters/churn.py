@@ -21,6 +21,7 @@ import pandas as pd
 from custops.chapters import btyd
 from custops.chapters.collection import CLEAN_ORDERS, CUSTOMER_FEATURES, read_observation
 from custops.chapters.segmentation import SEGMENTS
+from custops.core.errors import DataError
 from custops.core.index import OrderIndex
 from custops.core.results import Headlines
 from custops.ingest.artifacts import has_artifact, read_artifact, read_clean_tables, write_artifact
@@ -189,9 +190,19 @@ def load(ctx: Context, *, early_days: int = 90) -> ChurnData:
             features["segment"] = features["customer_id"].map(names)
             has_segments = bool(features["segment"].notna().any())
     seen = read_observation(ctx)
-    surv = churn.survival_data(
-        features, ctx.period, ctx.cfg.churn, observation_end=seen.observation_end
-    )
+    try:
+        surv = churn.survival_data(
+            features, ctx.period, ctx.cfg.churn, observation_end=seen.observation_end
+        )
+    except DataError as exc:  # the domain names what it was given; the chapter names the file
+        raise DataError(
+            CUSTOMER_FEATURES,
+            exc.column,
+            exc.problem,
+            examples=exc.examples,
+            cause=exc.cause,
+            fix=exc.fix,
+        ) from exc
     orders = tables.get("orders")
     # the orders index (customer codes), built once here, passed to every section
     index = OrderIndex.from_orders(orders) if orders is not None else None
@@ -259,15 +270,15 @@ def cox_model(ctx: Context, data: ChurnData) -> churn.ChurnModel | None:
     return model
 
 
-def model_notes(model: churn.ChurnModel | None) -> None:
+def model_notes(ctx: Context, model: churn.ChurnModel | None) -> None:
     """The model's notes (dropped covariates, the proportional-hazards check) as bullets.
 
     Examples
     --------
-    >>> model_notes(model)  # doctest: +SKIP
+    >>> model_notes(ctx, model)  # doctest: +SKIP
     """
     if model is not None:
-        nb.md("\n".join(f"- {note}" for note in model.notes()))
+        nb.md("\n".join(f"- {note}" for note in model.notes(ctx.language)))
 
 
 def hazard_ratios(ctx: Context, model: churn.ChurnModel | None) -> None:
@@ -279,7 +290,7 @@ def hazard_ratios(ctx: Context, model: churn.ChurnModel | None) -> None:
     """
     if model is not None:
         nb.md(churn.hr_sentences(model, ctx.language))
-        nb.show(nb.table(churn.hr_display(model)))
+        nb.show(nb.table(churn.hr_display(model, ctx.language)))
 
 
 def forest(ctx: Context, model: churn.ChurnModel | None) -> None:
@@ -718,7 +729,7 @@ def in_short(ctx: Context, km_all: Any, model: churn.ChurnModel | None) -> None:
         nb.md(
             clv.story_text(
                 km_all.table,
-                model.hazard_ratios(),
+                model.hazard_ratios(ctx.language),
                 inactivity_days=ctx.cfg.churn.inactivity_days,
                 lang=ctx.language,
             )

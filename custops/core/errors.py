@@ -62,6 +62,7 @@ class DataError(CustopsError):
     ) -> None:
         self.file = file
         self.column = column
+        self.problem = problem
         self.examples = list(examples)[:5]
         where = f"{file}, column {column!r}" if column else file
         message = f"{where}: {problem}"

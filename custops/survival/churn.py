@@ -67,6 +67,7 @@ __all__ = [
     "km_by_group",
     "pairwise_logrank",
     "km_text",
+    "DesignNote",
     "CoxDesign",
     "cox_design",
     "ChurnModel",
@@ -82,6 +83,11 @@ __all__ = [
 ]
 
 DAY_MONTH = 365.25 / 12
+
+#: what the survival table's and the Cox model's errors name as their data (a domain module
+#: names no artifact file; the chapter that read the file says which one)
+CUSTOMER_VIEW = "the customer view"
+SURVIVAL_TABLE = "the survival table"
 
 #: covariates of the Cox model, in the order they are shown
 DEFAULT_COVARIATES: tuple[str, ...] = (
@@ -260,7 +266,7 @@ def survival_data(
         missing = [c for c in ("duration_days", "event", "first_purchase") if c not in features]
         if missing:
             raise DataError(
-                "customer_features.parquet",
+                CUSTOMER_VIEW,
                 missing[0],
                 "the survival columns are missing",
                 fix="Rebuild the customer view with custops.features.features.customer_features (notebook 01).",
@@ -916,6 +922,35 @@ def km_text(
 
 
 @dataclass
+class DesignNote:
+    """One statement about how a Cox design was built: a catalog key and its fields.
+
+    Examples
+    --------
+    >>> note = DesignNote("survival.churn.design.constant", {"column": "k"})
+    >>> note.text("en")
+    '`k` has the same value for everyone and was dropped'
+    """
+
+    key: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        """The statement in words, in ``lang``."""
+        return catalog.t(self.key, lang, **self.fields)
+
+
+#: design notes that say a column was dropped
+DROPPED_NOTES = frozenset(
+    {
+        "survival.churn.design.constant",
+        "survival.churn.design.collinear",
+        "survival.churn.design.dependent",
+    }
+)
+
+
+@dataclass
 class CoxDesign:
     """The numeric design matrix of a Cox model and what was done to build it.
 
@@ -929,8 +964,8 @@ class CoxDesign:
         Categorical column -> its baseline level.
     level_maps : dict
         Categorical column -> {original level: level used} (rare levels -> ``other``).
-    notes : list of str
-        What was done, in words (language of the call).
+    notes : list of DesignNote
+        What was done, as facts (catalog key and fields); :meth:`note_texts` words them.
     dropped : list of str
         Design columns removed (constant or collinear) and input columns missing.
     max_abs_corr : float
@@ -943,10 +978,14 @@ class CoxDesign:
     sources: dict[str, str]
     baselines: dict[str, str]
     level_maps: dict[str, dict[str, str]]
-    notes: list[str]
+    notes: list[DesignNote]
     dropped: list[str] = field(default_factory=list)
     max_abs_corr: float = 0.0
     fill_values: dict[str, float] = field(default_factory=dict)
+
+    def note_texts(self, lang: str = "en") -> list[str]:
+        """The notes in words, in ``lang``."""
+        return [note.text(lang) for note in self.notes]
 
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The same design for other rows (same columns, same baselines, same level merges)."""
@@ -970,7 +1009,6 @@ def cox_design(
     frame: pd.DataFrame,
     covariates: Sequence[str],
     *,
-    lang: str = "en",
     baselines: dict[str, str] | None = None,
     min_level_n: int = 30,
     max_corr: float = 0.95,
@@ -983,8 +1021,6 @@ def cox_design(
         Rows to model; numeric/boolean covariates are used as numbers, text ones one-hot.
     covariates : sequence of str
         Input columns (missing ones are noted and skipped).
-    lang : {"en", "zh"}
-        Language of ``notes``.
     baselines : dict, optional
         Categorical column -> baseline level (default: the most common level).
     min_level_n : int
@@ -1003,24 +1039,24 @@ def cox_design(
     >>> d = cox_design(f, ["a", "same", "k", "ch"], min_level_n=10)
     >>> list(d.X.columns), d.baselines
     (['a', 'ch=y'], {'ch': 'x'})
-    >>> print("\\n".join(d.notes))
+    >>> print("\\n".join(d.note_texts("en")))
     `ch` is one-hot encoded with **x** as the baseline (hazard ratios compare each level with it)
     levels of `ch` with fewer than 10 customers (too few even together) were merged into the baseline x: z
     `k` has the same value for everyone and was dropped
     `same` was dropped: it is almost a copy of `a` (correlation 1.00)
     """
     baselines = dict(baselines or {})
-    notes: list[str] = []
+    notes: list[DesignNote] = []
     dropped: list[str] = []
     columns: dict[str, pd.Series] = {}
     sources: dict[str, str] = {}
     used_baselines: dict[str, str] = {}
     level_maps: dict[str, dict[str, str]] = {}
     fill_values: dict[str, float] = {}
-    constant_notes: list[str] = []
+    constant_notes: list[DesignNote] = []
     for column in covariates:
         if column not in frame:
-            notes.append(catalog.t("survival.churn.design.missing", lang, column=column))
+            notes.append(DesignNote("survival.churn.design.missing", {"column": column}))
             dropped.append(column)
             continue
         values = frame[column]
@@ -1032,7 +1068,7 @@ def cox_design(
                 series = series.fillna(fill_values[column])
             if series.nunique() <= 1:
                 constant_notes.append(
-                    catalog.t("survival.churn.design.constant", lang, column=column)
+                    DesignNote("survival.churn.design.constant", {"column": column})
                 )
                 dropped.append(column)
                 continue
@@ -1054,7 +1090,7 @@ def cox_design(
         mapped = text.map(mapping)
         merged_counts = mapped.value_counts()
         if len(merged_counts) <= 1:
-            constant_notes.append(catalog.t("survival.churn.design.constant", lang, column=column))
+            constant_notes.append(DesignNote("survival.churn.design.constant", {"column": column}))
             dropped.append(column)
             continue
         base = baselines.get(column)
@@ -1063,7 +1099,7 @@ def cox_design(
         used_baselines[column] = base
         level_maps[column] = mapping
         notes.append(
-            catalog.t("survival.churn.design.baseline", lang, column=column, baseline=base)
+            DesignNote("survival.churn.design.baseline", {"column": column, "baseline": base})
         )
         if rare:
             key = (
@@ -1072,13 +1108,14 @@ def cox_design(
                 else "survival.churn.design.rare_base"
             )
             notes.append(
-                catalog.t(
+                DesignNote(
                     key,
-                    lang,
-                    column=column,
-                    min_n=min_level_n,
-                    levels=", ".join(rare),
-                    baseline=base,
+                    {
+                        "column": column,
+                        "min_n": min_level_n,
+                        "levels": ", ".join(rare),
+                        "baseline": base,
+                    },
                 )
             )
         for level in sorted(merged_counts.index):
@@ -1100,12 +1137,13 @@ def cox_design(
                 keep.append(column)
             else:
                 notes.append(
-                    catalog.t(
+                    DesignNote(
                         "survival.churn.design.collinear",
-                        lang,
-                        column=column,
-                        other=partner,
-                        corr=float(corr.loc[column, partner]),
+                        {
+                            "column": column,
+                            "other": partner,
+                            "corr": float(corr.loc[column, partner]),
+                        },
                     )
                 )
                 dropped.append(column)
@@ -1117,15 +1155,15 @@ def cox_design(
             if np.linalg.matrix_rank(trial) == len(kept) + 1:
                 kept.append(column)
             else:
-                notes.append(catalog.t("survival.churn.design.dependent", lang, column=column))
+                notes.append(DesignNote("survival.churn.design.dependent", {"column": column}))
                 dropped.append(column)
         X = X[kept]
         if X.shape[1] > 1:
             c = X.corr().abs().to_numpy()
             np.fill_diagonal(c, 0.0)
             max_abs = float(np.nanmax(c))
-    if not any(k in n for n in notes for k in ("dropped", "删除")):
-        notes.append(catalog.t("survival.churn.design.ok", lang, corr=max_abs))
+    if not any(n.key in DROPPED_NOTES for n in notes):
+        notes.append(DesignNote("survival.churn.design.ok", {"corr": max_abs}))
     return CoxDesign(
         X=X,
         sources={c: sources[c] for c in X.columns},
@@ -1152,7 +1190,22 @@ def _bands(values: pd.Series, bins: int) -> tuple[pd.Series, np.ndarray]:
 
 
 class NoCovariates(DataError):
-    """Every covariate of the Cox model is missing, constant or collinear."""
+    """Every covariate of the Cox model is missing, constant or collinear.
+
+    ``notes`` are the design's notes (:class:`DesignNote`) that say why; :meth:`reason`
+    words them (the message is in English).
+    """
+
+    def __init__(self, notes: Sequence[DesignNote], *, fix: str | None = None) -> None:
+        self.notes = list(notes)
+        super().__init__(SURVIVAL_TABLE, None, self.reason("en"), fix=fix)
+
+    def reason(self, lang: str = "en") -> str:
+        """Why there is no model, the notes in ``lang``."""
+        shown = self.notes[:-1] or self.notes
+        return "no covariate is left for the Cox model: " + "; ".join(
+            note.text(lang) for note in shown
+        )
 
 
 class ChurnModel:
@@ -1188,8 +1241,6 @@ class ChurnModel:
         refitted on a seeded sample of this many fit rows.
     random_state : int
         The one seed (``cfg.seed``) for the sample and the folds.
-    lang : {"en", "zh"}
-        Language of the notes.
     landmark_days : float
         The table passed to ``fit`` is a landmark table (:func:`landmark_data`): its time
         runs from this many days after the start. Predictions for a customer observed for
@@ -1234,7 +1285,6 @@ class ChurnModel:
         baselines: dict[str, str] | None = None,
         ph_max_rows: int = 50_000,
         random_state: int = 42,
-        lang: str = "en",
         landmark_days: float = 0.0,
     ) -> None:
         self.covariates = covariates
@@ -1247,7 +1297,6 @@ class ChurnModel:
         self.baselines = baselines
         self.ph_max_rows = ph_max_rows
         self.random_state = random_state
-        self.lang = lang
         self.landmark_days = landmark_days
 
     # ---------------------------------------------------------------- fitting
@@ -1268,7 +1317,7 @@ class ChurnModel:
             reason = type(exc).__name__
         if self.penalizer <= 0:
             raise DataError(
-                "customer_features.parquet",
+                SURVIVAL_TABLE,
                 None,
                 f"the Cox model did not converge ({reason}) and no penalizer is configured",
                 cause="constant, collinear or perfectly separating covariates",
@@ -1293,7 +1342,7 @@ class ChurnModel:
 
         if len(surv) < 20 or surv["event"].sum() < 5:
             raise DataError(
-                "customer_features.parquet",
+                SURVIVAL_TABLE,
                 "event",
                 f"too few customers ({len(surv)}) or churn events ({int(surv['event'].sum())}) for a Cox model",
                 fix="Use a longer history or a shorter inactivity window.",
@@ -1314,16 +1363,11 @@ class ChurnModel:
             )
             rows = rows.sort_index()
         self.n_fit_ = len(rows)
-        self.design_ = cox_design(
-            rows, list(self.covariates), lang=self.lang, baselines=self.baselines
-        )
+        self.design_ = cox_design(rows, list(self.covariates), baselines=self.baselines)
         X = self.design_.X
         if X.shape[1] == 0:
             raise NoCovariates(
-                "customer_features.parquet",
-                None,
-                "no covariate is left for the Cox model: "
-                + "; ".join(self.design_.notes[:-1] or self.design_.notes),
+                self.design_.notes,
                 fix="Map customer attributes (e.g. acquisition_channel, app_bound) or add "
                 "tickets, so that the model has something to compare; the Kaplan-Meier curves "
                 "do not need them.",
@@ -1415,8 +1459,13 @@ class ChurnModel:
 
     # ---------------------------------------------------------------- tables
 
-    def hazard_ratios(self) -> pd.DataFrame:
+    def hazard_ratios(self, lang: str = "en") -> pd.DataFrame:
         """Hazard ratios with 95% CIs, one row per design column (strata have none).
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            Language of the ``label`` column.
 
         Returns
         -------
@@ -1428,7 +1477,7 @@ class ChurnModel:
         return pd.DataFrame(
             {
                 "covariate": [str(c) for c in s.index],
-                "label": [label(str(c), self.lang) for c in s.index],
+                "label": [label(str(c), lang) for c in s.index],
                 "hr": s["exp(coef)"].to_numpy(),
                 "hr_low": s["exp(coef) lower 95%"].to_numpy(),
                 "hr_high": s["exp(coef) upper 95%"].to_numpy(),
@@ -1437,13 +1486,12 @@ class ChurnModel:
             }
         )
 
-    def notes(self) -> list[str]:
-        """Design, sample, penalty and PH-check statements in words."""
-        lang = self.lang
+    def notes(self, lang: str = "en") -> list[str]:
+        """Design, sample, penalty and PH-check statements in words, in ``lang``."""
         out = []
         if self.landmark_:
             out.append(catalog.t("survival.churn.landmark", lang, **self.landmark_))
-        out.extend(self.design_.notes)
+        out.extend(self.design_.note_texts(lang))
         if self.n_fit_ < self.n_total_:
             out.append(
                 catalog.t(
@@ -1698,7 +1746,7 @@ def hr_sentences(model: ChurnModel, lang: str = "en", columns: Sequence[str] | N
     >>> print(hr_sentences(ChurnModel(["fin"], protect=["fin"]).fit(r)))
     - fin: hazard ratio **0.69** (95% CI 0.48–1.00), i.e. churn risk 31% lower at any moment (not distinguishable from no effect)
     """
-    table = model.hazard_ratios().set_index("covariate")
+    table = model.hazard_ratios(lang).set_index("covariate")
     if columns is not None:
         table = table.loc[[c for c in columns if c in table.index]]
     lines = []
@@ -2136,10 +2184,9 @@ def logrank_display(tests: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     )
 
 
-def hr_display(model: ChurnModel) -> pd.DataFrame:
-    """Hazard ratios with CIs and the PH-check result, for people."""
-    lang = model.lang
-    hr = model.hazard_ratios()
+def hr_display(model: ChurnModel, lang: str = "en") -> pd.DataFrame:
+    """Hazard ratios with CIs and the PH-check result, for people, in ``lang``."""
+    hr = model.hazard_ratios(lang)
     ph = model.ph_test_.set_index("covariate")
     return pd.DataFrame(
         {
@@ -2443,11 +2490,13 @@ def fit_model(
             penalizer=ctx.cfg.churn.penalizer,
             max_fit_rows=ctx.cfg.churn.max_fit_rows,
             random_state=ctx.seed,
-            lang=lang,
             landmark_days=landmark,
         ).fit(rows)
     except DataError as exc:
-        reason = exc.message.split(": ", 1)[-1].splitlines()[0]  # without the file name
+        if isinstance(exc, NoCovariates):
+            reason = exc.reason(lang)
+        else:
+            reason = exc.message.split(": ", 1)[-1].splitlines()[0]  # without what it names
         md(catalog.t("survival.churn.no_model", lang, reason=reason))
         return None
 
@@ -2456,7 +2505,7 @@ def forest_figure(ctx: Any, model: ChurnModel) -> Any:
     """The hazard-ratio forest plot of a fitted model, titled for the period and language;
     returns the Axes."""
     lang = ctx.language
-    hr = model.hazard_ratios()
+    hr = model.hazard_ratios(lang)
     return plot_forest(
         hr,
         title=catalog.t("survival.churn.forest.title", lang, period=ctx.period.label),

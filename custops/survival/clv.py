@@ -630,7 +630,7 @@ def churn_scores(
     drivers = top_drivers(
         model.contributions(surv),
         model.frame(surv)[model.columns_],
-        model.hazard_ratios(),
+        model.hazard_ratios(lang),
         lang=lang,
     )
     out["top_driver"] = drivers["top_driver"].to_numpy()

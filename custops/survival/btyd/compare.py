@@ -89,7 +89,6 @@ def survival_predictor(
     churn: ChurnConfig,
     *,
     random_state: int | None = None,
-    lang: str = "en",
 ) -> Predictor:
     """The chapter's Cox model refitted as of ``calibration``'s end, as a holdout predictor.
 
@@ -111,14 +110,13 @@ def survival_predictor(
     past = tables_before(tables, end)
     features = customer_features(past, calibration, inactivity_days=churn.inactivity_days)
     surv = survival_data(features, calibration, churn)
-    surv = add_covariates(surv, past.get("orders"), lang=lang)
+    surv = add_covariates(surv, past.get("orders"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = ChurnModel(
             penalizer=churn.penalizer,
             max_fit_rows=churn.max_fit_rows,
             random_state=random_state,
-            lang=lang,
         ).fit(surv)
     active = surv[surv["event"] == 0]
     days = active["tenure_days"].astype(float).clip(lower=30.0, upper=365.0)
