@@ -222,11 +222,12 @@ def test_code_days_skip_missing_ids_and_dates():
 def test_arrow_string_orders_give_the_same_segments_and_timing(demo, tmp_path):
     from custops.core.errors import CustopsError
     from custops.features import timing
-    from custops.features.purchases import ORDER_COLUMNS, read_orders
+    from custops.features.purchases import ORDER_COLUMNS
+    from custops.ingest.artifacts import read_columns
 
     cfg, tables = demo
     tables["orders"].to_parquet(tmp_path / "clean_orders.parquet")
-    arrow = read_orders(tmp_path / "clean_orders.parquet")
+    arrow = read_columns(tmp_path, "clean_orders.parquet", ORDER_COLUMNS)
     assert list(arrow.columns) == list(ORDER_COLUMNS)
     assert arrow["customer_id"].dtype == pd.StringDtype("pyarrow")
     plain = tables["orders"][list(ORDER_COLUMNS)]
@@ -245,5 +246,5 @@ def test_arrow_string_orders_give_the_same_segments_and_timing(demo, tmp_path):
     want = timing.weekday_hour_table(plain, PERIOD)
     pd.testing.assert_frame_equal(got.table, want.table)
     assert got.hour_test == want.hour_test
-    with pytest.raises(CustopsError):
-        read_orders(tmp_path / "missing" / "clean_orders.parquet")
+    with pytest.raises(CustopsError, match="does not exist"):
+        read_columns(tmp_path / "missing", "clean_orders.parquet", ORDER_COLUMNS)
