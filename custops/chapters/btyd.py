@@ -27,7 +27,7 @@ import pandas as pd
 
 from custops.core.index import OrderIndex
 from custops.core.results import Headline, Headlines
-from custops.report.text import t
+from custops.report.text import paragraph, t
 from custops.survival.btyd import compare
 from custops.survival.btyd.gamma_gamma import GammaGammaFitter, independence_check
 from custops.survival.btyd.holdout import MODELS, HoldoutResult, holdout_validation
@@ -400,7 +400,7 @@ def _holdout(
     )
     out.holdout = result
     totals = result.totals()
-    rows = _t("rows_sep", lang).join(
+    rows = paragraph(
         _t("holdout_row", lang, model=r.model, expected=r.expected, error=r.error_pct, mae=r.mae)
         for r in totals.itertuples()
     )

@@ -134,8 +134,9 @@ def rfm_summary(
     -------
     DataFrame
         ``customer_id, frequency, recency, T, monetary_value`` sorted by ``customer_id``.
-        ``monetary_value`` is (total - first period's revenue) / ``frequency``: equal to the
-        mean of the repeat periods up to float rounding (~1e-16 of the customer's total).
+        ``monetary_value`` is (total - first period's revenue) / ``frequency``, the money
+        summed exactly in integer micro-units (each amount to 1e-6 of the currency unit): the
+        mean of the repeat periods, the same in any row order and on any number of threads.
 
     Examples
     --------

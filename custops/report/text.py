@@ -17,7 +17,7 @@ from typing import Literal
 
 from custops.report import catalog as _catalog
 
-__all__ = ["CATALOG", "LANGUAGES", "glue_label", "join_names", "t"]
+__all__ = ["CATALOG", "LANGUAGES", "glue_label", "join_names", "paragraph", "t"]
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -34,6 +34,7 @@ SHARED: dict[str, dict[str, str]] = {
     "punct.semicolon": {"en": "; ", "zh": "；"},
     "punct.list": {"en": ", ", "zh": "、"},
     "punct.sentence_end": {"en": ".", "zh": "。"},
+    "punct.sentence_sep": {"en": " ", "zh": ""},
     # ------------------------------------------------------------------ book, shared
     "book.title": {
         "en": "{company} — customer operations review {period}",
@@ -450,6 +451,18 @@ def join_names(names: Iterable[object], lang: str = "en") -> str:
     return ("、" if lang == "zh" else ", ").join(str(n) for n in names)
 
 
+def paragraph(sentences: Iterable[str], lang: str = "en") -> str:
+    """Sentences one after the other as the language writes them: a space between them in
+    English, nothing in Chinese (the full stop 。 ends a sentence).
+
+    Examples
+    --------
+    >>> paragraph(["NPS fell.", "CSAT held."]), paragraph(["NPS 下降。", "CSAT 持平。"], "zh")
+    ('NPS fell. CSAT held.', 'NPS 下降。CSAT 持平。')
+    """
+    return t("punct.sentence_sep", lang).join(sentences)
+
+
 def t(key: str, lang: str = "en", /, **kwargs: object) -> str:
     """Translate ``key`` into ``lang`` and fill its ``{fields}``.
 
@@ -477,7 +490,7 @@ def t(key: str, lang: str = "en", /, **kwargs: object) -> str:
     '报告期'
     >>> t("book.title", "en", company="Acme", period="2025Q4")
     'Acme — customer operations review 2025Q4'
-    >>> t("btyd.rows_sep", "en"), t("btyd.rows_sep", "zh")  # an empty text is a translation
+    >>> t("punct.sentence_sep", "en"), t("punct.sentence_sep", "zh")  # "" is a translation
     (' ', '')
     """
     if lang not in LANGUAGES:

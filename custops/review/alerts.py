@@ -37,7 +37,6 @@ widened for it (:func:`limit_factor`, 1.23 for 24 months). Without that widening
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +51,7 @@ from custops.core.errors import CustopsError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines, Result
 from custops.report.labels import value_label
-from custops.report.text import join_names, t
+from custops.report.text import join_names, paragraph, t
 
 __all__ = [
     "alerts_headlines",
@@ -674,7 +673,7 @@ def alerts_findings(result: MonitorResult, lang: str = "en") -> str:
     if len(weak):
         parts.append(t("review.alerts.weak", lang, weak=len(weak), n=n_kpi))
     parts.append(t("review.alerts.false_alarm", lang))
-    return _paragraph(parts, lang)
+    return paragraph(parts, lang)
 
 
 def control_panels(result: MonitorResult, lang: str = "en") -> list[tuple[str, pd.DataFrame]]:
@@ -805,10 +804,3 @@ def alerts_headlines(watch: MonitorResult) -> Headlines:
     """
     worse = int(watch.alerts["change"].eq("worse").sum())
     return Headlines([Headline("review_kpi_alerts_worse", worse, "count")])
-
-
-def _paragraph(sentences: Sequence[str], lang: str) -> str:
-    """Sentences one after the other, as the language writes them (a space in English)."""
-    return functools.reduce(
-        lambda first, second: t("review.sentences", lang, first=first, second=second), sentences
-    )

@@ -21,8 +21,6 @@ two-proportion z-test; the difference of two rates gets Newcombe's hybrid-score 
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -32,7 +30,7 @@ from custops.core.config import Period
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import Z95, TwoProportions, holm, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_headers, order_heads_of
-from custops.report.text import CATALOG, t
+from custops.report.text import CATALOG, paragraph, t
 
 __all__ = [
     "ab_display",
@@ -591,7 +589,7 @@ def weak_reach_sentence(reach: pd.DataFrame, lang: str = "en") -> str:
             )
     if not out:
         return t("review.funnels.reach.none", lang)
-    return _paragraph(out, lang)
+    return paragraph(out, lang)
 
 
 def acquisition_sentence(funnel: pd.DataFrame, lang: str = "en") -> str:
@@ -1009,10 +1007,3 @@ def ab_display(ab: pd.DataFrame) -> pd.DataFrame:
             ]
             out = out.drop(columns=n)
     return out
-
-
-def _paragraph(sentences: Sequence[str], lang: str) -> str:
-    """Sentences one after the other, as the language writes them (a space in English)."""
-    return functools.reduce(
-        lambda first, second: t("review.sentences", lang, first=first, second=second), sentences
-    )

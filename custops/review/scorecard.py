@@ -47,7 +47,6 @@ is the KPI's own test (``p_raw``, kept for older readers).
 from __future__ import annotations
 
 import difflib
-import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,7 +63,7 @@ from custops.core.stats import Z95, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
 from custops.ingest.actions import ACTION_FIELDS
 from custops.report.labels import Quoted, group_label, quoted_html, value_label
-from custops.report.text import CATALOG, join_names, t
+from custops.report.text import CATALOG, join_names, paragraph, t
 
 __all__ = [
     "KPIS",
@@ -1538,7 +1537,7 @@ def lessons_learned(
                 lang,
                 joined=joined,
             )
-        out.append(_paragraph((head, tail), lang))
+        out.append(paragraph((head, tail), lang))
     return out
 
 
@@ -1588,11 +1587,4 @@ def glue_values(
             Headline("review_top_finding", items[0]["text"] if items else "–", "text"),
             Headline("review_best_channel", best, "label"),
         ]
-    )
-
-
-def _paragraph(sentences: Sequence[str], lang: str) -> str:
-    """Sentences one after the other, as the language writes them (a space in English)."""
-    return functools.reduce(
-        lambda first, second: t("review.sentences", lang, first=first, second=second), sentences
     )

@@ -513,7 +513,6 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # two sentences of a paragraph, one after the other (an empty template would fall back
     # to English, so the pair is the template)
-    "review.sentences": {"en": "{first} {second}", "zh": "{first}{second}"},
     # ------------------------------------------------------------------ review.funnels
     "review.funnels.step.sent": {"en": "sent", "zh": "发送"},
     "review.funnels.step.delivered": {"en": "delivered", "zh": "送达"},

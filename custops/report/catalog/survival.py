@@ -50,11 +50,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "btyd.converged": {"en": "converged", "zh": "已收敛"},
     "btyd.not_converged": {"en": "NOT converged", "zh": "未收敛"},
-    # how the section joins its parts: between parameters, around a convergence status,
-    # between the backtest's sentences
+    # how the section joins its parts: between parameters, around a convergence status
     "btyd.params_sep": {"en": ", ", "zh": "，"},
     "btyd.status_paren": {"en": " ({status})", "zh": "（{status}）"},
-    "btyd.rows_sep": {"en": " ", "zh": ""},
     "btyd.holdout_sampled": {
         "en": "With {of} customers known at the calibration end, the backtest scores a random "
         "sample of {n} of them (seed {seed}; `btyd.max_fit_customers`); the survival model is "
