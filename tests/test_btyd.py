@@ -514,6 +514,8 @@ def test_chapter_section_in_chinese_and_when_it_cannot_apply(section_inputs):
     )
     views = two_views(zh, tables, scores)
     assert "回测" in " ".join(views.texts)
+    # Chinese sentences follow each other without a space (the full stop ends them)
+    assert [text for text in views.texts if "。 " in text] == []
     few = ctx.cfg.model_copy(
         update={"btyd": ctx.cfg.btyd.model_copy(update={"min_repeat_customers": 10**6})}
     )

@@ -401,8 +401,18 @@ def _holdout(
     out.holdout = result
     totals = result.totals()
     rows = paragraph(
-        _t("holdout_row", lang, model=r.model, expected=r.expected, error=r.error_pct, mae=r.mae)
-        for r in totals.itertuples()
+        (
+            _t(
+                "holdout_row",
+                lang,
+                model=r.model,
+                expected=r.expected,
+                error=r.error_pct,
+                mae=r.mae,
+            )
+            for r in totals.itertuples()
+        ),
+        lang,
     )
     winner = result.winner()
     out.texts.append(
