@@ -147,6 +147,9 @@ def test_ledger_takeaway_counts_rows_kept_and_the_worst_table():
         f"the largest share set aside ({share:.0%})."
     )
     assert worst == "tickets"
+    assert ledger_takeaway(summary, "zh") == (  # the table by its Chinese name
+        f"{sum(rows.values()):,} 行输入中保留了 {kept:.0%}；工单表被隔离的比例最高（{share:.0%}）。"
+    )
     # the chart draws into a given Axes: each table's three bars end at 100% of its rows
     import matplotlib.pyplot as plt
 

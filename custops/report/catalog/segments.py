@@ -22,7 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "figure.ledger": {
         "en": "{kept} of the {rows} input rows were kept; the {table} table had the largest "
         "share set aside ({rejected}).",
-        "zh": "{rows} 行输入中保留了 {kept}；{table} 表被隔离的比例最高（{rejected}）。",
+        "zh": "{rows} 行输入中保留了 {kept}；{table}表被隔离的比例最高（{rejected}）。",
     },
     "figure.ledger.clean": {
         "en": "{kept} of the {rows} input rows were kept and none was set aside.",
