@@ -17,7 +17,7 @@ from typing import Literal
 
 from custops.report import catalog as _catalog
 
-__all__ = ["CATALOG", "LANGUAGES", "glue_label", "join_names", "paragraph", "t"]
+__all__ = ["CATALOG", "LANGUAGES", "glue_label", "join_names", "paragraph", "t", "t_or"]
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -503,6 +503,18 @@ def t(key: str, lang: str = "en", /, **kwargs: object) -> str:
         raise KeyError(f"no text for {key!r}{hint}") from None
     template = entry[lang] if lang in entry else entry["en"]  # "" is a translation too
     return template.format(**kwargs) if kwargs else template
+
+
+def t_or(key: str, lang: str, default: object) -> str:
+    """The catalog text of ``key`` in ``lang``, or ``default`` as text when there is none (a
+    value the catalog does not name, such as a theme or grouping of the user's own).
+
+    Examples
+    --------
+    >>> t_or("punct.colon", "zh", "?"), t_or("voice.theme.my_own", "en", "my_own")
+    ('：', 'my_own')
+    """
+    return t(key, lang) if key in CATALOG else str(default)
 
 
 def glue_label(key: str, lang: str = "en") -> str:

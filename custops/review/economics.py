@@ -37,7 +37,7 @@ from custops.core.config import Period, ReportConfig
 from custops.core.errors import ConfigError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines, Result
-from custops.report.text import CATALOG, t
+from custops.report.text import t, t_or
 
 __all__ = [
     "UNKNOWN_CHANNEL",
@@ -585,8 +585,7 @@ _DISPLAY = (
 
 
 def _status_label(status: str, lang: str) -> str:
-    key = f"review.economics.status.{status}"
-    return t(key, lang) if key in CATALOG else status
+    return t_or(f"review.economics.status.{status}", lang, status)
 
 
 def display_economics(result: UnitEconomics, lang: str = "en") -> pd.DataFrame:

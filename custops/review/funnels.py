@@ -30,7 +30,7 @@ from custops.core.config import Period
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.stats import Z95, TwoProportions, holm, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_headers, order_heads_of
-from custops.report.text import CATALOG, paragraph, t
+from custops.report.text import paragraph, t, t_or
 
 __all__ = [
     "ab_display",
@@ -102,8 +102,7 @@ def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _step_label(step: str, lang: str) -> str:
-    key = f"review.funnels.step.{step}"
-    return t(key, lang) if key in CATALOG else step
+    return t_or(f"review.funnels.step.{step}", lang, step)
 
 
 # --------------------------------------------------------------------------- touch funnel

@@ -63,7 +63,7 @@ from custops.core.stats import Z95, two_proportion_test, wilson_ci
 from custops.features.order_heads import order_heads_of
 from custops.ingest.actions import ACTION_FIELDS
 from custops.report.labels import Quoted, group_label, quoted_html, value_label
-from custops.report.text import CATALOG, join_names, paragraph, t
+from custops.report.text import join_names, paragraph, t, t_or
 
 __all__ = [
     "KPIS",
@@ -1366,8 +1366,7 @@ def action_register(
 
 def _moved(moved: str, lang: str) -> str:
     """How an action's KPI moved (desired, wrong way ...) for people; unknown values as given."""
-    key = f"review.scorecard.moved.{moved}"
-    return t(key, lang) if key in CATALOG else moved
+    return t_or(f"review.scorecard.moved.{moved}", lang, moved)
 
 
 def register_table(register: pd.DataFrame, lang: str = "en", currency: str = "") -> pd.DataFrame:

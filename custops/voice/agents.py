@@ -368,12 +368,7 @@ def _flags(flag: str, lang: str) -> str:
     """An agent's flags (``"slower, more reopens"``) in ``lang`` (``voice.agents.flag.*``)."""
     if not flag:
         return ""
-    words = (
-        catalog.t(f"voice.agents.flag.{f}", lang)
-        if f"voice.agents.flag.{f}" in catalog.CATALOG
-        else f
-        for f in flag.split(", ")
-    )
+    words = (catalog.t_or(f"voice.agents.flag.{f}", lang, f) for f in flag.split(", "))
     return catalog.t("punct.list", lang).join(words)
 
 

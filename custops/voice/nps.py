@@ -2219,8 +2219,7 @@ def closed_loop_text(loop: pd.DataFrame, *, within_days: int = 7, lang: str = "e
 
 def _theme_name(theme: Any, lang: str) -> str:
     """A comment theme's name in ``lang`` (``voice.theme.*``); an unknown theme as it is."""
-    key = f"voice.theme.{theme}"
-    return catalog.t(key, lang) if key in catalog.CATALOG else str(theme)
+    return catalog.t_or(f"voice.theme.{theme}", lang, theme)
 
 
 def themes_text(themes: pd.DataFrame, *, lang: str = "en", top: int = 3) -> str:
@@ -2309,8 +2308,7 @@ def _nps_text(value: float) -> str:
 
 def _group_title(kind: Any, lang: str) -> str:
     """A grouping's name in ``lang`` (``voice.nps.group_title.*``); an unknown one as it is."""
-    key = f"voice.nps.group_title.{kind}"
-    return catalog.t(key, lang) if key in catalog.CATALOG else str(kind)
+    return catalog.t_or(f"voice.nps.group_title.{kind}", lang, kind)
 
 
 def trend_takeaway(trend: pd.DataFrame, lang: str = "en") -> str:
