@@ -23,6 +23,7 @@ __all__ = [
     "delong",
     "top_decile_lift",
     "calibration_ici",
+    "strongest_ratio",
 ]
 
 Z95 = float(_stats.norm.ppf(0.975))
@@ -323,3 +324,22 @@ def calibration_ici(predicted: Any, actual: Any, *, frac: float = 2 / 3) -> floa
     delta = 0.01 * float(p.max() - p.min())
     smoothed = lowess(y, p, frac=frac, it=0, delta=delta, return_sorted=False)
     return float(np.mean(np.abs(p - np.clip(smoothed, 0.0, 1.0))))
+
+
+def strongest_ratio(table: pd.DataFrame, ratio: str, low: str, high: str) -> pd.Series | None:
+    """The row whose ratio (hazard or odds ratio) is furthest from 1 on the log scale among
+    those whose 95% interval ``[low, high]`` excludes 1; None when no interval does.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"x": ["a", "b", "c"], "r": [0.5, 1.8, 3.0],
+    ...     "lo": [0.4, 1.2, 0.9], "hi": [0.6, 2.6, 9.0]})
+    >>> strongest_ratio(t, "r", "lo", "hi")["x"]  # c's interval holds 1; |log 0.5| > |log 1.8|
+    'a'
+    >>> strongest_ratio(t.iloc[2:], "r", "lo", "hi") is None
+    True
+    """
+    clear = table[(table[low] > 1) | (table[high] < 1)]
+    if clear.empty:
+        return None
+    return clear.loc[np.log(clear[ratio].astype(float)).abs().idxmax()]

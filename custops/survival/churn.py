@@ -50,6 +50,7 @@ from custops.core.config import TENURE_DAYS, ChurnConfig, Period
 from custops.core.errors import ConfigError, DataError
 from custops.core.index import OrderIndex, order_index_of
 from custops.core.results import Headline, Headlines
+from custops.core.stats import strongest_ratio
 from custops.report import text as catalog
 from custops.report.labels import value_label
 from custops.report.text import join_names
@@ -2011,10 +2012,9 @@ def forest_takeaway(hr: pd.DataFrame, lang: str = "en") -> str:
     >>> forest_takeaway(hr)
     'APP bound goes with the largest change in churn risk: hazard ratio 0.60 (95% CI 0.50–0.72).'
     """
-    clear = hr[(hr["hr_low"] > 1) | (hr["hr_high"] < 1)]
-    if clear.empty:
+    top = strongest_ratio(hr, "hr", "hr_low", "hr_high")
+    if top is None:
         return catalog.t("figure.forest.none", lang)
-    top = clear.loc[np.log(clear["hr"].astype(float)).abs().idxmax()]
     return catalog.t(
         "figure.forest",
         lang,

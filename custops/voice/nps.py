@@ -43,7 +43,7 @@ from scipy import stats
 
 from custops.core.config import Period
 from custops.core.results import Headline, Headlines
-from custops.core.stats import holm, median_ci, wilson_ci, z_for
+from custops.core.stats import holm, median_ci, strongest_ratio, wilson_ci, z_for
 from custops.report import text as catalog
 from custops.report.labels import column_label, group_label, value_label
 from custops.report.text import join_names
@@ -2469,10 +2469,9 @@ def odds_takeaway(table: pd.DataFrame, lang: str = "en") -> str:
     """
     if table.empty:
         return catalog.t("figure.no_data", lang)
-    clear = table[(table["ci_low"] > 1) | (table["ci_high"] < 1)]
-    if clear.empty:
+    top = strongest_ratio(table, "odds_ratio", "ci_low", "ci_high")
+    if top is None:
         return catalog.t("figure.odds_ratios.none", lang)
-    top = clear.loc[np.log(clear["odds_ratio"].astype(float)).abs().idxmax()]
     return catalog.t(
         "figure.odds_ratios",
         lang,
