@@ -140,14 +140,14 @@ def test_ledger_takeaway_counts_rows_kept_and_the_worst_table():
     from custops.chapters.collection import ledger_parts, ledger_takeaway
 
     ax = plots.ledger_chart(
-        ledger_parts(summary), title="t", takeaway=ledger_takeaway(summary, "en")
+        ledger_parts(summary), title="t", takeaway=ledger_takeaway(ledger_parts(summary), "en")
     )
     assert takeaway(ax.figure) == (
         f"{kept:.0%} of the {sum(rows.values()):,} input rows were kept; the {worst} table had "
         f"the largest share set aside ({share:.0%})."
     )
     assert worst == "tickets"
-    assert ledger_takeaway(summary, "zh") == (  # the table by its Chinese name
+    assert ledger_takeaway(ledger_parts(summary, "zh"), "zh") == (  # the table by its Chinese name
         f"{sum(rows.values()):,} 行输入中保留了 {kept:.0%}；工单表被隔离的比例最高（{share:.0%}）。"
     )
     # the chart draws into a given Axes: each table's three bars end at 100% of its rows

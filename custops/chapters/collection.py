@@ -490,24 +490,22 @@ def ledger_parts(sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return parts
 
 
-def ledger_takeaway(sources: pd.DataFrame, lang: str = "en") -> str:
-    """One sentence on the row ledger: the share of input rows kept, and the table with the
-    largest share set aside (rejected).
+def ledger_takeaway(parts: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on the row ledger (:func:`ledger_parts`): the share of input rows kept,
+    and the table with the largest share set aside (rejected).
 
     Examples
     --------
     >>> s = pd.DataFrame({"table": ["orders", "customers"], "kept": [90, 50],
     ...     "merged": [4, 0], "rejected": [6, 0]})
-    >>> ledger_takeaway(s)
+    >>> ledger_takeaway(ledger_parts(s))
     '93% of the 150 input rows were kept; the orders table had the largest share set aside (6%).'
     """
-    parts = sources[["kept", "merged", "rejected"]].astype(float)
-    rows = parts.sum(axis=1)
-    total = float(rows.sum())
+    total = float(parts[["kept", "merged", "rejected"]].to_numpy(dtype=float).sum())
     if total <= 0:
         return t("figure.no_data", lang)
     kept = f"{parts['kept'].sum() / total:.0%}"
-    rejected = (parts["rejected"] / rows.where(rows > 0)).fillna(0.0)
+    rejected = parts["rejected_share"].astype(float).fillna(0.0)  # a table without rows: 0
     if float(rejected.max()) <= 0:
         return t("figure.ledger.clean", lang, kept=kept, rows=f"{total:,.0f}")
     worst = int(rejected.to_numpy().argmax())
@@ -516,7 +514,7 @@ def ledger_takeaway(sources: pd.DataFrame, lang: str = "en") -> str:
         lang,
         kept=kept,
         rows=f"{total:,.0f}",
-        table=value_label(sources["table"].iloc[worst], lang),
+        table=parts["table"].iloc[worst],
         rejected=f"{rejected.iloc[worst]:.0%}",
     )
 
@@ -529,11 +527,12 @@ def ledger_chart(ctx: Context, sources: pd.DataFrame) -> Any:
     >>> ledger_chart(ctx, sources)  # doctest: +SKIP
     """
     lang = ctx.language
+    parts = ledger_parts(sources, lang)
     return plots.ledger_chart(
-        ledger_parts(sources, lang),
+        parts,
         title=t("collection.ledger_title", lang, period=ctx.period.label),
         labels={key: column_label(key, lang) for key in ("kept", "merged", "rejected")},
-        takeaway=ledger_takeaway(sources, lang),
+        takeaway=ledger_takeaway(parts, lang),
     )
 
 
