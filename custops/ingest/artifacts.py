@@ -80,8 +80,8 @@ def has_artifact(folder: Path, name: str) -> bool:
     return (folder / name).exists()
 
 
-def read_artifact(folder: Path, name: str) -> pd.DataFrame:
-    """Read an artifact written by an earlier notebook, with a clear error if it is missing."""
+def _existing(folder: Path, name: str) -> Path:
+    """The path of an artifact, or the error that says it is missing and what to run."""
     path = folder / name
     if not path.exists():
         raise CustopsError(
@@ -89,6 +89,12 @@ def read_artifact(folder: Path, name: str) -> pd.DataFrame:
             cause="The notebook that writes it has not run for this period.",
             fix="Run the earlier notebooks first: `custops run --config FILE --period P`.",
         )
+    return path
+
+
+def read_artifact(folder: Path, name: str) -> pd.DataFrame:
+    """Read an artifact written by an earlier notebook, with a clear error if it is missing."""
+    path = _existing(folder, name)
     return pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(path)
 
 
@@ -110,9 +116,7 @@ def read_columns(folder: Path, name: str, columns: Sequence[str]) -> pd.DataFram
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if not has_artifact(folder, name):
-        read_artifact(folder, name)  # raises: which file, and which notebook writes it
-    table = pq.read_table(folder / name, columns=list(columns))
+    table = pq.read_table(_existing(folder, name), columns=list(columns))
     strings = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
     return table.to_pandas(types_mapper=strings.get)
 
